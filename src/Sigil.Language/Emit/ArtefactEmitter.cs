@@ -1,0 +1,20 @@
+using System.Collections.Generic;
+using Sigil.Language.Model;
+
+namespace Sigil.Language.Emit;
+
+/// <summary>
+/// Every non-C# artefact of a fibre, from every backend. The build task and the CLI call this;
+/// a backend joins by adding its emitter here. Output is sorted by path and deterministic.
+/// </summary>
+public static class ArtefactEmitter
+{
+    /// <summary>All artefacts of <paramref name="spec"/>, sorted by relative path.</summary>
+    public static IReadOnlyList<Artefact> EmitAll(FibreSpec spec)
+    {
+        var artefacts = new List<Artefact>();
+        // Backends add their artefacts here, one line each.
+        artefacts.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return artefacts;
+    }
+}

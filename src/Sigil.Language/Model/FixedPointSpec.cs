@@ -1,0 +1,22 @@
+namespace Sigil.Language.Model;
+
+/// <summary>
+/// The kernel's fixed-point price update, <c>price &lt;- sat([price + step * (load - budget)]+)</c>
+/// in integers scaled by 2^<see cref="ScaleBits"/>. One source for the eBPF program, the C# mirror
+/// and the Coq proofs. Value-equatable.
+/// </summary>
+/// <param name="Resource">The resource whose price the kernel keeps.</param>
+/// <param name="ScaleBits">Binary digits after the point: a value v is stored as round(v * 2^ScaleBits).</param>
+/// <param name="StepFixed">The step gamma, scaled.</param>
+/// <param name="BudgetFixed">The budget c, scaled (a constant budget is required in the kernel).</param>
+/// <param name="LoadMaxFixed">Input clamp: loads are clamped to [0, LoadMaxFixed] (the variable's upper bound).</param>
+/// <param name="PriceMaxFixed">Saturation: prices never exceed this.</param>
+/// <param name="NanosecondsPerUnit">Kernel nanoseconds per unit of load (1e9 for seconds).</param>
+public sealed record FixedPointSpec(
+    string Resource,
+    int ScaleBits,
+    long StepFixed,
+    long BudgetFixed,
+    long LoadMaxFixed,
+    long PriceMaxFixed,
+    long NanosecondsPerUnit);

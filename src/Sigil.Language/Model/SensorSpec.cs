@@ -1,0 +1,34 @@
+namespace Sigil.Language.Model;
+
+/// <summary>What a kernel sensor measures.</summary>
+public enum SensorKind
+{
+    /// <summary>Time between an opening and a closing event with the same key (<c>span(open, close)</c>).</summary>
+    Span,
+
+    /// <summary>On-CPU time from <c>sched:sched_switch</c> (<c>oncpu(sched:sched_switch)</c>).</summary>
+    OnCpu,
+
+    /// <summary>Number of events (<c>count(tp)</c>).</summary>
+    Count,
+}
+
+/// <summary>A tracepoint, <c>category:event</c>; both parts validated identifiers.</summary>
+/// <param name="Category">Tracepoint category, e.g. <c>syscalls</c>.</param>
+/// <param name="Event">Event name, e.g. <c>sys_enter_openat</c>.</param>
+public sealed record TracepointSpec(string Category, string Event);
+
+/// <summary>A kernel sensor for a sensed load (<c>sense $hold[t] &lt;- span(...) key (pid, fd);</c>). Value-equatable.</summary>
+/// <param name="Variable">The variable family it senses.</param>
+/// <param name="Kind">What it measures.</param>
+/// <param name="Tracepoints">Tracepoints, in the order written (opening first for a span).</param>
+/// <param name="Keys">Key fields (<c>pid</c>, <c>tid</c>, <c>fd</c>, <c>cpu</c>).</param>
+/// <param name="NanosecondsPerUnit">How many kernel nanoseconds one unit of the variable is (1e9 for seconds); 0 for counts.</param>
+/// <param name="Statement">The fibre statement, quoted verbatim.</param>
+public sealed record SensorSpec(
+    string Variable,
+    SensorKind Kind,
+    EquatableArray<TracepointSpec> Tracepoints,
+    EquatableArray<string> Keys,
+    double NanosecondsPerUnit,
+    string Statement);

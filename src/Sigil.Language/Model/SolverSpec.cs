@@ -1,0 +1,35 @@
+namespace Sigil.Language.Model;
+
+/// <summary>The decomposition a fibre is solved by.</summary>
+public enum SolverMethod
+{
+    /// <summary>Dual decomposition: pi &lt;- [pi + step (A x - c)]+.</summary>
+    Dual,
+
+    /// <summary>ADMM in resource-allocation (sharing) form; price = rho u.</summary>
+    Admm,
+
+    /// <summary>Penalty: price = mu [A x - c]+.</summary>
+    Penalty,
+}
+
+/// <summary>The solver settings (<c>solve dual { step = 0.5; online; }</c>). Value-equatable.</summary>
+/// <param name="Method">The decomposition.</param>
+/// <param name="Step">Dual step gamma (dual).</param>
+/// <param name="Rho">ADMM penalty rho (admm).</param>
+/// <param name="Mu">Penalty weight mu (penalty).</param>
+/// <param name="AbsoluteTolerance">Absolute tolerance on residuals.</param>
+/// <param name="RelativeTolerance">Relative tolerance on residuals.</param>
+/// <param name="MaxIterations">Iteration cap.</param>
+/// <param name="Online">True when loads are sensed rather than computed.</param>
+/// <param name="Statement">The fibre statement, quoted verbatim.</param>
+public sealed record SolverSpec(
+    SolverMethod Method,
+    double Step,
+    double Rho,
+    double Mu,
+    double AbsoluteTolerance,
+    double RelativeTolerance,
+    int MaxIterations,
+    bool Online,
+    string Statement);
