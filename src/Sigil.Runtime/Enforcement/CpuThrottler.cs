@@ -121,6 +121,39 @@ public sealed class CpuThrottler : IDisposable
             StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Moves every process in the throttled cgroup out of it: back to where it came from when
+    /// known, else to the hierarchy's root (processes left behind by a daemon that was killed).
+    /// </summary>
+    public int ReleaseAll()
+    {
+        var released = 0;
+        var procs = Path.Combine(GroupPath, "cgroup.procs");
+        if (!File.Exists(procs))
+        {
+            return 0;
+        }
+
+        try
+        {
+            foreach (var line in File.ReadAllLines(procs))
+            {
+                if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                {
+                    _origins.TryRemove(pid, out var origin);
+                    MoveBack(pid, origin ?? "/");
+                    released++;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The group vanished or is not readable: nothing more to release.
+        }
+
+        return released;
+    }
+
     /// <summary>Moves every process still throttled back and removes the cgroups the daemon created.</summary>
     public void Dispose()
     {
@@ -129,23 +162,22 @@ public sealed class CpuThrottler : IDisposable
             return;
         }
 
+        ReleaseAll();
         try
         {
-            foreach (var line in File.ReadAllLines(Path.Combine(GroupPath, "cgroup.procs")))
-            {
-                if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                {
-                    _origins.TryRemove(pid, out var origin);
-                    MoveBack(pid, origin ?? "/");
-                }
-            }
-
             Directory.Delete(GroupPath);
             Directory.Delete(FibreGroup);
+
+            // The shared sigil/ group goes when the last fibre's group has gone.
+            var root = Path.GetDirectoryName(FibreGroup)!;
+            if (Directory.GetDirectories(root).Length == 0)
+            {
+                Directory.Delete(root);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A process that exits while being moved, or a group another daemon still uses: leave it.
+            // A process that entered meanwhile, or a group another daemon still uses: leave it.
         }
     }
 
