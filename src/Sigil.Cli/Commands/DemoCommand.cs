@@ -100,6 +100,7 @@ internal static class DemoCommand
         stop.CancelAfter(timeout);
         var view = new LiveView(console, interactive);
         DaemonApplication? running = null;
+        var stopping = false;
         var launcher = new DaemonLauncher(Console.Error)
         {
             KernelFactory = KernelFibres.Factory,
@@ -117,8 +118,10 @@ internal static class DemoCommand
                 {
                     var agent = app.Engine.Agents.Find(ransomware.Pid);
                     var done = agent?.Level == EnforcementLevel.Killed && (!arm || ransomware.HasExited);
-                    if (done && !stop.IsCancellationRequested)
+                    if (done && !stopping)
                     {
+                        // Once: CancelAfter re-arms its timer on every call.
+                        stopping = true;
                         stop.CancelAfter(TimeSpan.FromSeconds(1));
                     }
                 };

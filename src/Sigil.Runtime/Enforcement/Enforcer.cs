@@ -68,7 +68,7 @@ public sealed class Enforcer : IActuator
             {
                 case ActionKind.Throttle:
                     RequireThrottler().Throttle(target);
-                    return Applied(request, target, $"throttled {target} to {RequireThrottler().CpuFraction:P0} of a CPU: {request.Reason}");
+                    return Applied(request, target, $"throttled {target} to {RequireThrottler().CpuFraction * 100:0.#}% of a CPU: {request.Reason}");
                 case ActionKind.Release:
                     RequireThrottler().Release(target);
                     return Applied(request, target, $"released {target}: {request.Reason}");

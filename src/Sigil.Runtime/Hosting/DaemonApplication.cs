@@ -137,6 +137,10 @@ public sealed class DaemonApplication : IAsyncDisposable
         logging.ClearProviders();
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // Start-up failures are reported once, as one line, by the launcher; the host's own
+        // report repeats them with a stack trace.
+        logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         switch (format)
         {
             case LogFormat.Json:
@@ -145,6 +149,7 @@ public sealed class DaemonApplication : IAsyncDisposable
                     o.UseUtcTimestamp = true;
                     o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
                     o.IncludeScopes = false;
+                    o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
                 });
                 break;
             case LogFormat.Simple:

@@ -29,7 +29,7 @@ internal static partial class DaemonLog
     [LoggerMessage(8, LogLevel.Critical, "fibre {Fibre}: the tick loop failed and the daemon stops")]
     public static partial void TickFailed(ILogger logger, string fibre, System.Exception error);
 
-    [LoggerMessage(9, LogLevel.Information, "fibre {Fibre}: stopped after {Ticks} tick(s); final checkpoint {Sequence}; enforcement disarmed")]
+    [LoggerMessage(9, LogLevel.Information, "fibre {Fibre}: stopped after {Ticks} tick(s); final checkpoint {Sequence}; enforcement off")]
     public static partial void Stopped(ILogger logger, string fibre, long ticks, long sequence);
 
     [LoggerMessage(10, LogLevel.Information, "fibre {Fibre}: metrics at {Address}/metrics, health at {Address}/healthz")]
