@@ -25,13 +25,17 @@ public static partial class SigilCompiler
         SyntaxTree? tree = null;
         try
         {
+            options.OnStage?.Invoke("parse");
             tree = SyntaxTree.Parse(text, diagnostics);
             cancellationToken.ThrowIfCancellationRequested();
+            options.OnStage?.Invoke("bind");
             var bound = Binder.Bind(tree, diagnostics, readTable, options.Tracepoints ?? TracepointCatalog.Embedded, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             if (bound is not null && !diagnostics.HasErrors)
             {
+                options.OnStage?.Invoke("lower");
                 var lowered = Lowerer.Lower(bound, FileName(path));
+                options.OnStage?.Invoke("analyse");
                 var analysed = FibreAnalyzer.Analyze(lowered, bound, diagnostics, cancellationToken);
                 spec = diagnostics.HasErrors ? null : analysed;
             }

@@ -27,6 +27,9 @@ public sealed record CompilationOptions
     /// A tool with access to the live kernel passes <c>TracepointCatalog.Parse(available_events, "the running kernel")</c>.
     /// </summary>
     public TracepointCatalog? Tracepoints { get; init; }
+
+    /// <summary>Called with each stage's name ("parse", "bind", "lower", "analyse") before it runs; tests inject faults here.</summary>
+    internal Action<string>? OnStage { get; init; }
 }
 
 /// <summary>

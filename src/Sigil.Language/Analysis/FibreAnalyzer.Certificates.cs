@@ -15,7 +15,11 @@ internal sealed partial class FibreAnalyzer
     {
         var solve = _bound.Solve!;
         var step = 0.0;
-        if (solve.Method == SolverMethod.Dual)
+        if (solve.Method == SolverMethod.Dual && _utilitiesFailed)
+        {
+            step = solve.Step ?? 0;
+        }
+        else if (solve.Method == SolverMethod.Dual)
         {
             if (solve.Step is { } given)
             {
@@ -72,6 +76,10 @@ internal sealed partial class FibreAnalyzer
                     if (solver.Method != SolverMethod.Dual)
                     {
                         failure = "it bounds the dual step; this fibre is solved by " + method;
+                    }
+                    else if (_utilitiesFailed)
+                    {
+                        break;
                     }
                     else if (analysis.MinCurvature <= 0)
                     {

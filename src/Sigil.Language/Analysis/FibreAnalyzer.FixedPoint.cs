@@ -42,16 +42,11 @@ internal sealed partial class FibreAnalyzer
         var span = candidates[0].Span;
         var resource = row.Resource!;
         var term = row.Terms.First(t => sensed.ContainsKey(t.Variable));
+        // A dynamic index set reads no table, so a row of this shape has a constant budget.
         if (row.Terms.Count != 1 || !term.Sums.IsEmpty || !term.Coefficient.IsConstant || term.Coefficient.Constant != 1 || row.Sense != RowSense.LessOrEqual
-            || !term.Subscript.SequenceEqual(row.Quantifiers.Select(static q => q.Variable)))
+            || !term.Subscript.SequenceEqual(row.Quantifiers.Select(static q => q.Variable)) || !row.Rhs.IsConstant)
         {
             _diagnostics.Report(DiagnosticDescriptors.KernelRow, span, resource, term.Variable);
-            return null;
-        }
-
-        if (!row.Rhs.IsConstant)
-        {
-            _diagnostics.Report(DiagnosticDescriptors.KernelBudget, span, resource);
             return null;
         }
 

@@ -29,6 +29,9 @@ internal sealed partial class FibreAnalyzer
     private readonly Dictionary<string, IndexSpec> _sets;
     private readonly Dictionary<string, VariableSpec> _variables;
 
+    // A utility that failed the concavity check has no curvature: checks that need mu stay quiet.
+    private bool _utilitiesFailed;
+
     private FibreAnalyzer(FibreSpec spec, BoundFibre bound, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         _spec = spec;

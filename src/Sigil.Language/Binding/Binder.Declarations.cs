@@ -69,7 +69,7 @@ internal sealed partial class Binder
                 var index = csv.Header.IndexOf(column.Identifier.Text);
                 if (index <= 0)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.TableColumnMissing, column.Span, path!, column.Identifier.Text);
+                    _diagnostics.Report(DiagnosticDescriptors.TableColumnMissing, column.Identifier.Span, path!, column.Identifier.Text);
                     isError = true;
                 }
                 else
@@ -81,7 +81,7 @@ internal sealed partial class Binder
                         var value = SyntaxTree.ParseNumber(cell);
                         if (!SyntaxTree.IsFinite(value))
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.TableBadNumber, column.Span, path!, Integer(csv.Lines[row]), column.Identifier.Text, Shorten(cell));
+                            _diagnostics.Report(DiagnosticDescriptors.TableBadNumber, column.Identifier.Span, path!, Integer(csv.Lines[row]), column.Identifier.Text, Shorten(cell));
                             isError = true;
                             break;
                         }
@@ -200,7 +200,7 @@ internal sealed partial class Binder
                         };
                         if (key == KernelKey.None)
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.UnknownWord, dynamic.Key.Span, dynamic.Key.Text, "kernel key", DidYouMean(dynamic.Key.Text, s_kernelKeys), OneOf(s_kernelKeys));
+                            _diagnostics.Report(DiagnosticDescriptors.UnknownWord, dynamic.Key.Span, dynamic.Key.Text, "kernel key", OneOf(s_kernelKeys), DidYouMean(dynamic.Key.Text, s_kernelKeys));
                             ok = false;
                         }
                     }
@@ -208,7 +208,7 @@ internal sealed partial class Binder
                     var capacity = DefaultCapacity;
                     if (dynamic.Limit is { } limit && limit.Text != "max")
                     {
-                        _diagnostics.Report(DiagnosticDescriptors.UnknownWord, limit.Span, limit.Text, "index option", DidYouMean(limit.Text, new[] { "max" }), "'max'");
+                        _diagnostics.Report(DiagnosticDescriptors.UnknownWord, limit.Span, limit.Text, "index option", "'max'", DidYouMean(limit.Text, new[] { "max" }));
                         ok = false;
                     }
                     else if (dynamic.Capacity is { } capacityToken)

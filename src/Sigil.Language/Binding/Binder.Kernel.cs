@@ -39,7 +39,7 @@ internal sealed partial class Binder
             default:
                 if (!syntax.Call.Identifier.IsMissing)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Call.Identifier.Span, kindName, "sensor", DidYouMean(kindName, s_sensors), OneOf(s_sensors));
+                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Call.Identifier.Span, kindName, "sensor", OneOf(s_sensors), DidYouMean(kindName, s_sensors));
                 }
 
                 return;
@@ -98,7 +98,7 @@ internal sealed partial class Binder
         {
             if (!s_sensorKeys.Contains(key.Text))
             {
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, key.Span, key.Text, "sensor key", DidYouMean(key.Text, s_sensorKeys), OneOf(s_sensorKeys));
+                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, key.Span, key.Text, "sensor key", OneOf(s_sensorKeys), DidYouMean(key.Text, s_sensorKeys));
                 return;
             }
 
@@ -156,7 +156,7 @@ internal sealed partial class Binder
             default:
                 if (!syntax.Call.Identifier.IsMissing)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Call.Identifier.Span, name, "actuator", DidYouMean(name, s_actuators), OneOf(s_actuators));
+                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Call.Identifier.Span, name, "actuator", OneOf(s_actuators), DidYouMean(name, s_actuators));
                 }
 
                 return;
@@ -302,7 +302,7 @@ internal sealed partial class Binder
         {
             if (syntax.Value is not ErrorExpressionSyntax)
             {
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Value.Span, Shorten(_tree.GetStatementText(syntax.Value.Span)), "metric aggregate", string.Empty, OneOf(s_aggregates) + " of a '$', '^' or '@' family");
+                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Value.Span, Shorten(_tree.GetStatementText(syntax.Value.Span)), "metric aggregate", OneOf(s_aggregates) + " of a '$', '^' or '@' family", string.Empty);
             }
 
             return;
@@ -317,7 +317,7 @@ internal sealed partial class Binder
             case "min": aggregate = MetricAggregate.Min; break;
             case "count": aggregate = MetricAggregate.Count; break;
             default:
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, call.Identifier.Span, call.Identifier.Text, "metric aggregate", DidYouMean(call.Identifier.Text, s_aggregates), OneOf(s_aggregates));
+                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, call.Identifier.Span, call.Identifier.Text, "metric aggregate", OneOf(s_aggregates), DidYouMean(call.Identifier.Text, s_aggregates));
                 return;
         }
 
@@ -404,7 +404,7 @@ internal sealed partial class Binder
             default:
                 if (!syntax.Call.Identifier.IsMissing)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Call.Identifier.Span, name, "instrumentation", DidYouMean(name, s_instruments), OneOf(s_instruments));
+                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Call.Identifier.Span, name, "instrumentation", OneOf(s_instruments), DidYouMean(name, s_instruments));
                 }
 
                 return;
@@ -460,7 +460,7 @@ internal sealed partial class Binder
                 case "result": argument = HookArgument.Result; break;
                 case "fd": argument = HookArgument.Fd; break;
                 default:
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, pass.Span, pass.Text, "hook argument", DidYouMean(pass.Text, s_hookArguments), OneOf(s_hookArguments));
+                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, pass.Span, pass.Text, "hook argument", OneOf(s_hookArguments), DidYouMean(pass.Text, s_hookArguments));
                     return;
             }
 
@@ -495,7 +495,7 @@ internal sealed partial class Binder
         {
             if (!call.Identifier.IsMissing)
             {
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, call.Identifier.Span, name, "response", DidYouMean(name, s_responses), OneOf(s_responses));
+                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, call.Identifier.Span, name, "response", OneOf(s_responses), DidYouMean(name, s_responses));
             }
 
             return null;

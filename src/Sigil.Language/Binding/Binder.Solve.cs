@@ -44,7 +44,7 @@ internal sealed partial class Binder
             case "admm": method = SolverMethod.Admm; break;
             case "penalty": method = SolverMethod.Penalty; break;
             default:
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Method.Span, methodName, "solver method", DidYouMean(methodName, s_settings.Keys), OneOf("dual", "admm", "penalty"));
+                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Method.Span, methodName, "solver method", OneOf("dual", "admm", "penalty"), DidYouMean(methodName, s_settings.Keys));
                 return;
         }
 
@@ -191,7 +191,7 @@ internal sealed partial class Binder
                 case "admm": kind = CertificateKind.Admm; break;
                 case "chordal": kind = CertificateKind.Chordal; break;
                 default:
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, name.Span, name.Text, "certificate", DidYouMean(name.Text, s_certificates), OneOf(s_certificates));
+                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, name.Span, name.Text, "certificate", OneOf(s_certificates), DidYouMean(name.Text, s_certificates));
                     continue;
             }
 

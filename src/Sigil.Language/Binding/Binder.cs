@@ -37,7 +37,6 @@ internal sealed partial class Binder
     private readonly Dictionary<string, TextSpan> _mapNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TextSpan> _metricNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _brokenVariables = new(StringComparer.Ordinal);
-    private readonly bool _hadSyntaxErrors;
     private BoundFibre _fibre = null!;
 
     private Binder(SyntaxTree tree, DiagnosticBag diagnostics, Func<string, string?> readTable, TracepointCatalog tracepoints, CancellationToken cancellationToken)
@@ -47,7 +46,6 @@ internal sealed partial class Binder
         _readTable = readTable;
         _tracepoints = tracepoints;
         _cancellationToken = cancellationToken;
-        _hadSyntaxErrors = diagnostics.HasErrors;
     }
 
     public static BoundFibre? Bind(SyntaxTree tree, DiagnosticBag diagnostics, Func<string, string?> readTable, TracepointCatalog tracepoints, CancellationToken cancellationToken)
@@ -152,7 +150,7 @@ internal sealed partial class Binder
         }
 
         _cancellationToken.ThrowIfCancellationRequested();
-        if (!_hadSyntaxErrors)
+        if (!_diagnostics.HasErrors)
         {
             CheckCompleteness(syntax);
         }
@@ -160,8 +158,8 @@ internal sealed partial class Binder
         return _fibre;
     }
 
-    // Whole-fibre rules, checked only when every statement parsed (a broken statement would
-    // otherwise show up again as something missing).
+    // Whole-fibre rules, checked only when everything present is well-formed: a broken statement
+    // would otherwise show up a second time as something missing.
     private void CheckCompleteness(FibreDeclarationSyntax syntax)
     {
         if (_fibre.Solve is null && !syntax.Members.OfType<SolveDeclarationSyntax>().Any())

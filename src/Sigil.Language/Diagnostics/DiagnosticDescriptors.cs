@@ -80,7 +80,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownSetting = Error("SIG1010", "Unknown setting", "'{0}' is not a setting of solve {1}{2}", Names);
 
     /// <summary>SIG1011: an unknown word where the language expects one of a fixed set.</summary>
-    public static readonly DiagnosticDescriptor UnknownWord = Error("SIG1011", "Unknown word", "'{0}' is not a known {1}{2}; expected {3}", Names);
+    public static readonly DiagnosticDescriptor UnknownWord = Error("SIG1011", "Unknown word", "'{0}' is not a known {1}; expected {2}{3}", Names);
 
     /// <summary>SIG1012: a setting with a value of the wrong shape.</summary>
     public static readonly DiagnosticDescriptor SettingValue = Error("SIG1012", "Invalid setting value", "Setting '{0}' expects {1}", Names);
@@ -224,17 +224,14 @@ public static class DiagnosticDescriptors
     /// <summary>SIG3003: fixed-point numbers that overflow 64 bits.</summary>
     public static readonly DiagnosticDescriptor FixedPointOverflow = Error("SIG3003", "Fixed-point overflow", "The kernel's fixed-point update of '@{0}' overflows 64 bits: {1}", Target);
 
-    /// <summary>SIG3004: a kernel price with a budget that is not a constant.</summary>
-    public static readonly DiagnosticDescriptor KernelBudget = Error("SIG3004", "Kernel budget not constant", "The kernel keeps the price of '@{0}', so its budget must be one constant; found a value per member", Target);
+    /// <summary>SIG3004: a kernel price whose row is not one sensed term.</summary>
+    public static readonly DiagnosticDescriptor KernelRow = Error("SIG3004", "Kernel row shape", "The kernel updates the price of '@{0}' from the sensed '${1}' alone; write the row as '@{0}[t] >= ${1}[t]'", Target);
 
-    /// <summary>SIG3005: a kernel price whose row is not one sensed term.</summary>
-    public static readonly DiagnosticDescriptor KernelRow = Error("SIG3005", "Kernel row shape", "The kernel updates the price of '@{0}' from the sensed '${1}' alone; write the row as '@{0}[t] >= ${1}[t]'", Target);
+    /// <summary>SIG3005: two prices qualify for the kernel.</summary>
+    public static readonly DiagnosticDescriptor KernelPrices = Error("SIG3005", "Several kernel prices", "The kernel keeps one price per fibre; '@{0}' and '@{1}' both have a sensed row and a price map", Target);
 
-    /// <summary>SIG3006: two prices qualify for the kernel.</summary>
-    public static readonly DiagnosticDescriptor KernelPrices = Error("SIG3006", "Several kernel prices", "The kernel keeps one price per fibre; '@{0}' and '@{1}' both have a sensed row and a price map", Target);
-
-    /// <summary>SIG3007: a dynamic index larger than a kernel map may be.</summary>
-    public static readonly DiagnosticDescriptor CapacityTooLarge = Error("SIG3007", "Capacity too large", "Index '{0}' holds up to {1} members; a kernel map holds at most {2}", Target);
+    /// <summary>SIG3006: a dynamic index larger than a kernel map may be.</summary>
+    public static readonly DiagnosticDescriptor CapacityTooLarge = Error("SIG3006", "Capacity too large", "Index '{0}' holds up to {1} members; a kernel map holds at most {2}", Target);
 
     // 9999: internal.
 

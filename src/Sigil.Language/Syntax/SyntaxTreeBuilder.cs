@@ -323,6 +323,9 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
         return TextSpan.FromBounds(start, end);
     }
 
+    // A member is damaged when a rule inside it failed, or when recovery had to make up a name,
+    // number or string. A made-up ';' or ')' and a skipped extra token leave the member whole:
+    // it binds normally, and only the parser's one error is shown.
     private static bool ContainsErrors(IParseTree root)
     {
         var stack = new Stack<IParseTree>();
@@ -330,12 +333,13 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
         while (stack.Count > 0)
         {
             var node = stack.Pop();
-            if (node is IErrorNode || node is ParserRuleContext { exception: not null })
+            if (node is ParserRuleContext { exception: not null })
             {
                 return true;
             }
 
-            if (node is ITerminalNode terminal && IsMissing(terminal.Symbol))
+            if (node is ITerminalNode terminal && IsMissing(terminal.Symbol)
+                && terminal.Symbol?.Type is null or SigilParser.IDENT or SigilParser.NUMBER or SigilParser.STRING)
             {
                 return true;
             }
