@@ -72,7 +72,7 @@ internal static class DaemonFibreMapper
                 continue;
             }
 
-            var cpu = actuator.Arguments.FirstOrDefault(a => a.Name == "cpu")?.Value ?? 0.2;
+            var cpu = kind == ActionKind.Throttle ? actuator.Arguments.FirstOrDefault(a => a.Name == "cpu")?.Value ?? 0.2 : 0;
             rules.Add(new ActuatorRule(kind, actuator.Resource, actuator.Threshold, cpu, actuator.Statement));
         }
 

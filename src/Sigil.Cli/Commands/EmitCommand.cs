@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Sigil.Language.Emit;
+using Sigil.Language.Emit.CSharp;
 using Sigil.Runtime.Hosting;
 using Spectre.Console;
 
@@ -12,8 +13,8 @@ namespace Sigil.Cli.Commands;
 
 /// <summary>
 /// <c>sigil emit &lt;fibre.sigil&gt; -o &lt;dir&gt;</c>: every artefact of the fibre (eBPF C, LLVM C++,
-/// Coq, Kubernetes YAML: ArtefactEmitter.EmitAll), plus the daemon descriptor
-/// (<c>daemon/&lt;fibre&gt;.daemon.json</c>) for an online fibre.
+/// Coq, Kubernetes YAML: ArtefactEmitter.EmitAll), the generated C# (<c>csharp/</c>), and the
+/// daemon descriptor (<c>daemon/&lt;fibre&gt;.daemon.json</c>) for an online fibre.
 /// </summary>
 internal static class EmitCommand
 {
@@ -21,7 +22,8 @@ internal static class EmitCommand
     {
         var fibre = new Argument<string>("fibre") { Description = "The .sigil file." };
         var output = new Option<string>("--output", "-o") { Description = "The folder to write into.", Required = true };
-        var command = new Command("emit", "Write every artefact of a fibre into a folder.") { fibre, output };
+        var ns = new Option<string>("--namespace") { Description = "The namespace of the generated C#.", DefaultValueFactory = _ => "Fibres" };
+        var command = new Command("emit", "Write every artefact of a fibre into a folder.") { fibre, output, ns };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error);
@@ -36,9 +38,14 @@ internal static class EmitCommand
                 notes.AddRange(problems.Select(p => "daemon descriptor: " + p));
             }
 
-            // Seam: the generated C# (solver, typed APIs) comes from the Roslyn generator at build
-            // time; once its emitter is callable outside the build, it is written here too.
-            notes.Add("generated C#: not available yet: needs the C# emitter of the generator (Sigil.Generators); it is produced by dotnet build");
+            // The C# the generator adds at build time, written out for reading.
+            var namespaceName = parse.GetValue(ns)!;
+            if (!namespaceName.Split('.').All(CodeText.IsIdentifier))
+            {
+                throw new CliException(CliExitCodes.BadInput, $"--namespace: '{namespaceName}' is not a dotted C# name");
+            }
+
+            artefacts.AddRange(CSharpEmitter.Emit(spec, namespaceName).Select(s => new Artefact("csharp", "csharp/" + s.HintName, s.Text)));
 
             var root = Path.GetFullPath(parse.GetValue(output)!);
             AnsiConsole.Progress().AutoClear(true).Start(context =>

@@ -121,6 +121,7 @@ public sealed record DaemonFibre(
     public AgentRow? Row(string resource) => Rows.FirstOrDefault(r => string.Equals(r.Resource, resource, StringComparison.Ordinal));
 
     /// <summary>True when some rule throttles.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Throttles => Rules.Any(r => r.Kind == ActionKind.Throttle);
 
     /// <summary>Internal consistency problems (none for a fibre built by the compiler).</summary>

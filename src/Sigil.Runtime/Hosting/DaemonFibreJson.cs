@@ -12,9 +12,15 @@ namespace Sigil.Runtime.Hosting;
 /// </summary>
 public static class DaemonFibreJson
 {
+    // Statements hold '<', '>' and '&'; the file is not HTML, so they are written as they are.
+    private static readonly JsonSerializerOptions s_writeOptions = new(DaemonFibreJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     /// <summary>The JSON text of <paramref name="fibre"/> (indented, deterministic).</summary>
     public static string Write(DaemonFibre fibre) =>
-        JsonSerializer.Serialize(fibre, DaemonFibreJsonContext.Default.DaemonFibre) + "\n";
+        JsonSerializer.Serialize(fibre, s_writeOptions.GetTypeInfo(typeof(DaemonFibre))) + "\n";
 
     /// <summary>Reads a descriptor; on failure returns null and says where and why in <paramref name="problem"/>.</summary>
     public static DaemonFibre? TryRead(string path, out string? problem)
