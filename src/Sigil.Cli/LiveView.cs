@@ -23,10 +23,14 @@ internal sealed class LiveView
     private string _fibre = string.Empty;
     private string _sensor = string.Empty;
 
-    public LiveView(IAnsiConsole console, bool interactive)
+    private readonly bool _printActions;
+
+    /// <summary>A view on <paramref name="console"/>; off a terminal, <paramref name="printActions"/> prints each action as a line.</summary>
+    public LiveView(IAnsiConsole console, bool interactive, bool printActions = true)
     {
         _console = console;
         _interactive = interactive;
+        _printActions = printActions;
     }
 
     public DaemonSnapshot? Latest => Volatile.Read(ref _latest);
@@ -38,7 +42,7 @@ internal sealed class LiveView
         app.Engine.TickCompleted += snapshot =>
         {
             Volatile.Write(ref _latest, snapshot);
-            if (!_interactive)
+            if (!_interactive && _printActions)
             {
                 foreach (var action in snapshot.Actions)
                 {

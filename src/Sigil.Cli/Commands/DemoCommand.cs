@@ -54,7 +54,7 @@ internal static class DemoCommand
         Stage(console, "compile", path);
         var daemon = RunCommand.Load(path);
         var budget = daemon.Rows[0].Budget;
-        Stage(console, "fibre", string.Create(CultureInfo.InvariantCulture, $"'{daemon.Name}': budget {budget} per agent, step {daemon.Step}; {string.Join("; ", daemon.Rules.Select(r => r.Statement))}"));
+        Stage(console, "fibre", string.Create(CultureInfo.InvariantCulture, $"'{daemon.Name}': budget {budget} per agent, step {daemon.Step}; {string.Join("  ", daemon.Rules.Select(r => r.Statement))}"));
 
         // 2. The sensor: the fibre's eBPF programs when wired, else the /proc sensor.
         var choice = SensorChoice.Procfs;
@@ -94,7 +94,7 @@ internal static class DemoCommand
             StateDirectory = Path.Combine(work.FullName, "state"),
             Tick = TimeSpan.FromMilliseconds(250),
             KillGrace = TimeSpan.FromSeconds(1),
-            LogFormat = interactive ? LogFormat.None : LogFormat.Simple,
+            LogFormat = LogFormat.None,
         };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         stop.CancelAfter(timeout);

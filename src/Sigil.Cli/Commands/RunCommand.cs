@@ -89,7 +89,8 @@ internal static class RunCommand
                 stop.CancelAfter(Durations.Parse(d, "--duration"));
             }
 
-            var view = new LiveView(AnsiConsole.Console, interactive);
+            // Off a terminal the logs carry each action; the table is printed once at the end.
+            var view = new LiveView(AnsiConsole.Console, interactive, printActions: options.LogFormat == LogFormat.None);
             var launcher = new DaemonLauncher(Console.Error)
             {
                 KernelFactory = KernelFibres.Factory,

@@ -87,6 +87,11 @@ public sealed class DaemonEngine
         var results = new List<ActionResult>();
         while (_finishedKills.TryDequeue(out var finished))
         {
+            if (Agents.Find(finished.Request.Pid) is { } killed)
+            {
+                killed.LastAction = Describe(finished);
+            }
+
             Report(finished);
             results.Add(finished);
         }

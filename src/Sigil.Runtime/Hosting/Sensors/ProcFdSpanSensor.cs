@@ -81,14 +81,19 @@ public sealed partial class ProcFdSpanSensor : ISensor
             ScanFds(pid, stat, now, previous);
         }
 
-        // Whatever was open at the previous scan and is not now has been closed in between.
+        // Whatever was open at the previous scan and is not now has been closed in between. A
+        // process that exited closed its files without close(2), as the kernel sensor sees it:
+        // those are dropped, not counted as holds.
         List<(int, int)>? closed = null;
         foreach (var (key, file) in _open)
         {
             if (file.Generation != _generation)
             {
                 (closed ??= []).Add(key);
-                Complete(key.Pid, file, now);
+                if (_stats.TryGetValue(key.Pid, out var owner) && owner.StartTime == file.StartTime && owner.State != 'Z')
+                {
+                    Complete(key.Pid, file, now);
+                }
             }
         }
 
