@@ -174,25 +174,72 @@ public sealed class CliTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Commands_NeedingTheFrontEnd_SayWhatIsMissing()
+    [Theory]
+    [InlineData("check", 0, "fibre 'dwell' compiles")]
+    [InlineData("solve", 4, "not available yet: needs the solver engines")]
+    [InlineData("prove", 4, "not available yet: needs the proof report API")]
+    [InlineData("run", 2, "not available yet: needs the eBPF backend")]
+    public async Task Commands_OnDwell_RunOrSayWhatIsNotWiredYet(string command, int exitCode, string message)
     {
-        var fibre = FibreFile();
-        foreach (var command in new[] { "check", "solve", "prove", "run" })
-        {
-            var result = await ProcessRunner.RunSigilAsync([command, fibre]);
-            if (result.ExitCode == 4)
-            {
-                Assert.Contains("not available yet: needs", result.StandardError);
-            }
-            else
-            {
-                // The front end has landed: the command gets past compiling.
-                Assert.DoesNotContain("SIG9999", result.StandardError);
-            }
+        string[] args = command == "run" ? [command, FibreFile(), "--state-dir", _dir.Combine("state")] : [command, FibreFile()];
+        var result = await ProcessRunner.RunSigilAsync(args);
+        Assert.True(result.ExitCode == exitCode, ProcessRunner.Describe(result));
+        Assert.Contains(message, result.All);
+        AssertClean(result);
+    }
 
-            AssertClean(result);
+    [Fact]
+    public async Task Check_BadFibre_PrintsFileLineColumnDiagnostics_AndExits1()
+    {
+        var fibre = _dir.Combine("broken.sigil");
+        File.WriteAllText(fibre, "fibre broken {\n    index task by pid;\n    $hold[task] : s in [0, 10];\n    @dwell[task] : s = undefined_budget;\n}\n");
+        var result = await ProcessRunner.RunSigilAsync(["check", fibre]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(@"broken\.sigil\(\d+,\d+\): error SIG\d{4}: ", result.StandardError);
+        AssertClean(result);
+    }
+
+    [Fact]
+    public async Task Emit_Dwell_WritesKubernetesCSharpAndTheDescriptor_ThatRunAccepts()
+    {
+        var output = _dir.Combine("out");
+        var emit = await ProcessRunner.RunSigilAsync(["emit", FibreFile(), "-o", output]);
+        Assert.True(emit.ExitCode == 0, ProcessRunner.Describe(emit));
+        foreach (var file in new[] { "k8s/daemonset.yaml", "k8s/hpa.yaml", "csharp/DwellFibre.Fibre.g.cs", "daemon/dwell.daemon.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(output, file)), file + " was not written");
         }
+
+        var descriptor = DaemonFibreJson.TryRead(Path.Combine(output, "daemon/dwell.daemon.json"), out var problem);
+        Assert.True(descriptor is not null, problem);
+        Assert.Equal(5, descriptor!.Rows.Single().Budget);
+        var run = await ProcessRunner.RunSigilAsync(["run", Path.Combine(output, "daemon/dwell.daemon.json"), "--sensor", "procfs", "--scope", Environment.ProcessId.ToString(), "--state-dir", _dir.Combine("state"), "--metrics-url", "none", "--duration", "1s", "--log-format", "simple"]);
+        Assert.True(run.ExitCode == 0, ProcessRunner.Describe(run));
+        Assert.Contains("observation mode", run.StandardError);
+    }
+
+    [Fact]
+    public async Task Run_DescriptorWithUnknownField_IsRejectedWithItsPosition()
+    {
+        var path = _dir.Combine("bad.daemon.json");
+        File.WriteAllText(path, DaemonFibreJson.Write(Fixtures.Dwell()).Replace("\"step\": 2,", "\"step\": 2,\n  \"stpe\": 3,"));
+        var result = await ProcessRunner.RunSigilAsync(["run", path]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("stpe", result.StandardError);
+        Assert.Matches(@"bad\.daemon\.json\(\d+,\d+\): error", result.StandardError);
+        AssertClean(result);
+    }
+
+    [Fact]
+    public async Task Demo_Armed_KillsTheSimulatedRansomware_AndLeavesTheBenignProcess()
+    {
+        var result = await ProcessRunner.RunSigilAsync(["demo", "--arm", "--fibre", FibreFile(), "--table", "false", "--timeout", "90s"], TimeSpan.FromSeconds(120));
+        Assert.True(result.ExitCode == 0, ProcessRunner.Describe(result));
+        Assert.Contains("not wired yet", result.StandardOutput);
+        Assert.Contains("throttled", result.StandardOutput);
+        Assert.Contains("actions: 1 throttle, 1 kill", result.StandardOutput);
+        Assert.Contains("running, untouched", result.StandardOutput);
+        AssertClean(result);
     }
 
     private static string FibreFile()
