@@ -11,6 +11,7 @@ namespace Sigil.Daemon.Tests.Hosting;
 /// simulated ransomware (long file holds) is throttled into the daemon's cgroup and then killed;
 /// the benign process (many short opens) is never touched.
 /// </summary>
+[Collection(Sequential.Name)]
 public sealed class EndToEndTests(ITestOutputHelper output)
 {
     [Fact]
