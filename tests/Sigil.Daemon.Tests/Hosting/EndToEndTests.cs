@@ -31,6 +31,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
                 Sensor = SensorChoice.Procfs,
                 Scope = [ransomware.Id, benign.Id],
                 Tick = TimeSpan.FromMilliseconds(100),
+                ProcfsInterval = TimeSpan.FromMilliseconds(100),
                 MetricsUrl = null,
                 StateDirectory = work.Combine("state"),
                 KillGrace = TimeSpan.FromSeconds(1),
