@@ -94,7 +94,8 @@ public sealed class ProcFdSpanSensor : ISensor
         }
 
         // Whatever was open at the previous scan and is not now was closed in between; files of a
-        // process that exited went without close(2) and are dropped.
+        // process that exited went without close(2), and those of one that left the scope or could
+        // not be read are unknown: both are dropped.
         List<(int, int)>? closed = null;
         foreach (var (key, file) in _open)
         {
@@ -104,7 +105,7 @@ public sealed class ProcFdSpanSensor : ISensor
             }
 
             (closed ??= []).Add(key);
-            if (_processes.TryGetValue(key.Pid, out var owner) && owner.Generation == _generation
+            if (_processes.TryGetValue(key.Pid, out var owner) && owner.Scanned == _generation
                 && owner.Stat.StartTime == file.StartTime && owner.Stat.State != (byte)'Z')
             {
                 Complete(key.Pid, file, now);
@@ -223,6 +224,7 @@ public sealed class ProcFdSpanSensor : ISensor
             return;
         }
 
+        process.Scanned = _generation;
         try
         {
             while (ProcFs.NextFd(dir, _target, out var fd, out var length))
@@ -288,6 +290,8 @@ public sealed class ProcFdSpanSensor : ISensor
         public StatFields Stat { get; set; }
 
         public long Generation { get; set; }
+
+        public long Scanned { get; set; }
     }
 
     private sealed class OpenFile(ulong startTime, byte[] target, double previousScan, double firstSeen)
