@@ -1,0 +1,158 @@
+using System;
+
+namespace Sigil.Runtime.Solvers;
+
+/// <summary>
+/// Dual decomposition, offline: each iteration the agents answer the path prices with their
+/// closed-form steps <c>x_s = argmax U_s(x) - q_s x</c>, the loads <c>A x</c> are summed, and the
+/// prices move against the overload, <c>pi &lt;- [pi + step (A x - c)]+</c> (free on <c>==</c> rows).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The default rule scales each row's step by the dual's curvature and adds Nesterov momentum with
+/// restart (see <see cref="DualStepRule.Scaled"/>); <see cref="DualStepRule.Fixed"/> is the
+/// textbook update with a fixed gamma.
+/// </para>
+/// <para>
+/// Stopping rule: the relative duality gap between the prices' dual bound and the returned primal
+/// is at most <see cref="DualOptions.GapTolerance"/>, and the returned primal violates no row by
+/// more than <see cref="DualOptions.FeasibilityTolerance"/> (relative). When <c>A &gt;= 0</c> the
+/// returned primal is recovered from the iterate onto the feasible set (every <c>&lt;=</c> row holds
+/// exactly; see <see cref="SolverResult.Recovered"/>), so the gap is a true optimality certificate.
+/// </para>
+/// <para>
+/// Deterministic (same input, same bits) and single-threaded; the iteration allocates nothing.
+/// An instance is not thread-safe; build one per problem and reuse it across solves.
+/// </para>
+/// </remarks>
+/// <typeparam name="TAgents">The agent type.</typeparam>
+public sealed class DualSolver<TAgents>
+    where TAgents : struct, IAgentStep
+{
+    private readonly DualEngine<TAgents> _engine;
+    private readonly bool _recover;
+
+    /// <summary>Builds the solver and its work buffers for <paramref name="problem"/>.</summary>
+    /// <exception cref="ArgumentException">The options are out of range.</exception>
+    public DualSolver(NumProblem<TAgents> problem, DualOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        Options = options ?? new DualOptions();
+        Options.Validate();
+        Problem = problem;
+        _engine = new DualEngine<TAgents>(
+            problem, Options.Rule == DualStepRule.Scaled, Options.Accelerate, Options.Step, inverseMu: 0);
+        _recover = Options.Recover && problem.Coupling.IsNonnegative;
+        _engine.Reset(default);
+    }
+
+    /// <summary>The problem.</summary>
+    public NumProblem<TAgents> Problem { get; }
+
+    /// <summary>The options.</summary>
+    public DualOptions Options { get; }
+
+    /// <summary>Iterations since the last reset.</summary>
+    public int Iterations => _engine.Iterations;
+
+    /// <summary>Solves from the cold-start price estimate.</summary>
+    public SolverResult Solve() => Solve(default);
+
+    /// <summary>Solves from the given prices (a warm start, e.g. the previous tick's prices).</summary>
+    /// <exception cref="ArgumentException">The prices have the wrong length or are not finite.</exception>
+    public SolverResult Solve(ReadOnlySpan<double> initialPrices)
+    {
+        _engine.Reset(initialPrices);
+        bool store = true;
+        double scale = 0;
+        double ratio = 1;
+        Evaluation evaluation;
+        RowStatistics st;
+        while (true)
+        {
+            bool last = _engine.Iterations + 1 >= Options.MaxIterations;
+            store |= last;
+            (double utility, double payment) = _engine.Pass(store);
+            st = _engine.Measure();
+            if (store)
+            {
+                evaluation = Evaluate(utility, payment, st);
+                if (evaluation.Converged || last)
+                {
+                    break;
+                }
+
+                // The cheap estimate predicts the certified gap up to a factor learnt here.
+                scale = evaluation.Scale;
+                ratio = Math.Max(1, evaluation.Gap / Math.Max(Estimate(st), 1e-300));
+            }
+
+            _engine.Advance();
+            store = (_recover || st.WorstRelativeViolation <= Options.FeasibilityTolerance)
+                && ratio * Estimate(st) <= Options.GapTolerance * scale;
+        }
+
+        return Result(evaluation, st);
+    }
+
+    /// <summary>Resets the iteration to the given prices (cold start when empty), for <see cref="Iterate"/>.</summary>
+    public void Reset(ReadOnlySpan<double> initialPrices = default) => _engine.Reset(initialPrices);
+
+    /// <summary>Runs <paramref name="count"/> iterations without stopping checks; allocates nothing.</summary>
+    public void Iterate(int count) => _engine.Iterate(count);
+
+    /// <summary>Copies the current prices into <paramref name="destination"/>.</summary>
+    public void CopyPrices(Span<double> destination)
+    {
+        CouplingMatrix.CheckLength(destination.Length, Problem.ResourceCount, nameof(destination));
+        _engine.CopyPrices(destination);
+    }
+
+    private double Estimate(RowStatistics st) =>
+        Math.Abs(st.LagrangianGap) + (_recover ? st.OverloadValue : 0);
+
+    private Evaluation Evaluate(double utility, double payment, RowStatistics st)
+    {
+        double dual = _engine.DualObjective(utility, payment);
+        Certificate<TAgents> certificate = _engine.Certificate;
+        double primal = _recover ? certificate.Recover(_engine.X, _engine.Load) : utility;
+        double[] load = _recover ? certificate.RecoveredLoad : _engine.Load;
+        (double absolute, double relative) = Certificate<TAgents>.Violation(load, Problem.Capacity, Problem.Senses);
+        double scale = Math.Max(1, Math.Max(Math.Abs(primal), Math.Abs(dual)));
+        double gap = dual - primal;
+        bool converged = gap / scale <= Options.GapTolerance && relative <= Options.FeasibilityTolerance;
+        return new Evaluation(primal, dual, gap, scale, absolute, relative, st.WorstRelativeViolation, converged);
+    }
+
+    private SolverResult Result(Evaluation e, RowStatistics st)
+    {
+        double[] prices = new double[Problem.ResourceCount];
+        _engine.CopyPrices(prices);
+        return new SolverResult
+        {
+            Method = SolverKind.Dual,
+            X = (double[])(_recover ? _engine.Certificate.RecoveredX : _engine.X).Clone(),
+            Prices = prices,
+            Loads = (double[])(_recover ? _engine.Certificate.RecoveredLoad : _engine.Load).Clone(),
+            Iterations = _engine.Iterations,
+            Converged = e.Converged,
+            PrimalResidual = e.Violation,
+            RelativePrimalResidual = e.RelativeViolation,
+            DualResidual = st.StepLength,
+            PrimalObjective = e.Primal,
+            DualObjective = e.Dual,
+            Recovered = _recover,
+            IterateRelativeOverload = e.IterateViolation,
+        };
+    }
+
+    private readonly record struct Evaluation(
+        double Primal,
+        double Dual,
+        double Gap,
+        double Scale,
+        double Violation,
+        double RelativeViolation,
+        double IterateViolation,
+        bool Converged);
+}
