@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sigil.Runtime.Solvers;
 
@@ -31,6 +32,12 @@ namespace Sigil.Runtime.Solvers;
 /// 1e-4 gap in about 25-35 iterations where the fixed-step update needs thousands.
 /// </para>
 /// <para>
+/// Curvature is measured on the first passes and then every fourth pass, and held in between: near a
+/// solution it changes slowly, and the passes without it touch only each row's price and load (16
+/// bytes, so a 100,000-row problem's row state stays in L2) and skip the sensitivity arithmetic.
+/// On the benchmark instances this costs no extra iterations.
+/// </para>
+/// <para>
 /// Stopping: every pass yields cheap row statistics at the current prices (worst overload and the
 /// Lagrangian gap <c>pi^T (c - A x)</c>). When they predict success, the next pass also stores the
 /// agents' steps and utilities, and a full certificate is computed (dual objective, recovered
@@ -40,13 +47,25 @@ namespace Sigil.Runtime.Solvers;
 internal sealed class DualEngine<TAgents>
     where TAgents : struct, IAgentStep
 {
+    /// <summary>Curvature is measured on this many first passes...</summary>
+    private const int WarmCurvaturePasses = 5;
+
+    /// <summary>... and then on every pass whose index is a multiple of this.</summary>
+    private const int CurvatureInterval = 4;
+
+    /// <summary>How many agents ahead the pass prefetches row state.</summary>
+    private static readonly int PrefetchDistance = int.Parse(Environment.GetEnvironmentVariable("PFD") ?? "16");
+
     private readonly NumProblem<TAgents> _problem;
     private readonly RowState[] _rows;
+    private readonly double[] _curvature;
+    private readonly double[] _capacity;
     private readonly double[] _previous;
     private readonly double[] _candidate;
     private readonly double[] _x;
     private readonly double[] _load;
     private readonly Certificate<TAgents> _certificate;
+    private readonly int _uniformLength;
     private readonly bool _scaled;
     private readonly bool _accelerate;
     private readonly double _step;
@@ -59,12 +78,15 @@ internal sealed class DualEngine<TAgents>
     {
         _problem = problem;
         int rows = problem.ResourceCount;
-        _rows = new RowState[rows];
+        _rows = GC.AllocateArray<RowState>(rows, pinned: true);
+        _curvature = new double[rows];
+        _capacity = new double[rows];
         _previous = new double[rows];
         _candidate = new double[rows];
         _load = new double[rows];
         _x = new double[problem.AgentCount];
         _certificate = new Certificate<TAgents>(problem);
+        _uniformLength = UniformColumnLength(problem.Coupling);
         _scaled = scaled;
         _accelerate = accelerate && scaled;
         _step = step;
@@ -72,6 +94,9 @@ internal sealed class DualEngine<TAgents>
     }
 
     public int Iterations { get; private set; }
+
+    /// <summary>Passes since the last reset that also stored x and objectives (for diagnostics).</summary>
+    public int StoringPasses { get; private set; }
 
     public RowStatistics Statistics => _statistics;
 
@@ -91,8 +116,6 @@ internal sealed class DualEngine<TAgents>
             destination[l] = _rows[l].Price;
         }
     }
-
-    public double Price(int row) => _rows[row].Price;
 
     /// <summary>Starts from the given prices, or from the cold-start estimate when empty.</summary>
     public void Reset(ReadOnlySpan<double> initialPrices)
@@ -120,22 +143,20 @@ internal sealed class DualEngine<TAgents>
         for (int l = 0; l < _rows.Length; l++)
         {
             double p = _candidate[l];
-            if (senses[l] == RowSense.LessOrEqual && p < 0)
+            if ((senses[l] == RowSense.LessOrEqual && p < 0) || _problem.Coupling.RowLength(l) == 0)
             {
                 p = 0;
             }
 
-            if (_problem.Coupling.RowLength(l) == 0)
-            {
-                p = 0;
-            }
-
-            _rows[l] = new RowState { Price = p, Capacity = c[l] };
+            _rows[l] = new RowState { Price = p };
+            _capacity[l] = c[l];
+            _curvature[l] = 0;
             _previous[l] = p;
         }
 
         _momentum = 1;
         Iterations = 0;
+        StoringPasses = 0;
         _statistics = default;
     }
 
@@ -144,41 +165,35 @@ internal sealed class DualEngine<TAgents>
     {
         for (int i = 0; i < count; i++)
         {
-            if (_scaled)
-            {
-                AgentPass<ScaledPass>();
-            }
-            else
-            {
-                AgentPass<FixedPass>();
-            }
-
-            Iterations++;
+            Pass(store: false);
             RowPass();
         }
     }
 
-    /// <summary>One iteration; when <paramref name="store"/>, the pass also records x and objectives.</summary>
+    /// <summary>One agent pass; when <paramref name="store"/>, it also records x, the loads and the objectives.</summary>
     /// <returns>For a storing pass, <c>(sum U(x), sum q x)</c>; else zeros.</returns>
     public (double Utility, double Payment) Pass(bool store)
     {
+        bool curvature = _scaled && (Iterations < WarmCurvaturePasses || Iterations % CurvatureInterval == 0);
         Iterations++;
-        (double, double) objectives = (0, 0);
+        if (curvature)
+        {
+            Array.Clear(_curvature);
+        }
+
+        (double, double) objectives;
         if (store)
         {
-            objectives = _scaled ? AgentPass<ScaledStoringPass>() : AgentPass<FixedStoringPass>();
+            StoringPasses++;
+            objectives = curvature ? Dispatch<CurvatureStoringPass>() : Dispatch<StoringPass>();
             for (int l = 0; l < _rows.Length; l++)
             {
                 _load[l] = _rows[l].Load;
             }
         }
-        else if (_scaled)
-        {
-            AgentPass<ScaledPass>();
-        }
         else
         {
-            AgentPass<FixedPass>();
+            objectives = curvature ? Dispatch<CurvaturePass>() : Dispatch<PlainPass>();
         }
 
         return objectives;
@@ -190,19 +205,32 @@ internal sealed class DualEngine<TAgents>
         double sum = utility - payment;
         for (int l = 0; l < _rows.Length; l++)
         {
-            sum += _rows[l].Capacity * _rows[l].Price;
+            sum += _capacity[l] * _rows[l].Price;
         }
 
         return sum;
     }
 
+    private (double, double) Dispatch<TMode>()
+        where TMode : struct, IPassMode => _uniformLength switch
+        {
+            1 => AgentPass<TMode, Length1>(),
+            2 => AgentPass<TMode, Length2>(),
+            3 => AgentPass<TMode, Length3>(),
+            4 => AgentPass<TMode, Length4>(),
+            _ => AgentPass<TMode, AnyLength>(),
+        };
+
     /// <summary>
     /// The fused agent pass at the current prices: for each agent, gather its path price, take the
-    /// closed-form step and scatter its load (and curvature) into its rows.
+    /// closed-form step and scatter its load (and, on curvature passes, its curvature) into its rows.
+    /// When every column has the same small length the entry loops are unrolled and the column
+    /// pointers are not read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (double Utility, double Payment) AgentPass<TMode>()
+    private (double Utility, double Payment) AgentPass<TMode, TLength>()
         where TMode : struct, IPassMode
+        where TLength : struct, IColumnLength
     {
         CouplingMatrix a = _problem.Coupling;
         TAgents agents = _problem.Agents;
@@ -211,44 +239,129 @@ internal sealed class DualEngine<TAgents>
         ref int row = ref MemoryMarshal.GetArrayDataReference(a.ColumnRowArray);
         ref double value = ref MemoryMarshal.GetArrayDataReference(a.ColumnValueArray);
         ref RowState rows = ref MemoryMarshal.GetArrayDataReference(_rows);
+        ref double curvature = ref MemoryMarshal.GetArrayDataReference(_curvature);
         ref double xs = ref MemoryMarshal.GetArrayDataReference(_x);
         double utility = 0;
         double payment = 0;
         int k = 0;
         for (int s = 0; s < n; s++)
         {
-            int end = Unsafe.Add(ref start, s + 1);
-            double q = 0;
-            double norm = 0;
-            for (int j = k; j < end; j++)
+            int end = TLength.Value > 0 ? k + TLength.Value : Unsafe.Add(ref start, s + 1);
+
+            // Ask for the row state of an agent a little ahead: its rows are random, and the
+            // pass would otherwise wait on each miss in turn.
+            if (Sse.IsSupported && TLength.Value > 0 && PrefetchDistance > 0 && s + PrefetchDistance < n)
             {
-                double v = Unsafe.Add(ref value, j);
-                q += v * Unsafe.Add(ref rows, Unsafe.Add(ref row, j)).Price;
-                if (TMode.Curvature)
+                int ahead = k + PrefetchDistance * TLength.Value;
+                Prefetch(ref rows, Unsafe.Add(ref row, ahead));
+                if (TLength.Value >= 2)
                 {
-                    norm += Math.Abs(v);
+                    Prefetch(ref rows, Unsafe.Add(ref row, ahead + 1));
+                }
+
+                if (TLength.Value >= 3)
+                {
+                    Prefetch(ref rows, Unsafe.Add(ref row, ahead + 2));
+                }
+
+                if (TLength.Value >= 4)
+                {
+                    Prefetch(ref rows, Unsafe.Add(ref row, ahead + 3));
                 }
             }
 
-            double x;
-            if (TMode.Curvature)
+            // Gather the path price q_s = sum_l A_ls pi_l (and |a_s|_1 for the curvature bound).
+            double q;
+            double norm = 0;
+            if (TLength.Value > 0)
             {
-                x = agents.Argmax(s, q, out double d);
-                double weight = d * norm;
-                for (int j = k; j < end; j++)
+                double v0 = Unsafe.Add(ref value, k);
+                q = v0 * Unsafe.Add(ref rows, Unsafe.Add(ref row, k)).Price;
+                if (TMode.Curvature)
                 {
-                    double v = Unsafe.Add(ref value, j);
-                    ref RowState r = ref Unsafe.Add(ref rows, Unsafe.Add(ref row, j));
-                    r.Load += v * x;
-                    r.Curvature += Math.Abs(v) * weight;
+                    norm = Math.Abs(v0);
+                }
+
+                if (TLength.Value >= 2)
+                {
+                    double v1 = Unsafe.Add(ref value, k + 1);
+                    q += v1 * Unsafe.Add(ref rows, Unsafe.Add(ref row, k + 1)).Price;
+                    if (TMode.Curvature)
+                    {
+                        norm += Math.Abs(v1);
+                    }
+                }
+
+                if (TLength.Value >= 3)
+                {
+                    double v2 = Unsafe.Add(ref value, k + 2);
+                    q += v2 * Unsafe.Add(ref rows, Unsafe.Add(ref row, k + 2)).Price;
+                    if (TMode.Curvature)
+                    {
+                        norm += Math.Abs(v2);
+                    }
+                }
+
+                if (TLength.Value >= 4)
+                {
+                    double v3 = Unsafe.Add(ref value, k + 3);
+                    q += v3 * Unsafe.Add(ref rows, Unsafe.Add(ref row, k + 3)).Price;
+                    if (TMode.Curvature)
+                    {
+                        norm += Math.Abs(v3);
+                    }
                 }
             }
             else
             {
-                x = agents.Argmax(s, q);
+                q = 0;
                 for (int j = k; j < end; j++)
                 {
-                    Unsafe.Add(ref rows, Unsafe.Add(ref row, j)).Load += Unsafe.Add(ref value, j) * x;
+                    double v = Unsafe.Add(ref value, j);
+                    q += v * Unsafe.Add(ref rows, Unsafe.Add(ref row, j)).Price;
+                    if (TMode.Curvature)
+                    {
+                        norm += Math.Abs(v);
+                    }
+                }
+            }
+
+            // The agent's closed-form step, then scatter its load (and curvature).
+            double x;
+            double weight = 0;
+            if (TMode.Curvature)
+            {
+                x = agents.Argmax(s, q, out double d);
+                weight = d * norm;
+            }
+            else
+            {
+                x = agents.Argmax(s, q);
+            }
+
+            if (TLength.Value > 0)
+            {
+                Scatter<TMode>(ref rows, ref curvature, Unsafe.Add(ref row, k), Unsafe.Add(ref value, k), x, weight);
+                if (TLength.Value >= 2)
+                {
+                    Scatter<TMode>(ref rows, ref curvature, Unsafe.Add(ref row, k + 1), Unsafe.Add(ref value, k + 1), x, weight);
+                }
+
+                if (TLength.Value >= 3)
+                {
+                    Scatter<TMode>(ref rows, ref curvature, Unsafe.Add(ref row, k + 2), Unsafe.Add(ref value, k + 2), x, weight);
+                }
+
+                if (TLength.Value >= 4)
+                {
+                    Scatter<TMode>(ref rows, ref curvature, Unsafe.Add(ref row, k + 3), Unsafe.Add(ref value, k + 3), x, weight);
+                }
+            }
+            else
+            {
+                for (int j = k; j < end; j++)
+                {
+                    Scatter<TMode>(ref rows, ref curvature, Unsafe.Add(ref row, j), Unsafe.Add(ref value, j), x, weight);
                 }
             }
 
@@ -263,6 +376,41 @@ internal sealed class DualEngine<TAgents>
         }
 
         return (utility, payment);
+    }
+
+    /// <summary>A prefetch hint for one row's state (the row state array is pinned, and a hint never faults).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref RowState rows, int l) => Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref rows, l)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scatter<TMode>(ref RowState rows, ref double curvature, int l, double v, double x, double weight)
+        where TMode : struct, IPassMode
+    {
+        Unsafe.Add(ref rows, l).Load += v * x;
+        if (TMode.Curvature)
+        {
+            Unsafe.Add(ref curvature, l) += Math.Abs(v) * weight;
+        }
+    }
+
+    private static int UniformColumnLength(CouplingMatrix a)
+    {
+        ReadOnlySpan<int> start = a.ColumnStart;
+        if (a.ColumnCount == 0)
+        {
+            return 0;
+        }
+
+        int length = start[1] - start[0];
+        for (int s = 1; s < a.ColumnCount; s++)
+        {
+            if (start[s + 1] - start[s] != length)
+            {
+                return 0;
+            }
+        }
+
+        return length is >= 1 and <= 4 ? length : 0;
     }
 
     /// <summary>One full iteration's row work: measure, then move the prices.</summary>
@@ -290,7 +438,7 @@ internal sealed class DualEngine<TAgents>
         {
             ref RowState r = ref Unsafe.Add(ref rows, l);
             double y = r.Price;
-            double c = r.Capacity;
+            double c = _capacity[l];
             double g = r.Load - c;
             bool le = senses[l] == RowSense.LessOrEqual;
 
@@ -304,14 +452,10 @@ internal sealed class DualEngine<TAgents>
 
             if (inverseMu > 0)
             {
-                double fixedPoint = g / inverseMu;
-                if (le && fixedPoint < 0)
-                {
-                    fixedPoint = 0;
-                }
-
-                st.FixedPointResidual = Math.Max(st.FixedPointResidual, Math.Abs(y - fixedPoint));
-                st.LargestPrice = Math.Max(st.LargestPrice, Math.Abs(y));
+                // Penalty: the overload's distance from its fixed point pi / mu, in row units.
+                double overload = le ? Math.Max(g, 0) : g;
+                st.FixedPointResidual = Math.Max(
+                    st.FixedPointResidual, Math.Abs(y * inverseMu - overload) / Math.Max(1, Math.Abs(c)));
             }
 
             // Descent direction of f at y: -grad f = A x - c - y / mu.
@@ -323,7 +467,7 @@ internal sealed class DualEngine<TAgents>
             }
             else
             {
-                double p = r.Curvature + inverseMu;
+                double p = _curvature[l] + inverseMu;
                 candidate = p > 0 ? y + step * direction / p : (le && g <= 0 ? 0 : y);
             }
 
@@ -336,7 +480,6 @@ internal sealed class DualEngine<TAgents>
             restart += direction * (candidate - Unsafe.Add(ref previous, l));
             st.StepLength = Math.Max(st.StepLength, Math.Abs(candidate - y));
             r.Load = 0;
-            r.Curvature = 0;
         }
 
         _restart = restart;
@@ -378,6 +521,7 @@ internal sealed class DualEngine<TAgents>
         }
     }
 
+    // Pass shapes as types, so that the JIT compiles one loop per combination with the flags folded.
     private interface IPassMode
     {
         static abstract bool Store { get; }
@@ -385,32 +529,63 @@ internal sealed class DualEngine<TAgents>
         static abstract bool Curvature { get; }
     }
 
-    private struct ScaledPass : IPassMode
+    private interface IColumnLength
     {
-        public static bool Store => false;
-
-        public static bool Curvature => true;
+        /// <summary>Entries per column, or 0 when columns differ.</summary>
+        static abstract int Value { get; }
     }
 
-    private struct ScaledStoringPass : IPassMode
-    {
-        public static bool Store => true;
-
-        public static bool Curvature => true;
-    }
-
-    private struct FixedPass : IPassMode
+    private struct PlainPass : IPassMode
     {
         public static bool Store => false;
 
         public static bool Curvature => false;
     }
 
-    private struct FixedStoringPass : IPassMode
+    private struct CurvaturePass : IPassMode
+    {
+        public static bool Store => false;
+
+        public static bool Curvature => true;
+    }
+
+    private struct StoringPass : IPassMode
     {
         public static bool Store => true;
 
         public static bool Curvature => false;
+    }
+
+    private struct CurvatureStoringPass : IPassMode
+    {
+        public static bool Store => true;
+
+        public static bool Curvature => true;
+    }
+
+    private struct AnyLength : IColumnLength
+    {
+        public static int Value => 0;
+    }
+
+    private struct Length1 : IColumnLength
+    {
+        public static int Value => 1;
+    }
+
+    private struct Length2 : IColumnLength
+    {
+        public static int Value => 2;
+    }
+
+    private struct Length3 : IColumnLength
+    {
+        public static int Value => 3;
+    }
+
+    private struct Length4 : IColumnLength
+    {
+        public static int Value => 4;
     }
 }
 
@@ -429,9 +604,6 @@ internal struct RowStatistics
     /// <summary><c>max_l |candidate_l - pi_l|</c>.</summary>
     public double StepLength;
 
-    /// <summary>Penalty only: <c>max_l |pi_l - mu [a_l x - c_l]+|</c>.</summary>
+    /// <summary>Penalty only: <c>max_l |pi_l / mu - [a_l x - c_l]+| / max(1, |c_l|)</c>.</summary>
     public double FixedPointResidual;
-
-    /// <summary>Penalty only: <c>max_l |pi_l|</c>.</summary>
-    public double LargestPrice;
 }

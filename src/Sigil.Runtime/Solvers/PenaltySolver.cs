@@ -17,7 +17,9 @@ namespace Sigil.Runtime.Solvers;
 /// <para>
 /// Stated accuracy: the result is exact for the budgets <c>c + pi / mu</c>; each row overloads by
 /// exactly <c>pi_l / mu</c> (so the single-link log solution is <c>x_i = w_i (c + pi/mu) / sum w</c>).
-/// Stopping rule: <c>max_l |pi_l - mu [a_l x - c_l]+| &lt;= Tolerance * max(1, max_l |pi_l|)</c>.
+/// Stopping rule: every row's overload is within <see cref="PenaltyOptions.Tolerance"/> of its fixed
+/// point, <c>|pi_l / mu - [a_l x - c_l]+| &lt;= Tolerance * max(1, |c_l|)</c> (measured in the row's
+/// units, so the test stays meaningful for large mu).
 /// <see cref="SolverResult.X"/> is the penalised optimum itself (not recovered), so the reported
 /// gap against the Lagrange dual may be negative by up to the penalty's overload value.
 /// </para>
@@ -61,7 +63,7 @@ public sealed class PenaltySolver<TAgents>
             store |= last;
             (double utility, double payment) = _engine.Pass(store);
             RowStatistics st = _engine.Measure();
-            bool converged = st.FixedPointResidual <= Options.Tolerance * Math.Max(1, st.LargestPrice);
+            bool converged = st.FixedPointResidual <= Options.Tolerance;
             if (store && (converged || last))
             {
                 return Result(utility, payment, st, converged);

@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace Sigil.Runtime.Solvers;
 
 /// <summary>
-/// One resource row as the agent pass sees it. The price an agent gathers and the load and
-/// curvature it scatters sit in the same 32-byte slot, so each (agent, row) entry touches one
-/// cache line instead of three.
+/// One resource row as the agent pass sees it: the price an agent gathers and the load it
+/// scatters share one 16-byte slot, so each (agent, row) entry touches one cache line, and the
+/// row state of 100,000 rows (1.6 MB) stays in L2.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct RowState
@@ -15,13 +15,4 @@ internal struct RowState
 
     /// <summary>Load <c>a_l x</c> accumulated by the agent pass.</summary>
     public double Load;
-
-    /// <summary>
-    /// Curvature bound accumulated by the agent pass: <c>sum_s |A_ls| d_s sum_k |A_ks|</c> with
-    /// <c>d_s = 1 / (-U_s'')</c>, the Gershgorin bound of the dual Hessian's row.
-    /// </summary>
-    public double Curvature;
-
-    /// <summary>The row's budget (copied from the problem at the start of a solve).</summary>
-    public double Capacity;
 }

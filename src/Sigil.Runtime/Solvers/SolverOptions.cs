@@ -65,10 +65,10 @@ public sealed record PenaltyOptions
     public double Mu { get; init; } = 100.0;
 
     /// <summary>
-    /// Stop when every price is within this relative distance of its fixed point
-    /// <c>mu [a_l x - c_l]+</c>: <c>|pi_l - mu [a_l x - c_l]+| &lt;= tol * max(1, max_l |pi_l|)</c>.
+    /// Stop when every row's overload is this close to its fixed point <c>pi_l / mu</c>:
+    /// <c>|pi_l / mu - [a_l x - c_l]+| &lt;= Tolerance * max(1, |c_l|)</c>.
     /// </summary>
-    public double Tolerance { get; init; } = 1e-8;
+    public double Tolerance { get; init; } = 1e-9;
 
     /// <summary>Iteration cap.</summary>
     public int MaxIterations { get; init; } = 20_000;

@@ -46,9 +46,10 @@ public sealed class SolverResult
     public required double RelativePrimalResidual { get; init; }
 
     /// <summary>
-    /// The engine's dual residual: for the dual and penalty engines the length of the last
-    /// (scaled, projected) price step, in price units, which is zero exactly at a KKT point; for
-    /// ADMM the norm of Boyd et al.'s dual residual <c>s</c>.
+    /// The engine's dual residual: for the dual engine the length of the (scaled, projected) price
+    /// step at the returned prices, in price units, zero exactly at a KKT point; for the penalty
+    /// engine the fixed-point residual of its stopping rule; for ADMM the norm of Boyd et al.'s
+    /// dual residual <c>s</c>.
     /// </summary>
     public required double DualResidual { get; init; }
 
