@@ -132,6 +132,7 @@ public sealed class AdmmSolver<TAgents>
     }
 
     /// <summary>Resets to the given prices (cold start when empty) and the agents' response to them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset(ReadOnlySpan<double> initialPrices = default)
     {
         _rho = Options.Rho;
@@ -194,6 +195,7 @@ public sealed class AdmmSolver<TAgents>
     }
 
     /// <summary>One ADMM iteration; on a check iteration the previous x and offsets are kept for the residuals.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Step(bool check)
     {
         Iterations++;
@@ -282,6 +284,7 @@ public sealed class AdmmSolver<TAgents>
     }
 
     /// <summary>Boyd's residuals and tolerances for the iteration just made.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (double Primal, double PrimalTolerance, double Dual, double DualTolerance) Residuals()
     {
         // Primal: r_ls = A_ls x_s - z_ls = -o_l, so ||r||^2 = sum_l n_l o_l^2.
@@ -349,6 +352,7 @@ public sealed class AdmmSolver<TAgents>
         (_, double iterateViolation) = Certificate<TAgents>.Violation(load, Problem.Capacity, Problem.Senses);
         bool recover = Problem.Coupling.IsNonnegative;
         double[] x = _x;
+        _certificate.Prepare();
         double primalObjective;
         if (recover)
         {

@@ -42,6 +42,7 @@ internal sealed class Certificate<TAgents>
     public bool CanRecover => _problem.Coupling.IsNonnegative;
 
     /// <summary>Worst violation (absolute and relative) of the given loads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double Absolute, double Relative) Violation(ReadOnlySpan<double> load, double[] capacity, RowSense[] senses)
     {
         double worst = 0;
@@ -61,6 +62,7 @@ internal sealed class Certificate<TAgents>
     public static double RowScale(double capacity) => capacity != 0 ? Math.Abs(capacity) : 1.0;
 
     /// <summary>The dual function <c>D(pi) = sum_s max_x [U_s(x) - q_s x] + c^T pi</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double DualObjective(ReadOnlySpan<double> prices)
     {
         CouplingMatrix a = _problem.Coupling;
@@ -91,6 +93,7 @@ internal sealed class Certificate<TAgents>
     }
 
     /// <summary><c>sum_s U_s(x_s)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double PrimalObjective(ReadOnlySpan<double> x)
     {
         TAgents agents = _problem.Agents;
@@ -104,9 +107,37 @@ internal sealed class Certificate<TAgents>
     }
 
     /// <summary>
+    /// Computes the base loads <c>a_l m</c> of the lower bounds; call at the start of each solve
+    /// (the bounds may have changed since the last one).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Prepare()
+    {
+        CouplingMatrix a = _problem.Coupling;
+        TAgents agents = _problem.Agents;
+        ReadOnlySpan<int> start = a.ColumnStart;
+        ReadOnlySpan<int> row = a.ColumnRow;
+        ReadOnlySpan<double> value = a.ColumnValue;
+        Array.Clear(_baseLoad);
+        for (int s = 0; s < agents.Count; s++)
+        {
+            double lo = agents.Lower(s);
+            if (lo != 0)
+            {
+                for (int k = start[s]; k < start[s + 1]; k++)
+                {
+                    _baseLoad[row[k]] += value[k] * lo;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Recovers <see cref="RecoveredX"/> from <paramref name="x"/> with loads <paramref name="load"/>,
     /// fills <see cref="RecoveredLoad"/>, and returns <c>sum_s U_s</c> at the recovered point.
+    /// Needs <see cref="Prepare"/> first.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Recover(ReadOnlySpan<double> x, ReadOnlySpan<double> load)
     {
         CouplingMatrix a = _problem.Coupling;
@@ -116,17 +147,6 @@ internal sealed class Certificate<TAgents>
         int[] start = a.ColumnStartArray;
         ref int row = ref MemoryMarshal.GetArrayDataReference(a.ColumnRowArray);
         ref double value = ref MemoryMarshal.GetArrayDataReference(a.ColumnValueArray);
-
-        // Base loads a_l m (the lower bounds may have changed since the last solve).
-        Array.Clear(_baseLoad);
-        for (int s = 0; s < agents.Count; s++)
-        {
-            double lo = agents.Lower(s);
-            for (int k = start[s]; k < start[s + 1]; k++)
-            {
-                _baseLoad[Unsafe.Add(ref row, k)] += Unsafe.Add(ref value, k) * lo;
-            }
-        }
 
         for (int l = 0; l < c.Length; l++)
         {

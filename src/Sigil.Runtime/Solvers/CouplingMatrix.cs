@@ -19,6 +19,8 @@ public sealed class CouplingMatrix
     private readonly int[] _columnStart;
     private readonly int[] _columnRow;
     private readonly double[] _columnValue;
+    private readonly double[] _columnNorm;
+    private readonly double[] _rowSum;
 
     private CouplingMatrix(
         int rowCount,
@@ -39,6 +41,23 @@ public sealed class CouplingMatrix
         _columnRow = columnRow;
         _columnValue = columnValue;
         IsNonnegative = Array.TrueForAll(columnValue, static v => v >= 0);
+        _columnNorm = new double[columnCount];
+        for (int s = 0; s < columnCount; s++)
+        {
+            for (int k = columnStart[s]; k < columnStart[s + 1]; k++)
+            {
+                _columnNorm[s] += Math.Abs(columnValue[k]);
+            }
+        }
+
+        _rowSum = new double[rowCount];
+        for (int l = 0; l < rowCount; l++)
+        {
+            for (int k = rowStart[l]; k < rowStart[l + 1]; k++)
+            {
+                _rowSum[l] += rowValue[k];
+            }
+        }
     }
 
     /// <summary>Number of rows (resources).</summary>
@@ -70,6 +89,12 @@ public sealed class CouplingMatrix
 
     /// <summary>CSC value of each entry.</summary>
     public ReadOnlySpan<double> ColumnValue => _columnValue;
+
+    /// <summary><c>|a_s|_1 = sum_l |A_ls|</c> per column.</summary>
+    public ReadOnlySpan<double> ColumnNorm => _columnNorm;
+
+    /// <summary><c>sum_s A_ls</c> per row.</summary>
+    public ReadOnlySpan<double> RowSum => _rowSum;
 
     internal int[] ColumnStartArray => _columnStart;
 
@@ -283,6 +308,7 @@ public sealed class CouplingMatrix
     public int ColumnLength(int column) => _columnStart[column + 1] - _columnStart[column];
 
     /// <summary>Loads <c>y = A x</c>, gathered row by row (deterministic summation order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Multiply(ReadOnlySpan<double> x, Span<double> y)
     {
         CheckLength(x.Length, ColumnCount, nameof(x));
@@ -301,6 +327,7 @@ public sealed class CouplingMatrix
     }
 
     /// <summary>Path prices <c>q = A^T pi</c>, gathered agent by agent (deterministic summation order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MultiplyTransposed(ReadOnlySpan<double> prices, Span<double> q)
     {
         CheckLength(prices.Length, RowCount, nameof(prices));

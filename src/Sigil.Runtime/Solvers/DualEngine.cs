@@ -118,6 +118,7 @@ internal sealed class DualEngine<TAgents>
     }
 
     /// <summary>Starts from the given prices, or from the cold-start estimate when empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset(ReadOnlySpan<double> initialPrices)
     {
         double[] c = _problem.Capacity;
@@ -154,6 +155,7 @@ internal sealed class DualEngine<TAgents>
             _previous[l] = p;
         }
 
+        _certificate.Prepare();
         _momentum = 1;
         Iterations = 0;
         StoringPasses = 0;
@@ -200,6 +202,7 @@ internal sealed class DualEngine<TAgents>
     }
 
     /// <summary>The dual objective at the current prices from a storing pass's sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double DualObjective(double utility, double payment)
     {
         double sum = utility - payment;
@@ -424,6 +427,7 @@ internal sealed class DualEngine<TAgents>
     /// Reads the pass just made at the current prices: its statistics and each row's candidate
     /// price (the scaled or fixed projected step). Clears the accumulators for the next pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RowStatistics Measure()
     {
         RowSense[] senses = _problem.Senses;
@@ -488,6 +492,7 @@ internal sealed class DualEngine<TAgents>
     }
 
     /// <summary>Moves to the candidates, with momentum unless the step does not descend at y (gradient restart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Advance()
     {
         RowSense[] senses = _problem.Senses;

@@ -32,6 +32,7 @@ public sealed class DualSolver<TAgents>
     private readonly DualEngine<TAgents> _engine;
     private readonly bool _recover;
     private readonly int _longestColumn;
+    private readonly double[] _prices;
 
     /// <summary>Builds the solver and its work buffers for <paramref name="problem"/>.</summary>
     /// <exception cref="ArgumentException">The options are out of range.</exception>
@@ -44,6 +45,7 @@ public sealed class DualSolver<TAgents>
         _engine = new DualEngine<TAgents>(
             problem, Options.Rule == DualStepRule.Scaled, Options.Accelerate, Options.Step, inverseMu: 0);
         _recover = Options.Recover && problem.Coupling.IsNonnegative;
+        _prices = new double[problem.ResourceCount];
         for (int s = 0; s < problem.AgentCount; s++)
         {
             _longestColumn = Math.Max(_longestColumn, problem.Coupling.ColumnLength(s));
@@ -72,8 +74,11 @@ public sealed class DualSolver<TAgents>
         _engine.Reset(initialPrices);
         bool store = false;
         double scale = 0;
-        double ratio = 1;
-        int lastCertified = 4;
+
+        // Until a certificate calibrates it, assume the estimate is low by half: a certificate that
+        // comes one pass late costs one pass, one that comes early costs two and fails.
+        double ratio = 1.5;
+        int lastCertified = 16;
         Evaluation evaluation;
         RowStatistics st;
         while (true)
@@ -99,16 +104,15 @@ public sealed class DualSolver<TAgents>
             _engine.Advance();
 
             // A certificate costs about two passes, so the next pass certifies only when the cheap
-            // statistics predict success: the first one when the overload reaches the feasibility
-            // tolerance (it learns the objective's scale and how the estimate relates to the
-            // certified gap), later ones when the predicted gap meets the tolerance. Certificates
-            // also come at geometrically spaced passes, so a poor prediction cannot stall the solve.
+            // statistics predict success (each certificate recalibrates the objective's scale and
+            // how the estimate relates to the certified gap). Certificates also come at
+            // geometrically spaced passes, so a poor prediction cannot stall the solve.
             int pass = _engine.Iterations;
-            bool due = pass >= 2 * lastCertified && pass >= 8;
-            store = due || (scale == 0
-                ? st.WorstRelativeViolation <= Options.FeasibilityTolerance
-                : (_recover || st.WorstRelativeViolation <= Options.FeasibilityTolerance)
-                    && ratio * Estimate(st) <= Options.GapTolerance * scale);
+            bool due = pass >= 2 * lastCertified;
+            bool near = _recover ? st.WorstRelativeViolation <= 10 * Options.FeasibilityTolerance
+                : st.WorstRelativeViolation <= Options.FeasibilityTolerance;
+            store = due
+                || (near && ratio * Estimate(st) <= Options.GapTolerance * (scale > 0 ? scale : EstimateScale()));
         }
 
         return Result(evaluation, st);
@@ -132,6 +136,29 @@ public sealed class DualSolver<TAgents>
     /// recovering, what scaling off the overload roughly costs (each agent is scaled by the worst of
     /// its up to <c>k</c> rows, hence the factor).
     /// </summary>
+    /// <summary>
+    /// The objective's magnitude before any certificate, from the utilities of a fixed sample of
+    /// about 256 agents at the current prices (it only steers when to certify).
+    /// </summary>
+    private double EstimateScale()
+    {
+        _engine.CopyPrices(_prices);
+        TAgents agents = Problem.Agents;
+        int n = agents.Count;
+        int stride = Math.Max(1, n / 256);
+        double sum = 0;
+        int count = 0;
+        for (int s = 0; s < n; s += stride)
+        {
+            double x = agents.Argmax(s, Problem.Coupling.PathPrice(s, _prices));
+            sum += agents.Utility(s, x);
+            count++;
+        }
+
+        double scale = count > 0 ? Math.Abs(sum) * n / count : 0;
+        return double.IsFinite(scale) ? Math.Max(1, scale) : 1;
+    }
+
     private double Estimate(RowStatistics st) =>
         Math.Abs(st.LagrangianGap) + (_recover ? _longestColumn * st.OverloadValue : 0);
 

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Sigil.Runtime.Solvers;
 
@@ -11,47 +12,39 @@ internal static class PriceEstimate
     /// <c>pi_l = sum_s A_ls U_s'(share_l) / |a_s|_1 / sum_s A_ls</c>. For log utilities (without offsets or clamping) this is
     /// the price at which row <c>l</c> would be balanced if every row shared one price.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColdStart<TAgents>(NumProblem<TAgents> problem, Span<double> prices)
         where TAgents : struct, IAgentStep
     {
         CouplingMatrix a = problem.Coupling;
         TAgents agents = problem.Agents;
         double[] c = problem.Capacity;
-        ReadOnlySpan<int> rowStart = a.RowStart;
-        ReadOnlySpan<int> rowColumn = a.RowColumn;
-        ReadOnlySpan<double> rowValue = a.RowValue;
-        ReadOnlySpan<int> columnStart = a.ColumnStart;
-        ReadOnlySpan<double> columnValue = a.ColumnValue;
+        ReadOnlySpan<double> rowSum = a.RowSum;
+        ReadOnlySpan<double> norm = a.ColumnNorm;
+        ReadOnlySpan<int> start = a.ColumnStart;
+        ReadOnlySpan<int> row = a.ColumnRow;
+        ReadOnlySpan<double> value = a.ColumnValue;
+
+        // Agent by agent (the agents' parameters are read in order; rows are scattered into).
+        prices.Clear();
+        for (int s = 0; s < agents.Count; s++)
+        {
+            double lo = agents.Lower(s);
+            double hi = agents.Upper(s);
+            for (int k = start[s]; k < start[s + 1]; k++)
+            {
+                int l = row[k];
+                if (rowSum[l] > 0)
+                {
+                    double x = Math.Clamp(c[l] / rowSum[l], lo, hi);
+                    prices[l] += value[k] * agents.Marginal(s, x) / norm[s];
+                }
+            }
+        }
+
         for (int l = 0; l < prices.Length; l++)
         {
-            double sum = 0;
-            for (int k = rowStart[l]; k < rowStart[l + 1]; k++)
-            {
-                sum += rowValue[k];
-            }
-
-            if (!(sum > 0))
-            {
-                prices[l] = 0;
-                continue;
-            }
-
-            double share = c[l] / sum;
-            double weighted = 0;
-            for (int k = rowStart[l]; k < rowStart[l + 1]; k++)
-            {
-                int s = rowColumn[k];
-                double norm = 0;
-                for (int j = columnStart[s]; j < columnStart[s + 1]; j++)
-                {
-                    norm += Math.Abs(columnValue[j]);
-                }
-
-                double x = Math.Clamp(share, agents.Lower(s), agents.Upper(s));
-                weighted += rowValue[k] * agents.Marginal(s, x) / norm;
-            }
-
-            double p = weighted / sum;
+            double p = rowSum[l] > 0 ? prices[l] / rowSum[l] : 0;
             prices[l] = double.IsFinite(p) ? p : 0;
         }
     }
