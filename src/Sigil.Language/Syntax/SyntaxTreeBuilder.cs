@@ -289,7 +289,7 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
         {
             if (node is not IErrorNode && !IsMissing(node.Symbol))
             {
-                tokens.Add(new SyntaxToken(SyntaxTree.GetKind(node.Symbol.Type, node.Symbol.Text), node.Symbol.StartIndex, node.Symbol.Text));
+                tokens.Add(new SyntaxToken(SyntaxTree.GetKind(node.Symbol.Type, node.Symbol.Text), node.Symbol.StartIndex, SyntaxTree.TextOf(_text.Text, node.Symbol)));
             }
         }
 
@@ -303,11 +303,11 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
             return SyntaxToken.Missing(kind, token is null || token.StartIndex < 0 ? SpanOf(owner).End : Math.Min(token.StartIndex, _text.Length));
         }
 
-        return new SyntaxToken(SyntaxTree.GetKind(token.Type, token.Text), token.StartIndex, token.Text);
+        return new SyntaxToken(SyntaxTree.GetKind(token.Type, token.Text), token.StartIndex, SyntaxTree.TextOf(_text.Text, token));
     }
 
-    private static SyntaxToken? OptionalToken(IToken? token) =>
-        token is null || IsMissing(token) ? null : new SyntaxToken(SyntaxTree.GetKind(token.Type, token.Text), token.StartIndex, token.Text);
+    private SyntaxToken? OptionalToken(IToken? token) =>
+        token is null || IsMissing(token) ? null : new SyntaxToken(SyntaxTree.GetKind(token.Type, token.Text), token.StartIndex, SyntaxTree.TextOf(_text.Text, token));
 
     // A token error recovery conjured up has no place in the input stream.
     private static bool IsMissing(IToken? token) => token is null || token.TokenIndex < 0 || token.StartIndex < 0 || token.Type == TokenConstants.EOF;
