@@ -119,8 +119,9 @@ actDeclaration
     ;
 
 // metric dwell_seconds_current = mean($hold) target 5;
+// The aggregate is a name (mean, max, min, count) or the keyword sum.
 metricDeclaration
-    : METRIC name=IDENT ASSIGN expression (TARGET target=expression)? SEMI
+    : METRIC name=IDENT ASSIGN aggregate=(IDENT | SUM) LPAREN source=expression RPAREN (TARGET target=expression)? SEMI
     ;
 
 // instrument calls(open, openat) pass (site, result) respond backoff(us = 50);

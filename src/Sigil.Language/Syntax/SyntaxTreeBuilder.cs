@@ -106,11 +106,7 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
             case SigilParser.ActDeclarationContext c:
                 return new ActDeclarationSyntax(SpanOf(c), Call(c.call(), c), c.condition is null ? null : Expression(c.condition, c));
             case SigilParser.MetricDeclarationContext c:
-                {
-                    var expressions = c.expression();
-                    var value = expressions.Length > 0 && expressions[0] != c.target ? expressions[0] : null;
-                    return new MetricDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), Expression(value, c), c.target is null ? null : Expression(c.target, c));
-                }
+                return new MetricDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), Token(c.aggregate, SyntaxKind.IdentifierToken, c), Expression(c.source, c), c.target is null ? null : Expression(c.target, c));
 
             case SigilParser.InstrumentDeclarationContext c:
                 {
