@@ -89,6 +89,9 @@ coupleDeclaration
     ;
 
 // utility $hold[t] ~ log(1 + $hold[t]);
+// utility $share[i] ~ w[i] * fair($share[i] + 0.1, 2);    alpha-fair, a = 2
+// utility $rate[i] ~ 4 * $rate[i] - 3/2 * $rate[i] ** 2;  quadratic
+// The binder recognises the concave family (docs/language.md, "Utilities").
 utilityDeclaration
     : UTILITY target=variableReference TILDE expression SEMI
     ;
