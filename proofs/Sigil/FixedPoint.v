@@ -19,6 +19,11 @@
     ([fx_load_of_ns_safe], [fx_load_of_ns_error]). *)
 
 From Coq Require Import ZArith Lia Reals Lra.
+
+(* The arithmetic tactics keep no cache files beside the sources. *)
+Unset Lia Cache.
+Unset Nia Cache.
+Unset Nra Cache.
 From Sigil Require Import PriceUpdate.
 
 (** ** The update *)

@@ -22,6 +22,11 @@
     Only Coq's standard library is used. *)
 
 From Coq Require Import Reals Lra Lia ZArith.
+
+(* The arithmetic tactics keep no cache files beside the sources. *)
+Unset Lia Cache.
+Unset Nia Cache.
+Unset Nra Cache.
 Open Scope R_scope.
 
 (** ** The update and its iterates *)
