@@ -66,26 +66,6 @@ Proof.
   unfold recovery_updates. rewrite (Rceil_unique _ N) by (split; assumption). lia.
 Qed.
 
-(** Bounded drift with the fibre's bound [D >= g^2 G^2]. *)
-Theorem drift_within : forall g c G D, g ^ 2 * G ^ 2 <= D ->
-  forall l p pstar, 0 <= pstar -> Rabs (l - c) <= G ->
-  lyapunov pstar (update g c l p) - lyapunov pstar p <= 2 * g * (p - pstar) * (l - c) + D.
-Proof.
-  intros g c G D HD l p pstar Hs HG.
-  pose proof (drift g c l p pstar G Hs HG). lra.
-Qed.
-
-(** At an equilibrium of a non-increasing load, the drift is at most [D]. *)
-Theorem drift_equilibrium_within : forall g c G D, 0 <= g -> g ^ 2 * G ^ 2 <= D ->
-  forall (load : R -> R) pstar p, 0 <= p -> nonincreasing load ->
-  0 <= pstar -> load pstar <= c -> pstar * (load pstar - c) = 0 ->
-  Rabs (load p - c) <= G ->
-  lyapunov pstar (update g c (load p) p) - lyapunov pstar p <= D.
-Proof.
-  intros g c G D Hg HD load pstar p Hp Hmono Hs Hf Hc HG.
-  pose proof (drift_at_equilibrium g c load pstar G p Hg Hp Hmono Hs Hf Hc HG). lra.
-Qed.
-
 (** Descent for a step below [2/L], with its rate [g (2/L - g) > 0]. *)
 Theorem descent_within : forall g L, 0 < g -> 0 < L -> g * L < 2 ->
   0 < g * (2 / L - g) /\

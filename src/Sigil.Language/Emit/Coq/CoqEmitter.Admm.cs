@@ -40,7 +40,7 @@ public static partial class CoqEmitter
                 + "  forall k, k <> O ->\n"
                 + $"    lyapunov_admm n {rho} zs us (u (S k)) (z (S k))\n"
                 + $"      <= lyapunov_admm n {rho} zs us (u k) (z k) - {rho} * dist2 n (x (S k)) (z (S k)) - {rho} * dist2 n (z (S k)) (z k)",
-                $"intros n f g Df Dg xs zs us x z u HDf HDg Hf Hg Hfeas Hdom Hsaddle Hrun k Hk.\n  apply (admm_lyapunov n f g Df Dg {rho}); try assumption. {Numbers}; lra.");
+                $"intros n f g Df Dg xs zs us x z u HDf HDg Hf Hg Hfeas Hdom Hsaddle Hrun k Hk.\n  refine (admm_lyapunov n f g Df Dg {rho} _ HDf HDg Hf Hg xs zs us Hfeas Hdom Hsaddle x z u Hrun k Hk). {Numbers}; lra.");
             Theorem(
                 Id("admm_residuals"),
                 "admm",
@@ -50,7 +50,7 @@ public static partial class CoqEmitter
                 + $"  admm_run n f g Df Dg {rho} x z u ->\n"
                 + $"  forall N, sum_to N (fun k => {rho} * dist2 n (x (S (S k))) (z (S (S k))) + {rho} * dist2 n (z (S (S k))) (z (S k)))\n"
                 + $"    <= lyapunov_admm n {rho} zs us (u 1%nat) (z 1%nat) - lyapunov_admm n {rho} zs us (u (S N)) (z (S N))",
-                $"intros n f g Df Dg xs zs us x z u HDf HDg Hf Hg Hfeas Hdom Hsaddle Hrun N.\n  apply (admm_residuals_summable n f g Df Dg {rho}); try assumption. {Numbers}; lra.");
+                $"intros n f g Df Dg xs zs us x z u HDf HDg Hf Hg Hfeas Hdom Hsaddle Hrun N.\n  refine (admm_residuals_summable n f g Df Dg {rho} _ HDf HDg Hf Hg xs zs us Hfeas Hdom Hsaddle x z u Hrun N). {Numbers}; lra.");
         }
     }
 }

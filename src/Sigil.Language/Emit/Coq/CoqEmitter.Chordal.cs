@@ -41,9 +41,9 @@ public static partial class CoqEmitter
 
             var legend = string.Join(", ", graph.Nodes.Select((n, i) => i.ToString(CultureInfo.InvariantCulture) + " = " + n));
             var edges = graph.Edges.Select(e => "(" + Node(e.A).ToString(CultureInfo.InvariantCulture) + ", " + Node(e.B).ToString(CultureInfo.InvariantCulture) + ")");
-            var g = Define(Id("graph"), "graph", "[" + string.Join("; ", edges) + "]", "the resource dependence graph; nodes " + (legend.Length == 0 ? "none" : legend), unfold: false);
+            var g = Define(Id("graph"), "graph", "[" + string.Join("; ", edges) + "]%nat", "the resource dependence graph; nodes " + (legend.Length == 0 ? "none" : legend), unfold: false);
             var order = graph.PerfectEliminationOrdering;
-            var o = Define(Id("peo"), "list nat", NatList(order.Select(Node)), "the perfect elimination ordering: " + (order.Count == 0 ? "none" : string.Join(", ", order)), unfold: false);
+            var o = Define(Id("peo"), "list nat", NatList(order.Select(Node)) + "%nat", "the perfect elimination ordering: " + (order.Count == 0 ? "none" : string.Join(", ", order)), unfold: false);
             var names = graph.Nodes.Count == 0 ? "no resources" : string.Join(", ", graph.Nodes);
             var orderText = order.Count == 0 ? "(none given)" : string.Join(", ", order);
 
@@ -63,7 +63,7 @@ public static partial class CoqEmitter
             if (graph.Cliques.Count > 0)
             {
                 var cliques = graph.Cliques.Select(c => NatList(c.Members.Select(Node)));
-                var cs = Define(Id("cliques"), "list (list nat)", "[" + string.Join("; ", cliques) + "]", "the maximal cliques: " + string.Join("; ", graph.Cliques.Select(c => "{" + string.Join(", ", c.Members) + "}")), unfold: false);
+                var cs = Define(Id("cliques"), "list (list nat)", "[" + string.Join("; ", cliques) + "]%nat", "the maximal cliques: " + string.Join("; ", graph.Cliques.Select(c => "{" + string.Join(", ", c.Members) + "}")), unfold: false);
                 Theorem(
                     Id("graph_cliques"),
                     "chordal",

@@ -96,20 +96,20 @@ public static partial class CoqEmitter
             var r = resource.Name;
             var analysis = _spec.Analysis;
             var error = DefineReal(Id("load_error"), analysis.LoadErrorBound, "G: the bound on |A x - c| per row over the variables' bounds (analysis)");
-            var drift = DefineReal(Id("drift_bound"), analysis.DriftBound, "g^2 G^2: the bound on the Lyapunov drift per update (analysis)");
             var c = Q(ConstantBudget(resource)!.Value, resource);
+            var drift = D(_spec.Solver.Step * _spec.Solver.Step * analysis.LoadErrorBound * analysis.LoadErrorBound);
             Theorem(
                 Id("drift", r),
                 "lyapunov",
-                $"Bounded drift: for any reference price p* >= 0, one update of the price of @{r} changes V = (p - p*)^2 by at most 2 g (p - p*)(l - c) + {D(analysis.DriftBound)}, whenever the load l is within G = {Q(analysis.LoadErrorBound, resource)} of the budget c = {c} (g = {D(_spec.Solver.Step)}, and {D(analysis.DriftBound)} >= g^2 G^2).",
-                $"forall l p pstar, 0 <= pstar -> Rabs (l - {budget}) <= {error} ->\n  lyapunov pstar (update {step} {budget} l p) - lyapunov pstar p\n    <= 2 * {step} * (p - pstar) * (l - {budget}) + {drift}",
-                $"apply (drift_within {step} {budget} {error} {drift}). {Numbers}; lra.");
+                $"Bounded drift: for any reference price p* >= 0, one update of the price of @{r} changes V = (p - p*)^2 by at most 2 g (p - p*)(l - c) + g^2 G^2 = 2 g (p - p*)(l - c) + {drift}, whenever the load l is within G = {Q(analysis.LoadErrorBound, resource)} of the budget c = {c} (g = {D(_spec.Solver.Step)}).",
+                $"forall l p pstar, 0 <= pstar -> Rabs (l - {budget}) <= {error} ->\n  lyapunov pstar (update {step} {budget} l p) - lyapunov pstar p\n    <= 2 * {step} * (p - pstar) * (l - {budget}) + {step} ^ 2 * {error} ^ 2",
+                "intros l p pstar Hs HG. apply drift; assumption.");
             Theorem(
                 Id("drift_equilibrium", r),
                 "lyapunov",
-                $"At an equilibrium price p* of @{r} (p* >= 0, load at p* within the budget {c}, complementary slackness), when the agents answer a price with a load that does not increase with it, one update raises V = (p - p*)^2 by at most {D(analysis.DriftBound)}: the price stays in a bounded band around p*.",
-                $"forall (load : R -> R) pstar p, 0 <= p -> nonincreasing load ->\n  0 <= pstar -> load pstar <= {budget} -> pstar * (load pstar - {budget}) = 0 ->\n  Rabs (load p - {budget}) <= {error} ->\n  lyapunov pstar (update {step} {budget} (load p) p) - lyapunov pstar p <= {drift}",
-                $"apply (drift_equilibrium_within {step} {budget} {error} {drift}); {Numbers}; lra.");
+                $"At an equilibrium price p* of @{r} (p* >= 0, load at p* within the budget {c}, complementary slackness), when the agents answer a price with a load that does not increase with it, one update raises V = (p - p*)^2 by at most g^2 G^2 = {drift}: the price stays in a bounded band around p*.",
+                $"forall (load : R -> R) pstar p, 0 <= p -> nonincreasing load ->\n  0 <= pstar -> load pstar <= {budget} -> pstar * (load pstar - {budget}) = 0 ->\n  Rabs (load p - {budget}) <= {error} ->\n  lyapunov pstar (update {step} {budget} (load p) p) - lyapunov pstar p <= {step} ^ 2 * {error} ^ 2",
+                $"intros load pstar p Hp Hmono Hs Hf Hc HG. apply drift_at_equilibrium; try assumption. {Numbers}; lra.");
         }
 
         private void AddFeasibility()
@@ -136,7 +136,7 @@ public static partial class CoqEmitter
             {
                 var t = CoqRational.FromDouble(actuator.Threshold);
                 var updates = g.Sign > 0 ? (t / (g * CoqRational.FromDouble(margin))).Ceiling() : BigInteger.Zero;
-                var n = CoqText.Integer(updates);
+                var n = CoqText.Z(updates);
                 var bound = new CoqUpdateBound("detection", r, actuator.Threshold, margin, ToLong(updates), false);
                 Theorem(
                     Id("detects", kind, r),
@@ -183,7 +183,7 @@ public static partial class CoqEmitter
             var margin = c >= 1 ? 1.0 : c / 2;
             var g = CoqRational.FromDouble(_spec.Solver.Step);
             var updates = g.Sign > 0 ? (CoqRational.FromDouble(from) / (g * CoqRational.FromDouble(margin))).Ceiling() : BigInteger.Zero;
-            var n = CoqText.Integer(updates);
+            var n = CoqText.Z(updates);
             Theorem(
                 Id("recovers_from", kind, r),
                 "detection",

@@ -30,11 +30,11 @@ public static partial class CoqEmitter
             var kernel = Define(
                 Id("kernel"),
                 "fixed_point",
-                "{| fx_bits := " + CoqText.Integer(fixedPoint.ScaleBits)
-                + "; fx_step := " + CoqText.Integer(fixedPoint.StepFixed)
-                + "; fx_budget := " + CoqText.Integer(fixedPoint.BudgetFixed)
-                + ";\n     fx_load_max := " + CoqText.Integer(fixedPoint.LoadMaxFixed)
-                + "; fx_price_max := " + CoqText.Integer(fixedPoint.PriceMaxFixed) + " |}",
+                "{| fx_bits := " + CoqText.Z(fixedPoint.ScaleBits)
+                + "; fx_step := " + CoqText.Z(fixedPoint.StepFixed)
+                + "; fx_budget := " + CoqText.Z(fixedPoint.BudgetFixed)
+                + ";\n     fx_load_max := " + CoqText.Z(fixedPoint.LoadMaxFixed)
+                + "; fx_price_max := " + CoqText.Z(fixedPoint.PriceMaxFixed) + " |}",
                 $"the kernel's price of @{r}: integers scaled by 2^{fixedPoint.ScaleBits}",
                 unfold: false);
             var unit = resource is null ? "1" : Unit(resource);
@@ -108,14 +108,14 @@ public static partial class CoqEmitter
 
             var scale = BigInteger.Pow(2, fixedPoint.ScaleBits);
             var nsMax = new BigInteger(fixedPoint.LoadMaxFixed) * fixedPoint.NanosecondsPerUnit / scale;
-            var bits = CoqText.Integer(fixedPoint.ScaleBits);
-            var npu = CoqText.Integer(fixedPoint.NanosecondsPerUnit);
-            var max = CoqText.Integer(nsMax);
+            var bits = CoqText.Z(fixedPoint.ScaleBits);
+            var npu = CoqText.Z(fixedPoint.NanosecondsPerUnit);
+            var max = CoqText.Z(nsMax);
             Theorem(
                 Id("kernel_load_of_ns"),
                 "kernel",
                 $"A kernel duration of ns nanoseconds ({D((double)fixedPoint.NanosecondsPerUnit)} per {unit}) becomes the scaled load min(ns, {D(nsMax)}) * 2^{fixedPoint.ScaleBits} / {D((double)fixedPoint.NanosecondsPerUnit)} without overflow, between 0 and the load clamp.",
-                $"forall ns, in_int64 ns ->\n  in_int64 (Z.min (Z.max 0 ns) {max} * 2 ^ {bits})\n  /\\ (0 <= fx_load_of_ns {bits} {npu} {max} ns)%Z\n  /\\ (fx_load_of_ns {bits} {npu} {max} ns <= {max} * 2 ^ {bits} / {npu})%Z",
+                $"forall ns, in_int64 ns ->\n  in_int64 (Z.min (Z.max 0 ns) {max} * 2 ^ {bits})%Z\n  /\\ (0 <= fx_load_of_ns {bits} {npu} {max} ns)%Z\n  /\\ (fx_load_of_ns {bits} {npu} {max} ns <= {max} * 2 ^ {bits} / {npu})%Z",
                 "apply fx_load_of_ns_checked. vm_compute. reflexivity.");
         }
 
@@ -144,13 +144,13 @@ public static partial class CoqEmitter
                     : string.Empty);
                 var threshold = (CoqRational.FromDouble(actuator.Threshold) * CoqRational.FromInteger(scale)).Round();
                 var updates = CeilDiv(threshold, gain);
-                var t = CoqText.Integer(threshold);
+                var t = CoqText.Z(threshold);
                 Theorem(
                     Id("kernel_detects", kind, r),
                     "detection",
                     $"Detection in the kernel: {Agent(resource)} on @{r} stays at least {Q(1, resource)} ({margin} in fixed point) above the budget reaches the {kind} price {D(actuator.Threshold)} ({threshold} in fixed point) within {D(updates)} updates, from any starting price.",
-                    $"forall load p0, (0 <= p0)%Z -> (forall k, (fx_budget {kernel} + {CoqText.Integer(margin)} <= load k)%Z) ->\n  forall n, ({CoqText.Integer(updates)} <= Z.of_nat n)%Z -> ({t} <= fx_price {kernel} load p0 n)%Z",
-                    $"apply (fx_detection_checked {kernel} {CoqText.Integer(margin)} {t} {CoqText.Integer(updates)}). vm_compute. reflexivity.",
+                    $"forall load p0, (0 <= p0)%Z -> (forall k, (fx_budget {kernel} + {CoqText.Z(margin)} <= load k)%Z) ->\n  forall n, ({CoqText.Z(updates)} <= Z.of_nat n)%Z -> ({t} <= fx_price {kernel} load p0 n)%Z",
+                    $"apply (fx_detection_checked {kernel} {CoqText.Z(margin)} {t} {CoqText.Z(updates)}). vm_compute. reflexivity.",
                     new CoqUpdateBound("detection", r, actuator.Threshold, 1, ToLong(updates), true));
 
                 if (actuator.Kind != ActuatorKind.Kill && threshold.Sign > 0 && margin <= fixedPoint.BudgetFixed)
@@ -160,8 +160,8 @@ public static partial class CoqEmitter
                         Id("kernel_recovers_from", kind, r),
                         "detection",
                         $"Recovery in the kernel: {Agent(resource)} on @{r} at the {kind} price {D(actuator.Threshold)} that stays at least {Q(1, resource)} below the budget returns to price 0 within {D(back)} updates and stays there.",
-                        $"forall load, (forall k, (load k <= fx_budget {kernel} - {CoqText.Integer(margin)})%Z) ->\n  forall n, ({CoqText.Integer(back)} <= Z.of_nat n)%Z -> fx_price {kernel} load {t} n = 0%Z",
-                        $"apply (fx_recovery_checked {kernel} {CoqText.Integer(margin)} {t} {CoqText.Integer(back)}). vm_compute. reflexivity.",
+                        $"forall load, (forall k, (load k <= fx_budget {kernel} - {CoqText.Z(margin)})%Z) ->\n  forall n, ({CoqText.Z(back)} <= Z.of_nat n)%Z -> fx_price {kernel} load {t} n = 0%Z",
+                        $"apply (fx_recovery_checked {kernel} {CoqText.Z(margin)} {t} {CoqText.Z(back)}). vm_compute. reflexivity.",
                         new CoqUpdateBound("recovery", r, actuator.Threshold, 1, ToLong(back), true));
                 }
             }

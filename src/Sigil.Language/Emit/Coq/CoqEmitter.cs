@@ -63,7 +63,8 @@ public static partial class CoqEmitter
         }
 
         var omitted = new HashSet<string>(omit ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
-        var unfolded = document.Definitions.Where(static d => d.Unfold).Select(static d => d.Name).ToList();
+        // Later definitions may use earlier ones: unfold them first.
+        var unfolded = document.Definitions.Where(static d => d.Unfold).Select(static d => d.Name).Reverse().ToList();
         var model = new Dictionary<string, object>
         {
             ["sourceFile"] = CoqText.Comment(document.SourceFileName),

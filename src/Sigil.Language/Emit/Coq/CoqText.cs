@@ -67,6 +67,9 @@ internal static class CoqText
     public static string Integer(BigInteger value) =>
         value.Sign < 0 ? "(" + value.ToString(CultureInfo.InvariantCulture) + ")" : value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A Coq integer in <c>Z</c> whatever scope is open: <c>20%Z</c>, <c>(-3)%Z</c>.</summary>
+    public static string Z(BigInteger value) => Integer(value) + "%Z";
+
     /// <summary>A number for people: integers in full, others to six significant digits, invariant culture.</summary>
     public static string Display(double value)
     {
