@@ -33,7 +33,7 @@
     convex problems with a feasible budget, a standard fact not proven here), the convergence of
     the iterates themselves, inexact updates, and the solver's stopping rule. *)
 
-From Coq Require Import Reals Lra Lia.
+From Coq Require Import Rbase Rfunctions Lra Lia.
 
 (* The arithmetic tactics keep no cache files beside the sources. *)
 Unset Lia Cache.
@@ -42,6 +42,9 @@ Unset Nra Cache.
 Open Scope R_scope.
 
 (** ** Vectors of R^n as functions on [0, n) *)
+
+Lemma square_nonneg : forall x, 0 <= x ^ 2.
+Proof. intro x. replace (x ^ 2) with (x * x) by ring. apply Rle_0_sqr. Qed.
 
 Definition vec := nat -> R.
 
@@ -73,7 +76,7 @@ Definition dot (a b : vec) : R := sum_to n (fun i => a i * b i).
 Definition dist2 (a b : vec) : R := sum_to n (fun i => (a i - b i) ^ 2).
 
 Lemma dist2_nonneg : forall a b, 0 <= dist2 a b.
-Proof. intros a b. apply sum_to_nonneg. intros i _. apply pow2_ge_0. Qed.
+Proof. intros a b. apply sum_to_nonneg. intros i _. apply square_nonneg. Qed.
 
 (** Convex sets and convex functions on them. *)
 Definition segment (x y : vec) (t : R) : vec := fun i => x i + t * (y i - x i).
@@ -130,7 +133,7 @@ Proof.
   intros n D f rho v x0 Hrho HD Hf Hx0 Hmin x Hx.
   set (S := sum_to n (fun i => (x0 i - v i) * (x i - x0 i))).
   set (Q := sum_to n (fun i => (x i - x0 i) ^ 2)).
-  assert (HQ : 0 <= Q) by (apply sum_to_nonneg; intros; apply pow2_ge_0).
+  assert (HQ : 0 <= Q) by (apply sum_to_nonneg; intros; apply square_nonneg).
   assert (Ha : 0 <= f x - f x0 + rho * S).
   { apply (limit_nonneg _ (rho / 2 * Q)); [apply Rmult_le_pos; lra |].
     intros t Ht.

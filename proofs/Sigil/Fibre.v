@@ -6,7 +6,7 @@
     or by [vm_compute] (boolean checks over Z); counts of updates are integers ([Z]) so that
     large counts cost nothing to check. *)
 
-From Coq Require Import Reals Lra Lia ZArith Bool.
+From Coq Require Import Rbase Rfunctions Lra Lia ZArith Bool.
 From Sigil Require Import PriceUpdate FixedPoint.
 
 Unset Lia Cache.

@@ -18,7 +18,7 @@
     [fx_recovery]). It also covers the conversion of kernel nanoseconds to scaled loads
     ([fx_load_of_ns_safe], [fx_load_of_ns_error]). *)
 
-From Coq Require Import ZArith Lia Reals Lra.
+From Coq Require Import ZArith Lia Rbase Rfunctions Lra.
 
 (* The arithmetic tactics keep no cache files beside the sources. *)
 Unset Lia Cache.

@@ -21,7 +21,7 @@
 
     Only Coq's standard library is used. *)
 
-From Coq Require Import Reals Lra Lia ZArith.
+From Coq Require Import Rbase Rfunctions Lra Lia ZArith.
 
 (* The arithmetic tactics keep no cache files beside the sources. *)
 Unset Lia Cache.
@@ -68,6 +68,12 @@ Proof.
   destruct (Rle_dec 0 x); destruct (Rle_dec 0 y);
     unfold Rabs; repeat destruct Rcase_abs; lra.
 Qed.
+
+Lemma sq_nonneg : forall x, 0 <= x ^ 2.
+Proof. intro x. replace (x ^ 2) with (x * x) by ring. apply Rle_0_sqr. Qed.
+
+Lemma Rabs_sq : forall x, Rabs x ^ 2 = x ^ 2.
+Proof. intro x. unfold Rabs. destruct (Rcase_abs x); ring. Qed.
 
 (** The projection moves no point farther from a non-negative point. *)
 Lemma Rmax0_toward : forall q y, 0 <= q -> (Rmax 0 y - q) ^ 2 <= (y - q) ^ 2.
@@ -341,9 +347,9 @@ Proof.
   pose proof (Rmax0_toward pstar (p + g * (l - c)) Hs) as H.
   assert ((l - c) ^ 2 <= G ^ 2).
   { assert (0 <= Rabs (l - c)) by apply Rabs_pos.
-    rewrite <- (pow2_abs (l - c)). apply pow_incr. lra. }
+    rewrite <- (Rabs_sq (l - c)). apply pow_incr. lra. }
   assert (g ^ 2 * (l - c) ^ 2 <= g ^ 2 * G ^ 2).
-  { apply Rmult_le_compat_l; [apply pow2_ge_0 | exact H0]. }
+  { apply Rmult_le_compat_l; [apply sq_nonneg | exact H0]. }
   nra.
 Qed.
 
@@ -443,7 +449,7 @@ Qed.
 
 Lemma Rmax0_lipschitz_sq : forall x y, (Rmax 0 x - Rmax 0 y) ^ 2 <= (x - y) ^ 2.
 Proof.
-  intros x y. rewrite <- (pow2_abs (Rmax 0 x - Rmax 0 y)), <- (pow2_abs (x - y)).
+  intros x y. rewrite <- (Rabs_sq (Rmax 0 x - Rmax 0 y)), <- (Rabs_sq (x - y)).
   apply pow_incr. split; [apply Rabs_pos | apply Rmax0_lipschitz].
 Qed.
 
@@ -509,7 +515,7 @@ Proof.
   pattern pstar at 1. rewrite <- Heq.
   pose proof (step_descent g c load L p pstar Hg HL Hmono Hlip) as H.
   assert (0 <= g * (2 / L - g) * (load p - load pstar) ^ 2).
-  { apply Rmult_le_pos; [apply Rmult_le_pos; lra | apply pow2_ge_0]. }
+  { apply Rmult_le_pos; [apply Rmult_le_pos; lra | apply sq_nonneg]. }
   lra.
 Qed.
 
