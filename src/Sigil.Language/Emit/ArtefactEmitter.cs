@@ -14,6 +14,7 @@ public static class ArtefactEmitter
     {
         var artefacts = new List<Artefact>();
         // Backends add their artefacts here, one line each.
+        artefacts.AddRange(Llvm.LlvmEmitter.Emit(spec));
         artefacts.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return artefacts;
     }
