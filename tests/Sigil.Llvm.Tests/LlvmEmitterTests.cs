@@ -143,8 +143,8 @@ public sealed class LlvmEmitterTests
         var plugin = artefacts.Single(a => a.RelativePath.EndsWith(".cpp", StringComparison.Ordinal)).Content;
 
         Assert.Contains("backoff(price, 2500ull, 300000ull);", hook, StringComparison.Ordinal);
-        Assert.Contains("return refuse(price, 524288ull, 4, enforced && true);", hook, StringComparison.Ordinal); // 0.5 * 2^20
-        Assert.Contains("return refuse(price, 1ull, 11, enforced && false);", hook, StringComparison.Ordinal); // after the call: counted only
+        Assert.Contains("verdict = refuse(price, 524288ull, 4, enforced && true);", hook, StringComparison.Ordinal); // 0.5 * 2^20
+        Assert.Contains("verdict = refuse(price, 1ull, 11, enforced && false);", hook, StringComparison.Ordinal); // after the call: counted only
         Assert.Contains("backoff(price, 100000ull, 1000000000ull);", hook, StringComparison.Ordinal); // defaults
         Assert.Contains("{RuleKind::Calls, Rule2Patterns, 1, /*PassSite=*/false, /*PassFd=*/false,\n     /*PassResult=*/true, /*Refuse=*/false, Rule2Statement},", plugin, StringComparison.Ordinal);
         Assert.Contains("{RuleKind::Entries, Rule3Patterns, 1, /*PassSite=*/false, /*PassFd=*/false,", plugin, StringComparison.Ordinal);

@@ -193,6 +193,18 @@ public sealed class PluginTests
         Assert.Equal(new[] { "copy_pos/entry", "copy_positioned/entry", "main/write#0" }, keys);
     }
 
+    [Fact]
+    public void Clang_HookSourceItself_IsLeftAlone()
+    {
+        // The hook's own translation unit defines the price; the plugin must not instrument it.
+        var gate = _fixture.Gate;
+        var ir = Path.Combine(gate.Root, "hook.ll");
+        var result = Toolchain.RunChecked(Toolchain.Clang, ["-O2", "-fpass-plugin=" + gate.Plugin, "-S", "-emit-llvm", Path.Combine(gate.LlvmFolder, "sigil_gate_hook.c"), "-o", ir]);
+
+        Assert.DoesNotContain("matched no", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("!sigil.instrumented", File.ReadAllText(ir), StringComparison.Ordinal);
+    }
+
     private static string CompileUnoptimised(string folder)
     {
         var output = Path.Combine(folder, "copy.O0.ll");
