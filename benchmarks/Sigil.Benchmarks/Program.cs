@@ -2,5 +2,13 @@ namespace Sigil.Benchmarks;
 
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static int Main(string[] args)
+    {
+        if (args is ["llvm", ..])
+        {
+            return Llvm.LlvmSuite.Run(args[1..]);
+        }
+
+        return 0;
+    }
 }
