@@ -15,6 +15,7 @@ public static class ArtefactEmitter
         var artefacts = new List<Artefact>();
         // Backends add their artefacts here, one line each.
         artefacts.Add(Coq.CoqEmitter.Emit(spec));
+        artefacts.AddRange(Llvm.LlvmEmitter.Emit(spec));
         artefacts.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return artefacts;
     }
