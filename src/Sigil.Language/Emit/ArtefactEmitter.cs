@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Sigil.Language.Emit.Bpf;
 using Sigil.Language.Model;
 
 namespace Sigil.Language.Emit;
@@ -14,6 +15,7 @@ public static class ArtefactEmitter
     {
         var artefacts = new List<Artefact>();
         // Backends add their artefacts here, one line each.
+        artefacts.AddRange(BpfEmitter.Emit(spec));
         artefacts.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return artefacts;
     }
