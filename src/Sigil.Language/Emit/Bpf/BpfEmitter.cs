@@ -101,7 +101,8 @@ public static class BpfEmitter
         {
             w.Line();
             w.Summary($"Map {map.Name}: {map.Comment}.");
-            w.Line($"public const string {BpfNames.ToPascalCase(map.Name)}Map = {BpfCSharpWriter.String(map.Name)};");
+            var member = map.Name.StartsWith(model.Fibre + "_", StringComparison.Ordinal) ? map.Name.Substring(model.Fibre.Length + 1) : map.Name;
+            w.Line($"public const string {BpfNames.ToPascalCase(member)}Map = {BpfCSharpWriter.String(map.Name)};");
         }
 
         w.Line();

@@ -231,7 +231,7 @@ internal static class BpfModelBuilder
         if (fp is not null)
         {
             CheckFixedPoint(fp, problems);
-            if (priced is not null && !sensors.Any(s => s.IsPriced))
+            if (priced is not null && !sensors.Any(s => s.IsPriced) && problems.Count == 0)
             {
                 problems.Add($"the kernel price of @{fp.Resource} needs the sensor of ${priced}, which the eBPF backend could not build");
             }
