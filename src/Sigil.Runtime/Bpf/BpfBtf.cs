@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Sigil.Runtime.Bpf;
 
@@ -122,6 +123,15 @@ public sealed unsafe class BpfBtf
             if (offset != member.Offset || member.BitfieldSize != 0)
             {
                 problems.Add($"{cName}.{member.Name} is at byte {member.Offset}; {typeof(T).Name}.{field.Name} is at {offset}");
+            }
+        }
+
+        // And the other way: every C# field is a member of the C struct.
+        foreach (var field in typeof(T).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (!btf.Members.Any(m => PascalCase(m.Name) == field.Name))
+            {
+                problems.Add($"{typeof(T).Name}.{field.Name} has no member in struct {cName}");
             }
         }
 

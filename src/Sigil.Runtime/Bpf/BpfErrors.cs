@@ -7,7 +7,7 @@ internal static class BpfErrors
     {
         Errno.ENOENT => "no such file; the build writes <fibre>.bpf.o next to the generated <fibre>.bpf.c",
         Errno.EACCES or Errno.EPERM => "the object file is not readable by this user",
-        Errno.EINVAL or 8 => "not a BPF ELF object (compile it with clang -target bpf -g)",
+        Errno.EINVAL or 8 or 4000 or 4001 or 4003 => "not a BPF ELF object (compile it with clang -target bpf -g)",
         _ => null,
     };
 

@@ -38,6 +38,39 @@ public static class Errno
         [75] = "EOVERFLOW",
         [95] = "EOPNOTSUPP",
         [524] = "ENOTSUPP",
+        [4000] = "LIBBPF_ERRNO__LIBELF",
+        [4001] = "LIBBPF_ERRNO__FORMAT",
+        [4002] = "LIBBPF_ERRNO__KVERSION",
+        [4003] = "LIBBPF_ERRNO__ENDIAN",
+        [4004] = "LIBBPF_ERRNO__INTERNAL",
+        [4005] = "LIBBPF_ERRNO__RELOC",
+        [4006] = "LIBBPF_ERRNO__LOAD",
+        [4007] = "LIBBPF_ERRNO__VERIFY",
+        [4008] = "LIBBPF_ERRNO__PROG2BIG",
+        [4009] = "LIBBPF_ERRNO__KVER",
+        [4010] = "LIBBPF_ERRNO__PROGTYPE",
+        [4011] = "LIBBPF_ERRNO__WRNGPID",
+        [4012] = "LIBBPF_ERRNO__INVSEQ",
+        [4013] = "LIBBPF_ERRNO__NLPARSE",
+    };
+
+    // libbpf's own error numbers (libbpf_strerror's texts).
+    private static readonly Dictionary<int, string> s_libbpfMessages = new()
+    {
+        [4000] = "Something wrong in libelf",
+        [4001] = "BPF object format invalid",
+        [4002] = "'version' section incorrect or lost",
+        [4003] = "Endian mismatch",
+        [4004] = "Internal error in libbpf",
+        [4005] = "Relocation failed",
+        [4006] = "Load program failed",
+        [4007] = "Kernel verifier blocks program loading",
+        [4008] = "Program too big",
+        [4009] = "Incorrect kernel version",
+        [4010] = "Kernel doesn't support this program type",
+        [4011] = "Wrong pid in netlink message",
+        [4012] = "Invalid netlink sequence",
+        [4013] = "Incorrect netlink message parsing",
     };
 
     /// <summary><c>EPERM</c>: operation not permitted.</summary>
@@ -65,7 +98,7 @@ public static class Errno
     public static string Name(int errno) => s_names.TryGetValue(errno, out var name) ? name : "errno " + errno;
 
     /// <summary>The C library's message, e.g. <c>Operation not permitted</c>.</summary>
-    public static string Message(int errno) => Marshal.GetPInvokeErrorMessage(errno);
+    public static string Message(int errno) => s_libbpfMessages.TryGetValue(errno, out var text) ? text : Marshal.GetPInvokeErrorMessage(errno);
 
     /// <summary><c>Operation not permitted (EPERM)</c>.</summary>
     public static string Describe(int errno) => $"{Message(errno)} ({Name(errno)})";

@@ -61,7 +61,7 @@ public static class BpfObjects
             "-nologo",
             "-v:n",
             "-t:SigilBpfCompile",
-            "-p:SigilBpfSourceFiles=" + string.Join("%3B", sources),
+            "-p:SigilBpfSourceFiles=\"" + string.Join(";", sources) + "\"",
             "-p:SigilBpfIntermediateDir=" + Repository.Scratch("obj") + "/sigil/bpf/",
         };
         if (clang is not null)

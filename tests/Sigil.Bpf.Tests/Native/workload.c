@@ -7,6 +7,8 @@
  *   workload spin <ms>           after a line on stdin: burn CPU for <ms>; report CPU time
  *   workload loop <path> <n>     at once: <n> open+close pairs; report elapsed ns
  *   workload getppid <n>         at once: <n> getppid calls; report elapsed ns
+ *   workload leave <path> <n>    after a line on stdin: open <n> files and exit without closing
+ *   workload closefd <fd>        after a line on stdin: close(<fd>), open or not
  *
  * Interactive modes print "ready <pid>", wait for "go", report, then wait for a last line
  * before exiting, so the test can read the kernel's maps while the process is alive.
@@ -121,6 +123,27 @@ int main(int argc, char **argv)
 		printf("%llu\n", (unsigned long long)(now_ns(CLOCK_MONOTONIC) - start));
 		return 0;
 	}
-	fprintf(stderr, "usage: workload hold <path> <ms> | burst <path> <n> | spin <ms> | loop <path> <n> | getppid <n>\n");
+	if (argc == 4 && strcmp(argv[1], "leave") == 0) {
+		long n = atol(argv[3]);
+
+		ready();
+		for (long i = 0; i < n; i++)
+			open_file(argv[2]);
+		printf("left %ld\n", n);
+		fflush(stdout);
+		wait_line();
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "closefd") == 0) {
+		int result;
+
+		ready();
+		result = close(atoi(argv[2]));
+		printf("closed %d\n", result);
+		fflush(stdout);
+		wait_line();
+		return 0;
+	}
+	fprintf(stderr, "usage: workload hold <path> <ms> | burst <path> <n> | spin <ms> | loop <path> <n> | getppid <n> | leave <path> <n> | closefd <fd>\n");
 	return 1;
 }
