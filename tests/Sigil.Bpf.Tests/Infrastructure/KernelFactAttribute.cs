@@ -49,6 +49,19 @@ public sealed class KernelFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that loads programs into the running kernel (see <see cref="KernelFactAttribute"/>).</summary>
+public sealed class KernelTheoryAttribute : TheoryAttribute
+{
+    public KernelTheoryAttribute()
+    {
+        var missing = KernelFactAttribute.Missing();
+        if (missing is not null)
+        {
+            Skip = missing;
+        }
+    }
+}
+
 /// <summary>Kernel tests run one at a time: they attach to the same tracepoints and time real workloads.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class KernelCollection
