@@ -20,6 +20,8 @@
 #define SIGIL_INLINE static inline __attribute__((always_inline))
 #endif
 
+/* include/linux/sched.h: "getting shut down" (set early in do_exit) */
+#define SIGIL_PF_EXITING 0x00000004
 /* include/linux/sched.h: "I am a kernel thread" */
 #define SIGIL_PF_KTHREAD 0x00200000
 
