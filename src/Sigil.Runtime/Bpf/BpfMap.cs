@@ -149,6 +149,29 @@ public sealed unsafe class BpfMap : IDisposable
         }
     }
 
+    /// <summary>Reads the value at <paramref name="key"/> as bytes (for layouts known only at run time); false when the key is missing.</summary>
+    public bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        if (key.Length != KeySize || value.Length != ValueSize)
+        {
+            throw new ArgumentException($"map {Name} has {KeySize}-byte keys and {ValueSize}-byte values; got {key.Length} and {value.Length} bytes");
+        }
+
+        RequireNotPerCpu();
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            var error = Libbpf.bpf_map_lookup_elem(Fd, k, v);
+            if (error == -Errno.ENOENT)
+            {
+                return false;
+            }
+
+            ThrowIfError(error, "reading");
+            return true;
+        }
+    }
+
     /// <summary>Reads the value at <paramref name="key"/>; throws <see cref="KeyNotFoundException"/> when it is missing.</summary>
     public TValue Lookup<TKey, TValue>(in TKey key)
         where TKey : unmanaged
