@@ -18,6 +18,7 @@ public static class ArtefactEmitter
         artefacts.Add(Coq.CoqEmitter.Emit(spec));
         artefacts.AddRange(Llvm.LlvmEmitter.Emit(spec));
         artefacts.AddRange(BpfEmitter.Emit(spec));
+        artefacts.AddRange(Kubernetes.KubernetesEmitter.Emit(spec));
         artefacts.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return artefacts;
     }
