@@ -190,6 +190,34 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void MisspeltKeyword_IsOneErrorWithASuggestion()
+    {
+        var result = DiagnosticAssert.Reports(Fibre(Task, X, R, "{|SIG0003:coupel|} @r[t] >= $x[t];", Utility, Solve));
+        Assert.EndsWith("did you mean 'couple'?", result.Diagnostics[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BrokenDeclaration_ReportsOnlyTheSyntaxError()
+    {
+        // $x cannot be read whole, so nothing that uses it says more.
+        DiagnosticAssert.Reports(Fibre(Task, "$x[task {|SIG0003::|} s in [0, 10];", R, Row, Utility, Solve, "metric m = mean($x);"));
+    }
+
+    [Fact]
+    public void BrokenStatement_ResynchronisesAtItsEnd()
+    {
+        DiagnosticAssert.Reports(Fibre(
+            Task,
+            X,
+            R,
+            "couple @r[t] >= $x[t] + {|SIG0003:*|} 2 {|SIG0003:$|}x[t];",
+            Utility,
+            "solve dual { step = auto; {|SIG1010:stepp|} = 1; }",
+            "act kill when ^r[t] >= {|SIG0003:;|}",
+            "certify {|SIG1011:lyapunv|};"));
+    }
+
+    [Fact]
     public void UnknownSetting_SaysDidYouMean()
     {
         var result = DiagnosticAssert.Reports(Fibre(Task, X, R, Row, Utility, "solve dual { {|SIG1010:stpe|} = 1; }"));

@@ -30,6 +30,12 @@ internal sealed partial class Binder
             return;
         }
 
+        if (syntax.ContainsErrors)
+        {
+            DeclareBroken(new TableSymbol(syntax.Identifier.Text, syntax.Identifier.Span, string.Empty, ImmutableArray<string>.Empty, new List<ColumnSymbol>()));
+            return;
+        }
+
         var nameOk = CheckName(syntax.Identifier);
         var path = syntax.Path.IsMissing ? null : CheckPath(syntax.Path);
         var columns = new List<ColumnSymbol>();
@@ -178,6 +184,23 @@ internal sealed partial class Binder
 
     private void BindIndex(MemberSyntax member)
     {
+        if (member.ContainsErrors)
+        {
+            var name = member switch
+            {
+                DynamicIndexDeclarationSyntax d => d.Identifier,
+                TableIndexDeclarationSyntax t => t.Identifier,
+                RangeIndexDeclarationSyntax r => r.Identifier,
+                _ => null,
+            };
+            if (name is { IsMissing: false })
+            {
+                DeclareBroken(new IndexSymbol(name.Text, name.Span, IndexKind.Range, KernelKey.None, 0, null, ImmutableArray<string>.Empty));
+            }
+
+            return;
+        }
+
         switch (member)
         {
             case DynamicIndexDeclarationSyntax dynamic:
@@ -339,6 +362,17 @@ internal sealed partial class Binder
         return (long)(negative ? -value : value);
     }
 
+    // A declaration the parser could not read whole declares its name, silently, as an error
+    // symbol: its uses report nothing, and it reports nothing itself.
+    private void DeclareBroken(Symbol symbol)
+    {
+        symbol.IsError = true;
+        if (!_names.ContainsKey(symbol.Name))
+        {
+            _names.Add(symbol.Name, symbol);
+        }
+    }
+
     private void AddIndex(IndexSymbol index)
     {
         if (Declare(index))
@@ -351,6 +385,12 @@ internal sealed partial class Binder
     {
         if (syntax.Identifier.IsMissing)
         {
+            return;
+        }
+
+        if (syntax.ContainsErrors)
+        {
+            DeclareBroken(new ParameterSymbol(syntax.Identifier.Text, syntax.Identifier.Span, UnitSpec.Dimensionless, 0, hasUnit: false));
             return;
         }
 
@@ -434,6 +474,18 @@ internal sealed partial class Binder
             return;
         }
 
+        if (syntax.ContainsErrors)
+        {
+            if (!_variables.ContainsKey(syntax.Identifier.Text))
+            {
+                var broken = new VariableSymbol(syntax.Identifier.Text, syntax.Identifier.Span, ImmutableArray<IndexSymbol>.Empty, UnitSpec.Dimensionless) { IsError = true };
+                _variables.Add(broken.Name, broken);
+                _brokenVariables.Add(broken.Name);
+            }
+
+            return;
+        }
+
         var ok = CheckName(syntax.Identifier) && !syntax.ContainsErrors;
         var sets = BindIndexList(syntax.IndexList, out var setsOk);
         var unit = BindUnit(syntax.Unit);
@@ -477,6 +529,16 @@ internal sealed partial class Binder
     {
         if (syntax.Identifier.IsMissing)
         {
+            return;
+        }
+
+        if (syntax.ContainsErrors)
+        {
+            if (!_resources.ContainsKey(syntax.Identifier.Text))
+            {
+                _resources.Add(syntax.Identifier.Text, new ResourceSymbol(syntax.Identifier.Text, syntax.Identifier.Span, ImmutableArray<IndexSymbol>.Empty, UnitSpec.Dimensionless) { IsError = true });
+            }
+
             return;
         }
 
