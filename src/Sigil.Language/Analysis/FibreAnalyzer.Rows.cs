@@ -107,11 +107,11 @@ internal sealed partial class FibreAnalyzer
             {
                 if (row.Sense == RowSense.Equal)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.EqualityUnreachable, bound.Span, row.Name, worstWhere, Format(worstLoad), Format(worstHigh), Format(worstBudget));
+                    _diagnostics.ReportEqualityUnreachable(bound.Span, row.Name, worstWhere, Format(worstLoad), Format(worstHigh), Format(worstBudget));
                 }
                 else
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.Infeasible, bound.Span, row.Name, worstWhere, Format(worstLoad), Format(worstBudget));
+                    _diagnostics.ReportInfeasible(bound.Span, row.Name, worstWhere, Format(worstLoad), Format(worstBudget));
                 }
             }
         }

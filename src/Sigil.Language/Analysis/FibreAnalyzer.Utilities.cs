@@ -115,14 +115,14 @@ internal sealed partial class FibreAnalyzer
 
             if (problem is not null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.UtilityNotConcave, bound.Span, utility.Variable, problem);
+                _diagnostics.ReportUtilityNotConcave(bound.Span, utility.Variable, problem);
                 _utilitiesFailed = true;
                 continue;
             }
 
             if (domain is not null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.UtilityDomain, bound.Span, utility.Variable, domain);
+                _diagnostics.ReportUtilityDomain(bound.Span, utility.Variable, domain);
                 _utilitiesFailed = true;
                 continue;
             }

@@ -101,7 +101,7 @@ internal sealed partial class FibreAnalyzer
                 if (lower > upper)
                 {
                     reported = true;
-                    _diagnostics.Report(DiagnosticDescriptors.BoundsInverted, _bound.VariableSpans[variable.Name], Format(lower), variable.Name, Format(upper), MemberText(bindings, members));
+                    _diagnostics.ReportBoundsInverted(_bound.VariableSpans[variable.Name], Format(lower), variable.Name, Format(upper), MemberText(bindings, members));
                 }
             });
         }

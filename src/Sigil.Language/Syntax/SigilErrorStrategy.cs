@@ -192,7 +192,7 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
         var at = previous is null || previous.Type == TokenConstants.EOF
             ? new TextSpan(Math.Max(0, current.StartIndex), 0)
             : new TextSpan(previous.StopIndex + 1, 0);
-        _diagnostics.Report(DiagnosticDescriptors.MissingToken, at, Describe(GetExpectedTokens(recognizer)), Display(current));
+        _diagnostics.ReportMissingToken(at, Describe(GetExpectedTokens(recognizer)), Display(current));
         StopIfFull();
     }
 
@@ -215,7 +215,7 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
             }
         }
 
-        _diagnostics.Report(DiagnosticDescriptors.UnexpectedToken, span, Display(offending), expectation);
+        _diagnostics.ReportUnexpectedToken(span, Display(offending), expectation);
         StopIfFull();
     }
 
