@@ -99,6 +99,7 @@ public sealed class DiagnosticTests
             "utility $z[t] ~ log(1 + $z[t]);",
             "sense $z[t] <- count(syscalls:sys_enter_write);")),
         ["SIG3006"] = new(Fibre("index task by pid max {|SIG3006:2000000|};", X, R, Row, Utility, Solve)),
+        ["SIG3007"] = new(Base("index a in 1 .. 200;", "index b in 1 .. 200;", "index c in 1 .. 200;", "{|SIG3007:$q[a, b, c] : 1 in [0, 1];|}")),
 
         // 9999 internal
         ["SIG9999"] = new("// a comment first\n{|SIG9999:|}" + Base(), Options: new CompilationOptions { OnStage = static stage => { if (stage == "bind") { throw new InvalidOperationException("injected"); } } }),

@@ -27,8 +27,7 @@ internal sealed partial class FibreAnalyzer
             double min = double.PositiveInfinity, max = 0;
             string? problem = null;
             string? domain = null;
-            var budget = VisitBudget;
-            MemberEnumerator.ForEach(bindings, _sets, members, ref budget, () =>
+            ForEachMember(bindings, members, () =>
             {
                 if (problem is not null || domain is not null)
                 {
@@ -111,7 +110,7 @@ internal sealed partial class FibreAnalyzer
 
                 min = Math.Min(min, low);
                 max = Math.Max(max, high);
-            });
+            }, bound.Span, "the utility of '$" + utility.Variable + "'");
 
             if (problem is not null)
             {

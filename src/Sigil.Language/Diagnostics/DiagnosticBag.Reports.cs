@@ -213,6 +213,9 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG3006: Capacity too large.</summary>
     public void ReportCapacityTooLarge(TextSpan span, string index, string capacity, string maxCapacity) => Report(DiagnosticDescriptors.CapacityTooLarge, span, index, capacity, maxCapacity);
 
+    /// <summary>SIG3007: Analysis too large.</summary>
+    public void ReportAnalysisTooLarge(TextSpan span, string what, string maxVisits) => Report(DiagnosticDescriptors.AnalysisTooLarge, span, what, maxVisits);
+
     /// <summary>SIG9999: Internal compiler error.</summary>
     public void ReportInternalError(TextSpan span, string problem) => Report(DiagnosticDescriptors.InternalError, span, problem);
 }
