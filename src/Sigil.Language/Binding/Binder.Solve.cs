@@ -204,6 +204,4 @@ internal sealed partial class Binder
             _fibre.Certificates.Add(new Bound<CertificateKind>(kind, name.Span));
         }
     }
-
-    internal static TextSpan SpanOf(SyntaxNode node) => node.Span;
 }

@@ -292,6 +292,4 @@ internal sealed partial class Binder
 
     private static string OneOf(params string[] words) =>
         words.Length == 1 ? "'" + words[0] + "'" : string.Join(", ", words.Take(words.Length - 1).Select(static w => "'" + w + "'")) + " or '" + words[words.Length - 1] + "'";
-
-    private static ImmutableArray<string> Strings(IEnumerable<string> items) => items.ToImmutableArray();
 }

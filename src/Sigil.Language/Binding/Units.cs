@@ -66,7 +66,6 @@ internal static class Units
 
     public static string Canonical(string name) => s_aliases.TryGetValue(name, out var canonical) ? canonical : name;
 
-    public static UnitSpec Of(string name) => new(EquatableArray.Create(new UnitFactor(Canonical(name), 1)));
 
     public static UnitSpec FromFactors(IEnumerable<KeyValuePair<string, int>> powers)
     {
