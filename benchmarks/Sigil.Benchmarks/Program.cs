@@ -14,7 +14,6 @@ internal static class Program
     private static readonly Dictionary<string, (string Description, Func<string[], int> Run)> s_suites = new(StringComparer.Ordinal)
     {
         ["solvers"] = ("NUM solver engines vs CVXOPT and NumPy, and memory bandwidth at scale", SolverBenchmarks.Run),
-        ["probe"] = ("probe", Probe.Run),
     };
 
     private static int Main(string[] args)

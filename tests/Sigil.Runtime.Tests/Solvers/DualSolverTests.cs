@@ -147,6 +147,25 @@ public sealed class DualSolverTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void LogAgentsFastPath_GivesTheBitsOfTheGenericPath(int perAgent)
+    {
+        // LogAgents with equal column lengths may take a vectorised pass; MixedAgents (all log)
+        // always takes the scalar one. Both must give identical bits, iterations included.
+        NumInstance instance = NumInstance.Random(1003, 97, perAgent, 13, equalityFraction: 0.1);
+        SolverResult log = new DualSolver<LogAgents>(instance.LogProblem()).Solve();
+        SolverResult mixed = new DualSolver<MixedAgents>(instance.MixedProblem()).Solve();
+        Assert.Equal(log.Iterations, mixed.Iterations);
+        Assert.True(Instances.BitwiseEqual(log.X, mixed.X));
+        Assert.True(Instances.BitwiseEqual(log.Prices, mixed.Prices));
+        SolverResult logPenalty = new PenaltySolver<LogAgents>(instance.LogProblem()).Solve();
+        SolverResult mixedPenalty = new PenaltySolver<MixedAgents>(instance.MixedProblem()).Solve();
+        Assert.True(Instances.BitwiseEqual(logPenalty.Prices, mixedPenalty.Prices));
+    }
+
     [Fact]
     public void Iterate_AllocatesNothing()
     {
