@@ -57,6 +57,15 @@ internal sealed class DualEngine<TAgents>
     /// <summary>How many agents ahead the pass prefetches row state.</summary>
     private const int PrefetchDistance = 16;
 
+    /// <summary>How many agents ahead the vector pass prefetches row state...</summary>
+    private const int VectorRowPrefetch = 32;
+
+    /// <summary>
+    /// ... and its streams, with the non-temporal hint: the streams are read once per pass, and
+    /// keeping them out of the caches' way leaves more room for the row state they would evict.
+    /// </summary>
+    private const int VectorStreamPrefetch = 64;
+
     private readonly NumProblem<TAgents> _problem;
     private readonly RowState[] _rows;
     private readonly double[] _curvature;
@@ -289,6 +298,33 @@ internal sealed class DualEngine<TAgents>
             double* price = &rows->Price;
             for (int s = 0; s < blocks; s += 8)
             {
+                // Row state a few blocks ahead (its rows are random), and the streams further ahead.
+                if (s + VectorRowPrefetch < blocks)
+                {
+                    for (int j = 0; j < TLength.Value; j++)
+                    {
+                        int* ahead = slotRow + j * n + s + VectorRowPrefetch;
+                        for (int i = 0; i < 8; i++)
+                        {
+                            Sse.Prefetch0(rows + ahead[i]);
+                        }
+                    }
+                }
+
+                if (s + VectorStreamPrefetch < blocks)
+                {
+                    int t = s + VectorStreamPrefetch;
+                    Sse.PrefetchNonTemporal(w + t);
+                    Sse.PrefetchNonTemporal(eps + t);
+                    Sse.PrefetchNonTemporal(lo + t);
+                    Sse.PrefetchNonTemporal(hi + t);
+                    for (int j = 0; j < TLength.Value; j++)
+                    {
+                        Sse.PrefetchNonTemporal(slotValue + j * n + t);
+                        Sse.PrefetchNonTemporal(slotRow + j * n + t);
+                    }
+                }
+
                 // q = sum_j v_j pi[row_j], in the scalar pass's order (multiply, then add).
                 Vector256<int> i0 = Vector256.Load(slotRow + s);
                 Vector512<double> v0 = Vector512.Load(slotValue + s);
