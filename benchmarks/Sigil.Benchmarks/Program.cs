@@ -14,7 +14,6 @@ internal static class Program
     private static readonly Dictionary<string, (string Description, Func<string[], int> Run)> s_suites = new(StringComparer.Ordinal)
     {
         ["solvers"] = ("NUM solver engines vs CVXOPT and NumPy, and memory bandwidth at scale", SolverBenchmarks.Run),
-        ["probe"] = ("probe", Probe.Run),
         ["generator"] = ("generator time per fibre on a warm build, and what a no-op rebuild regenerates", Generator.GeneratorBenchmark.Run),
         ["llvm"] = ("LLVM hook call cost at price 0 and instrumented file-copy slowdown", Llvm.LlvmSuite.Run),
     };
