@@ -172,7 +172,7 @@ public sealed class ProofReportTests
         var text = Report(Fixtures.Dwell()).Format();
         Assert.Contains("fibre dwell: coqc 8.", text);
         Assert.Contains("proved", text);
-        Assert.Contains("a task whose load on @dwell stays at least 1 s above the 5 s budget reaches the kill price 15 within 8 updates", text);
+        Assert.Contains("a task whose load on @dwell exceeds the 5 s budget by at least 1 s at every update is killed (its price reaches 15) within 8 updates", text);
         Assert.Contains("(Coq's standard Reals library only)", text);
         Assert.DoesNotContain("REJECTED", text);
     }

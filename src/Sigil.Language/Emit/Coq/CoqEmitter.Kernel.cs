@@ -148,7 +148,7 @@ public static partial class CoqEmitter
                 Theorem(
                     Id("kernel_detects", kind, r),
                     "detection",
-                    $"Detection in the kernel: {Agent(resource)} on @{r} stays at least {Q(1, resource)} ({margin} in fixed point) above the budget reaches the {kind} price {D(actuator.Threshold)} ({threshold} in fixed point) within {D(updates)} updates, from any starting price.",
+                    $"Detection in the kernel, in fixed point (1 = {margin}): {Detected(resource, Q(1, resource), Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)scale, resource), actuator.Kind, D(actuator.Threshold) + " = " + threshold + " / 2^" + fixedPoint.ScaleBits, D(updates))}, from any starting price.",
                     $"forall load p0, (0 <= p0)%Z -> (forall k, (fx_budget {kernel} + {CoqText.Z(margin)} <= load k)%Z) ->\n  forall n, ({CoqText.Z(updates)} <= Z.of_nat n)%Z -> ({t} <= fx_price {kernel} load p0 n)%Z",
                     $"apply (fx_detection_checked {kernel} {CoqText.Z(margin)} {t} {CoqText.Z(updates)}). vm_compute. reflexivity.",
                     new CoqUpdateBound("detection", r, actuator.Threshold, 1, ToLong(updates), true));
@@ -159,7 +159,7 @@ public static partial class CoqEmitter
                     Theorem(
                         Id("kernel_recovers_from", kind, r),
                         "detection",
-                        $"Recovery in the kernel: {Agent(resource)} on @{r} at the {kind} price {D(actuator.Threshold)} that stays at least {Q(1, resource)} below the budget returns to price 0 within {D(back)} updates and stays there.",
+                        $"Recovery in the kernel, in fixed point: {Recovered(resource, Q(1, resource), Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)scale, resource), kind, D(actuator.Threshold), D(back))}.",
                         $"forall load, (forall k, (load k <= fx_budget {kernel} - {CoqText.Z(margin)})%Z) ->\n  forall n, ({CoqText.Z(back)} <= Z.of_nat n)%Z -> fx_price {kernel} load {t} n = 0%Z",
                         $"apply (fx_recovery_checked {kernel} {CoqText.Z(margin)} {t} {CoqText.Z(back)}). vm_compute. reflexivity.",
                         new CoqUpdateBound("recovery", r, actuator.Threshold, 1, ToLong(back), true));
