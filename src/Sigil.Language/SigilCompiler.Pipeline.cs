@@ -1,14 +1,69 @@
 using System;
 using System.Threading;
+using Sigil.Language.Analysis;
+using Sigil.Language.Binding;
 using Sigil.Language.Diagnostics;
+using Sigil.Language.Lowering;
 using Sigil.Language.Model;
+using Sigil.Language.Syntax;
 using Sigil.Language.Text;
 
 namespace Sigil.Language;
 
 public static partial class SigilCompiler
 {
-    // Placeholder until the front end (parser, binder, lowerer) lands: every compile reports that.
-    private static partial CompilationResult CompileCore(SourceFile source, Func<string, string?> readTable, CancellationToken cancellationToken)
-        => new(null, EquatableArray.Create(new DiagnosticInfo("SIG9999", DiagnosticSeverity.Error, "the sigil front end is not built yet", source.Path, default, default)));
+    // Parse -> bind -> lower -> analyse, each stage only while no error has been reported: a
+    // broken fibre yields its diagnostics and no spec (nothing is emitted from it). Anything that
+    // escapes a stage becomes SIG9999 at the fibre's start; running out of stack on deep input
+    // is SIG0005; cancellation is the caller's and propagates.
+    private static partial CompilationResult CompileCore(SourceFile source, Func<string, string?> readTable, CompilationOptions options, CancellationToken cancellationToken)
+    {
+        var path = source?.Path ?? string.Empty;
+        var text = SourceText.From(source?.Text ?? string.Empty);
+        var diagnostics = new DiagnosticBag(text, path);
+        FibreSpec? spec = null;
+        SyntaxTree? tree = null;
+        try
+        {
+            options.OnStage?.Invoke("parse");
+            tree = SyntaxTree.Parse(text, diagnostics);
+            cancellationToken.ThrowIfCancellationRequested();
+            options.OnStage?.Invoke("bind");
+            var bound = Binder.Bind(tree, diagnostics, readTable, options.Tracepoints ?? TracepointCatalog.Embedded, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (bound is not null && !diagnostics.HasErrors)
+            {
+                options.OnStage?.Invoke("lower");
+                var lowered = Lowerer.Lower(bound, FileName(path));
+                options.OnStage?.Invoke("analyse");
+                var analysed = FibreAnalyzer.Analyze(lowered, bound, diagnostics, cancellationToken);
+                spec = diagnostics.HasErrors ? null : analysed;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            diagnostics.Report(DiagnosticDescriptors.NestingTooDeep, FibreStart(tree), SyntaxTree.MaxNestingDepth.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            spec = null;
+        }
+        catch (Exception e)
+        {
+            diagnostics.Report(DiagnosticDescriptors.InternalError, FibreStart(tree), e.GetType().Name + ": " + e.Message);
+            spec = null;
+        }
+
+        return new CompilationResult(spec, diagnostics.ToSortedList().ToEquatableArray());
+    }
+
+    private static TextSpan FibreStart(SyntaxTree? tree) =>
+        tree?.Root.Fibre is { } fibre ? new TextSpan(fibre.Span.Start, 0) : new TextSpan(0, 0);
+
+    private static string FileName(string path)
+    {
+        var slash = Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\'));
+        return slash < 0 ? path : path.Substring(slash + 1);
+    }
 }

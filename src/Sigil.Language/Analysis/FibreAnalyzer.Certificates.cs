@@ -1,0 +1,145 @@
+using System;
+using System.Linq;
+using Sigil.Language.Diagnostics;
+using Sigil.Language.Model;
+
+namespace Sigil.Language.Analysis;
+
+internal sealed partial class FibreAnalyzer
+{
+    // step = auto is 1/L: half the stability bound 2/L, the usual safe choice. A given dual step
+    // above 2/L is a warning, or an error when 'certify step' asks for the bound. Online fibres
+    // sense their load instead of computing the agents' best response, so 2/L (a property of that
+    // response) does not bound them; their guarantee is the Lyapunov drift bound.
+    private SolverSpec ResolveSolver(double mu, double lipschitz, double maxStableStep)
+    {
+        var solve = _bound.Solve!;
+        var step = 0.0;
+        if (solve.Method == SolverMethod.Dual && _utilitiesFailed)
+        {
+            step = solve.Step ?? 0;
+        }
+        else if (solve.Method == SolverMethod.Dual)
+        {
+            if (solve.Step is { } given)
+            {
+                step = given;
+                var certified = _bound.Certificates.Any(static c => c.Value == CertificateKind.StepBound);
+                if (!solve.Online && !certified && !(step < maxStableStep))
+                {
+                    _diagnostics.Report(DiagnosticDescriptors.StepAboveBound, solve.StepSpan, Format(step), Format(maxStableStep));
+                }
+            }
+            else if (mu <= 0)
+            {
+                var linear = _bound.Utilities.FirstOrDefault(static u => u.Value.Family == UtilityFamily.Linear)?.Value.Variable;
+                _diagnostics.Report(DiagnosticDescriptors.AutoStep, solve.StepSpan, linear is null ? "the least curvature is 0" : "the utility of '$" + linear + "' is linear, so the least curvature is 0; give a step");
+            }
+            else
+            {
+                step = lipschitz == 0 ? 1 : 1 / lipschitz;
+            }
+        }
+
+        return new SolverSpec(
+            solve.Method,
+            step,
+            solve.Method == SolverMethod.Admm ? solve.Rho : 0,
+            solve.Method == SolverMethod.Penalty ? solve.Mu : 0,
+            solve.AbsoluteTolerance,
+            solve.RelativeTolerance,
+            solve.MaxIterations,
+            solve.Online,
+            solve.Statement);
+    }
+
+    private void CheckCertificates(SolverSpec solver, AnalysisSpec analysis, string? notChordal)
+    {
+        var method = solver.Method.ToString().ToLowerInvariant();
+        foreach (var certificate in _bound.Certificates)
+        {
+            string? failure = null;
+            switch (certificate.Value)
+            {
+                case CertificateKind.Lyapunov:
+                    if (solver.Method != SolverMethod.Dual)
+                    {
+                        failure = "it bounds the drift of the projected dual update; this fibre is solved by " + method + (solver.Method == SolverMethod.Admm ? " (certify admm)" : string.Empty);
+                    }
+                    else if (double.IsInfinity(analysis.LoadErrorBound) || double.IsNaN(analysis.LoadErrorBound))
+                    {
+                        failure = "the load error bound G is not finite";
+                    }
+
+                    break;
+                case CertificateKind.StepBound:
+                    if (solver.Method != SolverMethod.Dual)
+                    {
+                        failure = "it bounds the dual step; this fibre is solved by " + method;
+                    }
+                    else if (_utilitiesFailed)
+                    {
+                        break;
+                    }
+                    else if (analysis.MinCurvature <= 0)
+                    {
+                        failure = "the utilities are not strictly concave (mu = 0), so no step is certified stable";
+                    }
+                    else if (!(solver.Step < analysis.MaxStableStep))
+                    {
+                        failure = "the step " + Format(solver.Step) + " is not below 2/L = " + Format(analysis.MaxStableStep) + " (L = ||A||^2/mu = " + Format(analysis.NormASquared) + "/" + Format(analysis.MinCurvature) + ")";
+                    }
+
+                    break;
+                case CertificateKind.Detection:
+                    if (solver.Method != SolverMethod.Dual)
+                    {
+                        failure = "it bounds when the dual price crosses a threshold; this fibre is solved by " + method;
+                    }
+                    else if (!_spec.Actuators.Any(static a => a.Kind != ActuatorKind.Affinity))
+                    {
+                        failure = "there is no threshold to detect; add 'act kill when ^price[t] >= value;' or a throttle";
+                    }
+
+                    break;
+                case CertificateKind.Admm:
+                    if (solver.Method != SolverMethod.Admm)
+                    {
+                        failure = "it is ADMM's Lyapunov function; this fibre is solved by " + method;
+                    }
+
+                    break;
+                case CertificateKind.Chordal:
+                    if (notChordal is not null)
+                    {
+                        failure = "the resource dependence graph is not chordal: " + notChordal;
+                    }
+
+                    break;
+            }
+
+            if (failure is not null)
+            {
+                var name = certificate.Value switch
+                {
+                    CertificateKind.StepBound => "step",
+                    _ => certificate.Value.ToString().ToLowerInvariant(),
+                };
+                _diagnostics.Report(DiagnosticDescriptors.CertificateFailed, certificate.Span, name, failure);
+            }
+        }
+    }
+
+    // A kill threshold below the throttle threshold of the same price kills before it throttles.
+    private void CheckActuators()
+    {
+        foreach (var kill in _bound.Actuators.Where(static a => a.Value.Kind == ActuatorKind.Kill))
+        {
+            var throttle = _bound.Actuators.FirstOrDefault(a => a.Value.Kind == ActuatorKind.Throttle && a.Value.Resource == kill.Value.Resource);
+            if (throttle is not null && kill.Value.Threshold < throttle.Value.Threshold)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.KillBelowThrottle, kill.Span, Format(kill.Value.Threshold), kill.Value.Resource, Format(throttle.Value.Threshold));
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Sigil.Language.Binding;
+using Sigil.Language.Diagnostics;
+using Sigil.Language.Model;
+
+namespace Sigil.Language.Analysis;
+
+/// <summary>
+/// The compiler's analyses over a lowered fibre: concavity and curvature of each utility,
+/// feasibility of each row family, the bound on ||A||^2, the Lipschitz constant and stable step,
+/// the load error bound and Lyapunov drift, and the resource dependence graph. Then it resolves
+/// <c>step = auto</c>, checks every requested certificate and plans the kernel's fixed-point
+/// update. Findings land in <see cref="AnalysisSpec"/>; problems are diagnostics at the statement
+/// that caused them (spans come from the bound fibre).
+/// </summary>
+internal sealed partial class FibreAnalyzer
+{
+    /// <summary>Most member visits one analysis may make before it falls back to what it has.</summary>
+    private const long VisitBudget = 20_000_000;
+
+    private readonly FibreSpec _spec;
+    private readonly BoundFibre _bound;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly CancellationToken _cancellationToken;
+    private readonly ValueEvaluator _evaluator;
+    private readonly Dictionary<string, IndexSpec> _sets;
+    private readonly Dictionary<string, VariableSpec> _variables;
+
+    // A utility that failed the concavity check has no curvature: checks that need mu stay quiet.
+    private bool _utilitiesFailed;
+
+    private FibreAnalyzer(FibreSpec spec, BoundFibre bound, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        _spec = spec;
+        _bound = bound;
+        _diagnostics = diagnostics;
+        _cancellationToken = cancellationToken;
+        _evaluator = new ValueEvaluator(spec.Tables);
+        _sets = spec.Indices.ToDictionary(static i => i.Name, StringComparer.Ordinal);
+        _variables = spec.Variables.ToDictionary(static v => v.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The spec with its analysis, resolved step and fixed-point plan; diagnostics for what fails.</summary>
+    public static FibreSpec Analyze(FibreSpec spec, BoundFibre bound, DiagnosticBag diagnostics, CancellationToken cancellationToken) =>
+        new FibreAnalyzer(spec, bound, diagnostics, cancellationToken).Run();
+
+    private FibreSpec Run()
+    {
+        CheckBounds();
+        var utilities = AnalyzeUtilities();
+        _cancellationToken.ThrowIfCancellationRequested();
+        var rows = AnalyzeRows();
+        _cancellationToken.ThrowIfCancellationRequested();
+        var graph = DependenceGraphBuilder.Build(_spec.Couplings, out var notChordal);
+
+        var mu = utilities.Count == 0 ? 0 : utilities.Min(static u => u.MinCurvature);
+        var norm = rows.NormASquared;
+        var lipschitz = mu > 0 ? norm / mu : double.PositiveInfinity;
+        var maxStableStep = mu <= 0 ? 0 : lipschitz == 0 ? double.PositiveInfinity : 2 / lipschitz;
+
+        var solver = ResolveSolver(mu, lipschitz, maxStableStep);
+        var drift = solver.Method == SolverMethod.Dual ? solver.Step * solver.Step * rows.LoadErrorBound * rows.LoadErrorBound : 0;
+        var analysis = new AnalysisSpec(
+            utilities.ToEquatableArray(),
+            rows.Feasibility.ToEquatableArray(),
+            mu,
+            norm,
+            lipschitz,
+            maxStableStep,
+            rows.LoadErrorBound,
+            drift,
+            graph);
+
+        CheckCertificates(solver, analysis, notChordal);
+        CheckActuators();
+        var fixedPoint = PlanFixedPoint(solver);
+        return _spec with { Solver = solver, Analysis = analysis, FixedPoint = fixedPoint };
+    }
+
+    // A lower bound above the upper bound, for any member.
+    private void CheckBounds()
+    {
+        foreach (var variable in _spec.Variables)
+        {
+            var bindings = variable.IndexSets.Select((s, i) => new IndexBinding(variable.IndexVariables[i], s)).ToList();
+            var members = new Dictionary<string, int>(StringComparer.Ordinal);
+            var budget = VisitBudget;
+            var reported = false;
+            MemberEnumerator.ForEach(bindings, _sets, members, ref budget, () =>
+            {
+                if (reported)
+                {
+                    return;
+                }
+
+                var lower = _evaluator.Evaluate(variable.Lower, members);
+                var upper = _evaluator.Evaluate(variable.Upper, members);
+                if (lower > upper)
+                {
+                    reported = true;
+                    _diagnostics.Report(DiagnosticDescriptors.BoundsInverted, _bound.VariableSpans[variable.Name], Format(lower), variable.Name, Format(upper), MemberText(bindings, members));
+                }
+            });
+        }
+    }
+
+    /// <summary>" at edit = 'pfkA'" for the static members of a binding list, or empty.</summary>
+    private string MemberText(IEnumerable<IndexBinding> bindings, IReadOnlyDictionary<string, int> members)
+    {
+        var parts = new List<string>();
+        foreach (var binding in bindings)
+        {
+            var set = _sets[binding.Set];
+            if (set.Kind != IndexKind.Dynamic && members.TryGetValue(binding.Variable, out var position) && position >= 0)
+            {
+                parts.Add(binding.Variable + " = '" + set.Members[position] + "'");
+            }
+        }
+
+        return parts.Count == 0 ? string.Empty : " at " + string.Join(", ", parts);
+    }
+
+    private static string Format(double value) => DiagnosticBag.Format(value);
+}

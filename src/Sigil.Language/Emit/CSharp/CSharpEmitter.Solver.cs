@@ -1,0 +1,417 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Sigil.Language.Model;
+
+namespace Sigil.Language.Emit.CSharp;
+
+public static partial class CSharpEmitter
+{
+    // Shape of the solver file:
+    //
+    //   public static partial class AtpFibre
+    //   {
+    //       public static class Members { public static IReadOnlyList<string> Edit { get; } }   // static index sets
+    //       private static readonly double[] s_edits_cost = { ... };                           // table columns
+    //       public static NumProblem<Agents> CreateProblem(int taskCount, ...)                 // one int per dynamic index
+    //       public static SolverResult Solve(NumProblem<Agents> problem)                       // the fibre's method and settings
+    //       public static OnlinePricer CreatePricer(NumProblem<Agents> problem)                // online fibres
+    //       public readonly struct Agents : IAgentStep { ... }                                 // closed forms per family
+    //   }
+    //
+    // The problem is A x (<= | ==) c with x in [m, M], x flattened family by family, row-major
+    // over each family's index sets; rows likewise, coupling by coupling. Agents dispatches on the
+    // variable family with one comparison and calls the family's closed form, so an engine generic
+    // over it has no virtual call and allocates nothing.
+    private static string EmitSolver(FibreSpec spec, string namespaceName)
+    {
+        var w = Header(spec, namespaceName);
+        var type = TypeName(spec);
+        w.Open("public static partial class " + type);
+        EmitMembers(w, spec);
+        EmitTables(w, spec);
+        EmitCreateProblem(w, spec);
+        EmitSolve(w, spec);
+        EmitAgents(w, spec);
+        w.Close();
+        return w.ToString();
+    }
+
+    private static void EmitMembers(SourceWriter w, FibreSpec spec)
+    {
+        w.Line("/// <summary>Members of the static index sets, in order.</summary>");
+        w.Open("public static class Members");
+        foreach (var index in spec.Indices.Where(i => i.Kind != IndexKind.Dynamic))
+        {
+            w.Line("/// <summary>Members of <c>" + CodeText.XmlDoc(index.Name) + "</c>.</summary>");
+            w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> " + CodeText.Pascal(CodeText.Identifier(index.Name))
+                + " { get; } = new string[] { " + string.Join(", ", index.Members.Select(CodeText.CSharpString)) + " };");
+        }
+
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitTables(SourceWriter w, FibreSpec spec)
+    {
+        foreach (var table in spec.Tables)
+        {
+            foreach (var column in table.Columns)
+            {
+                w.Line("// " + CodeText.CComment(table.Path) + ", column " + CodeText.CComment(column.Name) + (column.Unit.IsDimensionless ? string.Empty : " (" + CodeText.CComment(column.Unit.ToString()) + ")"));
+                w.Line("private static readonly double[] " + ColumnField(table.Name, column.Name) + " = { " + string.Join(", ", column.Values.Select(CodeText.CSharpDouble)) + " };");
+            }
+        }
+
+        if (spec.Tables.Count > 0)
+        {
+            w.Line();
+        }
+    }
+
+    private static string ColumnField(string table, string column) => "s_" + CodeText.Identifier(table) + "_" + CodeText.Identifier(column);
+
+    private static void EmitCreateProblem(SourceWriter w, FibreSpec spec)
+    {
+        var dynamic = spec.Indices.Where(i => i.Kind == IndexKind.Dynamic).ToList();
+        var parameters = string.Join(", ", dynamic.Select(i => "int " + CountName(i.Name)));
+        w.Line("/// <summary>Builds the instance" + (dynamic.Count == 0 ? " from the fibre's tables" : " for the given numbers of members of the dynamic index sets") + ".</summary>");
+        foreach (var index in dynamic)
+        {
+            w.Line("/// <param name=\"" + CountName(index.Name) + "\">Members of <c>" + CodeText.XmlDoc(index.Name) + "</c> (at most " + index.Capacity.ToString(CultureInfo.InvariantCulture) + ").</param>");
+        }
+
+        w.Open("public static global::Sigil.Runtime.Solvers.NumProblem<Agents> CreateProblem(" + parameters + ")");
+        foreach (var index in dynamic)
+        {
+            w.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(" + CountName(index.Name) + ");");
+            w.Line("global::System.ArgumentOutOfRangeException.ThrowIfGreaterThan(" + CountName(index.Name) + ", " + index.Capacity.ToString(CultureInfo.InvariantCulture) + ");");
+        }
+
+        foreach (var index in spec.Indices.Where(i => i.Kind != IndexKind.Dynamic))
+        {
+            w.Line("const int " + CountName(index.Name) + " = " + index.Members.Count.ToString(CultureInfo.InvariantCulture) + ";");
+        }
+
+        // Variable layout: each family's offset and size.
+        w.Line("var offset = 0;");
+        foreach (var v in spec.Variables)
+        {
+            w.Line("var " + OffsetName(v.Name) + " = offset;");
+            w.Line("offset += " + SizeExpression(v.IndexSets) + ";");
+        }
+
+        w.Line("var variables = offset;");
+        w.Line("var lower = new double[variables];");
+        w.Line("var upper = new double[variables];");
+        w.Line("var weight = new double[variables];");
+        w.Line("var shift = new double[variables];");
+        w.Line("var shape = new double[variables];");
+        foreach (var v in spec.Variables)
+        {
+            var utility = spec.Utilities.FirstOrDefault(u => u.Variable == v.Name);
+            w.Line();
+            w.Line("// $" + CodeText.CComment(v.Name) + (utility is null ? " (observed, no utility)" : ": " + CodeText.CComment(utility.Statement)));
+            OpenLoops(w, v.IndexSets, v.IndexVariables);
+            w.Line("var s = " + OffsetName(v.Name) + " + " + FlatIndex(v.IndexSets, v.IndexVariables) + ";");
+            w.Line("lower[s] = " + Value(v.Lower, null) + ";");
+            w.Line("upper[s] = " + Value(v.Upper, null) + ";");
+            if (utility is not null)
+            {
+                var rename = Rename(utility.IndexVariables, v.IndexVariables);
+                w.Line("weight[s] = " + Value(utility.Weight, rename) + ";");
+                w.Line("shift[s] = " + Value(utility.Offset, rename) + ";");
+                w.Line("shape[s] = " + Value(utility.Family == UtilityFamily.Quadratic ? utility.Curvature : utility.Alpha, rename) + ";");
+            }
+
+            CloseLoops(w, v.IndexSets.Count);
+        }
+
+        // Rows.
+        w.Line();
+        w.Line("var rows = new global::System.Collections.Generic.List<int>();");
+        w.Line("var columns = new global::System.Collections.Generic.List<int>();");
+        w.Line("var values = new global::System.Collections.Generic.List<double>();");
+        w.Line("var capacity = new global::System.Collections.Generic.List<double>();");
+        w.Line("var senses = new global::System.Collections.Generic.List<global::Sigil.Runtime.Solvers.RowSense>();");
+        foreach (var c in spec.Couplings)
+        {
+            w.Line();
+            w.Line("// " + CodeText.CComment(c.Statement));
+            var qSets = c.Quantifiers.Select(q => q.Set).ToList();
+            var qVars = c.Quantifiers.Select(q => q.Variable).ToList();
+            OpenLoops(w, qSets, qVars);
+            foreach (var term in c.Terms)
+            {
+                var variable = spec.Variables.First(v => v.Name == term.Variable);
+                OpenLoops(w, term.Sums.Select(b => b.Set).ToList(), term.Sums.Select(b => b.Variable).ToList());
+                w.Line("rows.Add(capacity.Count);");
+                w.Line("columns.Add(" + OffsetName(variable.Name) + " + " + FlatIndex(variable.IndexSets, term.Subscript) + ");");
+                w.Line("values.Add(" + Value(term.Coefficient, null) + ");");
+                CloseLoops(w, term.Sums.Count);
+            }
+
+            w.Line("capacity.Add(" + Value(c.Rhs, null) + ");");
+            w.Line("senses.Add(global::Sigil.Runtime.Solvers.RowSense." + (c.Sense == RowSense.Equal ? "Equal" : "LessOrEqual") + ");");
+            CloseLoops(w, qSets.Count);
+        }
+
+        w.Line();
+        w.Line("var coupling = global::Sigil.Runtime.Solvers.CouplingMatrix.FromTriplets(capacity.Count, variables, rows.ToArray(), columns.ToArray(), values.ToArray());");
+        w.Line("var agents = new Agents(" + string.Join(", ", spec.Variables.Select(v => OffsetName(v.Name))) + (spec.Variables.Count > 0 ? ", " : string.Empty) + "variables, weight, shift, shape, lower, upper);");
+        w.Line("return new global::Sigil.Runtime.Solvers.NumProblem<Agents>(coupling, capacity.ToArray(), senses.ToArray(), agents);");
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitSolve(SourceWriter w, FibreSpec spec)
+    {
+        var solver = spec.Solver;
+        const string Solvers = "global::Sigil.Runtime.Solvers.";
+        w.Line("/// <summary>");
+        w.Line("/// Solves <paramref name=\"problem\"/> as the fibre says: <c>" + CodeText.XmlDoc(solver.Statement) + "</c>");
+        w.Line("/// </summary>");
+        w.Open("public static " + Solvers + "SolverResult Solve(" + Solvers + "NumProblem<Agents> problem)");
+        switch (solver.Method)
+        {
+            case SolverMethod.Admm:
+                w.Line("var options = new " + Solvers + "AdmmOptions");
+                w.Line("{");
+                w.Line("    Rho = " + CodeText.CSharpDouble(solver.Rho) + ",");
+                w.Line("    AbsoluteTolerance = " + CodeText.CSharpDouble(solver.AbsoluteTolerance) + ",");
+                w.Line("    RelativeTolerance = " + CodeText.CSharpDouble(solver.RelativeTolerance) + ",");
+                w.Line("    MaxIterations = " + solver.MaxIterations.ToString(CultureInfo.InvariantCulture) + ",");
+                w.Line("};");
+                w.Line("return new " + Solvers + "AdmmSolver<Agents>(problem, options).Solve();");
+                break;
+            case SolverMethod.Penalty:
+                w.Line("var options = new " + Solvers + "PenaltyOptions");
+                w.Line("{");
+                w.Line("    Mu = " + CodeText.CSharpDouble(solver.Mu) + ",");
+                w.Line("    Tolerance = " + CodeText.CSharpDouble(solver.AbsoluteTolerance) + ",");
+                w.Line("    MaxIterations = " + solver.MaxIterations.ToString(CultureInfo.InvariantCulture) + ",");
+                w.Line("};");
+                w.Line("return new " + Solvers + "PenaltySolver<Agents>(problem, options).Solve();");
+                break;
+            default:
+                // The fixed step is the update the step certificate speaks of; without that
+                // certificate the curvature-scaled, accelerated rule reaches the same optimum sooner.
+                var certified = spec.Certificates.Contains(CertificateKind.StepBound);
+                w.Line(certified
+                    ? "// certify step: the classical update with the certified step gamma = " + CodeText.CSharpDouble(solver.Step) + "."
+                    : "// no step certificate: curvature-scaled steps with momentum.");
+                w.Line("var options = new " + Solvers + "DualOptions");
+                w.Line("{");
+                w.Line("    Rule = " + Solvers + "DualStepRule." + (certified ? "Fixed" : "Scaled") + ",");
+                if (certified)
+                {
+                    w.Line("    Step = " + CodeText.CSharpDouble(solver.Step) + ",");
+                    w.Line("    Accelerate = false,");
+                }
+
+                w.Line("    GapTolerance = " + CodeText.CSharpDouble(solver.RelativeTolerance) + ",");
+                w.Line("    MaxIterations = " + solver.MaxIterations.ToString(CultureInfo.InvariantCulture) + ",");
+                w.Line("};");
+                w.Line("return new " + Solvers + "DualSolver<Agents>(problem, options).Solve();");
+                break;
+        }
+
+        w.Close();
+        w.Line();
+        if (solver.Online)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// The online pricer: each tick, sensed loads move the prices by the fibre's step,");
+            w.Line("/// <c>pi &lt;- [pi + " + CodeText.XmlDoc(CodeText.CSharpDouble(solver.Step)) + " (load - c)]+</c>.");
+            w.Line("/// </summary>");
+            w.Line("public static " + Solvers + "OnlinePricer CreatePricer(" + Solvers + "NumProblem<Agents> problem) =>");
+            w.Line("    new(problem.Capacity, problem.Senses, " + CodeText.CSharpDouble(solver.Step) + ");");
+            w.Line();
+        }
+    }
+
+    private static void EmitAgents(SourceWriter w, FibreSpec spec)
+    {
+        const string Math = "global::Sigil.Runtime.Solvers.UtilityMath.";
+        w.Line("/// <summary>");
+        w.Line("/// The agents' closed-form steps x_s = argmax U_s(x) - q x on [m_s, M_s], one branch per");
+        w.Line("/// variable family, no virtual calls and no allocation.");
+        w.Line("/// </summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Open("public readonly struct Agents : global::Sigil.Runtime.Solvers.IAgentStep");
+        foreach (var v in spec.Variables)
+        {
+            w.Line("private readonly int " + FieldOffsetName(v.Name) + ";");
+        }
+
+        w.Line("private readonly int _end;");
+        w.Line("private readonly double[] _weight;");
+        w.Line("private readonly double[] _shift;");
+        w.Line("private readonly double[] _shape;");
+        w.Line("private readonly double[] _lower;");
+        w.Line("private readonly double[] _upper;");
+        w.Line();
+        var ctorArgs = string.Join(", ", spec.Variables.Select(v => "int " + OffsetName(v.Name)).Concat(new[] { "int end", "double[] weight", "double[] shift", "double[] shape", "double[] lower", "double[] upper" }));
+        w.Open("internal Agents(" + ctorArgs + ")");
+        foreach (var v in spec.Variables)
+        {
+            w.Line(FieldOffsetName(v.Name) + " = " + OffsetName(v.Name) + ";");
+        }
+
+        w.Line("_end = end;");
+        w.Line("_weight = weight;");
+        w.Line("_shift = shift;");
+        w.Line("_shape = shape;");
+        w.Line("_lower = lower;");
+        w.Line("_upper = upper;");
+        w.Close();
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public int Count => _end;");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public double Lower(int s) => _lower[s];");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public double Upper(int s) => _upper[s];");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public double Argmax(int s, double q) => Argmax(s, q, out _);");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        w.Open("public double Argmax(int s, double q, out double sensitivity)");
+        EmitFamilyDispatch(w, spec, family => "return " + Math + family switch
+        {
+            UtilityFamily.Log => "LogArgmax(_weight[s], _shift[s], _lower[s], _upper[s], q, out sensitivity);",
+            UtilityFamily.AlphaFair => "AlphaArgmax(_weight[s], _shift[s], _shape[s], _lower[s], _upper[s], q, out sensitivity);",
+            UtilityFamily.Quadratic => "QuadraticArgmax(_weight[s], _shape[s], _lower[s], _upper[s], q, out sensitivity);",
+            _ => "LinearArgmax(_weight[s], _lower[s], _upper[s], q, out sensitivity);",
+        }, "return " + Math + "LinearArgmax(0.0, _lower[s], _upper[s], q, out sensitivity);");
+        w.Close();
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Open("public double Utility(int s, double x)");
+        EmitFamilyDispatch(w, spec, family => family switch
+        {
+            UtilityFamily.Log => "return _weight[s] * global::System.Math.Log(x + _shift[s]);",
+            UtilityFamily.AlphaFair => "return " + Math + "AlphaUtility(_weight[s], _shift[s], _shape[s], x);",
+            UtilityFamily.Quadratic => "return (_weight[s] - 0.5 * _shape[s] * x) * x;",
+            _ => "return _weight[s] * x;",
+        }, "return 0.0;");
+        w.Close();
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Open("public double Marginal(int s, double x)");
+        EmitFamilyDispatch(w, spec, family => family switch
+        {
+            UtilityFamily.Log => "return _weight[s] / (x + _shift[s]);",
+            UtilityFamily.AlphaFair => "return " + Math + "AlphaMarginal(_weight[s], _shift[s], _shape[s], x);",
+            UtilityFamily.Quadratic => "return _weight[s] - _shape[s] * x;",
+            _ => "return _weight[s];",
+        }, "return 0.0;");
+        w.Close();
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Open("public double Prox(int s, double v, double t)");
+        EmitFamilyDispatch(w, spec, family => "return " + Math + family switch
+        {
+            UtilityFamily.Log => "LogProx(_weight[s], _shift[s], _lower[s], _upper[s], v, t);",
+            UtilityFamily.AlphaFair => "AlphaProx(_weight[s], _shift[s], _shape[s], _lower[s], _upper[s], v, t);",
+            UtilityFamily.Quadratic => "QuadraticProx(_weight[s], _shape[s], _lower[s], _upper[s], v, t);",
+            _ => "LinearProx(_weight[s], _lower[s], _upper[s], v, t);",
+        }, "return " + Math + "LinearProx(0.0, _lower[s], _upper[s], v, t);");
+        w.Close();
+        w.Close();
+    }
+
+    // One `if (s < end_of_family)` branch per variable family, in layout order.
+    private static void EmitFamilyDispatch(SourceWriter w, FibreSpec spec, System.Func<UtilityFamily, string> body, string observed)
+    {
+        var families = spec.Variables.ToList();
+        for (var i = 0; i < families.Count; i++)
+        {
+            var v = families[i];
+            var utility = spec.Utilities.FirstOrDefault(u => u.Variable == v.Name);
+            var end = i + 1 < families.Count ? FieldOffsetName(families[i + 1].Name) : "_end";
+            w.Open((i == 0 ? "if" : "else if") + " (s < " + end + ")");
+            w.Line("// $" + CodeText.CComment(v.Name) + (utility is null ? ": observed" : ": " + utility.Family.ToString().ToLowerInvariant()));
+            w.Line(utility is null ? observed : body(utility.Family));
+            w.Close();
+        }
+
+        w.Open("else");
+        w.Line(observed);
+        w.Close();
+    }
+
+    private static void OpenLoops(SourceWriter w, IReadOnlyList<string> sets, IReadOnlyList<string> variables)
+    {
+        for (var i = 0; i < sets.Count; i++)
+        {
+            var v = LoopVar(variables[i]);
+            w.Open("for (var " + v + " = 0; " + v + " < " + CountName(sets[i]) + "; " + v + "++)");
+        }
+    }
+
+    private static void CloseLoops(SourceWriter w, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            w.Close();
+        }
+    }
+
+    private static string FlatIndex(IReadOnlyList<string> sets, IReadOnlyList<string> subscript)
+    {
+        if (sets.Count == 0)
+        {
+            return "0";
+        }
+
+        var expression = LoopVar(subscript[0]);
+        for (var i = 1; i < sets.Count; i++)
+        {
+            expression = "(" + expression + ") * " + CountName(sets[i]) + " + " + LoopVar(subscript[i]);
+        }
+
+        return expression;
+    }
+
+    private static string SizeExpression(IReadOnlyList<string> sets) =>
+        sets.Count == 0 ? "1" : string.Join(" * ", sets.Select(CountName));
+
+    private static Dictionary<string, string>? Rename(EquatableArray<string> from, EquatableArray<string> to)
+    {
+        var map = new Dictionary<string, string>();
+        for (var i = 0; i < from.Count && i < to.Count; i++)
+        {
+            map[from[i]] = to[i];
+        }
+
+        return map;
+    }
+
+    private static string Value(ValueSpec value, Dictionary<string, string>? rename) => value.Kind switch
+    {
+        ValueKind.Constant => CodeText.CSharpDouble(value.Constant),
+        ValueKind.Column => ColumnField(value.Table!, value.Column!) + "[" + LoopVar(Renamed(value.IndexVariable!, rename)) + "]",
+        ValueKind.Add => "(" + Value(value.Operands[0], rename) + " + " + Value(value.Operands[1], rename) + ")",
+        ValueKind.Subtract => "(" + Value(value.Operands[0], rename) + " - " + Value(value.Operands[1], rename) + ")",
+        ValueKind.Multiply => "(" + Value(value.Operands[0], rename) + " * " + Value(value.Operands[1], rename) + ")",
+        ValueKind.Divide => "(" + Value(value.Operands[0], rename) + " / " + Value(value.Operands[1], rename) + ")",
+        ValueKind.Negate => "(-" + Value(value.Operands[0], rename) + ")",
+        _ => "0.0",
+    };
+
+    private static string Renamed(string name, Dictionary<string, string>? rename) =>
+        rename is not null && rename.TryGetValue(name, out var to) ? to : name;
+
+    private static string CountName(string set) => CodeText.Identifier(set) + "Count";
+
+    private static string OffsetName(string variable) => "offset_" + CodeText.Identifier(variable);
+
+    private static string FieldOffsetName(string variable) => "_offset_" + CodeText.Identifier(variable);
+
+    private static string LoopVar(string variable) => "i_" + CodeText.Identifier(variable);
+}
