@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Loader;
 using Sigil.Language;
 using Sigil.Language.Emit.Coq;
 using Sigil.Runtime.Proofs;
@@ -25,6 +27,21 @@ namespace Sigil.Benchmarks.Proofs;
 internal static class ProofsBenchmark
 {
     public static int Run(string[] args)
+    {
+        // The benchmark project references Sigil.Generators directly, and that project hands
+        // Sigil.Language to its consumers with IncludeRuntimeDependency="false" (it is meant for
+        // analyzer references), so Sigil.Language is missing from Sigil.Benchmarks.deps.json and
+        // the host does not find it although it sits beside the benchmark. Load it from there.
+        AssemblyLoadContext.Default.Resolving += static (context, name) =>
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, name.Name + ".dll");
+            return name.Name == "Sigil.Language" && File.Exists(path) ? context.LoadFromAssemblyPath(path) : null;
+        };
+        return Measure(args);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Measure(string[] args)
     {
         var runs = args.Length > 0 && int.TryParse(args[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 5;
         var coqc = Coqc.Find(null);
@@ -58,14 +75,14 @@ internal static class ProofsBenchmark
         var fibres = Fibres(repository);
         var baselineFile = Path.Combine(work, "Baseline.v");
         File.WriteAllText(baselineFile, RequiresOnly(fibres.Select(static f => f.Text)));
-        var baseline = Measure(coqc, library!, baselineFile, runs);
+        var baseline = Time(coqc, library!, baselineFile, runs);
         rows.Add(new Row("baseline: start coqc, load the libraries", "-", baseline.Wall, baseline.Cpu));
         rows.Add(new Row($"library ({sources.Files.Count} files, once)", "-", Median(libraryTimes.Select(static t => t.Wall)), Median(libraryTimes.Select(static t => t.Cpu))));
         foreach (var fibre in fibres)
         {
             var file = Path.Combine(work, fibre.Name + ".v");
             File.WriteAllText(file, fibre.Text);
-            var time = Measure(coqc, library!, file, runs);
+            var time = Time(coqc, library!, file, runs);
             rows.Add(new Row($"fibre {fibre.Name} ({fibre.Origin})", fibre.Theorems.ToString(CultureInfo.InvariantCulture), time.Wall, time.Cpu));
         }
 
@@ -139,7 +156,7 @@ internal static class ProofsBenchmark
         return string.Join("\n", lines) + "\nFrom Sigil Require Import " + string.Join(" ", libraries) + ".\n";
     }
 
-    private static (TimeSpan Wall, TimeSpan Cpu) Measure(Coqc coqc, CompiledCoqLibrary library, string file, int runs)
+    private static (TimeSpan Wall, TimeSpan Cpu) Time(Coqc coqc, CompiledCoqLibrary library, string file, int runs)
     {
         var walls = new List<TimeSpan>();
         var cpus = new List<TimeSpan>();
