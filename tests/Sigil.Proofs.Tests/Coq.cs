@@ -18,12 +18,32 @@ internal static class Coq
     /// <summary>coqc on the PATH, or null.</summary>
     public static string? Coqc { get; } = FindCoqc();
 
-    /// <summary>Reports check the repository's library (not the embedded copy), in one work folder per test run.</summary>
-    public static ProofReportOptions Options { get; } = new()
+    /// <summary>
+    /// Reports check the repository's library (not the embedded copy), compiled once in this test
+    /// run, in a work folder removed when the run ends.
+    /// </summary>
+    public static ProofReportOptions Options { get; } = CreateOptions();
+
+    private static ProofReportOptions CreateOptions()
     {
-        LibraryDirectory = Library,
-        WorkDirectory = Path.Combine(Path.GetTempPath(), "sigil-proofs-tests-" + Environment.ProcessId),
-    };
+        var work = Path.Combine(Path.GetTempPath(), "sigil-proofs-tests-" + Environment.ProcessId);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the system's temporary-file cleanup.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Likewise.
+            }
+        };
+        return new ProofReportOptions { LibraryDirectory = Library, WorkDirectory = work, ReuseCheckedLibrary = false };
+    }
 
     private static string FindRepository()
     {
