@@ -26,23 +26,36 @@ internal static class Coq
 
     private static ProofReportOptions CreateOptions()
     {
-        var work = Path.Combine(Path.GetTempPath(), "sigil-proofs-tests-" + Environment.ProcessId);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        const string Prefix = "sigil-proofs-tests-";
+        // The test host may end without running exit handlers: remove folders of earlier runs
+        // whose process is gone.
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), Prefix + "*"))
         {
-            try
+            if (int.TryParse(Path.GetFileName(folder)[Prefix.Length..], out var pid) && pid != Environment.ProcessId && !Directory.Exists("/proc/" + pid))
             {
-                Directory.Delete(work, recursive: true);
+                TryDelete(folder);
             }
-            catch (IOException)
-            {
-                // Left for the system's temporary-file cleanup.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Likewise.
-            }
-        };
+        }
+
+        var work = Path.Combine(Path.GetTempPath(), Prefix + Environment.ProcessId);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(work);
         return new ProofReportOptions { LibraryDirectory = Library, WorkDirectory = work, ReuseCheckedLibrary = false };
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the system's temporary-file cleanup.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Likewise.
+        }
     }
 
     private static string FindRepository()

@@ -87,6 +87,7 @@ internal static class ProofsBenchmark
         }
 
         Print(coqc, runs, rows, baseline);
+        Directory.Delete(work, recursive: true);
         return rows.Skip(2).All(static r => r.Cpu <= TimeSpan.FromSeconds(1)) ? 0 : 2;
     }
 
