@@ -60,13 +60,20 @@ public sealed class PackageTests
             File.Copy(Path.Combine(GeneratorHost.FibresFolder, "atp.edits.csv"), Path.Combine(app, "atp.edits.csv"));
             File.WriteAllText(Path.Combine(app, "Program.cs"), """
                 var problem = App.AtpFibre.CreateProblem();
-                System.Console.WriteLine($"fibre={App.AtpFibre.Name} variables={problem.VariableCount} rows={problem.RowCount} budget={problem.Capacity[0]}");
+                var result = App.AtpFibre.Solve(problem);
+                System.Console.WriteLine($"fibre={App.AtpFibre.Name} variables={problem.Coupling.ColumnCount} rows={problem.Coupling.RowCount} budget={problem.Capacity[0]} converged={result.Converged}");
+                foreach (var file in System.IO.Directory.GetFiles("obj/sigil", "*", System.IO.SearchOption.AllDirectories))
+                {
+                    System.Console.WriteLine("artefact " + file.Replace('\\', '/'));
+                }
                 """);
 
             var packages = Path.Combine(work.FullName, "packages");
             var output = Run("dotnet", "run -nologo", app, ("NUGET_PACKAGES", packages));
 
-            Assert.Contains("fibre=atp variables=8 rows=1 budget=8.39", output, StringComparison.Ordinal);
+            Assert.Contains("fibre=atp variables=8 rows=1 budget=8.39 converged=True", output, StringComparison.Ordinal);
+            // The artefact task ran in the consumer's build: every backend's files for the fibre.
+            Assert.Contains("artefact obj/sigil/atp/", output, StringComparison.Ordinal);
         }
         finally
         {

@@ -298,18 +298,8 @@ internal sealed partial class Binder
             return;
         }
 
-        if (syntax.Value is not CallExpressionSyntax call)
-        {
-            if (syntax.Value is not ErrorExpressionSyntax)
-            {
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Value.Span, Shorten(_tree.GetStatementText(syntax.Value.Span)), "metric aggregate", OneOf(s_aggregates) + " of a '$', '^' or '@' family", string.Empty);
-            }
-
-            return;
-        }
-
         MetricAggregate aggregate;
-        switch (call.Identifier.Text)
+        switch (syntax.Aggregate.Text)
         {
             case "mean": aggregate = MetricAggregate.Mean; break;
             case "sum": aggregate = MetricAggregate.Sum; break;
@@ -317,19 +307,23 @@ internal sealed partial class Binder
             case "min": aggregate = MetricAggregate.Min; break;
             case "count": aggregate = MetricAggregate.Count; break;
             default:
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, call.Identifier.Span, call.Identifier.Text, "metric aggregate", OneOf(s_aggregates), DidYouMean(call.Identifier.Text, s_aggregates));
+                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Aggregate.Span, syntax.Aggregate.Text, "metric aggregate", OneOf(s_aggregates), DidYouMean(syntax.Aggregate.Text, s_aggregates));
                 return;
         }
 
-        if (call.Arguments.Length != 1 || call.Arguments[0].Name is not null || call.Arguments[0].Value is not NameExpressionSyntax source || source.NameKind == SyntaxKind.NameExpression)
+        if (syntax.Source is not NameExpressionSyntax source || source.NameKind == SyntaxKind.NameExpression)
         {
-            _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, call.Span, "'" + call.Identifier.Text + "'", "takes one family: '$variable', '^price' or '@resource'");
+            if (syntax.Source is not ErrorExpressionSyntax)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, syntax.Source.Span, "'" + syntax.Aggregate.Text + "'", "takes one family: '$variable', '^price' or '@resource'");
+            }
+
             return;
         }
 
         if (source.Subscript is not null)
         {
-            _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, source.Subscript.Span, "'" + call.Identifier.Text + "'", "aggregates over every member; drop the subscript");
+            _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, source.Subscript.Span, "'" + syntax.Aggregate.Text + "'", "aggregates over every member; drop the subscript");
             return;
         }
 

@@ -237,12 +237,9 @@ internal sealed partial class Binder
                 return null;
             }
 
-            if (!CheckName(token))
-            {
-                return null;
-            }
-
-            return scope.DeclareFree(token.Text, set, token.Span);
+            // An invalid name is reported once: declared anyway, its later uses stay quiet.
+            var declared = scope.DeclareFree(token.Text, set, token.Span);
+            return CheckName(token) ? declared : null;
         }
 
         if (variable.Set is null)
@@ -333,12 +330,9 @@ internal sealed partial class Binder
                 return null;
             }
 
-            if (!CheckName(token))
-            {
-                return null;
-            }
-
-            return scope.DeclareFree(token.Text, expected, token.Span);
+            // An invalid name is reported once: declared anyway, its later uses stay quiet.
+            var declared = scope.DeclareFree(token.Text, expected, token.Span);
+            return CheckName(token) ? declared : null;
         }
 
         if (variable.Set is null)

@@ -5,11 +5,12 @@ namespace Sigil.Language.Syntax;
 /// <summary><c>metric name = mean($hold) target 5;</c></summary>
 internal sealed class MetricDeclarationSyntax : MemberSyntax
 {
-    public MetricDeclarationSyntax(TextSpan span, SyntaxToken identifier, ExpressionSyntax value, ExpressionSyntax? target)
+    public MetricDeclarationSyntax(TextSpan span, SyntaxToken identifier, SyntaxToken aggregate, ExpressionSyntax source, ExpressionSyntax? target)
         : base(span)
     {
         Identifier = identifier;
-        Value = value;
+        Aggregate = aggregate;
+        Source = source;
         Target = target;
     }
 
@@ -17,7 +18,10 @@ internal sealed class MetricDeclarationSyntax : MemberSyntax
 
     public SyntaxToken Identifier { get; }
 
-    public ExpressionSyntax Value { get; }
+    /// <summary>mean, sum, max, min or count (sum is a keyword token).</summary>
+    public SyntaxToken Aggregate { get; }
+
+    public ExpressionSyntax Source { get; }
 
     public ExpressionSyntax? Target { get; }
 }

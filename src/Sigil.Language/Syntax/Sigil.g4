@@ -89,6 +89,9 @@ coupleDeclaration
     ;
 
 // utility $hold[t] ~ log(1 + $hold[t]);
+// utility $share[i] ~ w[i] * fair($share[i] + 0.1, 2);    alpha-fair, a = 2
+// utility $rate[i] ~ 4 * $rate[i] - 3/2 * $rate[i] ** 2;  quadratic
+// The binder recognises the concave family (docs/language.md, "Utilities").
 utilityDeclaration
     : UTILITY target=variableReference TILDE expression SEMI
     ;
@@ -119,8 +122,9 @@ actDeclaration
     ;
 
 // metric dwell_seconds_current = mean($hold) target 5;
+// The aggregate is a name (mean, max, min, count) or the keyword sum.
 metricDeclaration
-    : METRIC name=IDENT ASSIGN expression (TARGET target=expression)? SEMI
+    : METRIC name=IDENT ASSIGN aggregate=(IDENT | SUM) LPAREN source=expression RPAREN (TARGET target=expression)? SEMI
     ;
 
 // instrument calls(open, openat) pass (site, result) respond backoff(us = 50);

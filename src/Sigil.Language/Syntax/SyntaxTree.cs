@@ -43,7 +43,7 @@ internal sealed class SyntaxTree
 
     // Parsing runs in three steps. Lex everything (ANTLR's lexer; a catch-all rule turns any bad
     // character into one token); scan the tokens for bad characters, excessive nesting and
-    // over-long statements, which keeps the recursive parser's depth bounded; then parse the
+    // over-long statements (stopping at the first), which keeps the recursive parser's depth bounded; then parse the
     // default-channel tokens with a collecting error strategy and build sigil's own nodes.
     public static SyntaxTree Parse(SourceText text, DiagnosticBag diagnostics)
     {
@@ -53,23 +53,13 @@ internal sealed class SyntaxTree
             return new SyntaxTree(text, ImmutableArray<SyntaxToken>.Empty, EmptyRoot(text));
         }
 
-        var lexer = new SigilLexer(new AntlrInputStream(text.Text));
-        lexer.RemoveErrorListeners();
-        var antlrTokens = lexer.GetAllTokens();
-        var tokens = ImmutableArray.CreateBuilder<SyntaxToken>(antlrTokens.Count + 1);
-        foreach (var token in antlrTokens)
+        var antlrTokens = new List<IToken>();
+        if (!Scan(text, CreateLexer(text.Text), antlrTokens, diagnostics))
         {
-            tokens.Add(new SyntaxToken(GetKind(token.Type, token.Text), token.StartIndex, token.Text));
+            return new SyntaxTree(text, ImmutableArray<SyntaxToken>.Empty, EmptyRoot(text));
         }
 
-        tokens.Add(new SyntaxToken(SyntaxKind.EndOfFileToken, text.Length, string.Empty));
-        var allTokens = tokens.MoveToImmutable();
-
-        if (!Scan(antlrTokens, diagnostics))
-        {
-            return new SyntaxTree(text, allTokens, EmptyRoot(text));
-        }
-
+        var allTokens = ToSyntaxTokens(text.Text, antlrTokens);
         var parser = new SigilParser(new CommonTokenStream(new ListTokenSource(antlrTokens)));
         parser.RemoveErrorListeners();
         parser.ErrorHandler = new SigilErrorStrategy(diagnostics);
@@ -90,16 +80,49 @@ internal sealed class SyntaxTree
     /// <summary>Lexes <paramref name="text"/> into sigil tokens, trivia included (for tests and tools).</summary>
     public static ImmutableArray<SyntaxToken> ParseTokens(string text)
     {
-        var lexer = new SigilLexer(new AntlrInputStream(text));
-        lexer.RemoveErrorListeners();
-        var result = ImmutableArray.CreateBuilder<SyntaxToken>();
-        foreach (var token in lexer.GetAllTokens())
+        var all = ToSyntaxTokens(text, Lex(text));
+        return all.RemoveAt(all.Length - 1);
+    }
+
+    // Every character outside ASCII can only sit in a comment, a string or a bad-character token,
+    // and the lexer treats them all alike; its DFA caches transitions for ASCII only, so mapping
+    // them to DEL (U+007F, same length, same positions) keeps lexing linear and fast. Token texts
+    // are always taken from the original text.
+    private static IList<IToken> Lex(string text) => CreateLexer(text).GetAllTokens();
+
+    private static SigilLexer CreateLexer(string text)
+    {
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
         {
-            result.Add(new SyntaxToken(GetKind(token.Type, token.Text), token.StartIndex, token.Text));
+            if (chars[i] > '\u007f')
+            {
+                chars[i] = '\u007f';
+            }
         }
 
-        return result.ToImmutable();
+        var lexer = new SigilLexer(new AntlrInputStream(chars, chars.Length));
+        lexer.RemoveErrorListeners();
+        return lexer;
     }
+
+    private static ImmutableArray<SyntaxToken> ToSyntaxTokens(string text, IList<IToken> antlrTokens)
+    {
+        var tokens = ImmutableArray.CreateBuilder<SyntaxToken>(antlrTokens.Count + 1);
+        foreach (var token in antlrTokens)
+        {
+            tokens.Add(new SyntaxToken(GetKind(token.Type, token.Text), token.StartIndex, TextOf(text, token)));
+        }
+
+        tokens.Add(new SyntaxToken(SyntaxKind.EndOfFileToken, text.Length, string.Empty));
+        return tokens.MoveToImmutable();
+    }
+
+    /// <summary>A token's text from the original source (the lexer saw non-ASCII mapped to DEL).</summary>
+    public static string TextOf(string text, IToken token) =>
+        token.StartIndex < 0 || token.StopIndex < token.StartIndex || token.StopIndex >= text.Length
+            ? string.Empty
+            : text.Substring(token.StartIndex, token.StopIndex - token.StartIndex + 1);
 
     /// <summary>
     /// The statement inside <paramref name="span"/> as quoted into the spec: comments dropped, any
@@ -155,27 +178,33 @@ internal sealed class SyntaxTree
         return lo;
     }
 
-    // Reports bad characters (and hides them from the parser), and refuses deep nesting and long
-    // statements. Returns false when the parse must not run.
-    private static bool Scan(IList<IToken> tokens, DiagnosticBag diagnostics)
+    // Lexes into 'tokens' while it reports bad characters (and hides them from the parser), and
+    // refuses deep nesting and long statements. Returns false when the parse must not run; stops
+    // lexing once the error limit is reached, so a megabyte of garbage costs a few hundred tokens.
+    private static bool Scan(SourceText text, SigilLexer lexer, List<IToken> tokens, DiagnosticBag diagnostics)
     {
-        var ok = true;
         var depth = 0;
         var statementTokens = 0;
-        var reportedLength = false;
-        foreach (var token in tokens)
+        for (var token = lexer.NextToken(); token.Type != TokenConstants.EOF; token = lexer.NextToken())
         {
+            if (diagnostics.IsFull)
+            {
+                return false;
+            }
+
+            tokens.Add(token);
             var span = new TextSpan(token.StartIndex, token.StopIndex - token.StartIndex + 1);
             switch (token.Type)
             {
                 case SigilLexer.ERROR_CHAR:
-                    if (token.Text == "\"")
+                    var character = TextOf(text.Text, token);
+                    if (character == "\"")
                     {
                         diagnostics.Report(DiagnosticDescriptors.UnterminatedString, span);
                     }
                     else
                     {
-                        diagnostics.Report(DiagnosticDescriptors.UnexpectedCharacter, span, DisplayCharacter(token.Text));
+                        diagnostics.Report(DiagnosticDescriptors.UnexpectedCharacter, span, DisplayCharacter(character));
                     }
 
                     ((CommonToken)token).Channel = TokenConstants.HiddenChannel;
@@ -193,7 +222,7 @@ internal sealed class SyntaxTree
                     if (++depth == MaxNestingDepth + 1)
                     {
                         diagnostics.Report(DiagnosticDescriptors.NestingTooDeep, span, MaxNestingDepth.ToString(CultureInfo.InvariantCulture));
-                        ok = false;
+                        return false;
                     }
 
                     break;
@@ -213,20 +242,14 @@ internal sealed class SyntaxTree
             {
                 statementTokens = 0;
             }
-            else if (++statementTokens > MaxStatementTokens && !reportedLength)
+            else if (++statementTokens > MaxStatementTokens)
             {
                 diagnostics.Report(DiagnosticDescriptors.StatementTooLong, span, MaxStatementTokens.ToString(CultureInfo.InvariantCulture));
-                reportedLength = true;
-                ok = false;
-            }
-
-            if (diagnostics.IsFull)
-            {
                 return false;
             }
         }
 
-        return ok;
+        return !diagnostics.IsFull;
     }
 
     /// <summary>The value of a number token (digit separators allowed); may be infinite.</summary>

@@ -106,11 +106,7 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
             case SigilParser.ActDeclarationContext c:
                 return new ActDeclarationSyntax(SpanOf(c), Call(c.call(), c), c.condition is null ? null : Expression(c.condition, c));
             case SigilParser.MetricDeclarationContext c:
-                {
-                    var expressions = c.expression();
-                    var value = expressions.Length > 0 && expressions[0] != c.target ? expressions[0] : null;
-                    return new MetricDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), Expression(value, c), c.target is null ? null : Expression(c.target, c));
-                }
+                return new MetricDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), Token(c.aggregate, SyntaxKind.IdentifierToken, c), Expression(c.source, c), c.target is null ? null : Expression(c.target, c));
 
             case SigilParser.InstrumentDeclarationContext c:
                 {
@@ -289,7 +285,7 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
         {
             if (node is not IErrorNode && !IsMissing(node.Symbol))
             {
-                tokens.Add(new SyntaxToken(SyntaxTree.GetKind(node.Symbol.Type, node.Symbol.Text), node.Symbol.StartIndex, node.Symbol.Text));
+                tokens.Add(new SyntaxToken(SyntaxTree.GetKind(node.Symbol.Type, node.Symbol.Text), node.Symbol.StartIndex, SyntaxTree.TextOf(_text.Text, node.Symbol)));
             }
         }
 
@@ -303,11 +299,11 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
             return SyntaxToken.Missing(kind, token is null || token.StartIndex < 0 ? SpanOf(owner).End : Math.Min(token.StartIndex, _text.Length));
         }
 
-        return new SyntaxToken(SyntaxTree.GetKind(token.Type, token.Text), token.StartIndex, token.Text);
+        return new SyntaxToken(SyntaxTree.GetKind(token.Type, token.Text), token.StartIndex, SyntaxTree.TextOf(_text.Text, token));
     }
 
-    private static SyntaxToken? OptionalToken(IToken? token) =>
-        token is null || IsMissing(token) ? null : new SyntaxToken(SyntaxTree.GetKind(token.Type, token.Text), token.StartIndex, token.Text);
+    private SyntaxToken? OptionalToken(IToken? token) =>
+        token is null || IsMissing(token) ? null : new SyntaxToken(SyntaxTree.GetKind(token.Type, token.Text), token.StartIndex, SyntaxTree.TextOf(_text.Text, token));
 
     // A token error recovery conjured up has no place in the input stream.
     private static bool IsMissing(IToken? token) => token is null || token.TokenIndex < 0 || token.StartIndex < 0 || token.Type == TokenConstants.EOF;

@@ -1,0 +1,360 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using Sigil.Runtime.Solvers;
+
+namespace Sigil.Benchmarks.Solvers;
+
+/// <summary>
+/// The <c>solvers</c> suite: the NUM engines against CVXOPT (a generic interior-point solver given a
+/// structure-exploiting KKT solver) and against NumPy running the same dual iteration, both run
+/// as subprocesses in the same run; then the engine at scale against the machine's streaming
+/// bandwidth, measured in the same run.
+/// </summary>
+/// <remarks>
+/// A Stopwatch harness (warm-up, repetitions, medians) rather than BenchmarkDotNet: the
+/// comparisons are end-to-end solves and subprocess baselines whose timings come from the
+/// baselines themselves, and per-iteration figures need the solver's internal state between
+/// iterations. Options: <c>--small-only</c>, <c>--large-only</c>, <c>--no-python</c>.
+/// </remarks>
+internal static class SolverBenchmarks
+{
+    private const string Python = "/usr/bin/python3";
+
+    public static int Run(string[] args)
+    {
+        bool small = !args.Contains("--large-only");
+        bool large = !args.Contains("--small-only");
+        bool python = !args.Contains("--no-python");
+        Console.WriteLine($"solvers benchmark: {Environment.ProcessorCount} cores, load average {LoadAverage()} at start; medians of repeated runs");
+        if (small)
+        {
+            Comparison(python);
+        }
+
+        if (large)
+        {
+            Scale();
+        }
+
+        return 0;
+    }
+
+    /// <summary>(N, L) = (10,000, 1,000): time to the accuracy contract against CVXOPT, and per iteration against NumPy.</summary>
+    private static void Comparison(bool python)
+    {
+        const int agents = 10_000;
+        const int resources = 1_000;
+        NumInstance instance = NumInstance.Random(agents, resources, 3, seed: 1);
+        NumProblem<LogAgents> problem = instance.LogProblem();
+        double optimum = new DualSolver<LogAgents>(problem, new DualOptions { GapTolerance = 1e-13, FeasibilityTolerance = 1e-12 }).Solve().PrimalObjective;
+        Console.WriteLine();
+        Console.WriteLine($"N = {agents:N0} agents, L = {resources:N0} resources, 3 resources per agent, weighted log utilities");
+        Console.WriteLine("contract: relative duality gap <= 1e-4 and a feasible primal (overload <= 0.1%, or recovered exactly feasible)");
+
+        var rows = new List<string[]>();
+        var dual = new DualSolver<LogAgents>(problem);
+        SolverResult r = dual.Solve();
+        double dualSeconds = Median(25, () => dual.Solve());
+        rows.Add(Row("Sigil dual (scaled, accelerated)", r, dualSeconds, optimum));
+
+        var admm = new AdmmSolver<LogAgents>(problem);
+        SolverResult ra = admm.Solve();
+        rows.Add(Row("Sigil ADMM (default tolerances)", ra, Median(3, () => admm.Solve()), optimum));
+        var penalty = new PenaltySolver<LogAgents>(problem, new PenaltyOptions { Mu = 1e5, Tolerance = 1e-6 });
+        SolverResult rp = penalty.Solve();
+        rows.Add(Row("Sigil penalty (mu = 1e5)", rp, Median(5, () => penalty.Solve()), optimum));
+        var fixedRule = new DualSolver<LogAgents>(problem, new DualOptions { Rule = DualStepRule.Fixed, Step = 0.02, MaxIterations = 2000 });
+        SolverResult rf = fixedRule.Solve();
+        rows.Add(Row("Sigil dual, fixed step 0.02 (2,000 cap)", rf, Median(1, () => fixedRule.Solve()), optimum));
+
+        double cvxoptSeconds = double.NaN;
+        double numpySeconds = double.NaN;
+        string? missing = python ? PythonMissing() : "--no-python";
+        if (missing is null)
+        {
+            string path = Path.Combine(Path.GetTempPath(), $"sigil-bench-{Environment.ProcessId}.txt");
+            string xPath = path + ".x";
+            try
+            {
+                instance.Write(path);
+                var runs = new List<(double Seconds, JsonElement Json)>();
+                for (int i = 0; i < 3; i++)
+                {
+                    JsonElement json = RunScript("num_cvxopt.py", path, "--reltol", "1e-4", "--feastol", "1e-4", "--x", xPath);
+                    runs.Add((json.GetProperty("seconds").GetDouble(), json));
+                }
+
+                cvxoptSeconds = runs.Select(t => t.Seconds).OrderBy(t => t).ElementAt(1);
+                double[] x = File.ReadAllLines(xPath).Where(t => t.Length > 0).Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+                rows.Add(CvxoptRow("CVXOPT cp, custom KKT (reltol 1e-4)", runs[0].Json, x, cvxoptSeconds, problem, optimum));
+                JsonElement tight = RunScript("num_cvxopt.py", path, "--x", xPath);
+                x = File.ReadAllLines(xPath).Where(t => t.Length > 0).Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+                rows.Add(CvxoptRow("CVXOPT cp, custom KKT (defaults)", tight, x, tight.GetProperty("seconds").GetDouble(), problem, optimum));
+                numpySeconds = RunScript("num_numpy.py", path, "--iterations", "30", "--repeat", "7").GetProperty("seconds_per_iteration").GetDouble();
+            }
+            finally
+            {
+                File.Delete(path);
+                File.Delete(xPath);
+            }
+        }
+
+        Table(["solver", "iterations", "time", "rel. gap", "worst overload", "iterate overload", "obj. shortfall"], rows);
+        Console.WriteLine("  rel. gap: certified (dual bound - primal) / |primal|; worst overload: of the returned x (relative);");
+        Console.WriteLine("  iterate overload: before primal recovery; obj. shortfall: (optimum - objective) / |optimum|, optimum from a 1e-13-gap solve.");
+
+        // Per iteration: median of single plain iterations, and a solve's average.
+        dual.Reset();
+        dual.Iterate(10);
+        double perIteration = MedianOf(400, () => dual.Iterate(1));
+        double solveAverage = dualSeconds / r.Iterations;
+        Console.WriteLine();
+        Table(
+            ["per iteration", "Sigil", "baseline", "ratio", "target"],
+            [
+                ["vs CVXOPT, whole solve at the contract", Ms(dualSeconds), missing is null ? Ms(cvxoptSeconds) : "skipped", missing is null ? $"{cvxoptSeconds / dualSeconds:F0}x" : "-", ">= 500x"],
+                ["vs NumPy, same dual iteration", Us(perIteration), missing is null ? Us(numpySeconds) : "skipped", missing is null ? $"{numpySeconds / perIteration:F1}x" : "-", ">= 4x"],
+                ["  (Sigil solve average per iteration, incl. checks)", Us(solveAverage), "", missing is null ? $"{numpySeconds / solveAverage:F1}x" : "-", ""],
+            ]);
+        if (missing is not null)
+        {
+            Console.WriteLine($"  baselines skipped: {missing}");
+        }
+    }
+
+    /// <summary>(N, L) = (1,000,000, 100,000): time and bytes per iteration against a single-thread streaming triad.</summary>
+    private static void Scale()
+    {
+        const int agents = 1_000_000;
+        const int resources = 100_000;
+        NumInstance instance = NumInstance.Random(agents, resources, 3, seed: 7);
+        NumProblem<LogAgents> problem = instance.LogProblem();
+        var dual = new DualSolver<LogAgents>(problem);
+        SolverResult r = dual.Solve();
+        double solveSeconds = Median(3, () => dual.Solve());
+
+        dual.Reset();
+        dual.Iterate(8);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        dual.Iterate(40);
+        double allocatedPerIteration = (GC.GetAllocatedBytesForCurrentThread() - before) / 40.0;
+        var single = new List<double>();
+        for (int i = 0; i < 80; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            dual.Iterate(1);
+            single.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+
+        single.Sort();
+        double plain = single[single.Count / 2];
+        double mean = single.Average();
+
+        // Compulsory memory traffic of a plain pass (a curvature pass adds its 8 B per row twice):
+        // the matrix entries (4 B row index + 8 B value), the agents' parameters (LogAgents: w, eps,
+        // lo, hi), the column pointers unless every column has the same length, and the row arrays
+        // the row pass reads and writes. Row state the pass gathers at random is counted once.
+        CouplingMatrix a = problem.Coupling;
+        bool uniform = Enumerable.Range(0, agents).All(s => a.ColumnLength(s) == 3);
+        double bytes = 12.0 * a.NonZeroCount + 32.0 * agents + (uniform ? 0 : 4.0 * (agents + 1))
+            + resources * (16.0 * 2 + 8 + 8 * 2 + 8 * 2 + 1);
+        double triad = Triad();
+        double achieved = bytes / plain;
+        Console.WriteLine();
+        Console.WriteLine($"N = {agents:N0} agents, L = {resources:N0} resources, {a.NonZeroCount:N0} entries, weighted log utilities");
+        Table(
+            ["scale", "value"],
+            [
+                ["solve to the contract", $"{Ms(solveSeconds)}, {r.Iterations} iterations, gap {r.RelativeDualityGap:E1}, converged {r.Converged}"],
+                ["time per iteration (median; mean incl. curvature passes)", $"{Ms(plain)} ({Ms(mean)})"],
+                ["bytes moved per iteration (compulsory)", $"{bytes / 1e6:F1} MB"],
+                ["achieved bandwidth", $"{achieved / 1e9:F1} GB/s"],
+                ["single-thread streaming triad (same run)", $"{triad / 1e9:F1} GB/s"],
+                ["fraction of triad bandwidth (target >= 50%)", $"{100 * achieved / triad:F0}%"],
+                ["allocated per iteration", $"{allocatedPerIteration:F0} B"],
+            ]);
+    }
+
+    /// <summary>
+    /// Single-thread streaming triad a = b + s c over three 128 MiB arrays (STREAM's convention:
+    /// 24 bytes per element), with 512-bit vectors; the best of ten runs, as STREAM reports.
+    /// </summary>
+    private static double Triad()
+    {
+        int n = 1 << 24;
+        var a = new double[n];
+        var b = new double[n];
+        var c = new double[n];
+        Array.Fill(a, 0.0);
+        Array.Fill(b, 1.0);
+        Array.Fill(c, 2.0);
+        double best = double.MaxValue;
+        for (int rep = 0; rep < 10; rep++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            TriadKernel(a, b, c, 3.0);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+
+        return 24.0 * n / best;
+    }
+
+    private static void TriadKernel(double[] a, double[] b, double[] c, double s)
+    {
+        Span<Vector512<double>> va = MemoryMarshal.Cast<double, Vector512<double>>(a.AsSpan());
+        ReadOnlySpan<Vector512<double>> vb = MemoryMarshal.Cast<double, Vector512<double>>(b);
+        ReadOnlySpan<Vector512<double>> vc = MemoryMarshal.Cast<double, Vector512<double>>(c);
+        var vs = Vector512.Create(s);
+        for (int i = 0; i < va.Length; i++)
+        {
+            va[i] = vb[i] + vs * vc[i];
+        }
+    }
+
+    private static string[] Row(string name, SolverResult r, double seconds, double optimum) =>
+    [
+        name,
+        r.Iterations.ToString(CultureInfo.InvariantCulture),
+        Ms(seconds),
+        r.RelativeDualityGap.ToString("E1", CultureInfo.InvariantCulture),
+        Percent(r.RelativePrimalResidual),
+        Percent(r.IterateRelativeOverload),
+        ((optimum - r.PrimalObjective) / Math.Abs(optimum)).ToString("E1", CultureInfo.InvariantCulture),
+    ];
+
+    private static string[] CvxoptRow(string name, JsonElement json, double[] x, double seconds, NumProblem<LogAgents> problem, double optimum)
+    {
+        var load = new double[problem.ResourceCount];
+        problem.Coupling.Multiply(x, load);
+        double worst = 0;
+        for (int l = 0; l < load.Length; l++)
+        {
+            worst = Math.Max(worst, (load[l] - problem.Capacity[l]) / Math.Abs(problem.Capacity[l]));
+        }
+
+        double objective = 0;
+        for (int s = 0; s < x.Length; s++)
+        {
+            objective += problem.Agents.Utility(s, Math.Max(x[s], problem.Agents.Lower(s)));
+        }
+
+        return
+        [
+            name,
+            json.GetProperty("iterations").GetInt32().ToString(CultureInfo.InvariantCulture),
+            Ms(seconds),
+            json.GetProperty("gap").GetDouble().ToString("E1", CultureInfo.InvariantCulture) + " (own)",
+            Percent(Math.Max(worst, 0)),
+            "-",
+            ((optimum - objective) / Math.Abs(optimum)).ToString("E1", CultureInfo.InvariantCulture),
+        ];
+    }
+
+    private static JsonElement RunScript(string script, params string[] arguments)
+    {
+        string path = Path.Combine(RepositoryRoot(), "benchmarks", "baselines", script);
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(path);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {error.Result}");
+        }
+
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    private static string? PythonMissing()
+    {
+        if (!File.Exists(Python))
+        {
+            return $"{Python} is absent (eng/setup.sh installs python3-cvxopt and python3-numpy)";
+        }
+
+        using Process process = Process.Start(new ProcessStartInfo(Python, ["-c", "import cvxopt, numpy"]) { RedirectStandardError = true })!;
+        process.WaitForExit();
+        return process.ExitCode == 0 ? null : $"{Python} cannot import cvxopt and numpy (eng/setup.sh installs them)";
+    }
+
+    private static string RepositoryRoot()
+    {
+        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from inside the repository (Sigil.sln not found).");
+    }
+
+    /// <summary>Median wall time of <paramref name="count"/> runs after one warm-up run.</summary>
+    private static double Median(int count, Action action)
+    {
+        action();
+        return MedianOf(count, action);
+    }
+
+    private static double MedianOf(int count, Action action)
+    {
+        var times = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+
+        Array.Sort(times);
+        return times[count / 2];
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static string Ms(double seconds) => (seconds * 1e3).ToString(seconds < 0.01 ? "F2" : "F1", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Us(double seconds) => (seconds * 1e6).ToString("F1", CultureInfo.InvariantCulture) + " us";
+
+    private static string Percent(double fraction) => (fraction * 100).ToString(fraction < 1e-3 ? "E1" : "F3", CultureInfo.InvariantCulture) + "%";
+
+    private static void Table(string[] header, List<string[]> rows)
+    {
+        int[] width = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        string Line(string[] cells) => "| " + string.Join(" | ", cells.Select((c, i) => c.PadRight(width[i]))) + " |";
+        Console.WriteLine(Line(header));
+        Console.WriteLine("|" + string.Join("|", width.Select(w => new string('-', w + 2))) + "|");
+        foreach (string[] row in rows)
+        {
+            Console.WriteLine(Line(row));
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Sigil.Language.Model;
+
+namespace Sigil.Language.Emit.Bpf;
+
+/// <summary>
+/// The eBPF backend: a pure function from a <see cref="FibreSpec"/> to the fibre's eBPF C
+/// (<c>bpf/&lt;fibre&gt;.bpf.c</c>), the header with the layouts it shares with the daemon
+/// (<c>bpf/&lt;fibre&gt;.h</c>) and the C# mirror of those layouts. No IO: the build writes the
+/// files and compiles them with clang (eng/bpf.targets).
+/// </summary>
+/// <remarks>
+/// The C and the C# both come from one <see cref="BpfPlan"/>, so every map key and value has
+/// the same size and offsets on both sides; the tests check it against the BTF clang writes.
+/// The shared header <c>bpf/sigil_fixed.h</c> holds the fixed-point price update; the
+/// generated programs include it, and so does the host build that checks the C# mirror.
+/// </remarks>
+public static class BpfEmitter
+{
+    /// <summary>The artefact target name.</summary>
+    public const string Target = "bpf";
+
+    /// <summary>True when the fibre has a kernel side (sensors or a kernel price); others emit nothing.</summary>
+    public static bool IsApplicable(FibreSpec spec) => BpfModelBuilder.IsApplicable(spec);
+
+    /// <summary>
+    /// What in <paramref name="spec"/> the eBPF backend cannot express, one sentence each, quoting
+    /// the fibre statement; empty when <see cref="Emit"/> will succeed (or has nothing to emit).
+    /// </summary>
+    public static IReadOnlyList<string> Check(FibreSpec spec)
+    {
+        var problems = new List<string>();
+        if (IsApplicable(spec))
+        {
+            BpfModelBuilder.Build(spec, problems);
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// The fibre's eBPF artefacts, sorted by path: <c>bpf/&lt;fibre&gt;.bpf.c</c> and
+    /// <c>bpf/&lt;fibre&gt;.h</c>; none when the fibre has no kernel side.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The fibre needs what the backend cannot express (see <see cref="Check"/>).</exception>
+    public static IReadOnlyList<Artefact> Emit(FibreSpec spec)
+    {
+        if (!IsApplicable(spec))
+        {
+            return Array.Empty<Artefact>();
+        }
+
+        var plan = Plan(spec);
+        return new[]
+        {
+            new Artefact(Target, $"bpf/{plan.Model.SourceName}", Render(BpfTemplates.Source, plan.Model)),
+            new Artefact(Target, $"bpf/{plan.Model.HeaderName}", Render(BpfTemplates.Header, plan.Model)),
+        };
+    }
+
+    /// <summary>
+    /// Empty programs on the same tracepoints as the fibre's programs, with the same names
+    /// (<c>bpf/&lt;fibre&gt;_baseline.bpf.c</c>): benchmarks attach them to measure the floor.
+    /// </summary>
+    public static Artefact EmitBaseline(FibreSpec spec)
+    {
+        var plan = Plan(spec);
+        return new Artefact(Target, $"bpf/{plan.Model.Fibre}_baseline.bpf.c", Render(BpfTemplates.Baseline, plan.Model));
+    }
+
+    /// <summary>Every struct of the fibre's header, the shared ones first, in header order.</summary>
+    public static IReadOnlyList<BpfStructLayout> Layouts(FibreSpec spec) =>
+        BpfCommonLayouts.Structs.Concat(Plan(spec).FibreStructs).ToList();
+
+    /// <summary>The hint name of <see cref="EmitCSharp"/>'s output: <c>&lt;Fibre&gt;.Bpf.g.cs</c>.</summary>
+    public static string CSharpHintName(FibreSpec spec) => $"{BpfNames.ToPascalCase(spec.Name)}.Bpf.g.cs";
+
+    /// <summary>
+    /// The C# side of the fibre's eBPF object in <paramref name="namespace"/>: a static class
+    /// <c>&lt;Fibre&gt;Bpf</c> with the map and tunable names and a
+    /// <c>Sigil.Runtime.Bpf.BpfFibreDescriptor</c>, and one struct per fibre struct of the header.
+    /// The shared structs live in <c>Sigil.Runtime.Bpf</c> (<see cref="EmitCommonCSharp"/>).
+    /// </summary>
+    public static string EmitCSharp(FibreSpec spec, string @namespace)
+    {
+        var plan = Plan(spec);
+        var model = plan.Model;
+        var name = BpfNames.ToPascalCase(model.Fibre) + "Bpf";
+        var w = new BpfCSharpWriter();
+        w.Header(@namespace);
+        w.Line();
+        w.Summary($"The eBPF object of the fibre {model.Fibre} ({model.ObjectName}, generated from {model.SourceFile}): its maps, tunables and defaults.");
+        w.Line(w.GeneratedCodeAttribute);
+        w.Open($"public static partial class {name}");
+        w.Summary("The object file the build writes.");
+        w.Line($"public const string ObjectFile = {BpfCSharpWriter.String(model.ObjectName)};");
+        foreach (var map in model.Maps)
+        {
+            w.Line();
+            w.Summary($"Map {map.Name}: {map.Comment}.");
+            var member = map.Name.StartsWith(model.Fibre + "_", StringComparison.Ordinal) ? map.Name.Substring(model.Fibre.Length + 1) : map.Name;
+            w.Line($"public const string {BpfNames.ToPascalCase(member)}Map = {BpfCSharpWriter.String(map.Name)};");
+        }
+
+        w.Line();
+        w.Summary("Names of the const volatile tunables, set before load.");
+        w.Open("public static class Tunables");
+        for (var i = 0; i < plan.Tunables.Count; i++)
+        {
+            var tunable = plan.Tunables[i];
+            if (i > 0)
+            {
+                w.Line();
+            }
+
+            w.Summary($"{tunable.CName} ({BpfModelBuilder.CType(tunable.Type)}): {tunable.Comment}; default {tunable.Value.ToString(CultureInfo.InvariantCulture)}.");
+            w.Line($"public const string {tunable.CSharpName} = {BpfCSharpWriter.String(tunable.CName)};");
+        }
+
+        w.Close();
+        w.Line();
+        w.Summary("What the runtime needs to open, configure and read the object.");
+        w.Line("public static global::Sigil.Runtime.Bpf.BpfFibreDescriptor Descriptor { get; } = new(");
+        w.Line($"    Fibre: {BpfCSharpWriter.String(model.Fibre)},");
+        w.Line($"    ObjectFile: {BpfCSharpWriter.String(model.ObjectName)},");
+        w.Line($"    AgentKey: {BpfCSharpWriter.String(plan.AgentKey)},");
+        w.Line($"    StateMap: {BpfCSharpWriter.String(plan.StateMap)},");
+        w.Line($"    StatsMap: {BpfCSharpWriter.String(model.StatsMap)},");
+        w.Line($"    ControlMap: {BpfCSharpWriter.String(model.ControlMap)},");
+        w.Line($"    AllowMap: {BpfCSharpWriter.String(model.AllowMap)},");
+        w.Line($"    EventsMap: {BpfCSharpWriter.String(model.EventsMap)},");
+        w.Line($"    PriceMap: {(plan.PriceMap.Length == 0 ? "null" : BpfCSharpWriter.String(plan.PriceMap))},");
+        if (model.Price is null)
+        {
+            w.Line("    FixedPoint: null,");
+        }
+        else
+        {
+            w.Line("    FixedPoint: new global::Sigil.Runtime.Bpf.FixedPointParameters(");
+            w.Line($"        ScaleBits: {BpfCSharpWriter.Int(plan.ScaleBits)},");
+            w.Line($"        Step: {BpfCSharpWriter.Int(plan.Step)}L,");
+            w.Line($"        Budget: {BpfCSharpWriter.Int(plan.Budget)}L,");
+            w.Line($"        LoadMax: {BpfCSharpWriter.Int(plan.LoadMax)}L,");
+            w.Line($"        PriceMax: {BpfCSharpWriter.Int(plan.PriceMax)}L,");
+            w.Line($"        NanosecondsPerUnit: {BpfCSharpWriter.Int(plan.NanosecondsPerUnit)}UL),");
+        }
+
+        w.Line($"    ThrottlePrice: {(plan.ThrottlePrice is { } t ? BpfCSharpWriter.Int(t) + "L" : "null")},");
+        w.Line($"    KillPrice: {(plan.KillPrice is { } k ? BpfCSharpWriter.Int(k) + "L" : "null")},");
+        w.Line($"    Programs: new[] {{ {string.Join(", ", model.Programs.Select(p => BpfCSharpWriter.String(p.Name)))} }});");
+        w.Close();
+        foreach (var layout in plan.FibreStructs)
+        {
+            w.Struct(layout, $"struct {layout.CName} of {model.HeaderName}: {layout.Comment}.");
+        }
+
+        return w.ToString();
+    }
+
+    /// <summary>
+    /// The C# mirror of the layouts every fibre shares (<see cref="BpfCommonLayouts"/>), in the
+    /// namespace <c>Sigil.Runtime.Bpf</c>: the runtime's <c>Bpf/SigilBpfLayouts.g.cs</c> is this
+    /// text, and a test keeps it so.
+    /// </summary>
+    public static string EmitCommonCSharp()
+    {
+        var w = new BpfCSharpWriter();
+        w.Header("Sigil.Runtime.Bpf");
+        foreach (var layout in BpfCommonLayouts.Structs)
+        {
+            w.Struct(layout, $"struct {layout.CName} of every fibre's header: {layout.Comment}.");
+        }
+
+        foreach (var layout in BpfCommonLayouts.Enums)
+        {
+            w.Enum(layout);
+        }
+
+        return w.ToString();
+    }
+
+    private static BpfPlan Plan(FibreSpec spec)
+    {
+        var problems = new List<string>();
+        var plan = BpfModelBuilder.Build(spec, problems);
+        if (plan is null)
+        {
+            throw new NotSupportedException($"fibre {spec.Name}: the eBPF backend cannot build it: " + string.Join("; ", problems));
+        }
+
+        return plan;
+    }
+
+    private static string Render(HandlebarsDotNet.HandlebarsTemplate<object, object> template, BpfFibreModel model)
+    {
+        var text = template(model, new object()).Replace("\r\n", "\n");
+        return text.TrimEnd('\n') + "\n";
+    }
+}

@@ -1,0 +1,230 @@
+using System.Collections.Generic;
+
+namespace Sigil.Language.Emit.Bpf;
+
+// The view models the templates in templates/bpf receive. Every string here is final C text:
+// identifiers checked by BpfNames, comments escaped by BpfNames.CommentText, numbers formatted
+// by BpfNames.CLiteral. The templates only place them.
+
+/// <summary>Everything <c>fibre.bpf.c.hbs</c> and <c>fibre.h.hbs</c> render for one fibre.</summary>
+internal sealed class BpfFibreModel
+{
+    public string Fibre { get; init; } = "";
+
+    public string SourceFile { get; init; } = "";
+
+    public string SourceName { get; init; } = "";
+
+    public string HeaderName { get; init; } = "";
+
+    public string ObjectName { get; init; } = "";
+
+    public string HeaderGuard { get; init; } = "";
+
+    public IReadOnlyList<string> Summary { get; init; } = new List<string>();
+
+    public IReadOnlyList<BpfEnumModel> Enums { get; init; } = new List<BpfEnumModel>();
+
+    public IReadOnlyList<BpfStructModel> Structs { get; init; } = new List<BpfStructModel>();
+
+    public IReadOnlyList<BpfTunableModel> Tunables { get; init; } = new List<BpfTunableModel>();
+
+    public IReadOnlyList<BpfMapModel> Maps { get; init; } = new List<BpfMapModel>();
+
+    public string StatsMap { get; init; } = "";
+
+    public string ControlMap { get; init; } = "";
+
+    public string AllowMap { get; init; } = "";
+
+    public string EventsMap { get; init; } = "";
+
+    public BpfAgentModel Agent { get; init; } = new();
+
+    public IReadOnlyList<BpfSensorModel> Sensors { get; init; } = new List<BpfSensorModel>();
+
+    public IReadOnlyList<BpfSensorModel> SpanSensors { get; init; } = new List<BpfSensorModel>();
+
+    public BpfPriceModel? Price { get; init; }
+
+    /// <summary>Every program: section and name, for the empty-program baseline.</summary>
+    public IReadOnlyList<BpfProgramModel> Programs { get; init; } = new List<BpfProgramModel>();
+
+    /// <summary>Prices exported by name but kept by the daemon (not updated in the kernel).</summary>
+    public IReadOnlyList<BpfExportedPriceModel> DaemonPrices { get; init; } = new List<BpfExportedPriceModel>();
+}
+
+internal sealed class BpfEnumModel
+{
+    public string CName { get; init; } = "";
+
+    public string Comment { get; init; } = "";
+
+    public IReadOnlyList<BpfConstantModel> Members { get; init; } = new List<BpfConstantModel>();
+}
+
+internal sealed class BpfConstantModel
+{
+    public string CName { get; init; } = "";
+
+    public string Value { get; init; } = "";
+
+    public string Comment { get; init; } = "";
+}
+
+internal sealed class BpfStructModel
+{
+    public string CName { get; init; } = "";
+
+    public string Comment { get; init; } = "";
+
+    public int Size { get; init; }
+
+    public IReadOnlyList<string> Lines { get; init; } = new List<string>();
+}
+
+internal sealed class BpfTunableModel
+{
+    public string CType { get; init; } = "";
+
+    public string Name { get; init; } = "";
+
+    public string Value { get; init; } = "";
+
+    public string Comment { get; init; } = "";
+}
+
+internal sealed class BpfMapModel
+{
+    public string Name { get; init; } = "";
+
+    public string Comment { get; init; } = "";
+
+    public IReadOnlyList<string> Attributes { get; init; } = new List<string>();
+}
+
+/// <summary>The agent: the dynamic index the sensors key their state by.</summary>
+internal sealed class BpfAgentModel
+{
+    /// <summary>The index set's name, e.g. <c>task</c>.</summary>
+    public string Index { get; init; } = "";
+
+    /// <summary>True when keyed by process (tgid), false when by thread (tid).</summary>
+    public bool IsProcess { get; init; }
+
+    /// <summary><c>tgid</c> or <c>tid</c>: the key field's name in span keys.</summary>
+    public string KeyField { get; init; } = "";
+
+    /// <summary>The key from <c>__u64 id = bpf_get_current_pid_tgid()</c>.</summary>
+    public string KeyExpr { get; init; } = "";
+
+    /// <summary>The start time path from a <c>struct task_struct *</c>.</summary>
+    public string StartTimePath { get; init; } = "";
+
+    public string StateStruct { get; init; } = "";
+
+    public string StateMap { get; init; } = "";
+
+    public string Noun { get; init; } = "";
+}
+
+/// <summary>One sensor: the handlers it needs and the state fields it writes.</summary>
+internal sealed class BpfSensorModel
+{
+    public int Number { get; set; }
+
+    public string Variable { get; set; } = "";
+
+    public string Statement { get; set; } = "";
+
+    public bool IsSpan { get; set; }
+
+    public bool IsOnCpu { get; set; }
+
+    public bool IsCount { get; set; }
+
+    public bool IsPriced { get; set; }
+
+    public string Unit { get; set; } = "";
+
+    public string OpenEnter { get; set; } = "";
+
+    public string OpenExit { get; set; } = "";
+
+    public string CloseEnter { get; set; } = "";
+
+    public string Category { get; set; } = "";
+
+    public string Event { get; set; } = "";
+
+    public string KeyStruct { get; set; } = "";
+
+    public string SpanStruct { get; set; } = "";
+
+    public string PendingStruct { get; set; } = "";
+
+    public string OpenMap { get; set; } = "";
+
+    public string PendingMap { get; set; } = "";
+
+    public string CpuMap { get; set; } = "";
+
+    public string LastField { get; set; } = "";
+
+    public string TotalField { get; set; } = "";
+
+    public string SamplesField { get; set; } = "";
+
+    public string OpenField { get; set; } = "";
+
+    public string MaxFdField { get; set; } = "";
+
+    public string StateStruct { get; set; } = "";
+
+    public string StateMap { get; set; } = "";
+
+    public string KeyField { get; set; } = "";
+
+    public string KeyExpr { get; set; } = "";
+}
+
+/// <summary>The price the kernel keeps, and the actions on it.</summary>
+internal sealed class BpfPriceModel
+{
+    public string Map { get; init; } = "";
+
+    public string Resource { get; init; } = "";
+
+    public string CoupleStatement { get; init; } = "";
+
+    public string SolveStatement { get; init; } = "";
+
+    public BpfActionModel? Throttle { get; init; }
+
+    public BpfActionModel? Kill { get; init; }
+
+    public bool HasActions => Throttle is not null || Kill is not null;
+}
+
+internal sealed class BpfActionModel
+{
+    public string Statement { get; init; } = "";
+
+    public string Tunable { get; init; } = "";
+}
+
+internal sealed class BpfProgramModel
+{
+    public string Section { get; init; } = "";
+
+    public string Name { get; init; } = "";
+
+    public string Context { get; init; } = "";
+}
+
+internal sealed class BpfExportedPriceModel
+{
+    public string Map { get; init; } = "";
+
+    public string Resource { get; init; } = "";
+}

@@ -1,0 +1,596 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Sigil.Language.Model;
+
+namespace Sigil.Language.Emit.Bpf;
+
+/// <summary>
+/// Turns a <see cref="FibreSpec"/> into a <see cref="BpfPlan"/>: which maps, structs, tunables
+/// and programs the fibre's eBPF object has. Anything the backend cannot express is reported as
+/// a problem (a sentence naming the fibre statement) instead of emitting wrong C.
+/// </summary>
+/// <remarks>
+/// The object it plans, for <c>dwell</c>:
+/// <code>
+/// maps:      price_dwell (tgid -> price), dwell_task (tgid -> state), dwell_hold_open ((tgid, fd) -> span),
+///            dwell_hold_pend (task storage: pending openat), dwell_stats, dwell_control, dwell_allow, dwell_events
+/// programs:  handle_hold_open_enter/exit (syscalls:sys_enter/exit_openat), handle_hold_close
+///            (syscalls:sys_enter_close), handle_exit (sched:sched_process_exit)
+/// </code>
+/// </remarks>
+internal static class BpfModelBuilder
+{
+    /// <summary>Span entries per agent: the open-file map holds capacity * this many entries.</summary>
+    internal const int SpansPerAgent = 8;
+
+    /// <summary>Allow-list capacity (tgids).</summary>
+    internal const int AllowListCapacity = 1024;
+
+    /// <summary>Ring buffer size in bytes (a power of two, a multiple of the page size).</summary>
+    internal const int RingBufferBytes = 1 << 20;
+
+    /// <summary>True when the fibre has a kernel side: sensors or a kernel price.</summary>
+    public static bool IsApplicable(FibreSpec spec) => !spec.Sensors.IsEmpty || spec.FixedPoint is not null;
+
+    /// <summary>The plan, or null with the problems that prevent one.</summary>
+    public static BpfPlan? Build(FibreSpec spec, List<string> problems)
+    {
+        var fibre = spec.Name;
+        if (!BpfNames.IsIdentifier(fibre))
+        {
+            problems.Add($"the fibre name '{BpfNames.CommentText(fibre)}' is not a C identifier");
+            return null;
+        }
+
+        var agent = FindAgent(spec, problems);
+        if (agent is null)
+        {
+            return null;
+        }
+
+        var (index, isProcess) = agent.Value;
+        var keyField = isProcess ? "tgid" : "tid";
+        var keyExpr = isProcess ? "(__u32)(id >> 32)" : "(__u32)id";
+        var stateStruct = $"{fibre}_{index.Name}_state";
+        var stateMap = $"{fibre}_{index.Name}";
+        var capacity = index.Capacity;
+
+        // The agent's state: when it started (to tell a reused key), then per sensor the last
+        // sample, the running total and the count, and for fd spans the open count and top fd.
+        var state = new BpfLayoutBuilder(stateStruct, $"per-{(isProcess ? "process" : "thread")} state of the index {index.Name}, keyed by {keyField}")
+            .Add("start_time", BpfScalarType.U64, isProcess ? "the process's start time (group leader)" : "the thread's start time");
+        var fibreStructs = new List<BpfStructLayout>();
+        var sensors = new List<BpfSensorModel>();
+        var maps = new List<BpfMapModel>();
+        var programs = new List<BpfProgramModel>();
+        var priced = PricedVariable(spec, problems);
+
+        for (var i = 0; i < spec.Sensors.Count; i++)
+        {
+            var sensor = spec.Sensors[i];
+            var v = sensor.Variable;
+            if (!BpfNames.IsIdentifier(v))
+            {
+                problems.Add($"the sensed variable '{BpfNames.CommentText(v)}' is not a C identifier");
+                continue;
+            }
+
+            if (sensors.Any(s => s.Variable == v))
+            {
+                problems.Add($"'{Quote(sensor.Statement)}': ${v} already has a sensor; the kernel keeps one sensor per variable");
+                continue;
+            }
+
+            var unit = sensor.Kind == SensorKind.Count ? "events" : "kernel ns";
+            state.Add($"{v}_last", BpfScalarType.U64, $"${v}: the last sample ({unit})")
+                .Add($"{v}_total", BpfScalarType.U64, $"${v}: the sum of samples ({unit})")
+                .Add($"{v}_samples", BpfScalarType.U64, $"${v}: the number of samples");
+
+            var keyword = isProcess ? "pid" : "tid";
+            var draft = new BpfSensorModel
+            {
+                Number = i,
+                Variable = v,
+                Statement = Quote(sensor.Statement),
+                IsPriced = priced == v,
+                Unit = unit,
+                StateStruct = stateStruct,
+                StateMap = stateMap,
+                KeyField = keyField,
+                KeyExpr = keyExpr,
+            };
+
+            switch (sensor.Kind)
+            {
+                case SensorKind.Span:
+                    if (!sensor.Keys.SequenceEqual(new[] { keyword, "fd" }))
+                    {
+                        problems.Add($"'{Quote(sensor.Statement)}': a span in the kernel is keyed by ({keyword}, fd), the key of index {index.Name} and the file descriptor");
+                        continue;
+                    }
+
+                    if (sensor.Tracepoints.Count != 2 || !IsSyscallEnter(sensor.Tracepoints[0]) || !IsSyscallEnter(sensor.Tracepoints[1]))
+                    {
+                        problems.Add($"'{Quote(sensor.Statement)}': a span keyed by fd opens at a syscalls:sys_enter_* tracepoint (its sys_exit_* gives the fd) and closes at a syscalls:sys_enter_* tracepoint whose first argument is the fd");
+                        continue;
+                    }
+
+                    state.Add($"{v}_open", BpfScalarType.U32, $"${v}: spans open now")
+                        .Add($"{v}_max_fd", BpfScalarType.U32, $"${v}: the highest fd opened (the exit sweep's bound)");
+                    var key = new BpfLayoutBuilder($"{fibre}_{v}_key", $"${v}: an open span's key")
+                        .Add(keyField, BpfScalarType.U32, isProcess ? "process" : "thread")
+                        .Add("fd", BpfScalarType.S32, "file descriptor")
+                        .Build();
+                    var span = new BpfLayoutBuilder($"{fibre}_{v}_span", $"${v}: an open span")
+                        .Add("open_ns", BpfScalarType.U64, "when the open began (bpf_ktime_get_ns)")
+                        .Add("start_time", BpfScalarType.U64, "the opener's start time: a reused key does not match")
+                        .Build();
+                    var pending = new BpfLayoutBuilder($"{fibre}_{v}_pending", $"${v}: an open between syscall entry and exit, per thread")
+                        .Add("enter_ns", BpfScalarType.U64, "when the open began; zero when none is pending")
+                        .Build();
+                    fibreStructs.Add(key);
+                    fibreStructs.Add(span);
+                    fibreStructs.Add(pending);
+                    draft.IsSpan = true;
+                    draft.OpenEnter = sensor.Tracepoints[0].Event;
+                    draft.OpenExit = "sys_exit_" + sensor.Tracepoints[0].Event.Substring("sys_enter_".Length);
+                    draft.CloseEnter = sensor.Tracepoints[1].Event;
+                    draft.KeyStruct = key.CName;
+                    draft.SpanStruct = span.CName;
+                    draft.PendingStruct = pending.CName;
+                    draft.OpenMap = $"{fibre}_{v}_open";
+                    draft.PendingMap = $"{fibre}_{v}_pend";
+                    draft.OpenField = $"{v}_open";
+                    draft.MaxFdField = $"{v}_max_fd";
+                    maps.Add(Map(draft.OpenMap, $"${v}: open spans by ({keyField}, fd); a new open of the same key overwrites", "BPF_MAP_TYPE_HASH", (long)capacity * SpansPerAgent, $"struct {key.CName}", $"struct {span.CName}"));
+                    maps.Add(new BpfMapModel
+                    {
+                        Name = draft.PendingMap,
+                        Comment = $"${v}: the pending {draft.OpenEnter} of each thread, freed with the thread",
+                        Attributes = new[]
+                        {
+                            "__uint(type, BPF_MAP_TYPE_TASK_STORAGE);",
+                            "__uint(map_flags, BPF_F_NO_PREALLOC);",
+                            "__type(key, int);",
+                            $"__type(value, struct {pending.CName});",
+                        },
+                    });
+                    programs.Add(Program($"tp/syscalls/{draft.OpenEnter}", $"handle_{v}_open_enter", "struct trace_event_raw_sys_enter"));
+                    programs.Add(Program($"tp/syscalls/{draft.OpenExit}", $"handle_{v}_open_exit", "struct trace_event_raw_sys_exit"));
+                    programs.Add(Program($"tp/syscalls/{draft.CloseEnter}", $"handle_{v}_close", "struct trace_event_raw_sys_enter"));
+                    break;
+
+                case SensorKind.OnCpu:
+                    if (!sensor.Keys.SequenceEqual(new[] { keyword }))
+                    {
+                        problems.Add($"'{Quote(sensor.Statement)}': on-CPU time in the kernel is keyed by ({keyword}), the key of index {index.Name}");
+                        continue;
+                    }
+
+                    if (sensor.Tracepoints.Count != 1 || sensor.Tracepoints[0] != new TracepointSpec("sched", "sched_switch"))
+                    {
+                        problems.Add($"'{Quote(sensor.Statement)}': on-CPU time is sensed at sched:sched_switch");
+                        continue;
+                    }
+
+                    draft.IsOnCpu = true;
+                    draft.CpuMap = $"{fibre}_{v}_cpu";
+                    maps.Add(Map(draft.CpuMap, $"${v}: when the running slice began, per CPU", "BPF_MAP_TYPE_PERCPU_ARRAY", 1, "__u32", "__u64"));
+                    programs.Add(Program("tp/sched/sched_switch", $"handle_{v}_switch", "struct trace_event_raw_sched_switch"));
+                    break;
+
+                case SensorKind.Count:
+                    if (!sensor.Keys.SequenceEqual(new[] { keyword }))
+                    {
+                        problems.Add($"'{Quote(sensor.Statement)}': a count in the kernel is keyed by ({keyword}), the key of index {index.Name}");
+                        continue;
+                    }
+
+                    if (sensor.Tracepoints.Count != 1 || !BpfNames.IsIdentifier(sensor.Tracepoints[0].Category) || !BpfNames.IsIdentifier(sensor.Tracepoints[0].Event))
+                    {
+                        problems.Add($"'{Quote(sensor.Statement)}': a count names one tracepoint, category:event");
+                        continue;
+                    }
+
+                    if (draft.IsPriced)
+                    {
+                        problems.Add($"'{Quote(sensor.Statement)}': the kernel price is updated from time spans, not counts");
+                        continue;
+                    }
+
+                    draft.IsCount = true;
+                    draft.Category = sensor.Tracepoints[0].Category;
+                    draft.Event = sensor.Tracepoints[0].Event;
+                    programs.Add(Program($"tp/{draft.Category}/{draft.Event}", $"handle_{v}_count", "void"));
+                    break;
+
+                default:
+                    problems.Add($"'{Quote(sensor.Statement)}': the eBPF backend has no {sensor.Kind} sensor");
+                    continue;
+            }
+
+            draft.LastField = $"{v}_last";
+            draft.TotalField = $"{v}_total";
+            draft.SamplesField = $"{v}_samples";
+            sensors.Add(draft);
+        }
+
+        programs.Add(Program("tp/sched/sched_process_exit", "handle_exit", "void"));
+
+        var stateLayout = state.Build();
+        fibreStructs.Insert(0, stateLayout);
+
+        // The kernel price, its tunables and the actions on it.
+        var tunables = new List<BpfTunablePlan>();
+        BpfPriceModel? price = null;
+        var fp = spec.FixedPoint;
+        long? throttlePrice = null, killPrice = null;
+        string priceMap = "";
+        if (fp is not null)
+        {
+            CheckFixedPoint(fp, problems);
+            if (priced is not null && !sensors.Any(s => s.IsPriced) && problems.Count == 0)
+            {
+                problems.Add($"the kernel price of @{fp.Resource} needs the sensor of ${priced}, which the eBPF backend could not build");
+            }
+
+            var export = spec.PriceExports.FirstOrDefault(e => e.Resource == fp.Resource);
+            var coupling = spec.Couplings.FirstOrDefault(c => c.Resource == fp.Resource);
+            var resource = spec.Resources.FirstOrDefault(r => r.Name == fp.Resource);
+            if (export is null || !BpfNames.IsIdentifier(export.MapName))
+            {
+                problems.Add($"the kernel keeps the price of @{fp.Resource}: export it by name (^{fp.Resource} -> map price_{fp.Resource};)");
+            }
+            else if (resource is null || !resource.IndexSets.SequenceEqual(new[] { index.Name }))
+            {
+                problems.Add($"the kernel keeps one price of @{fp.Resource} per member of index {index.Name}: the resource must range over [{index.Name}]");
+            }
+            else
+            {
+                priceMap = export.MapName;
+                var throttle = SingleAction(spec, fp.Resource, ActuatorKind.Throttle, problems);
+                var kill = SingleAction(spec, fp.Resource, ActuatorKind.Kill, problems);
+                throttlePrice = throttle is null ? null : ToFixed(throttle.Threshold, fp.ScaleBits);
+                killPrice = kill is null ? null : ToFixed(kill.Threshold, fp.ScaleBits);
+                price = new BpfPriceModel
+                {
+                    Map = export.MapName,
+                    Resource = fp.Resource,
+                    CoupleStatement = coupling is null ? "" : Quote(coupling.Statement),
+                    SolveStatement = Quote(spec.Solver.Statement),
+                    Throttle = throttle is null ? null : new BpfActionModel { Statement = Quote(throttle.Statement), Tunable = "throttle_price" },
+                    Kill = kill is null ? null : new BpfActionModel { Statement = Quote(kill.Statement), Tunable = "kill_price" },
+                };
+                maps.Insert(0, Map(export.MapName, $"^{fp.Resource}: the price by {keyField}, fixed point (value * 2^{fp.ScaleBits}); exported", "BPF_MAP_TYPE_HASH", capacity, "__u32", "__s64"));
+
+                var budgetText = resource.Budget.IsConstant ? BpfNames.Number(resource.Budget.Constant) : "a table value";
+                tunables.Add(Tunable("fx_scale_bits", BpfScalarType.U32, fp.ScaleBits, $"binary digits after the point: a price p is stored as p * 2^{fp.ScaleBits}"));
+                tunables.Add(Tunable("fx_step", BpfScalarType.S64, fp.StepFixed, $"the dual step, {BpfNames.Number(spec.Solver.Step)}"));
+                tunables.Add(Tunable("fx_budget", BpfScalarType.S64, fp.BudgetFixed, $"the budget of @{fp.Resource}, {budgetText}"));
+                tunables.Add(Tunable("fx_load_max", BpfScalarType.S64, fp.LoadMaxFixed, $"loads are clamped to [0, {BpfNames.Number(fp.LoadMaxFixed / Math.Pow(2, fp.ScaleBits))}]"));
+                tunables.Add(Tunable("fx_price_max", BpfScalarType.S64, fp.PriceMaxFixed, "prices saturate here"));
+                tunables.Add(Tunable("fx_ns_per_unit", BpfScalarType.U64, fp.NanosecondsPerUnit, "kernel nanoseconds per unit of load"));
+                if (throttlePrice is not null)
+                {
+                    tunables.Add(Tunable("throttle_price", BpfScalarType.S64, throttlePrice.Value, $"default throttle price, {BpfNames.Number(throttle!.Threshold)}; the control map may override it"));
+                }
+
+                if (killPrice is not null)
+                {
+                    tunables.Add(Tunable("kill_price", BpfScalarType.S64, killPrice.Value, $"default kill price, {BpfNames.Number(kill!.Threshold)}; the control map may override it"));
+                }
+            }
+        }
+
+        // Prices the daemon keeps and publishes for the fibre's hooks.
+        var daemonPrices = new List<BpfExportedPriceModel>();
+        foreach (var export in spec.PriceExports.OrderBy(e => e.MapName, StringComparer.Ordinal))
+        {
+            if (fp is not null && export.Resource == fp.Resource)
+            {
+                continue;
+            }
+
+            if (!BpfNames.IsIdentifier(export.MapName))
+            {
+                problems.Add($"the price map name '{BpfNames.CommentText(export.MapName)}' is not a C identifier");
+                continue;
+            }
+
+            var resource = spec.Resources.FirstOrDefault(r => r.Name == export.Resource);
+            var sets = resource?.IndexSets ?? EquatableArray<string>.Empty;
+            var set = sets.Count == 1 ? spec.Indices.FirstOrDefault(x => x.Name == sets[0]) : null;
+            if (sets.Count > 1 || (sets.Count == 1 && set is null))
+            {
+                problems.Add($"the price of @{export.Resource} ranges over {sets.Count} indices; an exported price map is keyed by one");
+                continue;
+            }
+
+            var (type, entries, keyText) = set switch
+            {
+                null => ("BPF_MAP_TYPE_ARRAY", 1, "0"),
+                { Kind: IndexKind.Dynamic } => ("BPF_MAP_TYPE_HASH", set.Capacity, set.Key == KernelKey.Tid ? "tid" : "tgid"),
+                _ => ("BPF_MAP_TYPE_ARRAY", Math.Max(1, set.Capacity), $"the member number of {set.Name}"),
+            };
+            maps.Add(Map(export.MapName, $"^{export.Resource}: the daemon's price by {keyText}, fixed point (value * 2^{fp?.ScaleBits ?? DaemonPriceScaleBits}); exported", type, entries, "__u32", "__s64"));
+            daemonPrices.Add(new BpfExportedPriceModel { Map = export.MapName, Resource = export.Resource });
+        }
+
+        var statsMap = $"{fibre}_stats";
+        var controlMap = $"{fibre}_control";
+        var allowMap = $"{fibre}_allow";
+        var eventsMap = $"{fibre}_events";
+        maps.Insert(price is null ? 0 : 1, Map(stateMap, $"per-{(isProcess ? "process" : "thread")} state, keyed by {keyField}; removed at exit", "BPF_MAP_TYPE_HASH", capacity, "__u32", $"struct {stateStruct}"));
+        maps.Add(Map(statsMap, "counters, per CPU: seen = processed + filtered + dropped", "BPF_MAP_TYPE_PERCPU_ARRAY", 1, "__u32", "struct sigil_stats"));
+        maps.Add(Map(controlMap, "the daemon's control: armed, its tgid, scope, thresholds", "BPF_MAP_TYPE_ARRAY", 1, "__u32", "struct sigil_control"));
+        maps.Add(Map(allowMap, "tgids the programs never signal", "BPF_MAP_TYPE_HASH", AllowListCapacity, "__u32", "__u32"));
+        maps.Add(new BpfMapModel
+        {
+            Name = eventsMap,
+            Comment = "events the daemon must see (struct sigil_event)",
+            Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {RingBufferBytes.ToString(CultureInfo.InvariantCulture)});" },
+        });
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var map in maps)
+        {
+            if (!names.Add(map.Name))
+            {
+                problems.Add($"two eBPF maps of fibre {fibre} would be named '{map.Name}'");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return null;
+        }
+
+        var structs = BpfCommonLayouts.Structs.Concat(fibreStructs).ToList();
+        var model = new BpfFibreModel
+        {
+            Fibre = fibre,
+            SourceFile = BpfNames.CommentText(spec.SourceFileName),
+            SourceName = $"{fibre}.bpf.c",
+            HeaderName = $"{fibre}.h",
+            ObjectName = $"{fibre}.bpf.o",
+            HeaderGuard = $"SIGIL_{BpfNames.ToUpperSnake(fibre)}_H",
+            Summary = Summary(spec, sensors, price),
+            Enums = BpfCommonLayouts.Enums.Select(e => new BpfEnumModel
+            {
+                CName = e.CName,
+                Comment = BpfNames.CommentText(e.Comment),
+                Members = e.Members.Select(m => new BpfConstantModel { CName = m.CName, Value = BpfNames.CLiteral(m.Value), Comment = BpfNames.CommentText(m.Comment) }).ToList(),
+            }).ToList(),
+            Structs = structs.Select(StructModel).ToList(),
+            Tunables = tunables.Select(t => new BpfTunableModel
+            {
+                CType = CType(t.Type),
+                Name = t.CName,
+                Value = t.Type == BpfScalarType.U64 ? BpfNames.CLiteral((ulong)t.Value) : BpfNames.CLiteral(t.Value),
+                Comment = BpfNames.CommentText(t.Comment),
+            }).ToList(),
+            Maps = maps,
+            StatsMap = statsMap,
+            ControlMap = controlMap,
+            AllowMap = allowMap,
+            EventsMap = eventsMap,
+            Agent = new BpfAgentModel
+            {
+                Index = index.Name,
+                IsProcess = isProcess,
+                KeyField = keyField,
+                KeyExpr = keyExpr,
+                StartTimePath = isProcess ? "group_leader->start_time" : "start_time",
+                StateStruct = stateStruct,
+                StateMap = stateMap,
+                Noun = isProcess ? "process" : "thread",
+            },
+            Sensors = sensors,
+            SpanSensors = sensors.Where(s => s.IsSpan).ToList(),
+            Price = price,
+            Programs = programs,
+            DaemonPrices = daemonPrices,
+        };
+
+        return new BpfPlan
+        {
+            Model = model,
+            FibreStructs = fibreStructs,
+            Tunables = tunables,
+            PriceMap = priceMap,
+            StateMap = stateMap,
+            AgentKey = keyField,
+            ScaleBits = fp?.ScaleBits ?? DaemonPriceScaleBits,
+            Step = fp?.StepFixed ?? 0,
+            Budget = fp?.BudgetFixed ?? 0,
+            LoadMax = fp?.LoadMaxFixed ?? 0,
+            PriceMax = fp?.PriceMaxFixed ?? 0,
+            NanosecondsPerUnit = fp?.NanosecondsPerUnit ?? 0,
+            ThrottlePrice = throttlePrice,
+            KillPrice = killPrice,
+        };
+    }
+
+    /// <summary>Scale of exported prices the daemon keeps when the fibre has no kernel price.</summary>
+    internal const int DaemonPriceScaleBits = 20;
+
+    /// <summary>The C type of a scalar.</summary>
+    internal static string CType(BpfScalarType type) => type switch
+    {
+        BpfScalarType.Char => "char",
+        BpfScalarType.U32 => "__u32",
+        BpfScalarType.S32 => "__s32",
+        BpfScalarType.U64 => "__u64",
+        _ => "__s64",
+    };
+
+    private static (IndexSpec Index, bool IsProcess)? FindAgent(FibreSpec spec, List<string> problems)
+    {
+        IndexSpec? agent = null;
+        foreach (var sensor in spec.Sensors)
+        {
+            var variable = spec.Variables.FirstOrDefault(v => v.Name == sensor.Variable);
+            if (variable is null || variable.IndexSets.Count != 1)
+            {
+                problems.Add($"'{Quote(sensor.Statement)}': a kernel sensor senses a variable over one index (the agents)");
+                return null;
+            }
+
+            var index = spec.Indices.FirstOrDefault(x => x.Name == variable.IndexSets[0]);
+            if (index is null || index.Kind != IndexKind.Dynamic || (index.Key != KernelKey.Pid && index.Key != KernelKey.Tid))
+            {
+                problems.Add($"'{Quote(sensor.Statement)}': the agents of a kernel sensor are an index by pid or by tid");
+                return null;
+            }
+
+            if (agent is not null && agent != index)
+            {
+                problems.Add($"'{Quote(sensor.Statement)}': every kernel sensor of a fibre senses the same index ({agent.Name})");
+                return null;
+            }
+
+            agent = index;
+        }
+
+        if (agent is null)
+        {
+            problems.Add("the fibre keeps a price in the kernel but senses nothing there: add a sense statement");
+            return null;
+        }
+
+        if (!BpfNames.IsIdentifier(agent.Name))
+        {
+            problems.Add($"the index name '{BpfNames.CommentText(agent.Name)}' is not a C identifier");
+            return null;
+        }
+
+        if (agent.Capacity <= 0 || agent.Capacity > (1 << 24))
+        {
+            problems.Add($"the index {agent.Name} needs a capacity between 1 and {1 << 24} (index {agent.Name} by ... max N;)");
+            return null;
+        }
+
+        return (agent, agent.Key == KernelKey.Pid);
+    }
+
+    private static string? PricedVariable(FibreSpec spec, List<string> problems)
+    {
+        var fp = spec.FixedPoint;
+        if (fp is null)
+        {
+            return null;
+        }
+
+        var coupling = spec.Couplings.FirstOrDefault(c => c.Resource == fp.Resource);
+        var sensed = coupling?.Terms.Select(t => t.Variable).Where(v => spec.Sensors.Any(s => s.Variable == v)).Distinct().ToList();
+        if (sensed is null || sensed.Count != 1)
+        {
+            problems.Add($"the kernel price of @{fp.Resource} is updated from one sensed variable; its coupling loads {sensed?.Count ?? 0}");
+            return null;
+        }
+
+        return sensed[0];
+    }
+
+    private static ActuatorSpec? SingleAction(FibreSpec spec, string resource, ActuatorKind kind, List<string> problems)
+    {
+        var actions = spec.Actuators.Where(a => a.Kind == kind && a.Resource == resource).ToList();
+        if (actions.Count > 1)
+        {
+            problems.Add($"'{Quote(actions[1].Statement)}': the kernel applies one {kind.ToString().ToLowerInvariant()} threshold per price");
+        }
+
+        return actions.FirstOrDefault();
+    }
+
+    private static void CheckFixedPoint(FixedPointSpec fp, List<string> problems)
+    {
+        if (fp.ScaleBits is < 0 or > 32)
+        {
+            problems.Add($"the kernel's fixed point has {fp.ScaleBits} fraction bits; 0 to 32 are supported");
+        }
+
+        if (fp.NanosecondsPerUnit is < 1 or > (1L << 32))
+        {
+            problems.Add($"{fp.NanosecondsPerUnit} kernel nanoseconds per unit of load is outside 1 to 2^32");
+        }
+
+        if (fp.LoadMaxFixed < 0 || fp.PriceMaxFixed < 0)
+        {
+            problems.Add("the kernel's load bound and price bound must not be negative");
+        }
+    }
+
+    private static long ToFixed(double value, int scaleBits)
+    {
+        var scaled = Math.Round(value * Math.Pow(2, scaleBits), MidpointRounding.AwayFromZero);
+        return scaled >= 9.2e18 ? long.MaxValue : scaled <= -9.2e18 ? long.MinValue : (long)scaled;
+    }
+
+    private static bool IsSyscallEnter(TracepointSpec tp) =>
+        tp.Category == "syscalls" && tp.Event.StartsWith("sys_enter_", StringComparison.Ordinal) &&
+        tp.Event.Length > "sys_enter_".Length && BpfNames.IsIdentifier(tp.Event);
+
+    private static string Quote(string statement) => BpfNames.CommentText(statement);
+
+    private static BpfMapModel Map(string name, string comment, string type, long entries, string key, string value) => new()
+    {
+        Name = name,
+        Comment = BpfNames.CommentText(comment),
+        Attributes = new[]
+        {
+            $"__uint(type, {type});",
+            $"__uint(max_entries, {entries.ToString(CultureInfo.InvariantCulture)});",
+            $"__type(key, {key});",
+            $"__type(value, {value});",
+        },
+    };
+
+    private static BpfProgramModel Program(string section, string name, string context) => new() { Section = section, Name = name, Context = context };
+
+    private static BpfTunablePlan Tunable(string name, BpfScalarType type, long value, string comment) => new()
+    {
+        CName = name,
+        CSharpName = BpfNames.ToPascalCase(name),
+        Type = type,
+        Value = value,
+        Comment = comment,
+    };
+
+    private static BpfStructModel StructModel(BpfStructLayout layout) => new()
+    {
+        CName = layout.CName,
+        Comment = BpfNames.CommentText(layout.Comment),
+        Size = layout.Size,
+        Lines = layout.Fields.Select(f => f.Count == 1
+            ? $"{CType(f.Type)} {f.CName}; /* {BpfNames.CommentText(f.Comment)} */"
+            : $"{CType(f.Type)} {f.CName}[{f.Count.ToString(CultureInfo.InvariantCulture)}]; /* {BpfNames.CommentText(f.Comment)} */").ToList(),
+    };
+
+    private static List<string> Summary(FibreSpec spec, List<BpfSensorModel> sensors, BpfPriceModel? price)
+    {
+        var lines = new List<string>();
+        foreach (var sensor in sensors)
+        {
+            lines.Add($"sensor {sensor.Number.ToString(CultureInfo.InvariantCulture)}: {sensor.Statement}");
+        }
+
+        if (price is not null)
+        {
+            lines.Add($"price:    ^{price.Resource} in the kernel, fixed point: {price.CoupleStatement}");
+            if (price.Throttle is not null)
+            {
+                lines.Add($"throttle: {price.Throttle.Statement} (the daemon acts on the event)");
+            }
+
+            if (price.Kill is not null)
+            {
+                lines.Add($"kill:     {price.Kill.Statement} (SIGKILL from the kernel, only while armed)");
+            }
+        }
+
+        return lines;
+    }
+}

@@ -1,0 +1,60 @@
+using System;
+using System.IO;
+using HandlebarsDotNet;
+
+namespace Sigil.Language.Emit.Bpf;
+
+/// <summary>
+/// The compiled templates of <c>templates/bpf</c>, embedded in the assembly (a generator may not
+/// read files). HTML escaping is off: every value in the view model is already C text, escaped
+/// in code by <see cref="BpfNames"/>.
+/// </summary>
+internal static class BpfTemplates
+{
+    private static readonly Lazy<Compiled> s_compiled = new(Compile);
+
+    public static HandlebarsTemplate<object, object> Source => s_compiled.Value.Source;
+
+    public static HandlebarsTemplate<object, object> Header => s_compiled.Value.Header;
+
+    public static HandlebarsTemplate<object, object> Baseline => s_compiled.Value.Baseline;
+
+    private static Compiled Compile()
+    {
+        var handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = true });
+        foreach (var partial in new[] { "sensor_span", "sensor_oncpu", "sensor_count" })
+        {
+            handlebars.RegisterTemplate(partial, Read(partial + ".hbs"));
+        }
+
+        return new Compiled(
+            handlebars.Compile(Read("fibre.bpf.c.hbs")),
+            handlebars.Compile(Read("fibre.h.hbs")),
+            handlebars.Compile(Read("baseline.bpf.c.hbs")));
+    }
+
+    private static string Read(string name)
+    {
+        var resource = "templates/bpf/" + name;
+        using var stream = typeof(BpfTemplates).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"the template {resource} is not embedded in {typeof(BpfTemplates).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Replace("\r\n", "\n");
+    }
+
+    private sealed class Compiled
+    {
+        public Compiled(HandlebarsTemplate<object, object> source, HandlebarsTemplate<object, object> header, HandlebarsTemplate<object, object> baseline)
+        {
+            Source = source;
+            Header = header;
+            Baseline = baseline;
+        }
+
+        public HandlebarsTemplate<object, object> Source { get; }
+
+        public HandlebarsTemplate<object, object> Header { get; }
+
+        public HandlebarsTemplate<object, object> Baseline { get; }
+    }
+}

@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace Sigil.Runtime.Bpf;
+
+/// <summary>
+/// A fibre's eBPF object, driven by its generated <see cref="BpfFibreDescriptor"/>: configure the
+/// fixed point before load, load (checking the shared layouts against the object's BTF), attach,
+/// arm and disarm enforcement, scope sensing, keep the allow-list, read prices, state and
+/// counters, and consume events.
+/// </summary>
+/// <example>
+/// <code>
+/// using var fibre = BpfFibre.Open("bpf/dwell.bpf.o", DwellBpf.Descriptor);
+/// fibre.Load();
+/// using var links = fibre.Attach();
+/// fibre.Allow(sshdTgid);
+/// fibre.Arm();                            // kill in the kernel from now on; the daemon is protected
+/// foreach (var (tgid, price) in fibre.Prices()) { ... }
+/// </code>
+/// </example>
+public sealed class BpfFibre : IDisposable
+{
+    private readonly BpfMap _control;
+    private readonly BpfMap _stats;
+    private readonly BpfMap _allow;
+    private readonly BpfMap _events;
+    private readonly BpfMap _state;
+    private readonly BpfMap? _price;
+
+    private BpfFibre(BpfObject obj, BpfFibreDescriptor descriptor)
+    {
+        Object = obj;
+        Descriptor = descriptor;
+        _control = obj.Map(descriptor.ControlMap);
+        _stats = obj.Map(descriptor.StatsMap);
+        _allow = obj.Map(descriptor.AllowMap);
+        _events = obj.Map(descriptor.EventsMap);
+        _state = obj.Map(descriptor.StateMap);
+        _price = descriptor.PriceMap is null ? null : obj.Map(descriptor.PriceMap);
+        foreach (var program in descriptor.Programs)
+        {
+            obj.Program(program);
+        }
+    }
+
+    /// <summary>The object.</summary>
+    public BpfObject Object { get; }
+
+    /// <summary>The generated names and defaults.</summary>
+    public BpfFibreDescriptor Descriptor { get; }
+
+    /// <summary>The per-agent state map (u32 key; the fibre's generated state struct as value).</summary>
+    public BpfMap StateMap => _state;
+
+    /// <summary>The kernel price map, or null when the fibre keeps no price in the kernel.</summary>
+    public BpfMap? PriceMap => _price;
+
+    /// <summary>
+    /// Opens the fibre's object at <paramref name="objectPath"/> and checks it has the maps and
+    /// programs <paramref name="descriptor"/> names.
+    /// </summary>
+    public static BpfFibre Open(string objectPath, BpfFibreDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var obj = BpfObject.Open(objectPath);
+        try
+        {
+            return new BpfFibre(obj, descriptor);
+        }
+        catch (KeyNotFoundException e)
+        {
+            obj.Dispose();
+            throw new InvalidDataException($"{Path.GetFileName(objectPath)} is not the object of fibre {descriptor.Fibre}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The fixed-point parameters the kernel will use (the object's tunables).</summary>
+    public FixedPointParameters FixedPoint
+    {
+        get
+        {
+            RequirePrice();
+            return new FixedPointParameters(
+                (int)Object.GetTunable<uint>("fx_scale_bits"),
+                Object.GetTunable<long>("fx_step"),
+                Object.GetTunable<long>("fx_budget"),
+                Object.GetTunable<long>("fx_load_max"),
+                Object.GetTunable<long>("fx_price_max"),
+                Object.GetTunable<ulong>("fx_ns_per_unit"));
+        }
+    }
+
+    /// <summary>Sets the fixed-point parameters of the kernel price update (before <see cref="Load"/>).</summary>
+    public void Configure(FixedPointParameters parameters)
+    {
+        RequirePrice();
+        parameters.Validate();
+        Object.SetTunable("fx_scale_bits", (uint)parameters.ScaleBits);
+        Object.SetTunable("fx_step", parameters.Step);
+        Object.SetTunable("fx_budget", parameters.Budget);
+        Object.SetTunable("fx_load_max", parameters.LoadMax);
+        Object.SetTunable("fx_price_max", parameters.PriceMax);
+        Object.SetTunable("fx_ns_per_unit", parameters.NanosecondsPerUnit);
+    }
+
+    /// <summary>Loads the object, then checks that the shared structs have the C# layouts.</summary>
+    public void Load()
+    {
+        Object.Load();
+        var problems = VerifyLayouts();
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException($"{Object.FileName} does not match this runtime's layouts: " + string.Join("; ", problems));
+        }
+    }
+
+    /// <summary>Attaches every program; dispose the result to detach.</summary>
+    public BpfLinkSet Attach() => Object.AttachAll();
+
+    /// <summary>Differences between the object's shared structs and <see cref="SigilControl"/>, <see cref="SigilStats"/>, <see cref="SigilEvent"/>.</summary>
+    public IReadOnlyList<string> VerifyLayouts()
+    {
+        var btf = Object.Btf ?? throw new InvalidDataException($"{Object.FileName} has no BTF (build it with -g)");
+        return btf.CompareLayout<SigilControl>("sigil_control")
+            .Concat(btf.CompareLayout<SigilStats>("sigil_stats"))
+            .Concat(btf.CompareLayout<SigilEvent>("sigil_event"))
+            .ToList();
+    }
+
+    /// <summary>The control map's value.</summary>
+    public SigilControl ReadControl() => _control.Lookup<uint, SigilControl>(0);
+
+    /// <summary>Replaces the control map's value.</summary>
+    public void WriteControl(in SigilControl control) => _control.Update(0u, control);
+
+    /// <summary>
+    /// Arms enforcement: from now on a program may SIGKILL a process past the kill price, never
+    /// <paramref name="daemonTgid"/> (this process by default), pid 1, kernel threads or the allow-listed.
+    /// </summary>
+    public void Arm(uint daemonTgid = 0)
+    {
+        var control = ReadControl();
+        control.DaemonTgid = daemonTgid != 0 ? daemonTgid : (uint)Environment.ProcessId;
+        control.Armed = 1;
+        WriteControl(control);
+    }
+
+    /// <summary>Disarms enforcement: the programs only report (dry run, the default).</summary>
+    public void Disarm()
+    {
+        var control = ReadControl();
+        control.Armed = 0;
+        WriteControl(control);
+    }
+
+    /// <summary>Senses only process <paramref name="tgid"/>; 0 senses every process.</summary>
+    public void Scope(uint tgid)
+    {
+        var control = ReadControl();
+        control.TargetTgid = tgid;
+        WriteControl(control);
+    }
+
+    /// <summary>Sends every load sample to the ring buffer (off by default).</summary>
+    public void SendSamples(bool on)
+    {
+        var control = ReadControl();
+        control.Flags = on ? control.Flags | (uint)SigilControlFlags.Samples : control.Flags & ~(uint)SigilControlFlags.Samples;
+        WriteControl(control);
+    }
+
+    /// <summary>Overrides the throttle and kill prices (fixed point); 0 restores the compiled-in default.</summary>
+    public void SetThresholds(long throttlePrice, long killPrice)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(throttlePrice);
+        ArgumentOutOfRangeException.ThrowIfNegative(killPrice);
+        var control = ReadControl();
+        control.ThrottlePrice = throttlePrice;
+        control.KillPrice = killPrice;
+        WriteControl(control);
+    }
+
+    /// <summary>Puts <paramref name="tgid"/> on the allow-list: the programs never signal it.</summary>
+    public void Allow(uint tgid) => _allow.Update(tgid, 1u);
+
+    /// <summary>Takes <paramref name="tgid"/> off the allow-list; false when it was not on it.</summary>
+    public bool Disallow(uint tgid) => _allow.Delete(tgid);
+
+    /// <summary>The allow-listed tgids.</summary>
+    public IEnumerable<uint> AllowList() => _allow.Keys<uint>();
+
+    /// <summary>The counters of every CPU, added up.</summary>
+    public SigilStats ReadStats()
+    {
+        Span<SigilStats> perCpu = new SigilStats[BpfMap.PossibleCpus];
+        return _stats.LookupPerCpu(0u, perCpu) ? SigilStats.Sum(perCpu) : default;
+    }
+
+    /// <summary>The kernel price of agent <paramref name="key"/> (fixed point); false when it has none.</summary>
+    public bool TryGetPrice(uint key, out long price)
+    {
+        RequirePrice();
+        return _price!.TryLookup(key, out price);
+    }
+
+    /// <summary>Every agent's kernel price (fixed point).</summary>
+    public IEnumerable<KeyValuePair<uint, long>> Prices()
+    {
+        RequirePrice();
+        return _price!.Entries<uint, long>();
+    }
+
+    /// <summary>The state of agent <paramref name="key"/>, as the fibre's generated state struct.</summary>
+    public bool TryGetState<TState>(uint key, out TState state)
+        where TState : unmanaged
+        => _state.TryLookup(key, out state);
+
+    /// <summary>A consumer of the fibre's events; poll it from one thread.</summary>
+    public BpfRingBuffer OpenEvents<THandler>(THandler handler)
+        where THandler : IBpfEventHandler<SigilEvent>
+        => BpfRingBuffer.Create<SigilEvent, THandler>(_events, handler);
+
+    /// <summary>
+    /// Pins the fibre's shared maps under <paramref name="folder"/> (conventionally
+    /// <c>/sys/fs/bpf/sigil/&lt;fibre&gt;</c>), each by its name: hooks and tools open them with
+    /// <see cref="BpfMap.OpenPinned"/>.
+    /// </summary>
+    public IReadOnlyList<string> PinMaps(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var pinned = new List<string>();
+        foreach (var map in new[] { _price, _state, _control, _allow, _stats, _events })
+        {
+            if (map is null)
+            {
+                continue;
+            }
+
+            var path = Path.Combine(folder, map.Name);
+            map.Pin(path);
+            pinned.Add(path);
+        }
+
+        return pinned;
+    }
+
+    /// <summary>Unloads the object (links and pins keep what they hold).</summary>
+    public void Dispose() => Object.Dispose();
+
+    private void RequirePrice()
+    {
+        if (_price is null)
+        {
+            throw new InvalidOperationException($"fibre {Descriptor.Fibre} keeps no price in the kernel");
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Sigil.Runtime.Solvers;
+
+/// <summary>
+/// Measures a primal-dual pair: recovers a feasible primal from an iterate, evaluates both
+/// objectives and the row violations. Holds its own work buffers, so it allocates only when built.
+/// </summary>
+/// <remarks>
+/// Primal recovery (for <c>A &gt;= 0</c>): each overloaded <c>&lt;=</c> row <c>l</c> gets the factor
+/// <c>theta_l = (c_l - a_l m) / (a_l x - a_l m)</c>, with <c>m</c> the lower bounds; each agent
+/// moves towards its lower bound by the smallest factor of its rows,
+/// <c>x_s &lt;- m_s + theta_s (x_s - m_s)</c>. Every <c>&lt;=</c> row then holds exactly (its load
+/// is at most <c>a_l m + theta_l (a_l x - a_l m) = c_l</c>), bounds still hold, and because the
+/// iterate is close to optimal the objective moves by about <c>pi^T (A x - c)+</c>. Equality rows
+/// are not repaired (their violation is measured and reported).
+/// </remarks>
+internal sealed class Certificate<TAgents>
+    where TAgents : struct, IAgentStep
+{
+    private readonly NumProblem<TAgents> _problem;
+    private readonly double[] _theta;
+    private readonly double[] _baseLoad;
+
+    public Certificate(NumProblem<TAgents> problem)
+    {
+        _problem = problem;
+        int rows = problem.ResourceCount;
+        _theta = new double[rows];
+        _baseLoad = new double[rows];
+        RecoveredX = new double[problem.AgentCount];
+        RecoveredLoad = new double[rows];
+    }
+
+    public double[] RecoveredX { get; }
+
+    public double[] RecoveredLoad { get; }
+
+    /// <summary>Recovery is exact only for a nonnegative coupling matrix.</summary>
+    public bool CanRecover => _problem.Coupling.IsNonnegative;
+
+    /// <summary>Worst violation (absolute and relative) of the given loads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (double Absolute, double Relative) Violation(ReadOnlySpan<double> load, double[] capacity, RowSense[] senses)
+    {
+        double worst = 0;
+        double worstRelative = 0;
+        for (int l = 0; l < load.Length; l++)
+        {
+            double g = load[l] - capacity[l];
+            double v = senses[l] == RowSense.Equal ? Math.Abs(g) : Math.Max(g, 0);
+            worst = Math.Max(worst, v);
+            worstRelative = Math.Max(worstRelative, v / RowScale(capacity[l]));
+        }
+
+        return (worst, worstRelative);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double RowScale(double capacity) => capacity != 0 ? Math.Abs(capacity) : 1.0;
+
+    /// <summary>The dual function <c>D(pi) = sum_s max_x [U_s(x) - q_s x] + c^T pi</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double DualObjective(ReadOnlySpan<double> prices)
+    {
+        CouplingMatrix a = _problem.Coupling;
+        TAgents agents = _problem.Agents;
+        ReadOnlySpan<int> start = a.ColumnStart;
+        ReadOnlySpan<int> row = a.ColumnRow;
+        ReadOnlySpan<double> value = a.ColumnValue;
+        double sum = 0;
+        for (int s = 0; s < agents.Count; s++)
+        {
+            double q = 0;
+            for (int k = start[s]; k < start[s + 1]; k++)
+            {
+                q += value[k] * prices[row[k]];
+            }
+
+            double x = agents.Argmax(s, q);
+            sum += agents.Utility(s, x) - q * x;
+        }
+
+        double[] c = _problem.Capacity;
+        for (int l = 0; l < c.Length; l++)
+        {
+            sum += c[l] * prices[l];
+        }
+
+        return sum;
+    }
+
+    /// <summary><c>sum_s U_s(x_s)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double PrimalObjective(ReadOnlySpan<double> x)
+    {
+        TAgents agents = _problem.Agents;
+        double sum = 0;
+        for (int s = 0; s < x.Length; s++)
+        {
+            sum += agents.Utility(s, x[s]);
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Computes the base loads <c>a_l m</c> of the lower bounds; call at the start of each solve
+    /// (the bounds may have changed since the last one).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Prepare()
+    {
+        CouplingMatrix a = _problem.Coupling;
+        TAgents agents = _problem.Agents;
+        ReadOnlySpan<int> start = a.ColumnStart;
+        ReadOnlySpan<int> row = a.ColumnRow;
+        ReadOnlySpan<double> value = a.ColumnValue;
+        Array.Clear(_baseLoad);
+        for (int s = 0; s < agents.Count; s++)
+        {
+            double lo = agents.Lower(s);
+            if (lo != 0)
+            {
+                for (int k = start[s]; k < start[s + 1]; k++)
+                {
+                    _baseLoad[row[k]] += value[k] * lo;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Recovers <see cref="RecoveredX"/> from <paramref name="x"/> with loads <paramref name="load"/>,
+    /// fills <see cref="RecoveredLoad"/>, and returns <c>sum_s U_s</c> at the recovered point.
+    /// Needs <see cref="Prepare"/> first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Recover(ReadOnlySpan<double> x, ReadOnlySpan<double> load)
+    {
+        CouplingMatrix a = _problem.Coupling;
+        TAgents agents = _problem.Agents;
+        double[] c = _problem.Capacity;
+        RowSense[] senses = _problem.Senses;
+        int[] start = a.ColumnStartArray;
+        ref int row = ref MemoryMarshal.GetArrayDataReference(a.ColumnRowArray);
+        ref double value = ref MemoryMarshal.GetArrayDataReference(a.ColumnValueArray);
+
+        for (int l = 0; l < c.Length; l++)
+        {
+            double theta = 1;
+            if (senses[l] == RowSense.LessOrEqual && load[l] > c[l])
+            {
+                theta = load[l] > _baseLoad[l] ? Math.Clamp((c[l] - _baseLoad[l]) / (load[l] - _baseLoad[l]), 0, 1) : 0;
+            }
+
+            _theta[l] = theta;
+        }
+
+        Array.Clear(RecoveredLoad);
+        double objective = 0;
+        for (int s = 0; s < agents.Count; s++)
+        {
+            double theta = 1;
+            for (int k = start[s]; k < start[s + 1]; k++)
+            {
+                theta = Math.Min(theta, _theta[Unsafe.Add(ref row, k)]);
+            }
+
+            double lo = agents.Lower(s);
+            double xs = theta < 1 ? lo + theta * (x[s] - lo) : x[s];
+            RecoveredX[s] = xs;
+            objective += agents.Utility(s, xs);
+            for (int k = start[s]; k < start[s + 1]; k++)
+            {
+                RecoveredLoad[Unsafe.Add(ref row, k)] += Unsafe.Add(ref value, k) * xs;
+            }
+        }
+
+        return objective;
+    }
+}

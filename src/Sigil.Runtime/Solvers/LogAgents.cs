@@ -1,0 +1,72 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Sigil.Runtime.Solvers;
+
+/// <summary>
+/// Weighted log utilities <c>U_s(x) = w_s log(x + eps_s)</c> on <c>[lo_s, hi_s]</c>.
+/// Agent step <c>x = w / q - eps</c>, clamped; at <c>q &lt;= 0</c> the step is <c>hi</c>.
+/// </summary>
+/// <remarks>
+/// Keeps references to the parameter arrays (no copy), so a caller may update weights or bounds
+/// between solves. Requires <c>w &gt; 0</c>, <c>lo + eps &gt; 0</c>, <c>lo &lt;= hi</c>, <c>hi</c> finite.
+/// </remarks>
+public readonly struct LogAgents : IAgentStep
+{
+    private readonly double[] _w;
+    private readonly double[] _eps;
+    private readonly double[] _lo;
+    private readonly double[] _hi;
+
+    /// <summary>Creates the agents over the given parameter arrays (all of one length).</summary>
+    /// <exception cref="ArgumentException">Lengths differ or a parameter is out of its domain.</exception>
+    public LogAgents(double[] weight, double[] offset, double[] lower, double[] upper)
+    {
+        AgentChecks.SameLength(weight, offset, lower, upper);
+        for (int s = 0; s < weight.Length; s++)
+        {
+            AgentChecks.Positive(weight[s], s, "weight");
+            AgentChecks.Finite(offset[s], s, "eps");
+            AgentChecks.Bounds(lower[s], upper[s], s);
+            if (!(lower[s] + offset[s] > 0))
+            {
+                throw new ArgumentException($"Agent {s}: log utility needs lower + eps > 0 (lower {lower[s]}, eps {offset[s]}).");
+            }
+        }
+
+        _w = weight;
+        _eps = offset;
+        _lo = lower;
+        _hi = upper;
+    }
+
+    /// <inheritdoc/>
+    public int Count => _w.Length;
+
+    /// <inheritdoc/>
+    public double Lower(int s) => _lo[s];
+
+    /// <inheritdoc/>
+    public double Upper(int s) => _hi[s];
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Argmax(int s, double q) => UtilityMath.LogArgmax(_w[s], _eps[s], _lo[s], _hi[s], q, out _);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Argmax(int s, double q, out double sensitivity) =>
+        UtilityMath.LogArgmax(_w[s], _eps[s], _lo[s], _hi[s], q, out sensitivity);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Utility(int s, double x) => _w[s] * Math.Log(x + _eps[s]);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Marginal(int s, double x) => _w[s] / (x + _eps[s]);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Prox(int s, double v, double t) => UtilityMath.LogProx(_w[s], _eps[s], _lo[s], _hi[s], v, t);
+}

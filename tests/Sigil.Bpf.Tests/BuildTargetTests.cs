@@ -1,0 +1,42 @@
+using System.IO;
+using System.Linq;
+using Sigil.Bpf.Tests.Fixtures;
+using Sigil.Bpf.Tests.Infrastructure;
+using Sigil.Language.Emit.Bpf;
+
+namespace Sigil.Bpf.Tests;
+
+/// <summary>eng/bpf.targets: incremental, and a clear skip without the tools.</summary>
+[Collection(KernelCollection.Name)]
+public sealed class BuildTargetTests
+{
+    [KernelFact]
+    public void SigilBpfCompile_SecondRun_IsSkippedAsUpToDate_AndAnEditRebuilds()
+    {
+        var folder = Path.Combine(Repository.Scratch("incremental"), "sigil", "dwell");
+        var source = BpfObjects.Write(folder, BpfEmitter.Emit(ShippedFibres.Dwell)).Single();
+        var obj = Path.ChangeExtension(source, ".o");
+        BpfObjects.Compile(new[] { source });
+        Assert.True(File.Exists(obj));
+        var built = File.GetLastWriteTimeUtc(obj);
+
+        var again = BpfObjects.Compile(new[] { source });
+        Assert.Contains("Skipping target \"SigilBpfCompile\" because all output files are up-to-date", again);
+        Assert.Equal(built, File.GetLastWriteTimeUtc(obj));
+
+        File.SetLastWriteTimeUtc(Path.Combine(folder, "bpf", "dwell.h"), built.AddSeconds(5));
+        var rebuilt = BpfObjects.Compile(new[] { source });
+        Assert.Contains("sigil: dwell.bpf.c -> dwell.bpf.o", rebuilt);
+    }
+
+    [KernelFact]
+    public void SigilBpfCompile_WithoutClang_SkipsWithAMessage()
+    {
+        var folder = Path.Combine(Repository.Scratch("noclang"), "sigil", "dwell");
+        var source = BpfObjects.Write(folder, BpfEmitter.Emit(ShippedFibres.Dwell)).Single();
+        File.Delete(Path.ChangeExtension(source, ".o"));
+        var output = BpfObjects.Compile(new[] { source }, clang: "clang-does-not-exist");
+        Assert.Contains("sigil: eBPF objects not built, missing: clang-does-not-exist (run eng/setup.sh", output);
+        Assert.False(File.Exists(Path.ChangeExtension(source, ".o")));
+    }
+}

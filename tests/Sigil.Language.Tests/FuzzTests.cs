@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using Sigil.Language.Diagnostics;
+using Sigil.Testing;
+using Xunit.Abstractions;
+
+namespace Sigil.Language.Tests;
+
+/// <summary>
+/// Mutated and pathological fibres through <see cref="SigilCompiler.Compile(SourceFile, Func{string, string?}?, System.Threading.CancellationToken)"/>:
+/// no exception escapes, every result is consistent, and each input compiles in bounded time.
+/// </summary>
+public sealed class FuzzTests
+{
+    private const int Seed = 20250611;
+    private const int Mutants = 10_000;
+
+    // Generous (a warm compile of a fibre takes about a millisecond, a megabyte a few hundred): it
+    // catches runaway inputs, not a loaded machine.
+    private static readonly TimeSpan s_perInputBound = TimeSpan.FromSeconds(10);
+
+    private readonly ITestOutputHelper _output;
+
+    public FuzzTests(ITestOutputHelper output) => _output = output;
+
+    private static IReadOnlyList<string> Seeds() => new[]
+    {
+        Fibres.Text("dwell"),
+        Fibres.Text("atp"),
+        Fibres.Text("cache"),
+        Snippets.Base(),
+        Snippets.Online("act throttle(cpu = 20%) when ^r[t] >= 5;", "act kill when ^r[t] >= 15;", "metric m_current = mean($x) target 5;", "instrument entries(\"read*\", write) pass (site) respond refuse(errno = 11);", "certify lyapunov, detection;"),
+        Snippets.Fibre("index d in 0 .. 3;", "$q[d] : 1 in [0, 2];", "@b : 1 = 3;", "couple @b >= sum(i) 2 * $q[i] - $q[i] / 2;", "utility $q[i] ~ 3 * $q[i] - 0.5 * $q[i] ** 2;", "solve penalty { mu = 10; }"),
+        Snippets.Fibre("index d in 0 .. 3;", "$q[d] : 1 in [0, 2];", "@b : 1 = 3;", "couple @b >= sum(i in d) $q[i];", "utility $q[i] ~ fair($q[i] + 1, 2);", "solve dual { step = auto; }", "certify step, lyapunov;"),
+    };
+
+    [Fact]
+    public void Compile_TenThousandMutants_NeverThrowsAndStaysBounded()
+    {
+        var mutator = new FibreMutator(Seed);
+        var seeds = Seeds();
+        var total = Stopwatch.StartNew();
+        var slowest = TimeSpan.Zero;
+        var withSpec = 0;
+        var codes = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var text in mutator.Generate(seeds, Mutants))
+        {
+            var result = CompileChecked(text, out var elapsed);
+            slowest = elapsed > slowest ? elapsed : slowest;
+            withSpec += result.Spec is null ? 0 : 1;
+            foreach (var d in result.Diagnostics)
+            {
+                codes[d.Id] = codes.TryGetValue(d.Id, out var n) ? n + 1 : 1;
+            }
+        }
+
+        _output.WriteLine($"{Mutants} mutants in {total.Elapsed.TotalSeconds:F1} s, slowest {slowest.TotalMilliseconds:F0} ms, {withSpec} still compile");
+        _output.WriteLine(string.Join(", ", codes.Select(static p => p.Key + "x" + p.Value)));
+        Assert.False(codes.ContainsKey("SIG9999"), "An internal error escaped on some mutant.");
+        Assert.True(withSpec > 0 && withSpec < Mutants, "The mutants should include both valid and broken fibres.");
+    }
+
+    [Fact]
+    public void Compile_PathologicalInputs_ReportDiagnosticsWithoutCrashing()
+    {
+        var mutator = new FibreMutator(Seed + 1);
+        var dwell = Fibres.Text("dwell");
+        var inputs = new (string Name, string Text)[]
+        {
+            ("empty", string.Empty),
+            ("nesting 10000", FibreMutator.DeepNesting(10_000)),
+            ("nesting 64", FibreMutator.DeepNesting(63)),
+            ("unary 10000", FibreMutator.DeepUnary(10_000)),
+            ("unary 500", FibreMutator.DeepUnary(500)),
+            ("1 MB of fibres", mutator.Huge(dwell, 1 << 20)),
+            ("1 MB of garbage", mutator.Garbage(1 << 20)),
+            ("1 MB comment", "// " + new string('x', 1 << 20)),
+            ("1 MB line", "fibre f { param p = " + string.Concat(Enumerable.Repeat("1+", 1 << 19)) + "1; }"),
+            ("huge numbers", Snippets.Base("param a = 1e400;", "param b = 99999999999999999999;", "param c = 1e-400;")),
+            ("only braces", new string('{', 100_000)),
+            ("nul bytes", "fibre\0f\0{\0}"),
+            ("lone surrogates", "fibre f { \uD800 param \uDFFF p = 1; }"),
+        };
+
+        foreach (var (name, text) in inputs)
+        {
+            var result = CompileChecked(text, out var elapsed);
+            _output.WriteLine($"{name}: {result.Diagnostics.Count} diagnostics in {elapsed.TotalMilliseconds:F0} ms; first {result.Diagnostics.FirstOrDefault()?.Id}");
+            Assert.DoesNotContain(result.Diagnostics, static d => d.Id == "SIG9999");
+            if (name != "nesting 64" && name != "unary 500")
+            {
+                Assert.Null(result.Spec);
+            }
+        }
+
+        Assert.Contains(CompileChecked(FibreMutator.DeepNesting(10_000), out _).Diagnostics, static d => d.Id == "SIG0005");
+        Assert.Contains(CompileChecked(FibreMutator.DeepUnary(10_000), out _).Diagnostics, static d => d.Id == "SIG0006");
+        Assert.Contains(CompileChecked(Snippets.Base("param a = 1e400;"), out _).Diagnostics, static d => d.Id == "SIG0008");
+    }
+
+    private static CompilationResult CompileChecked(string text, out TimeSpan elapsed)
+    {
+        var watch = Stopwatch.StartNew();
+        CompilationResult result;
+        try
+        {
+            result = SigilCompiler.Compile(new SourceFile("fuzz.sigil", text), Fibres.ReadTable);
+        }
+        catch (Exception e)
+        {
+            throw new Xunit.Sdk.XunitException("Compile threw " + e.GetType().Name + " on input:\n" + Preview(text) + "\n" + e);
+        }
+
+        elapsed = watch.Elapsed;
+        Assert.True(elapsed < s_perInputBound, $"Compile took {elapsed.TotalMilliseconds:F0} ms on:\n{Preview(text)}");
+        var hasErrors = result.Diagnostics.Any(static d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal(hasErrors, result.Spec is null);
+        Assert.True(result.Diagnostics.Count <= DiagnosticBag.MaxErrors + 20);
+        foreach (var d in result.Diagnostics)
+        {
+            Assert.NotNull(DiagnosticDescriptors.Find(d.Id));
+            Assert.False(string.IsNullOrEmpty(d.Message));
+            Assert.InRange(d.Span.Start, 0, text.Length);
+            Assert.InRange(d.Span.End, d.Span.Start, text.Length);
+            Assert.True(d.LineSpan.Start.Line <= d.LineSpan.End.Line);
+        }
+
+        return result;
+    }
+
+    private static string Preview(string text) => text.Length <= 400 ? text : text.Substring(0, 400) + "...";
+}
