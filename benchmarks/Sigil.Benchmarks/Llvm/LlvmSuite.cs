@@ -5,7 +5,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using Sigil.Language.Emit;
 using Sigil.Language.Emit.Llvm;
 using Sigil.Language.Model;
 
@@ -38,8 +37,8 @@ internal static class LlvmSuite
         var maps = new List<string>();
         try
         {
-            var (dwell, origin) = LlvmBenchFibres.Dwell(root);
-            var bench = LlvmBenchFibres.Bench();
+            var dwell = LlvmBenchFibres.Dwell(root);
+            var bench = LlvmBenchFibres.Bench(dwell);
             var dwellDir = EmitAndBuild(root, dwell, work);
             var benchDir = EmitAndBuild(root, bench, work);
             var samples = Path.Combine(root, "samples", "llvm");
@@ -125,7 +124,7 @@ internal static class LlvmSuite
             double Slowdown(Dictionary<string, List<double>> times, string variant) => ((Median(times[variant]) / Median(times["plain"])) - 1) * 100;
             string Percent(double value) => value.ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " %";
             Console.WriteLine();
-            Console.WriteLine($"LLVM hook at price 0: dwell from {origin}; price source: {source}");
+            Console.WriteLine($"LLVM hook at price 0: fibres/dwell.sigil; price source: {source}");
             Console.WriteLine($"medians of {repetitions} rotated runs; {iterations:N0} calls per call-cost run; copy of {copyBytes >> 20} MiB in 4 KiB writes on {(data.StartsWith("/dev/shm", StringComparison.Ordinal) ? "tmpfs" : "disk")}");
             Console.WriteLine();
             Table(
@@ -163,7 +162,7 @@ internal static class LlvmSuite
     // the build step, eng/llvm.targets, on them: the same command lines as every build.
     private static string EmitAndBuild(string root, FibreSpec spec, string work)
     {
-        foreach (var artefact in ArtefactEmitter.EmitAll(spec).Where(a => a.Target == LlvmNames.Target))
+        foreach (var artefact in LlvmEmitter.Emit(spec))
         {
             var path = Path.Combine(work, spec.Name, artefact.RelativePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
