@@ -17,6 +17,7 @@ internal static class Program
         ["generator"] = ("generator time per fibre on a warm build, and what a no-op rebuild regenerates", Generator.GeneratorBenchmark.Run),
         ["llvm"] = ("LLVM hook call cost at price 0 and instrumented file-copy slowdown", Llvm.LlvmSuite.Run),
         ["proofs"] = ("coqc on the Coq library once and on each fibre's file vs coqc's start-up", Proofs.ProofsBenchmark.Run),
+        ["daemon"] = ("daemon CPU and memory at idle and under load, and the cost of a metrics exposition", Daemon.DaemonBenchmark.Run),
     };
 
     private static int Main(string[] args)
