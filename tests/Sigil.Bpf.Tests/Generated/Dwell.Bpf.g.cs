@@ -49,7 +49,7 @@ public static partial class DwellBpf
         /// <summary>fx_load_max (__s64): loads are clamped to [0, 3600]; default 3774873600.</summary>
         public const string FxLoadMax = "fx_load_max";
 
-        /// <summary>fx_price_max (__s64): prices saturate here; default 1099511627776.</summary>
+        /// <summary>fx_price_max (__s64): prices saturate here; default 1048576000000.</summary>
         public const string FxPriceMax = "fx_price_max";
 
         /// <summary>fx_ns_per_unit (__u64): kernel nanoseconds per unit of load; default 1000000000.</summary>
@@ -78,7 +78,7 @@ public static partial class DwellBpf
             Step: 2097152L,
             Budget: 5242880L,
             LoadMax: 3774873600L,
-            PriceMax: 1099511627776L,
+            PriceMax: 1048576000000L,
             NanosecondsPerUnit: 1000000000UL),
         ThrottlePrice: 5242880L,
         KillPrice: 15728640L,
