@@ -45,7 +45,7 @@ public sealed class BuildTargetTests
     public void ProjectBuild_SigilFibres_ShipsLoadableObjectsInItsOutput()
     {
         // This test project references Sigil.Fibres: its build ran the artefact step and this target.
-        var configuration = new DirectoryInfo(System.AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(System.AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
         foreach (var (fibre, descriptor) in new[] { ("dwell", Generated.DwellBpf.Descriptor), ("cache", Generated.CacheBpf.Descriptor) })
         {
             var path = Path.Combine(Repository.Root, "src", "Sigil.Fibres", "bin", configuration, "net10.0", "sigil", fibre, "bpf", fibre + ".bpf.o");
