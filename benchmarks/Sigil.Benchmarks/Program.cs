@@ -15,6 +15,7 @@ internal static class Program
     {
         ["solvers"] = ("NUM solver engines vs CVXOPT and NumPy, and memory bandwidth at scale", SolverBenchmarks.Run),
         ["probe"] = ("probe", Probe.Run),
+        ["bpf"] = ("eBPF dwell program cost per openat+close and getppid vs the empty-program floor; ring buffer drain rate", Bpf.BpfBenchmarks.Run),
     };
 
     private static int Main(string[] args)

@@ -175,9 +175,7 @@ internal sealed class BpfSensorModel
 
     public string SamplesField { get; set; } = "";
 
-    public string OpenField { get; set; } = "";
-
-    public string MaxFdField { get; set; } = "";
+    public string FdBoundField { get; set; } = "";
 
     public string StateStruct { get; set; } = "";
 
