@@ -52,7 +52,7 @@ internal static class BpfModelBuilder
 
         var (index, isProcess) = agent.Value;
         var keyField = isProcess ? "tgid" : "tid";
-        var keyExpr = isProcess ? "(__u32)(id >> 32)" : "(__u32)id";
+        var keyExpr = isProcess ? "(__u32)task->tgid" : "(__u32)task->pid";
         var stateStruct = $"{fibre}_{index.Name}_state";
         var stateMap = $"{fibre}_{index.Name}";
         var capacity = index.Capacity;
