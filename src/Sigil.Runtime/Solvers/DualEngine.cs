@@ -34,7 +34,7 @@ namespace Sigil.Runtime.Solvers;
 /// <para>
 /// Curvature is measured on the first passes and then every fourth pass, and held in between: near a
 /// solution it changes slowly, and the passes without it touch only each row's price and load (16
-/// bytes, so a 100,000-row problem's row state stays in L2) and skip the sensitivity arithmetic.
+/// bytes per row, half of what the curvature passes touch) and skip the sensitivity arithmetic.
 /// On the benchmark instances this costs no extra iterations.
 /// </para>
 /// <para>
