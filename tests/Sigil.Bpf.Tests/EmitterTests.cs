@@ -158,3 +158,19 @@ public sealed class EmitterTests
 
     private static FibreSpec Spec(string fibre) => fibre == "dwell" ? ShippedFibres.Dwell : ShippedFibres.Cache;
 }
+
+public sealed class ShippedFibreTests
+{
+    [Theory]
+    [InlineData("dwell")]
+    [InlineData("cache")]
+    public void SigilCompiler_ShippedFibre_EmitsWhatTheHandBuiltFixtureEmits(string fibre)
+    {
+        // The front end compiles fibres/*.sigil; the fixtures mirror them for backend-only tests.
+        Assert.True(ShippedFibres.FromCompiler(fibre), $"SigilCompiler returned no spec for fibres/{fibre}.sigil");
+        var compiled = fibre == "dwell" ? ShippedFibres.Dwell : ShippedFibres.Cache;
+        var fixture = fibre == "dwell" ? FibreFixtures.Dwell : FibreFixtures.Cache;
+        Assert.Equal(BpfEmitter.Emit(fixture), BpfEmitter.Emit(compiled));
+        Assert.Equal(BpfEmitter.EmitCSharp(fixture, "N"), BpfEmitter.EmitCSharp(compiled, "N"));
+    }
+}

@@ -26,7 +26,7 @@ public sealed class PackageTests
         {
             var feed = Path.Combine(work.FullName, "feed");
             var version = "0.1.0-test" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var project in new[] { "src/Sigil.Generators/Sigil.Generators.csproj", "src/Sigil.Runtime/Sigil.Runtime.csproj" })
+            foreach (var project in new[] { "src/Sigil.Generators/Sigil.Generators.csproj", "src/Sigil.Language/Sigil.Language.csproj", "src/Sigil.Runtime/Sigil.Runtime.csproj" })
             {
                 Run("dotnet", $"pack {Path.Combine(GeneratorHost.RepoRoot, project)} -c {Configuration} -o {feed} -p:Version={version} -nologo", GeneratorHost.RepoRoot);
             }
@@ -36,9 +36,16 @@ public sealed class PackageTests
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
                   <packageSources>
-                    <clear />
                     <add key="local" value="{feed}" />
                   </packageSources>
+                  <packageSourceMapping>
+                    <packageSource key="local">
+                      <package pattern="Sigil.*" />
+                    </packageSource>
+                    <packageSource key="nuget.org">
+                      <package pattern="*" />
+                    </packageSource>
+                  </packageSourceMapping>
                 </configuration>
                 """);
             File.WriteAllText(Path.Combine(app, "App.csproj"), $"""

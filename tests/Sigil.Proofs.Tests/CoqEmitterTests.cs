@@ -82,7 +82,7 @@ public sealed class CoqEmitterTests
         var kill = Assert.Single(document.Theorems, t => t.Name == "s_dwell_detects_kill_dwell");
         Assert.Equal("detection", kill.Certificate);
         Assert.Equal(new CoqUpdateBound("detection", "dwell", 15, 1, 8, false), kill.Bound);
-        Assert.Contains("at least 1 s above the 5 s budget reaches the kill price 15 within 8 updates", kill.Meaning);
+        Assert.Contains("a task whose load on @dwell exceeds the 5 s budget by at least 1 s at every update is killed (its price reaches 15) within 8 updates", kill.Meaning);
         var throttle = Assert.Single(document.Theorems, t => t.Name == "s_dwell_detects_throttle_dwell");
         Assert.Equal(3, throttle.Bound!.Updates);
         var kernel = Assert.Single(document.Theorems, t => t.Name == "s_dwell_kernel_detects_kill_dwell");

@@ -19,7 +19,7 @@ public sealed class CoqLibraryTests
     {
         var coqc = Sigil.Runtime.Proofs.Coqc.Find(null)!;
         var sources = CoqLibrary.Load(Coq.Library);
-        var root = Path.Combine(Path.GetTempPath(), "sigil-library-test-" + Environment.ProcessId);
+        var root = Path.Combine(Coq.Options.WorkDirectory!, "library-fresh");
         var compiled = CoqLibrary.CompileFresh(coqc, sources, root, TimeSpan.FromMinutes(5));
         Assert.True(compiled.Ok, compiled.Error);
         Assert.Equal(LibraryFiles().Count(), sources.Files.Count);

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Linq;
 using Sigil.Language.Emit.Coq;
 using Sigil.Language.Model;
@@ -147,6 +148,34 @@ public sealed class ProofReportTests
         Assert.Equal(ProofStatus.Rejected, Row(result, "s_cache_admm_lyapunov").Status);
     }
 
+    [CoqFact]
+    public void Report_LibraryCheckedByAnEarlierRun_IsReused()
+    {
+        // A later process (a new ProofReport run with the same sources and coqc) finds the
+        // library an earlier one completed and does not check it again.
+        var work = Path.Combine(Coq.Options.WorkDirectory!, "reuse-" + Guid.NewGuid().ToString("N"));
+        var options = Coq.Options with { WorkDirectory = work, ReuseCheckedLibrary = true, CheckAssumptions = false };
+        var first = ProofReport.Run(Fixtures.Cache(), options);
+        Assert.True(first.AllAccepted, first.Format());
+        Assert.False(first.LibraryReused);
+        var marker = Directory.GetFiles(work, ".checked", SearchOption.AllDirectories);
+        Assert.Single(marker);
+        Assert.Contains("coqc 8.", File.ReadAllText(marker[0]));
+
+        CoqLibrary.Forget(work);
+        var second = ProofReport.Run(Fixtures.Cache(), options);
+        Assert.True(second.AllAccepted, second.Format());
+        Assert.True(second.LibraryReused);
+        Assert.Equal(TimeSpan.Zero, second.LibraryTime);
+        Assert.Contains("library checked by an earlier run", second.Format());
+
+        // Without reuse the library is checked again.
+        CoqLibrary.Forget(work);
+        var third = ProofReport.Run(Fixtures.Cache(), options with { ReuseCheckedLibrary = false });
+        Assert.False(third.LibraryReused);
+        Assert.True(third.LibraryTime > TimeSpan.Zero);
+    }
+
     [Fact]
     public void Report_WithoutCoqc_SaysWhyAndChecksNothing()
     {
@@ -172,7 +201,7 @@ public sealed class ProofReportTests
         var text = Report(Fixtures.Dwell()).Format();
         Assert.Contains("fibre dwell: coqc 8.", text);
         Assert.Contains("proved", text);
-        Assert.Contains("a task whose load on @dwell stays at least 1 s above the 5 s budget reaches the kill price 15 within 8 updates", text);
+        Assert.Contains("a task whose load on @dwell exceeds the 5 s budget by at least 1 s at every update is killed (its price reaches 15) within 8 updates", text);
         Assert.Contains("(Coq's standard Reals library only)", text);
         Assert.DoesNotContain("REJECTED", text);
     }

@@ -30,7 +30,8 @@ internal static class DemoCommand
         var timeout = new Option<string>("--timeout") { Description = "Give up after this long.", DefaultValueFactory = _ => "120s" };
         var metricsUrl = new Option<string>("--metrics-url") { Description = "Where the daemon serves metrics (port 0: any free port).", DefaultValueFactory = _ => "http://127.0.0.1:0" };
         var table = new Option<bool?>("--table") { Description = "Show the live table (default: when the output is a terminal)." };
-        var command = new Command("demo", "Run the dwell fibre against a simulated ransomware process and a benign one.") { arm, fibre, sensor, hold, timeout, metricsUrl, table };
+        var systemWide = new Option<bool>("--system-wide") { Description = "With the kernel sensor and --arm: confirm that enforcement covers every process of the host, not only the demo's." };
+        var command = new Command("demo", "Run the dwell fibre against a simulated ransomware process and a benign one.") { arm, fibre, sensor, hold, timeout, metricsUrl, table, systemWide };
         command.SetAction((parse, token) => CommandRunner.RunAsync(() => RunAsync(
             parse.GetValue(arm),
             parse.GetValue(fibre),
@@ -39,11 +40,12 @@ internal static class DemoCommand
             Durations.Parse(parse.GetValue(timeout)!, "--timeout"),
             parse.GetValue(metricsUrl)!,
             parse.GetValue(table) ?? !Console.IsOutputRedirected,
+            parse.GetValue(systemWide),
             token)));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool arm, string? fibrePath, string sensorName, TimeSpan hold, TimeSpan timeout, string metricsUrl, bool interactive, CancellationToken token)
+    private static async Task<int> RunAsync(bool arm, string? fibrePath, string sensorName, TimeSpan hold, TimeSpan timeout, string metricsUrl, bool interactive, bool systemWide, CancellationToken token)
     {
         var console = AnsiConsole.Console;
         console.Write(new Rule("[bold]sigil demo: dwell[/]").LeftJustified());
@@ -63,6 +65,13 @@ internal static class DemoCommand
             try
             {
                 using var probe = KernelFibres.Factory.Open(daemon, "/sys/fs/bpf", "/sys/kernel/tracing");
+                if (arm && !systemWide)
+                {
+                    // The kernel program prices and kills every process of the host, not only the
+                    // demo's: arming it is a decision about the whole machine.
+                    throw new CliException(CliExitCodes.BadInput, "with the kernel sensor, --arm enforces on every process of this host; add --system-wide to confirm, or use --sensor procfs");
+                }
+
                 choice = SensorChoice.Kernel;
                 Stage(console, "sensor", "the fibre's eBPF programs in the kernel");
             }

@@ -29,6 +29,7 @@ internal static class RunCommand
         var allowPid = new Option<int[]>("--allow-pid") { Description = "Never act on these pids.", AllowMultipleArgumentsPerToken = true };
         var allowComm = new Option<string[]>("--allow-comm") { Description = "Never act on processes with these command names.", AllowMultipleArgumentsPerToken = true };
         var tick = new Option<string?>("--tick") { Description = "Tick period (default 250ms)." };
+        var procfsInterval = new Option<string?>("--procfs-interval") { Description = "procfs sensor: time between scans (default 1s)." };
         var checkpoint = new Option<string?>("--checkpoint-interval") { Description = "Checkpoint period (default 5s)." };
         var grace = new Option<string?>("--kill-grace") { Description = "SIGTERM to SIGKILL grace (default 2s)." };
         var bpffs = new Option<string?>("--bpffs") { Description = "bpffs mount (default /sys/fs/bpf)." };
@@ -41,7 +42,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
         {
-            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, checkpoint, grace, bpffs, tracefs, mountinfo, logFormat, table, duration,
+            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, mountinfo, logFormat, table, duration,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
         {
@@ -61,6 +62,7 @@ internal static class RunCommand
                 AllowPids = parse.GetValue(allowPid) is { Length: > 0 } p ? p : options.AllowPids,
                 AllowComms = parse.GetValue(allowComm) is { Length: > 0 } c ? c : options.AllowComms,
                 Tick = parse.GetValue(tick) is { } t ? Durations.Parse(t, "--tick") : options.Tick,
+                ProcfsInterval = parse.GetValue(procfsInterval) is { } pi ? Durations.Parse(pi, "--procfs-interval") : options.ProcfsInterval,
                 CheckpointInterval = parse.GetValue(checkpoint) is { } ci ? Durations.Parse(ci, "--checkpoint-interval") : options.CheckpointInterval,
                 KillGrace = parse.GetValue(grace) is { } g ? Durations.Parse(g, "--kill-grace") : options.KillGrace,
                 BpfFs = parse.GetValue(bpffs) ?? options.BpfFs,

@@ -70,7 +70,7 @@ public sealed class DaemonLauncher
             }
             else
             {
-                sensor = new ProcFdSpanSensor(fibre.Sensor.Variable, fibre.Sensor.NanosecondsPerUnit / 1e9, options.ProcRoot, options.Scope);
+                sensor = new ProcFdSpanSensor(fibre.Sensor.Variable, fibre.Sensor.NanosecondsPerUnit / 1e9, options.ProcRoot, options.Scope, options.ProcfsInterval);
             }
         }
         catch (Exception e) when (e is NotSupportedException or IOException or UnauthorizedAccessException or InvalidOperationException)

@@ -62,6 +62,9 @@ public sealed record DaemonOptions
     /// <summary>The sensor.</summary>
     public SensorChoice Sensor { get; init; } = SensorChoice.Kernel;
 
+    /// <summary>For the /proc sensor: time between two scans of every process's descriptors.</summary>
+    public TimeSpan ProcfsInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>For the /proc sensor: when not empty, only these processes and their descendants are sensed.</summary>
     public IReadOnlyList<int> Scope { get; init; } = [];
 
@@ -103,6 +106,11 @@ public sealed record DaemonOptions
         if (MetricsUrl is not null && !TryParseMetricsUrl(MetricsUrl, out _, out var problem))
         {
             problems.Add(problem!);
+        }
+
+        if (ProcfsInterval < TimeSpan.FromMilliseconds(10) || ProcfsInterval > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"procfs scan interval {ProcfsInterval.TotalMilliseconds} ms is out of range (10 ms to 60 s)");
         }
 
         if (string.IsNullOrWhiteSpace(StateDirectory))

@@ -46,23 +46,40 @@ public sealed class DaemonService : BackgroundService
     public int ExitCode { get; private set; }
 
     /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+
+        // One dedicated thread that sleeps between ticks: an idle daemon wakes once per tick and
+        // never spins thread-pool workers (which, woken four times a second, cost more than the tick).
+        Task.Factory.StartNew(() => Loop(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Loop(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.Tick);
         var nextCheckpoint = DateTime.UtcNow + _options.CheckpointInterval;
+        var period = _options.Tick;
+        var next = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            do
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await _engine.TickAsync(stoppingToken).ConfigureAwait(false);
+                _engine.TickAsync(stoppingToken).GetAwaiter().GetResult();
                 _health.Beat();
                 if (DateTime.UtcNow >= nextCheckpoint)
                 {
                     Checkpoint();
                     nextCheckpoint = DateTime.UtcNow + _options.CheckpointInterval;
                 }
+
+                // Fixed rate: the next tick is one period after the previous one was due.
+                next += (long)(period.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+                var wait = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), next);
+                if (wait <= TimeSpan.Zero)
+                {
+                    next = System.Diagnostics.Stopwatch.GetTimestamp();
+                    continue;
+                }
+
+                stoppingToken.WaitHandle.WaitOne(wait);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -4,6 +4,7 @@ using Sigil.Runtime.Hosting;
 namespace Sigil.Daemon.Tests.Cli;
 
 /// <summary>The sigil command as a user runs it: bad input and a bad environment give one clear error and a non-zero exit, never a stack trace.</summary>
+[Collection(Sequential.Name)]
 public sealed class CliTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -237,7 +238,7 @@ public sealed class CliTests : IDisposable
         Assert.True(result.ExitCode == 0, ProcessRunner.Describe(result));
         Assert.Contains("not wired yet", result.StandardOutput);
         Assert.Contains("throttled", result.StandardOutput);
-        Assert.Contains("actions: 1 throttle, 1 kill", result.StandardOutput);
+        Assert.True(result.StandardOutput.Contains("actions: 1 throttle, 1 kill", StringComparison.Ordinal), ProcessRunner.Describe(result));
         Assert.Contains("running, untouched", result.StandardOutput);
         AssertClean(result);
     }

@@ -11,6 +11,7 @@ namespace Sigil.Daemon.Tests.Hosting;
 /// simulated ransomware (long file holds) is throttled into the daemon's cgroup and then killed;
 /// the benign process (many short opens) is never touched.
 /// </summary>
+[Collection(Sequential.Name)]
 public sealed class EndToEndTests(ITestOutputHelper output)
 {
     [Fact]
@@ -30,6 +31,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
                 Sensor = SensorChoice.Procfs,
                 Scope = [ransomware.Id, benign.Id],
                 Tick = TimeSpan.FromMilliseconds(100),
+                ProcfsInterval = TimeSpan.FromMilliseconds(100),
                 MetricsUrl = null,
                 StateDirectory = work.Combine("state"),
                 KillGrace = TimeSpan.FromSeconds(1),

@@ -10,6 +10,7 @@ using Sigil.Runtime.State;
 
 namespace Sigil.Daemon.Tests.Hosting;
 
+[Collection(Sequential.Name)]
 public sealed class HostTests
 {
     private static async Task<(DaemonApplication App, ScriptedSensor Sensor, TempDirectory State)> StartAsync(string metricsUrl = "http://127.0.0.1:0")

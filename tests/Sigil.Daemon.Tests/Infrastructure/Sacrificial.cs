@@ -18,12 +18,19 @@ internal sealed class Sacrificial : IDisposable
     /// <summary>A sleep that SIGTERM ends.</summary>
     public static Sacrificial Sleeper() => Start("/bin/sleep", "300");
 
-    /// <summary>A shell that ignores SIGTERM.</summary>
-    public static Sacrificial Stubborn() => Start("/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.05; done");
-
-    private static Sacrificial Start(string file, params string[] args)
+    /// <summary>A shell that ignores SIGTERM (returned once the trap is set).</summary>
+    public static Sacrificial Stubborn()
     {
-        var info = new ProcessStartInfo(file) { UseShellExecute = false };
+        var child = Start("/bin/sh", ["-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"], redirect: true);
+        Assert.Equal("ready", child.Process.StandardOutput.ReadLine());
+        return child;
+    }
+
+    private static Sacrificial Start(string file, params string[] args) => Start(file, args, redirect: false);
+
+    private static Sacrificial Start(string file, string[] args, bool redirect)
+    {
+        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = redirect };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

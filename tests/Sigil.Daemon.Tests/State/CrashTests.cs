@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 
 namespace Sigil.Daemon.Tests.State;
 
+[Collection(Sequential.Name)]
 public sealed partial class CrashTests(ITestOutputHelper output)
 {
     [Fact]
@@ -56,7 +57,8 @@ public sealed partial class CrashTests(ITestOutputHelper output)
             await gotSave.Task.WaitAsync(TimeSpan.FromSeconds(20));
             await Task.Delay(random.Next(1, 120));
             child.Kill();
-            child.WaitForExit(10_000);
+            Assert.True(child.WaitForExit(10_000), "the checkpointer did not die");
+            child.WaitForExit(); // and every line it wrote before dying has been read
             var reported = Interlocked.Read(ref saved);
 
             Assert.NotNull(loadedLine);

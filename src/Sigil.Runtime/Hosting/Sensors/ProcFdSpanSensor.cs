@@ -3,29 +3,34 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Runtime.InteropServices;
+using System.IO.Enumeration;
 using System.Text;
-using Sigil.Runtime.Enforcement;
 
 namespace Sigil.Runtime.Hosting.Sensors;
 
 /// <summary>
 /// A userspace sensor for span loads keyed by (pid, fd): how long each regular file stays open,
-/// sampled by scanning <c>/proc/&lt;pid&gt;/fd</c> once per tick. It is the fallback for hosts (and
-/// runs) without the fibre's eBPF sensor, and it is coarser: a span is known to within one tick,
-/// and files opened and closed between two scans are not seen at all (they carry no dwell to
-/// speak of). It reads nothing but /proc.
+/// sampled by scanning <c>/proc/&lt;pid&gt;/fd</c> once per scan interval (one second by default,
+/// whatever the daemon's tick). It is the fallback for hosts (and runs) without the fibre's eBPF
+/// sensor, and it is coarser: a span is known to within one scan, and files opened and closed
+/// between two scans are not seen at all (they carry no dwell to speak of). Files that vanish
+/// because their process exited are dropped, as the kernel sensor (which counts close(2)) would.
+/// It reads nothing but /proc.
 /// </summary>
-public sealed partial class ProcFdSpanSensor : ISensor
+public sealed class ProcFdSpanSensor : ISensor
 {
+    private const int TargetMax = 4096;
     private readonly string _variable;
     private readonly double _secondsPerUnit;
     private readonly string _procRoot;
+    private readonly byte[] _procRootBytes;
     private readonly HashSet<int> _scopeRoots;
+    private readonly TimeSpan _interval;
     private readonly int _self = Environment.ProcessId;
     private readonly Dictionary<(int Pid, int Fd), OpenFile> _open = [];
-    private readonly Dictionary<int, ProcStat> _stats = [];
+    private readonly Dictionary<int, Process> _processes = [];
     private readonly Dictionary<int, List<double>> _completed = [];
+    private readonly byte[] _target = new byte[TargetMax];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private double _previousScan = double.NaN;
     private long _generation;
@@ -39,7 +44,8 @@ public sealed partial class ProcFdSpanSensor : ISensor
     /// <param name="secondsPerUnit">Seconds in one unit of the variable (1 for seconds).</param>
     /// <param name="procRoot">Where procfs is mounted.</param>
     /// <param name="scopeRoots">When not empty, only these processes and their descendants are sensed.</param>
-    public ProcFdSpanSensor(string variable, double secondsPerUnit = 1, string procRoot = "/proc", IEnumerable<int>? scopeRoots = null)
+    /// <param name="interval">Time between two scans (calls in between return an empty frame).</param>
+    public ProcFdSpanSensor(string variable, double secondsPerUnit = 1, string procRoot = "/proc", IEnumerable<int>? scopeRoots = null, TimeSpan? interval = null)
     {
         _variable = variable ?? throw new ArgumentNullException(nameof(variable));
         if (!(secondsPerUnit > 0))
@@ -48,17 +54,20 @@ public sealed partial class ProcFdSpanSensor : ISensor
         }
 
         _secondsPerUnit = secondsPerUnit;
-        _procRoot = procRoot;
+        _procRoot = Path.TrimEndingDirectorySeparator(procRoot);
+        _procRootBytes = Encoding.UTF8.GetBytes(_procRoot);
         _scopeRoots = [.. scopeRoots ?? []];
+        _interval = interval ?? TimeSpan.FromSeconds(1);
     }
 
     /// <inheritdoc/>
     public string Name => "procfs";
 
     /// <inheritdoc/>
-    public string Description => _scopeRoots.Count == 0
-        ? $"{_procRoot}/<pid>/fd scan of every process (file hold times to within one tick)"
-        : $"{_procRoot}/<pid>/fd scan of processes {string.Join(',', _scopeRoots)} and their descendants (file hold times to within one tick)";
+    public string Description => (_scopeRoots.Count == 0
+        ? $"{_procRoot}/<pid>/fd scan of every process"
+        : $"{_procRoot}/<pid>/fd scan of processes {string.Join(',', _scopeRoots)} and their descendants")
+        + string.Create(CultureInfo.InvariantCulture, $" every {_interval.TotalSeconds:0.###} s (file hold times to within one scan)");
 
     /// <summary>Files currently tracked as open.</summary>
     public int OpenFiles => _open.Count;
@@ -67,33 +76,39 @@ public sealed partial class ProcFdSpanSensor : ISensor
     public SensorFrame Sense()
     {
         var now = _clock.Elapsed.TotalSeconds;
+        if (!double.IsNaN(_previousScan) && now - _previousScan < _interval.TotalSeconds - 0.005)
+        {
+            return new SensorFrame(_variable, [], Counters);
+        }
+
         var previous = double.IsNaN(_previousScan) ? now : _previousScan;
         _generation++;
         _completed.Clear();
-        ReadStats();
-        foreach (var (pid, stat) in _stats)
+        ReadProcesses();
+        foreach (var (pid, process) in _processes)
         {
-            if (pid == _self || stat.IsKernelThread || !InScope(pid))
+            if (process.Generation == _generation && pid != _self && !process.Stat.IsKernelThread && InScope(pid))
+            {
+                ScanFds(pid, process, now, previous);
+            }
+        }
+
+        // Whatever was open at the previous scan and is not now was closed in between; files of a
+        // process that exited went without close(2), and those of one that left the scope or could
+        // not be read are unknown: both are dropped.
+        List<(int, int)>? closed = null;
+        foreach (var (key, file) in _open)
+        {
+            if (file.Generation == _generation)
             {
                 continue;
             }
 
-            ScanFds(pid, stat, now, previous);
-        }
-
-        // Whatever was open at the previous scan and is not now has been closed in between. A
-        // process that exited closed its files without close(2), as the kernel sensor sees it:
-        // those are dropped, not counted as holds.
-        List<(int, int)>? closed = null;
-        foreach (var (key, file) in _open)
-        {
-            if (file.Generation != _generation)
+            (closed ??= []).Add(key);
+            if (_processes.TryGetValue(key.Pid, out var owner) && owner.Scanned == _generation
+                && owner.Stat.StartTime == file.StartTime && owner.Stat.State != (byte)'Z')
             {
-                (closed ??= []).Add(key);
-                if (_stats.TryGetValue(key.Pid, out var owner) && owner.StartTime == file.StartTime && owner.State != 'Z')
-                {
-                    Complete(key.Pid, file, now);
-                }
+                Complete(key.Pid, file, now);
             }
         }
 
@@ -109,12 +124,12 @@ public sealed partial class ProcFdSpanSensor : ISensor
         var agents = new List<AgentObservation>(_completed.Count);
         foreach (var (pid, spans) in _completed)
         {
-            var stat = _stats.GetValueOrDefault(pid);
-            agents.Add(new AgentObservation(pid, stat?.StartTime ?? 0, stat?.Comm ?? string.Empty, spans.ToArray()));
+            var process = _processes.GetValueOrDefault(pid);
+            agents.Add(new AgentObservation(pid, process?.Stat.StartTime ?? 0, process?.Comm ?? string.Empty, spans.ToArray()));
         }
 
         agents.Sort(static (a, b) => a.Agent.CompareTo(b.Agent));
-        return new SensorFrame(_variable, agents, new SensorCounters(_seen, _processed, _filtered, _dropped));
+        return new SensorFrame(_variable, agents, Counters);
     }
 
     /// <inheritdoc/>
@@ -122,20 +137,50 @@ public sealed partial class ProcFdSpanSensor : ISensor
     {
     }
 
-    private void ReadStats()
+    private SensorCounters Counters => new(_seen, _processed, _filtered, _dropped);
+
+    // Every process's stat, once per scan. The command name is decoded only for a new process.
+    private void ReadProcesses()
     {
-        _stats.Clear();
-        foreach (var dir in Directory.EnumerateDirectories(_procRoot))
+        Span<byte> comm = stackalloc byte[64];
+        var pids = new FileSystemEnumerable<int>(
+            _procRoot,
+            static (ref FileSystemEntry entry) => int.TryParse(entry.FileName, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0,
+            new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = true })
         {
-            var name = Path.GetFileName(dir.AsSpan());
-            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            ShouldIncludePredicate = static (ref FileSystemEntry entry) => entry.IsDirectory && entry.FileName.Length > 0 && char.IsAsciiDigit(entry.FileName[0]),
+        };
+        foreach (var pid in pids)
+        {
+            if (pid <= 0 || !ProcFs.TryReadStat(_procRootBytes, pid, out var stat, comm, out var commLength))
             {
                 continue;
             }
 
-            if (ProcStat.TryRead(pid, _procRoot) is { } stat)
+            if (!_processes.TryGetValue(pid, out var process) || process.Stat.StartTime != stat.StartTime)
             {
-                _stats[pid] = stat;
+                process = new Process(Encoding.UTF8.GetString(comm[..commLength]));
+                _processes[pid] = process;
+            }
+
+            process.Stat = stat;
+            process.Generation = _generation;
+        }
+
+        List<int>? gone = null;
+        foreach (var (pid, process) in _processes)
+        {
+            if (process.Generation != _generation)
+            {
+                (gone ??= []).Add(pid);
+            }
+        }
+
+        if (gone is not null)
+        {
+            foreach (var pid in gone)
+            {
+                _processes.Remove(pid);
             }
         }
     }
@@ -154,43 +199,48 @@ public sealed partial class ProcFdSpanSensor : ISensor
                 return true;
             }
 
-            if (!_stats.TryGetValue(p, out var stat))
+            if (!_processes.TryGetValue(p, out var process) || process.Generation != _generation)
             {
                 return false;
             }
 
-            p = stat.ParentPid;
+            p = process.Stat.ParentPid;
         }
 
         return false;
     }
 
-    private void ScanFds(int pid, ProcStat stat, double now, double previous)
+    private void ScanFds(int pid, Process process, double now, double previous)
     {
-        IEnumerable<string> entries;
-        var fdDir = Path.Combine(_procRoot, pid.ToString(CultureInfo.InvariantCulture), "fd");
+        var dir = ProcFs.OpenFdDirectory(_procRootBytes, pid, out var denied);
+        if (dir == 0)
+        {
+            // Not ours to read (no CAP_SYS_PTRACE for another user's process), or it exited.
+            if (denied)
+            {
+                _dropped++;
+            }
+
+            return;
+        }
+
+        process.Scanned = _generation;
         try
         {
-            entries = Directory.EnumerateFileSystemEntries(fdDir);
-            foreach (var entry in entries)
+            while (ProcFs.NextFd(dir, _target, out var fd, out var length))
             {
                 _seen++;
-                if (!int.TryParse(Path.GetFileName(entry.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
-                {
-                    continue;
-                }
-
-                var target = ReadLink(entry);
-                if (target is null || !IsRegularFilePath(target))
+                if (length <= 0 || !IsRegularFilePath(_target.AsSpan(0, length)))
                 {
                     _filtered++;
                     continue;
                 }
 
+                var target = _target.AsSpan(0, length);
                 var key = (pid, fd);
                 if (_open.TryGetValue(key, out var file))
                 {
-                    if (file.StartTime == stat.StartTime && string.Equals(file.Target, target, StringComparison.Ordinal))
+                    if (file.StartTime == process.Stat.StartTime && target.SequenceEqual(file.Target))
                     {
                         file.LastSeen = now;
                         file.Generation = _generation;
@@ -201,16 +251,12 @@ public sealed partial class ProcFdSpanSensor : ISensor
                     Complete(pid, file, now);
                 }
 
-                _open[key] = new OpenFile(stat.StartTime, target, previous, now) { Generation = _generation };
+                _open[key] = new OpenFile(process.Stat.StartTime, target.ToArray(), previous, now) { Generation = _generation };
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        finally
         {
-            // The process exited mid-scan, or its descriptors are not ours to read.
-            if (e is UnauthorizedAccessException)
-            {
-                _dropped++;
-            }
+            ProcFs.CloseDirectory(dir);
         }
     }
 
@@ -230,28 +276,29 @@ public sealed partial class ProcFdSpanSensor : ISensor
         _processed++;
     }
 
-    private static bool IsRegularFilePath(string target) =>
-        target.StartsWith('/')
-        && !target.StartsWith("/dev/", StringComparison.Ordinal)
-        && !target.StartsWith("/proc/", StringComparison.Ordinal)
-        && !target.StartsWith("/sys/", StringComparison.Ordinal)
-        && !target.StartsWith("/memfd:", StringComparison.Ordinal);
+    private static bool IsRegularFilePath(ReadOnlySpan<byte> target) =>
+        target.Length > 0 && target[0] == (byte)'/'
+        && !target.StartsWith("/dev/"u8)
+        && !target.StartsWith("/proc/"u8)
+        && !target.StartsWith("/sys/"u8)
+        && !target.StartsWith("/memfd:"u8);
 
-    private static unsafe string? ReadLink(string path)
+    private sealed class Process(string comm)
     {
-        var buffer = stackalloc byte[4096];
-        var n = ReadLinkNative(path, buffer, 4096);
-        return n <= 0 ? null : Encoding.UTF8.GetString(buffer, (int)n);
+        public string Comm { get; } = comm;
+
+        public StatFields Stat { get; set; }
+
+        public long Generation { get; set; }
+
+        public long Scanned { get; set; }
     }
 
-    [LibraryImport("libc", EntryPoint = "readlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static unsafe partial nint ReadLinkNative(string path, byte* buffer, nuint size);
-
-    private sealed class OpenFile(ulong startTime, string target, double previousScan, double firstSeen)
+    private sealed class OpenFile(ulong startTime, byte[] target, double previousScan, double firstSeen)
     {
         public ulong StartTime { get; } = startTime;
 
-        public string Target { get; } = target;
+        public byte[] Target { get; } = target;
 
         public double PreviousScan { get; } = previousScan;
 
