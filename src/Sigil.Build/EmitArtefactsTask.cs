@@ -29,7 +29,7 @@ public sealed class EmitArtefactsTask : Task
     public string OutputDirectory { get; set; } = string.Empty;
 
     /// <summary>
-    /// Every artefact of every fibre that compiled, with metadata <c>Fibre</c>, <c>SigilTarget</c> (MSBuild reserves <c>Target</c>)
+    /// Every artefact of every fibre that compiled, with metadata <c>Fibre</c>, <c>Backend</c> (the artefact's target: "Target" is a reserved MSBuild name)
     /// and <c>RelativePath</c>.
     /// </summary>
     [Output]
@@ -59,7 +59,7 @@ public sealed class EmitArtefactsTask : Task
                 WriteIfChanged(file, artefact.Content);
                 var item = new TaskItem(file);
                 item.SetMetadata("Fibre", result.Spec.Name);
-                item.SetMetadata("SigilTarget", artefact.Target);
+                item.SetMetadata("Backend", artefact.Target);
                 item.SetMetadata("RelativePath", artefact.RelativePath);
                 produced.Add(item);
             }

@@ -46,12 +46,12 @@ public static partial class SigilCompiler
         }
         catch (InsufficientExecutionStackException)
         {
-            diagnostics.Report(DiagnosticDescriptors.NestingTooDeep, FibreStart(tree), SyntaxTree.MaxNestingDepth.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            diagnostics.ReportNestingTooDeep(FibreStart(tree), SyntaxTree.MaxNestingDepth.ToString(System.Globalization.CultureInfo.InvariantCulture));
             spec = null;
         }
         catch (Exception e)
         {
-            diagnostics.Report(DiagnosticDescriptors.InternalError, FibreStart(tree), e.GetType().Name + ": " + e.Message);
+            diagnostics.ReportInternalError(FibreStart(tree), e.GetType().Name + ": " + e.Message);
             spec = null;
         }
 

@@ -61,23 +61,6 @@ public sealed class GeneratorTests
         Assert.DoesNotContain(output.SyntaxTrees, t => t.FilePath.Contains("Broken", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void Generator_Atp_SolverProblemMatchesTable()
-    {
-        var assembly = CompileToAssembly(GeneratorHost.ShippedFibres());
-        var fibre = assembly.GetType("Consumer.Fibres.AtpFibre")!;
-        var problem = fibre.GetMethod("CreateProblem")!.Invoke(null, null)!;
-        int Get(string name) => (int)problem.GetType().GetProperty(name)!.GetValue(problem)!;
-        double[] Array(string name) => (double[])problem.GetType().GetProperty(name)!.GetValue(problem)!;
-
-        var table = File.ReadAllLines(Path.Combine(GeneratorHost.FibresFolder, "atp.edits.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
-        Assert.Equal(table.Length, Get("VariableCount"));
-        Assert.Equal(1, Get("RowCount"));
-        Assert.Equal(8.39, Assert.Single(Array("Capacity")));
-        Assert.Equal(table.Select(r => double.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture)), Array("Values"));
-        Assert.Equal(table.Select(r => double.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture)), Array("Upper"));
-    }
-
     internal static System.Reflection.Assembly CompileToAssembly(ImmutableArray<AdditionalText> files)
     {
         var (_, output, diagnostics) = GeneratorHost.Run(GeneratorHost.NewDriver(files), GeneratorHost.NewCompilation());

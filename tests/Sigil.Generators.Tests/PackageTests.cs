@@ -26,7 +26,7 @@ public sealed class PackageTests
         {
             var feed = Path.Combine(work.FullName, "feed");
             var version = "0.1.0-test" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var project in new[] { "src/Sigil.Generators/Sigil.Generators.csproj", "src/Sigil.Runtime/Sigil.Runtime.csproj" })
+            foreach (var project in new[] { "src/Sigil.Generators/Sigil.Generators.csproj", "src/Sigil.Language/Sigil.Language.csproj", "src/Sigil.Runtime/Sigil.Runtime.csproj" })
             {
                 Run("dotnet", $"pack {Path.Combine(GeneratorHost.RepoRoot, project)} -c {Configuration} -o {feed} -p:Version={version} -nologo", GeneratorHost.RepoRoot);
             }
@@ -36,9 +36,16 @@ public sealed class PackageTests
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
                   <packageSources>
-                    <clear />
                     <add key="local" value="{feed}" />
                   </packageSources>
+                  <packageSourceMapping>
+                    <packageSource key="local">
+                      <package pattern="Sigil.*" />
+                    </packageSource>
+                    <packageSource key="nuget.org">
+                      <package pattern="*" />
+                    </packageSource>
+                  </packageSourceMapping>
                 </configuration>
                 """);
             File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
@@ -60,13 +67,20 @@ public sealed class PackageTests
             File.Copy(Path.Combine(GeneratorHost.FibresFolder, "atp.edits.csv"), Path.Combine(app, "atp.edits.csv"));
             File.WriteAllText(Path.Combine(app, "Program.cs"), """
                 var problem = App.AtpFibre.CreateProblem();
-                System.Console.WriteLine($"fibre={App.AtpFibre.Name} variables={problem.VariableCount} rows={problem.RowCount} budget={problem.Capacity[0]}");
+                var result = App.AtpFibre.Solve(problem);
+                System.Console.WriteLine($"fibre={App.AtpFibre.Name} variables={problem.Coupling.ColumnCount} rows={problem.Coupling.RowCount} budget={problem.Capacity[0]} converged={result.Converged}");
+                foreach (var file in System.IO.Directory.GetFiles("obj/sigil", "*", System.IO.SearchOption.AllDirectories))
+                {
+                    System.Console.WriteLine("artefact " + file.Replace('\\', '/'));
+                }
                 """);
 
             var packages = Path.Combine(work.FullName, "packages");
             var output = Run("dotnet", "run -nologo", app, ("NUGET_PACKAGES", packages));
 
-            Assert.Contains("fibre=atp variables=8 rows=1 budget=8.39", output, StringComparison.Ordinal);
+            Assert.Contains("fibre=atp variables=8 rows=1 budget=8.39 converged=True", output, StringComparison.Ordinal);
+            // The artefact task ran in the consumer's build: every backend's files for the fibre.
+            Assert.Contains("artefact obj/sigil/atp/", output, StringComparison.Ordinal);
         }
         finally
         {

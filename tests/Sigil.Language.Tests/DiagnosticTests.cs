@@ -99,6 +99,7 @@ public sealed class DiagnosticTests
             "utility $z[t] ~ log(1 + $z[t]);",
             "sense $z[t] <- count(syscalls:sys_enter_write);")),
         ["SIG3006"] = new(Fibre("index task by pid max {|SIG3006:2000000|};", X, R, Row, Utility, Solve)),
+        ["SIG3007"] = new(Base("index a in 1 .. 200;", "index b in 1 .. 200;", "index c in 1 .. 200;", "{|SIG3007:$q[a, b, c] : 1 in [0, 1];|}")),
 
         // 9999 internal
         ["SIG9999"] = new("// a comment first\n{|SIG9999:|}" + Base(), Options: new CompilationOptions { OnStage = static stage => { if (stage == "bind") { throw new InvalidOperationException("injected"); } } }),
@@ -187,6 +188,34 @@ public sealed class DiagnosticTests
             "certify lyapunov, {|SIG1011:detectoin|};",
             "sense $x[t] <- span(syscalls:sys_enter_openat, {|SIG3002:syscalls:sys_enter_clos|}) key (pid, fd);",
             "metric {|SIG1001:end|} = mean($x) target 5;"));
+    }
+
+    [Fact]
+    public void MisspeltKeyword_IsOneErrorWithASuggestion()
+    {
+        var result = DiagnosticAssert.Reports(Fibre(Task, X, R, "{|SIG0003:coupel|} @r[t] >= $x[t];", Utility, Solve));
+        Assert.EndsWith("did you mean 'couple'?", result.Diagnostics[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BrokenDeclaration_ReportsOnlyTheSyntaxError()
+    {
+        // $x cannot be read whole, so nothing that uses it says more.
+        DiagnosticAssert.Reports(Fibre(Task, "$x[task {|SIG0003::|} s in [0, 10];", R, Row, Utility, Solve, "metric m = mean($x);"));
+    }
+
+    [Fact]
+    public void BrokenStatement_ResynchronisesAtItsEnd()
+    {
+        DiagnosticAssert.Reports(Fibre(
+            Task,
+            X,
+            R,
+            "couple @r[t] >= $x[t] + {|SIG0003:*|} 2 {|SIG0003:$|}x[t];",
+            Utility,
+            "solve dual { step = auto; {|SIG1010:stepp|} = 1; }",
+            "act kill when ^r[t] >= {|SIG0003:;|}",
+            "certify {|SIG1011:lyapunv|};"));
     }
 
     [Fact]

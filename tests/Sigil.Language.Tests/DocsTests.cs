@@ -52,6 +52,16 @@ public sealed class DocsTests
     }
 
     [Fact]
+    public void ReleaseTracking_ListsEveryRuleWithItsCategoryAndSeverity()
+    {
+        var text = File.ReadAllText(Path.Combine(Fibres.Directory, "..", "src", "Sigil.Language", "Diagnostics", "AnalyzerReleases.Unshipped.md"));
+        foreach (var d in DiagnosticDescriptors.All)
+        {
+            Assert.Contains(d.Id + " | " + d.Category + " | " + d.Severity + " | " + d.Title + "\n", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Language_EveryFibreExample_CompilesClean()
     {
         var examples = Regex.Matches(Doc("language.md"), "```sigil\n((?://[^\n]*\n)*fibre .*?)\n```", RegexOptions.Singleline);

@@ -21,8 +21,15 @@ namespace Sigil.Benchmarks.Generator;
 /// </summary>
 internal static class GeneratorBenchmark
 {
-    public static int Run(string repoRoot, int repetitions = 50)
+    public static int Run(string[] args)
     {
+        var repoRoot = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(repoRoot, "Sigil.sln")))
+        {
+            repoRoot = Path.GetDirectoryName(repoRoot.TrimEnd('/')) ?? throw new InvalidOperationException("Sigil.sln not found");
+        }
+
+        var repetitions = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50;
         var fibres = Path.Combine(repoRoot, "fibres");
         var files = Directory.GetFiles(fibres).Where(p => p.EndsWith(".sigil", StringComparison.Ordinal) || p.EndsWith(".csv", StringComparison.Ordinal))
             .OrderBy(p => p, StringComparer.Ordinal).Select(p => (AdditionalText)new Text(p, File.ReadAllText(p))).ToImmutableArray();

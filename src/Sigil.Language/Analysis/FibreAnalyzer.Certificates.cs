@@ -27,13 +27,13 @@ internal sealed partial class FibreAnalyzer
                 var certified = _bound.Certificates.Any(static c => c.Value == CertificateKind.StepBound);
                 if (!solve.Online && !certified && !(step < maxStableStep))
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.StepAboveBound, solve.StepSpan, Format(step), Format(maxStableStep));
+                    _diagnostics.ReportStepAboveBound(solve.StepSpan, Format(step), Format(maxStableStep));
                 }
             }
             else if (mu <= 0)
             {
                 var linear = _bound.Utilities.FirstOrDefault(static u => u.Value.Family == UtilityFamily.Linear)?.Value.Variable;
-                _diagnostics.Report(DiagnosticDescriptors.AutoStep, solve.StepSpan, linear is null ? "the least curvature is 0" : "the utility of '$" + linear + "' is linear, so the least curvature is 0; give a step");
+                _diagnostics.ReportAutoStep(solve.StepSpan, linear is null ? "the least curvature is 0" : "the utility of '$" + linear + "' is linear, so the least curvature is 0; give a step");
             }
             else
             {
@@ -125,7 +125,7 @@ internal sealed partial class FibreAnalyzer
                     CertificateKind.StepBound => "step",
                     _ => certificate.Value.ToString().ToLowerInvariant(),
                 };
-                _diagnostics.Report(DiagnosticDescriptors.CertificateFailed, certificate.Span, name, failure);
+                _diagnostics.ReportCertificateFailed(certificate.Span, name, failure);
             }
         }
     }
@@ -138,7 +138,7 @@ internal sealed partial class FibreAnalyzer
             var throttle = _bound.Actuators.FirstOrDefault(a => a.Value.Kind == ActuatorKind.Throttle && a.Value.Resource == kill.Value.Resource);
             if (throttle is not null && kill.Value.Threshold < throttle.Value.Threshold)
             {
-                _diagnostics.Report(DiagnosticDescriptors.KillBelowThrottle, kill.Span, Format(kill.Value.Threshold), kill.Value.Resource, Format(throttle.Value.Threshold));
+                _diagnostics.ReportKillBelowThrottle(kill.Span, Format(kill.Value.Threshold), kill.Value.Resource, Format(throttle.Value.Threshold));
             }
         }
     }

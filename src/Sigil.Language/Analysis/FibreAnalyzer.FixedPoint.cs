@@ -34,7 +34,7 @@ internal sealed partial class FibreAnalyzer
 
         if (candidates.Count > 1)
         {
-            _diagnostics.Report(DiagnosticDescriptors.KernelPrices, candidates[1].Span, candidates[0].Value.Resource!, candidates[1].Value.Resource!);
+            _diagnostics.ReportKernelPrices(candidates[1].Span, candidates[0].Value.Resource!, candidates[1].Value.Resource!);
             return null;
         }
 
@@ -46,7 +46,7 @@ internal sealed partial class FibreAnalyzer
         if (row.Terms.Count != 1 || !term.Sums.IsEmpty || !term.Coefficient.IsConstant || term.Coefficient.Constant != 1 || row.Sense != RowSense.LessOrEqual
             || !term.Subscript.SequenceEqual(row.Quantifiers.Select(static q => q.Variable)) || !row.Rhs.IsConstant)
         {
-            _diagnostics.Report(DiagnosticDescriptors.KernelRow, span, resource, term.Variable);
+            _diagnostics.ReportKernelRow(span, resource, term.Variable);
             return null;
         }
 
@@ -62,7 +62,7 @@ internal sealed partial class FibreAnalyzer
             var scaled = Math.Round(value * scale, MidpointRounding.AwayFromZero);
             if (double.IsNaN(scaled) || Math.Abs(scaled) >= 9.2e18)
             {
-                _diagnostics.Report(DiagnosticDescriptors.FixedPointOverflow, solveSpan, resource, what + " " + Format(value) + " times 2^" + ScaleBits + " does not fit 64 bits");
+                _diagnostics.ReportFixedPointOverflow(solveSpan, resource, what + " " + Format(value) + " times 2^" + ScaleBits + " does not fit 64 bits");
                 return null;
             }
 
@@ -80,7 +80,7 @@ internal sealed partial class FibreAnalyzer
 
         if (stepFixed.Value <= 0)
         {
-            _diagnostics.Report(DiagnosticDescriptors.FixedPointOverflow, solveSpan, resource, "the step " + Format(solver.Step) + " rounds to 0 at 2^-" + ScaleBits);
+            _diagnostics.ReportFixedPointOverflow(solveSpan, resource, "the step " + Format(solver.Step) + " rounds to 0 at 2^-" + ScaleBits);
             return null;
         }
 
@@ -88,7 +88,7 @@ internal sealed partial class FibreAnalyzer
         var product = (double)stepFixed.Value * Math.Max(loadMaxFixed.Value, Math.Abs(budgetFixed.Value));
         if (product >= 9.2e18 || priceMaxFixed.Value + (product / scale) >= 9.2e18)
         {
-            _diagnostics.Report(DiagnosticDescriptors.FixedPointOverflow, solveSpan, resource, "step * load = " + Format(product) + " in fixed point exceeds 2^63; lower the step or the variable's upper bound");
+            _diagnostics.ReportFixedPointOverflow(solveSpan, resource, "step * load = " + Format(product) + " in fixed point exceeds 2^63; lower the step or the variable's upper bound");
             return null;
         }
 

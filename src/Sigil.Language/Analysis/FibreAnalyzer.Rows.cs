@@ -33,11 +33,11 @@ internal sealed partial class FibreAnalyzer
             var quantifiers = row.Quantifiers.ToList();
             rowCount += quantifiers.Aggregate(1.0, (p, q) => p * (_sets[q.Set].Kind == IndexKind.Dynamic ? _sets[q.Set].Capacity : _sets[q.Set].Members.Count));
             var members = new Dictionary<string, int>(StringComparer.Ordinal);
-            var budget = VisitBudget;
             double worstGap = double.NegativeInfinity, worstLoad = 0, worstBudget = 0, worstHigh = 0;
             string worstWhere = string.Empty;
             var feasible = true;
-            MemberEnumerator.ForEach(quantifiers, _sets, members, ref budget, () =>
+            var what = "row '" + row.Name + "'";
+            ForEachMember(quantifiers, members, () =>
             {
                 double low = 0, high = 0, absolute = 0;
                 foreach (var term in row.Terms)
@@ -47,8 +47,7 @@ internal sealed partial class FibreAnalyzer
                     var columnMultiplicity = quantifiers.Concat(sums)
                         .Where(b => !term.Subscript.Contains(b.Variable))
                         .Aggregate(1.0, (p, b) => p * MemberEnumerator.Multiplicity(b, _sets));
-                    var sumBudget = VisitBudget;
-                    MemberEnumerator.ForEach(sums, _sets, members, ref sumBudget, () =>
+                    ForEachMember(sums, members, () =>
                     {
                         var coefficient = _evaluator.Evaluate(term.Coefficient, members);
                         var variableMembers = new Dictionary<string, int>(members, StringComparer.Ordinal);
@@ -79,7 +78,7 @@ internal sealed partial class FibreAnalyzer
                                 singleRowEntries[columnKey] = (singleRowEntries.TryGetValue(columnKey, out var e) ? e : 0) + coefficient;
                             }
                         }
-                    });
+                    }, bound.Span, what);
                 }
 
                 var rhs = _evaluator.Evaluate(row.Rhs, members);
@@ -100,18 +99,23 @@ internal sealed partial class FibreAnalyzer
                 {
                     feasible = false;
                 }
-            });
+            }, bound.Span, what);
+
+            if (_tooLarge)
+            {
+                break;
+            }
 
             feasibility.Add(new FeasibilitySpec(row.Name, worstLoad, worstBudget, feasible));
             if (!feasible)
             {
                 if (row.Sense == RowSense.Equal)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.EqualityUnreachable, bound.Span, row.Name, worstWhere, Format(worstLoad), Format(worstHigh), Format(worstBudget));
+                    _diagnostics.ReportEqualityUnreachable(bound.Span, row.Name, worstWhere, Format(worstLoad), Format(worstHigh), Format(worstBudget));
                 }
                 else
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.Infeasible, bound.Span, row.Name, worstWhere, Format(worstLoad), Format(worstBudget));
+                    _diagnostics.ReportInfeasible(bound.Span, row.Name, worstWhere, Format(worstLoad), Format(worstBudget));
                 }
             }
         }

@@ -27,8 +27,7 @@ internal sealed partial class FibreAnalyzer
             double min = double.PositiveInfinity, max = 0;
             string? problem = null;
             string? domain = null;
-            var budget = VisitBudget;
-            MemberEnumerator.ForEach(bindings, _sets, members, ref budget, () =>
+            ForEachMember(bindings, members, () =>
             {
                 if (problem is not null || domain is not null)
                 {
@@ -111,18 +110,18 @@ internal sealed partial class FibreAnalyzer
 
                 min = Math.Min(min, low);
                 max = Math.Max(max, high);
-            });
+            }, bound.Span, "the utility of '$" + utility.Variable + "'");
 
             if (problem is not null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.UtilityNotConcave, bound.Span, utility.Variable, problem);
+                _diagnostics.ReportUtilityNotConcave(bound.Span, utility.Variable, problem);
                 _utilitiesFailed = true;
                 continue;
             }
 
             if (domain is not null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.UtilityDomain, bound.Span, utility.Variable, domain);
+                _diagnostics.ReportUtilityDomain(bound.Span, utility.Variable, domain);
                 _utilitiesFailed = true;
                 continue;
             }

@@ -5,6 +5,7 @@ using System.Threading;
 using Sigil.Language.Binding;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
+using Sigil.Language.Text;
 
 namespace Sigil.Language.Analysis;
 
@@ -18,8 +19,8 @@ namespace Sigil.Language.Analysis;
 /// </summary>
 internal sealed partial class FibreAnalyzer
 {
-    /// <summary>Most member visits one analysis may make before it falls back to what it has.</summary>
-    private const long VisitBudget = 20_000_000;
+    /// <summary>Most index-member visits all analyses together may make (SIG3007 beyond).</summary>
+    public const long VisitBudget = 5_000_000;
 
     private readonly FibreSpec _spec;
     private readonly BoundFibre _bound;
@@ -31,6 +32,11 @@ internal sealed partial class FibreAnalyzer
 
     // A utility that failed the concavity check has no curvature: checks that need mu stay quiet.
     private bool _utilitiesFailed;
+
+    // Visits left for every enumeration together; a partial analysis would be unsound (it could
+    // under-estimate ||A||), so running out is an error, reported once.
+    private long _visitsLeft = VisitBudget;
+    private bool _tooLarge;
 
     private FibreAnalyzer(FibreSpec spec, BoundFibre bound, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
@@ -54,6 +60,11 @@ internal sealed partial class FibreAnalyzer
         _cancellationToken.ThrowIfCancellationRequested();
         var rows = AnalyzeRows();
         _cancellationToken.ThrowIfCancellationRequested();
+        if (_tooLarge)
+        {
+            return _spec;
+        }
+
         var graph = DependenceGraphBuilder.Build(_spec.Couplings, out var notChordal);
 
         var mu = utilities.Count == 0 ? 0 : utilities.Min(static u => u.MinCurvature);
@@ -80,6 +91,28 @@ internal sealed partial class FibreAnalyzer
         return _spec with { Solver = solver, Analysis = analysis, FixedPoint = fixedPoint };
     }
 
+    /// <summary>Visits every member of <paramref name="bindings"/>; false (after SIG3007) when the budget runs out.</summary>
+    private bool ForEachMember(IReadOnlyList<IndexBinding> bindings, Dictionary<string, int> members, Action visit, TextSpan span, string what)
+    {
+        if (_tooLarge)
+        {
+            return false;
+        }
+
+        if (MemberEnumerator.ForEach(bindings, _sets, members, ref _visitsLeft, visit))
+        {
+            return true;
+        }
+
+        if (!_tooLarge)
+        {
+            _tooLarge = true;
+            _diagnostics.ReportAnalysisTooLarge(span, what, VisitBudget.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return false;
+    }
+
     // A lower bound above the upper bound, for any member.
     private void CheckBounds()
     {
@@ -87,9 +120,8 @@ internal sealed partial class FibreAnalyzer
         {
             var bindings = variable.IndexSets.Select((s, i) => new IndexBinding(variable.IndexVariables[i], s)).ToList();
             var members = new Dictionary<string, int>(StringComparer.Ordinal);
-            var budget = VisitBudget;
             var reported = false;
-            MemberEnumerator.ForEach(bindings, _sets, members, ref budget, () =>
+            ForEachMember(bindings, members, () =>
             {
                 if (reported)
                 {
@@ -101,9 +133,9 @@ internal sealed partial class FibreAnalyzer
                 if (lower > upper)
                 {
                     reported = true;
-                    _diagnostics.Report(DiagnosticDescriptors.BoundsInverted, _bound.VariableSpans[variable.Name], Format(lower), variable.Name, Format(upper), MemberText(bindings, members));
+                    _diagnostics.ReportBoundsInverted(_bound.VariableSpans[variable.Name], Format(lower), variable.Name, Format(upper), MemberText(bindings, members));
                 }
-            });
+            }, _bound.VariableSpans[variable.Name], "the bounds of '$" + variable.Name + "'");
         }
     }
 

@@ -30,6 +30,12 @@ internal sealed partial class Binder
             return;
         }
 
+        if (syntax.ContainsErrors)
+        {
+            DeclareBroken(new TableSymbol(syntax.Identifier.Text, syntax.Identifier.Span, string.Empty, ImmutableArray<string>.Empty, new List<ColumnSymbol>()));
+            return;
+        }
+
         var nameOk = CheckName(syntax.Identifier);
         var path = syntax.Path.IsMissing ? null : CheckPath(syntax.Path);
         var columns = new List<ColumnSymbol>();
@@ -69,7 +75,7 @@ internal sealed partial class Binder
                 var index = csv.Header.IndexOf(column.Identifier.Text);
                 if (index <= 0)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.TableColumnMissing, column.Identifier.Span, path!, column.Identifier.Text);
+                    _diagnostics.ReportTableColumnMissing(column.Identifier.Span, path!, column.Identifier.Text);
                     isError = true;
                 }
                 else
@@ -81,7 +87,7 @@ internal sealed partial class Binder
                         var value = SyntaxTree.ParseNumber(cell);
                         if (!SyntaxTree.IsFinite(value))
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.TableBadNumber, column.Identifier.Span, path!, Integer(csv.Lines[row]), column.Identifier.Text, Shorten(cell));
+                            _diagnostics.ReportTableBadNumber(column.Identifier.Span, path!, Integer(csv.Lines[row]), column.Identifier.Text, Shorten(cell));
                             isError = true;
                             break;
                         }
@@ -144,7 +150,7 @@ internal sealed partial class Binder
             return content;
         }
 
-        _diagnostics.Report(DiagnosticDescriptors.InvalidString, token.Span, "Table path", Shorten(content), reason);
+        _diagnostics.ReportInvalidString(token.Span, "Table path", Shorten(content), reason);
         return null;
     }
 
@@ -157,20 +163,20 @@ internal sealed partial class Binder
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _diagnostics.Report(DiagnosticDescriptors.TableNotFound, span, path, " (" + e.Message + ")");
+            _diagnostics.ReportTableNotFound(span, path, " (" + e.Message + ")");
             return null;
         }
 
         if (text is null)
         {
-            _diagnostics.Report(DiagnosticDescriptors.TableNotFound, span, path, string.Empty);
+            _diagnostics.ReportTableNotFound(span, path, string.Empty);
             return null;
         }
 
         var table = CsvTable.Parse(text, out var error);
         if (table is null)
         {
-            _diagnostics.Report(DiagnosticDescriptors.TableMalformed, span, path, error!);
+            _diagnostics.ReportTableMalformed(span, path, error!);
         }
 
         return table;
@@ -178,6 +184,23 @@ internal sealed partial class Binder
 
     private void BindIndex(MemberSyntax member)
     {
+        if (member.ContainsErrors)
+        {
+            var name = member switch
+            {
+                DynamicIndexDeclarationSyntax d => d.Identifier,
+                TableIndexDeclarationSyntax t => t.Identifier,
+                RangeIndexDeclarationSyntax r => r.Identifier,
+                _ => null,
+            };
+            if (name is { IsMissing: false })
+            {
+                DeclareBroken(new IndexSymbol(name.Text, name.Span, IndexKind.Range, KernelKey.None, 0, null, ImmutableArray<string>.Empty));
+            }
+
+            return;
+        }
+
         switch (member)
         {
             case DynamicIndexDeclarationSyntax dynamic:
@@ -200,7 +223,7 @@ internal sealed partial class Binder
                         };
                         if (key == KernelKey.None)
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.UnknownWord, dynamic.Key.Span, dynamic.Key.Text, "kernel key", OneOf(s_kernelKeys), DidYouMean(dynamic.Key.Text, s_kernelKeys));
+                            _diagnostics.ReportUnknownWord(dynamic.Key.Span, dynamic.Key.Text, "kernel key", OneOf(s_kernelKeys), DidYouMean(dynamic.Key.Text, s_kernelKeys));
                             ok = false;
                         }
                     }
@@ -208,7 +231,7 @@ internal sealed partial class Binder
                     var capacity = DefaultCapacity;
                     if (dynamic.Limit is { } limit && limit.Text != "max")
                     {
-                        _diagnostics.Report(DiagnosticDescriptors.UnknownWord, limit.Span, limit.Text, "index option", "'max'", DidYouMean(limit.Text, new[] { "max" }));
+                        _diagnostics.ReportUnknownWord(limit.Span, limit.Text, "index option", "'max'", DidYouMean(limit.Text, new[] { "max" }));
                         ok = false;
                     }
                     else if (dynamic.Capacity is { } capacityToken)
@@ -220,12 +243,12 @@ internal sealed partial class Binder
                         }
                         else if (value != Math.Floor(value) || value < 1)
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.InvalidIndex, capacityToken.Span, dynamic.Identifier.Text, "the capacity is a whole number of at least 1; found " + capacityToken.Text);
+                            _diagnostics.ReportInvalidIndex(capacityToken.Span, dynamic.Identifier.Text, "the capacity is a whole number of at least 1; found " + capacityToken.Text);
                             ok = false;
                         }
                         else if (value > MaxCapacity)
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.CapacityTooLarge, capacityToken.Span, dynamic.Identifier.Text, capacityToken.Text, Integer(MaxCapacity));
+                            _diagnostics.ReportCapacityTooLarge(capacityToken.Span, dynamic.Identifier.Text, capacityToken.Text, Integer(MaxCapacity));
                             ok = false;
                         }
                         else
@@ -251,12 +274,12 @@ internal sealed partial class Binder
                     {
                         if (!_names.TryGetValue(fromTable.Table.Text, out var symbol))
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.UndefinedName, fromTable.Table.Span, "Table", fromTable.Table.Text, DidYouMean(fromTable.Table.Text, _fibre.Tables.Select(static t => t.Name)));
+                            _diagnostics.ReportUndefinedName(fromTable.Table.Span, "Table", fromTable.Table.Text, DidYouMean(fromTable.Table.Text, _fibre.Tables.Select(static t => t.Name)));
                             ok = false;
                         }
                         else if (symbol is not TableSymbol t)
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.WrongNameKind, fromTable.Table.Span, fromTable.Table.Text, symbol.KindText, "a table");
+                            _diagnostics.ReportWrongNameKind(fromTable.Table.Span, fromTable.Table.Text, symbol.KindText, "a table");
                             ok = false;
                         }
                         else
@@ -290,12 +313,12 @@ internal sealed partial class Binder
                         }
                         else if (low > high)
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.InvalidIndex, TextSpan.FromBounds(range.Low.Span.Start, range.High.Span.End), range.Identifier.Text, "the range " + Integer(low.Value) + " .. " + Integer(high.Value) + " is empty");
+                            _diagnostics.ReportInvalidIndex(TextSpan.FromBounds(range.Low.Span.Start, range.High.Span.End), range.Identifier.Text, "the range " + Integer(low.Value) + " .. " + Integer(high.Value) + " is empty");
                             ok = false;
                         }
                         else if (high.Value - low.Value + 1 > MaxRangeMembers)
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.InvalidIndex, TextSpan.FromBounds(range.Low.Span.Start, range.High.Span.End), range.Identifier.Text, "a range holds at most " + Integer(MaxRangeMembers) + " members");
+                            _diagnostics.ReportInvalidIndex(TextSpan.FromBounds(range.Low.Span.Start, range.High.Span.End), range.Identifier.Text, "a range holds at most " + Integer(MaxRangeMembers) + " members");
                             ok = false;
                         }
                         else
@@ -332,11 +355,22 @@ internal sealed partial class Binder
 
         if (value != Math.Floor(value) || Math.Abs(value) > 1e9)
         {
-            _diagnostics.Report(DiagnosticDescriptors.InvalidIndex, number.Span, "range", "a range bound is a whole number of at most 1e9; found " + number.Number.Text);
+            _diagnostics.ReportInvalidIndex(number.Span, "range", "a range bound is a whole number of at most 1e9; found " + number.Number.Text);
             return null;
         }
 
         return (long)(negative ? -value : value);
+    }
+
+    // A declaration the parser could not read whole declares its name, silently, as an error
+    // symbol: its uses report nothing, and it reports nothing itself.
+    private void DeclareBroken(Symbol symbol)
+    {
+        symbol.IsError = true;
+        if (!_names.ContainsKey(symbol.Name))
+        {
+            _names.Add(symbol.Name, symbol);
+        }
     }
 
     private void AddIndex(IndexSymbol index)
@@ -354,6 +388,12 @@ internal sealed partial class Binder
             return;
         }
 
+        if (syntax.ContainsErrors)
+        {
+            DeclareBroken(new ParameterSymbol(syntax.Identifier.Text, syntax.Identifier.Span, UnitSpec.Dimensionless, 0, hasUnit: false));
+            return;
+        }
+
         var ok = CheckName(syntax.Identifier) && !syntax.ContainsErrors;
         UnitSpec? declared = syntax.Unit is null ? null : BindUnit(syntax.Unit);
         var value = 0.0;
@@ -367,7 +407,7 @@ internal sealed partial class Binder
             }
             else if (!bound.Spec!.IsConstant)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ExpectedConstant, syntax.Value.Span, "a value per index member; a parameter is one number");
+                _diagnostics.ReportExpectedConstant(syntax.Value.Span, "a value per index member; a parameter is one number");
                 ok = false;
             }
             else
@@ -404,17 +444,17 @@ internal sealed partial class Binder
         {
             if (!_names.TryGetValue(name.Text, out var symbol))
             {
-                _diagnostics.Report(DiagnosticDescriptors.UndefinedName, name.Span, "Index set", name.Text, DidYouMean(name.Text, _fibre.Indices.Select(static i => i.Name)));
+                _diagnostics.ReportUndefinedName(name.Span, "Index set", name.Text, DidYouMean(name.Text, _fibre.Indices.Select(static i => i.Name)));
                 ok = false;
             }
             else if (symbol is not IndexSymbol index)
             {
-                _diagnostics.Report(DiagnosticDescriptors.WrongNameKind, name.Span, name.Text, symbol.KindText, "an index set");
+                _diagnostics.ReportWrongNameKind(name.Span, name.Text, symbol.KindText, "an index set");
                 ok = false;
             }
             else if (sets.Contains(index))
             {
-                _diagnostics.Report(DiagnosticDescriptors.DuplicateName, name.Span, name.Text, "an index of this declaration");
+                _diagnostics.ReportDuplicateName(name.Span, name.Text, "an index of this declaration");
                 ok = false;
             }
             else
@@ -431,6 +471,18 @@ internal sealed partial class Binder
     {
         if (syntax.Identifier.IsMissing)
         {
+            return;
+        }
+
+        if (syntax.ContainsErrors)
+        {
+            if (!_variables.ContainsKey(syntax.Identifier.Text))
+            {
+                var broken = new VariableSymbol(syntax.Identifier.Text, syntax.Identifier.Span, ImmutableArray<IndexSymbol>.Empty, UnitSpec.Dimensionless) { IsError = true };
+                _variables.Add(broken.Name, broken);
+                _brokenVariables.Add(broken.Name);
+            }
+
             return;
         }
 
@@ -459,7 +511,7 @@ internal sealed partial class Binder
         symbol.IsError = !ok;
         if (_variables.TryGetValue(symbol.Name, out var existing))
         {
-            _diagnostics.Report(DiagnosticDescriptors.DuplicateName, symbol.Span, "$" + symbol.Name, existing.KindText);
+            _diagnostics.ReportDuplicateName(symbol.Span, "$" + symbol.Name, existing.KindText);
             return;
         }
 
@@ -477,6 +529,16 @@ internal sealed partial class Binder
     {
         if (syntax.Identifier.IsMissing)
         {
+            return;
+        }
+
+        if (syntax.ContainsErrors)
+        {
+            if (!_resources.ContainsKey(syntax.Identifier.Text))
+            {
+                _resources.Add(syntax.Identifier.Text, new ResourceSymbol(syntax.Identifier.Text, syntax.Identifier.Span, ImmutableArray<IndexSymbol>.Empty, UnitSpec.Dimensionless) { IsError = true });
+            }
+
             return;
         }
 
@@ -502,7 +564,7 @@ internal sealed partial class Binder
         symbol.IsError = !ok;
         if (_resources.TryGetValue(symbol.Name, out var existing))
         {
-            _diagnostics.Report(DiagnosticDescriptors.DuplicateName, symbol.Span, "@" + symbol.Name, existing.KindText);
+            _diagnostics.ReportDuplicateName(symbol.Span, "@" + symbol.Name, existing.KindText);
             return;
         }
 
@@ -521,19 +583,19 @@ internal sealed partial class Binder
         var mapName = syntax.MapName.Text;
         if (mapName.Length > 15)
         {
-            _diagnostics.Report(DiagnosticDescriptors.MapNameTooLong, syntax.MapName.Span, mapName, Integer(mapName.Length));
+            _diagnostics.ReportMapNameTooLong(syntax.MapName.Span, mapName, Integer(mapName.Length));
             return;
         }
 
         if (_mapNames.ContainsKey(mapName))
         {
-            _diagnostics.Report(DiagnosticDescriptors.DuplicateName, syntax.MapName.Span, mapName, "a price map");
+            _diagnostics.ReportDuplicateName(syntax.MapName.Span, mapName, "a price map");
             return;
         }
 
         if (_fibre.PriceExports.Any(e => e.Value.Resource == resource.Name))
         {
-            _diagnostics.Report(DiagnosticDescriptors.DuplicateDeclaration, syntax.Span, "'^" + resource.Name + "'", "a price map");
+            _diagnostics.ReportDuplicateDeclaration(syntax.Span, "'^" + resource.Name + "'", "a price map");
             return;
         }
 
@@ -553,7 +615,7 @@ internal sealed partial class Binder
             return resource.IsError ? null : resource;
         }
 
-        _diagnostics.Report(DiagnosticDescriptors.UndefinedName, name.Span, "Resource", "@" + name.Text, DidYouMean(name.Text, _resources.Keys));
+        _diagnostics.ReportUndefinedName(name.Span, "Resource", "@" + name.Text, DidYouMean(name.Text, _resources.Keys));
         return null;
     }
 
@@ -569,7 +631,7 @@ internal sealed partial class Binder
             return variable.IsError ? null : variable;
         }
 
-        _diagnostics.Report(DiagnosticDescriptors.UndefinedName, name.Span, "Variable", "$" + name.Text, DidYouMean(name.Text, _variables.Keys));
+        _diagnostics.ReportUndefinedName(name.Span, "Variable", "$" + name.Text, DidYouMean(name.Text, _variables.Keys));
         return null;
     }
 
@@ -588,7 +650,7 @@ internal sealed partial class Binder
             {
                 if (factor.Name.Text != "1")
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.InvalidUnit, factor.Span, factor.Name.Text, "the only number in a unit is 1 (dimensionless)");
+                    _diagnostics.ReportInvalidUnit(factor.Span, factor.Name.Text, "the only number in a unit is 1 (dimensionless)");
                 }
 
                 continue;
@@ -600,7 +662,7 @@ internal sealed partial class Binder
                 var value = SyntaxTree.ParseNumber(powerToken.Text);
                 if (!SyntaxTree.IsFinite(value) || value != Math.Floor(value) || value < 1 || value > 16)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.InvalidUnit, factor.Span, _tree.Text.ToString(factor.Span), "a unit power is a whole number from 1 to 16, optionally negative");
+                    _diagnostics.ReportInvalidUnit(factor.Span, _tree.Text.ToString(factor.Span), "a unit power is a whole number from 1 to 16, optionally negative");
                     continue;
                 }
 

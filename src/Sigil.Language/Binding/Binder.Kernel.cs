@@ -39,7 +39,7 @@ internal sealed partial class Binder
             default:
                 if (!syntax.Call.Identifier.IsMissing)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Call.Identifier.Span, kindName, "sensor", OneOf(s_sensors), DidYouMean(kindName, s_sensors));
+                    _diagnostics.ReportUnknownWord(syntax.Call.Identifier.Span, kindName, "sensor", OneOf(s_sensors), DidYouMean(kindName, s_sensors));
                 }
 
                 return;
@@ -47,7 +47,7 @@ internal sealed partial class Binder
 
         if (variable.IndexSets.Length != 1 || variable.IndexSets[0].Kind != IndexKind.Dynamic)
         {
-            _diagnostics.Report(DiagnosticDescriptors.SensorKey, syntax.Target.Span, variable.Name, "a sensed variable ranges over one index set keyed in the kernel, e.g. 'index task by pid;'");
+            _diagnostics.ReportSensorKey(syntax.Target.Span, variable.Name, "a sensed variable ranges over one index set keyed in the kernel, e.g. 'index task by pid;'");
             return;
         }
 
@@ -55,7 +55,7 @@ internal sealed partial class Binder
         if (syntax.Call.Arguments.Length != tracepointCount || syntax.Call.Arguments.Any(static a => a.Tracepoint is null || a.Name is not null))
         {
             var what = tracepointCount == 2 ? "two tracepoints, the opening and the closing event" : "one tracepoint 'category:event'";
-            _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, syntax.Call.Span, "'" + kindName + "'", "takes " + what);
+            _diagnostics.ReportInvalidArgument(syntax.Call.Span, "'" + kindName + "'", "takes " + what);
             return;
         }
 
@@ -73,13 +73,13 @@ internal sealed partial class Binder
             if (!_tracepoints.Contains(category, eventName))
             {
                 var suggestion = Suggest(category + ":" + eventName, _tracepoints.EventsOf(category));
-                _diagnostics.Report(DiagnosticDescriptors.UnknownTracepoint, tracepoint.Span, category, eventName, " (" + _tracepoints.Description + ")" + (suggestion is null ? string.Empty : "; did you mean '" + suggestion + "'?"));
+                _diagnostics.ReportUnknownTracepoint(tracepoint.Span, category, eventName, " (" + _tracepoints.Description + ")" + (suggestion is null ? string.Empty : "; did you mean '" + suggestion + "'?"));
                 return;
             }
 
             if (kind == SensorKind.OnCpu && (category != "sched" || eventName != "sched_switch"))
             {
-                _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, tracepoint.Span, "'oncpu'", "measures on-CPU time from 'sched:sched_switch' only");
+                _diagnostics.ReportInvalidArgument(tracepoint.Span, "'oncpu'", "measures on-CPU time from 'sched:sched_switch' only");
                 return;
             }
 
@@ -98,13 +98,13 @@ internal sealed partial class Binder
         {
             if (!s_sensorKeys.Contains(key.Text))
             {
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, key.Span, key.Text, "sensor key", OneOf(s_sensorKeys), DidYouMean(key.Text, s_sensorKeys));
+                _diagnostics.ReportUnknownWord(key.Span, key.Text, "sensor key", OneOf(s_sensorKeys), DidYouMean(key.Text, s_sensorKeys));
                 return;
             }
 
             if (keys.Contains(key.Text))
             {
-                _diagnostics.Report(DiagnosticDescriptors.SensorKey, key.Span, variable.Name, "'" + key.Text + "' appears twice");
+                _diagnostics.ReportSensorKey(key.Span, variable.Name, "'" + key.Text + "' appears twice");
                 return;
             }
 
@@ -117,7 +117,7 @@ internal sealed partial class Binder
         }
         else if (!keys.Contains(indexKey))
         {
-            _diagnostics.Report(DiagnosticDescriptors.SensorKey, syntax.Keys[0].Span, variable.Name, "the key holds no '" + indexKey + "', the kernel key of index set '" + index.Name + "'");
+            _diagnostics.ReportSensorKey(syntax.Keys[0].Span, variable.Name, "the key holds no '" + indexKey + "', the kernel key of index set '" + index.Name + "'");
             return;
         }
 
@@ -126,7 +126,7 @@ internal sealed partial class Binder
         {
             if (Units.NanosecondsPerUnit(variable.Unit) is not { } ns)
             {
-                _diagnostics.Report(DiagnosticDescriptors.SensorUnit, syntax.Call.Identifier.Span, kindName, variable.Name, variable.Unit.ToString());
+                _diagnostics.ReportSensorUnit(syntax.Call.Identifier.Span, kindName, variable.Name, variable.Unit.ToString());
                 return;
             }
 
@@ -135,7 +135,7 @@ internal sealed partial class Binder
 
         if (_fibre.Sensors.Any(s => s.Value.Variable == variable.Name))
         {
-            _diagnostics.Report(DiagnosticDescriptors.DuplicateDeclaration, syntax.Target.Span, "'$" + variable.Name + "'", "a sensor");
+            _diagnostics.ReportDuplicateDeclaration(syntax.Target.Span, "'$" + variable.Name + "'", "a sensor");
             return;
         }
 
@@ -156,7 +156,7 @@ internal sealed partial class Binder
             default:
                 if (!syntax.Call.Identifier.IsMissing)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Call.Identifier.Span, name, "actuator", OneOf(s_actuators), DidYouMean(name, s_actuators));
+                    _diagnostics.ReportUnknownWord(syntax.Call.Identifier.Span, name, "actuator", OneOf(s_actuators), DidYouMean(name, s_actuators));
                 }
 
                 return;
@@ -168,7 +168,7 @@ internal sealed partial class Binder
             if (kind != ActuatorKind.Throttle || argument.Name?.Text != "cpu" || argument.Value is null)
             {
                 var what = kind == ActuatorKind.Throttle ? "takes one argument 'cpu = fraction', e.g. 'cpu = 20%'" : "takes no arguments";
-                _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, argument.Span, "'" + name + "'", what);
+                _diagnostics.ReportInvalidArgument(argument.Span, "'" + name + "'", what);
                 return;
             }
 
@@ -180,13 +180,13 @@ internal sealed partial class Binder
 
             if (!value.Spec!.IsConstant || value.Spec.Constant <= 0 || value.Spec.Constant > 1)
             {
-                _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, argument.Value.Span, "'cpu' of 'throttle'", "is a share of one CPU in (0, 1], e.g. 20%");
+                _diagnostics.ReportInvalidArgument(argument.Value.Span, "'cpu' of 'throttle'", "is a share of one CPU in (0, 1], e.g. 20%");
                 return;
             }
 
             if (arguments.Count > 0)
             {
-                _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, argument.Span, "'throttle'", "'cpu' is given twice");
+                _diagnostics.ReportInvalidArgument(argument.Span, "'throttle'", "'cpu' is given twice");
                 return;
             }
 
@@ -195,7 +195,7 @@ internal sealed partial class Binder
 
         if (kind == ActuatorKind.Throttle && arguments.Count == 0)
         {
-            _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, syntax.Call.Span, "'throttle'", "needs 'cpu = fraction', e.g. 'throttle(cpu = 20%)'");
+            _diagnostics.ReportInvalidArgument(syntax.Call.Span, "'throttle'", "needs 'cpu = fraction', e.g. 'throttle(cpu = 20%)'");
             return;
         }
 
@@ -205,7 +205,7 @@ internal sealed partial class Binder
         {
             if (syntax.Condition is not null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ActuatorCondition, syntax.Condition.Span, name, "takes no condition: it applies the solved placement");
+                _diagnostics.ReportActuatorCondition(syntax.Condition.Span, name, "takes no condition: it applies the solved placement");
                 return;
             }
         }
@@ -213,7 +213,7 @@ internal sealed partial class Binder
         {
             if (syntax.Condition is null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ActuatorCondition, syntax.Call.Span, name, "needs a condition: 'when ^price[t] >= threshold'");
+                _diagnostics.ReportActuatorCondition(syntax.Call.Span, name, "needs a condition: 'when ^price[t] >= threshold'");
                 return;
             }
 
@@ -241,7 +241,7 @@ internal sealed partial class Binder
         {
             if (syntax is not ErrorExpressionSyntax)
             {
-                _diagnostics.Report(DiagnosticDescriptors.BadCondition, syntax.Span, "'" + Shorten(_tree.GetStatementText(syntax.Span)) + "'");
+                _diagnostics.ReportBadCondition(syntax.Span, "'" + Shorten(_tree.GetStatementText(syntax.Span)) + "'");
             }
 
             return false;
@@ -261,7 +261,7 @@ internal sealed partial class Binder
 
         if (!value.Spec!.IsConstant || value.Spec.Constant < 0)
         {
-            _diagnostics.Report(DiagnosticDescriptors.BadCondition, comparison.Right.Span, "a threshold that is not one number of at least 0");
+            _diagnostics.ReportBadCondition(comparison.Right.Span, "a threshold that is not one number of at least 0");
             return false;
         }
 
@@ -282,19 +282,19 @@ internal sealed partial class Binder
         var suffix = s_reservedMetricSuffixes.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal));
         if (suffix is not null)
         {
-            _diagnostics.Report(DiagnosticDescriptors.MetricName, syntax.Identifier.Span, name, "the suffix '" + suffix + "' is reserved for Prometheus counters, histograms and summaries");
+            _diagnostics.ReportMetricName(syntax.Identifier.Span, name, "the suffix '" + suffix + "' is reserved for Prometheus counters, histograms and summaries");
             return;
         }
 
         if (name.IndexOf(':') >= 0)
         {
-            _diagnostics.Report(DiagnosticDescriptors.MetricName, syntax.Identifier.Span, name, "colons are reserved for recording rules");
+            _diagnostics.ReportMetricName(syntax.Identifier.Span, name, "colons are reserved for recording rules");
             return;
         }
 
         if (_metricNames.ContainsKey(name))
         {
-            _diagnostics.Report(DiagnosticDescriptors.DuplicateName, syntax.Identifier.Span, name, "a metric");
+            _diagnostics.ReportDuplicateName(syntax.Identifier.Span, name, "a metric");
             return;
         }
 
@@ -307,7 +307,7 @@ internal sealed partial class Binder
             case "min": aggregate = MetricAggregate.Min; break;
             case "count": aggregate = MetricAggregate.Count; break;
             default:
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Aggregate.Span, syntax.Aggregate.Text, "metric aggregate", OneOf(s_aggregates), DidYouMean(syntax.Aggregate.Text, s_aggregates));
+                _diagnostics.ReportUnknownWord(syntax.Aggregate.Span, syntax.Aggregate.Text, "metric aggregate", OneOf(s_aggregates), DidYouMean(syntax.Aggregate.Text, s_aggregates));
                 return;
         }
 
@@ -315,7 +315,7 @@ internal sealed partial class Binder
         {
             if (syntax.Source is not ErrorExpressionSyntax)
             {
-                _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, syntax.Source.Span, "'" + syntax.Aggregate.Text + "'", "takes one family: '$variable', '^price' or '@resource'");
+                _diagnostics.ReportInvalidArgument(syntax.Source.Span, "'" + syntax.Aggregate.Text + "'", "takes one family: '$variable', '^price' or '@resource'");
             }
 
             return;
@@ -323,7 +323,7 @@ internal sealed partial class Binder
 
         if (source.Subscript is not null)
         {
-            _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, source.Subscript.Span, "'" + syntax.Aggregate.Text + "'", "aggregates over every member; drop the subscript");
+            _diagnostics.ReportInvalidArgument(source.Subscript.Span, "'" + syntax.Aggregate.Text + "'", "aggregates over every member; drop the subscript");
             return;
         }
 
@@ -374,7 +374,7 @@ internal sealed partial class Binder
 
             if (!value.Spec!.IsConstant)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ExpectedConstant, syntax.Target.Span, "a value per member; a target is one number");
+                _diagnostics.ReportExpectedConstant(syntax.Target.Span, "a value per member; a target is one number");
                 return;
             }
 
@@ -398,7 +398,7 @@ internal sealed partial class Binder
             default:
                 if (!syntax.Call.Identifier.IsMissing)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Call.Identifier.Span, name, "instrumentation", OneOf(s_instruments), DidYouMean(name, s_instruments));
+                    _diagnostics.ReportUnknownWord(syntax.Call.Identifier.Span, name, "instrumentation", OneOf(s_instruments), DidYouMean(name, s_instruments));
                 }
 
                 return;
@@ -406,7 +406,7 @@ internal sealed partial class Binder
 
         if (syntax.Call.Arguments.IsEmpty)
         {
-            _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, syntax.Call.Span, "'" + name + "'", "takes at least one function name or \"glob\" pattern");
+            _diagnostics.ReportInvalidArgument(syntax.Call.Span, "'" + name + "'", "takes at least one function name or \"glob\" pattern");
             return;
         }
 
@@ -428,13 +428,13 @@ internal sealed partial class Binder
                 pattern = Unquote(text.StringToken.Text);
                 if (pattern.Length == 0 || pattern.Length > IdentifierRules.MaxLength || !pattern.All(static c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '*' or '?'))
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.InvalidPattern, text.Span, Shorten(pattern));
+                    _diagnostics.ReportInvalidPattern(text.Span, Shorten(pattern));
                     return;
                 }
             }
             else
             {
-                _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, argument.Span, "'" + name + "'", "takes function names or \"glob\" patterns");
+                _diagnostics.ReportInvalidArgument(argument.Span, "'" + name + "'", "takes function names or \"glob\" patterns");
                 return;
             }
 
@@ -454,14 +454,14 @@ internal sealed partial class Binder
                 case "result": argument = HookArgument.Result; break;
                 case "fd": argument = HookArgument.Fd; break;
                 default:
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, pass.Span, pass.Text, "hook argument", OneOf(s_hookArguments), DidYouMean(pass.Text, s_hookArguments));
+                    _diagnostics.ReportUnknownWord(pass.Span, pass.Text, "hook argument", OneOf(s_hookArguments), DidYouMean(pass.Text, s_hookArguments));
                     return;
             }
 
             if (passes.Contains(argument) || (argument == HookArgument.Result && kind == InstrumentKind.Entries))
             {
                 var why = passes.Contains(argument) ? "'" + pass.Text + "' is passed twice" : "'result' is a call's returned value; a function entry has none";
-                _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, pass.Span, "'pass'", why);
+                _diagnostics.ReportInvalidArgument(pass.Span, "'pass'", why);
                 return;
             }
 
@@ -489,7 +489,7 @@ internal sealed partial class Binder
         {
             if (!call.Identifier.IsMissing)
             {
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, call.Identifier.Span, name, "response", OneOf(s_responses), DidYouMean(name, s_responses));
+                _diagnostics.ReportUnknownWord(call.Identifier.Span, name, "response", OneOf(s_responses), DidYouMean(name, s_responses));
             }
 
             return null;
@@ -500,7 +500,7 @@ internal sealed partial class Binder
             : ("errno", 1.0, 4095.0, "a whole errno value from 1 to 4095");
         if (call.Arguments.Length != 1 || call.Arguments[0].Name?.Text != argumentName || call.Arguments[0].Value is null)
         {
-            _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, call.Span, "'" + name + "'", "takes one argument '" + argumentName + " = ...': " + what);
+            _diagnostics.ReportInvalidArgument(call.Span, "'" + name + "'", "takes one argument '" + argumentName + " = ...': " + what);
             return null;
         }
 
@@ -513,7 +513,7 @@ internal sealed partial class Binder
         var number = value.Spec!.IsConstant ? value.Spec.Constant : double.NaN;
         if (!(number >= low && number <= high) || (name == "refuse" && number != Math.Floor(number)))
         {
-            _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, call.Arguments[0].Span, "'" + argumentName + "' of '" + name + "'", "is " + what);
+            _diagnostics.ReportInvalidArgument(call.Arguments[0].Span, "'" + argumentName + "' of '" + name + "'", "is " + what);
             return null;
         }
 

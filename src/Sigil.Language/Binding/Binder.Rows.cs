@@ -27,7 +27,7 @@ internal sealed partial class Binder
         {
             if (expression is not ErrorExpressionSyntax)
             {
-                _diagnostics.Report(DiagnosticDescriptors.CoupleShape, expression.Span, Describe(expression));
+                _diagnostics.ReportCoupleShape(expression.Span, Describe(expression));
             }
 
             return;
@@ -36,13 +36,13 @@ internal sealed partial class Binder
         var op = comparison.OperatorToken.Kind;
         if (op is SyntaxKind.LessToken or SyntaxKind.GreaterToken)
         {
-            _diagnostics.Report(DiagnosticDescriptors.CoupleShape, comparison.OperatorToken.Span, "the strict '" + comparison.OperatorToken.Text + "'; write '" + comparison.OperatorToken.Text + "='");
+            _diagnostics.ReportCoupleShape(comparison.OperatorToken.Span, "the strict '" + comparison.OperatorToken.Text + "'; write '" + comparison.OperatorToken.Text + "='");
             return;
         }
 
         if (comparison.Left is BinaryExpressionSyntax { OperatorToken.Kind: var innerOp } && innerOp.IsComparison())
         {
-            _diagnostics.Report(DiagnosticDescriptors.CoupleShape, comparison.Span, "a chain of comparisons");
+            _diagnostics.ReportCoupleShape(comparison.Span, "a chain of comparisons");
             return;
         }
 
@@ -57,7 +57,7 @@ internal sealed partial class Binder
         var resources = left.Resources.Concat(right.Resources).ToList();
         if (resources.Count > 1)
         {
-            _diagnostics.Report(DiagnosticDescriptors.ResourcePlacement, resources[1].Span, resources[1].Resource.Name, "is a second resource in this row; a row budgets one resource ('@" + resources[0].Resource.Name + "')");
+            _diagnostics.ReportResourcePlacement(resources[1].Span, resources[1].Resource.Name, "is a second resource in this row; a row budgets one resource ('@" + resources[0].Resource.Name + "')");
             return;
         }
 
@@ -71,7 +71,7 @@ internal sealed partial class Binder
         {
             if (resource.InSum || !resource.Coefficient.IsConstant || System.Math.Abs(resource.Coefficient.Constant) != 1)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ResourcePlacement, resource.Span, resource.Resource.Name, "stands alone on one side of its row, not summed nor multiplied");
+                _diagnostics.ReportResourcePlacement(resource.Span, resource.Resource.Name, "stands alone on one side of its row, not summed nor multiplied");
                 return;
             }
 
@@ -87,14 +87,14 @@ internal sealed partial class Binder
 
         if (resource is not null && resourceSign < 0)
         {
-            _diagnostics.Report(DiagnosticDescriptors.ResourcePlacement, resource.Span, resource.Resource.Name, "is on the small side of its row; a budget bounds its load from above ('@" + resource.Resource.Name + " >= load')");
+            _diagnostics.ReportResourcePlacement(resource.Span, resource.Resource.Name, "is on the small side of its row; a budget bounds its load from above ('@" + resource.Resource.Name + " >= load')");
             return;
         }
 
         terms.RemoveAll(static t => ValueMath.IsZero(t.Coefficient));
         if (terms.Count == 0)
         {
-            _diagnostics.Report(DiagnosticDescriptors.CoupleShape, comparison.Span, "a comparison that loads no variable");
+            _diagnostics.ReportCoupleShape(comparison.Span, "a comparison that loads no variable");
             return;
         }
 
@@ -106,7 +106,7 @@ internal sealed partial class Binder
             name = resource.Resource.Name;
             if (syntax.Label is { } label)
             {
-                _diagnostics.Report(DiagnosticDescriptors.LabelOnResourceRow, label.Span, name, label.Text);
+                _diagnostics.ReportLabelOnResourceRow(label.Span, name, label.Text);
                 return;
             }
 
@@ -114,7 +114,7 @@ internal sealed partial class Binder
             {
                 if (!resource.Subscript.Contains(free.Name))
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.FreeIndexInRow, free.Span, free.Name, name, free.Set?.Name ?? "...");
+                    _diagnostics.ReportFreeIndexInRow(free.Span, free.Name, name, free.Set?.Name ?? "...");
                     return;
                 }
             }
@@ -125,7 +125,7 @@ internal sealed partial class Binder
             rhs = ValueMath.Add(rhs, budget);
             if (_rowNames.ContainsKey(name))
             {
-                _diagnostics.Report(DiagnosticDescriptors.DuplicateDeclaration, resource.Span, "'@" + name + "'", "a couple row");
+                _diagnostics.ReportDuplicateDeclaration(resource.Span, "'@" + name + "'", "a couple row");
                 return;
             }
         }
@@ -133,7 +133,7 @@ internal sealed partial class Binder
         {
             if (syntax.Label is not { } label)
             {
-                _diagnostics.Report(DiagnosticDescriptors.RowNeedsName, comparison.Span);
+                _diagnostics.ReportRowNeedsName(comparison.Span);
                 return;
             }
 
@@ -145,7 +145,7 @@ internal sealed partial class Binder
             name = label.Text;
             if (_rowNames.ContainsKey(name) || _resources.ContainsKey(name))
             {
-                _diagnostics.Report(DiagnosticDescriptors.DuplicateName, label.Span, name, _resources.ContainsKey(name) ? "a resource" : "a row label");
+                _diagnostics.ReportDuplicateName(label.Span, name, _resources.ContainsKey(name) ? "a resource" : "a row label");
                 return;
             }
 
@@ -231,22 +231,22 @@ internal sealed partial class Binder
                 }
 
             case NameExpressionSyntax { NameKind: SyntaxKind.PriceExpression } name:
-                _diagnostics.Report(DiagnosticDescriptors.WrongNameKind, name.Span, name.SigilName, "a price", "a variable, a resource or a value in a row");
+                _diagnostics.ReportWrongNameKind(name.Span, name.SigilName, "a price", "a variable, a resource or a value in a row");
                 return null;
             case BinaryExpressionSyntax binary when binary.OperatorToken.Kind.IsComparison():
-                _diagnostics.Report(DiagnosticDescriptors.CoupleShape, binary.Span, "a comparison inside a comparison");
+                _diagnostics.ReportCoupleShape(binary.Span, "a comparison inside a comparison");
                 return null;
             case BinaryExpressionSyntax binary:
                 return BindLinearBinary(binary, scope, sums);
             case SumExpressionSyntax sum:
                 return BindLinearSum(sum, scope, sums);
             case CallExpressionSyntax call:
-                _diagnostics.Report(DiagnosticDescriptors.NonlinearRow, call.Span, "'" + call.Identifier.Text + "(...)' is not; nonlinear functions belong in utilities");
+                _diagnostics.ReportNonlinearRow(call.Span, "'" + call.Identifier.Text + "(...)' is not; nonlinear functions belong in utilities");
                 return null;
             case ErrorExpressionSyntax:
                 return null;
             default:
-                _diagnostics.Report(DiagnosticDescriptors.ExpectedConstant, syntax.Span, Describe(syntax));
+                _diagnostics.ReportExpectedConstant(syntax.Span, Describe(syntax));
                 return null;
         }
     }
@@ -280,7 +280,7 @@ internal sealed partial class Binder
             case SyntaxKind.StarToken:
                 if (!left.IsPure && !right.IsPure)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.NonlinearRow, binary.Span, "'" + Shorten(_tree.GetStatementText(binary.Span)) + "' multiplies two variables");
+                    _diagnostics.ReportNonlinearRow(binary.Span, "'" + Shorten(_tree.GetStatementText(binary.Span)) + "' multiplies two variables");
                     return null;
                 }
 
@@ -291,13 +291,13 @@ internal sealed partial class Binder
             case SyntaxKind.SlashToken:
                 if (!right.IsPure)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.NonlinearRow, binary.Span, "'" + Shorten(_tree.GetStatementText(binary.Span)) + "' divides by a variable");
+                    _diagnostics.ReportNonlinearRow(binary.Span, "'" + Shorten(_tree.GetStatementText(binary.Span)) + "' divides by a variable");
                     return null;
                 }
 
                 if (right.Constant.IsConstant && right.Constant.Constant == 0)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.DivisionByZero, binary.Span, "'" + _tree.GetStatementText(binary.Span) + "'");
+                    _diagnostics.ReportDivisionByZero(binary.Span, "'" + _tree.GetStatementText(binary.Span) + "'");
                     return null;
                 }
 
@@ -305,7 +305,7 @@ internal sealed partial class Binder
                 left.Unit = DivideUnits(left.Unit, right.Unit);
                 return left;
             default:
-                _diagnostics.Report(DiagnosticDescriptors.NonlinearRow, binary.Span, "'" + Shorten(_tree.GetStatementText(binary.Span)) + "' raises a variable to a power");
+                _diagnostics.ReportNonlinearRow(binary.Span, "'" + Shorten(_tree.GetStatementText(binary.Span)) + "' raises a variable to a power");
                 return null;
         }
     }
@@ -322,13 +322,13 @@ internal sealed partial class Binder
         {
             if (!_names.TryGetValue(setToken.Text, out var symbol))
             {
-                _diagnostics.Report(DiagnosticDescriptors.UndefinedName, setToken.Span, "Index set", setToken.Text, DidYouMean(setToken.Text, _fibre.Indices.Select(static i => i.Name)));
+                _diagnostics.ReportUndefinedName(setToken.Span, "Index set", setToken.Text, DidYouMean(setToken.Text, _fibre.Indices.Select(static i => i.Name)));
                 return null;
             }
 
             if (symbol is not IndexSymbol index)
             {
-                _diagnostics.Report(DiagnosticDescriptors.WrongNameKind, setToken.Span, setToken.Text, symbol.KindText, "an index set");
+                _diagnostics.ReportWrongNameKind(setToken.Span, setToken.Text, symbol.KindText, "an index set");
                 return null;
             }
 
@@ -342,7 +342,7 @@ internal sealed partial class Binder
 
         if (scope.Lookup(sum.Index.Text) is not null || (_names.TryGetValue(sum.Index.Text, out var named) && named is not IndexSymbol))
         {
-            _diagnostics.Report(DiagnosticDescriptors.DuplicateName, sum.Index.Span, sum.Index.Text, scope.Lookup(sum.Index.Text) is not null ? "an index of this statement" : _names[sum.Index.Text].KindText);
+            _diagnostics.ReportDuplicateName(sum.Index.Span, sum.Index.Text, scope.Lookup(sum.Index.Text) is not null ? "an index of this statement" : _names[sum.Index.Text].KindText);
             return null;
         }
 
@@ -357,13 +357,13 @@ internal sealed partial class Binder
 
         if (variable.Set is null)
         {
-            _diagnostics.Report(DiagnosticDescriptors.InvalidIndex, sum.Index.Span, sum.Index.Text, "the sum names no set and nothing in its body ranges over it; write 'sum(" + sum.Index.Text + " in set) ...'");
+            _diagnostics.ReportInvalidIndex(sum.Index.Span, sum.Index.Text, "the sum names no set and nothing in its body ranges over it; write 'sum(" + sum.Index.Text + " in set) ...'");
             return null;
         }
 
         if (!ValueMath.IsZero(body.Constant))
         {
-            _diagnostics.Report(DiagnosticDescriptors.ConstantInSum, sum.Span, sum.Index.Text);
+            _diagnostics.ReportConstantInSum(sum.Span, sum.Index.Text);
             return null;
         }
 

@@ -32,7 +32,7 @@ internal sealed partial class Binder
     {
         if (_fibre.Solve is not null)
         {
-            _diagnostics.Report(DiagnosticDescriptors.DuplicateDeclaration, syntax.Span, "Fibre '" + _fibre.Name + "'", "a solve declaration");
+            _diagnostics.ReportDuplicateDeclaration(syntax.Span, "Fibre '" + _fibre.Name + "'", "a solve declaration");
             return;
         }
 
@@ -44,7 +44,7 @@ internal sealed partial class Binder
             case "admm": method = SolverMethod.Admm; break;
             case "penalty": method = SolverMethod.Penalty; break;
             default:
-                _diagnostics.Report(DiagnosticDescriptors.UnknownWord, syntax.Method.Span, methodName, "solver method", OneOf("dual", "admm", "penalty"), DidYouMean(methodName, s_settings.Keys));
+                _diagnostics.ReportUnknownWord(syntax.Method.Span, methodName, "solver method", OneOf("dual", "admm", "penalty"), DidYouMean(methodName, s_settings.Keys));
                 return;
         }
 
@@ -69,11 +69,11 @@ internal sealed partial class Binder
                 var owner = s_settings.FirstOrDefault(p => p.Value.Contains(name)).Key;
                 if (owner is not null)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.SettingNotForMethod, setting.Identifier.Span, name, owner, methodName);
+                    _diagnostics.ReportSettingNotForMethod(setting.Identifier.Span, name, owner, methodName);
                 }
                 else
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownSetting, setting.Identifier.Span, name, methodName, DidYouMean(name, s_settings[methodName]));
+                    _diagnostics.ReportUnknownSetting(setting.Identifier.Span, name, methodName, DidYouMean(name, s_settings[methodName]));
                 }
 
                 ok = false;
@@ -82,7 +82,7 @@ internal sealed partial class Binder
 
             if (!seen.Add(name))
             {
-                _diagnostics.Report(DiagnosticDescriptors.DuplicateDeclaration, setting.Span, "This solve", "a setting '" + name + "'");
+                _diagnostics.ReportDuplicateDeclaration(setting.Span, "This solve", "a setting '" + name + "'");
                 ok = false;
                 continue;
             }
@@ -91,7 +91,7 @@ internal sealed partial class Binder
             {
                 if (setting.Value is not null)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.SettingValue, setting.Value.Span, name, "no value; write 'online;'");
+                    _diagnostics.ReportSettingValue(setting.Value.Span, name, "no value; write 'online;'");
                     ok = false;
                 }
 
@@ -101,7 +101,7 @@ internal sealed partial class Binder
 
             if (setting.Value is null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.SettingValue, setting.Span, name, "a value: '" + name + " = ...;'");
+                _diagnostics.ReportSettingValue(setting.Span, name, "a value: '" + name + " = ...;'");
                 ok = false;
                 continue;
             }
@@ -158,7 +158,7 @@ internal sealed partial class Binder
         };
         if (!bound.Spec!.IsConstant)
         {
-            _diagnostics.Report(DiagnosticDescriptors.SettingValue, setting.Value!.Span, name, expectation);
+            _diagnostics.ReportSettingValue(setting.Value!.Span, name, expectation);
             return null;
         }
 
@@ -171,7 +171,7 @@ internal sealed partial class Binder
         };
         if (!valid)
         {
-            _diagnostics.Report(DiagnosticDescriptors.SettingValue, setting.Value!.Span, name, expectation + "; found " + Format(value));
+            _diagnostics.ReportSettingValue(setting.Value!.Span, name, expectation + "; found " + Format(value));
             return null;
         }
 
@@ -191,19 +191,17 @@ internal sealed partial class Binder
                 case "admm": kind = CertificateKind.Admm; break;
                 case "chordal": kind = CertificateKind.Chordal; break;
                 default:
-                    _diagnostics.Report(DiagnosticDescriptors.UnknownWord, name.Span, name.Text, "certificate", OneOf(s_certificates), DidYouMean(name.Text, s_certificates));
+                    _diagnostics.ReportUnknownWord(name.Span, name.Text, "certificate", OneOf(s_certificates), DidYouMean(name.Text, s_certificates));
                     continue;
             }
 
             if (_fibre.Certificates.Any(c => c.Value == kind))
             {
-                _diagnostics.Report(DiagnosticDescriptors.DuplicateDeclaration, name.Span, "Fibre '" + _fibre.Name + "'", "the certificate '" + name.Text + "'");
+                _diagnostics.ReportDuplicateDeclaration(name.Span, "Fibre '" + _fibre.Name + "'", "the certificate '" + name.Text + "'");
                 continue;
             }
 
             _fibre.Certificates.Add(new Bound<CertificateKind>(kind, name.Span));
         }
     }
-
-    internal static TextSpan SpanOf(SyntaxNode node) => node.Span;
 }

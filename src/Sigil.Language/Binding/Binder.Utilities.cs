@@ -33,7 +33,7 @@ internal sealed partial class Binder
 
         if (_fibre.Utilities.Any(u => u.Value.Variable == variable.Name))
         {
-            _diagnostics.Report(DiagnosticDescriptors.DuplicateDeclaration, syntax.Target.Span, "'$" + variable.Name + "'", "a utility");
+            _diagnostics.ReportDuplicateDeclaration(syntax.Target.Span, "'$" + variable.Name + "'", "a utility");
             return;
         }
 
@@ -76,7 +76,7 @@ internal sealed partial class Binder
 
         if (spec is null)
         {
-            _diagnostics.Report(DiagnosticDescriptors.UtilityNotRecognised, syntax.Expression.Span, variable.Name, problem!);
+            _diagnostics.ReportUtilityNotRecognised(syntax.Expression.Span, variable.Name, problem!);
             return;
         }
 
@@ -137,7 +137,7 @@ internal sealed partial class Binder
 
                     if (variable != target.Variable)
                     {
-                        _diagnostics.Report(DiagnosticDescriptors.UtilityOfOtherVariable, name.Span, target.Variable.Name, "'" + name.SigilName + "'", SubscriptText(target.Subscript));
+                        _diagnostics.ReportUtilityOfOtherVariable(name.Span, target.Variable.Name, "'" + name.SigilName + "'", SubscriptText(target.Subscript));
                         return null;
                     }
 
@@ -149,7 +149,7 @@ internal sealed partial class Binder
 
                     if (!subscript.Value.SequenceEqual(target.Subscript))
                     {
-                        _diagnostics.Report(DiagnosticDescriptors.UtilityOfOtherVariable, name.Span, target.Variable.Name, "'" + name.SigilName + SubscriptText(subscript.Value) + "'", SubscriptText(target.Subscript));
+                        _diagnostics.ReportUtilityOfOtherVariable(name.Span, target.Variable.Name, "'" + name.SigilName + SubscriptText(subscript.Value) + "'", SubscriptText(target.Subscript));
                         return null;
                     }
 
@@ -163,7 +163,7 @@ internal sealed partial class Binder
             case ErrorExpressionSyntax:
                 return null;
             default:
-                _diagnostics.Report(DiagnosticDescriptors.UtilityNotRecognised, syntax.Span, target.Variable.Name, Describe(syntax) + " has no place in a utility");
+                _diagnostics.ReportUtilityNotRecognised(syntax.Span, target.Variable.Name, Describe(syntax) + " has no place in a utility");
                 return null;
         }
     }
@@ -206,18 +206,18 @@ internal sealed partial class Binder
                     };
                 }
 
-                _diagnostics.Report(DiagnosticDescriptors.UtilityNotRecognised, binary.Span, target.Variable.Name, text + " multiplies functions of the variable");
+                _diagnostics.ReportUtilityNotRecognised(binary.Span, target.Variable.Name, text + " multiplies functions of the variable");
                 return null;
             case SyntaxKind.SlashToken:
                 if (!right.IsPure)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.UtilityNotRecognised, binary.Span, target.Variable.Name, text + " divides by the variable");
+                    _diagnostics.ReportUtilityNotRecognised(binary.Span, target.Variable.Name, text + " divides by the variable");
                     return null;
                 }
 
                 if (right.Const.IsConstant && right.Const.Constant == 0)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.DivisionByZero, binary.Span, text);
+                    _diagnostics.ReportDivisionByZero(binary.Span, text);
                     return null;
                 }
 
@@ -226,7 +226,7 @@ internal sealed partial class Binder
             case SyntaxKind.StarStarToken:
                 if (!right.IsPure || !right.Const.IsConstant)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.UtilityNotRecognised, binary.Span, target.Variable.Name, text + " needs a constant exponent");
+                    _diagnostics.ReportUtilityNotRecognised(binary.Span, target.Variable.Name, text + " needs a constant exponent");
                     return null;
                 }
 
@@ -250,7 +250,7 @@ internal sealed partial class Binder
 
         if (!form.IsAffine || !form.Linear.IsConstant || form.Linear.Constant <= 0)
         {
-            _diagnostics.Report(DiagnosticDescriptors.UtilityNotRecognised, node.Span, target.Variable.Name, "a power applies to 'x + eps' (a positive multiple of the variable plus an offset)");
+            _diagnostics.ReportUtilityNotRecognised(node.Span, target.Variable.Name, "a power applies to 'x + eps' (a positive multiple of the variable plus an offset)");
             return null;
         }
 
@@ -281,13 +281,13 @@ internal sealed partial class Binder
         };
         if (expected < 0)
         {
-            _diagnostics.Report(DiagnosticDescriptors.UtilityNotRecognised, call.Identifier.Span, target.Variable.Name, "'" + name + "' is not a utility function; use log, fair or sqrt");
+            _diagnostics.ReportUtilityNotRecognised(call.Identifier.Span, target.Variable.Name, "'" + name + "' is not a utility function; use log, fair or sqrt");
             return null;
         }
 
         if (call.Arguments.Length != expected || call.Arguments.Any(static a => a.Name is not null || a.Value is null))
         {
-            _diagnostics.Report(DiagnosticDescriptors.InvalidArgument, call.Span, "'" + name + "'", expected == 1 ? "takes one argument, x + eps" : "takes two arguments, x + eps and the constant a");
+            _diagnostics.ReportInvalidArgument(call.Span, "'" + name + "'", expected == 1 ? "takes one argument, x + eps" : "takes two arguments, x + eps and the constant a");
             return null;
         }
 
@@ -311,7 +311,7 @@ internal sealed partial class Binder
 
                     if (!alpha.Spec!.IsConstant)
                     {
-                        _diagnostics.Report(DiagnosticDescriptors.ExpectedConstant, call.Arguments[1].Span, "a value per member; 'a' of fair(x + eps, a) is one constant");
+                        _diagnostics.ReportExpectedConstant(call.Arguments[1].Span, "a value per member; 'a' of fair(x + eps, a) is one constant");
                         return null;
                     }
 
@@ -335,7 +335,7 @@ internal sealed partial class Binder
     {
         if (!argument.IsAffine || !argument.Linear.IsConstant || argument.Linear.Constant <= 0)
         {
-            _diagnostics.Report(DiagnosticDescriptors.UtilityNotRecognised, call.Span, target.Variable.Name, "log applies to 'x + eps' (a positive multiple of the variable plus an offset)");
+            _diagnostics.ReportUtilityNotRecognised(call.Span, target.Variable.Name, "log applies to 'x + eps' (a positive multiple of the variable plus an offset)");
             return null;
         }
 

@@ -41,7 +41,7 @@ internal sealed partial class Binder
             case ErrorExpressionSyntax:
                 return BoundValue.Error;
             default:
-                _diagnostics.Report(DiagnosticDescriptors.ExpectedConstant, syntax.Span, Describe(syntax));
+                _diagnostics.ReportExpectedConstant(syntax.Span, Describe(syntax));
                 return BoundValue.Error;
         }
     }
@@ -91,7 +91,7 @@ internal sealed partial class Binder
             case SyntaxKind.SlashToken:
                 if (right.Spec!.IsConstant && right.Spec.Constant == 0)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.DivisionByZero, binary.Span, "'" + _tree.GetStatementText(binary.Span) + "'");
+                    _diagnostics.ReportDivisionByZero(binary.Span, "'" + _tree.GetStatementText(binary.Span) + "'");
                     return BoundValue.Error;
                 }
 
@@ -102,13 +102,13 @@ internal sealed partial class Binder
                 {
                     if (!left.Spec!.IsConstant || !right.Spec!.IsConstant)
                     {
-                        _diagnostics.Report(DiagnosticDescriptors.ExpectedConstant, binary.Span, "a power of a value per index member; powers take constants");
+                        _diagnostics.ReportExpectedConstant(binary.Span, "a power of a value per index member; powers take constants");
                         return BoundValue.Error;
                     }
 
                     if (right.Unit is { IsDimensionless: false })
                     {
-                        _diagnostics.Report(DiagnosticDescriptors.UnitExpected, binary.Right.Span, "1", right.Unit.ToString());
+                        _diagnostics.ReportUnitExpected(binary.Right.Span, "1", right.Unit.ToString());
                         return BoundValue.Error;
                     }
 
@@ -118,7 +118,7 @@ internal sealed partial class Binder
                     {
                         if (exponent != Math.Floor(exponent) || Math.Abs(exponent) > 16)
                         {
-                            _diagnostics.Report(DiagnosticDescriptors.UnitExpected, binary.Left.Span, "1", left.Unit.ToString());
+                            _diagnostics.ReportUnitExpected(binary.Left.Span, "1", left.Unit.ToString());
                             return BoundValue.Error;
                         }
 
@@ -135,7 +135,7 @@ internal sealed partial class Binder
 
         if (!ValueMath.IsFinite(result))
         {
-            _diagnostics.Report(DiagnosticDescriptors.NotFinite, binary.Span, "'" + _tree.GetStatementText(binary.Span) + "'");
+            _diagnostics.ReportNotFinite(binary.Span, "'" + _tree.GetStatementText(binary.Span) + "'");
             return BoundValue.Error;
         }
 
@@ -151,7 +151,7 @@ internal sealed partial class Binder
 
         if (name.NameKind != SyntaxKind.NameExpression)
         {
-            _diagnostics.Report(DiagnosticDescriptors.ExpectedConstant, name.Span, Describe(name));
+            _diagnostics.ReportExpectedConstant(name.Span, Describe(name));
             return BoundValue.Error;
         }
 
@@ -159,7 +159,7 @@ internal sealed partial class Binder
         if (!_names.TryGetValue(text, out var symbol))
         {
             var candidates = _fibre.Parameters.Select(static p => p.Name).Concat(_fibre.Tables.SelectMany(static t => t.Columns).Select(static c => c.Name));
-            _diagnostics.Report(DiagnosticDescriptors.UndefinedName, name.Identifier.Span, "Name", text, DidYouMean(text, candidates));
+            _diagnostics.ReportUndefinedName(name.Identifier.Span, "Name", text, DidYouMean(text, candidates));
             return BoundValue.Error;
         }
 
@@ -173,7 +173,7 @@ internal sealed partial class Binder
 
                 if (name.Subscript is { } subscript)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.SubscriptCount, subscript.Span, text, "0", Integer(subscript.Names.Length));
+                    _diagnostics.ReportSubscriptCount(subscript.Span, text, "0", Integer(subscript.Names.Length));
                     return BoundValue.Error;
                 }
 
@@ -188,7 +188,7 @@ internal sealed partial class Binder
                     var count = name.Subscript?.Names.Length ?? 0;
                     if (count != 1)
                     {
-                        _diagnostics.Report(DiagnosticDescriptors.SubscriptCount, name.Subscript?.Span ?? name.Span, text, "1", Integer(count));
+                        _diagnostics.ReportSubscriptCount(name.Subscript?.Span ?? name.Span, text, "1", Integer(count));
                         return BoundValue.Error;
                     }
 
@@ -199,7 +199,7 @@ internal sealed partial class Binder
                 }
 
             default:
-                _diagnostics.Report(DiagnosticDescriptors.ExpectedConstant, name.Span, symbol.KindText + " '" + text + "'");
+                _diagnostics.ReportExpectedConstant(name.Span, symbol.KindText + " '" + text + "'");
                 return BoundValue.Error;
         }
     }
@@ -217,7 +217,7 @@ internal sealed partial class Binder
             }
             else if (named is not IndexSymbol)
             {
-                _diagnostics.Report(DiagnosticDescriptors.WrongNameKind, token.Span, token.Text, named.KindText, "an index");
+                _diagnostics.ReportWrongNameKind(token.Span, token.Text, named.KindText, "an index");
                 return null;
             }
         }
@@ -226,14 +226,14 @@ internal sealed partial class Binder
         {
             if (!scope.AllowFree)
             {
-                _diagnostics.Report(DiagnosticDescriptors.UndefinedName, token.Span, "Index", token.Text, string.Empty);
+                _diagnostics.ReportUndefinedName(token.Span, "Index", token.Text, string.Empty);
                 return null;
             }
 
             var set = _fibre.Indices.FirstOrDefault(i => i.Table == table);
             if (set is null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ColumnIndex, token.Span, column.Name, table.Name, token.Text, "no index set");
+                _diagnostics.ReportColumnIndex(token.Span, column.Name, table.Name, token.Text, "no index set");
                 return null;
             }
 
@@ -247,7 +247,7 @@ internal sealed partial class Binder
             var set = _fibre.Indices.FirstOrDefault(i => i.Table == table);
             if (set is null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ColumnIndex, token.Span, column.Name, table.Name, token.Text, "no index set");
+                _diagnostics.ReportColumnIndex(token.Span, column.Name, table.Name, token.Text, "no index set");
                 return null;
             }
 
@@ -258,7 +258,7 @@ internal sealed partial class Binder
         {
             if (!variable.Set.IsError)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ColumnIndex, token.Span, column.Name, table.Name, token.Text, variable.Set.Name);
+                _diagnostics.ReportColumnIndex(token.Span, column.Name, table.Name, token.Text, variable.Set.Name);
             }
 
             return null;
@@ -281,7 +281,7 @@ internal sealed partial class Binder
 
         if (names.Length != sets.Length)
         {
-            _diagnostics.Report(DiagnosticDescriptors.SubscriptCount, name.Subscript?.Span ?? name.Span, name.SigilName, Integer(sets.Length), Integer(names.Length));
+            _diagnostics.ReportSubscriptCount(name.Subscript?.Span ?? name.Span, name.SigilName, Integer(sets.Length), Integer(names.Length));
             return null;
         }
 
@@ -309,13 +309,13 @@ internal sealed partial class Binder
             {
                 if (named is not IndexSymbol namedSet)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.WrongNameKind, token.Span, token.Text, named.KindText, "an index");
+                    _diagnostics.ReportWrongNameKind(token.Span, token.Text, named.KindText, "an index");
                     return null;
                 }
 
                 if (namedSet != expected)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.IndexSetMismatch, token.Span, token.Text, namedSet.Name, expected.Name);
+                    _diagnostics.ReportIndexSetMismatch(token.Span, token.Text, namedSet.Name, expected.Name);
                     return null;
                 }
 
@@ -326,7 +326,7 @@ internal sealed partial class Binder
             }
             else if (!scope.AllowFree)
             {
-                _diagnostics.Report(DiagnosticDescriptors.UndefinedName, token.Span, "Index", token.Text, string.Empty);
+                _diagnostics.ReportUndefinedName(token.Span, "Index", token.Text, string.Empty);
                 return null;
             }
 
@@ -341,7 +341,7 @@ internal sealed partial class Binder
         }
         else if (variable.Set != expected)
         {
-            _diagnostics.Report(DiagnosticDescriptors.IndexSetMismatch, token.Span, token.Text, variable.Set.Name, expected.Name);
+            _diagnostics.ReportIndexSetMismatch(token.Span, token.Text, variable.Set.Name, expected.Name);
             return null;
         }
 
@@ -355,7 +355,7 @@ internal sealed partial class Binder
             return true;
         }
 
-        _diagnostics.Report(DiagnosticDescriptors.UnitExpected, span, expected.ToString(), value.Unit.ToString());
+        _diagnostics.ReportUnitExpected(span, expected.ToString(), value.Unit.ToString());
         return false;
     }
 
@@ -373,7 +373,7 @@ internal sealed partial class Binder
             SyntaxKind.MinusToken => "subtract",
             _ => "compare",
         };
-        _diagnostics.Report(DiagnosticDescriptors.UnitMismatch, binary.Span, verb, left.ToString(), right.ToString());
+        _diagnostics.ReportUnitMismatch(binary.Span, verb, left.ToString(), right.ToString());
         return false;
     }
 

@@ -164,12 +164,12 @@ internal sealed partial class Binder
     {
         if (_fibre.Solve is null && !syntax.Members.OfType<SolveDeclarationSyntax>().Any())
         {
-            _diagnostics.Report(DiagnosticDescriptors.SolveMissing, syntax.Identifier.Span, syntax.Identifier.Text);
+            _diagnostics.ReportSolveMissing(syntax.Identifier.Span, syntax.Identifier.Text);
         }
 
         if (_fibre.Rows.Count == 0 && !syntax.Members.OfType<CoupleDeclarationSyntax>().Any())
         {
-            _diagnostics.Report(DiagnosticDescriptors.NoRows, syntax.Identifier.Span, syntax.Identifier.Text);
+            _diagnostics.ReportNoRows(syntax.Identifier.Span, syntax.Identifier.Text);
         }
 
         var withUtility = new HashSet<string>(_fibre.Utilities.Select(static u => u.Value.Variable), StringComparer.Ordinal);
@@ -180,7 +180,7 @@ internal sealed partial class Binder
             {
                 if (!withUtility.Contains(term.Variable) && !_brokenVariables.Contains(term.Variable) && reported.Add(term.Variable))
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.VariableWithoutUtility, row.Span, term.Variable, row.Value.Name);
+                    _diagnostics.ReportVariableWithoutUtility(row.Span, term.Variable, row.Value.Name);
                 }
             }
         }
@@ -189,7 +189,7 @@ internal sealed partial class Binder
         {
             if (!resource.IsError && !_fibre.Rows.Any(r => r.Value.Resource == resource.Name))
             {
-                _diagnostics.Report(DiagnosticDescriptors.ResourceWithoutRow, resource.Span, resource.Name);
+                _diagnostics.ReportResourceWithoutRow(resource.Span, resource.Name);
             }
         }
 
@@ -198,7 +198,7 @@ internal sealed partial class Binder
             var sensed = new HashSet<string>(_fibre.Sensors.Select(static s => s.Value.Variable), StringComparer.Ordinal);
             if (!_fibre.Rows.Any(r => r.Value.Terms.Any(t => sensed.Contains(t.Variable))))
             {
-                _diagnostics.Report(DiagnosticDescriptors.OnlineRequirement, solve.Span, "needs a sensed variable ('sense $v[t] <- ...;') that loads a row");
+                _diagnostics.ReportOnlineRequirement(solve.Span, "needs a sensed variable ('sense $v[t] <- ...;') that loads a row");
             }
         }
     }
@@ -219,7 +219,7 @@ internal sealed partial class Binder
             return true;
         }
 
-        _diagnostics.Report(DiagnosticDescriptors.InvalidName, token.Span, token.Text, reason);
+        _diagnostics.ReportInvalidName(token.Span, token.Text, reason);
         return false;
     }
 
@@ -228,7 +228,7 @@ internal sealed partial class Binder
     {
         if (_names.TryGetValue(symbol.Name, out var existing))
         {
-            _diagnostics.Report(DiagnosticDescriptors.DuplicateName, symbol.Span, symbol.Name, existing.KindText);
+            _diagnostics.ReportDuplicateName(symbol.Span, symbol.Name, existing.KindText);
             return false;
         }
 
@@ -292,6 +292,4 @@ internal sealed partial class Binder
 
     private static string OneOf(params string[] words) =>
         words.Length == 1 ? "'" + words[0] + "'" : string.Join(", ", words.Take(words.Length - 1).Select(static w => "'" + w + "'")) + " or '" + words[words.Length - 1] + "'";
-
-    private static ImmutableArray<string> Strings(IEnumerable<string> items) => items.ToImmutableArray();
 }

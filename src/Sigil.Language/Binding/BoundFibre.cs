@@ -51,21 +51,3 @@ internal sealed class BoundFibre
     /// <summary>Spans of variable declarations' bounds, for the analyses' reports.</summary>
     public Dictionary<string, TextSpan> VariableSpans { get; } = new();
 }
-
-/// <summary>A bound statement in spec form with the span diagnostics point at.</summary>
-internal sealed record Bound<T>(T Value, TextSpan Span);
-
-/// <summary>The solve statement, before <c>step = auto</c> is resolved by the analyses.</summary>
-internal sealed record BoundSolve(
-    SolverMethod Method,
-    double? Step,
-    double Rho,
-    double Mu,
-    double AbsoluteTolerance,
-    double RelativeTolerance,
-    int MaxIterations,
-    bool Online,
-    double? PriceMax,
-    string Statement,
-    TextSpan Span,
-    TextSpan StepSpan);

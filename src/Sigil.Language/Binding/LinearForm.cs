@@ -43,9 +43,3 @@ internal sealed class LinearForm
         Constant = ValueMath.Add(Constant, other.Constant);
     }
 }
-
-/// <summary><c>coefficient * $variable[subscript]</c> inside the sums <see cref="Sums"/> (outermost first).</summary>
-internal sealed record LinearTerm(ValueSpec Coefficient, VariableSymbol Variable, ImmutableArray<string> Subscript, ImmutableArray<IndexVariable> Sums, TextSpan Span);
-
-/// <summary>A resource read in a row: <c>@llc[d]</c>.</summary>
-internal sealed record ResourceReference(ResourceSymbol Resource, ImmutableArray<string> Subscript, ValueSpec Coefficient, bool InSum, TextSpan Span);

@@ -14,27 +14,58 @@ internal static class Units
 {
     private static readonly Dictionary<string, string> s_aliases = new()
     {
-        ["s"] = "s", ["sec"] = "s", ["secs"] = "s", ["second"] = "s", ["seconds"] = "s",
-        ["ms"] = "ms", ["msec"] = "ms", ["millisecond"] = "ms", ["milliseconds"] = "ms",
-        ["us"] = "us", ["usec"] = "us", ["microsecond"] = "us", ["microseconds"] = "us",
-        ["ns"] = "ns", ["nsec"] = "ns", ["nanosecond"] = "ns", ["nanoseconds"] = "ns",
-        ["min"] = "min", ["minute"] = "min", ["minutes"] = "min",
-        ["h"] = "h", ["hr"] = "h", ["hour"] = "h", ["hours"] = "h",
-        ["B"] = "B", ["byte"] = "B", ["bytes"] = "B",
-        ["KiB"] = "KiB", ["kibibyte"] = "KiB", ["kibibytes"] = "KiB",
-        ["MiB"] = "MiB", ["mebibyte"] = "MiB", ["mebibytes"] = "MiB",
-        ["GiB"] = "GiB", ["gibibyte"] = "GiB", ["gibibytes"] = "GiB",
-        ["cpu"] = "cpu", ["cpus"] = "cpu",
+        ["s"] = "s",
+        ["sec"] = "s",
+        ["secs"] = "s",
+        ["second"] = "s",
+        ["seconds"] = "s",
+        ["ms"] = "ms",
+        ["msec"] = "ms",
+        ["millisecond"] = "ms",
+        ["milliseconds"] = "ms",
+        ["us"] = "us",
+        ["usec"] = "us",
+        ["microsecond"] = "us",
+        ["microseconds"] = "us",
+        ["ns"] = "ns",
+        ["nsec"] = "ns",
+        ["nanosecond"] = "ns",
+        ["nanoseconds"] = "ns",
+        ["min"] = "min",
+        ["minute"] = "min",
+        ["minutes"] = "min",
+        ["h"] = "h",
+        ["hr"] = "h",
+        ["hour"] = "h",
+        ["hours"] = "h",
+        ["B"] = "B",
+        ["byte"] = "B",
+        ["bytes"] = "B",
+        ["KiB"] = "KiB",
+        ["kibibyte"] = "KiB",
+        ["kibibytes"] = "KiB",
+        ["MiB"] = "MiB",
+        ["mebibyte"] = "MiB",
+        ["mebibytes"] = "MiB",
+        ["GiB"] = "GiB",
+        ["gibibyte"] = "GiB",
+        ["gibibytes"] = "GiB",
+        ["cpu"] = "cpu",
+        ["cpus"] = "cpu",
     };
 
     private static readonly Dictionary<string, double> s_nanoseconds = new()
     {
-        ["s"] = 1e9, ["ms"] = 1e6, ["us"] = 1e3, ["ns"] = 1, ["min"] = 60e9, ["h"] = 3600e9,
+        ["s"] = 1e9,
+        ["ms"] = 1e6,
+        ["us"] = 1e3,
+        ["ns"] = 1,
+        ["min"] = 60e9,
+        ["h"] = 3600e9,
     };
 
     public static string Canonical(string name) => s_aliases.TryGetValue(name, out var canonical) ? canonical : name;
 
-    public static UnitSpec Of(string name) => new(EquatableArray.Create(new UnitFactor(Canonical(name), 1)));
 
     public static UnitSpec FromFactors(IEnumerable<KeyValuePair<string, int>> powers)
     {

@@ -40,6 +40,3 @@ internal sealed class UtilityForm
         Atoms.AddRange(other.Atoms);
     }
 }
-
-/// <summary><c>Coefficient * log(x + Offset)</c> (<see cref="IsLog"/>) or <c>Coefficient * (x + Offset)^Exponent</c>.</summary>
-internal sealed record UtilityAtom(bool IsLog, ValueSpec Coefficient, ValueSpec Offset, double Exponent);

@@ -41,7 +41,7 @@ internal sealed partial class DiagnosticBag
             .Select(static p => p.d)
             .ToArray();
 
-    public void Report(DiagnosticDescriptor descriptor, TextSpan span, params string[] args)
+    private void Report(DiagnosticDescriptor descriptor, TextSpan span, params string[] args)
     {
         if (_errors >= MaxErrors)
         {

@@ -233,6 +233,9 @@ public static class DiagnosticDescriptors
     /// <summary>SIG3006: a dynamic index larger than a kernel map may be.</summary>
     public static readonly DiagnosticDescriptor CapacityTooLarge = Error("SIG3006", "Capacity too large", "Index '{0}' holds up to {1} members; a kernel map holds at most {2}", Target);
 
+    /// <summary>SIG3007: index sets too large for the compile-time analyses.</summary>
+    public static readonly DiagnosticDescriptor AnalysisTooLarge = Error("SIG3007", "Analysis too large", "Analysing {0} visits more than {1} index members; use smaller index sets or tables", Target);
+
     // 9999: internal.
 
     /// <summary>SIG9999: an unexpected failure inside the compiler.</summary>

@@ -15,7 +15,10 @@ public static class ArtefactEmitter
     {
         var artefacts = new List<Artefact>();
         // Backends add their artefacts here, one line each.
+        artefacts.Add(Coq.CoqEmitter.Emit(spec));
+        artefacts.AddRange(Llvm.LlvmEmitter.Emit(spec));
         artefacts.AddRange(BpfEmitter.Emit(spec));
+        artefacts.AddRange(Kubernetes.KubernetesEmitter.Emit(spec));
         artefacts.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return artefacts;
     }

@@ -17,6 +17,19 @@ namespace Sigil.Language.Syntax;
 /// </summary>
 internal sealed class SigilErrorStrategy : DefaultErrorStrategy
 {
+    private static readonly int[] s_memberStarters =
+    {
+        SigilParser.INDEX, SigilParser.PARAM, SigilParser.TABLE, SigilParser.COUPLE, SigilParser.UTILITY, SigilParser.SOLVE,
+        SigilParser.CERTIFY, SigilParser.SENSE, SigilParser.ACT, SigilParser.METRIC, SigilParser.INSTRUMENT,
+        SigilParser.DOLLAR, SigilParser.AT, SigilParser.CARET,
+    };
+
+    private static readonly int[] s_statementKeywords =
+    {
+        SigilParser.INDEX, SigilParser.PARAM, SigilParser.TABLE, SigilParser.COUPLE, SigilParser.UTILITY, SigilParser.SOLVE,
+        SigilParser.CERTIFY, SigilParser.SENSE, SigilParser.ACT, SigilParser.METRIC, SigilParser.INSTRUMENT,
+    };
+
     private static readonly int[] s_expressionStarters =
     {
         SigilParser.DOLLAR, SigilParser.AT, SigilParser.CARET, SigilParser.NUMBER, SigilParser.LPAREN,
@@ -26,6 +39,112 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
     private readonly DiagnosticBag _diagnostics;
 
     public SigilErrorStrategy(DiagnosticBag diagnostics) => _diagnostics = diagnostics;
+
+    // Inside a statement, resynchronise at its end: skip to the next ';' (and past it), a '}' or
+    // a keyword that starts a statement. ANTLR's default would stop at any token that may follow
+    // the failed rule, such as the '$' of the next term, and read the rest of the statement as new
+    // declarations. A rule below the statement unwinds to it (StatementRecoveryException is a
+    // RecognitionException, so each generated rule passes it up through its own catch); the
+    // statement's rule skips and returns. At a position where recovery already ran, one token is
+    // consumed first, so the parse always moves on.
+    public override void Recover(Parser recognizer, RecognitionException e)
+    {
+        var context = recognizer.Context;
+        if (context is null || !InsideMember(context))
+        {
+            base.Recover(recognizer, e);
+            return;
+        }
+
+        if (context.RuleIndex != SigilParser.RULE_member)
+        {
+            throw new StatementRecoveryException(recognizer, context);
+        }
+
+        var stream = (ITokenStream)recognizer.InputStream;
+        if (lastErrorIndex == stream.Index && stream.LA(1) != TokenConstants.EOF)
+        {
+            recognizer.Consume();
+        }
+
+        lastErrorIndex = stream.Index;
+        for (var type = stream.LA(1); type != TokenConstants.EOF; type = stream.LA(1))
+        {
+            if (type == SigilParser.SEMI)
+            {
+                recognizer.Consume();
+                break;
+            }
+
+            if (type == SigilParser.RBRACE || s_statementKeywords.Contains(type))
+            {
+                break;
+            }
+
+            recognizer.Consume();
+        }
+    }
+
+    // Between statements, a token that starts none (a misspelt keyword such as 'coupel') is
+    // reported once, and its whole statement is skipped: ANTLR would delete the one token and
+    // read the rest as some other declaration.
+    public override void Sync(Parser recognizer)
+    {
+        var stream = (ITokenStream)recognizer.InputStream;
+        var type = stream.LA(1);
+        if (recognizer.Context?.RuleIndex != SigilParser.RULE_fibreDeclaration || InErrorRecoveryMode(recognizer)
+            || type is TokenConstants.EOF or SigilParser.RBRACE || s_memberStarters.Contains(type))
+        {
+            base.Sync(recognizer);
+            return;
+        }
+
+        ReportUnwantedToken(recognizer);
+        for (type = stream.LA(1); type != TokenConstants.EOF; type = stream.LA(1))
+        {
+            if (type == SigilParser.SEMI)
+            {
+                recognizer.Consume();
+                break;
+            }
+
+            if (type == SigilParser.RBRACE || s_statementKeywords.Contains(type))
+            {
+                break;
+            }
+
+            recognizer.Consume();
+        }
+    }
+
+    // A missing ';' is made up before a '$', '@' or '^' only when that token starts a new line:
+    // on the same line it is more likely the middle of a broken expression, and the statement
+    // is better skipped whole than split into a bogus declaration.
+    protected override bool SingleTokenInsertion(Parser recognizer)
+    {
+        var stream = (ITokenStream)recognizer.InputStream;
+        var next = stream.LT(1);
+        var previous = stream.LT(-1);
+        if (next.Type is SigilParser.DOLLAR or SigilParser.AT or SigilParser.CARET && previous is not null && previous.Line == next.Line)
+        {
+            return false;
+        }
+
+        return base.SingleTokenInsertion(recognizer);
+    }
+
+    private static bool InsideMember(RuleContext? context)
+    {
+        for (; context is not null; context = context.Parent)
+        {
+            if (context.RuleIndex == SigilParser.RULE_member)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public override void ReportError(Parser recognizer, RecognitionException e)
     {
@@ -73,7 +192,7 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
         var at = previous is null || previous.Type == TokenConstants.EOF
             ? new TextSpan(Math.Max(0, current.StartIndex), 0)
             : new TextSpan(previous.StopIndex + 1, 0);
-        _diagnostics.Report(DiagnosticDescriptors.MissingToken, at, Describe(GetExpectedTokens(recognizer)), Display(current));
+        _diagnostics.ReportMissingToken(at, Describe(GetExpectedTokens(recognizer)), Display(current));
         StopIfFull();
     }
 
@@ -82,7 +201,21 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
         var span = offending.Type == TokenConstants.EOF
             ? new TextSpan(Math.Max(0, offending.StartIndex), 0)
             : TextSpan.FromBounds(offending.StartIndex, offending.StopIndex + 1);
-        _diagnostics.Report(DiagnosticDescriptors.UnexpectedToken, span, Display(offending), expected is null ? "something else" : Describe(expected));
+        var expectation = expected is null ? "something else" : Describe(expected);
+        if (offending.Type == SigilParser.IDENT && expected is not null)
+        {
+            // A misspelt keyword: 'coupel' where 'couple' could start.
+            var keywords = expected.ToList()
+                .Select(static t => SigilParser.DefaultVocabulary.GetLiteralName(t))
+                .Where(static l => l is not null && l.Length > 2 && char.IsLetter(l[1]))
+                .Select(static l => l!.Trim('\''));
+            if (Binding.Binder.Suggest(offending.Text, keywords) is { } keyword)
+            {
+                expectation += "; did you mean '" + keyword + "'?";
+            }
+        }
+
+        _diagnostics.ReportUnexpectedToken(span, Display(offending), expectation);
         StopIfFull();
     }
 
@@ -117,6 +250,12 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
     {
         var types = expected.ToList();
         var words = new List<string>();
+        if (s_memberStarters.Count(types.Contains) >= 6)
+        {
+            words.Add("a statement");
+            types = types.Where(t => !s_memberStarters.Contains(t)).ToList();
+        }
+
         if (s_expressionStarters.Count(types.Contains) >= 4)
         {
             words.Add("an expression");
@@ -144,6 +283,15 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
     }
 
     private static string Shorten(string text) => text.Length <= 24 ? text : text.Substring(0, 21) + "...";
+}
+
+/// <summary>Unwinds the rules inside a statement to the statement's rule, which resynchronises.</summary>
+internal sealed class StatementRecoveryException : RecognitionException
+{
+    public StatementRecoveryException(Parser recognizer, ParserRuleContext context)
+        : base(recognizer, recognizer.InputStream, context)
+    {
+    }
 }
 
 /// <summary>Thrown by <see cref="SigilErrorStrategy"/> once the error limit is reached, to stop the parse.</summary>

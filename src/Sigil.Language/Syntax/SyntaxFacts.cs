@@ -94,14 +94,4 @@ internal static class SyntaxFacts
     public static bool IsComparison(this SyntaxKind kind) =>
         kind is SyntaxKind.LessOrEqualToken or SyntaxKind.GreaterOrEqualToken or SyntaxKind.EqualsEqualsToken
             or SyntaxKind.LessToken or SyntaxKind.GreaterToken;
-
-    /// <summary>Binding strength of a binary operator (higher binds tighter), 0 if not binary.</summary>
-    public static int GetBinaryOperatorPrecedence(this SyntaxKind kind) => kind switch
-    {
-        SyntaxKind.StarStarToken => 4,
-        SyntaxKind.StarToken or SyntaxKind.SlashToken => 3,
-        SyntaxKind.PlusToken or SyntaxKind.MinusToken => 2,
-        _ when kind.IsComparison() => 1,
-        _ => 0,
-    };
 }

@@ -49,7 +49,7 @@ internal sealed class SyntaxTree
     {
         if (text.Length > MaxFileLength)
         {
-            diagnostics.Report(DiagnosticDescriptors.FileTooLarge, new TextSpan(0, 0), text.Length.ToString(CultureInfo.InvariantCulture), MaxFileLength.ToString(CultureInfo.InvariantCulture));
+            diagnostics.ReportFileTooLarge(new TextSpan(0, 0), text.Length.ToString(CultureInfo.InvariantCulture), MaxFileLength.ToString(CultureInfo.InvariantCulture));
             return new SyntaxTree(text, ImmutableArray<SyntaxToken>.Empty, EmptyRoot(text));
         }
 
@@ -200,11 +200,11 @@ internal sealed class SyntaxTree
                     var character = TextOf(text.Text, token);
                     if (character == "\"")
                     {
-                        diagnostics.Report(DiagnosticDescriptors.UnterminatedString, span);
+                        diagnostics.ReportUnterminatedString(span);
                     }
                     else
                     {
-                        diagnostics.Report(DiagnosticDescriptors.UnexpectedCharacter, span, DisplayCharacter(character));
+                        diagnostics.ReportUnexpectedCharacter(span, DisplayCharacter(character));
                     }
 
                     ((CommonToken)token).Channel = TokenConstants.HiddenChannel;
@@ -212,7 +212,7 @@ internal sealed class SyntaxTree
                 case SigilLexer.NUMBER:
                     if (!IsFinite(ParseNumber(token.Text)))
                     {
-                        diagnostics.Report(DiagnosticDescriptors.InvalidNumber, span, token.Text.Length > 40 ? token.Text.Substring(0, 37) + "..." : token.Text);
+                        diagnostics.ReportInvalidNumber(span, token.Text.Length > 40 ? token.Text.Substring(0, 37) + "..." : token.Text);
                     }
 
                     break;
@@ -221,7 +221,7 @@ internal sealed class SyntaxTree
                 case SigilLexer.LBRACE:
                     if (++depth == MaxNestingDepth + 1)
                     {
-                        diagnostics.Report(DiagnosticDescriptors.NestingTooDeep, span, MaxNestingDepth.ToString(CultureInfo.InvariantCulture));
+                        diagnostics.ReportNestingTooDeep(span, MaxNestingDepth.ToString(CultureInfo.InvariantCulture));
                         return false;
                     }
 
@@ -244,7 +244,7 @@ internal sealed class SyntaxTree
             }
             else if (++statementTokens > MaxStatementTokens)
             {
-                diagnostics.Report(DiagnosticDescriptors.StatementTooLong, span, MaxStatementTokens.ToString(CultureInfo.InvariantCulture));
+                diagnostics.ReportStatementTooLong(span, MaxStatementTokens.ToString(CultureInfo.InvariantCulture));
                 return false;
             }
         }

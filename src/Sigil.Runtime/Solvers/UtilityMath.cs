@@ -8,7 +8,7 @@ namespace Sigil.Runtime.Solvers;
 /// <see cref="MixedAgents"/>. Every step is clamped to <c>[lo, hi]</c>; the sensitivity is
 /// <c>1 / (-U''(x))</c> at the clamped point.
 /// </summary>
-internal static class UtilityMath
+public static class UtilityMath
 {
     // Log: U = w log(x + eps).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

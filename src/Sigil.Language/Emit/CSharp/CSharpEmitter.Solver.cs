@@ -13,14 +13,16 @@ public static partial class CSharpEmitter
     //   {
     //       public static class Members { public static IReadOnlyList<string> Edit { get; } }   // static index sets
     //       private static readonly double[] s_edits_cost = { ... };                           // table columns
-    //       public sealed class Problem { RowStart, Columns, Values, Capacity, IsEquality, Lower, Upper, ... }
-    //       public static Problem CreateProblem(int taskCount, ...)                            // one int per dynamic index
-    //       public struct Agents { double Argmax(int s, double q); double Utility(int s, double x); }
+    //       public static NumProblem<Agents> CreateProblem(int taskCount, ...)                 // one int per dynamic index
+    //       public static SolverResult Solve(NumProblem<Agents> problem)                       // the fibre's method and settings
+    //       public static OnlinePricer CreatePricer(NumProblem<Agents> problem)                // online fibres
+    //       public readonly struct Agents : IAgentStep { ... }                                 // closed forms per family
     //   }
     //
     // The problem is A x (<= | ==) c with x in [m, M], x flattened family by family, row-major
-    // over each family's index sets; rows likewise, coupling by coupling. Agents holds the
-    // closed-form step of each variable family, so an engine generic over it has no virtual call.
+    // over each family's index sets; rows likewise, coupling by coupling. Agents dispatches on the
+    // variable family with one comparison and calls the family's closed form, so an engine generic
+    // over it has no virtual call and allocates nothing.
     private static string EmitSolver(FibreSpec spec, string namespaceName)
     {
         var w = Header(spec, namespaceName);
@@ -28,8 +30,8 @@ public static partial class CSharpEmitter
         w.Open("public static partial class " + type);
         EmitMembers(w, spec);
         EmitTables(w, spec);
-        EmitProblemType(w);
         EmitCreateProblem(w, spec);
+        EmitSolve(w, spec);
         EmitAgents(w, spec);
         w.Close();
         return w.ToString();
@@ -69,64 +71,6 @@ public static partial class CSharpEmitter
 
     private static string ColumnField(string table, string column) => "s_" + CodeText.Identifier(table) + "_" + CodeText.Identifier(column);
 
-    private static void EmitProblemType(SourceWriter w)
-    {
-        w.Line("/// <summary>");
-        w.Line("/// An instance of the fibre: maximise sum_s U_s(x_s) subject to A x (&lt;= | ==) c and");
-        w.Line("/// x in [Lower, Upper]. A is in compressed sparse row form.");
-        w.Line("/// </summary>");
-        w.Line(GeneratedCodeAttribute);
-        w.Lines("""
-            public sealed class Problem
-            {
-                internal Problem(int variables, int rows, int[] rowStart, int[] columns, double[] values, double[] capacity, bool[] isEquality, double[] lower, double[] upper, Agents agents)
-                {
-                    VariableCount = variables;
-                    RowCount = rows;
-                    RowStart = rowStart;
-                    Columns = columns;
-                    Values = values;
-                    Capacity = capacity;
-                    IsEquality = isEquality;
-                    Lower = lower;
-                    Upper = upper;
-                    Agents = agents;
-                }
-
-                /// <summary>Number of scalar variables.</summary>
-                public int VariableCount { get; }
-
-                /// <summary>Number of rows of A.</summary>
-                public int RowCount { get; }
-
-                /// <summary>CSR row starts, RowCount + 1 entries.</summary>
-                public int[] RowStart { get; }
-
-                /// <summary>CSR column of each nonzero.</summary>
-                public int[] Columns { get; }
-
-                /// <summary>CSR value of each nonzero.</summary>
-                public double[] Values { get; }
-
-                /// <summary>The right-hand side c of each row.</summary>
-                public double[] Capacity { get; }
-
-                /// <summary>True for rows A x == c (their price is free in sign).</summary>
-                public bool[] IsEquality { get; }
-
-                /// <summary>Lower bounds m.</summary>
-                public double[] Lower { get; }
-
-                /// <summary>Upper bounds M.</summary>
-                public double[] Upper { get; }
-
-                /// <summary>The agents' closed-form steps.</summary>
-                public Agents Agents { get; }
-            }
-
-            """);
-    }
-
     private static void EmitCreateProblem(SourceWriter w, FibreSpec spec)
     {
         var dynamic = spec.Indices.Where(i => i.Kind == IndexKind.Dynamic).ToList();
@@ -137,7 +81,7 @@ public static partial class CSharpEmitter
             w.Line("/// <param name=\"" + CountName(index.Name) + "\">Members of <c>" + CodeText.XmlDoc(index.Name) + "</c> (at most " + index.Capacity.ToString(CultureInfo.InvariantCulture) + ").</param>");
         }
 
-        w.Open("public static Problem CreateProblem(" + parameters + ")");
+        w.Open("public static global::Sigil.Runtime.Solvers.NumProblem<Agents> CreateProblem(" + parameters + ")");
         foreach (var index in dynamic)
         {
             w.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(" + CountName(index.Name) + ");");
@@ -185,11 +129,11 @@ public static partial class CSharpEmitter
 
         // Rows.
         w.Line();
-        w.Line("var rowStart = new global::System.Collections.Generic.List<int> { 0 };");
+        w.Line("var rows = new global::System.Collections.Generic.List<int>();");
         w.Line("var columns = new global::System.Collections.Generic.List<int>();");
         w.Line("var values = new global::System.Collections.Generic.List<double>();");
         w.Line("var capacity = new global::System.Collections.Generic.List<double>();");
-        w.Line("var isEquality = new global::System.Collections.Generic.List<bool>();");
+        w.Line("var senses = new global::System.Collections.Generic.List<global::Sigil.Runtime.Solvers.RowSense>();");
         foreach (var c in spec.Couplings)
         {
             w.Line();
@@ -201,32 +145,100 @@ public static partial class CSharpEmitter
             {
                 var variable = spec.Variables.First(v => v.Name == term.Variable);
                 OpenLoops(w, term.Sums.Select(b => b.Set).ToList(), term.Sums.Select(b => b.Variable).ToList());
+                w.Line("rows.Add(capacity.Count);");
                 w.Line("columns.Add(" + OffsetName(variable.Name) + " + " + FlatIndex(variable.IndexSets, term.Subscript) + ");");
                 w.Line("values.Add(" + Value(term.Coefficient, null) + ");");
                 CloseLoops(w, term.Sums.Count);
             }
 
             w.Line("capacity.Add(" + Value(c.Rhs, null) + ");");
-            w.Line("isEquality.Add(" + (c.Sense == RowSense.Equal ? "true" : "false") + ");");
-            w.Line("rowStart.Add(columns.Count);");
+            w.Line("senses.Add(global::Sigil.Runtime.Solvers.RowSense." + (c.Sense == RowSense.Equal ? "Equal" : "LessOrEqual") + ");");
             CloseLoops(w, qSets.Count);
         }
 
         w.Line();
-        w.Line("return new Problem(variables, capacity.Count, rowStart.ToArray(), columns.ToArray(), values.ToArray(), capacity.ToArray(), isEquality.ToArray(), lower, upper,");
-        w.Line("    new Agents(" + string.Join(", ", spec.Variables.Select(v => OffsetName(v.Name))) + (spec.Variables.Count > 0 ? ", " : string.Empty) + "variables, weight, shift, shape, lower, upper));");
+        w.Line("var coupling = global::Sigil.Runtime.Solvers.CouplingMatrix.FromTriplets(capacity.Count, variables, rows.ToArray(), columns.ToArray(), values.ToArray());");
+        w.Line("var agents = new Agents(" + string.Join(", ", spec.Variables.Select(v => OffsetName(v.Name))) + (spec.Variables.Count > 0 ? ", " : string.Empty) + "variables, weight, shift, shape, lower, upper);");
+        w.Line("return new global::Sigil.Runtime.Solvers.NumProblem<Agents>(coupling, capacity.ToArray(), senses.ToArray(), agents);");
         w.Close();
         w.Line();
     }
 
+    private static void EmitSolve(SourceWriter w, FibreSpec spec)
+    {
+        var solver = spec.Solver;
+        const string Solvers = "global::Sigil.Runtime.Solvers.";
+        w.Line("/// <summary>");
+        w.Line("/// Solves <paramref name=\"problem\"/> as the fibre says: <c>" + CodeText.XmlDoc(solver.Statement) + "</c>");
+        w.Line("/// </summary>");
+        w.Open("public static " + Solvers + "SolverResult Solve(" + Solvers + "NumProblem<Agents> problem)");
+        switch (solver.Method)
+        {
+            case SolverMethod.Admm:
+                w.Line("var options = new " + Solvers + "AdmmOptions");
+                w.Line("{");
+                w.Line("    Rho = " + CodeText.CSharpDouble(solver.Rho) + ",");
+                w.Line("    AbsoluteTolerance = " + CodeText.CSharpDouble(solver.AbsoluteTolerance) + ",");
+                w.Line("    RelativeTolerance = " + CodeText.CSharpDouble(solver.RelativeTolerance) + ",");
+                w.Line("    MaxIterations = " + solver.MaxIterations.ToString(CultureInfo.InvariantCulture) + ",");
+                w.Line("};");
+                w.Line("return new " + Solvers + "AdmmSolver<Agents>(problem, options).Solve();");
+                break;
+            case SolverMethod.Penalty:
+                w.Line("var options = new " + Solvers + "PenaltyOptions");
+                w.Line("{");
+                w.Line("    Mu = " + CodeText.CSharpDouble(solver.Mu) + ",");
+                w.Line("    Tolerance = " + CodeText.CSharpDouble(solver.AbsoluteTolerance) + ",");
+                w.Line("    MaxIterations = " + solver.MaxIterations.ToString(CultureInfo.InvariantCulture) + ",");
+                w.Line("};");
+                w.Line("return new " + Solvers + "PenaltySolver<Agents>(problem, options).Solve();");
+                break;
+            default:
+                // The fixed step is the update the step certificate speaks of; without that
+                // certificate the curvature-scaled, accelerated rule reaches the same optimum sooner.
+                var certified = spec.Certificates.Contains(CertificateKind.StepBound);
+                w.Line(certified
+                    ? "// certify step: the classical update with the certified step gamma = " + CodeText.CSharpDouble(solver.Step) + "."
+                    : "// no step certificate: curvature-scaled steps with momentum.");
+                w.Line("var options = new " + Solvers + "DualOptions");
+                w.Line("{");
+                w.Line("    Rule = " + Solvers + "DualStepRule." + (certified ? "Fixed" : "Scaled") + ",");
+                if (certified)
+                {
+                    w.Line("    Step = " + CodeText.CSharpDouble(solver.Step) + ",");
+                    w.Line("    Accelerate = false,");
+                }
+
+                w.Line("    GapTolerance = " + CodeText.CSharpDouble(solver.RelativeTolerance) + ",");
+                w.Line("    MaxIterations = " + solver.MaxIterations.ToString(CultureInfo.InvariantCulture) + ",");
+                w.Line("};");
+                w.Line("return new " + Solvers + "DualSolver<Agents>(problem, options).Solve();");
+                break;
+        }
+
+        w.Close();
+        w.Line();
+        if (solver.Online)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// The online pricer: each tick, sensed loads move the prices by the fibre's step,");
+            w.Line("/// <c>pi &lt;- [pi + " + CodeText.XmlDoc(CodeText.CSharpDouble(solver.Step)) + " (load - c)]+</c>.");
+            w.Line("/// </summary>");
+            w.Line("public static " + Solvers + "OnlinePricer CreatePricer(" + Solvers + "NumProblem<Agents> problem) =>");
+            w.Line("    new(problem.Capacity, problem.Senses, " + CodeText.CSharpDouble(solver.Step) + ");");
+            w.Line();
+        }
+    }
+
     private static void EmitAgents(SourceWriter w, FibreSpec spec)
     {
+        const string Math = "global::Sigil.Runtime.Solvers.UtilityMath.";
         w.Line("/// <summary>");
         w.Line("/// The agents' closed-form steps x_s = argmax U_s(x) - q x on [m_s, M_s], one branch per");
         w.Line("/// variable family, no virtual calls and no allocation.");
         w.Line("/// </summary>");
         w.Line(GeneratedCodeAttribute);
-        w.Open("public readonly struct Agents");
+        w.Open("public readonly struct Agents : global::Sigil.Runtime.Solvers.IAgentStep");
         foreach (var v in spec.Variables)
         {
             w.Line("private readonly int " + FieldOffsetName(v.Name) + ";");
@@ -254,46 +266,61 @@ public static partial class CSharpEmitter
         w.Line("_upper = upper;");
         w.Close();
         w.Line();
-
-        w.Line("/// <summary>The number of agents (scalar variables).</summary>");
+        w.Line("/// <inheritdoc/>");
         w.Line("public int Count => _end;");
         w.Line();
-        w.Line("/// <summary>The agent's best response to path price <paramref name=\"q\"/>, clamped to its bounds.</summary>");
+        w.Line("/// <inheritdoc/>");
+        w.Line("public double Lower(int s) => _lower[s];");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public double Upper(int s) => _upper[s];");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public double Argmax(int s, double q) => Argmax(s, q, out _);");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Open("public double Argmax(int s, double q)");
-        w.Line("double x;");
-        EmitFamilyDispatch(w, spec, family => family switch
+        w.Open("public double Argmax(int s, double q, out double sensitivity)");
+        EmitFamilyDispatch(w, spec, family => "return " + Math + family switch
         {
-            UtilityFamily.Log => "x = q > 0 ? _weight[s] / q - _shift[s] : _upper[s];",
-            UtilityFamily.AlphaFair => "x = q > 0 ? global::System.Math.Pow(_weight[s] / q, 1.0 / _shape[s]) - _shift[s] : _upper[s];",
-            UtilityFamily.Quadratic => "x = (_weight[s] - q) / _shape[s];",
-            UtilityFamily.Linear => "x = _weight[s] > q ? _upper[s] : _lower[s];",
-            _ => "x = _lower[s];",
-        }, "x = _lower[s];");
-        w.Line("return x < _lower[s] ? _lower[s] : x > _upper[s] ? _upper[s] : x;");
+            UtilityFamily.Log => "LogArgmax(_weight[s], _shift[s], _lower[s], _upper[s], q, out sensitivity);",
+            UtilityFamily.AlphaFair => "AlphaArgmax(_weight[s], _shift[s], _shape[s], _lower[s], _upper[s], q, out sensitivity);",
+            UtilityFamily.Quadratic => "QuadraticArgmax(_weight[s], _shape[s], _lower[s], _upper[s], q, out sensitivity);",
+            _ => "LinearArgmax(_weight[s], _lower[s], _upper[s], q, out sensitivity);",
+        }, "return " + Math + "LinearArgmax(0.0, _lower[s], _upper[s], q, out sensitivity);");
         w.Close();
         w.Line();
-        w.Line("/// <summary>The agent's utility at <paramref name=\"x\"/>.</summary>");
+        w.Line("/// <inheritdoc/>");
         w.Open("public double Utility(int s, double x)");
         EmitFamilyDispatch(w, spec, family => family switch
         {
             UtilityFamily.Log => "return _weight[s] * global::System.Math.Log(x + _shift[s]);",
-            UtilityFamily.AlphaFair => "return _weight[s] * global::System.Math.Pow(x + _shift[s], 1.0 - _shape[s]) / (1.0 - _shape[s]);",
-            UtilityFamily.Quadratic => "return _weight[s] * x - 0.5 * _shape[s] * x * x;",
-            UtilityFamily.Linear => "return _weight[s] * x;",
-            _ => "return 0.0;",
+            UtilityFamily.AlphaFair => "return " + Math + "AlphaUtility(_weight[s], _shift[s], _shape[s], x);",
+            UtilityFamily.Quadratic => "return (_weight[s] - 0.5 * _shape[s] * x) * x;",
+            _ => "return _weight[s] * x;",
         }, "return 0.0;");
         w.Close();
         w.Line();
-        w.Line("/// <summary>The agent's curvature -U''(x) (0 for linear and observed variables).</summary>");
-        w.Open("public double Curvature(int s, double x)");
+        w.Line("/// <inheritdoc/>");
+        w.Open("public double Marginal(int s, double x)");
         EmitFamilyDispatch(w, spec, family => family switch
         {
-            UtilityFamily.Log => "return _weight[s] / ((x + _shift[s]) * (x + _shift[s]));",
-            UtilityFamily.AlphaFair => "return _weight[s] * _shape[s] * global::System.Math.Pow(x + _shift[s], -_shape[s] - 1.0);",
-            UtilityFamily.Quadratic => "return _shape[s];",
-            _ => "return 0.0;",
+            UtilityFamily.Log => "return _weight[s] / (x + _shift[s]);",
+            UtilityFamily.AlphaFair => "return " + Math + "AlphaMarginal(_weight[s], _shift[s], _shape[s], x);",
+            UtilityFamily.Quadratic => "return _weight[s] - _shape[s] * x;",
+            _ => "return _weight[s];",
         }, "return 0.0;");
+        w.Close();
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Open("public double Prox(int s, double v, double t)");
+        EmitFamilyDispatch(w, spec, family => "return " + Math + family switch
+        {
+            UtilityFamily.Log => "LogProx(_weight[s], _shift[s], _lower[s], _upper[s], v, t);",
+            UtilityFamily.AlphaFair => "AlphaProx(_weight[s], _shift[s], _shape[s], _lower[s], _upper[s], v, t);",
+            UtilityFamily.Quadratic => "QuadraticProx(_weight[s], _shape[s], _lower[s], _upper[s], v, t);",
+            _ => "LinearProx(_weight[s], _lower[s], _upper[s], v, t);",
+        }, "return " + Math + "LinearProx(0.0, _lower[s], _upper[s], v, t);");
         w.Close();
         w.Close();
     }

@@ -1,0 +1,349 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Metrics;
+
+namespace Sigil.Benchmarks.Daemon;
+
+/// <summary>
+/// The daemon's cost on this machine, as a separate process running <c>sigil run</c> on the dwell
+/// fibre (procfs sensor: the eBPF sensor is not wired yet): CPU (share of one core) and resident
+/// memory at idle and under load, against an idle .NET process measured in the same run; and the
+/// cost of one /metrics exposition against System.Text.Json writing the same samples.
+/// Run: <c>dotnet run -c Release --project benchmarks/Sigil.Benchmarks -- daemon [seconds]</c>.
+/// </summary>
+internal static class DaemonBenchmark
+{
+    private const double TicksPerSecond = 100; // USER_HZ (getconf CLK_TCK)
+
+    public static int Run(string[] args)
+    {
+        var repoRoot = FindRepoRoot();
+        var seconds = args.Length > 0 && double.TryParse(args[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 10;
+        var sigil = FindSigil(repoRoot);
+        if (sigil is null)
+        {
+            Console.Error.WriteLine("sigil.dll not found: build it first (dotnet build src/Sigil.Cli -c Release)");
+            return 1;
+        }
+
+        var work = Directory.CreateTempSubdirectory("sigil-bench-");
+        try
+        {
+            Console.WriteLine($"Daemon: sigil run on the dwell fibre, /proc sensor over every process, tick 250 ms; {seconds:0} s per scenario; {Environment.ProcessorCount} cores");
+            Console.WriteLine();
+            ProcessCost(sigil, work.FullName, seconds);
+            Console.WriteLine();
+            ExpositionCost();
+            return 0;
+        }
+        finally
+        {
+            try
+            {
+                work.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static void ProcessCost(string sigil, string work, double seconds)
+    {
+        var descriptor = Path.Combine(work, "dwell.daemon.json");
+        File.WriteAllText(descriptor, DaemonFibreJson.Write(DwellFibre()));
+        var rows = new List<(string Name, Sample Sample)>();
+
+        using (var baseline = Start(sigil, "workload", "benign", "--dir", Path.Combine(work, "idle"), "--rate", "1"))
+        {
+            Thread.Sleep(1500);
+            rows.Add(("baseline: idle .NET process", Measure(baseline, seconds, null)));
+        }
+
+        var port = FreePort();
+        using (var daemon = Start(sigil, "run", descriptor, "--sensor", "procfs", "--state-dir", Path.Combine(work, "state"), "--metrics-url", $"http://127.0.0.1:{port}", "--log-format", "none", "--table", "false"))
+        {
+            WaitHealthy(port);
+            Thread.Sleep(TimeSpan.FromSeconds(Math.Max(2, seconds)));   // past start-up and tiered JIT
+            rows.Add(("daemon, idle", Measure(daemon, seconds, null)));
+            rows.Add(("daemon, idle, scraped every 1 s", Measure(daemon, seconds, port)));
+
+            using var benign = Start(sigil, "workload", "benign", "--dir", Path.Combine(work, "benign"), "--rate", "2000");
+            using var holderA = Start(sigil, "workload", "ransomware", "--dir", Path.Combine(work, "holder-a"), "--hold", "1s", "--files", "32");
+            using var holderB = Start(sigil, "workload", "ransomware", "--dir", Path.Combine(work, "holder-b"), "--hold", "1s", "--files", "32");
+            Thread.Sleep(2000);
+            rows.Add(("daemon, load: 2000 opens/s, 2 holders, 1 scrape/s", Measure(daemon, seconds, port)));
+        }
+
+        // The same daemon sensing one process tree (as the demo does): what the /proc scan of the
+        // whole host costs is the difference.
+        var scopedPort = FreePort();
+        using (var scoped = Start(sigil, "run", descriptor, "--sensor", "procfs", "--scope", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "--state-dir", Path.Combine(work, "state-scoped"), "--metrics-url", $"http://127.0.0.1:{scopedPort}", "--log-format", "none", "--table", "false"))
+        {
+            WaitHealthy(scopedPort);
+            Thread.Sleep(TimeSpan.FromSeconds(Math.Max(2, seconds)));
+            rows.Add(("daemon, idle, sensing one process tree", Measure(scoped, seconds, null)));
+        }
+
+        var baselineSample = rows[0].Sample;
+        Console.WriteLine($"{"scenario",-52} {"cpu % core",11} {"rss MB",8} {"pss MB",8} {"private MB",11} {"target",22} {"cpu vs base",12} {"pss vs base",12}");
+        foreach (var (name, sample) in rows)
+        {
+            var target = name.StartsWith("baseline", StringComparison.Ordinal) ? "-"
+                : (sample.CpuShare < (name.Contains("load", StringComparison.Ordinal) ? 0.10 : 0.02) ? "cpu ok" : "cpu MISSED") + (sample.RssMb < 50 ? ", rss ok" : ", rss MISSED");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-52} {sample.CpuShare * 100,11:0.00} {sample.RssMb,8:0.0} {sample.PssMb,8:0.0} {sample.PrivateMb,11:0.0} {target,22} {Ratio(sample.CpuShare, baselineSample.CpuShare),12} {Ratio(sample.PssMb, baselineSample.PssMb),12}"));
+        }
+
+        Console.WriteLine("targets: idle under 2% of one core, under load under 10%, resident memory under 50 MB");
+        Console.WriteLine($"this host: {Directory.GetDirectories("/proc").Count(d => char.IsAsciiDigit(Path.GetFileName(d)[0]))} processes, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores; the /proc sensor reads every descriptor of every process once per second");
+        Console.WriteLine("rss counts the shared .NET and ASP.NET Core framework pages in full; pss splits them among the processes mapping them; private is the daemon's own");
+    }
+
+    private static void ExpositionCost()
+    {
+        Console.WriteLine($"{"exposition",-26} {"series",7} {"bytes",8} {"us/scrape",10} {"json us",9} {"vs json",8}");
+        foreach (var agents in new[] { 0, 10, 100 })
+        {
+            var registry = new MetricRegistry();
+            var metrics = new DaemonMetrics(registry, DwellFibre(), "procfs", topAgents: agents);
+            var table = new AgentTable(1, 10_000);
+            for (var i = 0; i < agents + 5; i++)
+            {
+                var agent = table.Get(1000 + i, (ulong)i, "proc\"" + i)!;
+                agent.Prices[0] = i * 0.5;
+                agent.Loads[0] = i * 0.1;
+                agent.LastActiveTick = 1;
+            }
+
+            for (var i = 0; i < 50; i++)
+            {
+                metrics.Record(new ActionResult(new ActionRequest(ActionKind.Throttle, 1000 + i, "r"), i % 2 == 0 ? ActionStatus.WouldApply : ActionStatus.Refused, "d", RefusalReason.KernelThread));
+            }
+
+            metrics.PublishTick(table, new SensorCounters(100, 50, 40, 1), new SolverStepResult(5, 0.1, 0.2), 1, 100, TimeSpan.FromMilliseconds(1));
+            var text = registry.Render();
+            var series = text.Split('\n').Count(l => l.Length > 0 && !l.StartsWith('#'));
+            var samples = text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => new { line = l[..l.LastIndexOf(' ')], value = l[(l.LastIndexOf(' ') + 1)..] }).ToList();
+            var exposition = Median(() =>
+            {
+                var sb = new StringBuilder(8192);
+                registry.RenderTo(sb);
+                _ = Encoding.UTF8.GetByteCount(sb.ToString());
+            });
+            var json = Median(() => _ = JsonSerializer.SerializeToUtf8Bytes(samples));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{$"dwell, top {agents} agents",-26} {series,7} {Encoding.UTF8.GetByteCount(text),8} {exposition,10:0.0} {json,9:0.0} {Ratio(exposition, json),8}"));
+        }
+    }
+
+    private static double Median(Action action, int repetitions = 2000)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            action();
+        }
+
+        var times = new double[repetitions];
+        for (var i = 0; i < repetitions; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        Array.Sort(times);
+        return times[repetitions / 2];
+    }
+
+    /// <summary>CPU share of one core; resident (RSS), proportional (PSS: shared pages split among their users) and private memory, MB.</summary>
+    private sealed record Sample(double CpuShare, double RssMb, double PssMb, double PrivateMb);
+
+    private static Sample Measure(Process process, double seconds, int? scrapePort)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var before = Cpu(process.Id);
+        var clock = Stopwatch.StartNew();
+        var rss = new List<double>();
+        var pss = new List<double>();
+        var own = new List<double>();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            if (scrapePort is { } port)
+            {
+                try
+                {
+                    _ = http.GetStringAsync($"http://127.0.0.1:{port}/metrics").GetAwaiter().GetResult();
+                }
+                catch (HttpRequestException)
+                {
+                }
+            }
+
+            rss.Add(Status(process.Id, "VmRSS:"));
+            var rollup = Rollup(process.Id);
+            pss.Add(rollup["Pss"]);
+            own.Add(rollup["Private_Clean"] + rollup["Private_Dirty"]);
+            Thread.Sleep(1000);
+        }
+
+        var after = Cpu(process.Id);
+        var share = (after - before) / TicksPerSecond / clock.Elapsed.TotalSeconds;
+        return new Sample(share, Median(rss), Median(pss), Median(own));
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+
+    private static Dictionary<string, double> Rollup(int pid) =>
+        File.ReadLines($"/proc/{pid}/smaps_rollup").Skip(1)
+            .Select(l => l.Split(':', 2))
+            .ToDictionary(p => p[0], p => double.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024);
+
+    private static double Cpu(int pid) => ProcStat.TryRead(pid) is { } stat ? stat.CpuTicks : throw new InvalidOperationException($"process {pid} exited");
+
+    private static double Status(int pid, string field)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return double.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    private static string Ratio(double value, double baseline) =>
+        baseline > 0 ? (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
+
+    private static Process Start(string sigil, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(sigil);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new DisposingProcess(process).Process;
+    }
+
+    private static void WaitHealthy(int port)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (http.GetAsync($"http://127.0.0.1:{port}/healthz").GetAwaiter().GetResult().IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (System.Threading.Tasks.TaskCanceledException)
+            {
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new InvalidOperationException("the daemon did not become healthy");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
+    private static string? FindSigil(string repoRoot)
+    {
+        foreach (var configuration in new[] { "Release", "Debug" })
+        {
+            var path = Path.Combine(repoRoot, "src", "Sigil.Cli", "bin", configuration, "net10.0", "sigil.dll");
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The dwell fibre as fibres/dwell.sigil compiles (budget 5 s, step 2, throttle at 5, kill at 15).</summary>
+    private static DaemonFibre DwellFibre() => new(
+        "dwell",
+        "task",
+        AgentKeyKind.Pid,
+        10240,
+        [new AgentRow("dwell", 5, "hold", 1, "couple @dwell[t] >= $hold[t];")],
+        [
+            new ActuatorRule(ActionKind.Throttle, "dwell", 5, 0.2, "act throttle(cpu = 20%) when ^dwell[t] >= throttle_price;"),
+            new ActuatorRule(ActionKind.Kill, "dwell", 15, 0, "act kill when ^dwell[t] >= kill_price;"),
+        ],
+        new SensorDescription("hold", "span", ["syscalls:sys_enter_openat", "syscalls:sys_enter_close"], ["pid", "fd"], 1e9, "sense"),
+        2,
+        3600,
+        1e6,
+        [new FibreMetric("dwell_seconds_current", MetricAggregateKind.Mean, "hold", MetricSourceKind.Variable, "s", 5, "metric dwell_seconds_current = mean($hold) target 5;")],
+        new Dictionary<string, string> { ["dwell"] = "price_dwell" });
+
+    /// <summary>Kills the process tree when the benchmark ends, even on failure.</summary>
+    private sealed class DisposingProcess
+    {
+        public DisposingProcess(Process process)
+        {
+            Process = process;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
+        }
+
+        public Process Process { get; }
+
+        private void Kill()
+        {
+            try
+            {
+                if (!Process.HasExited)
+                {
+                    Process.Kill(entireProcessTree: true);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Sigil.Runtime.Hosting;
+using Spectre.Console;
+
+namespace Sigil.Cli.Commands;
+
+/// <summary>
+/// <c>sigil run &lt;fibre.sigil | fibre.daemon.json&gt; [--arm] [--metrics-url URL]</c>: the fibre's
+/// daemon. Observation mode unless <c>--arm</c>; metrics on 127.0.0.1:9464 unless configured.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var fibre = new Argument<string>("fibre") { Description = "The .sigil file, or a daemon descriptor (.daemon.json) written by 'sigil emit'." };
+        var arm = new Option<bool>("--arm") { Description = "Enforce: throttle and kill. Without it the daemon only observes (dry run)." };
+        var metricsUrl = new Option<string?>("--metrics-url") { Description = "Serve /metrics and /healthz at http://ip:port ('none' to disable). Default http://127.0.0.1:9464." };
+        var config = new Option<string?>("--config") { Description = "A JSON configuration file (command-line options override it)." };
+        var stateDir = new Option<string?>("--state-dir") { Description = "Checkpoint directory (default /var/lib/sigil)." };
+        var sensor = new Option<string?>("--sensor") { Description = "kernel (the fibre's eBPF programs, default) or procfs (the /proc fallback)." };
+        sensor.AcceptOnlyFromAmong("kernel", "procfs");
+        var scope = new Option<int[]>("--scope") { Description = "procfs sensor: sense only these pids and their descendants.", AllowMultipleArgumentsPerToken = true };
+        var allowPid = new Option<int[]>("--allow-pid") { Description = "Never act on these pids.", AllowMultipleArgumentsPerToken = true };
+        var allowComm = new Option<string[]>("--allow-comm") { Description = "Never act on processes with these command names.", AllowMultipleArgumentsPerToken = true };
+        var tick = new Option<string?>("--tick") { Description = "Tick period (default 250ms)." };
+        var procfsInterval = new Option<string?>("--procfs-interval") { Description = "procfs sensor: time between scans (default 1s)." };
+        var checkpoint = new Option<string?>("--checkpoint-interval") { Description = "Checkpoint period (default 5s)." };
+        var grace = new Option<string?>("--kill-grace") { Description = "SIGTERM to SIGKILL grace (default 2s)." };
+        var bpffs = new Option<string?>("--bpffs") { Description = "bpffs mount (default /sys/fs/bpf)." };
+        var tracefs = new Option<string?>("--tracefs") { Description = "tracefs mount (default /sys/kernel/tracing)." };
+        var mountinfo = new Option<string?>("--mountinfo") { Description = "Mount table to read (default /proc/self/mountinfo).", Hidden = true };
+        var logFormat = new Option<string?>("--log-format") { Description = "json (default), simple or none." };
+        logFormat.AcceptOnlyFromAmong("json", "simple", "none");
+        var table = new Option<bool?>("--table") { Description = "Show the live table (default: when the output is a terminal)." };
+        var duration = new Option<string?>("--duration") { Description = "Stop after this long (default: run until SIGTERM or Ctrl+C).", Hidden = true };
+
+        var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
+        {
+            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, mountinfo, logFormat, table, duration,
+        };
+        command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
+        {
+            var options = new DaemonOptions();
+            if (parse.GetValue(config) is { } configPath)
+            {
+                options = DaemonConfigFile.Read(configPath).ApplyTo(options, configPath);
+            }
+
+            options = options with
+            {
+                Arm = parse.GetValue(arm),
+                MetricsUrl = parse.GetValue(metricsUrl) is { } url ? (url == "none" ? null : url) : options.MetricsUrl,
+                StateDirectory = parse.GetValue(stateDir) ?? options.StateDirectory,
+                Sensor = parse.GetValue(sensor) switch { "procfs" => SensorChoice.Procfs, "kernel" => SensorChoice.Kernel, _ => options.Sensor },
+                Scope = parse.GetValue(scope) is { Length: > 0 } s ? s : options.Scope,
+                AllowPids = parse.GetValue(allowPid) is { Length: > 0 } p ? p : options.AllowPids,
+                AllowComms = parse.GetValue(allowComm) is { Length: > 0 } c ? c : options.AllowComms,
+                Tick = parse.GetValue(tick) is { } t ? Durations.Parse(t, "--tick") : options.Tick,
+                ProcfsInterval = parse.GetValue(procfsInterval) is { } pi ? Durations.Parse(pi, "--procfs-interval") : options.ProcfsInterval,
+                CheckpointInterval = parse.GetValue(checkpoint) is { } ci ? Durations.Parse(ci, "--checkpoint-interval") : options.CheckpointInterval,
+                KillGrace = parse.GetValue(grace) is { } g ? Durations.Parse(g, "--kill-grace") : options.KillGrace,
+                BpfFs = parse.GetValue(bpffs) ?? options.BpfFs,
+                TraceFs = parse.GetValue(tracefs) ?? options.TraceFs,
+                MountInfo = parse.GetValue(mountinfo) ?? options.MountInfo,
+                LogFormat = parse.GetValue(logFormat) switch { "simple" => LogFormat.Simple, "none" => LogFormat.None, "json" => LogFormat.Json, _ => options.LogFormat },
+            };
+
+            var bad = options.Validate();
+            if (bad.Count > 0)
+            {
+                throw new CliException(CliExitCodes.BadInput, string.Join("; ", bad));
+            }
+
+            var daemon = Load(parse.GetValue(fibre)!);
+            var interactive = parse.GetValue(table) ?? !Console.IsOutputRedirected;
+            if (interactive && options.LogFormat != LogFormat.None)
+            {
+                // The live table owns the terminal; only warnings and errors are logged beside it.
+                options = options with { LogFormat = LogFormat.Simple };
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            if (parse.GetValue(duration) is { } d)
+            {
+                stop.CancelAfter(Durations.Parse(d, "--duration"));
+            }
+
+            // Off a terminal the logs carry each action; the table is printed once at the end.
+            var view = new LiveView(AnsiConsole.Console, interactive, printActions: options.LogFormat == LogFormat.None);
+            var launcher = new DaemonLauncher(Console.Error)
+            {
+                KernelFactory = KernelFibres.Factory,
+                Started = view.Attach,
+                Logging = interactive ? l => l.SetMinimumLevel(LogLevel.Warning) : null,
+            };
+            var code = await view.RunAsync(launcher.RunAsync(daemon, options, stop.Token)).ConfigureAwait(false);
+            return code;
+        }));
+        return command;
+    }
+
+    /// <summary>Loads a daemon descriptor, or compiles a .sigil file and maps it.</summary>
+    public static DaemonFibre Load(string path)
+    {
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return DaemonFibreJson.TryRead(path, out var problem) ?? throw new CliException(CliExitCodes.BadInput, problem!);
+        }
+
+        var spec = FibreSource.Compile(path, Console.Error);
+        var daemon = DaemonFibreMapper.Map(spec, out var problems);
+        if (daemon is null)
+        {
+            var notAvailable = problems.Any(p => p.Contains("not available yet", StringComparison.Ordinal));
+            throw new CliException(notAvailable ? CliExitCodes.NotAvailable : CliExitCodes.BadInput, string.Join("; ", problems));
+        }
+
+        return daemon;
+    }
+
+    /// <summary>True when <paramref name="path"/> names a readable file.</summary>
+    public static bool Exists(string path) => File.Exists(path);
+}

@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+using System.Linq;
+using Sigil.Language;
+using Sigil.Language.Diagnostics;
+using Sigil.Language.Model;
+
+namespace Sigil.Cli;
+
+/// <summary>Reads and compiles a .sigil file, with its tables read from the fibre's folder.</summary>
+internal static class FibreSource
+{
+    /// <summary>The front end's placeholder message, while it is not built.</summary>
+    private const string FrontEndMissing = "the sigil front end is not built yet";
+
+    /// <summary>Compiles <paramref name="path"/>; writes diagnostics to <paramref name="errors"/>; throws a <see cref="CliException"/> on errors.</summary>
+    public static FibreSpec Compile(string path, TextWriter errors)
+    {
+        var result = CompileWithDiagnostics(path);
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            errors.WriteLine(diagnostic.ToString());
+        }
+
+        if (result.Spec is null)
+        {
+            if (result.Diagnostics.Any(d => d.Id == "SIG9999" && d.Message.Contains(FrontEndMissing, StringComparison.Ordinal)))
+            {
+                throw CliException.NotAvailable($"compiling {Path.GetFileName(path)}", "the front end (SigilCompiler: parser, binder, lowering)");
+            }
+
+            var count = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+            throw new CliException(CliExitCodes.BadInput, $"{path}: {count} error(s); nothing emitted");
+        }
+
+        return result.Spec;
+    }
+
+    /// <summary>Compiles <paramref name="path"/> and returns every diagnostic.</summary>
+    public static CompilationResult CompileWithDiagnostics(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliException(CliExitCodes.BadInput, $"{path}: cannot read the fibre: {e.Message}");
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        return SigilCompiler.Compile(new SourceFile(path, text), relative => ReadTable(folder, relative));
+    }
+
+    // Tables are named relative to the fibre's folder and must stay inside it.
+    private static string? ReadTable(string folder, string relative)
+    {
+        try
+        {
+            var full = Path.GetFullPath(Path.Combine(folder, relative));
+            if (!full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            return File.Exists(full) ? File.ReadAllText(full) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Finds <c>fibres/&lt;name&gt;.sigil</c> above the current directory or the tool's folder.</summary>
+    public static string? FindShipped(string name)
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "fibres", name + ".sigil");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}

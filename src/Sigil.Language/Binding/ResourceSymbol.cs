@@ -1,0 +1,25 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Sigil.Language.Model;
+using Sigil.Language.Syntax;
+using Sigil.Language.Text;
+
+namespace Sigil.Language.Binding;
+
+internal sealed class ResourceSymbol : Symbol
+{
+    public ResourceSymbol(string name, TextSpan span, ImmutableArray<IndexSymbol> indexSets, UnitSpec unit)
+        : base(name, span)
+    {
+        IndexSets = indexSets;
+        Unit = unit;
+    }
+
+    public ImmutableArray<IndexSymbol> IndexSets { get; }
+
+    public UnitSpec Unit { get; }
+
+    public ValueSpec Budget { get; set; } = ValueSpec.Of(0);
+
+    public override string KindText => "a resource";
+}

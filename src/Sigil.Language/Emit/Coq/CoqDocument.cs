@@ -1,0 +1,58 @@
+using Sigil.Language.Model;
+
+namespace Sigil.Language.Emit.Coq;
+
+/// <summary>
+/// A fibre's Coq file before rendering: its numbers and its theorems, each with the plain-words
+/// guarantee it gives. The proof report reads the theorems to say what was proven; the emitter
+/// renders the file from it. Value-equatable.
+/// </summary>
+/// <param name="Fibre">The fibre's name.</param>
+/// <param name="SourceFileName">The fibre's file name, for the header.</param>
+/// <param name="RelativePath">The artefact's path, <c>coq/&lt;fibre&gt;.v</c>.</param>
+/// <param name="ModuleName">The Coq module the file's content lives in.</param>
+/// <param name="Libraries">The library files it requires (<c>PriceUpdate</c>, <c>Chordal</c>, ...), in order.</param>
+/// <param name="Definitions">The fibre's numbers.</param>
+/// <param name="Theorems">The theorems, in file order.</param>
+/// <param name="Notes">Certificates the fibre asks for that do not apply to its shape, in plain words.</param>
+public sealed record CoqDocument(
+    string Fibre,
+    string SourceFileName,
+    string RelativePath,
+    string ModuleName,
+    EquatableArray<string> Libraries,
+    EquatableArray<CoqDefinition> Definitions,
+    EquatableArray<CoqTheorem> Theorems,
+    EquatableArray<string> Notes);
+
+/// <summary>One number of the fibre, as a Coq definition.</summary>
+/// <param name="Name">The Coq identifier.</param>
+/// <param name="Type">The Coq type: <c>R</c>, <c>Z</c> or <c>fixed_point</c>.</param>
+/// <param name="Value">The Coq term.</param>
+/// <param name="Comment">Where the number comes from, in plain words or the fibre's statement.</param>
+/// <param name="Unfold">True when fibre proofs unfold it to let <c>lra</c> see the number.</param>
+public sealed record CoqDefinition(string Name, string Type, string Value, string Comment, bool Unfold);
+
+/// <summary>A guarantee proven for a fibre.</summary>
+/// <param name="Name">The Coq identifier.</param>
+/// <param name="Certificate">The certificate it belongs to: <c>price</c>, <c>lyapunov</c>, <c>detection</c>, <c>kernel</c>, <c>step</c>, <c>admm</c> or <c>chordal</c>.</param>
+/// <param name="Meaning">What it guarantees, in plain words with the fibre's numbers.</param>
+/// <param name="Statement">The Coq statement (after <c>Theorem name :</c>).</param>
+/// <param name="Proof">The Coq proof script (between <c>Proof.</c> and <c>Qed.</c>).</param>
+/// <param name="Bound">The number of updates it states, for detection and recovery theorems; else null.</param>
+public sealed record CoqTheorem(
+    string Name,
+    string Certificate,
+    string Meaning,
+    string Statement,
+    string Proof,
+    CoqUpdateBound? Bound);
+
+/// <summary>What a detection or recovery theorem states, as numbers a simulation can check.</summary>
+/// <param name="Kind"><c>detection</c> (reach <see cref="Price"/> from any start) or <c>recovery</c> (fall from <see cref="Price"/> to 0).</param>
+/// <param name="Resource">The resource whose price it is about.</param>
+/// <param name="Price">The threshold reached, or the price recovered from.</param>
+/// <param name="Margin">How far the load stays above (detection) or below (recovery) the budget.</param>
+/// <param name="Updates">The number of updates stated; exact for the real-valued update.</param>
+/// <param name="Kernel">True for the kernel's fixed-point update (numbers in real units).</param>
+public sealed record CoqUpdateBound(string Kind, string Resource, double Price, double Margin, long Updates, bool Kernel);

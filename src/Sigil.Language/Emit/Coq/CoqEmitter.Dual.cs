@@ -1,0 +1,259 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using Sigil.Language.Model;
+
+namespace Sigil.Language.Emit.Coq;
+
+public static partial class CoqEmitter
+{
+    private sealed partial class FileBuilder
+    {
+        /// <summary>
+        /// The projected dual update <c>p' = max(0, p + g (l - c))</c> of each priced resource:
+        /// non-negativity and monotonicity, bounded Lyapunov drift (<c>certify lyapunov</c>),
+        /// detection, recovery and escalation at the actuators' thresholds (<c>certify detection</c>).
+        /// </summary>
+        public void AddDualUpdate()
+        {
+            var lyapunov = Certifies(CertificateKind.Lyapunov);
+            var detection = Certifies(CertificateKind.Detection);
+            if (!lyapunov && !detection)
+            {
+                return;
+            }
+
+            if (_spec.Solver.Method != SolverMethod.Dual)
+            {
+                var what = lyapunov && detection ? "lyapunov and detection" : lyapunov ? "lyapunov" : "detection";
+                Note($"certify {what}: these certificates are about the dual price update, and this fibre is solved by {Method(_spec.Solver.Method)}; no theorem is stated for them.");
+                return;
+            }
+
+            Require("PriceUpdate");
+            var step = DefineReal(Id("step"), _spec.Solver.Step, _spec.Solver.Statement);
+            foreach (var resource in PricedResources())
+            {
+                var budget = DefineReal(Id("budget", resource.Name), ConstantBudget(resource)!.Value, "the budget of @" + resource.Name + ": " + RowStatement(resource));
+                AddPriceBasics(resource, step, budget);
+                if (lyapunov)
+                {
+                    AddDrift(resource, step, budget);
+                }
+
+                if (detection)
+                {
+                    AddDetection(resource, step, budget);
+                }
+            }
+
+            if (lyapunov)
+            {
+                AddFeasibility();
+            }
+        }
+
+        /// <summary>Resources with a constant budget and a <c>&lt;=</c> row: their price follows the projected update.</summary>
+        private IEnumerable<ResourceSpec> PricedResources()
+        {
+            foreach (var resource in _spec.Resources.OrderBy(r => r.Name, System.StringComparer.Ordinal))
+            {
+                var rows = _spec.Couplings.Where(c => c.Resource == resource.Name && c.Sense == RowSense.LessOrEqual);
+                if (!rows.Any())
+                {
+                    continue;
+                }
+
+                if (ConstantBudget(resource) is null)
+                {
+                    Note($"@{resource.Name}: its budget differs per member; its price update is certified by the library's theorems for each member, and no single number is stated here.");
+                    continue;
+                }
+
+                yield return resource;
+            }
+        }
+
+        private void AddPriceBasics(ResourceSpec resource, string step, string budget)
+        {
+            var r = resource.Name;
+            Theorem(
+                Id("price_nonneg", r),
+                "price",
+                $"The price of @{r} is never negative: from any starting price p0 >= 0, every update max(0, p + {D(_spec.Solver.Step)} (l - {Q(ConstantBudget(resource)!.Value, resource)})) stays >= 0.",
+                $"forall load p0 n, 0 <= p0 -> 0 <= price {step} {budget} load p0 n",
+                "intros load p0 n Hp0. apply price_nonneg. exact Hp0.");
+            Theorem(
+                Id("price_monotone", r),
+                "price",
+                $"A larger load never gives a lower price of @{r}: two runs from the same price, one with loads at least the other's at every update, keep their prices in that order (step {D(_spec.Solver.Step)} >= 0).",
+                $"forall load1 load2 p0 n, (forall k, load1 k <= load2 k) ->\n  price {step} {budget} load1 p0 n <= price {step} {budget} load2 p0 n",
+                $"intros load1 load2 p0 n Hl. apply price_mono_load; [{Numbers}; lra | exact Hl | lra].");
+        }
+
+        private void AddDrift(ResourceSpec resource, string step, string budget)
+        {
+            var r = resource.Name;
+            var analysis = _spec.Analysis;
+            var error = DefineReal(Id("load_error"), analysis.LoadErrorBound, "G: the bound on |A x - c| per row over the variables' bounds (analysis)");
+            var c = Q(ConstantBudget(resource)!.Value, resource);
+            var drift = D(_spec.Solver.Step * _spec.Solver.Step * analysis.LoadErrorBound * analysis.LoadErrorBound);
+            Theorem(
+                Id("drift", r),
+                "lyapunov",
+                $"Bounded drift: for any reference price p* >= 0, one update of the price of @{r} changes V = (p - p*)^2 by at most 2 g (p - p*)(l - c) + g^2 G^2 = 2 g (p - p*)(l - c) + {drift}, whenever the load l is within G = {Q(analysis.LoadErrorBound, resource)} of the budget c = {c} (g = {D(_spec.Solver.Step)}).",
+                $"forall l p pstar, 0 <= pstar -> Rabs (l - {budget}) <= {error} ->\n  lyapunov pstar (update {step} {budget} l p) - lyapunov pstar p\n    <= 2 * {step} * (p - pstar) * (l - {budget}) + {step} ^ 2 * {error} ^ 2",
+                "intros l p pstar Hs HG. apply drift; assumption.");
+            Theorem(
+                Id("drift_equilibrium", r),
+                "lyapunov",
+                $"At an equilibrium price p* of @{r} (p* >= 0, load at p* within the budget {c}, complementary slackness), when the agents answer a price with a load that does not increase with it, one update raises V = (p - p*)^2 by at most g^2 G^2 = {drift}: the price stays in a bounded band around p*.",
+                $"forall (load : R -> R) pstar p, 0 <= p -> nonincreasing load ->\n  0 <= pstar -> load pstar <= {budget} -> pstar * (load pstar - {budget}) = 0 ->\n  Rabs (load p - {budget}) <= {error} ->\n  lyapunov pstar (update {step} {budget} (load p) p) - lyapunov pstar p <= {step} ^ 2 * {error} ^ 2",
+                $"intros load pstar p Hp Hmono Hs Hf Hc HG. apply drift_at_equilibrium; try assumption. {Numbers}; lra.");
+        }
+
+        private void AddFeasibility()
+        {
+            foreach (var row in _spec.Analysis.Feasibility.OrderBy(f => f.Row, System.StringComparer.Ordinal))
+            {
+                Theorem(
+                    Id("feasible", row.Row),
+                    "lyapunov",
+                    $"The budget of the row {row.Row} can be met: the least load its variables' bounds allow, {D(row.MinLoad)}, is at most its budget {D(row.Budget)}, so the equilibrium the drift bound refers to can exist.",
+                    $"{Real(row.MinLoad, "least load of " + row.Row)} <= {Real(row.Budget, "budget of " + row.Row)}",
+                    "lra.");
+            }
+        }
+
+        private void AddDetection(ResourceSpec resource, string step, string budget)
+        {
+            var r = resource.Name;
+            var g = CoqRational.FromDouble(_spec.Solver.Step);
+            var c = ConstantBudget(resource)!.Value;
+            var margin = 1.0;
+            var actuators = ThresholdActuators(resource).ToList();
+            foreach (var (actuator, kind, threshold) in actuators)
+            {
+                var t = CoqRational.FromDouble(actuator.Threshold);
+                var updates = g.Sign > 0 ? (t / (g * CoqRational.FromDouble(margin))).Ceiling() : BigInteger.Zero;
+                var n = CoqText.Z(updates);
+                var bound = new CoqUpdateBound("detection", r, actuator.Threshold, margin, ToLong(updates), false);
+                Theorem(
+                    Id("detects", kind, r),
+                    "detection",
+                    $"Detection: {Detected(resource, Q(margin, resource), Q(c, resource), actuator.Kind, D(actuator.Threshold), D(updates))}, from any starting price (step {D(_spec.Solver.Step)}).",
+                    $"forall load p0, 0 <= p0 -> (forall k, {budget} + {CoqText.Real(margin)} <= load k) ->\n  forall n, ({n} <= Z.of_nat n)%Z -> {threshold} <= price {step} {budget} load p0 n",
+                    $"apply (detection_within {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.",
+                    bound);
+                if (t.Sign > 0)
+                {
+                    Theorem(
+                        Id("detects", kind, r, "exact"),
+                        "detection",
+                        $"{D(updates)} updates is exact: under a load of exactly {Q(c + margin, resource)} from price 0, the price of @{r} is still below {D(actuator.Threshold)} after {D(updates - 1)} updates.",
+                        $"forall n, (Z.of_nat n < {n})%Z -> price {step} {budget} (fun _ => {budget} + {CoqText.Real(margin)}) 0 n < {threshold}",
+                        $"apply (detection_exact {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.");
+                }
+
+                Theorem(
+                    Id("detects", kind, r, "any_margin"),
+                    "detection",
+                    $"For any margin d > 0 of the load on @{r} above its budget, the price reaches {D(actuator.Threshold)} within ceil({D(actuator.Threshold)} / ({D(_spec.Solver.Step)} d)) updates.",
+                    $"forall delta load p0, 0 < delta -> 0 <= p0 -> (forall k, {budget} + delta <= load k) ->\n  forall n, (detection_updates {step} delta {threshold} <= n)%nat -> {threshold} <= price {step} {budget} load p0 n",
+                    $"intros delta load p0 Hd Hp0 Hl n Hn. apply (detection {step} {budget} delta {threshold} load p0); try assumption. {Numbers}; lra.");
+
+                if (actuator.Kind != ActuatorKind.Kill)
+                {
+                    AddRecovery(resource, step, budget, kind, threshold, actuator.Threshold);
+                }
+            }
+
+            AddEscalation(resource, actuators);
+        }
+
+        private void AddRecovery(ResourceSpec resource, string step, string budget, string kind, string threshold, double from)
+        {
+            var r = resource.Name;
+            var c = ConstantBudget(resource)!.Value;
+            if (c <= 0 || from <= 0)
+            {
+                return;
+            }
+
+            var margin = c >= 1 ? 1.0 : c / 2;
+            var g = CoqRational.FromDouble(_spec.Solver.Step);
+            var updates = g.Sign > 0 ? (CoqRational.FromDouble(from) / (g * CoqRational.FromDouble(margin))).Ceiling() : BigInteger.Zero;
+            var n = CoqText.Z(updates);
+            Theorem(
+                Id("recovers_from", kind, r),
+                "detection",
+                $"Recovery: {Recovered(resource, Q(margin, resource), Q(c, resource), kind, D(from), D(updates))}.",
+                $"forall load, (forall k, load k <= {budget} - {CoqText.Real(margin)}) ->\n  forall n, ({n} <= Z.of_nat n)%Z -> price {step} {budget} load {threshold} n = 0",
+                $"apply (recovery_within {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.",
+                new CoqUpdateBound("recovery", r, from, margin, ToLong(updates), false));
+            Theorem(
+                Id("recovers_from", kind, r, "exact"),
+                "detection",
+                $"{D(updates)} updates is exact: under a load of exactly {Q(c - margin, resource)} the price of @{r} is still positive after {D(updates - 1)} updates from {D(from)}.",
+                $"forall n, (Z.of_nat n < {n})%Z -> 0 < price {step} {budget} (fun _ => {budget} - {CoqText.Real(margin)}) {threshold} n",
+                $"apply (recovery_exact {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.");
+        }
+
+        /// <summary>Throttling escalates to killing: every kill threshold is at or above every throttle threshold.</summary>
+        private void AddEscalation(ResourceSpec resource, List<(ActuatorSpec Actuator, string Kind, string Threshold)> actuators)
+        {
+            var throttles = actuators.Where(a => a.Actuator.Kind == ActuatorKind.Throttle).ToList();
+            var kills = actuators.Where(a => a.Actuator.Kind == ActuatorKind.Kill).ToList();
+            foreach (var kill in kills)
+            {
+                foreach (var throttle in throttles)
+                {
+                    Theorem(
+                        Id("escalation", throttle.Kind, kill.Kind, resource.Name),
+                        "detection",
+                        $"Escalation: the kill price {D(kill.Actuator.Threshold)} of @{resource.Name} is at or above its throttle price {D(throttle.Actuator.Threshold)}, so any agent at the kill price has crossed the throttle price: throttling comes first, or together.",
+                        $"forall p, {kill.Threshold} <= p -> {throttle.Threshold} <= p",
+                        $"intros p Hp. {Numbers}; lra.");
+                }
+            }
+        }
+
+        /// <summary>The actuators on a resource that act above a price, with a name and a definition for each threshold.</summary>
+        private IEnumerable<(ActuatorSpec Actuator, string Kind, string Threshold)> ThresholdActuators(ResourceSpec resource)
+        {
+            var onResource = _spec.Actuators.Where(a => a.Resource == resource.Name && a.Kind != ActuatorKind.Affinity).ToList();
+            var counts = new Dictionary<ActuatorKind, int>();
+            foreach (var actuator in onResource)
+            {
+                counts.TryGetValue(actuator.Kind, out var seen);
+                counts[actuator.Kind] = seen + 1;
+                var duplicates = onResource.Count(a => a.Kind == actuator.Kind) > 1;
+                var kind = Kind(actuator.Kind) + (duplicates ? (seen + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty);
+                var threshold = DefineReal(Id(kind, "threshold", resource.Name), actuator.Threshold, actuator.Statement);
+                yield return (actuator, kind, threshold);
+            }
+        }
+
+        private static string Kind(ActuatorKind kind) => kind switch
+        {
+            ActuatorKind.Throttle => "throttle",
+            ActuatorKind.Kill => "kill",
+            _ => "affinity",
+        };
+
+        private static string Method(SolverMethod method) => method switch
+        {
+            SolverMethod.Dual => "dual decomposition",
+            SolverMethod.Admm => "ADMM",
+            _ => "the penalty method",
+        };
+
+        /// <summary>A number for people.</summary>
+        private static string D(double value) => CoqText.Display(value);
+
+        private static string D(BigInteger value) => CoqText.Display(value);
+
+        /// <summary>A quantity of a resource, with its unit.</summary>
+        private static string Q(double value, ResourceSpec resource) => CoqText.Quantity(value, Unit(resource));
+    }
+}

@@ -1,0 +1,304 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.State;
+
+namespace Sigil.Runtime.Hosting;
+
+/// <summary>
+/// One fibre's control loop, one tick at a time: read the sensor, update the prices (solver
+/// step), plan and carry out actions through the actuator (observation unless armed), publish
+/// metrics. Ticks run on one thread; kills, which wait out a grace period, run in the background
+/// and report back at the next tick.
+/// </summary>
+public sealed class DaemonEngine
+{
+    private const int TopRows = 15;
+    private readonly ISensor _sensor;
+    private readonly ISolverStep _solver;
+    private readonly IActuator _actuator;
+    private readonly IKernelFibre? _kernel;
+    private readonly ILogger _logger;
+    private readonly DaemonOptions _options;
+    private readonly ActionPlanner _planner;
+    private readonly ConcurrentQueue<ActionResult> _finishedKills = new();
+    private readonly List<Task> _kills = [];
+    private readonly string _procRoot;
+    private readonly long _identityCheckTicks;
+    private readonly long _idleTicks;
+    private readonly long _activeTicks;
+    private long _tick;
+
+    /// <summary>An engine for <paramref name="fibre"/>.</summary>
+    public DaemonEngine(DaemonFibre fibre, DaemonOptions options, ISensor sensor, ISolverStep solver, IActuator actuator, DaemonMetrics metrics, ILogger logger, IKernelFibre? kernel = null)
+    {
+        Fibre = fibre ?? throw new ArgumentNullException(nameof(fibre));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _sensor = sensor ?? throw new ArgumentNullException(nameof(sensor));
+        _solver = solver ?? throw new ArgumentNullException(nameof(solver));
+        _actuator = actuator ?? throw new ArgumentNullException(nameof(actuator));
+        Metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _kernel = kernel;
+        _procRoot = options.ProcRoot;
+        Agents = new AgentTable(fibre.Rows.Count, fibre.Capacity);
+        _planner = new ActionPlanner(fibre);
+        var tickSeconds = options.Tick.TotalSeconds;
+        _identityCheckTicks = Math.Max(1, (long)Math.Ceiling(2 / tickSeconds));
+        _idleTicks = Math.Max(1, (long)Math.Ceiling(options.AgentIdle.TotalSeconds / tickSeconds));
+        _activeTicks = Math.Max(1, (long)Math.Ceiling(options.ActiveWindow.TotalSeconds / tickSeconds));
+    }
+
+    /// <summary>The fibre.</summary>
+    public DaemonFibre Fibre { get; }
+
+    /// <summary>The agents.</summary>
+    public AgentTable Agents { get; }
+
+    /// <summary>The metrics.</summary>
+    public DaemonMetrics Metrics { get; }
+
+    /// <summary>The sensor.</summary>
+    public ISensor Sensor => _sensor;
+
+    /// <summary>The solver step.</summary>
+    public ISolverStep Solver => _solver;
+
+    /// <summary>Ticks run.</summary>
+    public long Ticks => Interlocked.Read(ref _tick);
+
+    /// <summary>True when actions are carried out.</summary>
+    public bool Armed => _actuator.Armed;
+
+    /// <summary>Raised after every tick, on the tick thread.</summary>
+    public event Action<DaemonSnapshot>? TickCompleted;
+
+    /// <summary>Runs one tick.</summary>
+    public async Task<DaemonSnapshot> TickAsync(CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var tick = Interlocked.Increment(ref _tick);
+        var results = new List<ActionResult>();
+        while (_finishedKills.TryDequeue(out var finished))
+        {
+            if (Agents.Find(finished.Request.Pid) is { } killed)
+            {
+                killed.LastAction = Describe(finished);
+            }
+
+            Report(finished);
+            results.Add(finished);
+        }
+
+        _kills.RemoveAll(t => t.IsCompleted);
+
+        var frame = _sensor.Sense();
+        var step = _solver.Step(frame, Agents, tick);
+        Forget(tick);
+
+        _planner.KernelKills = _kernel is { KillsInKernel: true } && _actuator.Armed;
+        foreach (var planned in _planner.Plan(Agents))
+        {
+            if (planned.Request.Kind == ActionKind.Kill && _actuator.Armed)
+            {
+                // SIGTERM, grace, SIGKILL: seconds; the tick loop does not wait for it.
+                planned.Agent.Level = EnforcementLevel.Killed;
+                planned.Agent.LastAction = "kill sent";
+                _kills.Add(Task.Run(async () => _finishedKills.Enqueue(await _actuator.ApplyAsync(planned.Request, cancellationToken).ConfigureAwait(false)), CancellationToken.None));
+                continue;
+            }
+
+            var result = await _actuator.ApplyAsync(planned.Request, cancellationToken).ConfigureAwait(false);
+            if (result.Status is ActionStatus.Applied or ActionStatus.WouldApply)
+            {
+                planned.Agent.Level = planned.Level;
+                planned.Agent.Blocked = null;
+            }
+            else
+            {
+                planned.Agent.Blocked = planned.Level;
+            }
+
+            planned.Agent.LastAction = Describe(result);
+            Report(result);
+            results.Add(result);
+        }
+
+        Metrics.SetArmed(_actuator.Armed);
+        Metrics.PublishTick(Agents, frame.Counters, step, tick, _activeTicks, clock.Elapsed);
+        var snapshot = new DaemonSnapshot(
+            tick,
+            _actuator.Armed,
+            Agents.OrderByDescending(a => a.MaxPrice).ThenBy(a => a.Agent).Take(TopRows)
+                .Select(a => new AgentView(a.Agent, a.Name, a.Loads[0], a.Prices[0], a.Level, a.LastAction)).ToList(),
+            Agents.Count,
+            frame.Counters,
+            step,
+            Fibre.Metrics.ToDictionary(m => m.Name, m => Metrics.FibreMetric(m.Name), StringComparer.Ordinal),
+            results);
+        TickCompleted?.Invoke(snapshot);
+        return snapshot;
+    }
+
+    /// <summary>Waits for kills still in flight.</summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        var pending = _kills.Where(t => !t.IsCompleted).ToArray();
+        if (pending.Length > 0)
+        {
+            await Task.WhenAny(Task.WhenAll(pending), Task.Delay(timeout)).ConfigureAwait(false);
+        }
+
+        while (_finishedKills.TryDequeue(out var finished))
+        {
+            Report(finished);
+        }
+    }
+
+    /// <summary>The state to checkpoint: every non-zero price with its agent's identity, and the counters.</summary>
+    public DaemonState CaptureState(long sequence)
+    {
+        var prices = new List<PriceState>();
+        foreach (var agent in Agents.OrderBy(a => a.Agent))
+        {
+            for (var r = 0; r < Fibre.Rows.Count; r++)
+            {
+                if (agent.Prices[r] > 0)
+                {
+                    prices.Add(new PriceState(Fibre.Rows[r].Resource, agent.Agent, agent.StartTime, agent.Prices[r]));
+                }
+            }
+        }
+
+        prices.Sort(static (a, b) => string.CompareOrdinal(a.Resource, b.Resource) is var c && c != 0 ? c : a.Agent.CompareTo(b.Agent));
+        return new DaemonState(Fibre.Name, sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), prices, Metrics.CaptureCounters());
+    }
+
+    /// <summary>
+    /// Restores a checkpoint: prices of agents that still run (same id and start time; a reused id
+    /// gets nothing), written back to the kernel when it keeps them, and the counters' totals.
+    /// Returns the number of prices restored.
+    /// </summary>
+    public int Restore(DaemonState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var restored = 0;
+        foreach (var price in state.Prices)
+        {
+            var row = IndexOfRow(price.Resource);
+            if (row < 0 || price.Agent is <= 0 or > int.MaxValue || !(price.Price >= 0))
+            {
+                continue;
+            }
+
+            var pid = (int)price.Agent;
+            if (ProcStat.TryRead(pid, _procRoot) is not { } stat || stat.StartTime != price.StartTime)
+            {
+                continue;
+            }
+
+            var agent = Agents.Get(pid, stat.StartTime, stat.Comm);
+            if (agent is null)
+            {
+                continue;
+            }
+
+            agent.Prices[row] = Math.Min(price.Price, Fibre.PriceMax);
+            if (_kernel is { KeepsPrices: true } && row == 0)
+            {
+                _kernel.WritePrice(pid, agent.Prices[row]);
+            }
+
+            restored++;
+        }
+
+        Metrics.RestoreCounters(state.Counters);
+        return restored;
+    }
+
+    private int IndexOfRow(string resource)
+    {
+        for (var r = 0; r < Fibre.Rows.Count; r++)
+        {
+            if (Fibre.Rows[r].Resource == resource)
+            {
+                return r;
+            }
+        }
+
+        return -1;
+    }
+
+    // Agents whose process is gone are forgotten (checked every couple of seconds, not every tick);
+    // so are agents with no price that have been idle for a long time.
+    private void Forget(long tick)
+    {
+        List<int>? gone = null;
+        foreach (var agent in Agents)
+        {
+            var idle = tick - Math.Max(agent.LastActiveTick, 0);
+            if (agent.MaxPrice == 0 && agent.Level == EnforcementLevel.None && idle >= _idleTicks)
+            {
+                (gone ??= []).Add(agent.Agent);
+                continue;
+            }
+
+            if (tick - agent.LastSeenTick < _identityCheckTicks)
+            {
+                continue;
+            }
+
+            agent.LastSeenTick = tick;
+            if (ProcStat.TryRead(agent.Agent, _procRoot) is not { } stat || stat.StartTime != agent.StartTime || stat.State == 'Z')
+            {
+                (gone ??= []).Add(agent.Agent);
+            }
+        }
+
+        if (gone is not null)
+        {
+            foreach (var agent in gone)
+            {
+                Agents.Remove(agent);
+            }
+        }
+    }
+
+    private void Report(ActionResult result)
+    {
+        Metrics.Record(result);
+        var kind = DaemonMetrics.KindLabel(result.Request.Kind);
+        switch (result.Status)
+        {
+            case ActionStatus.Applied:
+                DaemonLog.Action(_logger, Fibre.Name, kind, result.Request.Pid, result.Detail);
+                break;
+            case ActionStatus.WouldApply:
+                DaemonLog.WouldAct(_logger, Fibre.Name, kind, result.Request.Pid, result.Detail);
+                break;
+            default:
+                DaemonLog.ActionNotDone(_logger, Fibre.Name, kind, result.Request.Pid, result.Detail);
+                break;
+        }
+    }
+
+    private static string Describe(ActionResult result) => result.Status switch
+    {
+        ActionStatus.Applied => result.Request.Kind switch
+        {
+            ActionKind.Throttle => "throttled",
+            ActionKind.Release => "released",
+            ActionKind.Kill => "killed",
+            _ => "pinned",
+        },
+        ActionStatus.WouldApply => "would " + DaemonMetrics.KindLabel(result.Request.Kind),
+        ActionStatus.Refused => "refused: " + result.Refusal.ToString().ToLowerInvariant(),
+        _ => DaemonMetrics.KindLabel(result.Request.Kind) + " failed",
+    };
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Sigil.Runtime.Enforcement;
+
+namespace Sigil.Runtime.Hosting;
+
+/// <summary>The kernel id that keys the daemon's agents.</summary>
+public enum AgentKeyKind
+{
+    /// <summary>A process (thread-group id).</summary>
+    Pid,
+
+    /// <summary>A thread.</summary>
+    Tid,
+}
+
+/// <summary>How a fibre metric aggregates over agents.</summary>
+public enum MetricAggregateKind
+{
+    /// <summary>Arithmetic mean (0 with no agent).</summary>
+    Mean,
+
+    /// <summary>Sum.</summary>
+    Sum,
+
+    /// <summary>Maximum (0 with no agent).</summary>
+    Max,
+
+    /// <summary>Minimum (0 with no agent).</summary>
+    Min,
+
+    /// <summary>Number of agents.</summary>
+    Count,
+}
+
+/// <summary>What a fibre metric aggregates.</summary>
+public enum MetricSourceKind
+{
+    /// <summary>A sensed variable (<c>$hold</c>): each active agent's latest load sample.</summary>
+    Variable,
+
+    /// <summary>A resource (<c>@dwell</c>): each active agent's row load.</summary>
+    Resource,
+
+    /// <summary>A price (<c>^dwell</c>): each agent's price.</summary>
+    Price,
+}
+
+/// <summary>
+/// One budgeted row per agent: <c>coefficient * $variable[t] &lt;= budget</c> for every agent t,
+/// with a price per agent, updated online as <c>price &lt;- [price + step (load - budget)]+</c>.
+/// </summary>
+/// <param name="Resource">The resource (and price) name.</param>
+/// <param name="Budget">The constant budget c.</param>
+/// <param name="Variable">The sensed variable family that loads the row.</param>
+/// <param name="Coefficient">Its constant coefficient.</param>
+/// <param name="Statement">The coupling statement, for logs.</param>
+public sealed record AgentRow(string Resource, double Budget, string Variable, double Coefficient, string Statement);
+
+/// <summary>An actuator rule with its numbers resolved.</summary>
+/// <param name="Kind">The action: <see cref="ActionKind.Throttle"/>, <see cref="ActionKind.Kill"/> or <see cref="ActionKind.Affinity"/>.</param>
+/// <param name="Resource">The resource whose price is compared.</param>
+/// <param name="Threshold">The price at or above which it fires.</param>
+/// <param name="CpuFraction">For a throttle, the quota as a fraction of one CPU.</param>
+/// <param name="Statement">The fibre statement, quoted.</param>
+public sealed record ActuatorRule(ActionKind Kind, string Resource, double Threshold, double CpuFraction, string Statement);
+
+/// <summary>The fibre's kernel sensor, as the daemon describes and (for the /proc fallback) emulates it.</summary>
+/// <param name="Variable">The sensed variable family.</param>
+/// <param name="Kind">span, oncpu or count.</param>
+/// <param name="Tracepoints">Tracepoints as <c>category:event</c>.</param>
+/// <param name="Keys">Key fields (pid, tid, fd, cpu).</param>
+/// <param name="NanosecondsPerUnit">Nanoseconds in one unit of the variable.</param>
+/// <param name="Statement">The fibre statement.</param>
+public sealed record SensorDescription(string Variable, string Kind, IReadOnlyList<string> Tracepoints, IReadOnlyList<string> Keys, double NanosecondsPerUnit, string Statement);
+
+/// <summary>A metric the fibre exports (<c>metric dwell_seconds_current = mean($hold) target 5;</c>).</summary>
+/// <param name="Name">The Prometheus name.</param>
+/// <param name="Aggregate">The aggregate.</param>
+/// <param name="Source">The aggregated family.</param>
+/// <param name="SourceKind">Its role.</param>
+/// <param name="Unit">Its unit, for HELP.</param>
+/// <param name="Target">The autoscaler target, when given.</param>
+/// <param name="Statement">The fibre statement, for HELP.</param>
+public sealed record FibreMetric(string Name, MetricAggregateKind Aggregate, string Source, MetricSourceKind SourceKind, string Unit, double? Target, string Statement);
+
+/// <summary>
+/// Everything the daemon needs to run one online fibre, with every number resolved: the agent
+/// index, the per-agent rows and their online update, the sensor, the actuator rules and the
+/// fibre's own metrics. Built from the compiler's FibreSpec by the CLI (or by generated code), so
+/// the runtime does not depend on the compiler.
+/// </summary>
+/// <param name="Name">The fibre's name (a validated identifier).</param>
+/// <param name="AgentIndex">The dynamic index whose members are the agents.</param>
+/// <param name="AgentKey">What keys an agent.</param>
+/// <param name="Capacity">Most agents tracked at once.</param>
+/// <param name="Rows">The per-agent rows.</param>
+/// <param name="Rules">The actuator rules.</param>
+/// <param name="Sensor">The sensor.</param>
+/// <param name="Step">The dual step gamma.</param>
+/// <param name="LoadMax">Loads are clamped to [0, LoadMax] before the update.</param>
+/// <param name="PriceMax">Prices saturate at PriceMax.</param>
+/// <param name="Metrics">The fibre's own metrics.</param>
+/// <param name="PriceMaps">Exported price map names by resource (the kernel's maps).</param>
+public sealed record DaemonFibre(
+    string Name,
+    string AgentIndex,
+    AgentKeyKind AgentKey,
+    int Capacity,
+    IReadOnlyList<AgentRow> Rows,
+    IReadOnlyList<ActuatorRule> Rules,
+    SensorDescription Sensor,
+    double Step,
+    double LoadMax,
+    double PriceMax,
+    IReadOnlyList<FibreMetric> Metrics,
+    IReadOnlyDictionary<string, string> PriceMaps)
+{
+    /// <summary>The row of <paramref name="resource"/>, or null.</summary>
+    public AgentRow? Row(string resource) => Rows.FirstOrDefault(r => string.Equals(r.Resource, resource, StringComparison.Ordinal));
+
+    /// <summary>True when some rule throttles.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Throttles => Rules.Any(r => r.Kind == ActionKind.Throttle);
+
+    /// <summary>Internal consistency problems (none for a fibre built by the compiler).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(Name) || Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '_')))
+        {
+            problems.Add($"'{Name}' is not a valid fibre name");
+        }
+
+        if (Rows.Count == 0)
+        {
+            problems.Add($"fibre '{Name}' has no per-agent row");
+        }
+
+        if (!(Step > 0) || !double.IsFinite(Step))
+        {
+            problems.Add($"fibre '{Name}': the dual step {Step} must be positive and finite");
+        }
+
+        if (Capacity <= 0)
+        {
+            problems.Add($"fibre '{Name}': agent capacity {Capacity} must be positive");
+        }
+
+        foreach (var rule in Rules)
+        {
+            if (Row(rule.Resource) is null)
+            {
+                problems.Add($"'{rule.Statement}' prices '{rule.Resource}', which has no per-agent row");
+            }
+
+            if (rule.Kind == ActionKind.Throttle && !(rule.CpuFraction > 0 && rule.CpuFraction <= 64))
+            {
+                problems.Add($"'{rule.Statement}': CPU quota {rule.CpuFraction} is out of range");
+            }
+
+            if (rule.Kind is ActionKind.Release)
+            {
+                problems.Add($"'{rule.Statement}': release is not a rule");
+            }
+        }
+
+        foreach (var metric in Metrics)
+        {
+            if (!Sigil.Runtime.Metrics.MetricNames.IsValidMetricName(metric.Name))
+            {
+                problems.Add($"metric '{metric.Name}' is not a valid Prometheus name");
+            }
+        }
+
+        return problems;
+    }
+}

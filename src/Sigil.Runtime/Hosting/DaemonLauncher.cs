@@ -1,0 +1,195 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Hosting.Sensors;
+using Sigil.Runtime.State;
+
+namespace Sigil.Runtime.Hosting;
+
+/// <summary>
+/// Starts a daemon in the one order that never leaves it half-armed: validate the options and
+/// the fibre, run the preflight checks, open and attach the sensor, take the state lock and
+/// restore the checkpoint, start the metrics server and the tick loop, and only then, when
+/// <c>--arm</c> was given, arm the kernel and the enforcer. Any failure before the last step exits
+/// with a clear message and nothing armed.
+/// </summary>
+public sealed class DaemonLauncher
+{
+    private readonly TextWriter _errors;
+
+    /// <summary>A launcher reporting problems to <paramref name="errors"/>.</summary>
+    public DaemonLauncher(TextWriter errors) => _errors = errors ?? throw new ArgumentNullException(nameof(errors));
+
+    /// <summary>Opens the kernel side of a fibre (the eBPF backend); by default the seam that says it is not wired.</summary>
+    public IKernelFibreFactory KernelFactory { get; init; } = UnavailableKernelFibreFactory.Instance;
+
+    /// <summary>Extra logging configuration (tests, the live table).</summary>
+    public Action<ILoggingBuilder>? Logging { get; init; }
+
+    /// <summary>Called once the daemon runs (armed or not), before waiting for shutdown.</summary>
+    public Action<DaemonApplication>? Started { get; init; }
+
+    /// <summary>Runs <paramref name="fibre"/> until shutdown; returns a <see cref="DaemonExitCodes"/> value.</summary>
+    public async Task<int> RunAsync(DaemonFibre fibre, DaemonOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fibre);
+        ArgumentNullException.ThrowIfNull(options);
+        var bad = options.Validate().Concat(fibre.Validate()).ToList();
+        if (bad.Count > 0)
+        {
+            return Fail(DaemonExitCodes.BadInput, bad);
+        }
+
+        var preflight = DaemonPreflight.Check(fibre, options);
+        foreach (var warning in preflight.Warnings)
+        {
+            _errors.WriteLine($"warning: {warning}");
+        }
+
+        if (!preflight.Ok)
+        {
+            return Fail(DaemonExitCodes.Environment, preflight.Errors);
+        }
+
+        IKernelFibre? kernel = null;
+        ISensor sensor;
+        try
+        {
+            if (options.Sensor == SensorChoice.Kernel)
+            {
+                kernel = KernelFactory.Open(fibre, options.BpfFs, options.TraceFs);
+                kernel.SetArmed(false, Environment.ProcessId);
+                kernel.Attach();
+                sensor = kernel;
+            }
+            else
+            {
+                sensor = new ProcFdSpanSensor(fibre.Sensor.Variable, fibre.Sensor.NanosecondsPerUnit / 1e9, options.ProcRoot, options.Scope, options.ProcfsInterval);
+            }
+        }
+        catch (Exception e) when (e is NotSupportedException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            kernel?.Dispose();
+            return Fail(DaemonExitCodes.Environment, [e.Message]);
+        }
+
+        using var sensorLifetime = sensor;
+        var store = new CheckpointStore(options.StateDirectory, fibre.Name);
+        IDisposable stateLock;
+        try
+        {
+            stateLock = store.AcquireLock();
+        }
+        catch (IOException e)
+        {
+            return Fail(DaemonExitCodes.Environment, [e.Message]);
+        }
+
+        using var stateLockLifetime = stateLock;
+        var throttler = preflight.Cpu is { } cpu ? new CpuThrottler(cpu, fibre.Name, fibre.Rules.First(r => r.Kind == ActionKind.Throttle).CpuFraction, options.ProcRoot) : null;
+        var guard = new ProcessGuard(GuardPolicy.From(options.AllowPids, options.AllowComms), options.ProcRoot);
+        var enforcer = new Enforcer(guard, new EnforcerSettings(options.KillGrace), throttler);
+        ISolverStep solver = kernel is { KeepsPrices: true } ? new KernelPriceMirror(fibre) : new SensedDualStep(fibre);
+
+        var loaded = store.Load();
+        await using var app = DaemonApplication.Build(new DaemonParts(fibre, sensor, solver, enforcer, kernel, store), options, loaded.State?.Sequence ?? 0, Logging);
+        var logger = app.Host.Services.GetService(typeof(ILoggerFactory)) is ILoggerFactory factory ? factory.CreateLogger("Sigil.Daemon") : null;
+        foreach (var problem in loaded.Problems)
+        {
+            _errors.WriteLine($"warning: checkpoint: {problem}");
+            if (logger is not null)
+            {
+                DaemonLog.CheckpointProblem(logger, fibre.Name, problem);
+            }
+        }
+
+        if (loaded.State is { } state)
+        {
+            var restored = app.Engine.Restore(state);
+            if (logger is not null)
+            {
+                DaemonLog.Restored(logger, fibre.Name, restored, state.Counters.Count, state.Sequence, loaded.Source.ToString().ToLowerInvariant());
+            }
+        }
+
+        try
+        {
+            if (options.Arm && throttler is not null)
+            {
+                // Create the cgroup before anything runs: a refusal here is a clean start-up failure.
+                // Processes a killed predecessor left throttled are released; prices re-throttle them.
+                throttler.Prepare();
+                throttler.ReleaseAll();
+            }
+
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            throttler?.Dispose();
+            var reason = e is IOException { InnerException: SocketException s } ? s.Message : e.Message;
+            return Fail(DaemonExitCodes.Environment, [$"cannot start: {reason}"]);
+        }
+
+        if (logger is not null)
+        {
+            DaemonLog.Started(logger, fibre.Name, options.Arm ? "ARMED: enforcement on" : "observation mode (dry run; --arm enforces)", sensor.Name, sensor.Description, solver.Name, options.Tick.TotalMilliseconds);
+            if (app.MetricsServer?.Address is { } address)
+            {
+                DaemonLog.Serving(logger, fibre.Name, address.ToString().TrimEnd('/'));
+            }
+        }
+
+        if (options.Arm)
+        {
+            try
+            {
+                if (kernel is not null)
+                {
+                    foreach (var pid in options.AllowPids)
+                    {
+                        kernel.Allow(pid);
+                    }
+
+                    kernel.SetArmed(true, Environment.ProcessId);
+                }
+
+                enforcer.Arm();
+                app.Engine.Metrics.SetArmed(true);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or NotSupportedException)
+            {
+                enforcer.Disarm();
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                return Fail(DaemonExitCodes.Environment, [$"cannot arm: {e.Message}"]);
+            }
+        }
+
+        Started?.Invoke(app);
+        try
+        {
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return app.Service.ExitCode;
+    }
+
+    private int Fail(int code, IEnumerable<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            _errors.WriteLine($"error: {problem}");
+        }
+
+        return code;
+    }
+}

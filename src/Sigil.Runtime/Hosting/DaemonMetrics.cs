@@ -1,0 +1,275 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Metrics;
+using Sigil.Runtime.State;
+
+namespace Sigil.Runtime.Hosting;
+
+/// <summary>
+/// The daemon's metric families for one fibre, and the fibre's own metrics. Per-agent series are
+/// bounded: the top <see cref="TopAgents"/> agents by price, plus one <c>agent="other"</c> series
+/// holding the largest value among the rest.
+/// </summary>
+public sealed class DaemonMetrics
+{
+    /// <summary>The agent label of the aggregate over agents outside the top k.</summary>
+    public const string OtherAgent = "other";
+
+    private static readonly ActionKind[] s_kinds = Enum.GetValues<ActionKind>();
+    private readonly DaemonFibre _fibre;
+    private readonly Dictionary<string, CounterSeries> _checkpointed = new(StringComparer.Ordinal);
+    private readonly Dictionary<ActionKind, CounterSeries> _actions = [];
+    private readonly Dictionary<ActionKind, CounterSeries> _wouldBe = [];
+    private readonly Dictionary<ActionKind, CounterSeries> _failed = [];
+    private readonly Counter _refused;
+    private readonly GaugeSnapshot _price;
+    private readonly GaugeSnapshot _load;
+    private readonly GaugeSeries _agents;
+    private readonly GaugeSeries _armed;
+    private readonly CounterSeries _overflow;
+    private readonly CounterSeries _seen;
+    private readonly CounterSeries _processed;
+    private readonly CounterSeries _filtered;
+    private readonly CounterSeries _dropped;
+    private readonly CounterSeries _iterations;
+    private readonly GaugeSeries _primal;
+    private readonly GaugeSeries _dual;
+    private readonly CounterSeries _ticks;
+    private readonly GaugeSeries _tickSeconds;
+    private readonly CounterSeries _checkpoints;
+    private readonly CounterSeries _checkpointFailures;
+    private readonly (FibreMetric Metric, GaugeSeries Series, int Row)[] _fibreMetrics;
+
+    /// <summary>Registers the families of <paramref name="fibre"/> in <paramref name="registry"/>.</summary>
+    public DaemonMetrics(MetricRegistry registry, DaemonFibre fibre, string sensorName, int topAgents = 10)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        _fibre = fibre ?? throw new ArgumentNullException(nameof(fibre));
+        if (topAgents < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(topAgents));
+        }
+
+        Registry = registry;
+        TopAgents = topAgents;
+        var f = fibre.Name;
+
+        var actions = registry.CreateCounter("sigil_actions_total", "Actions carried out on processes, by kind.", "fibre", "kind");
+        var wouldBe = registry.CreateCounter("sigil_would_be_actions_total", "Actions observation mode would have carried out, by kind.", "fibre", "kind");
+        var failed = registry.CreateCounter("sigil_failed_actions_total", "Actions the system refused (no privilege, process gone), by kind.", "fibre", "kind");
+        _refused = registry.CreateCounter("sigil_refused_actions_total", "Actions the safety guard refused, by kind and reason.", "fibre", "kind", "reason");
+        foreach (var kind in s_kinds)
+        {
+            var k = KindLabel(kind);
+            _actions[kind] = Checkpointed(actions, f, k);
+            _wouldBe[kind] = Checkpointed(wouldBe, f, k);
+            _failed[kind] = Checkpointed(failed, f, k);
+        }
+
+        var budget = registry.CreateGauge("sigil_budget", "Per-agent budget of each resource (the row's right-hand side).", "fibre", "resource");
+        foreach (var row in fibre.Rows)
+        {
+            budget.WithLabels(f, row.Resource).Set(row.Budget);
+        }
+
+        _price = registry.CreateGaugeSnapshot("sigil_price", $"Price per resource of the top {topAgents} agents by price; agent=\"other\" is the largest price among the rest.", "fibre", "resource", "agent", "name");
+        _price.Publish([]);
+        _load = registry.CreateGaugeSnapshot("sigil_load", $"Latest load per resource of the same agents as sigil_price; agent=\"other\" is the largest load among the rest.", "fibre", "resource", "agent", "name");
+        _agents = registry.CreateGauge("sigil_agents", "Agents tracked.", "fibre").WithLabels(f);
+        _overflow = Checkpointed(registry.CreateCounter("sigil_agent_overflow_total", "Agents not tracked because the agent table was full.", "fibre"), f);
+        _armed = registry.CreateGauge("sigil_armed", "1 when enforcement is armed, 0 in observation mode.", "fibre").WithLabels(f);
+
+        _seen = Checkpointed(registry.CreateCounter("sigil_kernel_seen_total", "Events the sensor examined.", "fibre", "sensor"), f, sensorName);
+        _processed = Checkpointed(registry.CreateCounter("sigil_kernel_processed_total", "Events that produced a load sample.", "fibre", "sensor"), f, sensorName);
+        _filtered = Checkpointed(registry.CreateCounter("sigil_kernel_filtered_total", "Events ignored by design (not a regular file, out of scope).", "fibre", "sensor"), f, sensorName);
+        _dropped = Checkpointed(registry.CreateCounter("sigil_kernel_dropped_total", "Events lost (ring buffer full, process unreadable).", "fibre", "sensor"), f, sensorName);
+
+        _iterations = Checkpointed(registry.CreateCounter("sigil_solver_iterations_total", "Price updates made by the solver stage.", "fibre"), f);
+        _primal = registry.CreateGauge("sigil_solver_primal_residual", "Largest row violation [load - budget]+ in the latest tick.", "fibre").WithLabels(f);
+        _dual = registry.CreateGauge("sigil_solver_dual_residual", "Largest price change in the latest tick.", "fibre").WithLabels(f);
+
+        _ticks = Checkpointed(registry.CreateCounter("sigil_ticks_total", "Daemon ticks (sense, solve, act).", "fibre"), f);
+        _tickSeconds = registry.CreateGauge("sigil_tick_duration_seconds", "Duration of the latest tick.", "fibre").WithLabels(f);
+        _checkpoints = Checkpointed(registry.CreateCounter("sigil_checkpoints_total", "State checkpoints written.", "fibre"), f);
+        _checkpointFailures = Checkpointed(registry.CreateCounter("sigil_checkpoint_failures_total", "State checkpoints that failed.", "fibre"), f);
+
+        _fibreMetrics = fibre.Metrics.Select(m =>
+        {
+            var help = $"{m.Statement} (unit: {m.Unit}{(m.Target is { } t ? string.Create(CultureInfo.InvariantCulture, $", autoscaler target {t}") : string.Empty)})";
+            var series = registry.CreateGauge(m.Name, help, "fibre").WithLabels(f);
+            var row = m.SourceKind == MetricSourceKind.Variable ? -1 : RowIndex(m.Source);
+            return (m, series, row);
+        }).ToArray();
+    }
+
+    /// <summary>The registry the families live in.</summary>
+    public MetricRegistry Registry { get; }
+
+    /// <summary>Agents exported per resource before the aggregate.</summary>
+    public int TopAgents { get; }
+
+    /// <summary>Counts one action outcome.</summary>
+    public void Record(ActionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var kind = result.Request.Kind;
+        switch (result.Status)
+        {
+            case ActionStatus.Applied:
+                _actions[kind].Inc();
+                break;
+            case ActionStatus.WouldApply:
+                _wouldBe[kind].Inc();
+                break;
+            case ActionStatus.Failed:
+                _failed[kind].Inc();
+                break;
+            case ActionStatus.Refused:
+                var series = _refused.WithLabels(_fibre.Name, KindLabel(kind), result.Refusal.ToString().ToLowerInvariant());
+                _checkpointed.TryAdd(Key(_refused.Name, KindLabel(kind), result.Refusal.ToString().ToLowerInvariant()), series);
+                series.Inc();
+                break;
+        }
+    }
+
+    /// <summary>Sets whether enforcement is armed.</summary>
+    public void SetArmed(bool armed) => _armed.Set(armed ? 1 : 0);
+
+    /// <summary>Counts a checkpoint.</summary>
+    public void RecordCheckpoint(bool ok) => (ok ? _checkpoints : _checkpointFailures).Inc();
+
+    /// <summary>Publishes one tick: sensor totals, solver step, agents (top k) and the fibre's metrics.</summary>
+    public void PublishTick(AgentTable agents, SensorCounters counters, SolverStepResult step, long tick, long activeWindowTicks, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(agents);
+        _seen.IncreaseTo(counters.Seen);
+        _processed.IncreaseTo(counters.Processed);
+        _filtered.IncreaseTo(counters.Filtered);
+        _dropped.IncreaseTo(counters.Dropped);
+        _iterations.Add(step.Iterations);
+        _primal.Set(step.PrimalResidual);
+        _dual.Set(step.DualResidual);
+        _ticks.Inc();
+        _tickSeconds.Set(duration.TotalSeconds);
+        _agents.Set(agents.Count);
+        _overflow.IncreaseTo(agents.Overflow);
+
+        var ranked = agents.OrderByDescending(a => a.MaxPrice).ThenBy(a => a.Agent).ToList();
+        var prices = new List<GaugeSample>();
+        var loads = new List<GaugeSample>();
+        for (var r = 0; r < _fibre.Rows.Count; r++)
+        {
+            var resource = _fibre.Rows[r].Resource;
+            for (var i = 0; i < ranked.Count && i < TopAgents; i++)
+            {
+                var a = ranked[i];
+                var id = a.Agent.ToString(CultureInfo.InvariantCulture);
+                prices.Add(new GaugeSample([_fibre.Name, resource, id, a.Name], a.Prices[r]));
+                loads.Add(new GaugeSample([_fibre.Name, resource, id, a.Name], a.Loads[r]));
+            }
+
+            if (ranked.Count > TopAgents)
+            {
+                var rest = ranked.Skip(TopAgents).ToList();
+                prices.Add(new GaugeSample([_fibre.Name, resource, OtherAgent, string.Empty], rest.Max(a => a.Prices[r])));
+                loads.Add(new GaugeSample([_fibre.Name, resource, OtherAgent, string.Empty], rest.Max(a => a.Loads[r])));
+            }
+        }
+
+        _price.Publish(prices);
+        _load.Publish(loads);
+
+        foreach (var (metric, series, row) in _fibreMetrics)
+        {
+            var values = metric.SourceKind switch
+            {
+                MetricSourceKind.Variable => agents.Where(a => a.LastActiveTick >= 0 && tick - a.LastActiveTick < activeWindowTicks).Select(a => a.LastSample),
+                MetricSourceKind.Resource => agents.Where(a => a.LastActiveTick >= 0 && tick - a.LastActiveTick < activeWindowTicks).Select(a => a.Loads[row]),
+                _ => agents.Select(a => a.Prices[row]),
+            };
+            series.Set(Aggregate(metric.Aggregate, values.ToList()));
+        }
+    }
+
+    /// <summary>The value of fibre metric <paramref name="name"/>.</summary>
+    public double FibreMetric(string name) => _fibreMetrics.First(m => m.Metric.Name == name).Series.Value;
+
+    /// <summary>Totals of every daemon counter, for a checkpoint, sorted by name.</summary>
+    public IReadOnlyList<CounterState> CaptureCounters() =>
+        _checkpointed.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new CounterState(c.Key, c.Value.Value)).ToList();
+
+    /// <summary>Raises every counter to its checkpointed total, so totals carry on across restarts.</summary>
+    public void RestoreCounters(IEnumerable<CounterState> counters)
+    {
+        foreach (var counter in counters)
+        {
+            if (!double.IsFinite(counter.Value) || counter.Value < 0)
+            {
+                continue;
+            }
+
+            if (_checkpointed.TryGetValue(counter.Name, out var series))
+            {
+                series.IncreaseTo(counter.Value);
+            }
+            else if (counter.Name.StartsWith(_refused.Name + "|", StringComparison.Ordinal)
+                && counter.Name.Split('|') is [_, var kind, var reason] && Enum.TryParse<ActionKind>(kind, true, out _))
+            {
+                var refused = _refused.WithLabels(_fibre.Name, kind, reason);
+                _checkpointed[counter.Name] = refused;
+                refused.IncreaseTo(counter.Value);
+            }
+        }
+    }
+
+    /// <summary>The total of <paramref name="kind"/> actions with <paramref name="status"/>.</summary>
+    public double Count(ActionKind kind, ActionStatus status) => status switch
+    {
+        ActionStatus.Applied => _actions[kind].Value,
+        ActionStatus.WouldApply => _wouldBe[kind].Value,
+        ActionStatus.Failed => _failed[kind].Value,
+        _ => RefusedTotal(kind),
+    };
+
+    internal static string KindLabel(ActionKind kind) => kind.ToString().ToLowerInvariant();
+
+    private double RefusedTotal(ActionKind kind) =>
+        _checkpointed.Where(c => c.Key.StartsWith(Key(_refused.Name, KindLabel(kind), string.Empty), StringComparison.Ordinal)).Sum(c => c.Value.Value);
+
+    private static double Aggregate(MetricAggregateKind aggregate, List<double> values) => aggregate switch
+    {
+        MetricAggregateKind.Count => values.Count,
+        MetricAggregateKind.Sum => values.Sum(),
+        _ when values.Count == 0 => 0,
+        MetricAggregateKind.Mean => values.Average(),
+        MetricAggregateKind.Max => values.Max(),
+        MetricAggregateKind.Min => values.Min(),
+        _ => throw new ArgumentOutOfRangeException(nameof(aggregate)),
+    };
+
+    private CounterSeries Checkpointed(Counter family, params string[] labels)
+    {
+        var series = family.WithLabels(labels);
+        _checkpointed[Key(family.Name, labels[1..])] = series;
+        return series;
+    }
+
+    private static string Key(string family, params string[] labelsAfterFibre) =>
+        labelsAfterFibre.Length == 0 ? family : family + "|" + string.Join("|", labelsAfterFibre);
+
+    private int RowIndex(string resource)
+    {
+        for (var r = 0; r < _fibre.Rows.Count; r++)
+        {
+            if (_fibre.Rows[r].Resource == resource)
+            {
+                return r;
+            }
+        }
+
+        throw new ArgumentException($"metric source '{resource}' has no per-agent row", nameof(resource));
+    }
+}

@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+
+namespace Sigil.Runtime.Hosting;
+
+/// <summary>Where the daemon's loads come from.</summary>
+public enum SensorChoice
+{
+    /// <summary>The fibre's eBPF programs in the kernel.</summary>
+    Kernel,
+
+    /// <summary>The /proc fallback sensor (span loads only).</summary>
+    Procfs,
+}
+
+/// <summary>The format of the daemon's logs.</summary>
+public enum LogFormat
+{
+    /// <summary>One JSON object per line (Microsoft.Extensions.Logging JSON console).</summary>
+    Json,
+
+    /// <summary>Human-readable single lines.</summary>
+    Simple,
+
+    /// <summary>No console logs (the live table shows the state instead).</summary>
+    None,
+}
+
+/// <summary>How the daemon runs. Defaults are safe: observation only, metrics on loopback.</summary>
+public sealed record DaemonOptions
+{
+    /// <summary>The default metrics address: loopback only.</summary>
+    public const string DefaultMetricsUrl = "http://127.0.0.1:9464";
+
+    /// <summary>Carry out actions. False (the default) is observation mode: actions are logged and counted only.</summary>
+    public bool Arm { get; init; }
+
+    /// <summary>Tick period: sense, solve, act.</summary>
+    public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Where /metrics and /healthz are served (http://host:port), or null for no endpoint. Port 0 picks a free port.</summary>
+    public string? MetricsUrl { get; init; } = DefaultMetricsUrl;
+
+    /// <summary>Directory of the state checkpoints.</summary>
+    public string StateDirectory { get; init; } = "/var/lib/sigil";
+
+    /// <summary>Checkpoint period.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The bpffs mount.</summary>
+    public string BpfFs { get; init; } = "/sys/fs/bpf";
+
+    /// <summary>The tracefs mount.</summary>
+    public string TraceFs { get; init; } = "/sys/kernel/tracing";
+
+    /// <summary>The mount table read to find the cgroup cpu controller, bpffs and tracefs.</summary>
+    public string MountInfo { get; init; } = "/proc/self/mountinfo";
+
+    /// <summary>Where procfs is mounted.</summary>
+    public string ProcRoot { get; init; } = "/proc";
+
+    /// <summary>The sensor.</summary>
+    public SensorChoice Sensor { get; init; } = SensorChoice.Kernel;
+
+    /// <summary>For the /proc sensor: time between two scans of every process's descriptors.</summary>
+    public TimeSpan ProcfsInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>For the /proc sensor: when not empty, only these processes and their descendants are sensed.</summary>
+    public IReadOnlyList<int> Scope { get; init; } = [];
+
+    /// <summary>Process ids never acted on.</summary>
+    public IReadOnlyList<int> AllowPids { get; init; } = [];
+
+    /// <summary>Command names never acted on.</summary>
+    public IReadOnlyList<string> AllowComms { get; init; } = [];
+
+    /// <summary>Time between SIGTERM and SIGKILL.</summary>
+    public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Agents exported per resource in the per-agent metrics (plus one aggregate).</summary>
+    public int TopAgents { get; init; } = 10;
+
+    /// <summary>An agent counts in the fibre's variable metrics for this long after its latest sample.</summary>
+    public TimeSpan ActiveWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An agent with no price and no sample for this long is forgotten.</summary>
+    public TimeSpan AgentIdle { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Log format.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Json;
+
+    /// <summary>Problems with the options themselves (before anything touches the system).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Tick < TimeSpan.FromMilliseconds(10) || Tick > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"tick {Tick.TotalMilliseconds} ms is out of range (10 ms to 60 s)");
+        }
+
+        if (CheckpointInterval < Tick || CheckpointInterval > TimeSpan.FromHours(1))
+        {
+            problems.Add($"checkpoint interval {CheckpointInterval.TotalSeconds} s is out of range (one tick to one hour)");
+        }
+
+        if (MetricsUrl is not null && !TryParseMetricsUrl(MetricsUrl, out _, out var problem))
+        {
+            problems.Add(problem!);
+        }
+
+        if (ProcfsInterval < TimeSpan.FromMilliseconds(10) || ProcfsInterval > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"procfs scan interval {ProcfsInterval.TotalMilliseconds} ms is out of range (10 ms to 60 s)");
+        }
+
+        if (string.IsNullOrWhiteSpace(StateDirectory))
+        {
+            problems.Add("the state directory is empty");
+        }
+
+        if (KillGrace < TimeSpan.Zero || KillGrace > TimeSpan.FromMinutes(5))
+        {
+            problems.Add($"kill grace {KillGrace.TotalSeconds} s is out of range (0 to 300 s)");
+        }
+
+        if (TopAgents is < 0 or > 1000)
+        {
+            problems.Add($"top agents {TopAgents} is out of range (0 to 1000)");
+        }
+
+        foreach (var pid in AllowPids)
+        {
+            if (pid <= 0)
+            {
+                problems.Add($"allow-listed pid {pid} is not a process id");
+            }
+        }
+
+        foreach (var pid in Scope)
+        {
+            if (pid <= 0)
+            {
+                problems.Add($"scope pid {pid} is not a process id");
+            }
+        }
+
+        if (Scope.Count > 0 && Sensor != SensorChoice.Procfs)
+        {
+            problems.Add("a scope applies to the /proc sensor only (--sensor procfs)");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Parses a metrics address <c>http://host:port</c>.</summary>
+    public static bool TryParseMetricsUrl(string url, out Uri? uri, out string? problem)
+    {
+        uri = null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme != Uri.UriSchemeHttp)
+        {
+            problem = $"metrics URL '{url}' is not an http://host:port address";
+            return false;
+        }
+
+        if (parsed.AbsolutePath != "/" || parsed.Query.Length > 0 || parsed.UserInfo.Length > 0)
+        {
+            problem = $"metrics URL '{url}' must be just http://host:port (the paths are /metrics and /healthz)";
+            return false;
+        }
+
+        if (url.IndexOf(':', "http://".Length) < 0 && !parsed.Host.StartsWith('['))
+        {
+            problem = $"metrics URL '{url}' needs an explicit port";
+            return false;
+        }
+
+        uri = parsed;
+        problem = null;
+        return true;
+    }
+}

@@ -1,0 +1,140 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.State;
+
+namespace Sigil.Runtime.Hosting;
+
+/// <summary>
+/// The tick loop as a hosted service: ticks every period, checkpoints every interval, and on
+/// shutdown (SIGTERM, Ctrl+C) stops ticking, disarms, waits for kills in flight, releases
+/// throttled processes and writes a final checkpoint.
+/// </summary>
+public sealed class DaemonService : BackgroundService
+{
+    private readonly DaemonEngine _engine;
+    private readonly DaemonOptions _options;
+    private readonly DaemonHealth _health;
+    private readonly CheckpointStore? _store;
+    private readonly Enforcer? _enforcer;
+    private readonly IKernelFibre? _kernel;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger _logger;
+    private long _sequence;
+
+    /// <summary>The service.</summary>
+    public DaemonService(DaemonEngine engine, DaemonOptions options, DaemonHealth health, CheckpointStore? store, Enforcer? enforcer, IKernelFibre? kernel, long sequence, IHostApplicationLifetime lifetime, ILogger<DaemonService> logger)
+    {
+        _engine = engine;
+        _options = options;
+        _health = health;
+        _store = store;
+        _enforcer = enforcer;
+        _kernel = kernel;
+        _sequence = sequence;
+        _lifetime = lifetime;
+        _logger = logger;
+    }
+
+    /// <summary>The sequence number of the latest checkpoint.</summary>
+    public long Sequence => Interlocked.Read(ref _sequence);
+
+    /// <summary>Non-zero when the loop failed; the process should exit with it.</summary>
+    public int ExitCode { get; private set; }
+
+    /// <inheritdoc/>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+
+        // One dedicated thread that sleeps between ticks: an idle daemon wakes once per tick and
+        // never spins thread-pool workers (which, woken four times a second, cost more than the tick).
+        Task.Factory.StartNew(() => Loop(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Loop(CancellationToken stoppingToken)
+    {
+        var nextCheckpoint = DateTime.UtcNow + _options.CheckpointInterval;
+        var period = _options.Tick;
+        var next = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                _engine.TickAsync(stoppingToken).GetAwaiter().GetResult();
+                _health.Beat();
+                if (DateTime.UtcNow >= nextCheckpoint)
+                {
+                    Checkpoint();
+                    nextCheckpoint = DateTime.UtcNow + _options.CheckpointInterval;
+                }
+
+                // Fixed rate: the next tick is one period after the previous one was due.
+                next += (long)(period.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+                var wait = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), next);
+                if (wait <= TimeSpan.Zero)
+                {
+                    next = System.Diagnostics.Stopwatch.GetTimestamp();
+                    continue;
+                }
+
+                stoppingToken.WaitHandle.WaitOne(wait);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            DaemonLog.TickFailed(_logger, _engine.Fibre.Name, e);
+            _health.Fail(e.Message);
+            ExitCode = 3;
+            _lifetime.StopApplication();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        _enforcer?.Disarm();
+        if (_kernel is not null)
+        {
+            try
+            {
+                _kernel.SetArmed(false, Environment.ProcessId);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                DaemonLog.CheckpointProblem(_logger, _engine.Fibre.Name, "could not disarm the kernel: " + e.Message);
+            }
+        }
+
+        await _engine.DrainAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        _enforcer?.Throttler?.Dispose();
+        Checkpoint();
+        DaemonLog.Stopped(_logger, _engine.Fibre.Name, _engine.Ticks, Sequence);
+    }
+
+    /// <summary>Writes a checkpoint now.</summary>
+    public void Checkpoint()
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        var sequence = Interlocked.Increment(ref _sequence);
+        try
+        {
+            _store.Save(_engine.CaptureState(sequence));
+            _engine.Metrics.RecordCheckpoint(true);
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            Interlocked.Decrement(ref _sequence);
+            _engine.Metrics.RecordCheckpoint(false);
+            DaemonLog.CheckpointFailed(_logger, _engine.Fibre.Name, e.Message);
+        }
+    }
+}

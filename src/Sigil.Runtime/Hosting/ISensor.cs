@@ -1,0 +1,38 @@
+using System;
+using System.Collections.Generic;
+
+namespace Sigil.Runtime.Hosting;
+
+/// <summary>Event counters of a sensor: what it saw, used, filtered out and lost. Totals since it started.</summary>
+/// <param name="Seen">Events (or file descriptors) examined.</param>
+/// <param name="Processed">Events that produced a load sample.</param>
+/// <param name="Filtered">Events ignored by design (not a regular file, not in scope).</param>
+/// <param name="Dropped">Events lost (ring buffer full, process unreadable).</param>
+public readonly record struct SensorCounters(ulong Seen, ulong Processed, ulong Filtered, ulong Dropped);
+
+/// <summary>What a sensor observed of one agent since its previous frame.</summary>
+/// <param name="Agent">The agent id: a tgid (pid-keyed index) or a tid.</param>
+/// <param name="StartTime">The agent's start time in clock ticks after boot; with the id it names one process.</param>
+/// <param name="Name">The command name.</param>
+/// <param name="Completed">Loads completed since the previous frame, in the variable's unit (for dwell: seconds each closed file was held).</param>
+/// <param name="KernelPrice">The price the kernel holds for the agent, when the kernel keeps prices.</param>
+public sealed record AgentObservation(int Agent, ulong StartTime, string Name, IReadOnlyList<double> Completed, double? KernelPrice = null);
+
+/// <summary>One reading of a sensor.</summary>
+/// <param name="Variable">The sensed variable family.</param>
+/// <param name="Agents">Agents with something to report.</param>
+/// <param name="Counters">The sensor's totals.</param>
+public sealed record SensorFrame(string Variable, IReadOnlyList<AgentObservation> Agents, SensorCounters Counters);
+
+/// <summary>A source of sensed loads, read once per daemon tick.</summary>
+public interface ISensor : IDisposable
+{
+    /// <summary>Short name for metrics and logs: <c>kernel</c>, <c>procfs</c>.</summary>
+    string Name { get; }
+
+    /// <summary>What it measures, for the start-up log.</summary>
+    string Description { get; }
+
+    /// <summary>Reads what happened since the previous call.</summary>
+    SensorFrame Sense();
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sigil.Runtime.Metrics;
+
+namespace Sigil.Runtime.Hosting;
+
+/// <summary>
+/// Serves <c>/metrics</c> (Prometheus text format 0.0.4) and <c>/healthz</c> with Kestrel on one
+/// address, loopback unless configured otherwise. A hosted service of the daemon's host, started
+/// before the tick loop and stopped after it.
+/// </summary>
+public sealed class MetricsServer : IHostedService, IAsyncDisposable
+{
+    private readonly MetricRegistry _registry;
+    private readonly DaemonHealth _health;
+    private readonly Uri _url;
+    private readonly ILoggerFactory _loggers;
+    private WebApplication? _app;
+
+    /// <summary>A server for <paramref name="registry"/> at <paramref name="url"/> (http://ip:port; port 0 picks one).</summary>
+    public MetricsServer(MetricRegistry registry, DaemonHealth health, Uri url, ILoggerFactory loggers)
+    {
+        _registry = registry;
+        _health = health;
+        _url = url;
+        _loggers = loggers;
+    }
+
+    /// <summary>The bound address (port resolved), once started.</summary>
+    public Uri? Address { get; private set; }
+
+    /// <summary>The IP address a metrics URL's host names: <c>localhost</c> is loopback; other names are refused.</summary>
+    public static IPAddress ResolveHost(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (url.IsLoopback && url.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+
+        return IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip)
+            ? ip
+            : throw new ArgumentException($"metrics host '{url.Host}' must be an IP address (or localhost)", nameof(url));
+    }
+
+    /// <inheritdoc/>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "sigil-metrics", Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(_loggers);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(ResolveHost(_url), _url.Port);
+        });
+        var app = builder.Build();
+        app.MapGet("/metrics", WriteMetrics);
+        app.MapGet("/healthz", WriteHealth);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        Address = bound is null ? _url : new Uri(bound);
+    }
+
+    /// <inheritdoc/>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _app = null;
+        }
+    }
+
+    private async Task WriteMetrics(HttpContext context)
+    {
+        var text = new StringBuilder(8192);
+        _registry.RenderTo(text);
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        context.Response.ContentType = PrometheusTextFormat.ContentType;
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task WriteHealth(HttpContext context)
+    {
+        var (healthy, text) = _health.Check();
+        context.Response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(text + "\n", context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Addresses for logs.</summary>
+    public IEnumerable<string> Describe() => Address is null ? [] : [Address.ToString().TrimEnd('/')];
+}

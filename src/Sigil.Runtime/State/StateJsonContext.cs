@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Sigil.Runtime.State;
+
+/// <summary>System.Text.Json source-generated metadata for the checkpoint payload (no reflection at run time).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = false,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(DaemonState))]
+internal sealed partial class StateJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,247 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using Sigil.Language.Emit.Llvm;
+
+namespace Sigil.Llvm.Tests;
+
+/// <summary>
+/// Instrumented builds of samples/llvm/copy.c, linked with the generated hook, run against a real
+/// pinned BPF map or a shared price page: at price 0 nothing happens, at a high price the fibre's
+/// response does, and the hook counts exactly what it did.
+/// </summary>
+[Collection(LlvmCollection.Name)]
+public sealed class HookRuntimeTests
+{
+    private const int ScaleBits = 20;
+    private const int Block = 4096;
+    private const int Blocks = 64;
+    private static readonly ulong s_writeSite = LlvmSites.CallSiteId("write_all", "write", 0);
+    private static readonly ulong s_pwriteSite = LlvmSites.CallSiteId("copy_positioned", "pwrite", 0);
+
+    private readonly LlvmFixture _fixture;
+
+    public HookRuntimeTests(LlvmFixture fixture) => _fixture = fixture;
+
+    [BpfFact]
+    public void Dwell_PriceInBpfMap_BacksOffEveryWriteByPriceTimesUs()
+    {
+        var dwell = _fixture.Dwell;
+        var copy = dwell.CompileProgram(Toolchain.CopySample, Path.Combine(dwell.Root, "copy-static"));
+        var source = Toolchain.RandomFile(dwell.Root, "in-backoff.bin", Block * Blocks);
+        using var map = new PriceMap("price_dwell");
+
+        foreach (var positioned in new[] { false, true })
+        {
+            var target = Path.Combine(dwell.Root, $"out-backoff-{positioned}.bin");
+            var arguments = positioned ? new[] { "-p", "-b", "4096", source, target } : new[] { "-b", "4096", source, target };
+
+            // price 2: 2 * 100 us before each of the 64 writes
+            var result = PricedRun.Run(copy, arguments, DwellEnvironment(map.Path), pid => map.Set(pid, 2UL << ScaleBits));
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(target));
+            var stats = HookStats.Parse("sigil-dwell", result.Stderr);
+            Assert.Equal("map", stats.Source);
+            Assert.Equal(2UL << ScaleBits, stats.Price);
+            Assert.Equal((ulong)Blocks, stats.Updates);
+            Assert.Equal((ulong)Blocks, stats.Backoffs);
+            Assert.Equal((ulong)Blocks * 200_000, stats.BackoffNs);
+            Assert.Equal(0UL, stats.Refusals);
+            Assert.Equal(new Dictionary<ulong, ulong> { [positioned ? s_pwriteSite : s_writeSite] = Blocks }, stats.Sites);
+            Assert.True(result.Elapsed >= TimeSpan.FromMilliseconds(Blocks * 0.2), $"{result.Elapsed} is shorter than the back-off");
+        }
+    }
+
+    [BpfFact]
+    public void Dwell_PriceZeroInBpfMap_NoResponse()
+    {
+        var dwell = _fixture.Dwell;
+        var copy = dwell.CompileProgram(Toolchain.CopySample, Path.Combine(dwell.Root, "copy-static-zero"));
+        var source = Toolchain.RandomFile(dwell.Root, "in-zero.bin", Block * Blocks);
+        var target = Path.Combine(dwell.Root, "out-zero.bin");
+        using var map = new PriceMap("price_dwell");
+
+        var result = PricedRun.Run(copy, ["-b", "4096", source, target], DwellEnvironment(map.Path), pid => map.Set(pid, 0));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(target));
+        var stats = HookStats.Parse("sigil-dwell", result.Stderr);
+        Assert.Equal("map", stats.Source);
+        Assert.Equal(0UL, stats.Price);
+        Assert.Equal(0UL, stats.Updates);
+        Assert.Equal(0UL, stats.Backoffs);
+        Assert.Empty(stats.Sites);
+    }
+
+    [BpfFact]
+    public void Dwell_SharedHookLibrary_ReadsTheSameMap()
+    {
+        var dwell = _fixture.Dwell;
+        var copy = dwell.CompileProgram(Toolchain.CopySample, Path.Combine(dwell.Root, "copy-shared"), shared: true);
+        var source = Toolchain.RandomFile(dwell.Root, "in-shared.bin", Block * Blocks);
+        var target = Path.Combine(dwell.Root, "out-shared.bin");
+        using var map = new PriceMap("price_dwell");
+
+        // price 1.5: 150 us per write
+        var result = PricedRun.Run(copy, ["-b", "4096", source, target], DwellEnvironment(map.Path), pid => map.Set(pid, 3UL << (ScaleBits - 1)));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var stats = HookStats.Parse("sigil-dwell", result.Stderr);
+        Assert.Equal("map", stats.Source);
+        Assert.Equal((ulong)Blocks, stats.Backoffs);
+        Assert.Equal((ulong)Blocks * 150_000, stats.BackoffNs);
+    }
+
+    [BpfFact]
+    public void Dwell_PriceSetWhileRunning_ReachesTheProgram()
+    {
+        // copy reads from a FIFO the test feeds: 16 blocks at price 0, then (once the refresher
+        // thread has had ten periods to see the new price) 16 more at price 50: 5 ms per write.
+        var dwell = _fixture.Dwell;
+        var copy = dwell.CompileProgram(Toolchain.CopySample, Path.Combine(dwell.Root, "copy-live"));
+        var fifo = Path.Combine(dwell.Root, "live.fifo");
+        Toolchain.RunChecked("mkfifo", [fifo]);
+        var target = Path.Combine(dwell.Root, "out-live.bin");
+        using var map = new PriceMap("price_dwell");
+        var block = new byte[Block];
+
+        var result = PricedRun.Run(
+            copy,
+            ["-b", "4096", fifo, target],
+            DwellEnvironment(map.Path),
+            pid => map.Set(pid, 0),
+            pid =>
+            {
+                using var feed = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+                for (var i = 0; i < 16; i++)
+                {
+                    feed.Write(block);
+                    feed.Flush();
+                }
+
+                Thread.Sleep(200);
+                map.Set(pid, 50UL << ScaleBits);
+                Thread.Sleep(200);
+                for (var i = 0; i < 16; i++)
+                {
+                    feed.Write(block);
+                    feed.Flush();
+                }
+            });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(32L * Block, new FileInfo(target).Length);
+        var stats = HookStats.Parse("sigil-dwell", result.Stderr);
+        Assert.Equal(50UL << ScaleBits, stats.Price);
+        Assert.InRange(stats.Backoffs, 16UL, 32UL); // every write after the change; a pipe may split a block
+        Assert.Equal(stats.Backoffs * 5_000_000, stats.BackoffNs);
+    }
+
+    [Fact]
+    public void Dwell_NoPriceSource_NoResponse()
+    {
+        var dwell = _fixture.Dwell;
+        var copy = dwell.CompileProgram(Toolchain.CopySample, Path.Combine(dwell.Root, "copy-none"));
+        var source = Toolchain.RandomFile(dwell.Root, "in-none.bin", Block * 4);
+        var target = Path.Combine(dwell.Root, "out-none.bin");
+
+        var result = Toolchain.Run(copy, [source, target], environment: DwellEnvironment(Path.Combine(dwell.Root, "no-such-map")));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var stats = HookStats.Parse("sigil-dwell", result.Stderr);
+        Assert.Equal("none", stats.Source);
+        Assert.Equal(0UL, stats.Updates);
+    }
+
+    [Fact]
+    public void Gate_PriceInSharedPage_RefusesTheWriteWithEagain()
+    {
+        var gate = _fixture.Gate;
+        var copy = gate.CompileProgram(Toolchain.CopySample, Path.Combine(gate.Root, "copy-refuse"));
+        var source = Toolchain.RandomFile(gate.Root, "in-refuse.bin", Block * 8);
+        var target = Path.Combine(gate.Root, "out-refuse.bin");
+        var page = Path.Combine(gate.Root, "refuse.prices");
+
+        var result = PricedRun.Run(copy, [source, target], GateEnvironment(page), pid => PricePage.Write(page, ScaleBits, 64, new Dictionary<int, ulong> { [pid] = 1UL << ScaleBits, [pid + 1] = 7 }));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("copy: write: Resource temporarily unavailable", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0L, new FileInfo(target).Length);
+        var stats = HookStats.Parse("sigil-gate", result.Stderr);
+        Assert.Equal("page", stats.Source);
+        Assert.Equal(1UL << ScaleBits, stats.Price);
+        Assert.Equal(1UL, stats.Refusals);
+        Assert.Equal(2UL, stats.Updates); // the read (after it returned), then the refused write
+        Assert.Equal(1UL, stats.Sites[LlvmSites.CallSiteId("copy_stream", "read", 0)]);
+        Assert.Equal(1UL, stats.Sites[s_writeSite]);
+    }
+
+    [Fact]
+    public void Gate_PriceInSharedPage_RefusesTheEntryOfCopyPositioned()
+    {
+        var gate = _fixture.Gate;
+        var copy = gate.CompileProgram(Toolchain.CopySample, Path.Combine(gate.Root, "copy-entry"));
+        var source = Toolchain.RandomFile(gate.Root, "in-entry.bin", Block * 8);
+        var target = Path.Combine(gate.Root, "out-entry.bin");
+        var page = Path.Combine(gate.Root, "entry.prices");
+
+        var result = PricedRun.Run(copy, ["-p", source, target], GateEnvironment(page), pid => PricePage.Write(page, ScaleBits, 16, new Dictionary<int, ulong> { [pid] = 3UL << ScaleBits }));
+
+        Assert.Equal(255, result.ExitCode); // copy_positioned returned -1 before doing anything
+        Assert.DoesNotContain("copy:", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0L, new FileInfo(target).Length);
+        var stats = HookStats.Parse("sigil-gate", result.Stderr);
+        Assert.Equal(1UL, stats.Refusals);
+        Assert.Equal(new Dictionary<ulong, ulong> { [LlvmSites.EntrySiteId("copy_positioned")] = 1 }, stats.Sites);
+    }
+
+    [Fact]
+    public void Gate_PriceZeroInSharedPage_CopiesUntouched()
+    {
+        var gate = _fixture.Gate;
+        var copy = gate.CompileProgram(Toolchain.CopySample, Path.Combine(gate.Root, "copy-gate-zero"));
+        var source = Toolchain.RandomFile(gate.Root, "in-gate-zero.bin", Block * 8);
+        var target = Path.Combine(gate.Root, "out-gate-zero.bin");
+        var page = Path.Combine(gate.Root, "zero.prices");
+
+        // another process is priced; this one is not in the page
+        var result = PricedRun.Run(copy, [source, target], GateEnvironment(page), pid => PricePage.Write(page, ScaleBits, 16, new Dictionary<int, ulong> { [pid + 1] = 9UL << ScaleBits }));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(target));
+        var stats = HookStats.Parse("sigil-gate", result.Stderr);
+        Assert.Equal("page", stats.Source);
+        Assert.Equal(0UL, stats.Updates);
+        Assert.Equal(0UL, stats.Refusals);
+    }
+
+    [Fact]
+    public void Gate_PageWithAnotherScale_IsNotTrusted()
+    {
+        var gate = _fixture.Gate;
+        var copy = gate.CompileProgram(Toolchain.CopySample, Path.Combine(gate.Root, "copy-scale"));
+        var source = Toolchain.RandomFile(gate.Root, "in-scale.bin", Block);
+        var target = Path.Combine(gate.Root, "out-scale.bin");
+        var page = Path.Combine(gate.Root, "scale.prices");
+
+        var result = PricedRun.Run(copy, [source, target], GateEnvironment(page), pid => PricePage.Write(page, 16, 16, new Dictionary<int, ulong> { [pid] = 1UL << 16 }));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("none", HookStats.Parse("sigil-gate", result.Stderr).Source);
+    }
+
+    private static Dictionary<string, string> DwellEnvironment(string map) => new()
+    {
+        ["SIGIL_DWELL_PRICE_MAP"] = map,
+        ["SIGIL_DWELL_PRICE_PAGE"] = string.Empty,
+        ["SIGIL_DWELL_STATS"] = "1",
+    };
+
+    private static Dictionary<string, string> GateEnvironment(string page) => new()
+    {
+        ["SIGIL_GATE_PRICE_MAP"] = string.Empty,
+        ["SIGIL_GATE_PRICE_PAGE"] = page,
+        ["SIGIL_GATE_STATS"] = "1",
+    };
+}

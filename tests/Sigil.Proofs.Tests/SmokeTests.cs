@@ -1,7 +1,0 @@
-namespace Sigil.Proofs.Tests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void Project_Builds_AndRuns() => Assert.True(true);
-}
