@@ -181,4 +181,23 @@ public sealed class DwellWorkloadTests
         Assert.True(stats.IsConsistent);
         Assert.Equal(0, child.Finish());
     }
+
+    [KernelFact]
+    public void RestoredPrice_BeforeTheFirstSpan_IsKeptAndUpdated()
+    {
+        using var child = WorkloadProcess.Start("hold", s_file, "300");
+        using var session = DwellSession.Start(child.Pid, p => p with { Budget = p.ToFixed(0.1) });
+
+        // A daemon restoring its checkpoint writes the price before the kernel saw the process.
+        var restored = session.Parameters.ToFixed(1.5);
+        session.Fibre.PriceMap!.Update(child.Pid, restored);
+        child.Go();
+        Assert.StartsWith("held ", child.ReadLine());
+        Assert.True(session.Events.PollUntil(e => e.Any(x => x.Tgid == child.Pid && x.EventKind == SigilEventKind.Sample), TimeSpan.FromSeconds(10)));
+        var sample = session.Events.Of(child.Pid, SigilEventKind.Sample).Single();
+        Assert.Equal(FixedPoint.Apply(session.Parameters, restored, sample.LoadNs), sample.Price);
+        Assert.True(session.Fibre.TryGetPrice(child.Pid, out var price));
+        Assert.Equal(sample.Price, price);
+        Assert.Equal(0, child.Finish());
+    }
 }

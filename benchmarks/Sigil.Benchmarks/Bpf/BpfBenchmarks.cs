@@ -262,7 +262,7 @@ internal static class BpfBenchmarks
 
         Console.WriteLine();
         Console.WriteLine($"Part 2: ring buffer ({objects.Descriptor.EventsMap}, {fibre.Object.Map(objects.Descriptor.EventsMap).MaxEntries >> 10} KiB) drained by one C# thread (ring_buffer__poll, unmanaged callback, no allocation per record); a BPF program fills it (BPF_PROG_TEST_RUN, {producer.GetTunable<uint>("batch"):N0} records per run) from another thread; {options.RingRuns} runs of {options.RingSeconds:0.##} s");
-        var rows = new List<string[]> { new[] { "run", "records drained", "drained per second", "produced per second", "lost (ring full)" } };
+        var rows = new List<string[]> { new[] { "run", "records drained", "drained per second", "submitted per second", "lost (ring full)" } };
         var rates = new List<double>();
         for (var run = 0; run < options.RingRuns; run++)
         {
