@@ -36,7 +36,8 @@ SIGIL_INLINE __s64 sigil_fx_mul_sat(__s64 a, __s64 b)
 	int negative = (a < 0) != (b < 0);
 	__u64 product;
 
-	if (ua != 0 && ub > (__u64)SIGIL_S64_MAX / ua)
+	/* both below 2^31: the product fits, no division needed to check it */
+	if ((ua | ub) >> 31 && ua != 0 && ub > (__u64)SIGIL_S64_MAX / ua)
 		return negative ? SIGIL_S64_MIN : SIGIL_S64_MAX;
 	product = ua * ub;
 	return negative ? -(__s64)product : (__s64)product;

@@ -14,10 +14,11 @@ internal static class Program
     private static readonly Dictionary<string, (string Description, Func<string[], int> Run)> s_suites = new(StringComparer.Ordinal)
     {
         ["solvers"] = ("NUM solver engines vs CVXOPT and NumPy, and memory bandwidth at scale", SolverBenchmarks.Run),
-        ["probe"] = ("probe", Probe.Run),
         ["generator"] = ("generator time per fibre on a warm build, and what a no-op rebuild regenerates", Generator.GeneratorBenchmark.Run),
         ["llvm"] = ("LLVM hook call cost at price 0 and instrumented file-copy slowdown", Llvm.LlvmSuite.Run),
+        ["proofs"] = ("coqc on the Coq library once and on each fibre's file vs coqc's start-up", Proofs.ProofsBenchmark.Run),
         ["daemon"] = ("daemon CPU and memory at idle and under load, and the cost of a metrics exposition", Daemon.DaemonBenchmark.Run),
+        ["bpf"] = ("eBPF dwell program cost per openat+close and getppid vs the empty-program floor; ring buffer drain rate", Bpf.BpfBenchmarks.Run),
     };
 
     private static int Main(string[] args)

@@ -7,7 +7,7 @@
     large counts cost nothing to check. *)
 
 From Coq Require Import Rbase Rfunctions Lra Lia ZArith Bool.
-From Sigil Require Import PriceUpdate FixedPoint.
+From Sigil Require Import PriceUpdate FixedPoint Kernel.
 
 Unset Lia Cache.
 Unset Nia Cache.
@@ -112,7 +112,7 @@ Qed.
 
 (** The overflow condition with StepMax = the fibre's step. *)
 Definition fx_fitsb (P : fixed_point) : bool :=
-  fx_wfb P && (fx_price_max P + (fx_step P + 1) * (fx_load_max P + fx_budget P) <=? int64_max).
+  fx_wfb P && (fx_price_max P + (fx_step P + 1) * (fx_load_max P + fx_budget P + 1) <=? int64_max).
 
 Theorem fx_no_overflow_checked : forall P, fx_fitsb P = true ->
   forall l p, in_int64 l -> 0 <= p <= fx_price_max P ->
@@ -177,16 +177,39 @@ Theorem fx_tracks_price_checked : forall P, fx_wfb P = true ->
     (0 <= real_of P load p0 n - to_real P (fx_price P load p0 n) <= INR n / scale P)%R.
 Proof. intros P H load p0 n Hk. apply fx_tracks_price; auto using fx_wfb_sound. Qed.
 
-(** Nanoseconds to scaled loads: the conversion fits when [NsMax 2^bits] does. *)
-Definition fx_ns_checkb (bits npu ns_max : Z) : bool :=
-  (0 <=? bits) && (0 <? npu) && (0 <=? ns_max) && (ns_max * 2 ^ bits <=? int64_max).
+(** ** The kernel's C code *)
 
-Theorem fx_load_of_ns_checked : forall bits npu ns_max, fx_ns_checkb bits npu ns_max = true ->
-  forall ns, in_int64 ns ->
-  in_int64 (Z.min (Z.max 0 ns) ns_max * 2 ^ bits) /\ 0 <= fx_load_of_ns bits npu ns_max ns
-  /\ fx_load_of_ns bits npu ns_max ns <= ns_max * 2 ^ bits / npu.
+(** Under the overflow condition the C update (bpf/sigil_fixed.h) is the exact-integer update,
+    one step and along a run. *)
+Theorem kernel_exact_checked : forall P, fx_fitsb P = true ->
+  (forall l p, in_int64 l -> 0 <= p <= fx_price_max P -> kernel_update P l p = fx_update P l p)
+  /\ (forall load p0, (forall k, in_int64 (load k)) -> 0 <= p0 <= fx_price_max P ->
+        forall n, kernel_price P load p0 n = fx_price P load p0 n).
 Proof.
-  intros bits npu ns_max H ns Hns. unfold fx_ns_checkb in H.
+  intros P H. unfold fx_fitsb in H. rewrite andb_true_iff, Z.leb_le in H.
+  destruct H as [Hwf Hfit]. apply fx_wfb_sound in Hwf.
+  assert (HPM : fx_price_max P <= int64_max) by (destruct Hwf as (? & ? & ? & ? & ?); nia).
+  split.
+  - intros l p Hl Hp. rewrite kernel_update_exact by (try assumption; unfold in_int64, int64_min, int64_max in *; lia).
+    f_equal. lia.
+  - intros load p0 Hl Hp0 n. apply kernel_price_exact; assumption.
+Qed.
+
+Definition c_from_ns_checkb (npu bits load_max : Z) : bool :=
+  (0 <=? bits) && (bits <=? 32) && (1 <=? npu) && (npu <=? 2 ^ 32)
+  && (0 <? load_max) && (load_max <=? int64_max).
+
+(** The C conversion of nanoseconds is floor(ns 2^bits / npu) clamped to the load bound, with no
+    unsigned wrap. *)
+Theorem c_from_ns_checked : forall npu bits load_max, c_from_ns_checkb npu bits load_max = true ->
+  forall ns, 0 <= ns < 2 ^ 64 ->
+  c_from_ns ns npu bits load_max = Z.min (ns * 2 ^ bits / npu) load_max
+  /\ 0 <= ns / npu * npu <= ns
+  /\ 0 <= Z.shiftl (ns - ns / npu * npu) bits < 2 ^ 64
+  /\ (ns / npu <= Z.shiftr load_max bits ->
+      0 <= Z.shiftl (ns / npu) bits + Z.shiftl (ns - ns / npu * npu) bits / npu < 2 ^ 64).
+Proof.
+  intros npu bits load_max H ns Hns. unfold c_from_ns_checkb in H.
   rewrite !andb_true_iff, !Z.leb_le, !Z.ltb_lt in H.
-  apply fx_load_of_ns_safe; try lia; assumption.
+  apply c_from_ns_spec; lia.
 Qed.

@@ -15,8 +15,8 @@
     [fx_saturates]), that one update is less than one unit of the scale below the real-valued
     update ([fx_one_step_error]) and [n] updates at most [n] units ([fx_accumulated_error],
     [fx_tracks_price]), and the fixed-point detection and recovery bounds ([fx_detection],
-    [fx_recovery]). It also covers the conversion of kernel nanoseconds to scaled loads
-    ([fx_load_of_ns_safe], [fx_load_of_ns_error]). *)
+    [fx_recovery]). Kernel.v shows that the C code (bpf/sigil_fixed.h) computes exactly this
+    update, and covers its conversion of nanoseconds to scaled loads. *)
 
 From Coq Require Import ZArith Lia Rbase Rfunctions Lra.
 
@@ -91,10 +91,10 @@ Proof. intros P l H. unfold clamp_load. lia. Qed.
 
 (** Every intermediate of the update stays within the signed 64-bit range, for any raw load
     that is itself a 64-bit integer and any price within [0, PriceMax], provided
-    [PriceMax + (StepMax + 1) (LoadMax + Budget)] fits, with the step at most [StepMax]. *)
+    [PriceMax + (StepMax + 1) (LoadMax + Budget + 1)] fits, with the step at most [StepMax]. *)
 Theorem fx_no_overflow : forall P step_max l p,
   fx_wf P -> fx_step P <= step_max ->
-  fx_price_max P + (step_max + 1) * (fx_load_max P + fx_budget P) <= int64_max ->
+  fx_price_max P + (step_max + 1) * (fx_load_max P + fx_budget P + 1) <= int64_max ->
   in_int64 l -> 0 <= p <= fx_price_max P ->
   in_int64 (clamp_load P l) /\ in_int64 (excess P l) /\ in_int64 (product P l)
   /\ in_int64 (increment P l) /\ in_int64 (raw_sum P l p) /\ in_int64 (fx_update P l p).
@@ -113,8 +113,8 @@ Proof.
     destruct (div_between (product P l) (2 ^ fx_bits P) H2) as [Hpos Hneg].
     destruct (Z_le_gt_dec 0 (product P l)); [specialize (Hpos ltac:(lia)) | specialize (Hneg ltac:(lia))];
       lia. }
-  assert (step_max * (fx_load_max P + fx_budget P)
-          = step_max * fx_load_max P + step_max * fx_budget P) by ring.
+  assert (step_max * (fx_load_max P + fx_budget P + 1)
+          = step_max * fx_load_max P + step_max * fx_budget P + step_max) by ring.
   unfold raw_sum, fx_update. repeat split; lia.
 Qed.
 
@@ -212,26 +212,6 @@ Proof.
   assert (Hlow : 0 <= fx_price P load p0 n).
   { destruct n; cbn [fx_price]; [exact Hp0 | apply fx_update_range; exact Hwf]. }
   pose proof (fx_updates_enough q p0 n Hq Hn). specialize (Hhigh n). lia.
-Qed.
-
-(** ** From kernel nanoseconds to scaled loads
-
-    A duration of [ns] nanoseconds is [ns / npu] units of load ([npu] = nanoseconds per unit,
-    1e9 for seconds), stored as [floor(min(ns, NsMax) 2^bits / npu)]. *)
-
-Definition fx_load_of_ns (bits npu ns_max ns : Z) : Z := Z.min (Z.max 0 ns) ns_max * 2 ^ bits / npu.
-
-Theorem fx_load_of_ns_safe : forall bits npu ns_max ns,
-  0 <= bits -> 0 < npu -> 0 <= ns_max -> ns_max * 2 ^ bits <= int64_max -> in_int64 ns ->
-  in_int64 (Z.min (Z.max 0 ns) ns_max * 2 ^ bits) /\ 0 <= fx_load_of_ns bits npu ns_max ns
-  /\ fx_load_of_ns bits npu ns_max ns <= ns_max * 2 ^ bits / npu.
-Proof.
-  intros bits npu ns_max ns Hb Hn Hmax Hfit Hns. unfold in_int64, int64_min, int64_max in *.
-  pose proof (pow2_pos bits Hb).
-  assert (0 <= Z.min (Z.max 0 ns) ns_max * 2 ^ bits <= ns_max * 2 ^ bits) by nia.
-  unfold fx_load_of_ns. split; [lia | split].
-  - apply Z.div_pos; lia.
-  - apply Z.div_le_mono; lia.
 Qed.
 
 (** ** Against the real-valued update *)
@@ -426,15 +406,4 @@ Theorem fx_tracks_price : forall P load p0 n, fx_wf P ->
 Proof.
   intros P load p0 n Hwf H. rewrite <- real_price_unsaturated by exact H.
   apply fx_accumulated_error. exact Hwf.
-Qed.
-
-(** The conversion of nanoseconds loses less than one unit of the scale. *)
-Theorem fx_load_of_ns_error : forall bits npu ns_max ns,
-  (0 <= bits)%Z -> (0 < npu)%Z -> (0 <= ns <= ns_max)%Z ->
-  IZR (fx_load_of_ns bits npu ns_max ns) <= IZR ns * IZR (2 ^ bits) / IZR npu
-    < IZR (fx_load_of_ns bits npu ns_max ns) + 1.
-Proof.
-  intros bits npu ns_max ns Hb Hn Hns. unfold fx_load_of_ns.
-  replace (Z.min (Z.max 0 ns) ns_max) with ns by lia.
-  rewrite <- mult_IZR. apply floor_div_bounds. exact Hn.
 Qed.

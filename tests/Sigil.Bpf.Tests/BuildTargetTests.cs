@@ -3,6 +3,7 @@ using System.Linq;
 using Sigil.Bpf.Tests.Fixtures;
 using Sigil.Bpf.Tests.Infrastructure;
 using Sigil.Language.Emit.Bpf;
+using Sigil.Runtime.Bpf;
 
 namespace Sigil.Bpf.Tests;
 
@@ -38,5 +39,20 @@ public sealed class BuildTargetTests
         var output = BpfObjects.Compile(new[] { source }, clang: "clang-does-not-exist");
         Assert.Contains("sigil: eBPF objects not built, missing: clang-does-not-exist (run eng/setup.sh", output);
         Assert.False(File.Exists(Path.ChangeExtension(source, ".o")));
+    }
+
+    [KernelFact]
+    public void ProjectBuild_SigilFibres_ShipsLoadableObjectsInItsOutput()
+    {
+        // This test project references Sigil.Fibres: its build ran the artefact step and this target.
+        var configuration = new DirectoryInfo(System.AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
+        foreach (var (fibre, descriptor) in new[] { ("dwell", Generated.DwellBpf.Descriptor), ("cache", Generated.CacheBpf.Descriptor) })
+        {
+            var path = Path.Combine(Repository.Root, "src", "Sigil.Fibres", "bin", configuration, "net10.0", "sigil", fibre, "bpf", fibre + ".bpf.o");
+            Assert.True(File.Exists(path), $"no {path}");
+            using var loaded = BpfFibre.Open(path, descriptor);
+            loaded.Load();
+            Assert.Empty(loaded.VerifyLayouts());
+        }
     }
 }

@@ -158,3 +158,49 @@ public sealed class EmitterTests
 
     private static FibreSpec Spec(string fibre) => fibre == "dwell" ? ShippedFibres.Dwell : ShippedFibres.Cache;
 }
+
+public sealed class ShippedFibreTests
+{
+    [Theory]
+    [InlineData("dwell")]
+    [InlineData("cache")]
+    public void SigilCompiler_ShippedFibre_EmitsWhatTheHandBuiltFixtureEmits(string fibre)
+    {
+        // The front end compiles fibres/*.sigil; the fixtures mirror them for backend-only tests.
+        Assert.True(ShippedFibres.FromCompiler(fibre), $"SigilCompiler returned no spec for fibres/{fibre}.sigil");
+        var compiled = fibre == "dwell" ? ShippedFibres.Dwell : ShippedFibres.Cache;
+        var fixture = fibre == "dwell" ? FibreFixtures.Dwell : FibreFixtures.Cache;
+        Assert.Equal(BpfEmitter.Emit(fixture), BpfEmitter.Emit(compiled));
+        Assert.Equal(BpfEmitter.EmitCSharp(fixture, "N"), BpfEmitter.EmitCSharp(compiled, "N"));
+    }
+}
+
+public sealed class DescriptorTests
+{
+    [Fact]
+    public void GeneratedDescriptor_IsWhatDescribeSays()
+    {
+        var described = BpfEmitter.Describe(ShippedFibres.Dwell);
+        var generated = Generated.DwellBpf.Descriptor;
+        Assert.Equal(described.Fibre, generated.Fibre);
+        Assert.Equal(described.ObjectFile, generated.ObjectFile);
+        Assert.Equal(described.AgentKey, generated.AgentKey);
+        Assert.Equal(described.StateMap, generated.StateMap);
+        Assert.Equal(described.StatsMap, generated.StatsMap);
+        Assert.Equal(described.ControlMap, generated.ControlMap);
+        Assert.Equal(described.AllowMap, generated.AllowMap);
+        Assert.Equal(described.EventsMap, generated.EventsMap);
+        Assert.Equal(described.PriceMap, generated.PriceMap);
+        Assert.Equal(described.ThrottlePrice, generated.ThrottlePrice);
+        Assert.Equal(described.KillPrice, generated.KillPrice);
+        Assert.Equal(described.Programs, generated.Programs);
+        var fp = described.FixedPoint!;
+        Assert.Equal(new Sigil.Runtime.Bpf.FixedPointParameters(fp.ScaleBits, fp.StepFixed, fp.BudgetFixed, fp.LoadMaxFixed, fp.PriceMaxFixed, (ulong)fp.NanosecondsPerUnit), generated.FixedPoint);
+
+        var cache = BpfEmitter.Describe(ShippedFibres.Cache);
+        Assert.Null(cache.PriceMap);
+        Assert.Null(cache.FixedPoint);
+        Assert.Equal("tid", cache.AgentKey);
+        Assert.Equal(cache.Programs, Generated.CacheBpf.Descriptor.Programs);
+    }
+}

@@ -62,35 +62,49 @@ public sealed class BuildStepTests
     public void Build_AgainstOtherLlvmHeaders_FailsWithAClearError()
     {
         // What a plugin source meets under another LLVM: the version check, forced by its macro.
-        var fibre = new EmittedFibre(Fixtures.Dwell(), Toolchain.NewTemporaryFolder("headers"));
+        var folder = Toolchain.NewTemporaryFolder("headers");
+        try
+        {
+            var fibre = new EmittedFibre(Fixtures.Dwell(), folder);
 
-        var result = fibre.Build("SigilLlvmExtraFlags=-DSIGIL_DWELL_EXPECTED_LLVM_MAJOR=15");
+            var result = fibre.Build("SigilLlvmExtraFlags=-DSIGIL_DWELL_EXPECTED_LLVM_MAJOR=15");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Matches(@"SigilDwell\.cpp\(\d+,\d+\): error \w*: ""SigilDwell\.cpp needs the LLVM 14 headers: use llvm-config-14 --cxxflags""", result.Stdout);
-        Assert.False(File.Exists(fibre.Plugin));
-        Directory.Delete(Path.GetDirectoryName(fibre.Root)!, recursive: true);
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Matches(@"SigilDwell\.cpp\(\d+,\d+\): error \w*: ""SigilDwell\.cpp needs the LLVM 14 headers: use llvm-config-14 --cxxflags""", result.Stdout);
+            Assert.False(File.Exists(fibre.Plugin));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
     public void Plugin_BuiltForAnotherLlvm_IsRefusedByOptAndClang()
     {
         // A plugin that believes it was built against LLVM 15, loaded by LLVM 14.
-        var fibre = new EmittedFibre(Fixtures.Dwell(), Toolchain.NewTemporaryFolder("runtime"));
-        var build = fibre.Build("SigilLlvmExtraFlags=-DSIGIL_DWELL_BUILT_LLVM_MAJOR=15");
-        Assert.True(build.ExitCode == 0, build.ToString());
-        const string Refusal = "sigil-dwell: this plugin was built against LLVM 15 but is being loaded by LLVM 14; rebuild it with clang++-14 and llvm-config-14, or run it with LLVM 15";
+        var folder = Toolchain.NewTemporaryFolder("runtime");
+        try
+        {
+            var fibre = new EmittedFibre(Fixtures.Dwell(), folder);
+            var build = fibre.Build("SigilLlvmExtraFlags=-DSIGIL_DWELL_BUILT_LLVM_MAJOR=15");
+            Assert.True(build.ExitCode == 0, build.ToString());
+            const string Refusal = "sigil-dwell: this plugin was built against LLVM 15 but is being loaded by LLVM 14; rebuild it with clang++-14 and llvm-config-14, or run it with LLVM 15";
 
-        var module = Path.Combine(fibre.Root, "empty.ll");
-        File.WriteAllText(module, "define void @f() {\n  ret void\n}\n");
-        var opt = Toolchain.Run(Toolchain.Opt, ["-load-pass-plugin", fibre.Plugin, "-passes=sigil-dwell", "-disable-output", module]);
-        var clang = Toolchain.Run(Toolchain.Clang, ["-O2", "-fpass-plugin=" + fibre.Plugin, "-c", Toolchain.CopySample, "-o", Path.Combine(fibre.Root, "copy.o")]);
+            var module = Path.Combine(fibre.Root, "empty.ll");
+            File.WriteAllText(module, "define void @f() {\n  ret void\n}\n");
+            var opt = Toolchain.Run(Toolchain.Opt, ["-load-pass-plugin", fibre.Plugin, "-passes=sigil-dwell", "-disable-output", module]);
+            var clang = Toolchain.Run(Toolchain.Clang, ["-O2", "-fpass-plugin=" + fibre.Plugin, "-c", Toolchain.CopySample, "-o", Path.Combine(fibre.Root, "copy.o")]);
 
-        Assert.NotEqual(0, opt.ExitCode);
-        Assert.Contains(Refusal, opt.Stderr, StringComparison.Ordinal);
-        Assert.NotEqual(0, clang.ExitCode);
-        Assert.Contains(Refusal, clang.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(fibre.Root, "copy.o")));
-        Directory.Delete(Path.GetDirectoryName(fibre.Root)!, recursive: true);
+            Assert.NotEqual(0, opt.ExitCode);
+            Assert.Contains(Refusal, opt.Stderr, StringComparison.Ordinal);
+            Assert.NotEqual(0, clang.ExitCode);
+            Assert.Contains(Refusal, clang.Stderr, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(fibre.Root, "copy.o")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using Sigil.Language.Emit;
 using Sigil.Language.Emit.Llvm;
 using Sigil.Language.Model;
 
@@ -14,7 +13,7 @@ internal sealed class EmittedFibre
     {
         Spec = spec;
         Root = Path.Combine(root, spec.Name);
-        foreach (var artefact in ArtefactEmitter.EmitAll(spec))
+        foreach (var artefact in LlvmEmitter.Emit(spec))
         {
             var path = Path.Combine(Root, artefact.RelativePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -165,7 +165,7 @@ public sealed class PluginTests
         var result = Toolchain.RunChecked(Toolchain.Clang, ["-O2", "-fpass-plugin=" + dwell.Plugin, "-c", source, "-o", Path.Combine(dwell.Root, "quiet.o")]);
 
         Assert.Contains("sigil-dwell: pattern 'write' matched no call", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("sigil-dwell: pattern 'pwrite' matched no call", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"warning: sigil-dwell: pattern 'pwrite' matched no call in {source} ({Fixtures.DwellStatement})", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -203,6 +203,51 @@ public sealed class PluginTests
 
         Assert.DoesNotContain("matched no", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("!sigil.instrumented", File.ReadAllText(ir), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClangCxx_InvokeSites_AreCountedNotRefusedAndTheIrVerifies()
+    {
+        // C++ with a cleanup: the calls become invokes. write is declared without noexcept here so
+        // that it may unwind; foo_probe matches the gate's after-the-call rule.
+        var gate = _fixture.Gate;
+        var source = Path.Combine(gate.Root, "invoke.cpp");
+        File.WriteAllText(source, """
+            extern "C" long write(int fd, const void *buffer, unsigned long size);
+            extern "C" long foo_probe(long value) { if (value < 0) throw value; return value; }
+            struct Guard { ~Guard(); };
+            Guard::~Guard() {}
+            int main(int argc, char **) {
+                Guard guard;
+                long written = write(1, "x\n", 2);
+                return (int)foo_probe(written + argc) == 3 ? 0 : 1;
+            }
+            """);
+        var ir = Path.Combine(gate.Root, "invoke.ll");
+        var compile = Toolchain.RunChecked(Toolchain.Clangxx, ["-O0", "-fpass-plugin=" + gate.Plugin, "-S", "-emit-llvm", source, "-o", ir]);
+        Toolchain.RunChecked(Toolchain.Opt, ["-passes=verify", "-disable-output", ir]);
+
+        Assert.Contains("sigil-gate: the call main/write#0 cannot be refused (it is an invoke); its hook only counts", compile.Stderr, StringComparison.Ordinal);
+        var module = IrModule.Parse(File.ReadAllText(ir));
+        var hooks = module.CallsTo("sigil_gate_update").Select(h => h.Instruction).ToList();
+        Assert.Equal(2, hooks.Count);
+        Assert.Contains(hooks, h => h.Contains($"(i32 -2147483648, i64 {unchecked((long)LlvmSites.CallSiteId("main", "write", 0))}, i64 1, i64 0)", StringComparison.Ordinal)); // rule 0 | advisory
+        Assert.Contains(hooks, h => h.Contains($"(i32 1, i64 {unchecked((long)LlvmSites.CallSiteId("main", "foo_probe", 0))}, i64 -1, i64 %", StringComparison.Ordinal));
+
+        // At a high price the write still happens; the refusal is only counted, errno untouched.
+        var program = Path.Combine(gate.Root, "invoke");
+        Toolchain.RunChecked(Toolchain.Clangxx, ["-O2", "-fpass-plugin=" + gate.Plugin, source, gate.HookArchive, "-pthread", "-o", program]);
+        var page = Path.Combine(gate.Root, "invoke.prices");
+        var run = PricedRun.Run(
+            program,
+            [],
+            new Dictionary<string, string> { ["SIGIL_GATE_PRICE_MAP"] = string.Empty, ["SIGIL_GATE_PRICE_PAGE"] = page, ["SIGIL_GATE_STATS"] = "1" },
+            pid => PricePage.Write(page, 20, 16, new Dictionary<int, ulong> { [pid] = 1UL << 20 }));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("x\n", run.Stdout);
+        var stats = HookStats.Parse("sigil-gate", run.Stderr);
+        Assert.Equal(1UL, stats.Refusals);
+        Assert.Equal(2UL, stats.Updates);
     }
 
     private static string CompileUnoptimised(string folder)

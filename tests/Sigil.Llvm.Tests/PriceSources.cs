@@ -127,11 +127,24 @@ internal static class PricedRun
         var shell = new List<string> { "-c", "read _; exec \"$0\" \"$@\"", program };
         shell.AddRange(arguments);
         using var process = Toolchain.Start("/bin/sh", shell, null, environment, redirectInput: true);
-        setPrice(process.Id);
-        var clock = Stopwatch.StartNew();
-        process.StandardInput.WriteLine();
-        process.StandardInput.Close();
-        whileRunning?.Invoke(process.Id);
-        return Toolchain.Finish(process, clock, TimeSpan.FromMinutes(2));
+        try
+        {
+            setPrice(process.Id);
+            var clock = Stopwatch.StartNew();
+            process.StandardInput.WriteLine();
+            process.StandardInput.Close();
+            whileRunning?.Invoke(process.Id);
+            return Toolchain.Finish(process, clock, TimeSpan.FromMinutes(2));
+        }
+        catch
+        {
+            // a shell still waiting for its go line must not outlive the test
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            throw;
+        }
     }
 }

@@ -18,12 +18,45 @@ internal static class Coq
     /// <summary>coqc on the PATH, or null.</summary>
     public static string? Coqc { get; } = FindCoqc();
 
-    /// <summary>Reports check the repository's library (not the embedded copy), in one work folder per test run.</summary>
-    public static ProofReportOptions Options { get; } = new()
+    /// <summary>
+    /// Reports check the repository's library (not the embedded copy), compiled once in this test
+    /// run, in a work folder removed when the run ends.
+    /// </summary>
+    public static ProofReportOptions Options { get; } = CreateOptions();
+
+    private static ProofReportOptions CreateOptions()
     {
-        LibraryDirectory = Library,
-        WorkDirectory = Path.Combine(Path.GetTempPath(), "sigil-proofs-tests-" + Environment.ProcessId),
-    };
+        const string Prefix = "sigil-proofs-tests-";
+        // The test host may end without running exit handlers: remove folders of earlier runs
+        // whose process is gone.
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(folder)[Prefix.Length..], out var pid) && pid != Environment.ProcessId && !Directory.Exists("/proc/" + pid))
+            {
+                TryDelete(folder);
+            }
+        }
+
+        var work = Path.Combine(Path.GetTempPath(), Prefix + Environment.ProcessId);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(work);
+        return new ProofReportOptions { LibraryDirectory = Library, WorkDirectory = work, ReuseCheckedLibrary = false };
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the system's temporary-file cleanup.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Likewise.
+        }
+    }
 
     private static string FindRepository()
     {

@@ -82,7 +82,7 @@ public sealed class CoqEmitterTests
         var kill = Assert.Single(document.Theorems, t => t.Name == "s_dwell_detects_kill_dwell");
         Assert.Equal("detection", kill.Certificate);
         Assert.Equal(new CoqUpdateBound("detection", "dwell", 15, 1, 8, false), kill.Bound);
-        Assert.Contains("at least 1 s above the 5 s budget reaches the kill price 15 within 8 updates", kill.Meaning);
+        Assert.Contains("a task whose load on @dwell exceeds the 5 s budget by at least 1 s at every update is killed (its price reaches 15) within 8 updates", kill.Meaning);
         var throttle = Assert.Single(document.Theorems, t => t.Name == "s_dwell_detects_throttle_dwell");
         Assert.Equal(3, throttle.Bound!.Updates);
         var kernel = Assert.Single(document.Theorems, t => t.Name == "s_dwell_kernel_detects_kill_dwell");
@@ -102,6 +102,16 @@ public sealed class CoqEmitterTests
         var dwell = Fixtures.Dwell() with { Certificates = EquatableArray.Create(CertificateKind.Lyapunov), FixedPoint = null };
         Assert.DoesNotContain(CoqEmitter.Build(dwell).Theorems, t => t.Certificate is "detection" or "kernel");
         Assert.DoesNotContain("Chordal", CoqEmitter.Emit(Fixtures.Atp()).Content);
+    }
+
+    [Fact]
+    public void Build_CoupledFibre_ChecksItsEliminationOrderingEvenUncertified()
+    {
+        var cache = Fixtures.Cache() with { Certificates = EquatableArray.Create(CertificateKind.Admm) };
+        Assert.Contains(CoqEmitter.Build(cache).Theorems, t => t.Name == "s_cache_graph_chordal");
+        var notChordal = cache with { Analysis = cache.Analysis with { Graph = cache.Analysis.Graph with { IsChordal = false, PerfectEliminationOrdering = EquatableArray<string>.Empty } } };
+        Assert.DoesNotContain(CoqEmitter.Build(notChordal).Theorems, t => t.Certificate == "chordal");
+        Assert.DoesNotContain(CoqEmitter.Build(Fixtures.Atp()).Theorems, t => t.Certificate == "chordal");
     }
 
     [Fact]

@@ -1,14 +1,18 @@
 using System;
 using System.Linq;
 using Sigil.Language.Model;
+using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Proofs;
+using Sigil.Runtime.Solvers;
 using Xunit.Abstractions;
 
 namespace Sigil.Proofs.Tests;
 
 /// <summary>
-/// The report's detection and recovery bounds against a simulation of the price update with the
-/// same numbers, real-valued (doubles) and in the kernel's fixed point (64-bit integers).
+/// The report's detection and recovery bounds against the runtime's own price updates run with
+/// the same numbers: the online pricer (doubles, Sigil.Runtime.Solvers.OnlinePricer) and the
+/// kernel's fixed-point update (Sigil.Runtime.Bpf.FixedPoint, checked bit for bit against
+/// bpf/sigil_fixed.h by the eBPF tests).
 /// </summary>
 public sealed class DetectionSimulationTests
 {
@@ -16,16 +20,16 @@ public sealed class DetectionSimulationTests
 
     public DetectionSimulationTests(ITestOutputHelper output) => _output = output;
 
-    /// <summary>The real-valued update: p' = max(0, p + g (l - c)).</summary>
-    private static double Update(double g, double c, double load, double price) => Math.Max(0, price + g * (load - c));
-
-    /// <summary>The kernel's update: p' = min(PriceMax, max(0, p + (Step (clamp(l) - Budget) >> bits))).</summary>
-    private static long Update(FixedPointSpec k, long load, long price)
+    /// <summary>The runtime's real-valued update, p' = max(0, p + g (l - c)), one row.</summary>
+    private static double Update(double g, double c, double load, double price)
     {
-        var clamped = Math.Max(0, Math.Min(load, k.LoadMaxFixed));
-        var increment = checked(k.StepFixed * (clamped - k.BudgetFixed)) >> k.ScaleBits;
-        return Math.Min(k.PriceMaxFixed, Math.Max(0, checked(price + increment)));
+        var pricer = new OnlinePricer(new[] { c }, new[] { Sigil.Runtime.Solvers.RowSense.LessOrEqual }, g, new[] { price });
+        return pricer.Update(0, load);
     }
+
+    /// <summary>The kernel's update, p' = min(PriceMax, max(0, p + (Step (clamp(l) - Budget) >> bits))), as the runtime mirrors it.</summary>
+    private static long Update(FixedPointSpec k, long load, long price)
+        => FixedPoint.PriceUpdate(price, load, k.StepFixed, k.BudgetFixed, k.LoadMaxFixed, k.PriceMaxFixed, k.ScaleBits);
 
     public static TheoryData<string, bool> Fibres => new()
     {

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Linq;
 using Sigil.Language.Emit.Coq;
 using Sigil.Language.Model;
@@ -147,6 +148,38 @@ public sealed class ProofReportTests
         Assert.Equal(ProofStatus.Rejected, Row(result, "s_cache_admm_lyapunov").Status);
     }
 
+    [CoqFact]
+    public void Report_LibraryCheckedByAnEarlierRun_IsReused()
+    {
+        // A later run with the same sources and coqc finds the library an earlier run completed
+        // (here: this run's, copied to a fresh work folder) and does not check it again.
+        var coqc = Sigil.Runtime.Proofs.Coqc.Find(null)!;
+        var shared = CoqLibrary.Compile(coqc, CoqLibrary.Load(Coq.Library), Coq.Options.WorkDirectory!, TimeSpan.FromMinutes(5));
+        Assert.True(shared.Ok, shared.Error);
+        var marker = Path.Combine(shared.Root, ".checked");
+        Assert.True(File.Exists(marker));
+        Assert.Contains("coqc 8.", File.ReadAllText(marker));
+
+        var work = Path.Combine(Coq.Options.WorkDirectory!, "reuse-" + Guid.NewGuid().ToString("N"));
+        Copy(shared.Root, Path.Combine(work, Path.GetFileName(shared.Root)));
+        var result = ProofReport.Run(Fixtures.Cache(), Coq.Options with { WorkDirectory = work, ReuseCheckedLibrary = true, CheckAssumptions = false });
+        Assert.True(result.AllAccepted, result.Format());
+        Assert.True(result.LibraryReused);
+        Assert.Equal(TimeSpan.Zero, result.LibraryTime);
+        Assert.Contains("library checked by an earlier run", result.Format());
+    }
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     [Fact]
     public void Report_WithoutCoqc_SaysWhyAndChecksNothing()
     {
@@ -172,7 +205,7 @@ public sealed class ProofReportTests
         var text = Report(Fixtures.Dwell()).Format();
         Assert.Contains("fibre dwell: coqc 8.", text);
         Assert.Contains("proved", text);
-        Assert.Contains("a task whose load on @dwell stays at least 1 s above the 5 s budget reaches the kill price 15 within 8 updates", text);
+        Assert.Contains("a task whose load on @dwell exceeds the 5 s budget by at least 1 s at every update is killed (its price reaches 15) within 8 updates", text);
         Assert.Contains("(Coq's standard Reals library only)", text);
         Assert.DoesNotContain("REJECTED", text);
     }

@@ -1,4 +1,4 @@
-using System;
+using System.IO;
 using System.Text;
 
 namespace Sigil.Runtime.Bpf;
@@ -7,9 +7,9 @@ namespace Sigil.Runtime.Bpf;
 /// A libbpf or bpf() call failed. The message says what was being done, the error as text and
 /// its name, and what usually causes it: <c>loading dwell.bpf.o: Operation not permitted
 /// (EPERM): loading BPF programs needs CAP_BPF or root</c>. A verifier rejection carries the
-/// verifier's log.
+/// verifier's log. An <see cref="IOException"/>: a system call on a kernel object failed.
 /// </summary>
-public sealed class BpfException : Exception
+public sealed class BpfException : IOException
 {
     /// <summary>Creates the exception for <paramref name="operation"/> failing with <paramref name="errno"/>.</summary>
     public BpfException(string operation, int errno, string? hint = null, string? verifierLog = null, string? libbpfLog = null)

@@ -73,7 +73,7 @@ public sealed class BpfFibre : IDisposable
         catch (KeyNotFoundException e)
         {
             obj.Dispose();
-            throw new InvalidDataException($"{Path.GetFileName(objectPath)} is not the object of fibre {descriptor.Fibre}: {e.Message}", e);
+            throw new IOException($"{Path.GetFileName(objectPath)} is not the object of fibre {descriptor.Fibre}: {e.Message}", e);
         }
     }
 
@@ -106,14 +106,14 @@ public sealed class BpfFibre : IDisposable
         Object.SetTunable("fx_ns_per_unit", parameters.NanosecondsPerUnit);
     }
 
-    /// <summary>Loads the object, then checks that the shared structs have the C# layouts.</summary>
+    /// <summary>Loads the object, then checks that the shared structs have the C# layouts (an <see cref="IOException"/> when not).</summary>
     public void Load()
     {
         Object.Load();
         var problems = VerifyLayouts();
         if (problems.Count > 0)
         {
-            throw new InvalidDataException($"{Object.FileName} does not match this runtime's layouts: " + string.Join("; ", problems));
+            throw new IOException($"{Object.FileName} does not match this runtime's layouts: " + string.Join("; ", problems));
         }
     }
 
@@ -123,7 +123,7 @@ public sealed class BpfFibre : IDisposable
     /// <summary>Differences between the object's shared structs and <see cref="SigilControl"/>, <see cref="SigilStats"/>, <see cref="SigilEvent"/>.</summary>
     public IReadOnlyList<string> VerifyLayouts()
     {
-        var btf = Object.Btf ?? throw new InvalidDataException($"{Object.FileName} has no BTF (build it with -g)");
+        var btf = Object.Btf ?? throw new IOException($"{Object.FileName} has no BTF (build it with -g)");
         return btf.CompareLayout<SigilControl>("sigil_control")
             .Concat(btf.CompareLayout<SigilStats>("sigil_stats"))
             .Concat(btf.CompareLayout<SigilEvent>("sigil_event"))

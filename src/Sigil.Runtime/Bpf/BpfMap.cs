@@ -339,6 +339,27 @@ public sealed unsafe class BpfMap : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes this map (of an object not loaded yet) use <paramref name="existing"/>'s kernel map
+    /// instead of creating its own: two objects then share one map (e.g. a ring buffer).
+    /// </summary>
+    public void Reuse(BpfMap existing)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        RequireObjectMap("reuse");
+        if (existing.Type != Type || existing.KeySize != KeySize || existing.ValueSize != ValueSize || existing.MaxEntries != MaxEntries)
+        {
+            throw new ArgumentException($"map {Name} ({this}) cannot reuse {existing.Name} ({existing}): type, sizes and capacity must match", nameof(existing));
+        }
+
+        using var capture = LibbpfLog.Begin();
+        var error = Libbpf.bpf_map__reuse_fd(_map, existing.Fd);
+        if (error < 0)
+        {
+            throw new BpfException($"making map {Name} reuse {existing.Name}", -error, libbpfLog: capture.Text);
+        }
+    }
+
     /// <summary>Closes a map opened with <see cref="OpenPinned"/>; a map of an object is closed with its object.</summary>
     public void Dispose() => _pinned?.Dispose();
 

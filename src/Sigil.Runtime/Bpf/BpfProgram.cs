@@ -82,18 +82,18 @@ public sealed unsafe class BpfProgram
     }
 
     /// <summary>
-    /// Runs the program in the kernel <paramref name="repeat"/> times without an event
-    /// (BPF_PROG_TEST_RUN; program types that support it, such as <c>SEC("syscall")</c>).
-    /// Returns the last return value and the mean time per run in nanoseconds.
+    /// Runs the program in the kernel without an event (BPF_PROG_TEST_RUN), <paramref name="repeat"/>
+    /// times; <c>SEC("syscall")</c> programs take no repeat count (0) and run once.
+    /// Returns the last return value and the mean time per run in nanoseconds (0 when not measured).
     /// </summary>
     public (uint ReturnValue, uint MeanNanoseconds) TestRun(int repeat = 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repeat);
+        ArgumentOutOfRangeException.ThrowIfNegative(repeat);
         var opts = new Libbpf.BpfTestRunOpts { Size = (nuint)sizeof(Libbpf.BpfTestRunOpts), Repeat = repeat };
         var error = Libbpf.bpf_prog_test_run_opts(Fd, &opts);
         if (error < 0)
         {
-            throw new BpfException($"test-running program {Name}", -error, error == -Errno.EINVAL ? "this program type cannot be test-run" : null);
+            throw new BpfException($"test-running program {Name}", -error, error == -Errno.EINVAL ? "this program type cannot be test-run, or takes no repeat count (SEC(\"syscall\"): 0)" : null);
         }
 
         return (opts.ReturnValue, opts.Duration);

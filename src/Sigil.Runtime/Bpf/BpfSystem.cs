@@ -16,7 +16,14 @@ public static class BpfSystem
     public static bool HasTracefs => Directory.Exists("/sys/kernel/tracing/events") || Directory.Exists("/sys/kernel/debug/tracing/events");
 
     /// <summary>True when bpffs is mounted at /sys/fs/bpf (for pins).</summary>
-    public static bool HasBpffs => File.ReadAllText("/proc/mounts").Contains(" /sys/fs/bpf bpf ", StringComparison.Ordinal);
+    public static bool HasBpffs => IsBpffs("/sys/fs/bpf");
+
+    /// <summary>True when <paramref name="path"/> is the mount point of a bpf file system.</summary>
+    public static bool IsBpffs(string path)
+    {
+        var mount = " " + Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)) + " bpf ";
+        return File.ReadAllText("/proc/mounts").Contains(mount, StringComparison.Ordinal);
+    }
 
     /// <summary>True when the process runs as root (effective uid 0).</summary>
     public static bool IsRoot => GetEffectiveUid() == 0;

@@ -16,7 +16,7 @@ public static class FixedPoint
         var ua = a < 0 ? 0UL - (ulong)a : (ulong)a;
         var ub = b < 0 ? 0UL - (ulong)b : (ulong)b;
         var negative = (a < 0) != (b < 0);
-        if (ua != 0 && ub > (ulong)long.MaxValue / ua)
+        if (((ua | ub) >> 31) != 0 && ua != 0 && ub > (ulong)long.MaxValue / ua)
         {
             return negative ? long.MinValue : long.MaxValue;
         }

@@ -16,6 +16,9 @@ internal sealed record CoqLibrarySources(IReadOnlyList<KeyValuePair<string, stri
 /// <summary>A compiled copy of the library: the folder that holds <c>Sigil/</c>, or the error that stopped it.</summary>
 internal sealed record CompiledCoqLibrary(string Root, TimeSpan Time, IReadOnlyList<KeyValuePair<string, TimeSpan>> FileTimes, string? Error)
 {
+    /// <summary>True when an earlier process had checked this same library with this same coqc.</summary>
+    public bool Reused { get; init; }
+
     public bool Ok => Error is null;
 
     /// <summary>The coqc arguments that map the logical path <c>Sigil</c> to this copy.</summary>
@@ -71,26 +74,70 @@ internal static class CoqLibrary
     }
 
     /// <summary>
-    /// The library compiled under <paramref name="workRoot"/>; compiled once per process for the
-    /// same sources, later calls return the same copy with <see cref="CompiledCoqLibrary.Time"/> zero.
+    /// The library compiled under <paramref name="workRoot"/>, once per process for the same
+    /// sources and coqc (later calls return it with <see cref="CompiledCoqLibrary.Time"/> zero).
+    /// With <paramref name="reuse"/>, a copy an earlier process completed for the same sources and
+    /// coqc version is used as it is (<see cref="CompiledCoqLibrary.Reused"/>); copies are built
+    /// in a private folder and moved into place only when every file passed.
     /// </summary>
-    public static CompiledCoqLibrary Compile(Coqc coqc, CoqLibrarySources sources, string workRoot, TimeSpan timeout)
+    public static CompiledCoqLibrary Compile(Coqc coqc, CoqLibrarySources sources, string workRoot, TimeSpan timeout, bool reuse = false)
     {
         lock (s_lock)
         {
-            var key = workRoot + "|" + sources.Hash;
+            var version = new string(coqc.Version.Where(static c => char.IsAsciiLetterOrDigit(c) || c == '.').ToArray());
+            var key = workRoot + "|" + sources.Hash + "|" + version;
             if (s_compiled.TryGetValue(key, out var done))
             {
                 return done with { Time = TimeSpan.Zero };
             }
 
-            var compiled = CompileFresh(coqc, sources, Path.Combine(workRoot, "library-" + sources.Hash + "-" + Environment.ProcessId), timeout);
-            if (compiled.Ok)
+            var final = Path.Combine(workRoot, "library-" + sources.Hash + "-" + version);
+            if (reuse && File.Exists(Path.Combine(final, CompleteMarker)))
             {
-                s_compiled[key] = compiled;
+                var reused = new CompiledCoqLibrary(final, TimeSpan.Zero, Array.Empty<KeyValuePair<string, TimeSpan>>(), null) { Reused = true };
+                s_compiled[key] = reused;
+                return reused;
             }
 
+            var building = final + "-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
+            var compiled = CompileFresh(coqc, sources, building, timeout);
+            if (!compiled.Ok)
+            {
+                return compiled;
+            }
+
+            File.WriteAllText(Path.Combine(building, CompleteMarker), coqc.Version + "\n");
+            try
+            {
+                if (Directory.Exists(final))
+                {
+                    Directory.Delete(final, recursive: true);
+                }
+
+                Directory.Move(building, final);
+                compiled = compiled with { Root = final };
+            }
+            catch (IOException)
+            {
+                // Another process moved its copy into place first: keep using ours.
+            }
+
+            s_compiled[key] = compiled;
             return compiled;
+        }
+    }
+
+    private const string CompleteMarker = ".checked";
+
+    /// <summary>Forgets the copies compiled in this process under <paramref name="workRoot"/>, as a new process would.</summary>
+    internal static void Forget(string workRoot)
+    {
+        lock (s_lock)
+        {
+            foreach (var key in s_compiled.Keys.Where(k => k.StartsWith(workRoot + "|", StringComparison.Ordinal)).ToList())
+            {
+                s_compiled.Remove(key);
+            }
         }
     }
 

@@ -54,7 +54,7 @@ public static class ProofReport
         CompiledCoqLibrary library;
         try
         {
-            library = CoqLibrary.Compile(coqc, CoqLibrary.Load(options.LibraryDirectory), workRoot, options.Timeout);
+            library = CoqLibrary.Compile(coqc, CoqLibrary.Load(options.LibraryDirectory), workRoot, options.Timeout, options.ReuseCheckedLibrary);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
         {
@@ -144,6 +144,7 @@ public static class ProofReport
             null,
             file,
             library.Time,
+            library.Reused,
             fileTime,
             document.Theorems.Select(t => rows[t.Name]).ToList(),
             document.Notes.ToList(),
@@ -227,6 +228,7 @@ public static class ProofReport
         reason,
         null,
         TimeSpan.Zero,
+        false,
         TimeSpan.Zero,
         document?.Theorems.Select(static t => new ProofRow(t.Name, t.Certificate, t.Meaning, ProofStatus.NotChecked, TimeSpan.Zero, null, t.Bound)).ToList()
             ?? new List<ProofRow>(),

@@ -20,6 +20,13 @@ public sealed record ProofReportOptions
     /// <summary>The longest one coqc run may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// When true (the default), a library an earlier run checked with the same sources and the
+    /// same coqc version under <see cref="WorkDirectory"/> is used without checking it again;
+    /// false checks it once in this process.
+    /// </summary>
+    public bool ReuseCheckedLibrary { get; init; } = true;
+
     /// <summary>When true, the report also lists the axioms the accepted theorems rest on (<c>Print Assumptions</c>).</summary>
     public bool CheckAssumptions { get; init; } = true;
 }

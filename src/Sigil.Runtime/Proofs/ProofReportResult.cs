@@ -11,7 +11,8 @@ namespace Sigil.Runtime.Proofs;
 /// <param name="CoqcVersion">coqc's version line, or null when coqc was not found.</param>
 /// <param name="SkipReason">Why nothing was checked (coqc absent, the library failed), else null.</param>
 /// <param name="FilePath">Where the checked Coq file was written, or null.</param>
-/// <param name="LibraryTime">How long checking the library took (zero when it had been checked before in this process).</param>
+/// <param name="LibraryTime">How long checking the library took (zero when it had been checked before).</param>
+/// <param name="LibraryReused">True when a copy of the library an earlier run checked (same sources, same coqc) was used.</param>
 /// <param name="FileTime">How long coqc took on the fibre's file (its last, complete run).</param>
 /// <param name="Rows">One row per theorem, in file order.</param>
 /// <param name="Notes">Certificates that do not apply to the fibre's shape, in plain words.</param>
@@ -23,6 +24,7 @@ public sealed record ProofReportResult(
     string? SkipReason,
     string? FilePath,
     TimeSpan LibraryTime,
+    bool LibraryReused,
     TimeSpan FileTime,
     IReadOnlyList<ProofRow> Rows,
     IReadOnlyList<string> Notes,
@@ -54,7 +56,7 @@ public sealed record ProofReportResult(
         }
         else
         {
-            text.Append(CoqcVersion).Append("; library ").Append(Seconds(LibraryTime))
+            text.Append(CoqcVersion).Append("; library ").Append(LibraryReused ? "checked by an earlier run" : Seconds(LibraryTime))
                 .Append(", fibre file ").Append(Seconds(FileTime)).Append('\n');
         }
 

@@ -50,6 +50,7 @@ public sealed class DualSolver<TAgents>
         {
             _longestColumn = Math.Max(_longestColumn, problem.Coupling.ColumnLength(s));
         }
+
         _engine.Reset(default);
     }
 
@@ -132,11 +133,6 @@ public sealed class DualSolver<TAgents>
     }
 
     /// <summary>
-    /// A cheap predictor of the certified gap: the Lagrangian gap <c>pi^T (c - A x)</c> plus, when
-    /// recovering, what scaling off the overload roughly costs (each agent is scaled by the worst of
-    /// its up to <c>k</c> rows, hence the factor).
-    /// </summary>
-    /// <summary>
     /// The objective's magnitude before any certificate, from the utilities of a fixed sample of
     /// about 256 agents at the current prices (it only steers when to certify).
     /// </summary>
@@ -159,6 +155,11 @@ public sealed class DualSolver<TAgents>
         return double.IsFinite(scale) ? Math.Max(1, scale) : 1;
     }
 
+    /// <summary>
+    /// A cheap predictor of the certified gap: the Lagrangian gap <c>pi^T (c - A x)</c> plus, when
+    /// recovering, what scaling off the overload roughly costs (each agent is scaled by the worst of
+    /// its up to <c>k</c> rows, hence the factor).
+    /// </summary>
     private double Estimate(RowStatistics st) =>
         Math.Abs(st.LagrangianGap) + (_recover ? _longestColumn * st.OverloadValue : 0);
 

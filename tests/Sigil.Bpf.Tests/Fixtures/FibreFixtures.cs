@@ -59,7 +59,7 @@ public static class FibreFixtures
             StepFixed: 2L << 20,
             BudgetFixed: 5L << 20,
             LoadMaxFixed: 3600L << 20,
-            PriceMaxFixed: 1L << 40,
+            PriceMaxFixed: 1_000_000L << 20,
             NanosecondsPerUnit: 1_000_000_000),
         Analysis: Analysis(Array("dwell"), EquatableArray<GraphEdge>.Empty));
 

@@ -18,8 +18,14 @@ public static class ShippedFibres
 
     public static FibreSpec Cache => s_cache.Value;
 
-    /// <summary>True when the specs come from the real compiler.</summary>
-    public static bool FromCompiler { get; private set; }
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_fromCompiler = new();
+
+    /// <summary>True when the spec of <paramref name="fibre"/> comes from the real compiler.</summary>
+    public static bool FromCompiler(string fibre)
+    {
+        _ = fibre == "dwell" ? Dwell : Cache;
+        return s_fromCompiler.TryGetValue(fibre, out var compiled) && compiled;
+    }
 
     private static FibreSpec Compile(string name, FibreSpec fixture)
     {
@@ -28,12 +34,7 @@ public static class ShippedFibres
         var result = SigilCompiler.Compile(
             new SourceFile(path, File.ReadAllText(path)),
             table => File.Exists(Path.Combine(folder, table)) ? File.ReadAllText(Path.Combine(folder, table)) : null);
-        if (result.Spec is null)
-        {
-            return fixture;
-        }
-
-        FromCompiler = true;
-        return result.Spec;
+        s_fromCompiler[name] = result.Spec is not null;
+        return result.Spec ?? fixture;
     }
 }

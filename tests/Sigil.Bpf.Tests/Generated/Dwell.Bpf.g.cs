@@ -16,7 +16,7 @@ public static partial class DwellBpf
     /// <summary>Map dwell_task: per-process state, keyed by tgid; removed at exit.</summary>
     public const string TaskMap = "dwell_task";
 
-    /// <summary>Map dwell_hold_open: $hold: open spans by (tgid, fd); a new open of the same key overwrites.</summary>
+    /// <summary>Map dwell_hold_open: $hold: spans by (tgid, fd); a close zeroes open_ns, a new open of the same key overwrites, the exit sweep deletes.</summary>
     public const string HoldOpenMap = "dwell_hold_open";
 
     /// <summary>Map dwell_hold_pend: $hold: the pending sys_enter_openat of each thread, freed with the thread.</summary>
@@ -49,7 +49,7 @@ public static partial class DwellBpf
         /// <summary>fx_load_max (__s64): loads are clamped to [0, 3600]; default 3774873600.</summary>
         public const string FxLoadMax = "fx_load_max";
 
-        /// <summary>fx_price_max (__s64): prices saturate here; default 1099511627776.</summary>
+        /// <summary>fx_price_max (__s64): prices saturate here; default 1048576000000.</summary>
         public const string FxPriceMax = "fx_price_max";
 
         /// <summary>fx_ns_per_unit (__u64): kernel nanoseconds per unit of load; default 1000000000.</summary>
@@ -78,7 +78,7 @@ public static partial class DwellBpf
             Step: 2097152L,
             Budget: 5242880L,
             LoadMax: 3774873600L,
-            PriceMax: 1099511627776L,
+            PriceMax: 1048576000000L,
             NanosecondsPerUnit: 1000000000UL),
         ThrottlePrice: 5242880L,
         KillPrice: 15728640L,
@@ -106,13 +106,11 @@ public partial struct DwellTaskState
     [global::System.Runtime.InteropServices.FieldOffset(24)]
     public ulong HoldSamples;
 
-    /// <summary>hold_open: $hold: spans open now.</summary>
+    /// <summary>hold_fd_bound: $hold: one past the highest fd opened, 0 for none (the exit sweep's bound).</summary>
     [global::System.Runtime.InteropServices.FieldOffset(32)]
-    public uint HoldOpen;
+    public uint HoldFdBound;
 
-    /// <summary>hold_max_fd: $hold: the highest fd opened (the exit sweep's bound).</summary>
-    [global::System.Runtime.InteropServices.FieldOffset(36)]
-    public uint HoldMaxFd;
+    // bytes 36 to 39: padding (_pad0 in C), always zero.
 }
 
 /// <summary>struct dwell_hold_key of dwell.h: $hold: an open span's key.</summary>
@@ -129,12 +127,12 @@ public partial struct DwellHoldKey
     public int Fd;
 }
 
-/// <summary>struct dwell_hold_span of dwell.h: $hold: an open span.</summary>
+/// <summary>struct dwell_hold_span of dwell.h: $hold: the span of one fd; kept after its close, for reuse.</summary>
 [global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial struct DwellHoldSpan
 {
-    /// <summary>open_ns: when the open began (bpf_ktime_get_ns).</summary>
+    /// <summary>open_ns: when the open began (bpf_ktime_get_ns); 0 once closed.</summary>
     [global::System.Runtime.InteropServices.FieldOffset(0)]
     public ulong OpenNs;
 
@@ -143,12 +141,18 @@ public partial struct DwellHoldSpan
     public ulong StartTime;
 }
 
-/// <summary>struct dwell_hold_pending of dwell.h: $hold: an open between syscall entry and exit, per thread.</summary>
+/// <summary>struct dwell_hold_pending of dwell.h: $hold: per thread, an open between syscall entry and exit.</summary>
 [global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
-[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial struct DwellHoldPending
 {
     /// <summary>enter_ns: when the open began; zero when none is pending.</summary>
     [global::System.Runtime.InteropServices.FieldOffset(0)]
     public ulong EnterNs;
+
+    /// <summary>fd_bound: the process's fd bound as this thread last raised it.</summary>
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    public uint FdBound;
+
+    // bytes 12 to 15: padding (_pad0 in C), always zero.
 }

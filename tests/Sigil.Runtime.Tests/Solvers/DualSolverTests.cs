@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Sigil.Benchmarks.Solvers;
 using Sigil.Runtime.Solvers;
 
@@ -52,6 +53,38 @@ public sealed class DualSolverTests
         Assert.True(r.Converged, $"not converged after {r.Iterations} iterations, gap {r.RelativeDualityGap:E2}");
         Kkt.AssertHolds(instance, r, 1e-6);
         Assert.True(r.RelativeDualityGap <= 1e-12 && r.RelativeDualityGap >= -1e-12, $"gap {r.RelativeDualityGap:E2}");
+    }
+
+    [Fact]
+    public void VariableColumnLengths_SatisfyKkt_ForDualAndAdmm()
+    {
+        // Drop every fifth entry of a 4-per-agent instance: columns of 3 and 4 entries (and the
+        // general, non-unrolled pass).
+        NumInstance full = NumInstance.Random(80, 16, 4, 6, equalityFraction: 0.2, mixed: true);
+        var keep = Enumerable.Range(0, full.Values.Length).Where(k => k % 5 != 2).ToArray();
+        NumInstance instance = new()
+        {
+            Agents = full.Agents,
+            Resources = full.Resources,
+            Rows = keep.Select(k => full.Rows[k]).ToArray(),
+            Columns = keep.Select(k => full.Columns[k]).ToArray(),
+            Values = keep.Select(k => full.Values[k]).ToArray(),
+            Capacity = full.Capacity,
+            Senses = full.Senses,
+            Kind = full.Kind,
+            Weight = full.Weight,
+            Offset = full.Offset,
+            Shape = full.Shape,
+            Lower = full.Lower,
+            Upper = full.Upper,
+        };
+
+        SolverResult dual = new DualSolver<MixedAgents>(instance.MixedProblem(), s_tight).Solve();
+        Assert.True(dual.Converged);
+        Kkt.AssertHolds(instance, dual, 1e-6);
+        SolverResult admm = new AdmmSolver<MixedAgents>(instance.MixedProblem(), new AdmmOptions { AbsoluteTolerance = 1e-11, RelativeTolerance = 1e-11, MaxIterations = 50_000 }).Solve();
+        Assert.True(admm.Converged);
+        Kkt.AssertHolds(instance, admm, 1e-6);
     }
 
     [Fact]
@@ -145,6 +178,25 @@ public sealed class DualSolverTests
             Assert.Equal(first.Iterations, other.Iterations);
             Assert.Equal(BitConverter.DoubleToInt64Bits(first.DualObjective), BitConverter.DoubleToInt64Bits(other.DualObjective));
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void LogAgents_AndAllLogMixedAgents_GiveTheSameBits(int perAgent)
+    {
+        // The per-family struct and the switching one compute the same closed form through
+        // different code; results, iterations included, must not differ in a single bit.
+        NumInstance instance = NumInstance.Random(1003, 97, perAgent, 13, equalityFraction: 0.1);
+        SolverResult log = new DualSolver<LogAgents>(instance.LogProblem()).Solve();
+        SolverResult mixed = new DualSolver<MixedAgents>(instance.MixedProblem()).Solve();
+        Assert.Equal(log.Iterations, mixed.Iterations);
+        Assert.True(Instances.BitwiseEqual(log.X, mixed.X));
+        Assert.True(Instances.BitwiseEqual(log.Prices, mixed.Prices));
+        SolverResult logPenalty = new PenaltySolver<LogAgents>(instance.LogProblem()).Solve();
+        SolverResult mixedPenalty = new PenaltySolver<MixedAgents>(instance.MixedProblem()).Solve();
+        Assert.True(Instances.BitwiseEqual(logPenalty.Prices, mixedPenalty.Prices));
     }
 
     [Fact]

@@ -75,6 +75,27 @@ public static class BpfEmitter
     public static IReadOnlyList<BpfStructLayout> Layouts(FibreSpec spec) =>
         BpfCommonLayouts.Structs.Concat(Plan(spec).FibreStructs).ToList();
 
+    /// <summary>The names and defaults of the fibre's eBPF object (what the generated descriptor holds).</summary>
+    public static BpfObjectDescription Describe(FibreSpec spec)
+    {
+        var plan = Plan(spec);
+        var model = plan.Model;
+        return new BpfObjectDescription(
+            model.Fibre,
+            model.ObjectName,
+            plan.AgentKey,
+            plan.StateMap,
+            model.StatsMap,
+            model.ControlMap,
+            model.AllowMap,
+            model.EventsMap,
+            plan.PriceMap.Length == 0 ? null : plan.PriceMap,
+            model.Price is null ? null : spec.FixedPoint,
+            plan.ThrottlePrice,
+            plan.KillPrice,
+            model.Programs.Select(p => p.Name).ToEquatableArray());
+    }
+
     /// <summary>The hint name of <see cref="EmitCSharp"/>'s output: <c>&lt;Fibre&gt;.Bpf.g.cs</c>.</summary>
     public static string CSharpHintName(FibreSpec spec) => $"{BpfNames.ToPascalCase(spec.Name)}.Bpf.g.cs";
 

@@ -115,7 +115,7 @@ internal sealed class BpfAgentModel
     /// <summary><c>tgid</c> or <c>tid</c>: the key field's name in span keys.</summary>
     public string KeyField { get; init; } = "";
 
-    /// <summary>The key from <c>__u64 id = bpf_get_current_pid_tgid()</c>.</summary>
+    /// <summary>The key from <c>struct task_struct *task = bpf_get_current_task_btf()</c>.</summary>
     public string KeyExpr { get; init; } = "";
 
     /// <summary>The start time path from a <c>struct task_struct *</c>.</summary>
@@ -175,9 +175,7 @@ internal sealed class BpfSensorModel
 
     public string SamplesField { get; set; } = "";
 
-    public string OpenField { get; set; } = "";
-
-    public string MaxFdField { get; set; } = "";
+    public string FdBoundField { get; set; } = "";
 
     public string StateStruct { get; set; } = "";
 

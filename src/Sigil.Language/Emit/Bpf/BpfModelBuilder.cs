@@ -52,7 +52,7 @@ internal static class BpfModelBuilder
 
         var (index, isProcess) = agent.Value;
         var keyField = isProcess ? "tgid" : "tid";
-        var keyExpr = isProcess ? "(__u32)(id >> 32)" : "(__u32)id";
+        var keyExpr = isProcess ? "(__u32)task->tgid" : "(__u32)task->pid";
         var stateStruct = $"{fibre}_{index.Name}_state";
         var stateMap = $"{fibre}_{index.Name}";
         var capacity = index.Capacity;
@@ -117,18 +117,18 @@ internal static class BpfModelBuilder
                         continue;
                     }
 
-                    state.Add($"{v}_open", BpfScalarType.U32, $"${v}: spans open now")
-                        .Add($"{v}_max_fd", BpfScalarType.U32, $"${v}: the highest fd opened (the exit sweep's bound)");
+                    state.Add($"{v}_fd_bound", BpfScalarType.U32, $"${v}: one past the highest fd opened, 0 for none (the exit sweep's bound)");
                     var key = new BpfLayoutBuilder($"{fibre}_{v}_key", $"${v}: an open span's key")
                         .Add(keyField, BpfScalarType.U32, isProcess ? "process" : "thread")
                         .Add("fd", BpfScalarType.S32, "file descriptor")
                         .Build();
-                    var span = new BpfLayoutBuilder($"{fibre}_{v}_span", $"${v}: an open span")
-                        .Add("open_ns", BpfScalarType.U64, "when the open began (bpf_ktime_get_ns)")
+                    var span = new BpfLayoutBuilder($"{fibre}_{v}_span", $"${v}: the span of one fd; kept after its close, for reuse")
+                        .Add("open_ns", BpfScalarType.U64, "when the open began (bpf_ktime_get_ns); 0 once closed")
                         .Add("start_time", BpfScalarType.U64, "the opener's start time: a reused key does not match")
                         .Build();
-                    var pending = new BpfLayoutBuilder($"{fibre}_{v}_pending", $"${v}: an open between syscall entry and exit, per thread")
+                    var pending = new BpfLayoutBuilder($"{fibre}_{v}_pending", $"${v}: per thread, an open between syscall entry and exit")
                         .Add("enter_ns", BpfScalarType.U64, "when the open began; zero when none is pending")
+                        .Add("fd_bound", BpfScalarType.U32, "the process's fd bound as this thread last raised it")
                         .Build();
                     fibreStructs.Add(key);
                     fibreStructs.Add(span);
@@ -142,9 +142,8 @@ internal static class BpfModelBuilder
                     draft.PendingStruct = pending.CName;
                     draft.OpenMap = $"{fibre}_{v}_open";
                     draft.PendingMap = $"{fibre}_{v}_pend";
-                    draft.OpenField = $"{v}_open";
-                    draft.MaxFdField = $"{v}_max_fd";
-                    maps.Add(Map(draft.OpenMap, $"${v}: open spans by ({keyField}, fd); a new open of the same key overwrites", "BPF_MAP_TYPE_HASH", (long)capacity * SpansPerAgent, $"struct {key.CName}", $"struct {span.CName}"));
+                    draft.FdBoundField = $"{v}_fd_bound";
+                    maps.Add(Map(draft.OpenMap, $"${v}: spans by ({keyField}, fd); a close zeroes open_ns, a new open of the same key overwrites, the exit sweep deletes", "BPF_MAP_TYPE_HASH", (long)capacity * SpansPerAgent, $"struct {key.CName}", $"struct {span.CName}"));
                     maps.Add(new BpfMapModel
                     {
                         Name = draft.PendingMap,

@@ -119,7 +119,7 @@ public static partial class CoqEmitter
                 Theorem(
                     Id("feasible", row.Row),
                     "lyapunov",
-                    $"The budget of {row.Row} can be met: the least load its variables' bounds allow, {D(row.MinLoad)}, is at most its budget {D(row.Budget)}; the equilibrium the drift bound refers to can exist.",
+                    $"The budget of the row {row.Row} can be met: the least load its variables' bounds allow, {D(row.MinLoad)}, is at most its budget {D(row.Budget)}, so the equilibrium the drift bound refers to can exist.",
                     $"{Real(row.MinLoad, "least load of " + row.Row)} <= {Real(row.Budget, "budget of " + row.Row)}",
                     "lra.");
             }
@@ -141,7 +141,7 @@ public static partial class CoqEmitter
                 Theorem(
                     Id("detects", kind, r),
                     "detection",
-                    $"Detection: {Agent(resource)} on @{r} stays at least {Q(margin, resource)} above the {Q(c, resource)} budget reaches the {kind} price {D(actuator.Threshold)} within {D(updates)} updates, from any starting price (step {D(_spec.Solver.Step)}).",
+                    $"Detection: {Detected(resource, Q(margin, resource), Q(c, resource), actuator.Kind, D(actuator.Threshold), D(updates))}, from any starting price (step {D(_spec.Solver.Step)}).",
                     $"forall load p0, 0 <= p0 -> (forall k, {budget} + {CoqText.Real(margin)} <= load k) ->\n  forall n, ({n} <= Z.of_nat n)%Z -> {threshold} <= price {step} {budget} load p0 n",
                     $"apply (detection_within {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.",
                     bound);
@@ -187,7 +187,7 @@ public static partial class CoqEmitter
             Theorem(
                 Id("recovers_from", kind, r),
                 "detection",
-                $"Recovery: {Agent(resource)} on @{r} at the {kind} price {D(from)} that stays at least {Q(margin, resource)} below the {Q(c, resource)} budget returns to price 0 within {D(updates)} updates and stays there.",
+                $"Recovery: {Recovered(resource, Q(margin, resource), Q(c, resource), kind, D(from), D(updates))}.",
                 $"forall load, (forall k, load k <= {budget} - {CoqText.Real(margin)}) ->\n  forall n, ({n} <= Z.of_nat n)%Z -> price {step} {budget} load {threshold} n = 0",
                 $"apply (recovery_within {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.",
                 new CoqUpdateBound("recovery", r, from, margin, ToLong(updates), false));

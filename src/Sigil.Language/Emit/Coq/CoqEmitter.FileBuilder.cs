@@ -100,9 +100,29 @@ public static partial class CoqEmitter
         /// <summary>The unit of a resource, as written in sigil (<c>s</c>, <c>mmol/gDW/h</c>; <c>1</c> when dimensionless).</summary>
         private static string Unit(ResourceSpec resource) => resource.Unit.ToString();
 
-        /// <summary>Who carries a resource's load, for the plain words: "a task" or "the load".</summary>
-        private static string Agent(ResourceSpec resource)
-            => resource.IndexSets.Count == 0 ? "the load" : "a " + string.Join(" and ", resource.IndexSets) + " whose load";
+        /// <summary>
+        /// "a task whose load on @dwell exceeds the 5 s budget by at least 1 s at every update is
+        /// killed (its price reaches 15) within 8 updates", or for a shared resource "when the load
+        /// on @atp exceeds ..., its price reaches 15 within 8 updates".
+        /// </summary>
+        private static string Detected(ResourceSpec resource, string margin, string budget, ActuatorKind kind, string price, string updates)
+        {
+            var outcome = kind switch
+            {
+                ActuatorKind.Kill => $"is killed (its price reaches {price})",
+                ActuatorKind.Throttle => $"is throttled (its price reaches {price})",
+                _ => $"has its price reach {price}",
+            };
+            return resource.IndexSets.Count == 0
+                ? $"when the load on @{resource.Name} exceeds its {budget} budget by at least {margin} at every update, its price reaches {price} within {updates} updates"
+                : $"a {string.Join(" and ", resource.IndexSets)} whose load on @{resource.Name} exceeds the {budget} budget by at least {margin} at every update {outcome} within {updates} updates";
+        }
+
+        /// <summary>"a task at the throttle price 5 of @dwell whose load stays at least 1 s below the 5 s budget returns to price 0 within 3 updates".</summary>
+        private static string Recovered(ResourceSpec resource, string margin, string budget, string kind, string price, string updates)
+            => resource.IndexSets.Count == 0
+                ? $"when the load on @{resource.Name} stays at least {margin} below its {budget} budget, its price falls from the {kind} price {price} to 0 within {updates} updates and stays there"
+                : $"a {string.Join(" and ", resource.IndexSets)} at the {kind} price {price} of @{resource.Name} whose load stays at least {margin} below the {budget} budget returns to price 0 within {updates} updates and stays there";
 
         /// <summary>The coupling statement that budgets <paramref name="resource"/>, for comments.</summary>
         private string RowStatement(ResourceSpec resource)

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Numerics;
 using Sigil.Language.Model;
@@ -24,6 +25,7 @@ public static partial class CoqEmitter
 
             Require("PriceUpdate");
             Require("FixedPoint");
+            Require("Kernel");
             var resource = Resource(fixedPoint.Resource);
             var r = CoqText.Name(fixedPoint.Resource);
             var scale = BigInteger.Pow(2, fixedPoint.ScaleBits);
@@ -67,7 +69,7 @@ public static partial class CoqEmitter
                 "apply fx_tracks_price_checked. vm_compute. reflexivity.");
 
             AddKernelEncoding(fixedPoint, resource, kernel, scale);
-            AddNanoseconds(fixedPoint, kernel, unit);
+            AddCCode(fixedPoint, kernel, unit);
             if (Certifies(CertificateKind.Detection) && resource is not null)
             {
                 AddKernelDetection(fixedPoint, resource, kernel, scale);
@@ -98,25 +100,38 @@ public static partial class CoqEmitter
                 $"unfold {kernel}; cbn [fx_step fx_budget]; {Numbers}; repeat split; apply Rabs_le_half; lra.");
         }
 
-        /// <summary>Kernel durations in nanoseconds become scaled loads without overflow.</summary>
-        private void AddNanoseconds(FixedPointSpec fixedPoint, string kernel, string unit)
+        /// <summary>The C code of the kernel computes the exact update; its nanosecond conversion is an exact floor.</summary>
+        private void AddCCode(FixedPointSpec fixedPoint, string kernel, string unit)
         {
+            var r = fixedPoint.Resource;
+            Theorem(
+                Id("kernel_c_code"),
+                "kernel",
+                $"The kernel's C code (bpf/sigil_fixed.h: saturating product and sums, clamped inputs) computes exactly this exact-integer update of the price of @{r}, one update and along any run from a price in [0, {D((double)fixedPoint.PriceMaxFixed / Math.Pow(2, fixedPoint.ScaleBits))}]: with these numbers its saturation never triggers.",
+                $"(forall l p, in_int64 l -> (0 <= p <= fx_price_max {kernel})%Z -> kernel_update {kernel} l p = fx_update {kernel} l p)\n"
+                + $"  /\\ (forall load p0, (forall k, in_int64 (load k)) -> (0 <= p0 <= fx_price_max {kernel})%Z ->\n"
+                + $"        forall n, kernel_price {kernel} load p0 n = fx_price {kernel} load p0 n)",
+                "apply kernel_exact_checked. vm_compute. reflexivity.");
+
             if (fixedPoint.NanosecondsPerUnit <= 0)
             {
                 return;
             }
 
-            var scale = BigInteger.Pow(2, fixedPoint.ScaleBits);
-            var nsMax = new BigInteger(fixedPoint.LoadMaxFixed) * fixedPoint.NanosecondsPerUnit / scale;
             var bits = CoqText.Z(fixedPoint.ScaleBits);
             var npu = CoqText.Z(fixedPoint.NanosecondsPerUnit);
-            var max = CoqText.Z(nsMax);
+            var max = CoqText.Z(fixedPoint.LoadMaxFixed);
             Theorem(
                 Id("kernel_load_of_ns"),
                 "kernel",
-                $"A kernel duration of ns nanoseconds ({D((double)fixedPoint.NanosecondsPerUnit)} per {unit}) becomes the scaled load min(ns, {D(nsMax)}) * 2^{fixedPoint.ScaleBits} / {D((double)fixedPoint.NanosecondsPerUnit)} without overflow, between 0 and the load clamp.",
-                $"forall ns, in_int64 ns ->\n  in_int64 (Z.min (Z.max 0 ns) {max} * 2 ^ {bits})%Z\n  /\\ (0 <= fx_load_of_ns {bits} {npu} {max} ns)%Z\n  /\\ (fx_load_of_ns {bits} {npu} {max} ns <= {max} * 2 ^ {bits} / {npu})%Z",
-                "apply fx_load_of_ns_checked. vm_compute. reflexivity.");
+                $"The kernel turns a duration of ns nanoseconds ({D((double)fixedPoint.NanosecondsPerUnit)} per {unit}) into the load floor(ns 2^{fixedPoint.ScaleBits} / {D((double)fixedPoint.NanosecondsPerUnit)}) clamped to {fixedPoint.LoadMaxFixed} (= {CoqText.Quantity((double)fixedPoint.LoadMaxFixed / Math.Pow(2, fixedPoint.ScaleBits), unit)}), exactly, for every 64-bit unsigned ns, with no unsigned wrap in between.",
+                $"forall ns, (0 <= ns < 2 ^ 64)%Z ->\n"
+                + $"  c_from_ns ns {npu} {bits} {max} = Z.min (ns * 2 ^ {bits} / {npu}) {max}\n"
+                + $"  /\\ (0 <= ns / {npu} * {npu} <= ns)%Z\n"
+                + $"  /\\ (0 <= Z.shiftl (ns - ns / {npu} * {npu}) {bits} < 2 ^ 64)%Z\n"
+                + $"  /\\ ((ns / {npu} <= Z.shiftr {max} {bits})%Z ->\n"
+                + $"      (0 <= Z.shiftl (ns / {npu}) {bits} + Z.shiftl (ns - ns / {npu} * {npu}) {bits} / {npu} < 2 ^ 64)%Z)",
+                "apply c_from_ns_checked. vm_compute. reflexivity.");
         }
 
         /// <summary>Detection and recovery in fixed point, at the thresholds the kernel compares against.</summary>
@@ -148,7 +163,7 @@ public static partial class CoqEmitter
                 Theorem(
                     Id("kernel_detects", kind, r),
                     "detection",
-                    $"Detection in the kernel: {Agent(resource)} on @{r} stays at least {Q(1, resource)} ({margin} in fixed point) above the budget reaches the {kind} price {D(actuator.Threshold)} ({threshold} in fixed point) within {D(updates)} updates, from any starting price.",
+                    $"Detection in the kernel, in fixed point (1 = {margin}): {Detected(resource, Q(1, resource), Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)scale, resource), actuator.Kind, D(actuator.Threshold) + " = " + threshold + " / 2^" + fixedPoint.ScaleBits, D(updates))}, from any starting price.",
                     $"forall load p0, (0 <= p0)%Z -> (forall k, (fx_budget {kernel} + {CoqText.Z(margin)} <= load k)%Z) ->\n  forall n, ({CoqText.Z(updates)} <= Z.of_nat n)%Z -> ({t} <= fx_price {kernel} load p0 n)%Z",
                     $"apply (fx_detection_checked {kernel} {CoqText.Z(margin)} {t} {CoqText.Z(updates)}). vm_compute. reflexivity.",
                     new CoqUpdateBound("detection", r, actuator.Threshold, 1, ToLong(updates), true));
@@ -159,7 +174,7 @@ public static partial class CoqEmitter
                     Theorem(
                         Id("kernel_recovers_from", kind, r),
                         "detection",
-                        $"Recovery in the kernel: {Agent(resource)} on @{r} at the {kind} price {D(actuator.Threshold)} that stays at least {Q(1, resource)} below the budget returns to price 0 within {D(back)} updates and stays there.",
+                        $"Recovery in the kernel, in fixed point: {Recovered(resource, Q(1, resource), Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)scale, resource), kind, D(actuator.Threshold), D(back))}.",
                         $"forall load, (forall k, (load k <= fx_budget {kernel} - {CoqText.Z(margin)})%Z) ->\n  forall n, ({CoqText.Z(back)} <= Z.of_nat n)%Z -> fx_price {kernel} load {t} n = 0%Z",
                         $"apply (fx_recovery_checked {kernel} {CoqText.Z(margin)} {t} {CoqText.Z(back)}). vm_compute. reflexivity.",
                         new CoqUpdateBound("recovery", r, actuator.Threshold, 1, ToLong(back), true));

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using Sigil.Language;
+using Sigil.Language.Emit.Bpf;
+using Sigil.Language.Model;
+using Sigil.Runtime.Bpf;
+
+namespace Sigil.Benchmarks.Bpf;
+
+/// <summary>
+/// The objects the bpf suite attaches: fibres/dwell.sigil compiled by the front end, its eBPF C
+/// and the empty-program baseline emitted, and the ring buffer producer, all built by
+/// eng/bpf.targets (the build's own clang command line) under artifacts/bench/bpf.
+/// </summary>
+internal sealed class BpfBenchmarkObjects
+{
+    private BpfBenchmarkObjects(FibreSpec spec, string dwell, string baseline, string producer)
+    {
+        Spec = spec;
+        Dwell = dwell;
+        Baseline = baseline;
+        Producer = producer;
+        Descriptor = ToDescriptor(BpfEmitter.Describe(spec));
+    }
+
+    public FibreSpec Spec { get; }
+
+    public string Dwell { get; }
+
+    public string Baseline { get; }
+
+    public string Producer { get; }
+
+    public BpfFibreDescriptor Descriptor { get; }
+
+    public static BpfBenchmarkObjects Build()
+    {
+        var root = RepositoryRoot();
+        var fibrePath = Path.Combine(root, "fibres", "dwell.sigil");
+        var result = SigilCompiler.Compile(new SourceFile(fibrePath, File.ReadAllText(fibrePath)), name => File.ReadAllText(Path.Combine(root, "fibres", name)));
+        var spec = result.Spec ?? throw new InvalidOperationException("fibres/dwell.sigil did not compile: " + string.Join("; ", result.Diagnostics));
+
+        var folder = Path.Combine(root, "artifacts", "bench", "bpf", "sigil", "dwell");
+        var sources = new List<string>();
+        foreach (var artefact in BpfEmitter.Emit(spec).Append(BpfEmitter.EmitBaseline(spec)))
+        {
+            var path = Path.Combine(folder, artefact.RelativePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (!File.Exists(path) || File.ReadAllText(path) != artefact.Content)
+            {
+                File.WriteAllText(path, artefact.Content);
+            }
+
+            if (path.EndsWith(".bpf.c", StringComparison.Ordinal))
+            {
+                sources.Add(path);
+            }
+        }
+
+        // The producer includes the generated dwell.h for struct sigil_event: it sits beside it.
+        var producerSource = Path.Combine(folder, "bpf", "ringbuf_producer.bpf.c");
+        var producerText = File.ReadAllText(Path.Combine(root, "benchmarks", "Sigil.Benchmarks", "Bpf", "ringbuf_producer.bpf.c"));
+        if (!File.Exists(producerSource) || File.ReadAllText(producerSource) != producerText)
+        {
+            File.WriteAllText(producerSource, producerText);
+        }
+
+        sources.Add(producerSource);
+        Compile(root, sources);
+        string Object(string name) => Path.Combine(folder, "bpf", name + ".bpf.o");
+        return new BpfBenchmarkObjects(spec, Object("dwell"), Object("dwell_baseline"), Object("ringbuf_producer"));
+    }
+
+    private static void Compile(string root, IEnumerable<string> sources)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            "msbuild", Path.Combine(root, "eng", "bpf.targets"), "-nologo", "-t:SigilBpfCompile",
+            "-p:SigilBpfSourceFiles=\"" + string.Join(";", sources) + "\"",
+            "-p:SigilBpfIntermediateDir=" + Path.Combine(root, "artifacts", "bench", "bpf", "sigil", "bpf") + "/",
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"eng/bpf.targets failed:\n{output.Result}\n{error.Result}");
+        }
+
+        foreach (var source in sources)
+        {
+            if (!File.Exists(Path.ChangeExtension(source, ".o")))
+            {
+                throw new InvalidOperationException($"eng/bpf.targets built no object for {source}:\n{output.Result}");
+            }
+        }
+    }
+
+    private static BpfFibreDescriptor ToDescriptor(BpfObjectDescription d) => new(
+        d.Fibre,
+        d.ObjectFile,
+        d.AgentKey,
+        d.StateMap,
+        d.StatsMap,
+        d.ControlMap,
+        d.AllowMap,
+        d.EventsMap,
+        d.PriceMap,
+        d.FixedPoint is { } f ? new FixedPointParameters(f.ScaleBits, f.StepFixed, f.BudgetFixed, f.LoadMaxFixed, f.PriceMaxFixed, (ulong)f.NanosecondsPerUnit) : null,
+        d.ThrottlePrice,
+        d.KillPrice,
+        d.Programs.ToArray());
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("run the benchmark from inside the repository (no Sigil.sln found)");
+    }
+}

@@ -1,0 +1,425 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Sigil.Runtime.Bpf;
+
+namespace Sigil.Benchmarks.Bpf;
+
+/// <summary>
+/// The <c>bpf</c> suite (root). Part 1, the cost of the generated dwell program on the calls it
+/// watches: openat+close pairs on tmpfs, and the tax on an unrelated call (getppid), with
+/// nothing attached, with empty programs on the same tracepoints (the floor), with the
+/// generated program, and with any objects named by <c>--attach</c>; one process, the order
+/// rotated every repetition, medians and ranges. Part 2: records per second one C# thread drains
+/// from the fibre's ring buffer while a BPF program (BPF_PROG_TEST_RUN) fills it.
+/// </summary>
+/// <remarks>
+/// Options: <c>--repetitions N</c> (9), <c>--pairs N</c> per measurement (100,000),
+/// <c>--calls N</c> getppid per measurement (1,000,000), <c>--attach obj.bpf.o</c> (repeatable),
+/// <c>--ring-seconds S</c> per ring run (1), <c>--ring-runs N</c> (5), <c>--no-ring</c>, <c>--no-syscalls</c>.
+/// A Stopwatch harness: BenchmarkDotNet cannot attach programs between its own iterations.
+/// </remarks>
+internal static class BpfBenchmarks
+{
+    private const string TmpfsFile = "/dev/shm/sigil-bpf-bench";
+
+    public static int Run(string[] args)
+    {
+        var options = Options.Parse(args);
+        if (options is null)
+        {
+            return 2;
+        }
+
+        var missing = !BpfSystem.IsRoot ? "root" : !BpfSystem.HasKernelBtf ? "kernel BTF" : !BpfSystem.HasTracefs ? "tracefs (eng/setup.sh mounts it)" : null;
+        if (missing is not null)
+        {
+            Console.Error.WriteLine($"the bpf suite needs {missing}");
+            return 1;
+        }
+
+        Console.WriteLine($"bpf benchmark: kernel {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at start");
+        var objects = BpfBenchmarkObjects.Build();
+        if (options.Syscalls)
+        {
+            SyscallCost(objects, options);
+        }
+
+        if (options.Ring)
+        {
+            RingThroughput(objects, options);
+        }
+
+        return 0;
+    }
+
+    private static void SyscallCost(BpfBenchmarkObjects objects, Options options)
+    {
+        File.WriteAllText(TmpfsFile, "sigil");
+        var self = (uint)Environment.ProcessId;
+        var configurations = new List<Configuration>();
+        var resources = new List<IDisposable>();
+        try
+        {
+            configurations.Add(new Configuration("nothing attached", () => null, null));
+
+            var baseline = BpfObject.Open(objects.Baseline);
+            resources.Add(baseline);
+            baseline.Load();
+            configurations.Add(new Configuration("empty programs, same hooks (floor)", baseline.AttachAll, null) { Object = baseline });
+
+            // The generated program as shipped: scoped to this process, dwell far below the budget.
+            var dwell = BpfFibre.Open(objects.Dwell, objects.Descriptor);
+            resources.Add(dwell);
+            dwell.Load();
+            dwell.Scope(self);
+            configurations.Add(new Configuration("generated dwell", dwell.Attach, dwell) { Object = dwell.Object });
+
+            // Every close takes the whole kill check: budget 0, throttle and kill at the first
+            // price unit, disarmed (the runner would be the daemon anyway).
+            var killPath = BpfFibre.Open(objects.Dwell, objects.Descriptor);
+            resources.Add(killPath);
+            killPath.Configure(killPath.FixedPoint with { Budget = 0 });
+            killPath.Load();
+            killPath.Scope(self);
+            killPath.SetThresholds(1, 1);
+            configurations.Add(new Configuration("generated dwell, kill check taken", killPath.Attach, killPath) { Object = killPath.Object });
+
+            foreach (var path in options.Attach)
+            {
+                var extra = BpfObject.Open(path);
+                resources.Add(extra);
+                extra.Load();
+                configurations.Add(new Configuration(Path.GetFileName(path), extra.AttachAll, null) { Object = extra });
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"Part 1: cost per call, {options.Pairs:N0} openat+close pairs on tmpfs and {options.Calls:N0} getppid per measurement, {options.Repetitions} repetitions, order rotated;");
+            Console.WriteLine("        times are this thread's CPU time (CLOCK_THREAD_CPUTIME_ID: the calls and the programs they run, not time spent waiting for a CPU)");
+            var pairs = configurations.ToDictionary(c => c.Name, _ => new List<double>());
+            var calls = configurations.ToDictionary(c => c.Name, _ => new List<double>());
+            Measure(configurations[0], options, out _, out _);
+            for (var repetition = 0; repetition < options.Repetitions; repetition++)
+            {
+                for (var i = 0; i < configurations.Count; i++)
+                {
+                    var configuration = configurations[(i + repetition) % configurations.Count];
+                    Measure(configuration, options, out var pairNs, out var callNs);
+                    pairs[configuration.Name].Add(pairNs);
+                    calls[configuration.Name].Add(callNs);
+                }
+            }
+
+            PrintCostTable(configurations, pairs, calls, options);
+            ProgramTime(configurations.Skip(1).Where(c => c.Object is not null).ToList(), options);
+        }
+        finally
+        {
+            foreach (var resource in Enumerable.Reverse(resources))
+            {
+                resource.Dispose();
+            }
+
+            File.Delete(TmpfsFile);
+        }
+    }
+
+    private static unsafe void Measure(Configuration configuration, Options options, out double pairNs, out double callNs)
+    {
+        var before = configuration.Fibre?.ReadStats() ?? default;
+        using (configuration.Attach())
+        {
+            var path = Encoding.UTF8.GetBytes(TmpfsFile + "\0");
+            fixed (byte* p = path)
+            {
+                // Warm up the path, then time.
+                for (var i = 0; i < 1000; i++)
+                {
+                    Syscalls.Close(Syscalls.OpenAt(Syscalls.AtFdCwd, p, Syscalls.ReadOnly, 0));
+                }
+
+                var start = Syscalls.ThreadCpuNanoseconds();
+                for (var i = 0; i < options.Pairs; i++)
+                {
+                    var fd = Syscalls.OpenAt(Syscalls.AtFdCwd, p, Syscalls.ReadOnly, 0);
+                    if (fd < 0)
+                    {
+                        throw new IOException($"openat {TmpfsFile} failed");
+                    }
+
+                    Syscalls.Close(fd);
+                }
+
+                pairNs = (double)(Syscalls.ThreadCpuNanoseconds() - start) / options.Pairs;
+            }
+
+            var start2 = Syscalls.ThreadCpuNanoseconds();
+            for (var i = 0; i < options.Calls; i++)
+            {
+                Syscalls.GetParentPid();
+            }
+
+            callNs = (double)(Syscalls.ThreadCpuNanoseconds() - start2) / options.Calls;
+        }
+
+        if (configuration.Fibre is { } fibre)
+        {
+            // The program saw every pair of this measurement (and its warm-up).
+            var stats = fibre.ReadStats().Since(before);
+            configuration.Samples += stats.Samples;
+            configuration.Dropped += stats.Dropped;
+            configuration.Consistent &= fibre.ReadStats().IsConsistent;
+        }
+    }
+
+    // The kernel's own accounting (BPF_STATS_RUN_TIME) of time inside each program, per pair:
+    // separates the programs' work from the tracepoint machinery around them. A separate pass,
+    // because the accounting itself costs two clock reads per run.
+    private static void ProgramTime(List<Configuration> configurations, Options options)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"time inside the programs per openat+close pair (kernel accounting, a separate pass of {options.Pairs:N0} pairs):");
+        var rows = new List<string[]> { new[] { "configuration", "program", "runs per pair", "ns per run", "ns per pair" } };
+        using (BpfSystem.EnableRunTimeStatistics())
+        {
+            foreach (var configuration in configurations)
+            {
+                var before = configuration.Object!.Programs.Where(p => p.Fd >= 0).ToDictionary(p => p.Name, p => p.GetInfo());
+                Measure(configuration, options, out _, out _);
+                var total = 0.0;
+                foreach (var program in configuration.Object.Programs.Where(p => p.Fd >= 0))
+                {
+                    var after = program.GetInfo();
+                    var runs = after.RunCount - before[program.Name].RunCount;
+                    var time = after.RunTimeNanoseconds - before[program.Name].RunTimeNanoseconds;
+                    var perPair = (double)time / options.Pairs;
+                    total += perPair;
+                    rows.Add(new[] { configuration.Name, program.Name, ((double)runs / options.Pairs).ToString("0.00", CultureInfo.InvariantCulture), runs == 0 ? "-" : F((double)time / runs), F(perPair) });
+                }
+
+                rows.Add(new[] { configuration.Name, "all", string.Empty, string.Empty, F(total) });
+            }
+        }
+
+        Table(rows);
+    }
+
+    private static void PrintCostTable(List<Configuration> configurations, Dictionary<string, List<double>> pairs, Dictionary<string, List<double>> calls, Options options)
+    {
+        var none = Median(pairs[configurations[0].Name]);
+        var noneCall = Median(calls[configurations[0].Name]);
+        var floor = Median(pairs[configurations[1].Name]) - none;
+        var floorCall = Median(calls[configurations[1].Name]) - noneCall;
+        var rows = new List<string[]>
+        {
+            new[] { "configuration", "openat+close ns (median)", "range", "added ns", "added / floor", "getppid ns (median)", "range", "added ns", "samples seen" },
+        };
+        foreach (var c in configurations)
+        {
+            var p = pairs[c.Name];
+            var g = calls[c.Name];
+            var added = Median(p) - none;
+            var addedCall = Median(g) - noneCall;
+            rows.Add(new[]
+            {
+                c.Name,
+                F(Median(p)),
+                $"{F(p.Min())}-{F(p.Max())}",
+                c == configurations[0] ? "-" : F(added),
+                c == configurations[0] || c == configurations[1] ? "-" : (added / floor).ToString("0.00x", CultureInfo.InvariantCulture),
+                F(Median(g)),
+                $"{F(g.Min())}-{F(g.Max())}",
+                c == configurations[0] ? "-" : F(addedCall),
+                c.Fibre is null ? "-" : $"{c.Samples:N0}{(c.Dropped > 0 ? $" ({c.Dropped:N0} dropped)" : string.Empty)}{(c.Consistent ? string.Empty : " INCONSISTENT")}",
+            });
+        }
+
+        Table(rows);
+        var dwell = Median(pairs["generated dwell"]) - none;
+        Console.WriteLine($"floor: empty programs add {F(floor)} ns per pair and {F(floorCall)} ns to getppid");
+        Console.WriteLine($"target: generated dwell adds <= 2x the floor per pair: {(dwell / floor).ToString("0.00", CultureInfo.InvariantCulture)}x ({(dwell <= 2 * floor ? "met" : "NOT met")})");
+        var expected = (long)(options.Repetitions + 1) * (options.Pairs + 1000);
+        Console.WriteLine($"every measured pair was a sample of the generated programs: {configurations.Where(c => c.Fibre is not null).All(c => c.Samples >= (ulong)(options.Repetitions * (options.Pairs + 1000)))} (expected >= {options.Repetitions * (long)(options.Pairs + 1000):N0} each)");
+        _ = expected;
+    }
+
+    private static void RingThroughput(BpfBenchmarkObjects objects, Options options)
+    {
+        using var fibre = BpfFibre.Open(objects.Dwell, objects.Descriptor);
+        fibre.Load();
+        using var producer = BpfObject.Open(objects.Producer);
+        producer.Map("events").Reuse(fibre.Object.Map(objects.Descriptor.EventsMap));
+        producer.Load();
+        var program = producer.Program("produce_events");
+        var counts = producer.Map("produced");
+        var handler = new CountingHandler();
+        using var ring = fibre.OpenEvents(handler);
+
+        Console.WriteLine();
+        Console.WriteLine($"Part 2: ring buffer ({objects.Descriptor.EventsMap}, {fibre.Object.Map(objects.Descriptor.EventsMap).MaxEntries >> 10} KiB) drained by one C# thread (ring_buffer__poll, unmanaged callback, no allocation per record); a BPF program fills it (BPF_PROG_TEST_RUN, {producer.GetTunable<uint>("batch"):N0} records per run) from another thread; {options.RingRuns} runs of {options.RingSeconds:0.##} s");
+        var rows = new List<string[]> { new[] { "run", "records drained", "drained per second", "submitted per second", "lost (ring full)" } };
+        var rates = new List<double>();
+        for (var run = 0; run < options.RingRuns; run++)
+        {
+            ring.Consume();
+            var drained0 = handler.Count;
+            var produced0 = counts.Lookup<uint, ulong>(0u);
+            var lost0 = counts.Lookup<uint, ulong>(1u);
+            var stop = 0;
+            var thread = new Thread(() =>
+            {
+                while (Volatile.Read(ref stop) == 0)
+                {
+                    program.TestRun(repeat: 0);
+                }
+            }) { IsBackground = true };
+            var clock = Stopwatch.StartNew();
+            thread.Start();
+            while (clock.Elapsed.TotalSeconds < options.RingSeconds)
+            {
+                ring.Poll(10);
+            }
+
+            var drained = handler.Count - drained0;
+            var seconds = clock.Elapsed.TotalSeconds;
+            Volatile.Write(ref stop, 1);
+            thread.Join();
+            var produced = counts.Lookup<uint, ulong>(0u) - produced0;
+            var lost = counts.Lookup<uint, ulong>(1u) - lost0;
+            rates.Add(drained / seconds);
+            rows.Add(new[] { (run + 1).ToString(CultureInfo.InvariantCulture), drained.ToString("N0", CultureInfo.InvariantCulture), (drained / seconds).ToString("N0", CultureInfo.InvariantCulture), (produced / seconds).ToString("N0", CultureInfo.InvariantCulture), lost.ToString("N0", CultureInfo.InvariantCulture) });
+        }
+
+        ring.Consume();
+        Table(rows);
+        var median = Median(rates);
+        Console.WriteLine($"median {median.ToString("N0", CultureInfo.InvariantCulture)} records/s drained (range {rates.Min().ToString("N0", CultureInfo.InvariantCulture)}-{rates.Max().ToString("N0", CultureInfo.InvariantCulture)}); target >= 2,000,000: {(median >= 2_000_000 ? "met" : "NOT met")}; malformed records: {ring.Malformed}, records not SAMPLE: {handler.Unexpected}");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string F(double ns) => ns.ToString("0", CultureInfo.InvariantCulture);
+
+    private static void Table(List<string[]> rows)
+    {
+        var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            Console.WriteLine(string.Join("  ", rows[r].Select((cell, i) => i == 0 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))));
+            if (r == 0)
+            {
+                Console.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+            }
+        }
+    }
+
+    private sealed class Configuration
+    {
+        public Configuration(string name, Func<IDisposable?> attach, BpfFibre? fibre)
+        {
+            Name = name;
+            Attach = attach;
+            Fibre = fibre;
+        }
+
+        public string Name { get; }
+
+        public Func<IDisposable?> Attach { get; }
+
+        public BpfFibre? Fibre { get; }
+
+        public BpfObject? Object { get; init; }
+
+        public ulong Samples { get; set; }
+
+        public ulong Dropped { get; set; }
+
+        public bool Consistent { get; set; } = true;
+    }
+
+    private sealed class CountingHandler : IBpfEventHandler<SigilEvent>
+    {
+        public long Count;
+        public long Unexpected;
+
+        public void OnEvent(in SigilEvent record)
+        {
+            Count++;
+            if (record.Kind != (uint)SigilEventKind.Sample)
+            {
+                Unexpected++;
+            }
+        }
+    }
+
+    private sealed class Options
+    {
+        public int Repetitions { get; private set; } = 9;
+
+        public int Pairs { get; private set; } = 100_000;
+
+        public int Calls { get; private set; } = 1_000_000;
+
+        public List<string> Attach { get; } = new();
+
+        public double RingSeconds { get; private set; } = 1;
+
+        public int RingRuns { get; private set; } = 5;
+
+        public bool Ring { get; private set; } = true;
+
+        public bool Syscalls { get; private set; } = true;
+
+        public static Options? Parse(string[] args)
+        {
+            var options = new Options();
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                try
+                {
+                    switch (args[i])
+                    {
+                        case "--repetitions": options.Repetitions = Positive(Next()); break;
+                        case "--pairs": options.Pairs = Positive(Next()); break;
+                        case "--calls": options.Calls = Positive(Next()); break;
+                        case "--attach":
+                            var path = Next();
+                            if (!File.Exists(path))
+                            {
+                                throw new ArgumentException($"--attach {path}: no such file");
+                            }
+
+                            options.Attach.Add(Path.GetFullPath(path));
+                            break;
+                        case "--ring-seconds": options.RingSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                        case "--ring-runs": options.RingRuns = Positive(Next()); break;
+                        case "--no-ring": options.Ring = false; break;
+                        case "--no-syscalls": options.Syscalls = false; break;
+                        default: throw new ArgumentException($"unknown option {args[i]}");
+                    }
+                }
+                catch (Exception e) when (e is ArgumentException or FormatException)
+                {
+                    Console.Error.WriteLine($"bpf: {e.Message}");
+                    Console.Error.WriteLine("options: --repetitions N, --pairs N, --calls N, --attach obj.bpf.o (repeatable), --ring-seconds S, --ring-runs N, --no-ring, --no-syscalls");
+                    return null;
+                }
+            }
+
+            return options;
+        }
+
+        private static int Positive(string text) =>
+            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"'{text}' is not a positive integer");
+    }
+}

@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+
+namespace Sigil.Benchmarks.Bpf;
+
+/// <summary>The system calls the bpf suite times, called directly (no .NET file layer in between).</summary>
+internal static unsafe partial class Syscalls
+{
+    public const int AtFdCwd = -100;
+    public const int ReadOnly = 0;
+
+    [LibraryImport("libc", EntryPoint = "openat")]
+    public static partial int OpenAt(int directory, byte* path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "getppid")]
+    public static partial int GetParentPid();
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, TimeSpec* time);
+
+    /// <summary>
+    /// This thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID): user and system time,
+    /// the system calls and the programs they run included, time spent waiting for a CPU not.
+    /// </summary>
+    public static long ThreadCpuNanoseconds()
+    {
+        TimeSpec time;
+        ClockGetTime(3, &time);
+        return (time.Seconds * 1_000_000_000L) + time.Nanoseconds;
+    }
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+}
