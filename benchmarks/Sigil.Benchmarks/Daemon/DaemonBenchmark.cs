@@ -18,7 +18,7 @@ namespace Sigil.Benchmarks.Daemon;
 
 /// <summary>
 /// The daemon's cost on this machine, as a separate process running <c>sigil run</c> on the dwell
-/// fibre (procfs sensor: the eBPF sensor is not wired yet): CPU (share of one core) and resident
+/// fibre with the /proc sensor and with the eBPF sensor: CPU (share of one core) and resident
 /// memory at idle and under load, against an idle .NET process measured in the same run; and the
 /// cost of one /metrics exposition against System.Text.Json writing the same samples.
 /// Run: <c>dotnet run -c Release --project benchmarks/Sigil.Benchmarks -- daemon [seconds]</c>.
@@ -41,7 +41,7 @@ internal static class DaemonBenchmark
         var work = Directory.CreateTempSubdirectory("sigil-bench-");
         try
         {
-            Console.WriteLine($"Daemon: sigil run on the dwell fibre, /proc sensor over every process, tick 250 ms; {seconds:0} s per scenario; {Environment.ProcessorCount} cores");
+            Console.WriteLine($"Daemon: sigil run on the dwell fibre (the /proc sensor over every process, then the eBPF sensor), tick 250 ms; {seconds:0} s per scenario; {Environment.ProcessorCount} cores");
             Console.WriteLine();
             ProcessCost(sigil, work.FullName, seconds);
             Console.WriteLine();
@@ -85,6 +85,26 @@ internal static class DaemonBenchmark
             using var holderB = Start(sigil, "workload", "ransomware", "--dir", Path.Combine(work, "holder-b"), "--hold", "1s", "--files", "32");
             Thread.Sleep(2000);
             rows.Add(("daemon, load: 2000 opens/s, 2 holders, 1 scrape/s", Measure(daemon, seconds, port)));
+        }
+
+        // The same fibre on the eBPF sensor: the kernel senses every openat and close and keeps the
+        // prices; the daemon reads the maps once per tick.
+        var kernelPort = FreePort();
+        using (var kernel = Start(sigil, "run", descriptor, "--sensor", "kernel", "--state-dir", Path.Combine(work, "state-kernel"), "--metrics-url", $"http://127.0.0.1:{kernelPort}", "--log-format", "none", "--table", "false"))
+        {
+            if (TryWaitHealthy(kernelPort))
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(Math.Max(2, seconds)));
+                rows.Add(("daemon, kernel sensor, idle", Measure(kernel, seconds, null)));
+                using var benign = Start(sigil, "workload", "benign", "--dir", Path.Combine(work, "benign-k"), "--rate", "2000");
+                using var holder = Start(sigil, "workload", "ransomware", "--dir", Path.Combine(work, "holder-k"), "--hold", "1s", "--files", "32");
+                Thread.Sleep(2000);
+                rows.Add(("daemon, kernel sensor, load as above", Measure(kernel, seconds, kernelPort)));
+            }
+            else
+            {
+                Console.WriteLine("(kernel sensor: the daemon did not start; is dwell.bpf.o built and are bpffs and tracefs mounted?)");
+            }
         }
 
         // The same daemon sensing one process tree (as the demo does): what the /proc scan of the
@@ -245,6 +265,14 @@ internal static class DaemonBenchmark
 
     private static void WaitHealthy(int port)
     {
+        if (!TryWaitHealthy(port))
+        {
+            throw new InvalidOperationException("the daemon did not become healthy");
+        }
+    }
+
+    private static bool TryWaitHealthy(int port)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -253,7 +281,7 @@ internal static class DaemonBenchmark
             {
                 if (http.GetAsync($"http://127.0.0.1:{port}/healthz").GetAwaiter().GetResult().IsSuccessStatusCode)
                 {
-                    return;
+                    return true;
                 }
             }
             catch (HttpRequestException)
@@ -266,7 +294,7 @@ internal static class DaemonBenchmark
             Thread.Sleep(100);
         }
 
-        throw new InvalidOperationException("the daemon did not become healthy");
+        return false;
     }
 
     private static int FreePort()
