@@ -100,7 +100,17 @@ public sealed class CpuThrottler : IDisposable
             _origins[target.Tgid] = origin;
         }
 
-        Write(Path.Combine(GroupPath, "cgroup.procs"), target.Tgid.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            Write(Path.Combine(GroupPath, "cgroup.procs"), target.Tgid.ToString(CultureInfo.InvariantCulture));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Another daemon of the same fibre removed the (empty) group when it stopped: make it again.
+            _prepared = false;
+            Prepare();
+            Write(Path.Combine(GroupPath, "cgroup.procs"), target.Tgid.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     /// <summary>Moves <paramref name="target"/>'s process back to the cgroup it was in before <see cref="Throttle"/>.</summary>

@@ -135,6 +135,24 @@ public sealed class EnforcementTests
     }
 
     [Fact]
+    public void Throttle_AfterAnotherDaemonRemovedTheGroup_MakesItAgain()
+    {
+        var cpu = DetectCpu();
+        var fibre = UniqueFibre();
+        using var child = Sacrificial.Sleeper();
+        var target = new ProcessGuard(GuardPolicy.None).Check(child.Pid).Target!;
+        using var throttler = new CpuThrottler(cpu, fibre, 0.2);
+        throttler.Prepare();
+
+        // Another daemon of the same fibre stops and removes the empty group.
+        new CpuThrottler(cpu, fibre, 0.2).Dispose();
+        Assert.False(Directory.Exists(throttler.GroupPath));
+
+        throttler.Throttle(target);
+        Assert.True(throttler.IsThrottled(child.Pid));
+    }
+
+    [Fact]
     public async Task Kill_SleepingChild_EndsWithSigterm()
     {
         using var child = Sacrificial.Sleeper();

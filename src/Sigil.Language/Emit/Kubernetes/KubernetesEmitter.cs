@@ -18,7 +18,7 @@ public static class KubernetesEmitter
     /// <summary>The namespace the daemons run in.</summary>
     public const string Namespace = "sigil-system";
 
-    /// <summary>The container image (its entry point is the <c>sigil</c> command).</summary>
+    /// <summary>The container image: the .NET runtime with the <c>sigil</c> command in <c>/app</c>.</summary>
     public const string Image = "sigil:0.1.0";
 
     /// <summary>The daemon's metrics port.</summary>
