@@ -67,7 +67,7 @@ internal static class BpfBenchmarks
         var resources = new List<IDisposable>();
         try
         {
-            configurations.Add(new Configuration("nothing attached", () => null, null));
+            configurations.Add(new Configuration("nothing attached (by this run)", () => null, null));
 
             var baseline = BpfObject.Open(objects.Baseline);
             resources.Add(baseline);
@@ -99,9 +99,10 @@ internal static class BpfBenchmarks
                 configurations.Add(new Configuration(Path.GetFileName(path), extra.AttachAll, null) { Object = extra });
             }
 
+            var pinned = Syscalls.PinToCpu(Environment.ProcessorCount - 1);
             Console.WriteLine();
             Console.WriteLine($"Part 1: cost per call, {options.Pairs:N0} openat+close pairs on tmpfs and {options.Calls:N0} getppid per measurement, {options.Repetitions} repetitions, order rotated;");
-            Console.WriteLine("        times are this thread's CPU time (CLOCK_THREAD_CPUTIME_ID: the calls and the programs they run, not time spent waiting for a CPU)");
+            Console.WriteLine("        times are this thread's CPU time (CLOCK_THREAD_CPUTIME_ID: the calls and the programs they run, not time spent waiting for a CPU)" + (pinned ? $", the thread pinned to CPU {Environment.ProcessorCount - 1}" : string.Empty));
             var pairs = configurations.ToDictionary(c => c.Name, _ => new List<double>());
             var calls = configurations.ToDictionary(c => c.Name, _ => new List<double>());
             Measure(configurations[0], options, out _, out _);
