@@ -1,12 +1,36 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
 using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Hosting.Kernel;
 
 namespace Sigil.Cli;
 
 /// <summary>
-/// Where the CLI gets the kernel side of a fibre. Until the eBPF backend (Sigil.Runtime.Bpf) is
-/// wired in here, it is the seam that reports "not available yet".
+/// Where the CLI gets the kernel side of a fibre: the eBPF backend, from the fibre's compiled
+/// object (an explicit <c>--bpf-object</c>, else the build's output: <c>sigil/&lt;fibre&gt;/bpf/</c>
+/// beside this program or under <c>src/Sigil.Fibres/bin</c> of the repository it runs from).
 /// </summary>
 internal static class KernelFibres
 {
-    public static IKernelFibreFactory Factory => UnavailableKernelFibreFactory.Instance;
+    public static BpfKernelFibreFactory Factory(string? objectPath = null, uint scopeTgid = 0) =>
+        new BpfKernelFibreFactory(objectPath, [.. SearchFolders()]) { ScopeTgid = scopeTgid };
+
+    private static IEnumerable<string> SearchFolders()
+    {
+        yield return Path.Combine(AppContext.BaseDirectory, "sigil");
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var bin = Path.Combine(dir.FullName, "src", "Sigil.Fibres", "bin");
+            if (Directory.Exists(bin))
+            {
+                foreach (var configuration in new[] { "Release", "Debug" })
+                {
+                    yield return Path.Combine(bin, configuration, "net10.0", "sigil");
+                }
+
+                yield break;
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Sigil.Language.Emit.Llvm;
 
@@ -106,6 +107,7 @@ public sealed class HookRuntimeTests
         using var map = new PriceMap("price_dwell");
         var block = new byte[Block];
 
+        var tasks = new List<(string Name, List<string> Files)>();
         var result = PricedRun.Run(
             copy,
             ["-b", "4096", fifo, target],
@@ -114,6 +116,7 @@ public sealed class HookRuntimeTests
             pid =>
             {
                 using var feed = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+                tasks = Tasks(pid);
                 for (var i = 0; i < 16; i++)
                 {
                     feed.Write(block);
@@ -136,6 +139,86 @@ public sealed class HookRuntimeTests
         Assert.Equal(50UL << ScaleBits, stats.Price);
         Assert.InRange(stats.Backoffs, 16UL, 32UL); // every write after the change; a pipe may split a block
         Assert.Equal(stats.Backoffs * 5_000_000, stats.BackoffNs);
+
+        // The refresher is a thread with a file table of its own, holding the map alone; the
+        // program's table does not hold it (so the program stays single-threaded for the kernel's
+        // file fast paths).
+        Assert.Equal(2, tasks.Count);
+        Assert.Equal("copy-live", tasks[0].Name);
+        Assert.DoesNotContain(tasks[0].Files, f => f.Contains("bpf", StringComparison.Ordinal));
+        Assert.Equal("sigil-dwell", tasks[1].Name);
+        Assert.Equal(new[] { "anon_inode:bpf-map" }, tasks[1].Files);
+    }
+
+    // The tasks of a process, in id order: name and open files.
+    private static List<(string Name, List<string> Files)> Tasks(int pid)
+    {
+        var tasks = new List<(string, List<string>)>();
+        foreach (var task in Directory.GetDirectories($"/proc/{pid}/task").OrderBy(t => int.Parse(Path.GetFileName(t), System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            var files = Directory.GetFiles(Path.Combine(task, "fd")).Select(f => new FileInfo(f).LinkTarget ?? string.Empty).ToList();
+            tasks.Add((File.ReadAllText(Path.Combine(task, "comm")).Trim(), files));
+        }
+
+        return tasks;
+    }
+
+    [BpfFact]
+    public void Dwell_Fork_ChildReadsItsOwnPriceWithItsOwnRefresher()
+    {
+        // The parent is priced; its child (a new tgid, not in the map) must not back off, and
+        // must have a refresher of its own (two tasks: itself and the refresher).
+        var dwell = _fixture.Dwell;
+        var source = Path.Combine(dwell.Root, "fork.c");
+        File.WriteAllText(source, """
+            #include <dirent.h>
+            #include <fcntl.h>
+            #include <stdio.h>
+            #include <sys/wait.h>
+            #include <unistd.h>
+            #include "sigil_dwell_hook.h"
+
+            static int tasks(void) {
+                int n = 0;
+                DIR *dir = opendir("/proc/self/task");
+                while (dir && readdir(dir))
+                    n++;
+                if (dir)
+                    closedir(dir);
+                return n - 2; /* . and .. */
+            }
+
+            static void writes(const char *who) {
+                struct sigil_dwell_hook_stats stats;
+                int fd = open("/dev/null", O_WRONLY);
+                for (int i = 0; i < 10; i++)
+                    if (write(fd, "x", 1) != 1)
+                        return;
+                close(fd);
+                sigil_dwell_hook_stats_get(&stats);
+                printf("%s backoffs %llu tasks %d\n", who, (unsigned long long)stats.backoffs, tasks());
+                fflush(stdout);
+            }
+
+            int main(void) {
+                pid_t child = fork();
+                if (child == 0) {
+                    writes("child");
+                    return 0;
+                }
+                waitpid(child, NULL, 0);
+                writes("parent");
+                return 0;
+            }
+            """);
+        var program = Path.Combine(dwell.Root, "fork");
+        Toolchain.RunChecked(Toolchain.Clang, ["-O2", "-fpass-plugin=" + dwell.Plugin, "-I" + dwell.LlvmFolder, source, dwell.HookArchive, "-pthread", "-o", program]);
+        using var map = new PriceMap("price_dwell");
+
+        var result = PricedRun.Run(program, [], DwellEnvironment(map.Path), pid => map.Set(pid, 1UL << ScaleBits));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("child backoffs 0 tasks 2\nparent backoffs 10 tasks 2\n", result.Stdout);
     }
 
     [Fact]

@@ -46,6 +46,11 @@ public sealed class CompiledFibresTests
         Assert.True(result.AllAccepted, result.Format());
         Assert.True(result.OnlyRealsAxioms, string.Join(", ", result.Axioms ?? Array.Empty<string>()));
         Assert.NotEmpty(result.Rows);
+        var code = CoqLibraryTests.StripComments(CoqEmitter.Emit(spec).Content);
+        foreach (var banned in new[] { "Admitted", "admit", "Axiom", "Parameter", "Conjecture", "Hypothesis" })
+        {
+            Assert.DoesNotMatch(new System.Text.RegularExpressions.Regex(@"\b" + banned + @"\b"), code);
+        }
     }
 
     public static TheoryData<string, string, string, string, string> EditedFibres => new()

@@ -105,6 +105,16 @@ public sealed class CoqEmitterTests
     }
 
     [Fact]
+    public void Build_CoupledFibre_ChecksItsEliminationOrderingEvenUncertified()
+    {
+        var cache = Fixtures.Cache() with { Certificates = EquatableArray.Create(CertificateKind.Admm) };
+        Assert.Contains(CoqEmitter.Build(cache).Theorems, t => t.Name == "s_cache_graph_chordal");
+        var notChordal = cache with { Analysis = cache.Analysis with { Graph = cache.Analysis.Graph with { IsChordal = false, PerfectEliminationOrdering = EquatableArray<string>.Empty } } };
+        Assert.DoesNotContain(CoqEmitter.Build(notChordal).Theorems, t => t.Certificate == "chordal");
+        Assert.DoesNotContain(CoqEmitter.Build(Fixtures.Atp()).Theorems, t => t.Certificate == "chordal");
+    }
+
+    [Fact]
     public void Build_CertificateThatDoesNotApply_IsANoteNotATheorem()
     {
         var cache = Fixtures.Cache() with { Certificates = EquatableArray.Create(CertificateKind.Detection, CertificateKind.Chordal) };

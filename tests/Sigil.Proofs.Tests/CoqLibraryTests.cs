@@ -17,16 +17,32 @@ public sealed class CoqLibraryTests
     [CoqFact]
     public void Library_Compiles_WithCoqc()
     {
+        // Checked once per test run: this is the copy every report of the run uses.
         var coqc = Sigil.Runtime.Proofs.Coqc.Find(null)!;
         var sources = CoqLibrary.Load(Coq.Library);
-        var root = Path.Combine(Coq.Options.WorkDirectory!, "library-fresh");
-        var compiled = CoqLibrary.CompileFresh(coqc, sources, root, TimeSpan.FromMinutes(5));
+        var compiled = CoqLibrary.Compile(coqc, sources, Coq.Options.WorkDirectory!, TimeSpan.FromMinutes(5));
         Assert.True(compiled.Ok, compiled.Error);
+        Assert.False(compiled.Reused);
         Assert.Equal(LibraryFiles().Count(), sources.Files.Count);
         foreach (var file in sources.Files)
         {
-            Assert.True(File.Exists(Path.Combine(root, Path.ChangeExtension(file.Key, ".vo"))), file.Key + " has no .vo");
+            Assert.True(File.Exists(Path.Combine(compiled.Root, Path.ChangeExtension(file.Key, ".vo"))), file.Key + " has no .vo");
         }
+    }
+
+    [CoqFact]
+    public void Library_BrokenFile_IsRejectedWithCoqcsMessage()
+    {
+        // The check can fail: the library with one proof cut short does not compile.
+        var coqc = Sigil.Runtime.Proofs.Coqc.Find(null)!;
+        var sources = CoqLibrary.Load(Coq.Library);
+        var files = sources.Files.Select(f => f.Key == "Sigil/PriceUpdate.v"
+            ? new KeyValuePair<string, string>(f.Key, f.Value.Replace("Definition update (g c l p : R)", "Theorem broken : 1 = 2.\nProof. reflexivity. Qed.\n\nDefinition update (g c l p : R)", StringComparison.Ordinal))
+            : f).ToList();
+        var compiled = CoqLibrary.CompileFresh(coqc, sources with { Files = files }, Path.Combine(Coq.Options.WorkDirectory!, "library-broken"), TimeSpan.FromMinutes(5));
+        Assert.False(compiled.Ok);
+        Assert.Contains("Sigil/PriceUpdate.v", compiled.Error);
+        Assert.Single(compiled.FileTimes);
     }
 
     [Fact]

@@ -171,7 +171,7 @@ internal static class DaemonBenchmark
     /// <summary>CPU share of one core; resident (RSS), proportional (PSS: shared pages split among their users) and private memory, MB.</summary>
     private sealed record Sample(double CpuShare, double RssMb, double PssMb, double PrivateMb);
 
-    private static Sample Measure(Process process, double seconds, int? scrapePort)
+    private static Sample Measure(Child process, double seconds, int? scrapePort)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var before = Cpu(process.Id);
@@ -226,7 +226,7 @@ internal static class DaemonBenchmark
     private static string Ratio(double value, double baseline) =>
         baseline > 0 ? (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
 
-    private static Process Start(string sigil, params string[] args)
+    private static Child Start(string sigil, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(sigil);
@@ -240,7 +240,7 @@ internal static class DaemonBenchmark
         process.ErrorDataReceived += static (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new DisposingProcess(process).Process;
+        return new Child(process);
     }
 
     private static void WaitHealthy(int port)
@@ -321,29 +321,26 @@ internal static class DaemonBenchmark
         [new FibreMetric("dwell_seconds_current", MetricAggregateKind.Mean, "hold", MetricSourceKind.Variable, "s", 5, "metric dwell_seconds_current = mean($hold) target 5;")],
         new Dictionary<string, string> { ["dwell"] = "price_dwell" });
 
-    /// <summary>Kills the process tree when the benchmark ends, even on failure.</summary>
-    private sealed class DisposingProcess
+    /// <summary>A child process killed (with its children) when disposed.</summary>
+    private sealed class Child(Process process) : IDisposable
     {
-        public DisposingProcess(Process process)
-        {
-            Process = process;
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
-        }
+        public int Id => process.Id;
 
-        public Process Process { get; }
-
-        private void Kill()
+        public void Dispose()
         {
             try
             {
-                if (!Process.HasExited)
+                if (!process.HasExited)
                 {
-                    Process.Kill(entireProcessTree: true);
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(10_000);
                 }
             }
             catch (InvalidOperationException)
             {
             }
+
+            process.Dispose();
         }
     }
 }

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Hosting.Kernel;
 using Spectre.Console;
 
 namespace Sigil.Cli.Commands;
@@ -15,8 +16,10 @@ namespace Sigil.Cli.Commands;
 /// <c>sigil demo</c>: the main job end to end. Compile fibres/dwell.sigil, run its daemon, start a
 /// simulated ransomware process (long file holds) and a benign one (many short opens), and show
 /// the dwell prices rise for the first and stay at zero for the second, until the first is
-/// throttled and killed (with <c>--arm</c>) or would be (observation mode). Every stage says what
-/// it uses, and what is not wired yet.
+/// throttled and killed (with <c>--arm</c>) or would be (observation mode). With the eBPF object
+/// built, the kernel senses the ransomware (only it: the program is scoped to its pid), keeps its
+/// price in fixed point and kills it in the kernel; otherwise the /proc sensor stands in. Every
+/// stage says what it uses.
 /// </summary>
 internal static class DemoCommand
 {
@@ -30,8 +33,8 @@ internal static class DemoCommand
         var timeout = new Option<string>("--timeout") { Description = "Give up after this long.", DefaultValueFactory = _ => "120s" };
         var metricsUrl = new Option<string>("--metrics-url") { Description = "Where the daemon serves metrics (port 0: any free port).", DefaultValueFactory = _ => "http://127.0.0.1:0" };
         var table = new Option<bool?>("--table") { Description = "Show the live table (default: when the output is a terminal)." };
-        var systemWide = new Option<bool>("--system-wide") { Description = "With the kernel sensor and --arm: confirm that enforcement covers every process of the host, not only the demo's." };
-        var command = new Command("demo", "Run the dwell fibre against a simulated ransomware process and a benign one.") { arm, fibre, sensor, hold, timeout, metricsUrl, table, systemWide };
+        var bpfObject = new Option<string?>("--bpf-object") { Description = "The dwell fibre's compiled eBPF object (default: the build's)." };
+        var command = new Command("demo", "Run the dwell fibre against a simulated ransomware process and a benign one.") { arm, fibre, sensor, hold, timeout, metricsUrl, table, bpfObject };
         command.SetAction((parse, token) => CommandRunner.RunAsync(() => RunAsync(
             parse.GetValue(arm),
             parse.GetValue(fibre),
@@ -40,12 +43,12 @@ internal static class DemoCommand
             Durations.Parse(parse.GetValue(timeout)!, "--timeout"),
             parse.GetValue(metricsUrl)!,
             parse.GetValue(table) ?? !Console.IsOutputRedirected,
-            parse.GetValue(systemWide),
+            parse.GetValue(bpfObject),
             token)));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool arm, string? fibrePath, string sensorName, TimeSpan hold, TimeSpan timeout, string metricsUrl, bool interactive, bool systemWide, CancellationToken token)
+    private static async Task<int> RunAsync(bool arm, string? fibrePath, string sensorName, TimeSpan hold, TimeSpan timeout, string metricsUrl, bool interactive, string? bpfObject, CancellationToken token)
     {
         var console = AnsiConsole.Console;
         console.Write(new Rule("[bold]sigil demo: dwell[/]").LeftJustified());
@@ -58,39 +61,34 @@ internal static class DemoCommand
         var budget = daemon.Rows[0].Budget;
         Stage(console, "fibre", string.Create(CultureInfo.InvariantCulture, $"'{daemon.Name}': budget {budget} per agent, step {daemon.Step}; {string.Join("  ", daemon.Rules.Select(r => r.Statement))}"));
 
-        // 2. The sensor: the fibre's eBPF programs when wired, else the /proc sensor.
-        var choice = SensorChoice.Procfs;
-        if (sensorName == "kernel")
-        {
-            try
-            {
-                using var probe = KernelFibres.Factory.Open(daemon, "/sys/fs/bpf", "/sys/kernel/tracing");
-                if (arm && !systemWide)
-                {
-                    // The kernel program prices and kills every process of the host, not only the
-                    // demo's: arming it is a decision about the whole machine.
-                    throw new CliException(CliExitCodes.BadInput, "with the kernel sensor, --arm enforces on every process of this host; add --system-wide to confirm, or use --sensor procfs");
-                }
-
-                choice = SensorChoice.Kernel;
-                Stage(console, "sensor", "the fibre's eBPF programs in the kernel");
-            }
-            catch (NotSupportedException e)
-            {
-                console.MarkupLine($"[yellow]not wired yet[/] kernel sensor: {Markup.Escape(e.Message)}");
-                Stage(console, "sensor", "the /proc sensor instead (file holds sampled every tick), scoped to the demo's workloads");
-            }
-        }
-        else
-        {
-            Stage(console, "sensor", "the /proc sensor (file holds sampled every tick), scoped to the demo's workloads");
-        }
-
-        // 3. The workloads, each in its own temporary folder.
+        // 2. The workloads, each in its own temporary folder.
         var work = Directory.CreateTempSubdirectory("sigil-demo-");
         using var ransomware = WorkloadProcess.Start("ransomware", "ransomware", "--dir", Path.Combine(work.FullName, "ransomware"), "--hold", hold.TotalSeconds.ToString("R", CultureInfo.InvariantCulture) + "s");
         using var benign = WorkloadProcess.Start("benign", "benign", "--dir", Path.Combine(work.FullName, "benign"), "--rate", "200");
         Stage(console, "workloads", $"ransomware pid {ransomware.Pid} (holds each file {hold.TotalSeconds:0.#} s), benign pid {benign.Pid} (200 short opens per second) in {work.FullName}");
+
+        // 3. The sensor: the fibre's eBPF programs, scoped to the ransomware (the kernel then prices
+        // and can kill that process only), else the /proc sensor scoped to both workloads.
+        var choice = SensorChoice.Procfs;
+        var factory = KernelFibres.Factory(bpfObject, (uint)ransomware.Pid);
+        if (sensorName == "kernel")
+        {
+            if (factory.Find(daemon) is { } objectPath)
+            {
+                choice = SensorChoice.Kernel;
+                Stage(console, "sensor", $"the fibre's eBPF programs in the kernel ({objectPath}), scoped to the ransomware; the benign process is not sensed");
+            }
+            else
+            {
+                console.MarkupLine("[yellow]not built[/] kernel sensor: no dwell.bpf.o found (dotnet build compiles it; or pass --bpf-object)");
+                Stage(console, "sensor", "the /proc sensor instead (file holds sampled every half second), scoped to the demo's workloads");
+            }
+        }
+        else
+        {
+            Stage(console, "sensor", "the /proc sensor (file holds sampled every half second), scoped to the demo's workloads");
+        }
+
         Stage(console, "mode", arm ? "[red]ARMED[/]: throttle and kill the demo's workloads when their price says so" : "observation (dry run): actions are logged and counted, not done; pass --arm to enforce");
 
         // 4. The daemon, until the ransomware is dealt with (or the time is up).
@@ -98,7 +96,8 @@ internal static class DemoCommand
         {
             Arm = arm,
             Sensor = choice,
-            Scope = choice == SensorChoice.Procfs ? [ransomware.Pid, benign.Pid] : [],
+            Scope = choice == SensorChoice.Procfs ? [ransomware.Pid, benign.Pid] : [ransomware.Pid],
+            ProcfsInterval = TimeSpan.FromMilliseconds(500),
             MetricsUrl = metricsUrl,
             StateDirectory = Path.Combine(work.FullName, "state"),
             Tick = TimeSpan.FromMilliseconds(250),
@@ -109,10 +108,11 @@ internal static class DemoCommand
         stop.CancelAfter(timeout);
         var view = new LiveView(console, interactive);
         DaemonApplication? running = null;
+        Runtime.Bpf.SigilStats? kernelStats = null;
         var stopping = false;
         var launcher = new DaemonLauncher(Console.Error)
         {
-            KernelFactory = KernelFibres.Factory,
+            KernelFactory = factory,
             Logging = l => l.SetMinimumLevel(LogLevel.Warning),
             Started = app =>
             {
@@ -125,8 +125,15 @@ internal static class DemoCommand
 
                 app.Engine.TickCompleted += snapshot =>
                 {
+                    if (app.Engine.Sensor is BpfKernelFibre kernel)
+                    {
+                        kernelStats = kernel.Bpf.ReadStats();
+                    }
+
+                    // Armed, the ransomware is dealt with once it is gone (killed by the daemon, or by
+                    // the kernel program); in observation, once the kill would have been done.
                     var agent = app.Engine.Agents.Find(ransomware.Pid);
-                    var done = agent?.Level == EnforcementLevel.Killed && (!arm || ransomware.HasExited);
+                    var done = arm ? ransomware.HasExited : agent?.Level == EnforcementLevel.Killed;
                     if (done && !stopping)
                     {
                         // Once: CancelAfter re-arms its timer on every call.
@@ -155,7 +162,7 @@ internal static class DemoCommand
         var ransomAgent = last?.Agents.FirstOrDefault(a => a.Agent == ransomware.Pid);
         var benignAgent = last?.Agents.FirstOrDefault(a => a.Agent == benign.Pid);
         var metrics = running?.Engine.Metrics;
-        var ransomDealt = ransomAgent?.Level == EnforcementLevel.Killed && (!arm || ransomware.HasExited);
+        var ransomDealt = arm ? ransomware.HasExited && ransomware.Process.ExitCode > 128 : ransomAgent?.Level == EnforcementLevel.Killed;
         var benignLeft = (benignAgent is null || benignAgent.Level == EnforcementLevel.None) && !benign.HasExited;
         var summary = new Table().Border(TableBorder.Rounded).AddColumn("process").AddColumn("price").AddColumn("expected").AddColumn("observed").AddColumn("");
         summary.AddRow(
@@ -179,7 +186,11 @@ internal static class DemoCommand
 
         if (choice == SensorChoice.Procfs)
         {
-            console.MarkupLine("[yellow]not wired yet[/]: the in-kernel price update and kill (eBPF backend); this run priced file holds from /proc in the daemon.");
+            console.MarkupLine("[yellow]not used[/]: the in-kernel price update and kill (eBPF backend); this run priced file holds from /proc in the daemon.");
+        }
+        else if (kernelStats is { } stats)
+        {
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"kernel: {stats.Samples} samples, {stats.PriceUpdates} price updates, {stats.Throttles} throttle and {stats.Kills} kill decision(s) in the kernel"));
         }
 
         TryDelete(work.FullName);

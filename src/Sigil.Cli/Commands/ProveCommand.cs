@@ -1,9 +1,17 @@
 using System;
 using System.CommandLine;
+using System.Globalization;
+using Sigil.Runtime.Proofs;
+using Spectre.Console;
 
 namespace Sigil.Cli.Commands;
 
-/// <summary><c>sigil prove &lt;fibre.sigil&gt;</c>: the fibre's proof report (certificates checked by coqc).</summary>
+/// <summary>
+/// <c>sigil prove &lt;fibre.sigil&gt;</c>: the fibre's proof report. The proof report API emits the
+/// fibre's Coq file, checks every theorem with coqc against Sigil's Coq library and lists the
+/// axioms they rest on. Exit 0 when every theorem is proved on Coq's standard Reals axioms only,
+/// 3 when one is rejected (or rests on more), 2 when coqc is missing.
+/// </summary>
 internal static class ProveCommand
 {
     public static Command Create()
@@ -13,11 +21,56 @@ internal static class ProveCommand
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error);
+            ProofReportResult? report = null;
+            AnsiConsole.Status().Start($"checking the proofs of '{spec.Name}' with coqc", _ => report = ProofReport.Run(spec));
+            Render(AnsiConsole.Console, report!);
+            if (report!.SkipReason is not null)
+            {
+                throw new CliException(CliExitCodes.Environment, $"proofs of '{spec.Name}' not checked: {report.SkipReason}");
+            }
 
-            // Seam: the proof report API (Sigil.Runtime.Proofs) generates the Coq files, runs
-            // coqc and Print Assumptions, and returns the report this command prints.
-            throw CliException.NotAvailable($"proving '{spec.Name}'", "the proof report API (Sigil.Runtime.Proofs)");
+            return report.AllAccepted && report.OnlyRealsAxioms ? CliExitCodes.Ok : CliExitCodes.Failed;
         }));
         return command;
+    }
+
+    private static void Render(IAnsiConsole console, ProofReportResult report)
+    {
+        var table = new Table().Title($"[bold]{Markup.Escape(report.Fibre)}[/]: proof report")
+            .AddColumn("status").AddColumn("time", c => c.RightAligned()).AddColumn("certificate").AddColumn("theorem and meaning");
+        foreach (var row in report.Rows)
+        {
+            var status = row.Status switch
+            {
+                ProofStatus.Accepted => "[green]proved[/]",
+                ProofStatus.Rejected => "[red]REJECTED[/]",
+                _ => "[yellow]unchecked[/]",
+            };
+            var text = Markup.Escape(row.Theorem) + "\n[grey]" + Markup.Escape(row.Meaning) + "[/]"
+                + (row.Error is null ? string.Empty : "\n[red]coqc: " + Markup.Escape(row.Error.Replace('\n', ' ')) + "[/]");
+            table.AddRow(new Markup(status), new Text(row.Time.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture) + " s"), new Text(row.Certificate), new Markup(text));
+        }
+
+        console.Write(table);
+        foreach (var note in report.Notes)
+        {
+            console.MarkupLine("[grey]note: " + Markup.Escape(note) + "[/]");
+        }
+
+        if (report.FileError is not null)
+        {
+            console.MarkupLine("[red]coqc: " + Markup.Escape(report.FileError) + "[/]");
+        }
+
+        if (report.Axioms is not null)
+        {
+            console.MarkupLine("axioms: " + Markup.Escape(report.Axioms.Count == 0 ? "none" : string.Join(", ", report.Axioms))
+                + (report.OnlyRealsAxioms ? " [green](Coq's standard Reals library only)[/]" : " [red](beyond the standard Reals library)[/]"));
+        }
+
+        if (report.CoqcVersion is not null)
+        {
+            console.MarkupLine("[grey]" + Markup.Escape(report.CoqcVersion) + "[/]");
+        }
     }
 }

@@ -34,6 +34,7 @@ internal static class RunCommand
         var grace = new Option<string?>("--kill-grace") { Description = "SIGTERM to SIGKILL grace (default 2s)." };
         var bpffs = new Option<string?>("--bpffs") { Description = "bpffs mount (default /sys/fs/bpf)." };
         var tracefs = new Option<string?>("--tracefs") { Description = "tracefs mount (default /sys/kernel/tracing)." };
+        var bpfObject = new Option<string?>("--bpf-object") { Description = "The fibre's compiled eBPF object (default: the build's, found beside this program or in the repository)." };
         var mountinfo = new Option<string?>("--mountinfo") { Description = "Mount table to read (default /proc/self/mountinfo).", Hidden = true };
         var logFormat = new Option<string?>("--log-format") { Description = "json (default), simple or none." };
         logFormat.AcceptOnlyFromAmong("json", "simple", "none");
@@ -42,7 +43,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
         {
-            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, mountinfo, logFormat, table, duration,
+            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, duration,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
         {
@@ -95,7 +96,7 @@ internal static class RunCommand
             var view = new LiveView(AnsiConsole.Console, interactive, printActions: options.LogFormat == LogFormat.None);
             var launcher = new DaemonLauncher(Console.Error)
             {
-                KernelFactory = KernelFibres.Factory,
+                KernelFactory = KernelFibres.Factory(parse.GetValue(bpfObject), options.Sensor == SensorChoice.Kernel && options.Scope.Count == 1 ? (uint)options.Scope[0] : 0),
                 Started = view.Attach,
                 Logging = interactive ? l => l.SetMinimumLevel(LogLevel.Warning) : null,
             };

@@ -113,7 +113,9 @@ public sealed class AgentTable : IEnumerable<AgentState>
         {
             if (state.StartTime == startTime || startTime == 0)
             {
-                if (name.Length > 0)
+                // Without a start time the observation came after the process was gone: its name
+                // (the closing thread's) is not the process's.
+                if (name.Length > 0 && startTime != 0)
                 {
                     state.Name = name;
                 }

@@ -63,8 +63,8 @@ public sealed class DaemonLauncher
         {
             if (options.Sensor == SensorChoice.Kernel)
             {
+                // Attach loads the object disarmed: nothing is enforced before the last step below.
                 kernel = KernelFactory.Open(fibre, options.BpfFs, options.TraceFs);
-                kernel.SetArmed(false, Environment.ProcessId);
                 kernel.Attach();
                 sensor = kernel;
             }

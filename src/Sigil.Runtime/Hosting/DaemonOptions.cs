@@ -65,7 +65,10 @@ public sealed record DaemonOptions
     /// <summary>For the /proc sensor: time between two scans of every process's descriptors.</summary>
     public TimeSpan ProcfsInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>For the /proc sensor: when not empty, only these processes and their descendants are sensed.</summary>
+    /// <summary>
+    /// When not empty, only these processes are sensed: for the /proc sensor these processes and
+    /// their descendants; for the kernel sensor one process.
+    /// </summary>
     public IReadOnlyList<int> Scope { get; init; } = [];
 
     /// <summary>Process ids never acted on.</summary>
@@ -144,9 +147,9 @@ public sealed record DaemonOptions
             }
         }
 
-        if (Scope.Count > 0 && Sensor != SensorChoice.Procfs)
+        if (Scope.Count > 1 && Sensor != SensorChoice.Procfs)
         {
-            problems.Add("a scope applies to the /proc sensor only (--sensor procfs)");
+            problems.Add("the kernel sensor senses one process or every process: give at most one scope pid (or --sensor procfs for process trees)");
         }
 
         return problems;

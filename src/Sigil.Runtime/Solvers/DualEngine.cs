@@ -1,7 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Sigil.Runtime.Solvers;
@@ -35,7 +34,7 @@ namespace Sigil.Runtime.Solvers;
 /// <para>
 /// Curvature is measured on the first passes and then every fourth pass, and held in between: near a
 /// solution it changes slowly, and the passes without it touch only each row's price and load (16
-/// bytes, so a 100,000-row problem's row state stays in L2) and skip the sensitivity arithmetic.
+/// bytes per row, half of what the curvature passes touch) and skip the sensitivity arithmetic.
 /// On the benchmark instances this costs no extra iterations.
 /// </para>
 /// <para>
@@ -57,14 +56,11 @@ internal sealed class DualEngine<TAgents>
     /// <summary>How many agents ahead the pass prefetches row state.</summary>
     private const int PrefetchDistance = 16;
 
-    /// <summary>How many agents ahead the vector pass prefetches row state...</summary>
-    private const int VectorRowPrefetch = 32;
-
     /// <summary>
-    /// ... and its streams, with the non-temporal hint: the streams are read once per pass, and
-    /// keeping them out of the caches' way leaves more room for the row state they would evict.
+    /// Prefetching pays once the row state outgrows the near caches (measured: it costs a quarter
+    /// at 1,000 rows, in L1, and saves a tenth to a fifth at 100,000 rows).
     /// </summary>
-    private const int VectorStreamPrefetch = 64;
+    private const int PrefetchRows = 32_768;
 
     private readonly NumProblem<TAgents> _problem;
     private readonly RowState[] _rows;
@@ -76,9 +72,6 @@ internal sealed class DualEngine<TAgents>
     private readonly double[] _load;
     private readonly Certificate<TAgents> _certificate;
     private readonly int _uniformLength;
-    private readonly bool _vectorLog;
-    private readonly int[]? _slotRow;
-    private readonly double[]? _slotValue;
     private readonly bool _scaled;
     private readonly bool _accelerate;
     private readonly double _step;
@@ -100,23 +93,6 @@ internal sealed class DualEngine<TAgents>
         _x = new double[problem.AgentCount];
         _certificate = new Certificate<TAgents>(problem);
         _uniformLength = UniformColumnLength(problem.Coupling);
-        _vectorLog = typeof(TAgents) == typeof(LogAgents) && Avx512F.IsSupported && Avx2.IsSupported && _uniformLength > 0;
-        if (_vectorLog)
-        {
-            // The slot-major copy of the entries the vector pass reads.
-            CouplingMatrix a = problem.Coupling;
-            int n = a.ColumnCount;
-            _slotRow = new int[a.NonZeroCount];
-            _slotValue = new double[a.NonZeroCount];
-            for (int s = 0; s < n; s++)
-            {
-                for (int j = 0; j < _uniformLength; j++)
-                {
-                    _slotRow[j * n + s] = a.ColumnRow[s * _uniformLength + j];
-                    _slotValue[j * n + s] = a.ColumnValue[s * _uniformLength + j];
-                }
-            }
-        }
         _scaled = scaled;
         _accelerate = accelerate && scaled;
         _step = step;
@@ -245,158 +221,14 @@ internal sealed class DualEngine<TAgents>
     }
 
     private (double, double) Dispatch<TMode>()
-        where TMode : struct, IPassMode
-    {
-        if (_vectorLog && !TMode.Store)
-        {
-            int done = _uniformLength switch
-            {
-                1 => VectorLogPass<TMode, Length1>(),
-                2 => VectorLogPass<TMode, Length2>(),
-                3 => VectorLogPass<TMode, Length3>(),
-                _ => VectorLogPass<TMode, Length4>(),
-            };
-            return Scalar<TMode>(done);
-        }
-
-        return Scalar<TMode>(0);
-    }
-
-    private (double, double) Scalar<TMode>(int from)
         where TMode : struct, IPassMode => _uniformLength switch
         {
-            1 => AgentPass<TMode, Length1>(from),
-            2 => AgentPass<TMode, Length2>(from),
-            3 => AgentPass<TMode, Length3>(from),
-            4 => AgentPass<TMode, Length4>(from),
-            _ => AgentPass<TMode, AnyLength>(from),
+            1 => AgentPass<TMode, Length1>(),
+            2 => AgentPass<TMode, Length2>(),
+            3 => AgentPass<TMode, Length3>(),
+            4 => AgentPass<TMode, Length4>(),
+            _ => AgentPass<TMode, AnyLength>(),
         };
-
-    /// <summary>
-    /// The agent pass for <see cref="LogAgents"/> with AVX-512, eight agents at a time: the path
-    /// prices are gathered and the closed-form steps computed in vectors; the loads are then
-    /// scattered one entry at a time in the scalar pass's order, with the scalar pass's arithmetic,
-    /// so both paths give the same bits. Reads the column entries from a slot-major copy (entry
-    /// <c>j</c> of agent <c>s</c> at <c>j n + s</c>). Returns how many agents it handled (a
-    /// multiple of eight); the scalar pass finishes the rest.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe int VectorLogPass<TMode, TLength>()
-        where TMode : struct, IPassMode
-        where TLength : struct, IColumnLength
-    {
-        TAgents agents = _problem.Agents;
-        ref LogAgents log = ref Unsafe.As<TAgents, LogAgents>(ref agents);
-        int n = _x.Length;
-        int blocks = n & ~7;
-        double* lanes = stackalloc double[16];
-        fixed (double* w = log.WeightArray, eps = log.OffsetArray, lo = log.LowerArray, hi = log.UpperArray)
-        fixed (int* slotRow = _slotRow)
-        fixed (double* slotValue = _slotValue, curvature = _curvature)
-        fixed (RowState* rows = _rows)
-        {
-            double* price = &rows->Price;
-            for (int s = 0; s < blocks; s += 8)
-            {
-                // Row state a few blocks ahead (its rows are random), and the streams further ahead.
-                if (s + VectorRowPrefetch < blocks)
-                {
-                    for (int j = 0; j < TLength.Value; j++)
-                    {
-                        int* ahead = slotRow + j * n + s + VectorRowPrefetch;
-                        for (int i = 0; i < 8; i++)
-                        {
-                            Sse.Prefetch0(rows + ahead[i]);
-                        }
-                    }
-                }
-
-                if (s + VectorStreamPrefetch < blocks)
-                {
-                    int t = s + VectorStreamPrefetch;
-                    Sse.PrefetchNonTemporal(w + t);
-                    Sse.PrefetchNonTemporal(eps + t);
-                    Sse.PrefetchNonTemporal(lo + t);
-                    Sse.PrefetchNonTemporal(hi + t);
-                    for (int j = 0; j < TLength.Value; j++)
-                    {
-                        Sse.PrefetchNonTemporal(slotValue + j * n + t);
-                        Sse.PrefetchNonTemporal(slotRow + j * n + t);
-                    }
-                }
-
-                // q = sum_j v_j pi[row_j], in the scalar pass's order (multiply, then add).
-                Vector256<int> i0 = Vector256.Load(slotRow + s);
-                Vector512<double> v0 = Vector512.Load(slotValue + s);
-                Vector512<double> q = v0 * Gather(price, i0 + i0);
-                Vector512<double> norm = Vector512.Abs(v0);
-                if (TLength.Value >= 2)
-                {
-                    Vector256<int> i1 = Vector256.Load(slotRow + n + s);
-                    Vector512<double> v1 = Vector512.Load(slotValue + n + s);
-                    q += v1 * Gather(price, i1 + i1);
-                    norm += Vector512.Abs(v1);
-                }
-
-                if (TLength.Value >= 3)
-                {
-                    Vector256<int> i2 = Vector256.Load(slotRow + 2 * n + s);
-                    Vector512<double> v2 = Vector512.Load(slotValue + 2 * n + s);
-                    q += v2 * Gather(price, i2 + i2);
-                    norm += Vector512.Abs(v2);
-                }
-
-                if (TLength.Value >= 4)
-                {
-                    Vector256<int> i3 = Vector256.Load(slotRow + 3 * n + s);
-                    Vector512<double> v3 = Vector512.Load(slotValue + 3 * n + s);
-                    q += v3 * Gather(price, i3 + i3);
-                    norm += Vector512.Abs(v3);
-                }
-
-                // x = clamp(w / q - eps, lo, hi), and hi where q <= 0 (as UtilityMath.LogArgmax).
-                Vector512<double> wv = Vector512.Load(w + s);
-                Vector512<double> ev = Vector512.Load(eps + s);
-                Vector512<double> lov = Vector512.Load(lo + s);
-                Vector512<double> hiv = Vector512.Load(hi + s);
-                Vector512<double> positive = Vector512.GreaterThan(q, Vector512<double>.Zero);
-                Vector512<double> r = Vector512<double>.One / q;
-                Vector512<double> y = wv * r;
-                Vector512<double> x = y - ev;
-                Vector512<double> below = Vector512.LessThan(x, lov);
-                Vector512<double> inside = Vector512.AndNot(Vector512.LessThanOrEqual(x, hiv), below);
-                Vector512<double> clamped = Vector512.ConditionalSelect(below, lov, hiv);
-                x = Vector512.ConditionalSelect(positive & inside, x, Vector512.ConditionalSelect(positive, clamped, hiv));
-                x.Store(lanes);
-                if (TMode.Curvature)
-                {
-                    Vector512<double> z = x + ev;
-                    Vector512<double> sensitivity = Vector512.ConditionalSelect(positive & inside, y * r, z * z / wv);
-                    (sensitivity * norm).Store(lanes + 8);
-                }
-
-                // Scatter, agent by agent and entry by entry, as the scalar pass does.
-                for (int i = 0; i < 8; i++)
-                {
-                    double xi = lanes[i];
-                    double weight = TMode.Curvature ? lanes[8 + i] : 0;
-                    for (int j = 0; j < TLength.Value; j++)
-                    {
-                        int e = j * n + s + i;
-                        int l = slotRow[e];
-                        double v = slotValue[e];
-                        rows[l].Load += v * xi;
-                        if (TMode.Curvature)
-                        {
-                            curvature[l] += Math.Abs(v) * weight;
-                        }
-                    }
-                }
-            }
-        }
-
-        return blocks;
-    }
 
     /// <summary>
     /// The fused agent pass at the current prices: for each agent, gather its path price, take the
@@ -405,7 +237,7 @@ internal sealed class DualEngine<TAgents>
     /// pointers are not read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (double Utility, double Payment) AgentPass<TMode, TLength>(int from)
+    private (double Utility, double Payment) AgentPass<TMode, TLength>()
         where TMode : struct, IPassMode
         where TLength : struct, IColumnLength
     {
@@ -418,16 +250,17 @@ internal sealed class DualEngine<TAgents>
         ref RowState rows = ref MemoryMarshal.GetArrayDataReference(_rows);
         ref double curvature = ref MemoryMarshal.GetArrayDataReference(_curvature);
         ref double xs = ref MemoryMarshal.GetArrayDataReference(_x);
+        bool prefetch = Sse.IsSupported && TLength.Value > 0 && _rows.Length >= PrefetchRows;
         double utility = 0;
         double payment = 0;
-        int k = TLength.Value > 0 ? from * TLength.Value : Unsafe.Add(ref start, from);
-        for (int s = from; s < n; s++)
+        int k = 0;
+        for (int s = 0; s < n; s++)
         {
             int end = TLength.Value > 0 ? k + TLength.Value : Unsafe.Add(ref start, s + 1);
 
             // Ask for the row state of an agent a little ahead: its rows are random, and the
             // pass would otherwise wait on each miss in turn.
-            if (Sse.IsSupported && TLength.Value > 0 && s + PrefetchDistance < n)
+            if (prefetch && s + PrefetchDistance < n)
             {
                 int ahead = k + PrefetchDistance * TLength.Value;
                 Prefetch(ref rows, Unsafe.Add(ref row, ahead));
@@ -554,11 +387,6 @@ internal sealed class DualEngine<TAgents>
 
         return (utility, payment);
     }
-
-    /// <summary>Eight doubles at <c>base[index]</c> (two AVX2 gathers; .NET has no 512-bit gather).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector512<double> Gather(double* basePointer, Vector256<int> index) =>
-        Vector512.Create(Avx2.GatherVector256(basePointer, index.GetLower(), 8), Avx2.GatherVector256(basePointer, index.GetUpper(), 8));
 
     /// <summary>A prefetch hint for one row's state (the row state array is pinned, and a hint never faults).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -43,14 +43,6 @@ public readonly struct LogAgents : IAgentStep
     /// <inheritdoc/>
     public int Count => _w.Length;
 
-    internal double[] WeightArray => _w;
-
-    internal double[] OffsetArray => _eps;
-
-    internal double[] LowerArray => _lo;
-
-    internal double[] UpperArray => _hi;
-
     /// <inheritdoc/>
     public double Lower(int s) => _lo[s];
 

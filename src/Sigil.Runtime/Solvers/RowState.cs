@@ -4,8 +4,8 @@ namespace Sigil.Runtime.Solvers;
 
 /// <summary>
 /// One resource row as the agent pass sees it: the price an agent gathers and the load it
-/// scatters share one 16-byte slot, so each (agent, row) entry touches one cache line, and the
-/// row state of 100,000 rows (1.6 MB) stays in L2.
+/// scatters share one 16-byte slot, so each (agent, row) entry touches one cache line (the
+/// curvature, needed on one pass in four, lives apart).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct RowState

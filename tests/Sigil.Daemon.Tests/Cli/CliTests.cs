@@ -84,11 +84,11 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_KernelSensorBeforeTheEbpfBackend_SaysWhatIsMissing()
+    public async Task Run_KernelSensorWithoutItsObject_SaysWhatIsMissing()
     {
-        var result = await ProcessRunner.RunSigilAsync(["run", Descriptor(), "--state-dir", _dir.Combine("state"), "--metrics-url", "none"]);
+        var result = await ProcessRunner.RunSigilAsync(["run", Descriptor(), "--bpf-object", _dir.Combine("missing.bpf.o"), "--state-dir", _dir.Combine("state"), "--metrics-url", "none"]);
         Assert.Equal(DaemonExitCodes.Environment, result.ExitCode);
-        Assert.Contains("not available yet: needs the eBPF backend", result.StandardError);
+        Assert.Contains("missing.bpf.o does not exist", result.StandardError);
         AssertClean(result);
     }
 
@@ -177,12 +177,11 @@ public sealed class CliTests : IDisposable
 
     [Theory]
     [InlineData("check", 0, "fibre 'dwell' compiles")]
-    [InlineData("solve", 4, "not available yet: needs the solver engines")]
-    [InlineData("prove", 4, "not available yet: needs the proof report API")]
-    [InlineData("run", 2, "not available yet: needs the eBPF backend")]
+    [InlineData("solve", 1, "index 'task' is dynamic")]
+    [InlineData("run", 2, "bpffs is not mounted")]
     public async Task Commands_OnDwell_RunOrSayWhatIsNotWiredYet(string command, int exitCode, string message)
     {
-        string[] args = command == "run" ? [command, FibreFile(), "--state-dir", _dir.Combine("state")] : [command, FibreFile()];
+        string[] args = command == "run" ? [command, FibreFile(), "--state-dir", _dir.Combine("state"), "--bpffs", _dir.Combine("no-bpffs")] : [command, FibreFile()];
         var result = await ProcessRunner.RunSigilAsync(args);
         Assert.True(result.ExitCode == exitCode, ProcessRunner.Describe(result));
         Assert.Contains(message, result.All);
@@ -232,16 +231,34 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Demo_Armed_KillsTheSimulatedRansomware_AndLeavesTheBenignProcess()
+    public async Task Demo_Armed_OnTheKernel_TheKernelKillsTheSimulatedRansomware_AndLeavesTheBenignProcess()
     {
         var result = await ProcessRunner.RunSigilAsync(["demo", "--arm", "--fibre", FibreFile(), "--table", "false", "--timeout", "90s"], TimeSpan.FromSeconds(120));
         Assert.True(result.ExitCode == 0, ProcessRunner.Describe(result));
-        Assert.Contains("not wired yet", result.StandardOutput);
-        Assert.Contains("throttled", result.StandardOutput);
-        Assert.True(result.StandardOutput.Contains("actions: 1 throttle, 1 kill", StringComparison.Ordinal), ProcessRunner.Describe(result));
-        Assert.Contains("running, untouched", result.StandardOutput);
+        var output = Flat(result.StandardOutput);
+        foreach (var expected in new[] { "eBPF programs in the kernel", "done: throttled", "actions: 1 throttle, 0 kill", "ended by signal 9", "running, untouched" })
+        {
+            Assert.True(output.Contains(expected, StringComparison.Ordinal), $"'{expected}' not in: {output}");
+        }
+
+        Assert.Matches(@"kernel: \d+ samples, \d+ price updates, \d+ throttle and 1 kill decision", output);
         AssertClean(result);
     }
+
+    [Fact]
+    public async Task Demo_Armed_OnProcfs_TheDaemonKillsTheSimulatedRansomware_AndLeavesTheBenignProcess()
+    {
+        var result = await ProcessRunner.RunSigilAsync(["demo", "--arm", "--sensor", "procfs", "--fibre", FibreFile(), "--table", "false", "--timeout", "90s"], TimeSpan.FromSeconds(120));
+        Assert.True(result.ExitCode == 0, ProcessRunner.Describe(result));
+        var output = Flat(result.StandardOutput);
+        Assert.True(output.Contains("actions: 1 throttle, 1 kill", StringComparison.Ordinal), ProcessRunner.Describe(result));
+        Assert.Contains("the /proc sensor", output);
+        Assert.Contains("running, untouched", output);
+        AssertClean(result);
+    }
+
+    /// <summary>The output with table borders and line wraps folded into single spaces.</summary>
+    private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"[\s│]+", " ");
 
     private static string FibreFile()
     {

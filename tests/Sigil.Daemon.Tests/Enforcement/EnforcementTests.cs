@@ -89,8 +89,13 @@ public sealed class EnforcementTests
         var after = child.CpuShare(TimeSpan.FromSeconds(1));
 
         Assert.True(after < 0.16, $"throttled to 10% of a CPU, the child used {after:P0} (before: {before:P0})");
-        Assert.True(before > 2 * after, $"before {before:P0}, after {after:P0}");
+        // The kernel's own count of throttled periods is the load-independent proof; the before/after
+        // ratio is only meaningful when other processes left the child a real share before.
         Assert.True(ThrottledPeriods(throttler) > throttledBefore, "the kernel reports no throttled period in the cgroup");
+        if (before >= 0.4)
+        {
+            Assert.True(before > 2 * after, $"before {before:P0}, after {after:P0}");
+        }
 
         throttler.Release(target);
         Assert.False(throttler.IsThrottled(child.Pid));

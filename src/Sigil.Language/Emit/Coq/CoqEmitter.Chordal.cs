@@ -11,13 +11,15 @@ public static partial class CoqEmitter
     private sealed partial class FileBuilder
     {
         /// <summary>
-        /// <c>certify chordal</c>: the resource dependence graph is chordal, its perfect
-        /// elimination ordering and its maximal cliques checked by computation. Nodes become
-        /// their index in the model's sorted node list.
+        /// <c>certify chordal</c>, or a coupled fibre whose graph the analysis found chordal: the
+        /// resource dependence graph is chordal, its perfect elimination ordering and its maximal
+        /// cliques checked by computation. Nodes become their index in the model's sorted node list.
         /// </summary>
         public void AddChordal()
         {
-            if (!Certifies(CertificateKind.Chordal))
+            var graph0 = _spec.Analysis.Graph;
+            var coupled = graph0.Edges.Count > 0 && graph0.IsChordal;
+            if (!Certifies(CertificateKind.Chordal) && !coupled)
             {
                 return;
             }

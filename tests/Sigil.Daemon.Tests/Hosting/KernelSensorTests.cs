@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Hosting.Kernel;
+using Sigil.Runtime.Metrics;
+
+namespace Sigil.Daemon.Tests.Hosting;
+
+/// <summary>The daemon over the eBPF backend in this machine's kernel, scoped to a child process.</summary>
+[Collection(Sequential.Name)]
+public sealed class KernelSensorTests
+{
+    private static string DwellObject()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            foreach (var configuration in new[] { "Debug", "Release" })
+            {
+                var candidate = Path.Combine(dir.FullName, "src", "Sigil.Fibres", "bin", configuration, "net10.0", "sigil", "dwell", "bpf", "dwell.bpf.o");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("dwell.bpf.o was not built (the build compiles it with clang-14; run eng/setup.sh)");
+    }
+
+    private static Process Shell(string script, bool redirectInput = false)
+    {
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = redirectInput };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(script);
+        return Process.Start(info)!;
+    }
+
+    [Fact]
+    public async Task KernelSensor_HeldFile_PriceComesFromTheKernel_AndDrivesThePlan()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("held"), "x");
+        // The hold starts once the object is loaded and attached (the child waits for a line).
+        // (No exec afterwards: the loader's own short opens would pull the price back down.)
+        using var child = Shell($"read go; exec 3<'{dir.Combine("held")}'; sleep 0.8; exec 3<&-; sleep 30", redirectInput: true);
+        try
+        {
+            // A budget of 0.25 s: one 0.8 s hold raises the price by 2 * (0.8 - 0.25) = 1.1.
+            var fibre = Fixtures.Dwell(budget: 0.25, step: 2, throttle: 0.5, kill: 100);
+            using var kernel = BpfKernelFibre.Open(fibre, DwellObject(), (uint)child.Id);
+            Assert.True(kernel.KeepsPrices);
+            Assert.Equal(kernel.Parameters.ToFixed(0.25), kernel.Parameters.Budget);
+            kernel.Attach();
+            child.StandardInput.WriteLine("go");
+            child.StandardInput.Flush();
+            var enforcer = new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, throttler: null);
+            var metrics = new DaemonMetrics(new MetricRegistry(), fibre, kernel.Name);
+            var engine = new DaemonEngine(fibre, new DaemonOptions(), kernel, new KernelPriceMirror(fibre), enforcer, metrics, NullLogger.Instance, kernel);
+
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            ActionResult? throttle = null;
+            while (throttle is null && DateTime.UtcNow < deadline)
+            {
+                throttle = (await engine.TickAsync()).Actions.FirstOrDefault(a => a.Request.Pid == child.Id);
+                await Task.Delay(100);
+            }
+
+            Assert.NotNull(throttle);
+            Assert.Equal((ActionKind.Throttle, ActionStatus.WouldApply), (throttle!.Request.Kind, throttle.Status));
+            var agent = engine.Agents.Find(child.Id)!;
+            Assert.InRange(agent.Prices[0], 1.0, 1.2);
+            Assert.True(kernel.Bpf.TryGetPrice((uint)child.Id, out var fixedPrice));
+            Assert.Equal(kernel.Parameters.ToDouble(fixedPrice), agent.Prices[0], 6);
+            Assert.Equal(ProcStat.TryRead(child.Id)!.StartTime, agent.StartTime);
+
+            var text = metrics.Registry.Render();
+            var seen = Metrics.StrictExpositionParser.Parse(text).Single(f => f.Name == "sigil_kernel_seen_total").Samples.Single();
+            Assert.Equal("kernel", seen.Label("sensor"));
+            Assert.True(seen.Value > 0);
+
+            // A restored price is written into the kernel's map.
+            kernel.WritePrice(child.Id, 3.5);
+            Assert.True(kernel.Bpf.TryGetPrice((uint)child.Id, out fixedPrice));
+            Assert.Equal(3.5, kernel.Parameters.ToDouble(fixedPrice));
+        }
+        finally
+        {
+            child.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task ArmedDaemon_OnTheKernelSensor_LetsTheKernelKill_AndDisarmsOnStop()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("held"), "x");
+        using var child = Shell($"sleep 0.5; while :; do exec 3<'{dir.Combine("held")}'; sleep 0.6; exec 3<&-; done");
+        try
+        {
+            // Each 0.6 s hold adds 2 * (0.6 - 0.1) = 1: throttled at 0.5, killed in the kernel at 2.5.
+            var fibre = Fixtures.Dwell(budget: 0.1, step: 2, throttle: 0.5, kill: 2.5);
+            var options = new DaemonOptions
+            {
+                Arm = true,
+                Sensor = SensorChoice.Kernel,
+                Scope = [child.Id],
+                Tick = TimeSpan.FromMilliseconds(100),
+                MetricsUrl = null,
+                StateDirectory = dir.Combine("state"),
+                LogFormat = LogFormat.None,
+            };
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            DaemonApplication? app = null;
+            var stopping = false;
+            var launcher = new DaemonLauncher(TextWriter.Null)
+            {
+                KernelFactory = new BpfKernelFibreFactory(DwellObject()) { ScopeTgid = (uint)child.Id },
+                Started = a =>
+                {
+                    app = a;
+                    a.Engine.TickCompleted += _ =>
+                    {
+                        if (child.HasExited && !stopping)
+                        {
+                            stopping = true;
+                            stop.CancelAfter(TimeSpan.FromMilliseconds(300));
+                        }
+                    };
+                },
+            };
+
+            Assert.Equal(DaemonExitCodes.Ok, await launcher.RunAsync(fibre, options, stop.Token));
+            Assert.True(child.HasExited, "the kernel did not kill the child");
+            Assert.Equal(128 + 9, child.ExitCode);
+            Assert.Equal(1, app!.Engine.Metrics.Count(ActionKind.Throttle, ActionStatus.Applied));
+            Assert.Equal(0, app.Engine.Metrics.Count(ActionKind.Kill, ActionStatus.Applied)); // the kernel's kill, not the daemon's
+        }
+        finally
+        {
+            if (!child.HasExited)
+            {
+                child.Kill();
+            }
+        }
+    }
+}
