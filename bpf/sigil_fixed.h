@@ -70,6 +70,11 @@ SIGIL_INLINE __s64 sigil_fx_from_ns(__u64 ns, __u64 ns_per_unit, __u32 scale_bit
 
 	if (load_max <= 0 || ns_per_unit == 0)
 		return 0;
+	/* ns << scale_bits fits: one division gives the same floor as the two below */
+	if ((ns >> (63 - scale_bits)) == 0) {
+		fx = (ns << scale_bits) / ns_per_unit;
+		return fx > (__u64)load_max ? load_max : (__s64)fx;
+	}
 	whole = ns / ns_per_unit;
 	rest = ns - whole * ns_per_unit;
 	/* whole units alone already pass the clamp */

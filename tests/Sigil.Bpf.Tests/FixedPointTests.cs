@@ -80,6 +80,23 @@ public sealed class FixedPointTests
     }
 
     [Fact]
+    public void FromNanoseconds_IsTheExactFloorOfTheScaledQuotient()
+    {
+        // An independent oracle in unbounded integers: floor(ns * 2^scale / npu), clamped.
+        var random = new Random(7);
+        for (var i = 0; i < 200_000; i++)
+        {
+            var scale = random.Next(0, 33);
+            var ns = random.Next(3) switch { 0 => (ulong)random.NextInt64(), 1 => (ulong)random.NextInt64(0, 1L << 45), _ => ulong.MaxValue - (ulong)random.Next(1000) };
+            var npu = random.Next(2) == 0 ? 1_000_000_000UL : (ulong)random.NextInt64(1, (1L << 32) + 1);
+            var loadMax = random.Next(2) == 0 ? long.MaxValue : random.NextInt64(0, long.MaxValue);
+            var exact = (new System.Numerics.BigInteger(ns) << scale) / npu;
+            var expected = exact > loadMax ? loadMax : (long)exact;
+            Assert.True(expected == FixedPoint.FromNanoseconds(ns, npu, scale, loadMax), $"ns {ns}, npu {npu}, scale {scale}, max {loadMax}");
+        }
+    }
+
+    [Fact]
     public void FixedPoint_KnownValues()
     {
         var p = new FixedPointParameters(20, 2L << 20, 5L << 20, 3600L << 20, 1L << 40, 1_000_000_000);

@@ -17,6 +17,16 @@ internal static unsafe partial class Syscalls
     [LibraryImport("libc", EntryPoint = "getppid")]
     public static partial int GetParentPid();
 
+    [LibraryImport("libc", EntryPoint = "sched_setaffinity")]
+    private static partial int SchedSetAffinity(int pid, nuint size, ulong* mask);
+
+    /// <summary>Keeps the calling thread on <paramref name="cpu"/> (so every configuration runs on the same CPU); false when refused.</summary>
+    public static bool PinToCpu(int cpu)
+    {
+        var mask = 1UL << cpu;
+        return SchedSetAffinity(0, sizeof(ulong), &mask) == 0;
+    }
+
     [LibraryImport("libc", EntryPoint = "clock_gettime")]
     private static partial int ClockGetTime(int clock, TimeSpec* time);
 

@@ -65,6 +65,13 @@ public static class FixedPoint
             return 0;
         }
 
+        // ns << scaleBits fits: one division gives the same floor as the two below.
+        if ((ns >> (63 - scaleBits)) == 0)
+        {
+            var scaled = (ns << scaleBits) / nanosecondsPerUnit;
+            return scaled > (ulong)loadMax ? loadMax : (long)scaled;
+        }
+
         var whole = ns / nanosecondsPerUnit;
         var rest = ns - (whole * nanosecondsPerUnit);
         if (whole > ((ulong)loadMax >> scaleBits))

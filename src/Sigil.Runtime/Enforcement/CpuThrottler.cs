@@ -92,6 +92,12 @@ public sealed class CpuThrottler : IDisposable
     public void Throttle(ProcessTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
+        if (!Directory.Exists(GroupPath))
+        {
+            // Another daemon of the same fibre removed the shared group when it stopped: make it again.
+            _prepared = false;
+        }
+
         Prepare();
         var origin = Cpu.CgroupOf(target.Tgid, _procRoot) ?? "/";
         var throttledRelative = "/" + Path.GetRelativePath(Cpu.MountPoint, GroupPath);
