@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Hosting.Kernel;
 using Spectre.Console;
 
 namespace Sigil.Cli.Commands;
@@ -32,7 +33,7 @@ internal static class DemoCommand
         var timeout = new Option<string>("--timeout") { Description = "Give up after this long.", DefaultValueFactory = _ => "120s" };
         var metricsUrl = new Option<string>("--metrics-url") { Description = "Where the daemon serves metrics (port 0: any free port).", DefaultValueFactory = _ => "http://127.0.0.1:0" };
         var table = new Option<bool?>("--table") { Description = "Show the live table (default: when the output is a terminal)." };
-        var bpfObject = new Option<string?>("--bpf-objects") { Description = "The folder of compiled eBPF objects (default: the build's)." };
+        var bpfObject = new Option<string?>("--bpf-object") { Description = "The dwell fibre's compiled eBPF object (default: the build's)." };
         var command = new Command("demo", "Run the dwell fibre against a simulated ransomware process and a benign one.") { arm, fibre, sensor, hold, timeout, metricsUrl, table, bpfObject };
         command.SetAction((parse, token) => CommandRunner.RunAsync(() => RunAsync(
             parse.GetValue(arm),
@@ -72,14 +73,14 @@ internal static class DemoCommand
         var factory = KernelFibres.Factory(bpfObject, (uint)ransomware.Pid);
         if (sensorName == "kernel")
         {
-            if (factory.Find(daemon) is { } objects)
+            if (factory.Find(daemon) is { } objectPath)
             {
                 choice = SensorChoice.Kernel;
-                Stage(console, "sensor", $"the fibre's eBPF programs in the kernel ({Path.Combine(objects, daemon.Name, "bpf")}), scoped to the ransomware; the benign process is not sensed");
+                Stage(console, "sensor", $"the fibre's eBPF programs in the kernel ({objectPath}), scoped to the ransomware; the benign process is not sensed");
             }
             else
             {
-                console.MarkupLine("[yellow]not built[/] kernel sensor: no dwell.bpf.o found (dotnet build compiles it; or pass --bpf-objects)");
+                console.MarkupLine("[yellow]not built[/] kernel sensor: no dwell.bpf.o found (dotnet build compiles it; or pass --bpf-object)");
                 Stage(console, "sensor", "the /proc sensor instead (file holds sampled every half second), scoped to the demo's workloads");
             }
         }
@@ -124,9 +125,9 @@ internal static class DemoCommand
 
                 app.Engine.TickCompleted += snapshot =>
                 {
-                    if (app.Engine.Sensor is IKernelFibre { } sensor && KernelObject(sensor) is { } bpf)
+                    if (app.Engine.Sensor is BpfKernelFibre kernel)
                     {
-                        kernelStats = bpf.ReadStats();
+                        kernelStats = kernel.Bpf.ReadStats();
                     }
 
                     // Armed, the ransomware is dealt with once it is gone (killed by the daemon, or by
@@ -195,13 +196,6 @@ internal static class DemoCommand
         TryDelete(work.FullName);
         return ransomDealt && benignLeft ? CliExitCodes.Ok : CliExitCodes.Failed;
     }
-
-    private static Runtime.Bpf.BpfFibre? KernelObject(IKernelFibre sensor) => sensor switch
-    {
-        Runtime.Bpf.BpfKernelFibre bpf => bpf.Object,
-        ScopedKernelFibre scoped => scoped.Inner.Object,
-        _ => null,
-    };
 
     private static void Stage(IAnsiConsole console, string stage, string text) =>
         console.MarkupLine($"[green]{Markup.Escape(stage),-9}[/] {(text.Contains("[red]", StringComparison.Ordinal) ? text : Markup.Escape(text))}");

@@ -34,7 +34,7 @@ internal static class RunCommand
         var grace = new Option<string?>("--kill-grace") { Description = "SIGTERM to SIGKILL grace (default 2s)." };
         var bpffs = new Option<string?>("--bpffs") { Description = "bpffs mount (default /sys/fs/bpf)." };
         var tracefs = new Option<string?>("--tracefs") { Description = "tracefs mount (default /sys/kernel/tracing)." };
-        var bpfObject = new Option<string?>("--bpf-objects") { Description = "The folder of compiled eBPF objects, <folder>/<fibre>/bpf/<fibre>.bpf.o (default: the build's, beside this program or in the repository)." };
+        var bpfObject = new Option<string?>("--bpf-object") { Description = "The fibre's compiled eBPF object (default: the build's, found beside this program or in the repository)." };
         var mountinfo = new Option<string?>("--mountinfo") { Description = "Mount table to read (default /proc/self/mountinfo).", Hidden = true };
         var logFormat = new Option<string?>("--log-format") { Description = "json (default), simple or none." };
         logFormat.AcceptOnlyFromAmong("json", "simple", "none");

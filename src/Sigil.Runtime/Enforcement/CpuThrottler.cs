@@ -112,7 +112,7 @@ public sealed class CpuThrottler : IDisposable
         }
         catch (DirectoryNotFoundException)
         {
-            // Another daemon of the same fibre removed the (empty) group when it stopped: make it again.
+            // The other daemon removed the group between the check above and this write.
             _prepared = false;
             Prepare();
             Write(Path.Combine(GroupPath, "cgroup.procs"), target.Tgid.ToString(CultureInfo.InvariantCulture));

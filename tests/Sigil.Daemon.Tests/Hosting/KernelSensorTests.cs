@@ -3,8 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sigil.Daemon.Tests.Infrastructure;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting;
-using Sigil.Cli;
-using Sigil.Runtime.Bpf;
+using Sigil.Runtime.Hosting.Kernel;
 using Sigil.Runtime.Metrics;
 
 namespace Sigil.Daemon.Tests.Hosting;
@@ -13,26 +12,6 @@ namespace Sigil.Daemon.Tests.Hosting;
 [Collection(Sequential.Name)]
 public sealed class KernelSensorTests
 {
-    /// <summary>
-    /// The eBPF backend's kernel fibre for <paramref name="fibre"/>, its fixed point and thresholds
-    /// set from the fibre before load (the compiled object holds dwell.sigil's), scoped to one process.
-    /// </summary>
-    private sealed class TestFactory(uint scope) : IKernelFibreFactory
-    {
-        public BpfKernelFibre? Opened { get; private set; }
-
-        public IKernelFibre Open(DaemonFibre fibre, string bpfFs, string traceFs)
-        {
-            var kernel = (BpfKernelFibre)new BpfKernelFibreFactory(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(DwellObject())))).Open(fibre, bpfFs, traceFs);
-            var p = kernel.Object.FixedPoint;
-            kernel.Object.Configure(p with { Budget = p.ToFixed(fibre.Rows[0].Budget), Step = p.ToFixed(fibre.Step) });
-            kernel.Object.Object.SetTunable("throttle_price", p.ToFixed(fibre.Rules.Single(r => r.Kind == ActionKind.Throttle).Threshold));
-            kernel.Object.Object.SetTunable("kill_price", p.ToFixed(fibre.Rules.Single(r => r.Kind == ActionKind.Kill).Threshold));
-            Opened = kernel;
-            return new ScopedKernelFibre(kernel, scope);
-        }
-    }
-
     private static string DwellObject()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -70,11 +49,9 @@ public sealed class KernelSensorTests
         {
             // A budget of 0.25 s: one 0.8 s hold raises the price by 2 * (0.8 - 0.25) = 1.1.
             var fibre = Fixtures.Dwell(budget: 0.25, step: 2, throttle: 0.5, kill: 100);
-            var factory = new TestFactory((uint)child.Id);
-            using var kernel = factory.Open(fibre, "/sys/fs/bpf", "/sys/kernel/tracing");
-            var parameters = factory.Opened!.Object.FixedPoint;
+            using var kernel = BpfKernelFibre.Open(fibre, DwellObject(), (uint)child.Id);
             Assert.True(kernel.KeepsPrices);
-            Assert.Equal(parameters.ToFixed(0.25), parameters.Budget);
+            Assert.Equal(kernel.Parameters.ToFixed(0.25), kernel.Parameters.Budget);
             kernel.Attach();
             child.StandardInput.WriteLine("go");
             child.StandardInput.Flush();
@@ -94,8 +71,8 @@ public sealed class KernelSensorTests
             Assert.Equal((ActionKind.Throttle, ActionStatus.WouldApply), (throttle!.Request.Kind, throttle.Status));
             var agent = engine.Agents.Find(child.Id)!;
             Assert.InRange(agent.Prices[0], 1.0, 1.2);
-            Assert.True(factory.Opened.Object.TryGetPrice((uint)child.Id, out var fixedPrice));
-            Assert.Equal(parameters.ToDouble(fixedPrice), agent.Prices[0], 6);
+            Assert.True(kernel.Bpf.TryGetPrice((uint)child.Id, out var fixedPrice));
+            Assert.Equal(kernel.Parameters.ToDouble(fixedPrice), agent.Prices[0], 6);
             Assert.Equal(ProcStat.TryRead(child.Id)!.StartTime, agent.StartTime);
 
             var text = metrics.Registry.Render();
@@ -105,8 +82,8 @@ public sealed class KernelSensorTests
 
             // A restored price is written into the kernel's map.
             kernel.WritePrice(child.Id, 3.5);
-            Assert.True(factory.Opened.Object.TryGetPrice((uint)child.Id, out fixedPrice));
-            Assert.Equal(3.5, parameters.ToDouble(fixedPrice));
+            Assert.True(kernel.Bpf.TryGetPrice((uint)child.Id, out fixedPrice));
+            Assert.Equal(3.5, kernel.Parameters.ToDouble(fixedPrice));
         }
         finally
         {
@@ -139,7 +116,7 @@ public sealed class KernelSensorTests
             var stopping = false;
             var launcher = new DaemonLauncher(TextWriter.Null)
             {
-                KernelFactory = new TestFactory((uint)child.Id),
+                KernelFactory = new BpfKernelFibreFactory(DwellObject()) { ScopeTgid = (uint)child.Id },
                 Started = a =>
                 {
                     app = a;

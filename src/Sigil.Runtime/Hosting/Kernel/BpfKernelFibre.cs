@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Sigil.Runtime.Bpf;
+using Sigil.Runtime.Enforcement;
+
+namespace Sigil.Runtime.Hosting.Kernel;
+
+/// <summary>
+/// The kernel side of a fibre over the eBPF backend (<see cref="BpfFibre"/>): the object is opened
+/// and configured from the daemon's fibre (fixed-point budget, step, clamps and thresholds), loaded
+/// (its layouts checked against BTF), attached, and read once per tick: the load samples and the
+/// prices after each update from the ring buffer, the counters from the per-CPU stats map.
+/// </summary>
+public sealed class BpfKernelFibre : IKernelFibre
+{
+    private readonly DaemonFibre _fibre;
+    private readonly BpfFibre _bpf;
+    private readonly uint _scope;
+    private readonly Collector _collector = new();
+    private readonly double _nanosecondsPerUnit;
+    private readonly string _procRoot;
+    private BpfLinkSet? _links;
+    private BpfRingBuffer? _events;
+
+    private BpfKernelFibre(DaemonFibre fibre, BpfFibre bpf, uint scope, string procRoot)
+    {
+        _fibre = fibre;
+        _bpf = bpf;
+        _scope = scope;
+        _procRoot = procRoot;
+        _nanosecondsPerUnit = fibre.Sensor.NanosecondsPerUnit > 0 ? fibre.Sensor.NanosecondsPerUnit : 1;
+    }
+
+    /// <inheritdoc/>
+    public string Name => "kernel";
+
+    /// <inheritdoc/>
+    public string Description =>
+        $"{_bpf.Object.FileName}: {_bpf.Object.Programs.Count} program(s) on {string.Join(", ", _fibre.Sensor.Tracepoints)}"
+        + (_scope == 0 ? ", every process" : $", process {_scope} only")
+        + (KeepsPrices ? "; prices updated in the kernel (fixed point)" : string.Empty);
+
+    /// <inheritdoc/>
+    public bool KeepsPrices => _bpf.PriceMap is not null;
+
+    /// <inheritdoc/>
+    public bool KillsInKernel => KeepsPrices && _fibre.Rules.Any(r => r.Kind == ActionKind.Kill);
+
+    /// <summary>The fixed-point parameters the kernel uses.</summary>
+    public FixedPointParameters Parameters => _bpf.FixedPoint;
+
+    /// <summary>The underlying object.</summary>
+    public BpfFibre Bpf => _bpf;
+
+    /// <summary>
+    /// Opens <paramref name="objectPath"/> for <paramref name="fibre"/> and sets its tunables from
+    /// the fibre. The maps are found by the names the compiler gives them: <c>&lt;fibre&gt;_stats</c>,
+    /// <c>_control</c>, <c>_allow</c>, <c>_events</c>, the agent index's state map
+    /// <c>&lt;fibre&gt;_&lt;index&gt;</c>, and the exported price map.
+    /// </summary>
+    /// <param name="fibre">The fibre.</param>
+    /// <param name="objectPath">The fibre's compiled eBPF object.</param>
+    /// <param name="scopeTgid">Sense only this process (0: every process).</param>
+    /// <param name="procRoot">Where procfs is mounted (for agents' start times).</param>
+    public static BpfKernelFibre Open(DaemonFibre fibre, string objectPath, uint scopeTgid = 0, string procRoot = "/proc")
+    {
+        ArgumentNullException.ThrowIfNull(fibre);
+        if (!File.Exists(objectPath))
+        {
+            throw new IOException($"the eBPF object {objectPath} does not exist (dotnet build compiles it; or pass --bpf-object)");
+        }
+
+        var descriptor = Describe(fibre, objectPath);
+        BpfFibre bpf;
+        try
+        {
+            bpf = BpfFibre.Open(objectPath, descriptor);
+        }
+        catch (Exception e) when (e is BpfException or InvalidDataException or KeyNotFoundException)
+        {
+            throw new IOException($"cannot open the eBPF object of fibre '{fibre.Name}': {e.Message}", e);
+        }
+
+        try
+        {
+            if (bpf.PriceMap is not null)
+            {
+                var scale = bpf.FixedPoint.ScaleBits;
+                var row = fibre.Rows[0];
+                var defaults = bpf.FixedPoint;
+                bpf.Configure(defaults with
+                {
+                    Step = FixedPoint.ToFixed(fibre.Step, scale),
+                    Budget = FixedPoint.ToFixed(row.Budget, scale),
+                    LoadMax = double.IsFinite(fibre.LoadMax) ? FixedPoint.ToFixed(fibre.LoadMax, scale) : defaults.LoadMax,
+                    PriceMax = double.IsFinite(fibre.PriceMax) ? FixedPoint.ToFixed(fibre.PriceMax, scale) : defaults.PriceMax,
+                });
+            }
+
+            return new BpfKernelFibre(fibre, bpf, scopeTgid, procRoot);
+        }
+        catch
+        {
+            bpf.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Attach()
+    {
+        try
+        {
+            _bpf.Load();
+            _bpf.Disarm();
+            _bpf.Scope(_scope);
+            if (_bpf.PriceMap is not null)
+            {
+                var scale = _bpf.FixedPoint.ScaleBits;
+                var throttle = _fibre.Rules.FirstOrDefault(r => r.Kind == ActionKind.Throttle)?.Threshold;
+                var kill = _fibre.Rules.FirstOrDefault(r => r.Kind == ActionKind.Kill)?.Threshold;
+                _bpf.SetThresholds(throttle is { } t ? FixedPoint.ToFixed(t, scale) : 0, kill is { } k ? FixedPoint.ToFixed(k, scale) : 0);
+            }
+
+            _bpf.SendSamples(true);
+            _events = _bpf.OpenEvents(_collector);
+            _links = _bpf.Attach();
+        }
+        catch (Exception e) when (e is BpfException or InvalidDataException or InvalidOperationException)
+        {
+            throw new IOException($"the kernel refused fibre '{_fibre.Name}': {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public SensorFrame Sense()
+    {
+        _collector.Clear();
+        _events?.Consume();
+        var scale = KeepsPrices ? _bpf.FixedPoint.ScaleBits : 0;
+        var agents = new List<AgentObservation>(_collector.Agents.Count);
+        foreach (var (tgid, sample) in _collector.Agents)
+        {
+            // The event names the thread that closed the file; the agent is its process.
+            var stat = ProcStat.TryRead((int)tgid, _procRoot);
+            agents.Add(new AgentObservation(
+                (int)tgid,
+                stat?.StartTime ?? 0,
+                stat?.Comm ?? sample.Comm,
+                sample.Loads.Select(ns => ns / _nanosecondsPerUnit).ToArray(),
+                KeepsPrices ? FixedPoint.ToDouble(sample.Price, scale) : null));
+        }
+
+        agents.Sort(static (a, b) => a.Agent.CompareTo(b.Agent));
+        var stats = _bpf.ReadStats();
+        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped));
+    }
+
+    /// <inheritdoc/>
+    public void WritePrice(int tgid, double price)
+    {
+        if (_bpf.PriceMap is { } map)
+        {
+            map.Update((uint)tgid, FixedPoint.ToFixed(price, _bpf.FixedPoint.ScaleBits));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetArmed(bool armed, int daemonTgid)
+    {
+        if (armed)
+        {
+            _bpf.Arm((uint)daemonTgid);
+        }
+        else
+        {
+            _bpf.Disarm();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Allow(int tgid) => _bpf.Allow((uint)tgid);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        try
+        {
+            _bpf.Disarm();
+        }
+        catch (Exception e) when (e is BpfException or InvalidOperationException)
+        {
+            // Not loaded: nothing armed.
+        }
+
+        _links?.Dispose();
+        _events?.Dispose();
+        _bpf.Dispose();
+    }
+
+    private static BpfFibreDescriptor Describe(DaemonFibre fibre, string objectPath)
+    {
+        var prefix = fibre.Name + "_";
+        string? programs;
+        using (var probe = BpfObject.Open(objectPath))
+        {
+            programs = string.Join('\n', probe.Programs.Select(p => p.Name));
+        }
+
+        return new BpfFibreDescriptor(
+            fibre.Name,
+            Path.GetFileName(objectPath),
+            fibre.AgentKey == AgentKeyKind.Tid ? "tid" : "tgid",
+            prefix + fibre.AgentIndex,
+            prefix + "stats",
+            prefix + "control",
+            prefix + "allow",
+            prefix + "events",
+            fibre.PriceMaps.TryGetValue(fibre.Rows[0].Resource, out var price) ? price : null,
+            null,
+            null,
+            null,
+            programs.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>Collects the samples of one tick from the ring buffer, per agent, in order.</summary>
+    private sealed class Collector : IBpfEventHandler<SigilEvent>
+    {
+        public Dictionary<uint, AgentSamples> Agents { get; } = [];
+
+        public void Clear() => Agents.Clear();
+
+        public void OnEvent(in SigilEvent record)
+        {
+            if (record.EventKind != SigilEventKind.Sample)
+            {
+                return;
+            }
+
+            if (!Agents.TryGetValue(record.Tgid, out var samples))
+            {
+                Agents[record.Tgid] = samples = new AgentSamples(record.CommandName);
+            }
+
+            samples.Loads.Add(record.LoadNs);
+            samples.Price = record.Price;
+        }
+    }
+
+    private sealed class AgentSamples(string comm)
+    {
+        public string Comm { get; } = comm;
+
+        public List<double> Loads { get; } = [];
+
+        public long Price { get; set; }
+    }
+}
