@@ -21,16 +21,21 @@ namespace Sigil.Benchmarks.Daemon;
 /// fibre with the /proc sensor and with the eBPF sensor: CPU (share of one core) and resident
 /// memory at idle and under load, against an idle .NET process measured in the same run; and the
 /// cost of one /metrics exposition against System.Text.Json writing the same samples.
-/// Run: <c>dotnet run -c Release --project benchmarks/Sigil.Benchmarks -- daemon [seconds]</c>.
+/// Run: <c>dotnet run -c Release --project benchmarks/Sigil.Benchmarks -- daemon [seconds per scenario] [warm-up seconds]</c>.
 /// </summary>
 internal static class DaemonBenchmark
 {
     private const double TicksPerSecond = 100; // USER_HZ (getconf CLK_TCK)
 
+    // A daemon is measured once past start-up and tiered compilation (which re-compiles methods
+    // as they are called, for the first minute of a loop that ticks four times a second).
+    private static TimeSpan s_warmUp = TimeSpan.FromSeconds(45);
+
     public static int Run(string[] args)
     {
         var repoRoot = FindRepoRoot();
-        var seconds = args.Length > 0 && double.TryParse(args[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 10;
+        var seconds = args.Length > 0 && double.TryParse(args[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 15;
+        s_warmUp = TimeSpan.FromSeconds(args.Length > 1 && double.TryParse(args[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var w) ? w : 45);
         var sigil = FindSigil(repoRoot);
         if (sigil is null)
         {
@@ -41,7 +46,7 @@ internal static class DaemonBenchmark
         var work = Directory.CreateTempSubdirectory("sigil-bench-");
         try
         {
-            Console.WriteLine($"Daemon: sigil run on the dwell fibre (the /proc sensor over every process, then the eBPF sensor), tick 250 ms; {seconds:0} s per scenario; {Environment.ProcessorCount} cores");
+            Console.WriteLine($"Daemon: sigil run on the dwell fibre (the /proc sensor over every process, then the eBPF sensor), tick 250 ms; {seconds:0} s per scenario after {s_warmUp.TotalSeconds:0} s of warm-up; {Environment.ProcessorCount} cores");
             Console.WriteLine();
             ProcessCost(sigil, work.FullName, seconds);
             Console.WriteLine();
@@ -76,7 +81,7 @@ internal static class DaemonBenchmark
         using (var daemon = Start(sigil, "run", descriptor, "--sensor", "procfs", "--state-dir", Path.Combine(work, "state"), "--metrics-url", $"http://127.0.0.1:{port}", "--log-format", "none", "--table", "false"))
         {
             WaitHealthy(port);
-            Thread.Sleep(TimeSpan.FromSeconds(Math.Max(2, seconds)));   // past start-up and tiered JIT
+            Thread.Sleep(s_warmUp);
             rows.Add(("daemon, idle", Measure(daemon, seconds, null)));
             rows.Add(("daemon, idle, scraped every 1 s", Measure(daemon, seconds, port)));
 
@@ -94,7 +99,7 @@ internal static class DaemonBenchmark
         {
             if (TryWaitHealthy(kernelPort))
             {
-                Thread.Sleep(TimeSpan.FromSeconds(Math.Max(2, seconds)));
+                Thread.Sleep(s_warmUp);
                 rows.Add(("daemon, kernel sensor, idle", Measure(kernel, seconds, null)));
                 using var benign = Start(sigil, "workload", "benign", "--dir", Path.Combine(work, "benign-k"), "--rate", "2000");
                 using var holder = Start(sigil, "workload", "ransomware", "--dir", Path.Combine(work, "holder-k"), "--hold", "1s", "--files", "32");
@@ -113,7 +118,7 @@ internal static class DaemonBenchmark
         using (var scoped = Start(sigil, "run", descriptor, "--sensor", "procfs", "--scope", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "--state-dir", Path.Combine(work, "state-scoped"), "--metrics-url", $"http://127.0.0.1:{scopedPort}", "--log-format", "none", "--table", "false"))
         {
             WaitHealthy(scopedPort);
-            Thread.Sleep(TimeSpan.FromSeconds(Math.Max(2, seconds)));
+            Thread.Sleep(s_warmUp);
             rows.Add(("daemon, idle, sensing one process tree", Measure(scoped, seconds, null)));
         }
 

@@ -19,6 +19,7 @@ public sealed class BpfKernelFibre : IKernelFibre
     private readonly BpfFibre _bpf;
     private readonly uint _scope;
     private readonly Collector _collector = new();
+    private readonly Dictionary<uint, (ulong Start, string Comm, long ReadAt)> _identities = [];
     private readonly double _nanosecondsPerUnit;
     private readonly string _procRoot;
     private BpfLinkSet? _links;
@@ -144,11 +145,11 @@ public sealed class BpfKernelFibre : IKernelFibre
         foreach (var (tgid, sample) in _collector.Agents)
         {
             // The event names the thread that closed the file; the agent is its process.
-            var stat = ProcStat.TryRead((int)tgid, _procRoot);
+            var (start, comm) = Identity(tgid, sample.Comm);
             agents.Add(new AgentObservation(
                 (int)tgid,
-                stat?.StartTime ?? 0,
-                stat?.Comm ?? sample.Comm,
+                start,
+                comm,
                 sample.Loads.Select(ns => ns / _nanosecondsPerUnit).ToArray(),
                 KeepsPrices ? FixedPoint.ToDouble(sample.Price, scale) : null));
         }
@@ -156,6 +157,32 @@ public sealed class BpfKernelFibre : IKernelFibre
         agents.Sort(static (a, b) => a.Agent.CompareTo(b.Agent));
         var stats = _bpf.ReadStats();
         return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped));
+    }
+
+    // A process's start time and name, read from /proc at most every two seconds per process:
+    // busy hosts report thousands of samples a second from the same few processes.
+    private (ulong Start, string Comm) Identity(uint tgid, string fallback)
+    {
+        var now = Environment.TickCount64;
+        if (_identities.TryGetValue(tgid, out var known) && now - known.ReadAt < 2000)
+        {
+            return (known.Start, known.Comm);
+        }
+
+        var stat = ProcStat.TryRead((int)tgid, _procRoot);
+        if (stat is null)
+        {
+            _identities.Remove(tgid);
+            return (0, fallback);
+        }
+
+        if (_identities.Count > 65_536)
+        {
+            _identities.Clear();
+        }
+
+        _identities[tgid] = (stat.StartTime, stat.Comm, now);
+        return (stat.StartTime, stat.Comm);
     }
 
     /// <inheritdoc/>
