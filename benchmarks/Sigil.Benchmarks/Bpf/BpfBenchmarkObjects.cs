@@ -113,6 +113,7 @@ internal sealed class BpfBenchmarkObjects
         d.StatsMap,
         d.ControlMap,
         d.AllowMap,
+        d.ScopeMap,
         d.EventsMap,
         d.PriceMap,
         d.FixedPoint is { } f ? new FixedPointParameters(f.ScaleBits, f.StepFixed, f.BudgetFixed, f.LoadMaxFixed, f.PriceMaxFixed, (ulong)f.NanosecondsPerUnit) : null,

@@ -25,7 +25,7 @@ internal static class RunCommand
         var stateDir = new Option<string?>("--state-dir") { Description = "Checkpoint directory (default /var/lib/sigil)." };
         var sensor = new Option<string?>("--sensor") { Description = "kernel (the fibre's eBPF programs, default) or procfs (the /proc fallback)." };
         sensor.AcceptOnlyFromAmong("kernel", "procfs");
-        var scope = new Option<int[]>("--scope") { Description = "procfs sensor: sense only these pids and their descendants.", AllowMultipleArgumentsPerToken = true };
+        var scope = new Option<int[]>("--scope") { Description = "Sense only these pids (kernel sensor: these processes; procfs sensor: these and their descendants).", AllowMultipleArgumentsPerToken = true };
         var allowPid = new Option<int[]>("--allow-pid") { Description = "Never act on these pids.", AllowMultipleArgumentsPerToken = true };
         var allowComm = new Option<string[]>("--allow-comm") { Description = "Never act on processes with these command names.", AllowMultipleArgumentsPerToken = true };
         var tick = new Option<string?>("--tick") { Description = "Tick period (default 250ms)." };
@@ -96,7 +96,7 @@ internal static class RunCommand
             var view = new LiveView(AnsiConsole.Console, interactive, printActions: options.LogFormat == LogFormat.None);
             var launcher = new DaemonLauncher(Console.Error)
             {
-                KernelFactory = KernelFibres.Factory(parse.GetValue(bpfObject), options.Sensor == SensorChoice.Kernel && options.Scope.Count == 1 ? (uint)options.Scope[0] : 0),
+                KernelFactory = KernelFibres.Factory(parse.GetValue(bpfObject), options.Scope),
                 Started = view.Attach,
                 Logging = interactive ? l => l.SetMinimumLevel(LogLevel.Warning) : null,
             };

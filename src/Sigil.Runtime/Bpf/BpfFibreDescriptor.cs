@@ -14,6 +14,7 @@ namespace Sigil.Runtime.Bpf;
 /// <param name="StatsMap">Per-CPU <see cref="SigilStats"/> (one entry).</param>
 /// <param name="ControlMap">The <see cref="SigilControl"/> (one entry).</param>
 /// <param name="AllowMap">The allow-list: tgids never signalled.</param>
+/// <param name="ScopeMap">The scope set: tgids sensed besides the control's target while sensing is scoped.</param>
 /// <param name="EventsMap">The ring buffer of <see cref="SigilEvent"/> records.</param>
 /// <param name="PriceMap">The kernel price map (u32 key, s64 fixed-point value), or null when the kernel keeps no price.</param>
 /// <param name="FixedPoint">The default fixed-point parameters, or null without a kernel price.</param>
@@ -28,6 +29,7 @@ public sealed record BpfFibreDescriptor(
     string StatsMap,
     string ControlMap,
     string AllowMap,
+    string ScopeMap,
     string EventsMap,
     string? PriceMap,
     FixedPointParameters? FixedPoint,

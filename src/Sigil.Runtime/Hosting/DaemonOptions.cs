@@ -67,7 +67,7 @@ public sealed record DaemonOptions
 
     /// <summary>
     /// When not empty, only these processes are sensed: for the /proc sensor these processes and
-    /// their descendants; for the kernel sensor one process.
+    /// their descendants; for the kernel sensor these processes (the eBPF object's scope set).
     /// </summary>
     public IReadOnlyList<int> Scope { get; init; } = [];
 
@@ -145,11 +145,6 @@ public sealed record DaemonOptions
             {
                 problems.Add($"scope pid {pid} is not a process id");
             }
-        }
-
-        if (Scope.Count > 1 && Sensor != SensorChoice.Procfs)
-        {
-            problems.Add("the kernel sensor senses one process or every process: give at most one scope pid (or --sensor procfs for process trees)");
         }
 
         return problems;

@@ -31,6 +31,9 @@ public static partial class DwellBpf
     /// <summary>Map dwell_allow: tgids the programs never signal.</summary>
     public const string AllowMap = "dwell_allow";
 
+    /// <summary>Map dwell_scope: tgids sensed besides the control's target_tgid while sensing is scoped.</summary>
+    public const string ScopeMap = "dwell_scope";
+
     /// <summary>Map dwell_events: events the daemon must see (struct sigil_event).</summary>
     public const string EventsMap = "dwell_events";
 
@@ -71,6 +74,7 @@ public static partial class DwellBpf
         StatsMap: "dwell_stats",
         ControlMap: "dwell_control",
         AllowMap: "dwell_allow",
+        ScopeMap: "dwell_scope",
         EventsMap: "dwell_events",
         PriceMap: "price_dwell",
         FixedPoint: new global::Sigil.Runtime.Bpf.FixedPointParameters(

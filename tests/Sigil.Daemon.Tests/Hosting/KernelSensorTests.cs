@@ -12,23 +12,6 @@ namespace Sigil.Daemon.Tests.Hosting;
 [Collection(Sequential.Name)]
 public sealed class KernelSensorTests
 {
-    private static string DwellObject()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var configuration in new[] { "Debug", "Release" })
-            {
-                var candidate = Path.Combine(dir.FullName, "src", "Sigil.Fibres", "bin", configuration, "net10.0", "sigil", "dwell", "bpf", "dwell.bpf.o");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("dwell.bpf.o was not built (the build compiles it with clang-14; run eng/setup.sh)");
-    }
-
     private static Process Shell(string script, bool redirectInput = false)
     {
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = redirectInput };
@@ -49,7 +32,7 @@ public sealed class KernelSensorTests
         {
             // A budget of 0.25 s: one 0.8 s hold raises the price by 2 * (0.8 - 0.25) = 1.1.
             var fibre = Fixtures.Dwell(budget: 0.25, step: 2, throttle: 0.5, kill: 100);
-            using var kernel = BpfKernelFibre.Open(fibre, DwellObject(), (uint)child.Id);
+            using var kernel = BpfKernelFibre.Open(fibre, KernelObjects.Dwell, [(uint)child.Id]);
             Assert.True(kernel.KeepsPrices);
             Assert.Equal(kernel.Parameters.ToFixed(0.25), kernel.Parameters.Budget);
             kernel.Attach();
@@ -116,7 +99,7 @@ public sealed class KernelSensorTests
             var stopping = false;
             var launcher = new DaemonLauncher(TextWriter.Null)
             {
-                KernelFactory = new BpfKernelFibreFactory(DwellObject()) { ScopeTgid = (uint)child.Id },
+                KernelFactory = new BpfKernelFibreFactory(KernelObjects.Dwell) { Scope = [(uint)child.Id] },
                 Started = a =>
                 {
                     app = a;

@@ -37,6 +37,8 @@ internal sealed class BpfFibreModel
 
     public string AllowMap { get; init; } = "";
 
+    public string ScopeMap { get; init; } = "";
+
     public string EventsMap { get; init; } = "";
 
     public BpfAgentModel Agent { get; init; } = new();

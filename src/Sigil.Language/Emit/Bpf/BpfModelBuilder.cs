@@ -28,6 +28,9 @@ internal static class BpfModelBuilder
     /// <summary>Allow-list capacity (tgids).</summary>
     internal const int AllowListCapacity = 1024;
 
+    /// <summary>Scope set capacity (tgids a scoped daemon senses).</summary>
+    internal const int ScopeCapacity = 256;
+
     /// <summary>Ring buffer size in bytes (a power of two, a multiple of the page size).</summary>
     internal const int RingBufferBytes = 1 << 20;
 
@@ -320,11 +323,13 @@ internal static class BpfModelBuilder
         var statsMap = $"{fibre}_stats";
         var controlMap = $"{fibre}_control";
         var allowMap = $"{fibre}_allow";
+        var scopeMap = $"{fibre}_scope";
         var eventsMap = $"{fibre}_events";
         maps.Insert(price is null ? 0 : 1, Map(stateMap, $"per-{(isProcess ? "process" : "thread")} state, keyed by {keyField}; removed at exit", "BPF_MAP_TYPE_HASH", capacity, "__u32", $"struct {stateStruct}"));
         maps.Add(Map(statsMap, "counters, per CPU: seen = processed + filtered + dropped", "BPF_MAP_TYPE_PERCPU_ARRAY", 1, "__u32", "struct sigil_stats"));
         maps.Add(Map(controlMap, "the daemon's control: armed, its tgid, scope, thresholds", "BPF_MAP_TYPE_ARRAY", 1, "__u32", "struct sigil_control"));
         maps.Add(Map(allowMap, "tgids the programs never signal", "BPF_MAP_TYPE_HASH", AllowListCapacity, "__u32", "__u32"));
+        maps.Add(Map(scopeMap, "tgids sensed besides the control's target_tgid while sensing is scoped", "BPF_MAP_TYPE_HASH", ScopeCapacity, "__u32", "__u32"));
         maps.Add(new BpfMapModel
         {
             Name = eventsMap,
@@ -374,6 +379,7 @@ internal static class BpfModelBuilder
             StatsMap = statsMap,
             ControlMap = controlMap,
             AllowMap = allowMap,
+            ScopeMap = scopeMap,
             EventsMap = eventsMap,
             Agent = new BpfAgentModel
             {

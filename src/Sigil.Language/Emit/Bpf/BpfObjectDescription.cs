@@ -14,6 +14,7 @@ namespace Sigil.Language.Emit.Bpf;
 /// <param name="StatsMap">Per-CPU counters.</param>
 /// <param name="ControlMap">The control map.</param>
 /// <param name="AllowMap">The allow-list.</param>
+/// <param name="ScopeMap">The scope set: tgids sensed besides the control's target while sensing is scoped.</param>
 /// <param name="EventsMap">The ring buffer.</param>
 /// <param name="PriceMap">The kernel price map, or null.</param>
 /// <param name="FixedPoint">The kernel price update's parameters, or null without a kernel price.</param>
@@ -28,6 +29,7 @@ public sealed record BpfObjectDescription(
     string StatsMap,
     string ControlMap,
     string AllowMap,
+    string ScopeMap,
     string EventsMap,
     string? PriceMap,
     FixedPointSpec? FixedPoint,

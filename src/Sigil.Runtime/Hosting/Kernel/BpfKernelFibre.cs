@@ -17,7 +17,7 @@ public sealed class BpfKernelFibre : IKernelFibre
 {
     private readonly DaemonFibre _fibre;
     private readonly BpfFibre _bpf;
-    private readonly uint _scope;
+    private readonly IReadOnlyList<uint> _scope;
     private readonly Collector _collector = new();
     private readonly Dictionary<uint, (ulong Start, string Comm, long ReadAt)> _identities = [];
     private readonly double _nanosecondsPerUnit;
@@ -25,7 +25,7 @@ public sealed class BpfKernelFibre : IKernelFibre
     private BpfLinkSet? _links;
     private BpfRingBuffer? _events;
 
-    private BpfKernelFibre(DaemonFibre fibre, BpfFibre bpf, uint scope, string procRoot)
+    private BpfKernelFibre(DaemonFibre fibre, BpfFibre bpf, IReadOnlyList<uint> scope, string procRoot)
     {
         _fibre = fibre;
         _bpf = bpf;
@@ -40,7 +40,12 @@ public sealed class BpfKernelFibre : IKernelFibre
     /// <inheritdoc/>
     public string Description =>
         $"{_bpf.Object.FileName}: {_bpf.Object.Programs.Count} program(s) on {string.Join(", ", _fibre.Sensor.Tracepoints)}"
-        + (_scope == 0 ? ", every process" : $", process {_scope} only")
+        + _scope.Count switch
+        {
+            0 => ", every process",
+            1 => $", process {_scope[0]} only",
+            _ => $", processes {string.Join(", ", _scope)} only",
+        }
         + (KeepsPrices ? "; prices updated in the kernel (fixed point)" : string.Empty);
 
     /// <inheritdoc/>
@@ -58,14 +63,14 @@ public sealed class BpfKernelFibre : IKernelFibre
     /// <summary>
     /// Opens <paramref name="objectPath"/> for <paramref name="fibre"/> and sets its tunables from
     /// the fibre. The maps are found by the names the compiler gives them: <c>&lt;fibre&gt;_stats</c>,
-    /// <c>_control</c>, <c>_allow</c>, <c>_events</c>, the agent index's state map
+    /// <c>_control</c>, <c>_allow</c>, <c>_scope</c>, <c>_events</c>, the agent index's state map
     /// <c>&lt;fibre&gt;_&lt;index&gt;</c>, and the exported price map.
     /// </summary>
     /// <param name="fibre">The fibre.</param>
     /// <param name="objectPath">The fibre's compiled eBPF object.</param>
-    /// <param name="scopeTgid">Sense only this process (0: every process).</param>
+    /// <param name="scope">Sense only these processes (null or empty: every process).</param>
     /// <param name="procRoot">Where procfs is mounted (for agents' start times).</param>
-    public static BpfKernelFibre Open(DaemonFibre fibre, string objectPath, uint scopeTgid = 0, string procRoot = "/proc")
+    public static BpfKernelFibre Open(DaemonFibre fibre, string objectPath, IReadOnlyList<uint>? scope = null, string procRoot = "/proc")
     {
         ArgumentNullException.ThrowIfNull(fibre);
         if (!File.Exists(objectPath))
@@ -100,7 +105,7 @@ public sealed class BpfKernelFibre : IKernelFibre
                 });
             }
 
-            return new BpfKernelFibre(fibre, bpf, scopeTgid, procRoot);
+            return new BpfKernelFibre(fibre, bpf, scope ?? [], procRoot);
         }
         catch
         {
@@ -129,7 +134,7 @@ public sealed class BpfKernelFibre : IKernelFibre
             _events = _bpf.OpenEvents(_collector);
             _links = _bpf.Attach();
         }
-        catch (Exception e) when (e is BpfException or InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (e is BpfException or InvalidDataException or InvalidOperationException or ArgumentException)
         {
             throw new IOException($"the kernel refused fibre '{_fibre.Name}': {e.Message}", e);
         }
@@ -244,6 +249,7 @@ public sealed class BpfKernelFibre : IKernelFibre
             prefix + "stats",
             prefix + "control",
             prefix + "allow",
+            prefix + "scope",
             prefix + "events",
             fibre.PriceMaps.TryGetValue(fibre.Rows[0].Resource, out var price) ? price : null,
             null,
