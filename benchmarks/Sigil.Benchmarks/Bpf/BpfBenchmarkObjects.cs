@@ -115,6 +115,7 @@ internal sealed class BpfBenchmarkObjects
         d.AllowMap,
         d.ScopeMap,
         d.EventsMap,
+        d.WakeMap,
         d.PriceMap,
         d.FixedPoint is { } f ? new FixedPointParameters(f.ScaleBits, f.StepFixed, f.BudgetFixed, f.LoadMaxFixed, f.PriceMaxFixed, (ulong)f.NanosecondsPerUnit) : null,
         d.ThrottlePrice,

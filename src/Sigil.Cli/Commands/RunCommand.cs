@@ -39,11 +39,12 @@ internal static class RunCommand
         var logFormat = new Option<string?>("--log-format") { Description = "json (default), simple or none." };
         logFormat.AcceptOnlyFromAmong("json", "simple", "none");
         var table = new Option<bool?>("--table") { Description = "Show the live table (default: when the output is a terminal)." };
+        var wake = new Option<bool?>("--wake-on-decision") { Description = "eBPF sensor: tick at once when the kernel decides (default true; false waits for the next tick)." };
         var duration = new Option<string?>("--duration") { Description = "Stop after this long (default: run until SIGTERM or Ctrl+C).", Hidden = true };
 
         var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
         {
-            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, duration,
+            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, wake, duration,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
         {
@@ -63,6 +64,7 @@ internal static class RunCommand
                 AllowPids = parse.GetValue(allowPid) is { Length: > 0 } p ? p : options.AllowPids,
                 AllowComms = parse.GetValue(allowComm) is { Length: > 0 } c ? c : options.AllowComms,
                 Tick = parse.GetValue(tick) is { } t ? Durations.Parse(t, "--tick") : options.Tick,
+                WakeOnDecision = parse.GetValue(wake) ?? options.WakeOnDecision,
                 ProcfsInterval = parse.GetValue(procfsInterval) is { } pi ? Durations.Parse(pi, "--procfs-interval") : options.ProcfsInterval,
                 CheckpointInterval = parse.GetValue(checkpoint) is { } ci ? Durations.Parse(ci, "--checkpoint-interval") : options.CheckpointInterval,
                 KillGrace = parse.GetValue(grace) is { } g ? Durations.Parse(g, "--kill-grace") : options.KillGrace,

@@ -28,6 +28,7 @@ public sealed class BpfFibre : IDisposable
     private readonly BpfMap _allow;
     private readonly BpfMap _scope;
     private readonly BpfMap _events;
+    private readonly BpfMap? _wake;
     private readonly BpfMap _state;
     private readonly BpfMap? _price;
 
@@ -40,6 +41,7 @@ public sealed class BpfFibre : IDisposable
         _allow = obj.Map(descriptor.AllowMap);
         _scope = obj.Map(descriptor.ScopeMap);
         _events = obj.Map(descriptor.EventsMap);
+        _wake = descriptor.WakeMap is null ? null : obj.Map(descriptor.WakeMap);
         _state = obj.Map(descriptor.StateMap);
         _price = descriptor.PriceMap is null ? null : obj.Map(descriptor.PriceMap);
         foreach (var program in descriptor.Programs)
@@ -157,6 +159,13 @@ public sealed class BpfFibre : IDisposable
         control.Armed = 0;
         WriteControl(control);
     }
+
+    /// <summary>
+    /// A consumer of the wake ring: it becomes readable at once when the kernel makes a decision
+    /// (throttle, release, kill), and <see cref="BpfRingBuffer.Poll"/> on it waits for one. Null
+    /// when the fibre's kernel makes no decision.
+    /// </summary>
+    public BpfRingBuffer? OpenWake() => _wake is null ? null : BpfRingBuffer.Create<byte, WakeHandler>(_wake, default);
 
     /// <summary>Senses only process <paramref name="tgid"/>; 0 senses every process.</summary>
     public void Scope(uint tgid) => Scope(tgid == 0 ? [] : [tgid]);
@@ -294,6 +303,14 @@ public sealed class BpfFibre : IDisposable
         if (_price is null)
         {
             throw new InvalidOperationException($"fibre {Descriptor.Fibre} keeps no price in the kernel");
+        }
+    }
+
+    /// <summary>Wake records carry nothing: reading them only re-arms the wait.</summary>
+    private readonly struct WakeHandler : IBpfEventHandler<byte>
+    {
+        public void OnEvent(in byte record)
+        {
         }
     }
 }

@@ -38,6 +38,12 @@ public sealed record DaemonOptions
     /// <summary>Tick period: sense, solve, act.</summary>
     public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// With a sensor that can wake the loop (the eBPF sensor), tick at once when the kernel makes
+    /// a decision (throttle, release, kill) instead of at the next period.
+    /// </summary>
+    public bool WakeOnDecision { get; init; } = true;
+
     /// <summary>Where /metrics and /healthz are served (http://host:port), or null for no endpoint. Port 0 picks a free port.</summary>
     public string? MetricsUrl { get; init; } = DefaultMetricsUrl;
 

@@ -53,6 +53,7 @@ public static partial class CacheBpf
         AllowMap: "cache_allow",
         ScopeMap: "cache_scope",
         EventsMap: "cache_events",
+        WakeMap: null,
         PriceMap: null,
         FixedPoint: null,
         ThrottlePrice: null,

@@ -37,6 +37,9 @@ public static partial class DwellBpf
     /// <summary>Map dwell_events: events the daemon must see (struct sigil_event).</summary>
     public const string EventsMap = "dwell_events";
 
+    /// <summary>Map dwell_wake: one byte per decision (throttle, release, kill), written to wake a waiting daemon at once; the decision itself is in the events ring.</summary>
+    public const string WakeMap = "dwell_wake";
+
     /// <summary>Names of the const volatile tunables, set before load.</summary>
     public static class Tunables
     {
@@ -76,6 +79,7 @@ public static partial class DwellBpf
         AllowMap: "dwell_allow",
         ScopeMap: "dwell_scope",
         EventsMap: "dwell_events",
+        WakeMap: "dwell_wake",
         PriceMap: "price_dwell",
         FixedPoint: new global::Sigil.Runtime.Bpf.FixedPointParameters(
             ScaleBits: 20,

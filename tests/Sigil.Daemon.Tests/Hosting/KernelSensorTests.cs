@@ -128,4 +128,57 @@ public sealed class KernelSensorTests
             }
         }
     }
+
+    [Fact]
+    public async Task KernelDecision_WakesTheLoop_LongBeforeTheNextTick()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("held"), "x");
+        using var child = Shell($"read go; exec 3<'{dir.Combine("held")}'; sleep 0.6; exec 3<&-; sleep 30", redirectInput: true);
+        try
+        {
+            // One 0.6 s hold crosses the throttle price (2 * 0.5 = 1 >= 0.5); ticks are 5 s apart.
+            var fibre = Fixtures.Dwell(budget: 0.1, step: 2, throttle: 0.5, kill: 100);
+            var options = new DaemonOptions
+            {
+                Sensor = SensorChoice.Kernel,
+                Scope = [child.Id],
+                Tick = TimeSpan.FromSeconds(5),
+                MetricsUrl = null,
+                StateDirectory = dir.Combine("state"),
+                LogFormat = LogFormat.None,
+            };
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var go = new Stopwatch();
+            TimeSpan? throttledAfter = null;
+            var launcher = new DaemonLauncher(TextWriter.Null)
+            {
+                KernelFactory = new BpfKernelFibreFactory(KernelObjects.Dwell) { Scope = [(uint)child.Id] },
+                Started = a =>
+                {
+                    a.Engine.TickCompleted += snapshot =>
+                    {
+                        if (throttledAfter is null && snapshot.Actions.Any(x => x.Request.Kind == ActionKind.Throttle && x.Request.Pid == child.Id))
+                        {
+                            throttledAfter = go.Elapsed;
+                            stop.Cancel();
+                        }
+                    };
+                    child.StandardInput.WriteLine("go");
+                    child.StandardInput.Flush();
+                    go.Start();
+                },
+            };
+
+            Assert.Equal(DaemonExitCodes.Ok, await launcher.RunAsync(fibre, options, stop.Token));
+            Assert.NotNull(throttledAfter);
+
+            // The hold ends 0.6 s after "go"; the next periodic tick would come 5 s after the first.
+            Assert.True(throttledAfter < TimeSpan.FromSeconds(3), $"the throttle came {throttledAfter} after the hold began: the decision did not wake the loop");
+        }
+        finally
+        {
+            child.Kill();
+        }
+    }
 }

@@ -90,6 +90,7 @@ public static class BpfEmitter
             model.AllowMap,
             model.ScopeMap,
             model.EventsMap,
+            model.WakeMap.Length == 0 ? null : model.WakeMap,
             plan.PriceMap.Length == 0 ? null : plan.PriceMap,
             model.Price is null ? null : spec.FixedPoint,
             plan.ThrottlePrice,
@@ -155,6 +156,7 @@ public static class BpfEmitter
         w.Line($"    AllowMap: {BpfCSharpWriter.String(model.AllowMap)},");
         w.Line($"    ScopeMap: {BpfCSharpWriter.String(model.ScopeMap)},");
         w.Line($"    EventsMap: {BpfCSharpWriter.String(model.EventsMap)},");
+        w.Line($"    WakeMap: {(model.WakeMap.Length == 0 ? "null" : BpfCSharpWriter.String(model.WakeMap))},");
         w.Line($"    PriceMap: {(plan.PriceMap.Length == 0 ? "null" : BpfCSharpWriter.String(plan.PriceMap))},");
         if (model.Price is null)
         {

@@ -41,6 +41,8 @@ internal sealed class BpfFibreModel
 
     public string EventsMap { get; init; } = "";
 
+    public string WakeMap { get; init; } = "";
+
     public BpfAgentModel Agent { get; init; } = new();
 
     public IReadOnlyList<BpfSensorModel> Sensors { get; init; } = new List<BpfSensorModel>();

@@ -34,6 +34,9 @@ internal static class BpfModelBuilder
     /// <summary>Ring buffer size in bytes (a power of two, a multiple of the page size).</summary>
     internal const int RingBufferBytes = 1 << 20;
 
+    /// <summary>The wake ring's size: one page, the smallest ring buffer.</summary>
+    internal const int WakeRingBytes = 4096;
+
     /// <summary>True when the fibre has a kernel side: sensors or a kernel price.</summary>
     public static bool IsApplicable(FibreSpec spec) => !spec.Sensors.IsEmpty || spec.FixedPoint is not null;
 
@@ -337,6 +340,17 @@ internal static class BpfModelBuilder
             Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {RingBufferBytes.ToString(CultureInfo.InvariantCulture)});" },
         });
 
+        var wakeMap = price?.HasActions == true ? $"{fibre}_wake" : "";
+        if (wakeMap.Length > 0)
+        {
+            maps.Add(new BpfMapModel
+            {
+                Name = wakeMap,
+                Comment = "one byte per decision (throttle, release, kill), written to wake a waiting daemon at once; the decision itself is in the events ring",
+                Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {WakeRingBytes.ToString(CultureInfo.InvariantCulture)});" },
+            });
+        }
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var map in maps)
         {
@@ -381,6 +395,7 @@ internal static class BpfModelBuilder
             AllowMap = allowMap,
             ScopeMap = scopeMap,
             EventsMap = eventsMap,
+            WakeMap = wakeMap,
             Agent = new BpfAgentModel
             {
                 Index = index.Name,

@@ -13,7 +13,7 @@ namespace Sigil.Runtime.Hosting.Kernel;
 /// (its layouts checked against BTF), attached, and read once per tick: the load samples and the
 /// prices after each update from the ring buffer, the counters from the per-CPU stats map.
 /// </summary>
-public sealed class BpfKernelFibre : IKernelFibre
+public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 {
     private readonly DaemonFibre _fibre;
     private readonly BpfFibre _bpf;
@@ -24,6 +24,7 @@ public sealed class BpfKernelFibre : IKernelFibre
     private readonly string _procRoot;
     private BpfLinkSet? _links;
     private BpfRingBuffer? _events;
+    private BpfRingBuffer? _wake;
 
     private BpfKernelFibre(DaemonFibre fibre, BpfFibre bpf, IReadOnlyList<uint> scope, string procRoot)
     {
@@ -63,7 +64,7 @@ public sealed class BpfKernelFibre : IKernelFibre
     /// <summary>
     /// Opens <paramref name="objectPath"/> for <paramref name="fibre"/> and sets its tunables from
     /// the fibre. The maps are found by the names the compiler gives them: <c>&lt;fibre&gt;_stats</c>,
-    /// <c>_control</c>, <c>_allow</c>, <c>_scope</c>, <c>_events</c>, the agent index's state map
+    /// <c>_control</c>, <c>_allow</c>, <c>_scope</c>, <c>_events</c>, <c>_wake</c> (when the kernel decides), the agent index's state map
     /// <c>&lt;fibre&gt;_&lt;index&gt;</c>, and the exported price map.
     /// </summary>
     /// <param name="fibre">The fibre.</param>
@@ -132,6 +133,7 @@ public sealed class BpfKernelFibre : IKernelFibre
 
             _bpf.SendSamples(true);
             _events = _bpf.OpenEvents(_collector);
+            _wake = _bpf.OpenWake();
             _links = _bpf.Attach();
         }
         catch (Exception e) when (e is BpfException or InvalidDataException or InvalidOperationException or ArgumentException)
@@ -191,6 +193,21 @@ public sealed class BpfKernelFibre : IKernelFibre
     }
 
     /// <inheritdoc/>
+    public bool CanWait => _wake is not null;
+
+    /// <inheritdoc/>
+    public bool WaitForDecision(TimeSpan timeout)
+    {
+        if (_wake is null)
+        {
+            throw new InvalidOperationException("the kernel object has no wake ring (or is not attached)");
+        }
+
+        var milliseconds = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 0, int.MaxValue);
+        return _wake.Poll(milliseconds) > 0;
+    }
+
+    /// <inheritdoc/>
     public void WritePrice(int tgid, double price)
     {
         if (_bpf.PriceMap is { } map)
@@ -229,6 +246,7 @@ public sealed class BpfKernelFibre : IKernelFibre
 
         _links?.Dispose();
         _events?.Dispose();
+        _wake?.Dispose();
         _bpf.Dispose();
     }
 
@@ -236,9 +254,11 @@ public sealed class BpfKernelFibre : IKernelFibre
     {
         var prefix = fibre.Name + "_";
         string? programs;
+        bool wakes;
         using (var probe = BpfObject.Open(objectPath))
         {
             programs = string.Join('\n', probe.Programs.Select(p => p.Name));
+            wakes = probe.Maps.Any(m => m.Name == prefix + "wake");
         }
 
         return new BpfFibreDescriptor(
@@ -251,6 +271,7 @@ public sealed class BpfKernelFibre : IKernelFibre
             prefix + "allow",
             prefix + "scope",
             prefix + "events",
+            wakes ? prefix + "wake" : null,
             fibre.PriceMaps.TryGetValue(fibre.Rows[0].Resource, out var price) ? price : null,
             null,
             null,
