@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using Sigil.Runtime.State;
 
 namespace Sigil.Runtime.Enforcement;
 
@@ -17,7 +20,7 @@ public sealed class CpuThrottler : IDisposable
     /// <summary>The CFS period, microseconds.</summary>
     public const long PeriodMicroseconds = 100_000;
 
-    private readonly ConcurrentDictionary<int, string> _origins = new();
+    private readonly ConcurrentDictionary<int, ThrottleOrigin> _origins = new();
     private readonly string _procRoot;
     private bool _prepared;
 
@@ -103,7 +106,7 @@ public sealed class CpuThrottler : IDisposable
         var throttledRelative = "/" + Path.GetRelativePath(Cpu.MountPoint, GroupPath);
         if (!string.Equals(origin, throttledRelative, StringComparison.Ordinal))
         {
-            _origins[target.Tgid] = origin;
+            _origins[target.Tgid] = new ThrottleOrigin(target.Tgid, target.StartTime, origin);
         }
 
         try
@@ -124,7 +127,32 @@ public sealed class CpuThrottler : IDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         _origins.TryRemove(target.Tgid, out var origin);
-        MoveBack(target.Tgid, origin ?? "/");
+        MoveBack(target.Tgid, origin?.Cgroup ?? "/");
+    }
+
+    /// <summary>The throttled processes and where each came from, sorted by process id (for checkpoints).</summary>
+    public IReadOnlyList<ThrottleOrigin> Origins() => [.. _origins.Values.OrderBy(static o => o.Agent)];
+
+    /// <summary>
+    /// Takes over the origins a previous daemon checkpointed, for the processes that still run
+    /// (same id and start time), so that <see cref="ReleaseAll"/> moves them back where they were.
+    /// Returns how many were taken.
+    /// </summary>
+    public int Adopt(IEnumerable<ThrottleOrigin> origins)
+    {
+        ArgumentNullException.ThrowIfNull(origins);
+        var adopted = 0;
+        foreach (var origin in origins)
+        {
+            if (origin.Agent is > 0 and <= int.MaxValue && !string.IsNullOrEmpty(origin.Cgroup)
+                && ProcStat.TryRead((int)origin.Agent, _procRoot) is { } stat && stat.StartTime == origin.StartTime)
+            {
+                _origins[(int)origin.Agent] = origin;
+                adopted++;
+            }
+        }
+
+        return adopted;
     }
 
     /// <summary>True when <paramref name="tgid"/> is currently in the throttled cgroup.</summary>
@@ -157,7 +185,7 @@ public sealed class CpuThrottler : IDisposable
                 if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
                 {
                     _origins.TryRemove(pid, out var origin);
-                    MoveBack(pid, origin ?? "/");
+                    MoveBack(pid, origin?.Cgroup ?? "/");
                     released++;
                 }
             }

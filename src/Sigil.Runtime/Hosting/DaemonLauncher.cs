@@ -123,8 +123,10 @@ public sealed class DaemonLauncher
             if (options.Arm && throttler is not null)
             {
                 // Create the cgroup before anything runs: a refusal here is a clean start-up failure.
-                // Processes a killed predecessor left throttled are released; prices re-throttle them.
+                // Processes a killed predecessor left throttled are released where they came from
+                // (as its last checkpoint says, else to the root); prices re-throttle them.
                 throttler.Prepare();
+                throttler.Adopt(loaded.State?.Throttled ?? []);
                 throttler.ReleaseAll();
             }
 

@@ -13,12 +13,17 @@ namespace Sigil.Runtime.State;
 /// <param name="SavedAtUnixMilliseconds">Wall-clock time of the save.</param>
 /// <param name="Prices">Prices per resource and agent, sorted by resource then agent.</param>
 /// <param name="Counters">Counter totals by name, sorted by name.</param>
+/// <param name="Throttled">
+/// The processes in the throttled cgroup with the cgroup each came from, sorted by agent, so that
+/// a daemon restarted after a crash releases them where they were (null in older checkpoints).
+/// </param>
 public sealed record DaemonState(
     string Fibre,
     long Sequence,
     long SavedAtUnixMilliseconds,
     IReadOnlyList<PriceState> Prices,
-    IReadOnlyList<CounterState> Counters)
+    IReadOnlyList<CounterState> Counters,
+    IReadOnlyList<ThrottleOrigin>? Throttled = null)
 {
     /// <summary>Empty state of <paramref name="fibre"/>.</summary>
     public static DaemonState Empty(string fibre) => new(fibre, 0, 0, Array.Empty<PriceState>(), Array.Empty<CounterState>());
@@ -30,6 +35,12 @@ public sealed record DaemonState(
 /// <param name="StartTime">The agent's start time in clock ticks since boot (from <c>/proc/&lt;pid&gt;/stat</c>), 0 when not a process.</param>
 /// <param name="Price">The price.</param>
 public sealed record PriceState(string Resource, long Agent, ulong StartTime, double Price);
+
+/// <summary>A throttled process and the cgroup it was moved from.</summary>
+/// <param name="Agent">The process id.</param>
+/// <param name="StartTime">Its start time in clock ticks since boot (a reused id is not the same process).</param>
+/// <param name="Cgroup">Its cgroup before the throttle, relative to the cpu hierarchy's mount (e.g. <c>/user.slice</c>).</param>
+public sealed record ThrottleOrigin(long Agent, ulong StartTime, string Cgroup);
 
 /// <summary>A counter's total.</summary>
 /// <param name="Name">Counter name.</param>

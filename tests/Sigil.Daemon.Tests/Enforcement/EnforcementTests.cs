@@ -135,6 +135,84 @@ public sealed class EnforcementTests
     }
 
     [Fact]
+    public void Throttle_OnCgroupV2_HandsTheControllerDown_WritesCpuMax_AndReleasesToTheOrigin()
+    {
+        // This machine's cpu controller is on v1: the v2 protocol is checked on a tree of plain
+        // files laid out like a cgroup2 mount, with the process's v2 path from a stand-in /proc.
+        using var dir = new TempDirectory();
+        var mount = Directory.CreateDirectory(dir.Combine("cgroup2")).FullName;
+        File.WriteAllText(Path.Combine(mount, "cgroup.controllers"), "cpuset cpu io memory pids\n");
+        File.WriteAllText(Path.Combine(mount, "cgroup.subtree_control"), "memory\n");
+        var origin = Directory.CreateDirectory(Path.Combine(mount, "user.slice", "session-3.scope")).FullName;
+        using var child = Sacrificial.Sleeper();
+        var proc = Directory.CreateDirectory(dir.Combine("proc", child.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture))).FullName;
+        File.WriteAllText(Path.Combine(proc, "cgroup"), "0::/user.slice/session-3.scope\n");
+        var target = new ProcessGuard(GuardPolicy.None).Check(child.Pid).Target!;
+
+        var cpu = new CgroupCpu(CgroupVersion.V2, mount);
+        var throttler = new CpuThrottler(cpu, "dwell", 0.25, dir.Combine("proc"));
+        throttler.Throttle(target);
+
+        Assert.Equal("+cpu", File.ReadAllText(Path.Combine(mount, "cgroup.subtree_control")));
+        Assert.Equal("+cpu", File.ReadAllText(Path.Combine(mount, "sigil", "cgroup.subtree_control")));
+        Assert.Equal("+cpu", File.ReadAllText(Path.Combine(mount, "sigil", "dwell", "cgroup.subtree_control")));
+        Assert.Equal("25000 100000", File.ReadAllText(Path.Combine(mount, "sigil", "dwell", "throttled", "cpu.max")));
+        Assert.Equal(child.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(throttler.GroupPath, "cgroup.procs")));
+        Assert.False(File.Exists(Path.Combine(mount, "sigil", "dwell", "throttled", "cpu.cfs_quota_us")));
+
+        throttler.Release(target);
+        Assert.Equal(child.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(origin, "cgroup.procs")));
+    }
+
+    [Fact]
+    public void Throttled_ByADaemonKilledWithSigkill_IsReleasedToItsOwnCgroup_FromTheCheckpoint()
+    {
+        var cpu = DetectCpu();
+        var fibre = UniqueFibre();
+        var home = Path.Combine(cpu.MountPoint, "sigil-test-home-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(home);
+        try
+        {
+            using (var child = Sacrificial.Sleeper())
+            {
+                File.WriteAllText(Path.Combine(home, "cgroup.procs"), child.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var homeRelative = "/" + Path.GetRelativePath(cpu.MountPoint, home);
+                Assert.Equal(homeRelative, cpu.CgroupOf(child.Pid));
+
+                // The first daemon throttles the child, checkpoints, and dies without cleaning up.
+                var first = new CpuThrottler(cpu, fibre, 0.2);
+                first.Throttle(new ProcessGuard(GuardPolicy.None).Check(child.Pid).Target!);
+                Assert.True(first.IsThrottled(child.Pid));
+                var checkpoint = Sigil.Runtime.State.CheckpointFormat.Encode(Sigil.Runtime.State.DaemonState.Empty(fibre) with { Throttled = first.Origins() });
+
+                // The next one reads the checkpoint and releases the child where it came from.
+                Assert.True(Sigil.Runtime.State.CheckpointFormat.TryDecode(checkpoint, out var state, out var problem), problem);
+                using var second = new CpuThrottler(cpu, fibre, 0.2);
+                Assert.Equal(1, second.Adopt(state!.Throttled!));
+                Assert.Equal(1, second.ReleaseAll());
+                Assert.Equal(homeRelative, cpu.CgroupOf(child.Pid));
+
+                // A checkpointed origin of a process that is gone (or whose pid was reused) is not taken.
+                Assert.Equal(0, second.Adopt([new Sigil.Runtime.State.ThrottleOrigin(child.Pid, 1, "/elsewhere")]));
+            }
+        }
+        finally
+        {
+            for (var attempt = 0; attempt < 50 && Directory.Exists(home); attempt++)
+            {
+                try
+                {
+                    Directory.Delete(home);
+                }
+                catch (IOException)
+                {
+                    Thread.Sleep(100);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Throttle_AfterAnotherDaemonRemovedTheGroup_MakesItAgain()
     {
         var cpu = DetectCpu();
