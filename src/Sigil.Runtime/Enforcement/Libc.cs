@@ -33,6 +33,10 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
     public static unsafe partial int SchedGetAffinity(int pid, nuint size, ulong* mask);
 
+    /// <summary>glibc: returns freed heap memory to the system; 1 when some was released.</summary>
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    public static partial int MallocTrim(nuint pad);
+
     [LibraryImport("libc", EntryPoint = "strerror")]
     private static partial nint StrError(int errno);
 

@@ -135,6 +135,9 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
             _events = _bpf.OpenEvents(_collector);
             _wake = _bpf.OpenWake();
             _links = _bpf.Attach();
+
+            // Loading parsed the kernel's BTF (several MB of C heap, freed by now): hand it back.
+            Libc.MallocTrim(0);
         }
         catch (Exception e) when (e is BpfException or InvalidDataException or InvalidOperationException or ArgumentException)
         {
