@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -116,7 +117,14 @@ public sealed class HookRuntimeTests
             pid =>
             {
                 using var feed = new FileStream(fifo, FileMode.Open, FileAccess.Write);
-                tasks = Tasks(pid);
+
+                // The refresher names itself once it runs: give it a moment to have done so.
+                var named = Stopwatch.StartNew();
+                do
+                {
+                    tasks = Tasks(pid);
+                }
+                while (!(tasks.Count == 2 && tasks[1].Name != tasks[0].Name) && named.Elapsed < TimeSpan.FromSeconds(2) && Sleep(10));
                 for (var i = 0; i < 16; i++)
                 {
                     feed.Write(block);
@@ -148,6 +156,12 @@ public sealed class HookRuntimeTests
         Assert.DoesNotContain(tasks[0].Files, f => f.Contains("bpf", StringComparison.Ordinal));
         Assert.Equal("sigil-dwell", tasks[1].Name);
         Assert.Equal(new[] { "anon_inode:bpf-map" }, tasks[1].Files);
+    }
+
+    private static bool Sleep(int milliseconds)
+    {
+        Thread.Sleep(milliseconds);
+        return true;
     }
 
     // The tasks of a process, in id order: name and open files.
