@@ -66,8 +66,8 @@ public sealed record DaemonOptions
     public TimeSpan ProcfsInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// When not empty, only these processes are sensed: for the /proc sensor these processes and
-    /// their descendants; for the kernel sensor one process.
+    /// When not empty, only these processes are sensed: for the /proc sensor and placement fibres
+    /// these processes and their descendants; for the kernel sensor of a per-process fibre one process.
     /// </summary>
     public IReadOnlyList<int> Scope { get; init; } = [];
 
@@ -89,11 +89,32 @@ public sealed record DaemonOptions
     /// <summary>An agent with no price and no sample for this long is forgotten.</summary>
     public TimeSpan AgentIdle { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Placement fibres: how often the placement is solved (and the on-CPU window the sensor reports over).</summary>
+    public TimeSpan PlacementPeriod { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Placement fibres: at most this many threads (the busiest in the window) are placed per solve; the rest are counted.</summary>
+    public int PlacementThreads { get; init; } = 256;
+
+    /// <summary>Placement fibres: a thread moves only when the same new domain wins this many solves in a row.</summary>
+    public int PlacementHold { get; init; } = 2;
+
+    /// <summary>Where sysfs is mounted (the CPU topology of placement domains).</summary>
+    public string SysRoot { get; init; } = "/sys";
+
     /// <summary>Log format.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Json;
 
     /// <summary>Problems with the options themselves (before anything touches the system).</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate() => Validate(placement: false);
+
+    /// <summary>Problems with the options for running <paramref name="fibre"/>.</summary>
+    public IReadOnlyList<string> Validate(DaemonFibre fibre)
+    {
+        ArgumentNullException.ThrowIfNull(fibre);
+        return Validate(fibre.Placement is not null);
+    }
+
+    private IReadOnlyList<string> Validate(bool placement)
     {
         var problems = new List<string>();
         if (Tick < TimeSpan.FromMilliseconds(10) || Tick > TimeSpan.FromMinutes(1))
@@ -126,6 +147,21 @@ public sealed record DaemonOptions
             problems.Add($"kill grace {KillGrace.TotalSeconds} s is out of range (0 to 300 s)");
         }
 
+        if (PlacementPeriod < Tick || PlacementPeriod > TimeSpan.FromMinutes(10))
+        {
+            problems.Add($"placement period {PlacementPeriod.TotalSeconds} s is out of range (one tick to 10 minutes)");
+        }
+
+        if (PlacementThreads is < 1 or > 4096)
+        {
+            problems.Add($"placement threads {PlacementThreads} is out of range (1 to 4096)");
+        }
+
+        if (PlacementHold is < 1 or > 100)
+        {
+            problems.Add($"placement hold {PlacementHold} is out of range (1 to 100 solves)");
+        }
+
         if (TopAgents is < 0 or > 1000)
         {
             problems.Add($"top agents {TopAgents} is out of range (0 to 1000)");
@@ -147,7 +183,8 @@ public sealed record DaemonOptions
             }
         }
 
-        if (Scope.Count > 1 && Sensor != SensorChoice.Procfs)
+        // A placement scopes its threads in userspace (process trees); a per-process kernel fibre in the kernel (one tgid).
+        if (Scope.Count > 1 && Sensor != SensorChoice.Procfs && !placement)
         {
             problems.Add("the kernel sensor senses one process or every process: give at most one scope pid (or --sensor procfs for process trees)");
         }
