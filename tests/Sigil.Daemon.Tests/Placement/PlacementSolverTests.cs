@@ -1,0 +1,224 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Sigil.Cli;
+using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Language.Model;
+using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Hosting.Placement;
+using Sigil.Runtime.Metrics;
+using Xunit.Abstractions;
+
+namespace Sigil.Daemon.Tests.Placement;
+
+/// <summary>
+/// One placement solve on a synthetic set of threads: every row holds, the result is the offline
+/// solve of the same instance (<c>sigil solve</c>'s OfflineInstance), closed forms where they exist;
+/// the rounding respects the capacities; the step acts only after the hold.
+/// </summary>
+public sealed class PlacementSolverTests(ITestOutputHelper output)
+{
+    private const double Tolerance = 1e-3;
+
+    [Fact]
+    public void FourThreads_Llc16PerDomain_SplitTwoAndTwo_RowsHold_AndMatchTheOfflineSolve()
+    {
+        var spec = PlacementFibres.CompileCache("domain,llc,cpus\nnode0,16,2\nnode1,16,2\n");
+        var problem = new PlacementProblem(PlacementFibres.Map(spec).Placement!);
+        var solution = problem.Solve(4);
+        Assert.True(solution.Result!.Converged);
+        Assert.Equal(1, solution.Scale);
+        AssertRowsHold(problem.Placement, solution);
+        AssertMatchesOffline(spec, solution);
+
+        // No domain holds more than two whole threads (8 MiB each in 16 MiB): the rounding splits them.
+        var targets = problem.Round(solution, [-1, -1, -1, -1]);
+        Assert.Equal([2, 2], Enumerable.Range(0, 2).Select(d => targets.Count(t => t == d)));
+    }
+
+    [Fact]
+    public void ThreeThreads_Llc8And24_SharesAndPriceHaveTheirClosedForm_AndMatchTheOfflineSolve()
+    {
+        // Node0 holds one thread's worth (8 / 8): x[t, node0] = 1/3 and x[t, node1] = 2/3, and
+        // ^llc[node0] = (1 / (1/3 + 0.01) - 1 / (2/3 + 0.01)) / 8 from the thread's optimality condition.
+        var spec = PlacementFibres.CompileCache("domain,llc,cpus\nnode0,8,4\nnode1,24,4\n");
+        var problem = new PlacementProblem(PlacementFibres.Map(spec).Placement!);
+        var solution = problem.Solve(3);
+        Assert.True(solution.Result!.Converged);
+        AssertRowsHold(problem.Placement, solution);
+        for (var t = 0; t < 3; t++)
+        {
+            Assert.Equal(1.0 / 3, solution.Share(t, 0), 3);
+            Assert.Equal(2.0 / 3, solution.Share(t, 1), 3);
+        }
+
+        Assert.Equal(((1 / (1.0 / 3 + 0.01)) - (1 / (2.0 / 3 + 0.01))) / 8, solution.Prices[0], 3);
+        Assert.Equal(0, solution.Prices[1], 6);
+        AssertMatchesOffline(spec, solution);
+
+        // Rounded: every thread's largest share is node1, which holds all three (24 / 8).
+        Assert.Equal([1, 1, 1], problem.Round(solution, [-1, -1, -1]));
+    }
+
+    [Fact]
+    public void ThreeDomains_UnevenCapacities_MatchTheOfflineSolve_AndTheRoundingFitsEveryDomain()
+    {
+        var spec = PlacementFibres.CompileCache("domain,llc,cpus\nsmall,8,4\nmid,16,4\nbig,40,4\n");
+        var problem = new PlacementProblem(PlacementFibres.Map(spec).Placement!);
+        var solution = problem.Solve(4);
+        Assert.True(solution.Result!.Converged);
+        AssertRowsHold(problem.Placement, solution);
+        AssertMatchesOffline(spec, solution);
+        Assert.True(solution.Prices[0] > 0.01, "the small domain's LLC binds");
+
+        var targets = problem.Round(solution, [-1, -1, -1, -1]);
+        var llc = problem.Placement.Resources[0];
+        for (var d = 0; d < 3; d++)
+        {
+            Assert.True(targets.Count(t => t == d) * 8 <= llc.Capacity[d], $"domain {d} got {targets.Count(t => t == d)} threads");
+        }
+    }
+
+    [Fact]
+    public void MoreThreadsThanFit_CapacitiesScaleTogether_AndTheInstanceStaysFeasible()
+    {
+        var problem = new PlacementProblem(PlacementFibres.Cache().Placement!);
+        var solution = problem.Solve(10);
+        Assert.Equal(2.5, solution.Scale, 12);
+        Assert.Equal([80.0, 80.0, 2.5, 2.5], solution.Capacities);
+        Assert.True(solution.Result!.Converged);
+        AssertRowsHold(problem.Placement, solution);
+        var targets = problem.Round(solution, new int[10].Select(_ => -1).ToArray());
+        Assert.Equal([5, 5], Enumerable.Range(0, 2).Select(d => targets.Count(t => t == d)));
+    }
+
+    [Fact]
+    public void WarmStart_FromThePreviousPrices_TakesFewerIterations()
+    {
+        var spec = PlacementFibres.CompileCache("domain,llc,cpus\nsmall,8,4\nmid,16,4\nbig,40,4\n");
+        var problem = new PlacementProblem(PlacementFibres.Map(spec).Placement!);
+        var cold = problem.Solve(24);
+        var warm = problem.Solve(24, cold.Prices, cold.AssignmentPrices);
+        output.WriteLine($"24 threads x 3 domains: cold {cold.Result!.Iterations} iterations, warm {warm.Result!.Iterations}");
+        Assert.True(warm.Result.Converged);
+        Assert.True(warm.Result.Iterations < cold.Result.Iterations, $"warm {warm.Result.Iterations} vs cold {cold.Result.Iterations}");
+        for (var i = 0; i < cold.Shares.Length; i++)
+        {
+            Assert.Equal(cold.Shares[i], warm.Shares[i], 3);
+        }
+    }
+
+    [Fact]
+    public async Task Step_OnSyntheticFrames_PlansAffinityOnlyAfterTheHold_SplitsTheThreads_AndDoesNotFlap()
+    {
+        var sleepers = Enumerable.Range(0, 4).Select(_ => Sacrificial.Sleeper()).ToList();
+        try
+        {
+            var fibre = PlacementFibres.Cache();
+            var options = new DaemonOptions { Tick = TimeSpan.FromMilliseconds(250), PlacementPeriod = TimeSpan.FromMilliseconds(250), PlacementHold = 2 };
+            var cpus = new DomainCpuMap([[0], [1]], DomainCpuSource.EvenSplit, 2, []);
+            var step = new PlacementStep(fibre, options, cpus);
+            var sensor = new ScriptedSensor("oncpu");
+            var enforcer = new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, throttler: null);
+            var metrics = new DaemonMetrics(new MetricRegistry(), fibre, sensor.Name);
+            var engine = new DaemonEngine(fibre, options, sensor, step, enforcer, metrics, NullLogger.Instance);
+            AgentObservation[] Frame(int count) => [.. sleepers.Take(count).Select((s, i) => new AgentObservation(s.Pid, ProcStat.TryRead(s.Pid)!.StartTime, "sleep", [0.2 - (0.01 * i)]))];
+
+            sensor.Enqueue(Frame(4));
+            var first = await engine.TickAsync();
+            Assert.Empty(first.Actions); // one solve: held back
+            Assert.Equal(4, step.LastSolution!.Threads);
+
+            sensor.Enqueue(Frame(4));
+            var second = await engine.TickAsync();
+            Assert.Equal(4, second.Actions.Count);
+            Assert.All(second.Actions, a => Assert.Equal((ActionKind.Affinity, ActionStatus.WouldApply), (a.Request.Kind, a.Status)));
+            Assert.Equal([2, 2], new[] { 0, 1 }.Select(cpu => second.Actions.Count(a => a.Request.Cpus!.SequenceEqual([cpu]))));
+            Assert.Equal(4, metrics.Count(ActionKind.Affinity, ActionStatus.WouldApply));
+            foreach (var sleeper in sleepers)
+            {
+                Assert.Equal([0, 1], AffinitySetter.Get(sleeper.Pid)); // observation: nothing changed
+            }
+
+            // The same threads, and then one fewer: everyone stays where it is.
+            sensor.Enqueue(Frame(4));
+            Assert.Empty((await engine.TickAsync()).Actions);
+            var placed = sleepers.Select(s => step.PlacedDomain(s.Pid)).ToList();
+            for (var i = 0; i < 3; i++)
+            {
+                sensor.Enqueue(Frame(3));
+                Assert.Empty((await engine.TickAsync()).Actions);
+            }
+
+            Assert.Equal(placed.Take(3), sleepers.Take(3).Select(s => step.PlacedDomain(s.Pid)));
+            Assert.Equal(4, metrics.Count(ActionKind.Affinity, ActionStatus.WouldApply));
+
+            var text = metrics.Registry.Render();
+            Assert.Contains("sigil_placement_solves_total{fibre=\"cache\"} 6", text);
+            Assert.Contains("sigil_price{fibre=\"cache\",resource=\"llc\",agent=\"1\",name=\"node1\"} 0", text);
+            Assert.Contains("sigil_placement_domain_cpus{fibre=\"cache\",domain=\"node1\",cpus=\"1\"} 1", text);
+            Assert.Contains("cache_llc_price{fibre=\"cache\"} 0", text);
+        }
+        finally
+        {
+            foreach (var sleeper in sleepers)
+            {
+                sleeper.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void SolveTime_PerPeriod_IsSmall()
+    {
+        var problem = new PlacementProblem(PlacementFibres.Cache().Placement!);
+        foreach (var n in new[] { 16, 256 })
+        {
+            var cold = problem.Solve(n);
+            var warm = problem.Solve(n, cold.Prices, cold.AssignmentPrices);
+            output.WriteLine($"{n} threads: cold {cold.Elapsed.TotalMilliseconds:0.00} ms ({cold.Result!.Iterations} iterations), warm {warm.Elapsed.TotalMilliseconds:0.00} ms ({warm.Result!.Iterations} iterations)");
+            Assert.True(cold.Result.Converged && warm.Result.Converged);
+
+            // A loose bound (the benchmark measures it): well inside one placement period.
+            Assert.True(warm.Elapsed < TimeSpan.FromMilliseconds(500), $"{n} threads took {warm.Elapsed.TotalMilliseconds} ms");
+        }
+    }
+
+    private static void AssertRowsHold(PlacementDescription placement, PlacementSolution solution)
+    {
+        var d = solution.Domains;
+        for (var r = 0; r < placement.Resources.Count; r++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                var load = Enumerable.Range(0, solution.Threads).Sum(t => placement.Resources[r].Coefficient[j] * solution.Share(t, j));
+                Assert.True(load <= solution.Capacities[(r * d) + j] * (1 + Tolerance), $"@{placement.Resources[r].Name}[{j}]: {load} > {solution.Capacities[(r * d) + j]}");
+                Assert.Equal(load, solution.Loads[(r * d) + j], 6);
+            }
+        }
+
+        for (var t = 0; t < solution.Threads; t++)
+        {
+            var placed = Enumerable.Range(0, d).Sum(j => placement.Assignment.Coefficient[j] * solution.Share(t, j));
+            Assert.True(Math.Abs(placed - placement.Assignment.Total) <= Tolerance, $"thread {t} is placed {placed}");
+        }
+    }
+
+    /// <summary>The same instance built and solved as <c>sigil solve --members thread=n</c> does.</summary>
+    private static void AssertMatchesOffline(FibreSpec spec, PlacementSolution solution)
+    {
+        var offline = OfflineInstance.Build(spec, new Dictionary<string, int> { ["thread"] = solution.Threads });
+        var result = offline.Solve(spec);
+        Assert.True(result.Converged);
+        for (var i = 0; i < solution.Shares.Length; i++)
+        {
+            Assert.StartsWith("$x[", offline.VariableNames[i], StringComparison.Ordinal);
+            Assert.True(Math.Abs(solution.Shares[i] - result.X[i]) <= Tolerance, $"{offline.VariableNames[i]}: {solution.Shares[i]} online, {result.X[i]} offline");
+        }
+
+        for (var i = 0; i < solution.Prices.Length; i++)
+        {
+            Assert.StartsWith("@", offline.RowNames[i], StringComparison.Ordinal);
+            Assert.True(Math.Abs(solution.Prices[i] - result.Prices[i]) <= Tolerance * Math.Max(1, Math.Abs(result.Prices[i])), $"{offline.RowNames[i]}: price {solution.Prices[i]} online, {result.Prices[i]} offline");
+        }
+    }
+}
