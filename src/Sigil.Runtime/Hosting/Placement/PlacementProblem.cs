@@ -57,6 +57,9 @@ public sealed class PlacementProblem
     /// <summary>The placement.</summary>
     public PlacementDescription Placement => _placement;
 
+    /// <summary>The instance of the latest solve (its capacities as solved), or null before the first; for benchmarks.</summary>
+    internal NumProblem<MixedAgents>? LastInstance => _problem;
+
     /// <summary>The row count of an instance over <paramref name="threads"/> threads.</summary>
     public int RowCount(int threads) => (_placement.Resources.Count * _placement.DomainCount) + threads;
 
