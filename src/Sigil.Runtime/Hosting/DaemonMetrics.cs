@@ -79,9 +79,13 @@ public sealed class DaemonMetrics
             budget.WithLabels(f, row.Resource).Set(row.Budget);
         }
 
-        _price = registry.CreateGaugeSnapshot("sigil_price", $"Price per resource of the top {topAgents} agents by price; agent=\"other\" is the largest price among the rest.", "fibre", "resource", "agent", "name");
+        _price = fibre.Placement is null
+            ? registry.CreateGaugeSnapshot("sigil_price", $"Price per resource of the top {topAgents} agents by price; agent=\"other\" is the largest price among the rest.", "fibre", "resource", "agent", "name")
+            : registry.CreateGaugeSnapshot("sigil_price", "Price per resource and domain of the latest placement solve (agent = the domain's number, the key of the kernel's price map; name = the domain).", "fibre", "resource", "agent", "name");
         _price.Publish([]);
-        _load = registry.CreateGaugeSnapshot("sigil_load", $"Latest load per resource of the same agents as sigil_price; agent=\"other\" is the largest load among the rest.", "fibre", "resource", "agent", "name");
+        _load = fibre.Placement is null
+            ? registry.CreateGaugeSnapshot("sigil_load", $"Latest load per resource of the same agents as sigil_price; agent=\"other\" is the largest load among the rest.", "fibre", "resource", "agent", "name")
+            : registry.CreateGaugeSnapshot("sigil_load", "Load per resource and domain of the latest placement solve (the solved shares), labelled as sigil_price.", "fibre", "resource", "agent", "name");
         _agents = registry.CreateGauge("sigil_agents", "Agents tracked.", "fibre").WithLabels(f);
         _overflow = Checkpointed(registry.CreateCounter("sigil_agent_overflow_total", "Agents not tracked because the agent table was full.", "fibre"), f);
         _armed = registry.CreateGauge("sigil_armed", "1 when enforcement is armed, 0 in observation mode.", "fibre").WithLabels(f);

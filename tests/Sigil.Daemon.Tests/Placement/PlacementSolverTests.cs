@@ -168,6 +168,37 @@ public sealed class PlacementSolverTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task PerDomainPrices_GoThroughTheCheckpoint_AndBackToTheKernel()
+    {
+        using var dir = new TempDirectory();
+        var cache = PlacementFibres.Cache();
+        var p = cache.Placement!;
+        var fibre = cache with { Placement = p with { Resources = [p.Resources[0] with { Capacity = [4, 24] }, p.Resources[1]] } };
+        var options = new DaemonOptions { PlacementPeriod = TimeSpan.FromMilliseconds(250) };
+        var cpus = new DomainCpuMap([[0], [1]], DomainCpuSource.EvenSplit, 2, []);
+        var sensor = new ScriptedSensor("oncpu");
+        var step = new PlacementStep(fibre, options, cpus, new RecordingWriter());
+        var engine = new DaemonEngine(fibre, options, sensor, step, new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, null), new DaemonMetrics(new MetricRegistry(), fibre, "scripted"), NullLogger.Instance);
+        sensor.Enqueue(new AgentObservation(1001, 0, "a", [0.5]), new AgentObservation(1002, 0, "b", [0.4]));
+        await engine.TickAsync();
+        var price = step.Snapshot().Price(0, 0);
+        Assert.True(price > 0.1, $"^llc[node0] = {price}");
+
+        var store = new Sigil.Runtime.State.CheckpointStore(dir.Path, "cache");
+        store.Save(engine.CaptureState(1));
+        var state = store.Load().State!;
+        Assert.Contains(state.Prices, s => s.Resource == "llc" && s.Agent == 0 && s.Price == price);
+        Assert.Contains(state.Counters, c => c.Name == "sigil_placement_solves_total" && c.Value == 1);
+
+        var writer = new RecordingWriter();
+        var restoredStep = new PlacementStep(fibre, options, cpus, writer);
+        var restored = new DaemonEngine(fibre, options, new ScriptedSensor("oncpu"), restoredStep, new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, null), new DaemonMetrics(new MetricRegistry(), fibre, "scripted"), NullLogger.Instance);
+        Assert.Equal(state.Prices.Count, restored.Restore(state));
+        Assert.Equal(price, restoredStep.Snapshot().Price(0, 0));
+        Assert.Equal(price, writer.Written["llc"][0]);
+    }
+
+    [Fact]
     public void SolveTime_PerPeriod_IsSmall()
     {
         var problem = new PlacementProblem(PlacementFibres.Cache().Placement!);
@@ -220,5 +251,12 @@ public sealed class PlacementSolverTests(ITestOutputHelper output)
             Assert.StartsWith("@", offline.RowNames[i], StringComparison.Ordinal);
             Assert.True(Math.Abs(solution.Prices[i] - result.Prices[i]) <= Tolerance * Math.Max(1, Math.Abs(result.Prices[i])), $"{offline.RowNames[i]}: price {solution.Prices[i]} online, {result.Prices[i]} offline");
         }
+    }
+
+    private sealed class RecordingWriter : IPlacementPriceWriter
+    {
+        public Dictionary<string, double[]> Written { get; } = [];
+
+        public void WriteDomainPrices(string resource, ReadOnlySpan<double> prices) => Written[resource] = prices.ToArray();
     }
 }
