@@ -82,11 +82,17 @@ public sealed class PlacementSolverTests(ITestOutputHelper output)
     public void MoreThreadsThanFit_CapacitiesScaleTogether_AndTheInstanceStaysFeasible()
     {
         var problem = new PlacementProblem(PlacementFibres.Cache().Placement!);
+        // 4 fit (1 CPU / 0.5 per domain); 10 are placed as if the capacities were 10 / (4 * 0.95) times larger.
         var solution = problem.Solve(10);
-        Assert.Equal(2.5, solution.Scale, 12);
-        Assert.Equal([80.0, 80.0, 2.5, 2.5], solution.Capacities);
+        var scale = 10 / (4 * PlacementProblem.OvercommitUse);
+        Assert.Equal(scale, solution.Scale, 12);
+        Assert.Equal([32 * scale, 32 * scale, scale, scale], solution.Capacities);
         Assert.True(solution.Result!.Converged);
         AssertRowsHold(problem.Placement, solution);
+
+        // Strictly feasible: every thread split evenly, no row binds, every domain price is 0.
+        Assert.All(solution.Shares, x => Assert.Equal(0.5, x, 4));
+        Assert.All(solution.Prices, p => Assert.Equal(0, p, 6));
         var targets = problem.Round(solution, new int[10].Select(_ => -1).ToArray());
         Assert.Equal([5, 5], Enumerable.Range(0, 2).Select(d => targets.Count(t => t == d)));
     }

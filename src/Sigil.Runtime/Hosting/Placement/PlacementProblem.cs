@@ -41,6 +41,13 @@ public sealed record PlacementSolution(
 /// </summary>
 public sealed class PlacementProblem
 {
+    /// <summary>
+    /// When the threads do not fit, capacities are scaled so that they would use this share of
+    /// them: a strictly feasible instance, whose prices do not depend on the solver's path the way
+    /// those of an exactly full one do.
+    /// </summary>
+    public const double OvercommitUse = 0.95;
+
     private readonly PlacementDescription _placement;
     private readonly AdmmOptions _options;
     private NumProblem<MixedAgents>? _problem;
@@ -65,8 +72,9 @@ public sealed class PlacementProblem
 
     /// <summary>
     /// The factor capacities are multiplied by for <paramref name="threads"/> threads: 1 when they
-    /// fit (<see cref="PlacementDescription.ThreadsThatFit"/>), else threads / fit, the same for every
-    /// capacity, so that the instance stays feasible and the capacities keep their proportions.
+    /// fit (<see cref="PlacementDescription.ThreadsThatFit"/>), else threads / (fit * <see cref="OvercommitUse"/>),
+    /// the same for every capacity, so that the instance stays feasible and the capacities keep
+    /// their proportions.
     /// Only an assignment row with <c>==</c> forces every thread in; with <c>&lt;=</c> nothing is scaled.
     /// </summary>
     public double ScaleFor(int threads)
@@ -77,7 +85,7 @@ public sealed class PlacementProblem
         }
 
         var fit = _placement.ThreadsThatFit();
-        return threads > fit ? threads / fit : 1;
+        return threads > fit ? threads / (fit * OvercommitUse) : 1;
     }
 
     /// <summary>
