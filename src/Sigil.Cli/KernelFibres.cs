@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Hosting.Kernel;
 
@@ -13,8 +14,8 @@ namespace Sigil.Cli;
 /// </summary>
 internal static class KernelFibres
 {
-    public static BpfKernelFibreFactory Factory(string? objectPath = null, uint scopeTgid = 0) =>
-        new BpfKernelFibreFactory(objectPath, [.. SearchFolders()]) { ScopeTgid = scopeTgid };
+    public static BpfKernelFibreFactory Factory(string? objectPath = null, IReadOnlyList<int>? scope = null) =>
+        new BpfKernelFibreFactory(objectPath, [.. SearchFolders()]) { Scope = scope is null ? [] : [.. scope.Select(pid => (uint)pid)] };
 
     private static IEnumerable<string> SearchFolders()
     {

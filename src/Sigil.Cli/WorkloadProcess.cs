@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO;
+using Sigil.Runtime.Workloads;
 
 namespace Sigil.Cli;
 
@@ -29,6 +30,7 @@ internal sealed class WorkloadProcess : IDisposable
     {
         var self = Environment.ProcessPath ?? throw new CliException(CliExitCodes.Environment, "cannot find this program's executable");
         var info = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        WorkloadEnvironment.Apply(info.Environment);
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             info.ArgumentList.Add(typeof(WorkloadProcess).Assembly.Location);

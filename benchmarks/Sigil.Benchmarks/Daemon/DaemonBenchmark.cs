@@ -21,7 +21,8 @@ namespace Sigil.Benchmarks.Daemon;
 /// fibre with the /proc sensor and with the eBPF sensor: CPU (share of one core) and resident
 /// memory at idle and under load, against an idle .NET process measured in the same run; and the
 /// cost of one /metrics exposition against System.Text.Json writing the same samples.
-/// Run: <c>dotnet run -c Release --project benchmarks/Sigil.Benchmarks -- daemon [seconds per scenario] [warm-up seconds]</c>.
+/// Run: <c>dotnet run -c Release --project benchmarks/Sigil.Benchmarks -- daemon [seconds per scenario] [warm-up seconds]</c>,
+/// or <c>-- daemon latency</c> for the close-to-action latency alone.
 /// </summary>
 internal static class DaemonBenchmark
 {
@@ -34,6 +35,8 @@ internal static class DaemonBenchmark
     public static int Run(string[] args)
     {
         var repoRoot = FindRepoRoot();
+        var latencyOnly = args.Length > 0 && args[0] == "latency";
+        args = latencyOnly ? args[1..] : args;
         var seconds = args.Length > 0 && double.TryParse(args[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 15;
         s_warmUp = TimeSpan.FromSeconds(args.Length > 1 && double.TryParse(args[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var w) ? w : 45);
         var sigil = FindSigil(repoRoot);
@@ -46,9 +49,17 @@ internal static class DaemonBenchmark
         var work = Directory.CreateTempSubdirectory("sigil-bench-");
         try
         {
+            if (latencyOnly)
+            {
+                LatencyCost(sigil, work.FullName, trials: 40);
+                return 0;
+            }
+
             Console.WriteLine($"Daemon: sigil run on the dwell fibre (the /proc sensor over every process, then the eBPF sensor), tick 250 ms; {seconds:0} s per scenario after {s_warmUp.TotalSeconds:0} s of warm-up; {Environment.ProcessorCount} cores");
             Console.WriteLine();
             ProcessCost(sigil, work.FullName, seconds);
+            Console.WriteLine();
+            LatencyCost(sigil, work.FullName, trials: 40);
             Console.WriteLine();
             ExpositionCost();
             return 0;
@@ -95,16 +106,37 @@ internal static class DaemonBenchmark
         // The same fibre on the eBPF sensor: the kernel senses every openat and close and keeps the
         // prices; the daemon reads the maps once per tick.
         var kernelPort = FreePort();
+        string? events = null;
         using (var kernel = Start(sigil, "run", descriptor, "--sensor", "kernel", "--state-dir", Path.Combine(work, "state-kernel"), "--metrics-url", $"http://127.0.0.1:{kernelPort}", "--log-format", "none", "--table", "false"))
         {
             if (TryWaitHealthy(kernelPort))
             {
                 Thread.Sleep(s_warmUp);
                 rows.Add(("daemon, kernel sensor, idle", Measure(kernel, seconds, null)));
-                using var benign = Start(sigil, "workload", "benign", "--dir", Path.Combine(work, "benign-k"), "--rate", "2000");
-                using var holder = Start(sigil, "workload", "ransomware", "--dir", Path.Combine(work, "holder-k"), "--hold", "1s", "--files", "32");
-                Thread.Sleep(2000);
-                rows.Add(("daemon, kernel sensor, load as above", Measure(kernel, seconds, kernelPort)));
+                using (Start(sigil, "workload", "benign", "--dir", Path.Combine(work, "benign-k"), "--rate", "2000"))
+                using (Start(sigil, "workload", "ransomware", "--dir", Path.Combine(work, "holder-k"), "--hold", "1s", "--files", "32"))
+                {
+                    Thread.Sleep(2000);
+                    rows.Add(("daemon, kernel sensor, load as above", Measure(kernel, seconds, kernelPort)));
+                }
+
+                // 100,000 file events a second: 50,000 openat + close pairs from a thread of this
+                // process, which the unscoped kernel sensor sees like any other process's.
+                var seenBefore = ScrapeSum(kernelPort, "sigil_kernel_seen_total");
+                var droppedBefore = ScrapeSum(kernelPort, "sigil_kernel_dropped_total");
+                using (var load = new OpenCloseLoad(Path.Combine(work, "events.txt"), 50_000))
+                {
+                    Thread.Sleep(1000);
+                    var pairsBefore = load.Pairs;
+                    var clock = Stopwatch.StartNew();
+                    var sample = Measure(kernel, seconds, kernelPort);
+                    var rate = (load.Pairs - pairsBefore) / clock.Elapsed.TotalSeconds;
+                    rows.Add((string.Create(CultureInfo.InvariantCulture, $"daemon, kernel sensor, {2 * rate / 1000:0}k file events/s"), sample));
+                }
+
+                Thread.Sleep(600);
+                events = string.Create(CultureInfo.InvariantCulture,
+                    $"kernel sensor under the event load: {ScrapeSum(kernelPort, "sigil_kernel_seen_total") - seenBefore:0} program runs counted seen (openat entry and exit, close), {ScrapeSum(kernelPort, "sigil_kernel_dropped_total") - droppedBefore:0} dropped");
             }
             else
             {
@@ -126,15 +158,149 @@ internal static class DaemonBenchmark
         Console.WriteLine($"{"scenario",-52} {"cpu % core",11} {"rss MB",8} {"pss MB",8} {"private MB",11} {"target",22} {"cpu vs base",12} {"pss vs base",12}");
         foreach (var (name, sample) in rows)
         {
+            var underLoad = name.Contains("load", StringComparison.Ordinal) || name.Contains("events", StringComparison.Ordinal);
             var target = name.StartsWith("baseline", StringComparison.Ordinal) ? "-"
-                : (sample.CpuShare < (name.Contains("load", StringComparison.Ordinal) ? 0.10 : 0.02) ? "cpu ok" : "cpu MISSED") + (sample.RssMb < 50 ? ", rss ok" : ", rss MISSED");
+                : (sample.CpuShare < (underLoad ? 0.10 : 0.02) ? "cpu ok" : "cpu MISSED") + (sample.RssMb < 50 ? ", rss ok" : ", rss MISSED");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name,-52} {sample.CpuShare * 100,11:0.00} {sample.RssMb,8:0.0} {sample.PssMb,8:0.0} {sample.PrivateMb,11:0.0} {target,22} {Ratio(sample.CpuShare, baselineSample.CpuShare),12} {Ratio(sample.PssMb, baselineSample.PssMb),12}"));
         }
 
         Console.WriteLine("targets: idle under 2% of one core, under load under 10%, resident memory under 50 MB");
+        if (events is not null)
+        {
+            Console.WriteLine(events);
+        }
+
         Console.WriteLine($"this host: {Directory.GetDirectories("/proc").Count(d => char.IsAsciiDigit(Path.GetFileName(d)[0]))} processes, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores; the /proc sensor reads every descriptor of every process once per second");
         Console.WriteLine("rss counts the shared .NET and ASP.NET Core framework pages in full; pss splits them among the processes mapping them; private is the daemon's own");
+    }
+
+    /// <summary>
+    /// The latency from a close(2) to the daemon's throttle, end to end: this process holds a file
+    /// 0.3 s and closes it (one update crosses the throttle price of a small-budget dwell fibre),
+    /// then watches its own cgroup until the armed daemon (kernel sensor, scoped to this process)
+    /// has moved it into the throttled group; a few short opens bring the price back to 0 and the
+    /// daemon releases it before the next trial. The throttle quota is 4 CPUs, so nothing here
+    /// really slows down, and the kill price is out of reach.
+    /// </summary>
+    private static void LatencyCost(string sigil, string work, int trials)
+    {
+        var fibre = DwellFibre() with
+        {
+            Rows = [new AgentRow("dwell", 0.1, "hold", 1, "couple @dwell[t] >= $hold[t];")],
+            Rules =
+            [
+                new ActuatorRule(ActionKind.Throttle, "dwell", 0.2, 4, "act throttle(cpu = 400%) when ^dwell[t] >= 0.2;"),
+                new ActuatorRule(ActionKind.Kill, "dwell", 100_000, 0, "act kill when ^dwell[t] >= 100000;"),
+            ],
+        };
+        var descriptor = Path.Combine(work, "latency.daemon.json");
+        File.WriteAllText(descriptor, DaemonFibreJson.Write(fibre));
+        var held = Path.Combine(work, "held.txt");
+        File.WriteAllText(held, "x");
+
+        // The cgroup file is opened once and re-read in place: an open and close of this
+        // (scoped) process would be a short hold that pulls the price back down.
+        using var cgroup = File.OpenHandle("/proc/self/cgroup");
+        var buffer = new byte[4096];
+        bool Throttled()
+        {
+            var n = RandomAccess.Read(cgroup, buffer, 0);
+            return Encoding.ASCII.GetString(buffer, 0, n).Contains("/sigil/dwell/throttled", StringComparison.Ordinal);
+        }
+
+        bool WaitFor(bool throttled, out double milliseconds)
+        {
+            var start = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(start).TotalSeconds < 3)
+            {
+                if (Throttled() == throttled)
+                {
+                    milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    return true;
+                }
+
+                Thread.Sleep(1);
+            }
+
+            milliseconds = double.NaN;
+            return false;
+        }
+
+        Console.WriteLine($"close -> throttle latency (kernel sensor, armed, {trials} trials per loop; resolution about 1 ms; the baseline is the tick-only loop)");
+        Console.WriteLine($"{"loop",-34} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"p50/tick",9} {"vs tick only",13} {"missed",7}");
+        double? baseline = null;
+        foreach (var (tick, wake) in new[] { (250, false), (250, true), (50, false) })
+        {
+            var port = FreePort();
+            var name = $"tick {tick} ms" + (wake ? ", woken by decisions" : ", tick only");
+            using var daemon = Start(sigil, "run", descriptor, "--sensor", "kernel", "--arm", "--scope", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+                "--wake-on-decision", wake ? "true" : "false",
+                "--tick", tick.ToString(CultureInfo.InvariantCulture) + "ms", "--state-dir", Path.Combine(work, $"state-latency-{tick}-{wake}"), "--metrics-url", $"http://127.0.0.1:{port}", "--log-format", "none", "--table", "false");
+            if (!TryWaitHealthy(port))
+            {
+                Console.WriteLine("(the armed kernel daemon did not start: is dwell.bpf.o built, and is this root?)");
+                return;
+            }
+
+            Thread.Sleep(2000);
+            var latencies = new List<double>();
+            var missed = 0;
+            var phase = new Random(tick);
+            for (var i = 0; i < trials; i++)
+            {
+                // A release happens at a tick: start each trial at a random phase of the tick.
+                Thread.Sleep(phase.Next(tick));
+                using (var file = File.OpenHandle(held, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+                {
+                    Thread.Sleep(300);
+                }
+
+                if (WaitFor(throttled: true, out var ms))
+                {
+                    latencies.Add(ms);
+                }
+                else
+                {
+                    missed++;
+                }
+
+                for (var j = 0; j < 4; j++)
+                {
+                    File.OpenHandle(held, FileMode.Open, FileAccess.Read, FileShare.ReadWrite).Dispose();
+                }
+
+                if (!WaitFor(throttled: false, out _))
+                {
+                    Console.WriteLine("(the daemon did not release this process; stopping)");
+                    break;
+                }
+            }
+
+            latencies.Sort();
+            if (latencies.Count == 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-34} {"-",8} {"-",8} {"-",8} {"-",9} {"-",13} {missed,7}"));
+                continue;
+            }
+
+            var p50 = latencies[latencies.Count / 2];
+            var p99 = latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.99) - 1)];
+            baseline ??= p50;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-34} {p50,8:0.0} {p99,8:0.0} {latencies[^1],8:0.0} {p50 / tick,9:0.00} {Ratio(p50, baseline.Value),13} {missed,7}"));
+        }
+
+        Console.WriteLine("a kill needs no daemon round trip: the kernel program sends SIGKILL in the close that crosses the kill price");
+    }
+
+    private static double ScrapeSum(int port, string family)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var text = http.GetStringAsync($"http://127.0.0.1:{port}/metrics").GetAwaiter().GetResult();
+        return text.Split('\n')
+            .Where(l => l.StartsWith(family + "{", StringComparison.Ordinal) || l.StartsWith(family + " ", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
     private static void ExpositionCost()
@@ -254,6 +420,10 @@ internal static class DaemonBenchmark
     private static Child Start(string sigil, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (args[0] == "workload")
+        {
+            Sigil.Runtime.Workloads.WorkloadEnvironment.Apply(info.Environment);
+        }
         info.ArgumentList.Add(sigil);
         foreach (var arg in args)
         {
@@ -353,6 +523,44 @@ internal static class DaemonBenchmark
         1e6,
         [new FibreMetric("dwell_seconds_current", MetricAggregateKind.Mean, "hold", MetricSourceKind.Variable, "s", 5, "metric dwell_seconds_current = mean($hold) target 5;")],
         new Dictionary<string, string> { ["dwell"] = "price_dwell" });
+
+    /// <summary>A thread opening and closing one file at a steady rate until disposed.</summary>
+    private sealed class OpenCloseLoad : IDisposable
+    {
+        private readonly Thread _thread;
+        private volatile bool _stop;
+        private long _pairs;
+
+        public OpenCloseLoad(string path, double pairsPerSecond)
+        {
+            File.WriteAllText(path, "x");
+            _thread = new Thread(() =>
+            {
+                var clock = Stopwatch.StartNew();
+                while (!_stop)
+                {
+                    var due = (long)(clock.Elapsed.TotalSeconds * pairsPerSecond);
+                    while (Interlocked.Read(ref _pairs) < due)
+                    {
+                        File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite).Dispose();
+                        Interlocked.Increment(ref _pairs);
+                    }
+
+                    Thread.Sleep(1);
+                }
+            }) { IsBackground = true, Name = "open-close load" };
+            _thread.Start();
+        }
+
+        /// <summary>openat + close pairs done so far.</summary>
+        public long Pairs => Interlocked.Read(ref _pairs);
+
+        public void Dispose()
+        {
+            _stop = true;
+            _thread.Join();
+        }
+    }
 
     /// <summary>A child process killed (with its children) when disposed.</summary>
     private sealed class Child(Process process) : IDisposable

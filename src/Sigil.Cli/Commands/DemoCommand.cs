@@ -17,9 +17,9 @@ namespace Sigil.Cli.Commands;
 /// simulated ransomware process (long file holds) and a benign one (many short opens), and show
 /// the dwell prices rise for the first and stay at zero for the second, until the first is
 /// throttled and killed (with <c>--arm</c>) or would be (observation mode). With the eBPF object
-/// built, the kernel senses the ransomware (only it: the program is scoped to its pid), keeps its
-/// price in fixed point and kills it in the kernel; otherwise the /proc sensor stands in. Every
-/// stage says what it uses.
+/// built, the kernel senses both workloads (only them: the program is scoped to their pids), keeps
+/// their prices in fixed point and kills in the kernel; otherwise the /proc sensor stands in.
+/// Every stage says what it uses.
 /// </summary>
 internal static class DemoCommand
 {
@@ -67,16 +67,17 @@ internal static class DemoCommand
         using var benign = WorkloadProcess.Start("benign", "benign", "--dir", Path.Combine(work.FullName, "benign"), "--rate", "200");
         Stage(console, "workloads", $"ransomware pid {ransomware.Pid} (holds each file {hold.TotalSeconds:0.#} s), benign pid {benign.Pid} (200 short opens per second) in {work.FullName}");
 
-        // 3. The sensor: the fibre's eBPF programs, scoped to the ransomware (the kernel then prices
-        // and can kill that process only), else the /proc sensor scoped to both workloads.
+        // 3. The sensor: the fibre's eBPF programs, else the /proc sensor, scoped to the two
+        // workloads either way (the kernel then prices, and can kill, those processes only).
         var choice = SensorChoice.Procfs;
-        var factory = KernelFibres.Factory(bpfObject, (uint)ransomware.Pid);
+        int[] scope = [ransomware.Pid, benign.Pid];
+        var factory = KernelFibres.Factory(bpfObject, scope);
         if (sensorName == "kernel")
         {
             if (factory.Find(daemon) is { } objectPath)
             {
                 choice = SensorChoice.Kernel;
-                Stage(console, "sensor", $"the fibre's eBPF programs in the kernel ({objectPath}), scoped to the ransomware; the benign process is not sensed");
+                Stage(console, "sensor", $"the fibre's eBPF programs in the kernel ({objectPath}), scoped to the demo's workloads");
             }
             else
             {
@@ -96,7 +97,7 @@ internal static class DemoCommand
         {
             Arm = arm,
             Sensor = choice,
-            Scope = choice == SensorChoice.Procfs ? [ransomware.Pid, benign.Pid] : [ransomware.Pid],
+            Scope = scope,
             ProcfsInterval = TimeSpan.FromMilliseconds(500),
             MetricsUrl = metricsUrl,
             StateDirectory = Path.Combine(work.FullName, "state"),

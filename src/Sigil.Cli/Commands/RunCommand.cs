@@ -26,7 +26,7 @@ internal static class RunCommand
         var stateDir = new Option<string?>("--state-dir") { Description = "Checkpoint directory (default /var/lib/sigil)." };
         var sensor = new Option<string?>("--sensor") { Description = "kernel (the fibre's eBPF programs, default) or procfs (the /proc fallback)." };
         sensor.AcceptOnlyFromAmong("kernel", "procfs");
-        var scope = new Option<int[]>("--scope") { Description = "Sense only these pids and their descendants (the kernel sensor of a per-process fibre: one pid).", AllowMultipleArgumentsPerToken = true };
+        var scope = new Option<int[]>("--scope") { Description = "Sense only these pids (kernel sensor: these processes; procfs sensor and placement fibres: these and their descendants).", AllowMultipleArgumentsPerToken = true };
         var allowPid = new Option<int[]>("--allow-pid") { Description = "Never act on these pids.", AllowMultipleArgumentsPerToken = true };
         var allowComm = new Option<string[]>("--allow-comm") { Description = "Never act on processes with these command names.", AllowMultipleArgumentsPerToken = true };
         var tick = new Option<string?>("--tick") { Description = "Tick period (default 250ms)." };
@@ -44,11 +44,12 @@ internal static class RunCommand
         var placementThreads = new Option<int?>("--placement-threads") { Description = "Placement fibres: place at most this many threads per solve, the busiest (default 256)." };
         var placementHold = new Option<int?>("--placement-hold") { Description = "Placement fibres: move a thread only when the same new domain wins this many solves in a row (default 2)." };
         var sysfs = new Option<string?>("--sysfs") { Description = "sysfs mount, for the CPU topology (default /sys).", Hidden = true };
+        var wake = new Option<bool?>("--wake-on-decision") { Description = "eBPF sensor: tick at once when the kernel decides (default true; false waits for the next tick)." };
         var duration = new Option<string?>("--duration") { Description = "Stop after this long (default: run until SIGTERM or Ctrl+C).", Hidden = true };
 
         var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
         {
-            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, duration,
+            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, wake, duration,
             placementPeriod, placementThreads, placementHold, sysfs,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
@@ -69,6 +70,7 @@ internal static class RunCommand
                 AllowPids = parse.GetValue(allowPid) is { Length: > 0 } p ? p : options.AllowPids,
                 AllowComms = parse.GetValue(allowComm) is { Length: > 0 } c ? c : options.AllowComms,
                 Tick = parse.GetValue(tick) is { } t ? Durations.Parse(t, "--tick") : options.Tick,
+                WakeOnDecision = parse.GetValue(wake) ?? options.WakeOnDecision,
                 ProcfsInterval = parse.GetValue(procfsInterval) is { } pi ? Durations.Parse(pi, "--procfs-interval") : options.ProcfsInterval,
                 CheckpointInterval = parse.GetValue(checkpoint) is { } ci ? Durations.Parse(ci, "--checkpoint-interval") : options.CheckpointInterval,
                 KillGrace = parse.GetValue(grace) is { } g ? Durations.Parse(g, "--kill-grace") : options.KillGrace,
@@ -82,14 +84,13 @@ internal static class RunCommand
                 LogFormat = parse.GetValue(logFormat) switch { "simple" => LogFormat.Simple, "none" => LogFormat.None, "json" => LogFormat.Json, _ => options.LogFormat },
             };
 
-            var daemon = Load(parse.GetValue(fibre)!);
-
-            var bad = options.Validate(daemon);
+            var bad = options.Validate();
             if (bad.Count > 0)
             {
                 throw new CliException(CliExitCodes.BadInput, string.Join("; ", bad));
             }
 
+            var daemon = Load(parse.GetValue(fibre)!);
             var interactive = parse.GetValue(table) ?? !Console.IsOutputRedirected;
             if (interactive && options.LogFormat != LogFormat.None)
             {
@@ -107,7 +108,7 @@ internal static class RunCommand
             var view = new LiveView(AnsiConsole.Console, interactive, printActions: options.LogFormat == LogFormat.None);
             var launcher = new DaemonLauncher(Console.Error)
             {
-                KernelFactory = new PlacementAwareKernelFibreFactory(KernelFibres.Factory(parse.GetValue(bpfObject), options.Sensor == SensorChoice.Kernel && options.Scope.Count == 1 ? (uint)options.Scope[0] : 0))
+                KernelFactory = new PlacementAwareKernelFibreFactory(KernelFibres.Factory(parse.GetValue(bpfObject), options.Scope))
                 {
                     ScopeRoots = options.Scope,
                     Window = options.PlacementPeriod,

@@ -27,11 +27,11 @@ internal static class WorkloadCommand
         var files = new Option<int>("--files") { Description = "Victim files.", DefaultValueFactory = _ => 8 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds over the files (0: until killed).", DefaultValueFactory = _ => 0 };
         var command = new Command("ransomware", "Rewrite copies of files, holding each open for seconds.") { dir, hold, files, rounds };
-        command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
+        command.SetAction((parse, token) => CommandRunner.RunAsync(() =>
         {
             var simulation = new RansomwareSimulation(Open(parse.GetValue(dir)!), Durations.Parse(parse.GetValue(hold)!, "--hold"), CheckRange(parse.GetValue(files), 1, 10_000, "--files"));
-            await simulation.RunAsync(Console.Out, Math.Max(0, parse.GetValue(rounds)), token).ConfigureAwait(false);
-            return CliExitCodes.Ok;
+            simulation.Run(Console.Out, Math.Max(0, parse.GetValue(rounds)), token);
+            return Task.FromResult(CliExitCodes.Ok);
         }));
         return command;
     }

@@ -26,7 +26,9 @@ public sealed class BpfFibre : IDisposable
     private readonly BpfMap _control;
     private readonly BpfMap _stats;
     private readonly BpfMap _allow;
+    private readonly BpfMap _scope;
     private readonly BpfMap _events;
+    private readonly BpfMap? _wake;
     private readonly BpfMap _state;
     private readonly BpfMap? _price;
 
@@ -37,7 +39,9 @@ public sealed class BpfFibre : IDisposable
         _control = obj.Map(descriptor.ControlMap);
         _stats = obj.Map(descriptor.StatsMap);
         _allow = obj.Map(descriptor.AllowMap);
+        _scope = obj.Map(descriptor.ScopeMap);
         _events = obj.Map(descriptor.EventsMap);
+        _wake = descriptor.WakeMap is null ? null : obj.Map(descriptor.WakeMap);
         _state = obj.Map(descriptor.StateMap);
         _price = descriptor.PriceMap is null ? null : obj.Map(descriptor.PriceMap);
         foreach (var program in descriptor.Programs)
@@ -156,12 +160,56 @@ public sealed class BpfFibre : IDisposable
         WriteControl(control);
     }
 
+    /// <summary>
+    /// A consumer of the wake ring: it becomes readable at once when the kernel makes a decision
+    /// (throttle, release, kill), and <see cref="BpfRingBuffer.Poll"/> on it waits for one. Null
+    /// when the fibre's kernel makes no decision.
+    /// </summary>
+    public BpfRingBuffer? OpenWake() => _wake is null ? null : BpfRingBuffer.Create<byte, WakeHandler>(_wake, default);
+
     /// <summary>Senses only process <paramref name="tgid"/>; 0 senses every process.</summary>
-    public void Scope(uint tgid)
+    public void Scope(uint tgid) => Scope(tgid == 0 ? [] : [tgid]);
+
+    /// <summary>
+    /// Senses only the processes <paramref name="tgids"/> (the first is the control's target, the
+    /// others go into the scope set); none senses every process. The set is written before the
+    /// target, so a widening never filters a process in the set.
+    /// </summary>
+    public void Scope(IReadOnlyList<uint> tgids)
     {
+        ArgumentNullException.ThrowIfNull(tgids);
+        if (tgids.Any(t => t == 0))
+        {
+            throw new ArgumentException("tgid 0 cannot be scoped (an empty scope senses every process)", nameof(tgids));
+        }
+
+        var capacity = _scope.MaxEntries;
+        if (tgids.Count - 1 > capacity)
+        {
+            throw new ArgumentException($"{tgids.Count} processes in scope; the kernel's scope set holds {capacity} besides the target", nameof(tgids));
+        }
+
+        var wanted = tgids.Skip(1).ToHashSet();
+        foreach (var stale in _scope.Keys<uint>().Where(k => !wanted.Contains(k)).ToList())
+        {
+            _scope.Delete(stale);
+        }
+
+        foreach (var tgid in wanted)
+        {
+            _scope.Update(tgid, 1u);
+        }
+
         var control = ReadControl();
-        control.TargetTgid = tgid;
+        control.TargetTgid = tgids.Count == 0 ? 0 : tgids[0];
         WriteControl(control);
+    }
+
+    /// <summary>The tgids sensed while scoped (the target first); empty when every process is sensed.</summary>
+    public IReadOnlyList<uint> ScopeList()
+    {
+        var target = ReadControl().TargetTgid;
+        return target == 0 ? [] : [target, .. _scope.Keys<uint>().Where(k => k != target).Order()];
     }
 
     /// <summary>Sends every load sample to the ring buffer (off by default).</summary>
@@ -232,7 +280,7 @@ public sealed class BpfFibre : IDisposable
     {
         Directory.CreateDirectory(folder);
         var pinned = new List<string>();
-        foreach (var map in new[] { _price, _state, _control, _allow, _stats, _events })
+        foreach (var map in new[] { _price, _state, _control, _allow, _scope, _stats, _events })
         {
             if (map is null)
             {
@@ -255,6 +303,14 @@ public sealed class BpfFibre : IDisposable
         if (_price is null)
         {
             throw new InvalidOperationException($"fibre {Descriptor.Fibre} keeps no price in the kernel");
+        }
+    }
+
+    /// <summary>Wake records carry nothing: reading them only re-arms the wait.</summary>
+    private readonly struct WakeHandler : IBpfEventHandler<byte>
+    {
+        public void OnEvent(in byte record)
+        {
         }
     }
 }

@@ -14,7 +14,9 @@ namespace Sigil.Runtime.Bpf;
 /// <param name="StatsMap">Per-CPU <see cref="SigilStats"/> (one entry).</param>
 /// <param name="ControlMap">The <see cref="SigilControl"/> (one entry).</param>
 /// <param name="AllowMap">The allow-list: tgids never signalled.</param>
+/// <param name="ScopeMap">The scope set: tgids sensed besides the control's target while sensing is scoped.</param>
 /// <param name="EventsMap">The ring buffer of <see cref="SigilEvent"/> records.</param>
+/// <param name="WakeMap">The wake ring buffer (one byte per decision, to wake a waiting daemon), or null when the kernel makes no decision.</param>
 /// <param name="PriceMap">The kernel price map (u32 key, s64 fixed-point value), or null when the kernel keeps no price.</param>
 /// <param name="FixedPoint">The default fixed-point parameters, or null without a kernel price.</param>
 /// <param name="ThrottlePrice">The default throttle price (fixed point), or null.</param>
@@ -28,7 +30,9 @@ public sealed record BpfFibreDescriptor(
     string StatsMap,
     string ControlMap,
     string AllowMap,
+    string ScopeMap,
     string EventsMap,
+    string? WakeMap,
     string? PriceMap,
     FixedPointParameters? FixedPoint,
     long? ThrottlePrice,

@@ -16,7 +16,7 @@ public partial struct SigilControl
     [global::System.Runtime.InteropServices.FieldOffset(4)]
     public uint DaemonTgid;
 
-    /// <summary>target_tgid: non-zero: sense only this process, filter the rest.</summary>
+    /// <summary>target_tgid: non-zero: sense only this process and the scope set, filter the rest.</summary>
     [global::System.Runtime.InteropServices.FieldOffset(8)]
     public uint TargetTgid;
 

@@ -41,7 +41,7 @@ public sealed class DaemonLauncher
     {
         ArgumentNullException.ThrowIfNull(fibre);
         ArgumentNullException.ThrowIfNull(options);
-        var bad = options.Validate(fibre).Concat(fibre.Validate()).ToList();
+        var bad = options.Validate().Concat(fibre.Validate()).ToList();
         if (bad.Count > 0)
         {
             return Fail(DaemonExitCodes.BadInput, bad);

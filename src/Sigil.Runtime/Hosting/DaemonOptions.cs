@@ -38,6 +38,12 @@ public sealed record DaemonOptions
     /// <summary>Tick period: sense, solve, act.</summary>
     public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// With a sensor that can wake the loop (the eBPF sensor), tick at once when the kernel makes
+    /// a decision (throttle, release, kill) instead of at the next period.
+    /// </summary>
+    public bool WakeOnDecision { get; init; } = true;
+
     /// <summary>Where /metrics and /healthz are served (http://host:port), or null for no endpoint. Port 0 picks a free port.</summary>
     public string? MetricsUrl { get; init; } = DefaultMetricsUrl;
 
@@ -67,7 +73,8 @@ public sealed record DaemonOptions
 
     /// <summary>
     /// When not empty, only these processes are sensed: for the /proc sensor and placement fibres
-    /// these processes and their descendants; for the kernel sensor of a per-process fibre one process.
+    /// these processes and their descendants; for the kernel sensor of a per-process fibre these
+    /// processes (the eBPF object's scope set).
     /// </summary>
     public IReadOnlyList<int> Scope { get; init; } = [];
 
@@ -105,16 +112,7 @@ public sealed record DaemonOptions
     public LogFormat LogFormat { get; init; } = LogFormat.Json;
 
     /// <summary>Problems with the options themselves (before anything touches the system).</summary>
-    public IReadOnlyList<string> Validate() => Validate(placement: false);
-
-    /// <summary>Problems with the options for running <paramref name="fibre"/>.</summary>
-    public IReadOnlyList<string> Validate(DaemonFibre fibre)
-    {
-        ArgumentNullException.ThrowIfNull(fibre);
-        return Validate(fibre.Placement is not null);
-    }
-
-    private IReadOnlyList<string> Validate(bool placement)
+    public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
         if (Tick < TimeSpan.FromMilliseconds(10) || Tick > TimeSpan.FromMinutes(1))
@@ -181,12 +179,6 @@ public sealed record DaemonOptions
             {
                 problems.Add($"scope pid {pid} is not a process id");
             }
-        }
-
-        // A placement scopes its threads in userspace (process trees); a per-process kernel fibre in the kernel (one tgid).
-        if (Scope.Count > 1 && Sensor != SensorChoice.Procfs && !placement)
-        {
-            problems.Add("the kernel sensor senses one process or every process: give at most one scope pid (or --sensor procfs for process trees)");
         }
 
         return problems;

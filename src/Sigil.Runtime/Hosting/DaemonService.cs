@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,8 @@ public sealed class DaemonService : BackgroundService
     private readonly IKernelFibre? _kernel;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
+    private static readonly TimeSpan StopSlice = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan WokenPause = TimeSpan.FromMilliseconds(2);
     private long _sequence;
 
     /// <summary>The service.</summary>
@@ -56,7 +59,9 @@ public sealed class DaemonService : BackgroundService
     {
         var nextCheckpoint = DateTime.UtcNow + _options.CheckpointInterval;
         var period = _options.Tick;
-        var next = System.Diagnostics.Stopwatch.GetTimestamp();
+        var next = Stopwatch.GetTimestamp();
+        var waking = _options.WakeOnDecision && _engine.Sensor is IWakingSensor { CanWait: true } w ? w : null;
+        var woken = false;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -69,16 +74,22 @@ public sealed class DaemonService : BackgroundService
                     nextCheckpoint = DateTime.UtcNow + _options.CheckpointInterval;
                 }
 
-                // Fixed rate: the next tick is one period after the previous one was due.
-                next += (long)(period.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
-                var wait = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), next);
+                // Fixed rate: the next tick is one period after the previous one was due; a tick
+                // a decision woke early leaves that schedule as it was.
+                if (!woken)
+                {
+                    next += (long)(period.TotalSeconds * Stopwatch.Frequency);
+                }
+
+                woken = false;
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
                 if (wait <= TimeSpan.Zero)
                 {
-                    next = System.Diagnostics.Stopwatch.GetTimestamp();
+                    next = Stopwatch.GetTimestamp();
                     continue;
                 }
 
-                stoppingToken.WaitHandle.WaitOne(wait);
+                woken = waking is null ? Sleep(stoppingToken, wait) : WaitForDecision(waking, stoppingToken, wait);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -91,6 +102,36 @@ public sealed class DaemonService : BackgroundService
             ExitCode = 3;
             _lifetime.StopApplication();
         }
+    }
+
+    private static bool Sleep(CancellationToken stoppingToken, TimeSpan wait)
+    {
+        stoppingToken.WaitHandle.WaitOne(wait);
+        return false;
+    }
+
+    // The wake ring cannot see the stopping token: wait in slices short enough for a prompt stop.
+    // A woken tick runs after a short pause that gathers the decisions of a burst, so a storm of
+    // decisions cannot keep the loop spinning.
+    private static bool WaitForDecision(IWakingSensor waking, CancellationToken stoppingToken, TimeSpan wait)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            if (waking.WaitForDecision(left < StopSlice ? left : StopSlice))
+            {
+                stoppingToken.WaitHandle.WaitOne(WokenPause);
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc/>

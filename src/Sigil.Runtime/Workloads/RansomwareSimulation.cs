@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Threading;
-using System.Threading.Tasks;
 
 namespace Sigil.Runtime.Workloads;
 
@@ -12,6 +11,13 @@ namespace Sigil.Runtime.Workloads;
 /// copy (<c>&lt;name&gt;.locked</c>) slowly, holding both open for the hold time. Long file holds
 /// are the behaviour the dwell fibre prices. Originals are left in place.
 /// </summary>
+/// <remarks>
+/// The work runs synchronously on the calling thread. Asynchronous I/O would grow the runtime's
+/// thread pool, above all while the process is CPU-throttled, and each new pool thread costs the
+/// process a few short file opens of its own (the runtime reads
+/// <c>/sys/devices/system/cpu/possible</c> and names the thread through <c>/proc/self/task/*/comm</c>):
+/// closes that the dwell fibre rightly counts as short holds and that pull the price back down.
+/// </remarks>
 public sealed class RansomwareSimulation
 {
     private readonly WorkloadDirectory _directory;
@@ -44,7 +50,8 @@ public sealed class RansomwareSimulation
     /// <param name="log">Receives one line per rewritten file.</param>
     /// <param name="rounds">Rounds over all files; 0 for no limit.</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    public async Task<int> RunAsync(TextWriter log, int rounds = 0, CancellationToken cancellationToken = default)
+    /// <returns>The number of files rewritten.</returns>
+    public int Run(TextWriter log, int rounds = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);
         var victims = new string[Files];
@@ -54,39 +61,42 @@ public sealed class RansomwareSimulation
             var path = _directory.File(victims[i]);
             if (!File.Exists(path))
             {
-                await File.WriteAllTextAsync(path, string.Create(CultureInfo.InvariantCulture, $"quarterly report {i}\n") + new string('x', 16 * 1024), cancellationToken).ConfigureAwait(false);
+                File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"quarterly report {i}\n") + new string('x', 16 * 1024));
             }
         }
 
+        var buffer = new byte[4096];
         var rewritten = 0;
         for (var round = 0; rounds == 0 || round < rounds; round++)
         {
             foreach (var victim in victims)
             {
                 var started = DateTime.UtcNow;
-                await using (var source = new FileStream(_directory.File(victim), FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-                await using (var target = new FileStream(_directory.File(victim + ".locked"), FileMode.Create, FileAccess.Write, FileShare.Read))
+                using (var source = new FileStream(_directory.File(victim), FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+                using (var target = new FileStream(_directory.File(victim + ".locked"), FileMode.Create, FileAccess.Write, FileShare.Read))
                 {
-                    var buffer = new byte[4096];
                     var chunks = (int)Math.Max(1, Math.Ceiling(source.Length / (double)buffer.Length));
                     var pause = Hold / chunks;
                     int read;
-                    while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    while ((read = source.Read(buffer)) > 0)
                     {
                         for (var b = 0; b < read; b++)
                         {
                             buffer[b] ^= 0x5A;
                         }
 
-                        await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                        await target.FlushAsync(cancellationToken).ConfigureAwait(false);
-                        await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                        target.Write(buffer.AsSpan(0, read));
+                        target.Flush();
+                        if (cancellationToken.WaitHandle.WaitOne(pause))
+                        {
+                            return rewritten;
+                        }
                     }
                 }
 
                 rewritten++;
-                await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"rewrote {victim} (held {(DateTime.UtcNow - started).TotalSeconds:0.0} s)")).ConfigureAwait(false);
-                await log.FlushAsync(cancellationToken).ConfigureAwait(false);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rewrote {victim} (held {(DateTime.UtcNow - started).TotalSeconds:0.0} s)"));
+                log.Flush();
             }
         }
 

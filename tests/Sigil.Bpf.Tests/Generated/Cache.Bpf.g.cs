@@ -31,6 +31,9 @@ public static partial class CacheBpf
     /// <summary>Map cache_allow: tgids the programs never signal.</summary>
     public const string AllowMap = "cache_allow";
 
+    /// <summary>Map cache_scope: tgids sensed besides the control's target_tgid while sensing is scoped.</summary>
+    public const string ScopeMap = "cache_scope";
+
     /// <summary>Map cache_events: events the daemon must see (struct sigil_event).</summary>
     public const string EventsMap = "cache_events";
 
@@ -48,7 +51,9 @@ public static partial class CacheBpf
         StatsMap: "cache_stats",
         ControlMap: "cache_control",
         AllowMap: "cache_allow",
+        ScopeMap: "cache_scope",
         EventsMap: "cache_events",
+        WakeMap: null,
         PriceMap: null,
         FixedPoint: null,
         ThrottlePrice: null,

@@ -31,8 +31,14 @@ public static partial class DwellBpf
     /// <summary>Map dwell_allow: tgids the programs never signal.</summary>
     public const string AllowMap = "dwell_allow";
 
+    /// <summary>Map dwell_scope: tgids sensed besides the control's target_tgid while sensing is scoped.</summary>
+    public const string ScopeMap = "dwell_scope";
+
     /// <summary>Map dwell_events: events the daemon must see (struct sigil_event).</summary>
     public const string EventsMap = "dwell_events";
+
+    /// <summary>Map dwell_wake: one byte per decision (throttle, release, kill), written to wake a waiting daemon at once; the decision itself is in the events ring.</summary>
+    public const string WakeMap = "dwell_wake";
 
     /// <summary>Names of the const volatile tunables, set before load.</summary>
     public static class Tunables
@@ -71,7 +77,9 @@ public static partial class DwellBpf
         StatsMap: "dwell_stats",
         ControlMap: "dwell_control",
         AllowMap: "dwell_allow",
+        ScopeMap: "dwell_scope",
         EventsMap: "dwell_events",
+        WakeMap: "dwell_wake",
         PriceMap: "price_dwell",
         FixedPoint: new global::Sigil.Runtime.Bpf.FixedPointParameters(
             ScaleBits: 20,

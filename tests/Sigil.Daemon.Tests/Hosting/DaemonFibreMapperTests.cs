@@ -51,11 +51,11 @@ public sealed class DaemonFibreMapperTests
             MetricsUrl = "http://127.0.0.1",
             KillGrace = TimeSpan.FromHours(1),
             AllowPids = [0],
-            Scope = [5, 6],
+            Scope = [5, -6],
         }.Validate();
         Assert.Equal(5, bad.Count);
         Assert.Contains(bad, p => p.Contains("explicit port"));
-        Assert.Contains(bad, p => p.Contains("at most one scope pid"));
+        Assert.Contains(bad, p => p.Contains("scope pid -6 is not a process id"));
         Assert.False(DaemonOptions.TryParseMetricsUrl("http://127.0.0.1:9464/metrics", out _, out var problem));
         Assert.Contains("just http://host:port", problem);
     }

@@ -12,23 +12,6 @@ namespace Sigil.Daemon.Tests.Hosting;
 [Collection(Sequential.Name)]
 public sealed class KernelSensorTests
 {
-    private static string DwellObject()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var configuration in new[] { "Debug", "Release" })
-            {
-                var candidate = Path.Combine(dir.FullName, "src", "Sigil.Fibres", "bin", configuration, "net10.0", "sigil", "dwell", "bpf", "dwell.bpf.o");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("dwell.bpf.o was not built (the build compiles it with clang-14; run eng/setup.sh)");
-    }
-
     private static Process Shell(string script, bool redirectInput = false)
     {
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = redirectInput };
@@ -49,7 +32,7 @@ public sealed class KernelSensorTests
         {
             // A budget of 0.25 s: one 0.8 s hold raises the price by 2 * (0.8 - 0.25) = 1.1.
             var fibre = Fixtures.Dwell(budget: 0.25, step: 2, throttle: 0.5, kill: 100);
-            using var kernel = BpfKernelFibre.Open(fibre, DwellObject(), (uint)child.Id);
+            using var kernel = BpfKernelFibre.Open(fibre, KernelObjects.Dwell, [(uint)child.Id]);
             Assert.True(kernel.KeepsPrices);
             Assert.Equal(kernel.Parameters.ToFixed(0.25), kernel.Parameters.Budget);
             kernel.Attach();
@@ -116,7 +99,7 @@ public sealed class KernelSensorTests
             var stopping = false;
             var launcher = new DaemonLauncher(TextWriter.Null)
             {
-                KernelFactory = new BpfKernelFibreFactory(DwellObject()) { ScopeTgid = (uint)child.Id },
+                KernelFactory = new BpfKernelFibreFactory(KernelObjects.Dwell) { Scope = [(uint)child.Id] },
                 Started = a =>
                 {
                     app = a;
@@ -143,6 +126,59 @@ public sealed class KernelSensorTests
             {
                 child.Kill();
             }
+        }
+    }
+
+    [Fact]
+    public async Task KernelDecision_WakesTheLoop_LongBeforeTheNextTick()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("held"), "x");
+        using var child = Shell($"read go; exec 3<'{dir.Combine("held")}'; sleep 0.6; exec 3<&-; sleep 30", redirectInput: true);
+        try
+        {
+            // One 0.6 s hold crosses the throttle price (2 * 0.5 = 1 >= 0.5); ticks are 5 s apart.
+            var fibre = Fixtures.Dwell(budget: 0.1, step: 2, throttle: 0.5, kill: 100);
+            var options = new DaemonOptions
+            {
+                Sensor = SensorChoice.Kernel,
+                Scope = [child.Id],
+                Tick = TimeSpan.FromSeconds(5),
+                MetricsUrl = null,
+                StateDirectory = dir.Combine("state"),
+                LogFormat = LogFormat.None,
+            };
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var go = new Stopwatch();
+            TimeSpan? throttledAfter = null;
+            var launcher = new DaemonLauncher(TextWriter.Null)
+            {
+                KernelFactory = new BpfKernelFibreFactory(KernelObjects.Dwell) { Scope = [(uint)child.Id] },
+                Started = a =>
+                {
+                    a.Engine.TickCompleted += snapshot =>
+                    {
+                        if (throttledAfter is null && snapshot.Actions.Any(x => x.Request.Kind == ActionKind.Throttle && x.Request.Pid == child.Id))
+                        {
+                            throttledAfter = go.Elapsed;
+                            stop.Cancel();
+                        }
+                    };
+                    child.StandardInput.WriteLine("go");
+                    child.StandardInput.Flush();
+                    go.Start();
+                },
+            };
+
+            Assert.Equal(DaemonExitCodes.Ok, await launcher.RunAsync(fibre, options, stop.Token));
+            Assert.NotNull(throttledAfter);
+
+            // The hold ends 0.6 s after "go"; the next periodic tick would come 5 s after the first.
+            Assert.True(throttledAfter < TimeSpan.FromSeconds(3), $"the throttle came {throttledAfter} after the hold began: the decision did not wake the loop");
+        }
+        finally
+        {
+            child.Kill();
         }
     }
 }

@@ -61,6 +61,11 @@ internal static class ProcessRunner
     public static Process Start(string fileName, params string[] arguments)
     {
         var info = new ProcessStartInfo(fileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (arguments.Contains("workload"))
+        {
+            Sigil.Runtime.Workloads.WorkloadEnvironment.Apply(info.Environment);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -18,7 +18,7 @@ public static class BpfCommonLayouts
     public static BpfStructLayout Control { get; } = new BpfLayoutBuilder("sigil_control", "the control map's value: set by the daemon, read by every program")
         .Add("armed", BpfScalarType.U32, "non-zero: the programs may signal (kill); zero: dry run")
         .Add("daemon_tgid", BpfScalarType.U32, "the daemon's tgid: never signalled; arming needs it")
-        .Add("target_tgid", BpfScalarType.U32, "non-zero: sense only this process, filter the rest")
+        .Add("target_tgid", BpfScalarType.U32, "non-zero: sense only this process and the scope set, filter the rest")
         .Add("flags", BpfScalarType.U32, "enum sigil_control_flags")
         .Add("throttle_price", BpfScalarType.S64, "fixed point; zero: the compiled-in default")
         .Add("kill_price", BpfScalarType.S64, "fixed point; zero: the compiled-in default")

@@ -94,7 +94,9 @@ public static class BpfEmitter
             model.StatsMap,
             model.ControlMap,
             model.AllowMap,
+            model.ScopeMap,
             model.EventsMap,
+            model.WakeMap.Length == 0 ? null : model.WakeMap,
             plan.PriceMap.Length == 0 ? null : plan.PriceMap,
             model.Price is null ? null : spec.FixedPoint,
             plan.ThrottlePrice,
@@ -158,7 +160,9 @@ public static class BpfEmitter
         w.Line($"    StatsMap: {BpfCSharpWriter.String(model.StatsMap)},");
         w.Line($"    ControlMap: {BpfCSharpWriter.String(model.ControlMap)},");
         w.Line($"    AllowMap: {BpfCSharpWriter.String(model.AllowMap)},");
+        w.Line($"    ScopeMap: {BpfCSharpWriter.String(model.ScopeMap)},");
         w.Line($"    EventsMap: {BpfCSharpWriter.String(model.EventsMap)},");
+        w.Line($"    WakeMap: {(model.WakeMap.Length == 0 ? "null" : BpfCSharpWriter.String(model.WakeMap))},");
         w.Line($"    PriceMap: {(plan.PriceMap.Length == 0 ? "null" : BpfCSharpWriter.String(plan.PriceMap))},");
         if (model.Price is null)
         {

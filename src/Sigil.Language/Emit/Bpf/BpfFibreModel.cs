@@ -37,7 +37,11 @@ internal sealed class BpfFibreModel
 
     public string AllowMap { get; init; } = "";
 
+    public string ScopeMap { get; init; } = "";
+
     public string EventsMap { get; init; } = "";
+
+    public string WakeMap { get; init; } = "";
 
     public BpfAgentModel Agent { get; init; } = new();
 

@@ -28,8 +28,14 @@ internal static class BpfModelBuilder
     /// <summary>Allow-list capacity (tgids).</summary>
     internal const int AllowListCapacity = 1024;
 
+    /// <summary>Scope set capacity (tgids a scoped daemon senses).</summary>
+    internal const int ScopeCapacity = 256;
+
     /// <summary>Ring buffer size in bytes (a power of two, a multiple of the page size).</summary>
     internal const int RingBufferBytes = 1 << 20;
+
+    /// <summary>The wake ring's size: one page, the smallest ring buffer.</summary>
+    internal const int WakeRingBytes = 4096;
 
     /// <summary>True when the fibre has a kernel side: sensors or a kernel price.</summary>
     public static bool IsApplicable(FibreSpec spec) => !spec.Sensors.IsEmpty || spec.FixedPoint is not null;
@@ -320,17 +326,30 @@ internal static class BpfModelBuilder
         var statsMap = $"{fibre}_stats";
         var controlMap = $"{fibre}_control";
         var allowMap = $"{fibre}_allow";
+        var scopeMap = $"{fibre}_scope";
         var eventsMap = $"{fibre}_events";
         maps.Insert(price is null ? 0 : 1, Map(stateMap, $"per-{(isProcess ? "process" : "thread")} state, keyed by {keyField}; removed at exit", "BPF_MAP_TYPE_HASH", capacity, "__u32", $"struct {stateStruct}"));
         maps.Add(Map(statsMap, "counters, per CPU: seen = processed + filtered + dropped", "BPF_MAP_TYPE_PERCPU_ARRAY", 1, "__u32", "struct sigil_stats"));
         maps.Add(Map(controlMap, "the daemon's control: armed, its tgid, scope, thresholds", "BPF_MAP_TYPE_ARRAY", 1, "__u32", "struct sigil_control"));
         maps.Add(Map(allowMap, "tgids the programs never signal", "BPF_MAP_TYPE_HASH", AllowListCapacity, "__u32", "__u32"));
+        maps.Add(Map(scopeMap, "tgids sensed besides the control's target_tgid while sensing is scoped", "BPF_MAP_TYPE_HASH", ScopeCapacity, "__u32", "__u32"));
         maps.Add(new BpfMapModel
         {
             Name = eventsMap,
             Comment = "events the daemon must see (struct sigil_event)",
             Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {RingBufferBytes.ToString(CultureInfo.InvariantCulture)});" },
         });
+
+        var wakeMap = price?.HasActions == true ? $"{fibre}_wake" : "";
+        if (wakeMap.Length > 0)
+        {
+            maps.Add(new BpfMapModel
+            {
+                Name = wakeMap,
+                Comment = "one byte per decision (throttle, release, kill), written to wake a waiting daemon at once; the decision itself is in the events ring",
+                Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {WakeRingBytes.ToString(CultureInfo.InvariantCulture)});" },
+            });
+        }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var map in maps)
@@ -374,7 +393,9 @@ internal static class BpfModelBuilder
             StatsMap = statsMap,
             ControlMap = controlMap,
             AllowMap = allowMap,
+            ScopeMap = scopeMap,
             EventsMap = eventsMap,
+            WakeMap = wakeMap,
             Agent = new BpfAgentModel
             {
                 Index = index.Name,

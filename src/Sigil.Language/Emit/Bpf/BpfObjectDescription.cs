@@ -14,7 +14,9 @@ namespace Sigil.Language.Emit.Bpf;
 /// <param name="StatsMap">Per-CPU counters.</param>
 /// <param name="ControlMap">The control map.</param>
 /// <param name="AllowMap">The allow-list.</param>
+/// <param name="ScopeMap">The scope set: tgids sensed besides the control's target while sensing is scoped.</param>
 /// <param name="EventsMap">The ring buffer.</param>
+/// <param name="WakeMap">The wake ring buffer (one byte per decision, to wake a waiting daemon), or null when the kernel makes no decision.</param>
 /// <param name="PriceMap">The kernel price map, or null.</param>
 /// <param name="FixedPoint">The kernel price update's parameters, or null without a kernel price.</param>
 /// <param name="ThrottlePrice">Default throttle price (fixed point), or null.</param>
@@ -28,7 +30,9 @@ public sealed record BpfObjectDescription(
     string StatsMap,
     string ControlMap,
     string AllowMap,
+    string ScopeMap,
     string EventsMap,
+    string? WakeMap,
     string? PriceMap,
     FixedPointSpec? FixedPoint,
     long? ThrottlePrice,

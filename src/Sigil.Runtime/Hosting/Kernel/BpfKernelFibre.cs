@@ -13,19 +13,20 @@ namespace Sigil.Runtime.Hosting.Kernel;
 /// (its layouts checked against BTF), attached, and read once per tick: the load samples and the
 /// prices after each update from the ring buffer, the counters from the per-CPU stats map.
 /// </summary>
-public sealed class BpfKernelFibre : IKernelFibre
+public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 {
     private readonly DaemonFibre _fibre;
     private readonly BpfFibre _bpf;
-    private readonly uint _scope;
+    private readonly IReadOnlyList<uint> _scope;
     private readonly Collector _collector = new();
     private readonly Dictionary<uint, (ulong Start, string Comm, long ReadAt)> _identities = [];
     private readonly double _nanosecondsPerUnit;
     private readonly string _procRoot;
     private BpfLinkSet? _links;
     private BpfRingBuffer? _events;
+    private BpfRingBuffer? _wake;
 
-    private BpfKernelFibre(DaemonFibre fibre, BpfFibre bpf, uint scope, string procRoot)
+    private BpfKernelFibre(DaemonFibre fibre, BpfFibre bpf, IReadOnlyList<uint> scope, string procRoot)
     {
         _fibre = fibre;
         _bpf = bpf;
@@ -40,7 +41,12 @@ public sealed class BpfKernelFibre : IKernelFibre
     /// <inheritdoc/>
     public string Description =>
         $"{_bpf.Object.FileName}: {_bpf.Object.Programs.Count} program(s) on {string.Join(", ", _fibre.Sensor.Tracepoints)}"
-        + (_scope == 0 ? ", every process" : $", process {_scope} only")
+        + _scope.Count switch
+        {
+            0 => ", every process",
+            1 => $", process {_scope[0]} only",
+            _ => $", processes {string.Join(", ", _scope)} only",
+        }
         + (KeepsPrices ? "; prices updated in the kernel (fixed point)" : string.Empty);
 
     /// <inheritdoc/>
@@ -58,14 +64,14 @@ public sealed class BpfKernelFibre : IKernelFibre
     /// <summary>
     /// Opens <paramref name="objectPath"/> for <paramref name="fibre"/> and sets its tunables from
     /// the fibre. The maps are found by the names the compiler gives them: <c>&lt;fibre&gt;_stats</c>,
-    /// <c>_control</c>, <c>_allow</c>, <c>_events</c>, the agent index's state map
+    /// <c>_control</c>, <c>_allow</c>, <c>_scope</c>, <c>_events</c>, <c>_wake</c> (when the kernel decides), the agent index's state map
     /// <c>&lt;fibre&gt;_&lt;index&gt;</c>, and the exported price map.
     /// </summary>
     /// <param name="fibre">The fibre.</param>
     /// <param name="objectPath">The fibre's compiled eBPF object.</param>
-    /// <param name="scopeTgid">Sense only this process (0: every process).</param>
+    /// <param name="scope">Sense only these processes (null or empty: every process).</param>
     /// <param name="procRoot">Where procfs is mounted (for agents' start times).</param>
-    public static BpfKernelFibre Open(DaemonFibre fibre, string objectPath, uint scopeTgid = 0, string procRoot = "/proc")
+    public static BpfKernelFibre Open(DaemonFibre fibre, string objectPath, IReadOnlyList<uint>? scope = null, string procRoot = "/proc")
     {
         ArgumentNullException.ThrowIfNull(fibre);
         if (!File.Exists(objectPath))
@@ -100,7 +106,7 @@ public sealed class BpfKernelFibre : IKernelFibre
                 });
             }
 
-            return new BpfKernelFibre(fibre, bpf, scopeTgid, procRoot);
+            return new BpfKernelFibre(fibre, bpf, scope ?? [], procRoot);
         }
         catch
         {
@@ -127,9 +133,10 @@ public sealed class BpfKernelFibre : IKernelFibre
 
             _bpf.SendSamples(true);
             _events = _bpf.OpenEvents(_collector);
+            _wake = _bpf.OpenWake();
             _links = _bpf.Attach();
         }
-        catch (Exception e) when (e is BpfException or InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (e is BpfException or InvalidDataException or InvalidOperationException or ArgumentException)
         {
             throw new IOException($"the kernel refused fibre '{_fibre.Name}': {e.Message}", e);
         }
@@ -186,6 +193,21 @@ public sealed class BpfKernelFibre : IKernelFibre
     }
 
     /// <inheritdoc/>
+    public bool CanWait => _wake is not null;
+
+    /// <inheritdoc/>
+    public bool WaitForDecision(TimeSpan timeout)
+    {
+        if (_wake is null)
+        {
+            throw new InvalidOperationException("the kernel object has no wake ring (or is not attached)");
+        }
+
+        var milliseconds = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 0, int.MaxValue);
+        return _wake.Poll(milliseconds) > 0;
+    }
+
+    /// <inheritdoc/>
     public void WritePrice(int tgid, double price)
     {
         if (_bpf.PriceMap is { } map)
@@ -224,6 +246,7 @@ public sealed class BpfKernelFibre : IKernelFibre
 
         _links?.Dispose();
         _events?.Dispose();
+        _wake?.Dispose();
         _bpf.Dispose();
     }
 
@@ -231,9 +254,11 @@ public sealed class BpfKernelFibre : IKernelFibre
     {
         var prefix = fibre.Name + "_";
         string? programs;
+        bool wakes;
         using (var probe = BpfObject.Open(objectPath))
         {
             programs = string.Join('\n', probe.Programs.Select(p => p.Name));
+            wakes = probe.Maps.Any(m => m.Name == prefix + "wake");
         }
 
         return new BpfFibreDescriptor(
@@ -244,7 +269,9 @@ public sealed class BpfKernelFibre : IKernelFibre
             prefix + "stats",
             prefix + "control",
             prefix + "allow",
+            prefix + "scope",
             prefix + "events",
+            wakes ? prefix + "wake" : null,
             fibre.PriceMaps.TryGetValue(fibre.Rows[0].Resource, out var price) ? price : null,
             null,
             null,

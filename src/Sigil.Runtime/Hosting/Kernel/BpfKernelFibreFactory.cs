@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace Sigil.Runtime.Hosting.Kernel;
@@ -20,8 +21,8 @@ public sealed class BpfKernelFibreFactory : IKernelFibreFactory
         _searchFolders = searchFolders;
     }
 
-    /// <summary>Sense only this process (0: every process); the demo scopes the kernel to its workload.</summary>
-    public uint ScopeTgid { get; init; }
+    /// <summary>Sense only these processes (none: every process); the demo scopes the kernel to its workloads.</summary>
+    public IReadOnlyList<uint> Scope { get; init; } = [];
 
     /// <summary>Where procfs is mounted.</summary>
     public string ProcRoot { get; init; } = "/proc";
@@ -52,6 +53,6 @@ public sealed class BpfKernelFibreFactory : IKernelFibreFactory
     {
         var path = Find(fibre) ?? throw new IOException(
             $"no eBPF object for fibre '{fibre.Name}': build it (dotnet build compiles {fibre.Name}.bpf.o) and pass --bpf-object, or run with --sensor procfs");
-        return BpfKernelFibre.Open(fibre, path, ScopeTgid, ProcRoot);
+        return BpfKernelFibre.Open(fibre, path, Scope, ProcRoot);
     }
 }

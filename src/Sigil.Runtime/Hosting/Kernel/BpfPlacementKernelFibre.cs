@@ -75,7 +75,7 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
 
     /// <summary>
     /// Opens <paramref name="objectPath"/> for the placement fibre <paramref name="fibre"/>: the maps
-    /// the compiler names (<c>&lt;fibre&gt;_stats</c>, <c>_control</c>, <c>_allow</c>, <c>_events</c>,
+    /// the compiler names (<c>&lt;fibre&gt;_stats</c>, <c>_control</c>, <c>_allow</c>, <c>_scope</c>, <c>_events</c>,
     /// the agent index's state map <c>&lt;fibre&gt;_&lt;index&gt;</c>) and one exported price map per
     /// placement resource, each an array with a slot per domain.
     /// </summary>
@@ -112,7 +112,9 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
                 prefix + "stats",
                 prefix + "control",
                 prefix + "allow",
+                prefix + "scope",
                 prefix + "events",
+                null,
                 null,
                 null,
                 null,
@@ -177,7 +179,7 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
         {
             _bpf.Load();
             _bpf.Disarm();
-            _bpf.Scope(0);
+            _bpf.Scope([]); // the scope is process trees, kept here: the kernel senses every process
             _bpf.SendSamples(false);
             _events = _bpf.OpenEvents(_exits);
             _links = _bpf.Attach();
