@@ -145,9 +145,10 @@ public sealed record DaemonOptions
             problems.Add($"kill grace {KillGrace.TotalSeconds} s is out of range (0 to 300 s)");
         }
 
-        if (PlacementPeriod < Tick || PlacementPeriod > TimeSpan.FromMinutes(10))
+        // A period shorter than the tick solves every tick (the loop cannot do better).
+        if (PlacementPeriod < TimeSpan.FromMilliseconds(10) || PlacementPeriod > TimeSpan.FromMinutes(10))
         {
-            problems.Add($"placement period {PlacementPeriod.TotalSeconds} s is out of range (one tick to 10 minutes)");
+            problems.Add($"placement period {PlacementPeriod.TotalMilliseconds} ms is out of range (10 ms to 10 minutes)");
         }
 
         if (PlacementThreads is < 1 or > 4096)

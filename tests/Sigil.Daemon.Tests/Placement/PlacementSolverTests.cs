@@ -174,6 +174,27 @@ public sealed class PlacementSolverTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ThreadsBeyondTheBound_AreLeftOut_BusiestFirst_AndCounted()
+    {
+        var fibre = PlacementFibres.Cache();
+        var options = new DaemonOptions { PlacementPeriod = TimeSpan.FromMilliseconds(250), PlacementThreads = 2 };
+        var step = new PlacementStep(fibre, options, new DomainCpuMap([[0], [1]], DomainCpuSource.EvenSplit, 2, []));
+        var sensor = new ScriptedSensor("oncpu");
+        var metrics = new DaemonMetrics(new MetricRegistry(), fibre, sensor.Name);
+        var engine = new DaemonEngine(fibre, options, sensor, step, new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, null), metrics, NullLogger.Instance);
+        for (var tick = 0; tick < 2; tick++)
+        {
+            sensor.Enqueue([.. Enumerable.Range(0, 5).Select(i => new AgentObservation(2000 + i, 0, "t", [0.1 * (i + 1)]))]);
+            await engine.TickAsync();
+        }
+
+        Assert.Equal(2, step.LastSolution!.Threads);
+        Assert.Equal([-1, -1, -1], new[] { 2000, 2001, 2002 }.Select(step.TargetDomain));
+        Assert.All(new[] { 2003, 2004 }, tid => Assert.NotEqual(-1, step.TargetDomain(tid)));
+        Assert.Contains("sigil_placement_overflow_total{fibre=\"cache\"} 6", metrics.Registry.Render());
+    }
+
+    [Fact]
     public async Task PerDomainPrices_GoThroughTheCheckpoint_AndBackToTheKernel()
     {
         using var dir = new TempDirectory();
