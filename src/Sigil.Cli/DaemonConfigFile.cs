@@ -28,6 +28,9 @@ internal sealed record DaemonConfigFile(
     string? TraceFs = null,
     int? TopAgents = null,
     string? LogFormat = null,
+    string? PlacementPeriod = null,
+    int? PlacementThreads = null,
+    int? PlacementHold = null,
     bool? Arm = null)
 {
     public static DaemonConfigFile Read(string path)
@@ -100,6 +103,9 @@ internal sealed record DaemonConfigFile(
             TraceFs = TraceFs ?? options.TraceFs,
             TopAgents = TopAgents ?? options.TopAgents,
             LogFormat = format,
+            PlacementPeriod = PlacementPeriod is null ? options.PlacementPeriod : Durations.Parse(PlacementPeriod, $"{path}: placementPeriod"),
+            PlacementThreads = PlacementThreads ?? options.PlacementThreads,
+            PlacementHold = PlacementHold ?? options.PlacementHold,
         };
     }
 }

@@ -61,7 +61,7 @@ internal sealed class OfflineInstance
             throw new CliException(CliExitCodes.BadInput, $"--members {name}: the fibre has no index '{name}'");
         }
 
-        var values = new Values(spec.Tables);
+        var values = new SpecValues(spec.Tables);
 
         // Variables, family by family.
         var offsets = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -224,26 +224,4 @@ internal sealed class OfflineInstance
 
     private static string Subscript(IReadOnlyList<string> sets, int[] position, Dictionary<string, string[]> members) =>
         sets.Count == 0 ? string.Empty : "[" + string.Join(", ", sets.Select((s, i) => members[s][position[i]])) + "]";
-
-    /// <summary>Evaluates values: constants, table columns at a bound row, arithmetic.</summary>
-    private sealed class Values(IEnumerable<TableSpec> tables)
-    {
-        private readonly Dictionary<string, EquatableArray<double>> _columns = tables
-            .SelectMany(t => t.Columns.Select(c => (Key: t.Name + "." + c.Name, c.Values)))
-            .ToDictionary(p => p.Key, p => p.Values, StringComparer.Ordinal);
-
-        public double Evaluate(ValueSpec value, IReadOnlyDictionary<string, int> at) => value.Kind switch
-        {
-            ValueKind.Constant => value.Constant,
-            ValueKind.Column => _columns.TryGetValue(value.Table + "." + value.Column, out var column) && at.TryGetValue(value.IndexVariable!, out var row) && row >= 0 && row < column.Count
-                ? column[row]
-                : throw new CliException(CliExitCodes.BadInput, $"{value.Table}.{value.Column} cannot be read at '{value.IndexVariable}' offline"),
-            ValueKind.Add => Evaluate(value.Operands[0], at) + Evaluate(value.Operands[1], at),
-            ValueKind.Subtract => Evaluate(value.Operands[0], at) - Evaluate(value.Operands[1], at),
-            ValueKind.Multiply => Evaluate(value.Operands[0], at) * Evaluate(value.Operands[1], at),
-            ValueKind.Divide => Evaluate(value.Operands[0], at) / Evaluate(value.Operands[1], at),
-            ValueKind.Negate => -Evaluate(value.Operands[0], at),
-            _ => double.NaN,
-        };
-    }
 }

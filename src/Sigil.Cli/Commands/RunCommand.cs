@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Hosting.Kernel;
 using Spectre.Console;
 
 namespace Sigil.Cli.Commands;
@@ -19,13 +20,13 @@ internal static class RunCommand
     public static Command Create()
     {
         var fibre = new Argument<string>("fibre") { Description = "The .sigil file, or a daemon descriptor (.daemon.json) written by 'sigil emit'." };
-        var arm = new Option<bool>("--arm") { Description = "Enforce: throttle and kill. Without it the daemon only observes (dry run)." };
+        var arm = new Option<bool>("--arm") { Description = "Enforce: throttle, kill, pin threads. Without it the daemon only observes (dry run)." };
         var metricsUrl = new Option<string?>("--metrics-url") { Description = "Serve /metrics and /healthz at http://ip:port ('none' to disable). Default http://127.0.0.1:9464." };
         var config = new Option<string?>("--config") { Description = "A JSON configuration file (command-line options override it)." };
         var stateDir = new Option<string?>("--state-dir") { Description = "Checkpoint directory (default /var/lib/sigil)." };
         var sensor = new Option<string?>("--sensor") { Description = "kernel (the fibre's eBPF programs, default) or procfs (the /proc fallback)." };
         sensor.AcceptOnlyFromAmong("kernel", "procfs");
-        var scope = new Option<int[]>("--scope") { Description = "Sense only these pids (kernel sensor: these processes; procfs sensor: these and their descendants).", AllowMultipleArgumentsPerToken = true };
+        var scope = new Option<int[]>("--scope") { Description = "Sense only these pids (kernel sensor: these processes; procfs sensor and placement fibres: these and their descendants).", AllowMultipleArgumentsPerToken = true };
         var allowPid = new Option<int[]>("--allow-pid") { Description = "Never act on these pids.", AllowMultipleArgumentsPerToken = true };
         var allowComm = new Option<string[]>("--allow-comm") { Description = "Never act on processes with these command names.", AllowMultipleArgumentsPerToken = true };
         var tick = new Option<string?>("--tick") { Description = "Tick period (default 250ms)." };
@@ -39,12 +40,17 @@ internal static class RunCommand
         var logFormat = new Option<string?>("--log-format") { Description = "json (default), simple or none." };
         logFormat.AcceptOnlyFromAmong("json", "simple", "none");
         var table = new Option<bool?>("--table") { Description = "Show the live table (default: when the output is a terminal)." };
+        var placementPeriod = new Option<string?>("--placement-period") { Description = "Placement fibres: time between two solves (default 1s)." };
+        var placementThreads = new Option<int?>("--placement-threads") { Description = "Placement fibres: place at most this many threads per solve, the busiest (default 256)." };
+        var placementHold = new Option<int?>("--placement-hold") { Description = "Placement fibres: move a thread only when the same new domain wins this many solves in a row (default 2)." };
+        var sysfs = new Option<string?>("--sysfs") { Description = "sysfs mount, for the CPU topology (default /sys).", Hidden = true };
         var wake = new Option<bool?>("--wake-on-decision") { Description = "eBPF sensor: tick at once when the kernel decides (default true; false waits for the next tick)." };
         var duration = new Option<string?>("--duration") { Description = "Stop after this long (default: run until SIGTERM or Ctrl+C).", Hidden = true };
 
         var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
         {
             fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, wake, duration,
+            placementPeriod, placementThreads, placementHold, sysfs,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
         {
@@ -71,6 +77,10 @@ internal static class RunCommand
                 BpfFs = parse.GetValue(bpffs) ?? options.BpfFs,
                 TraceFs = parse.GetValue(tracefs) ?? options.TraceFs,
                 MountInfo = parse.GetValue(mountinfo) ?? options.MountInfo,
+                PlacementPeriod = parse.GetValue(placementPeriod) is { } pp ? Durations.Parse(pp, "--placement-period") : options.PlacementPeriod,
+                PlacementThreads = parse.GetValue(placementThreads) ?? options.PlacementThreads,
+                PlacementHold = parse.GetValue(placementHold) ?? options.PlacementHold,
+                SysRoot = parse.GetValue(sysfs) ?? options.SysRoot,
                 LogFormat = parse.GetValue(logFormat) switch { "simple" => LogFormat.Simple, "none" => LogFormat.None, "json" => LogFormat.Json, _ => options.LogFormat },
             };
 
@@ -98,7 +108,12 @@ internal static class RunCommand
             var view = new LiveView(AnsiConsole.Console, interactive, printActions: options.LogFormat == LogFormat.None);
             var launcher = new DaemonLauncher(Console.Error)
             {
-                KernelFactory = KernelFibres.Factory(parse.GetValue(bpfObject), options.Scope),
+                KernelFactory = new PlacementAwareKernelFibreFactory(KernelFibres.Factory(parse.GetValue(bpfObject), options.Scope))
+                {
+                    ScopeRoots = options.Scope,
+                    Window = options.PlacementPeriod,
+                    ProcRoot = options.ProcRoot,
+                },
                 Started = view.Attach,
                 Logging = interactive ? l => l.SetMinimumLevel(LogLevel.Warning) : null,
             };

@@ -28,7 +28,8 @@ public sealed class ActionPlanner
         _ruleRows = new int[fibre.Rules.Count];
         for (var i = 0; i < fibre.Rules.Count; i++)
         {
-            _ruleRows[i] = IndexOfRow(fibre, fibre.Rules[i].Resource);
+            // Affinity follows a solved placement (PlacementStep plans it), not a price threshold.
+            _ruleRows[i] = fibre.Rules[i].Kind == ActionKind.Affinity ? -1 : IndexOfRow(fibre, fibre.Rules[i].Resource);
         }
     }
 

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Hosting.Placement;
 using Sigil.Runtime.State;
 
 namespace Sigil.Runtime.Hosting;
@@ -27,6 +28,7 @@ public sealed class DaemonEngine
     private readonly ILogger _logger;
     private readonly DaemonOptions _options;
     private readonly ActionPlanner _planner;
+    private readonly PlacementStep? _placement;
     private readonly ConcurrentQueue<ActionResult> _finishedKills = new();
     private readonly List<Task> _kills = [];
     private readonly string _procRoot;
@@ -49,6 +51,16 @@ public sealed class DaemonEngine
         _procRoot = options.ProcRoot;
         Agents = new AgentTable(fibre.Rows.Count, fibre.Capacity);
         _planner = new ActionPlanner(fibre);
+        _placement = solver as PlacementStep;
+        if (_placement is not null)
+        {
+            Metrics.DescribeDomains(_placement.Cpus);
+        }
+
+        if (fibre.Placement is not null && _placement is null)
+        {
+            throw new ArgumentException($"fibre '{fibre.Name}' is a placement: its solver stage must be a {nameof(PlacementStep)}", nameof(solver));
+        }
         var tickSeconds = options.Tick.TotalSeconds;
         _identityCheckTicks = Math.Max(1, (long)Math.Ceiling(2 / tickSeconds));
         _idleTicks = Math.Max(1, (long)Math.Ceiling(options.AgentIdle.TotalSeconds / tickSeconds));
@@ -103,7 +115,8 @@ public sealed class DaemonEngine
         Forget(tick);
 
         _planner.KernelKills = _kernel is { KillsInKernel: true } && _actuator.Armed;
-        foreach (var planned in _planner.Plan(Agents))
+        var plan = _placement is not null ? _placement.Plan(Agents, _actuator.Armed, tick) : _planner.Plan(Agents);
+        foreach (var planned in plan)
         {
             if (planned.Request.Kind == ActionKind.Kill && _actuator.Armed)
             {
@@ -125,18 +138,25 @@ public sealed class DaemonEngine
                 planned.Agent.Blocked = planned.Level;
             }
 
+            _placement?.Completed(planned, result);
             planned.Agent.LastAction = Describe(result);
             Report(result);
             results.Add(result);
         }
 
         Metrics.SetArmed(_actuator.Armed);
+        if (_placement is not null)
+        {
+            Metrics.PublishPlacement(_placement.Snapshot());
+        }
+
         Metrics.PublishTick(Agents, frame.Counters, step, tick, _activeTicks, clock.Elapsed);
         var snapshot = new DaemonSnapshot(
             tick,
             _actuator.Armed,
-            Agents.OrderByDescending(a => a.MaxPrice).ThenBy(a => a.Agent).Take(TopRows)
-                .Select(a => new AgentView(a.Agent, a.Name, a.Loads[0], a.Prices[0], a.Level, a.LastAction)).ToList(),
+            (_placement is null ? Agents.OrderByDescending(a => a.MaxPrice) : Agents.OrderByDescending(a => a.LastActiveTick).ThenByDescending(a => a.LastSample))
+                .ThenBy(a => a.Agent).Take(TopRows)
+                .Select(a => new AgentView(a.Agent, a.Name, a.Loads.Length > 0 ? a.Loads[0] : a.LastSample, a.Prices.Length > 0 ? a.Prices[0] : 0, a.Level, a.LastAction)).ToList(),
             Agents.Count,
             frame.Counters,
             step,
@@ -144,6 +164,35 @@ public sealed class DaemonEngine
             results);
         TickCompleted?.Invoke(snapshot);
         return snapshot;
+    }
+
+    /// <summary>
+    /// At shutdown, while still armed: puts back the CPU affinity of every thread a placement
+    /// pinned (through the actuator and its guard), when the thread still runs with the mask the
+    /// daemon set. Nothing to do for other fibres or unarmed.
+    /// </summary>
+    public async Task<IReadOnlyList<ActionResult>> RestorePlacementAsync(CancellationToken cancellationToken = default)
+    {
+        if (_placement is null || !_actuator.Armed)
+        {
+            return [];
+        }
+
+        var results = new List<ActionResult>();
+        foreach (var request in _placement.RestoreRequests())
+        {
+            var result = await _actuator.ApplyAsync(request, cancellationToken).ConfigureAwait(false);
+            _placement.Restored(result);
+            if (Agents.Find(request.Pid) is { } agent)
+            {
+                agent.LastAction = result.Status == ActionStatus.Applied ? "affinity restored" : Describe(result);
+            }
+
+            Report(result);
+            results.Add(result);
+        }
+
+        return results;
     }
 
     /// <summary>Waits for kills still in flight.</summary>
@@ -176,6 +225,11 @@ public sealed class DaemonEngine
             }
         }
 
+        if (_placement is not null)
+        {
+            prices.AddRange(_placement.CaptureState());
+        }
+
         prices.Sort(static (a, b) => string.CompareOrdinal(a.Resource, b.Resource) is var c && c != 0 ? c : a.Agent.CompareTo(b.Agent));
         return new DaemonState(Fibre.Name, sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), prices, Metrics.CaptureCounters());
     }
@@ -191,6 +245,12 @@ public sealed class DaemonEngine
         var restored = 0;
         foreach (var price in state.Prices)
         {
+            if (_placement?.RestorePrice(price) == true)
+            {
+                restored++;
+                continue;
+            }
+
             var row = IndexOfRow(price.Resource);
             if (row < 0 || price.Agent is <= 0 or > int.MaxValue || !(price.Price >= 0))
             {
@@ -295,8 +355,9 @@ public sealed class DaemonEngine
             ActionKind.Throttle => "throttled",
             ActionKind.Release => "released",
             ActionKind.Kill => "killed",
-            _ => "pinned",
+            _ => "pinned to CPUs " + DomainCpuMap.FormatList(result.Request.Cpus ?? []),
         },
+        ActionStatus.WouldApply when result.Request.Kind == ActionKind.Affinity => "would pin to CPUs " + DomainCpuMap.FormatList(result.Request.Cpus ?? []),
         ActionStatus.WouldApply => "would " + DaemonMetrics.KindLabel(result.Request.Kind),
         ActionStatus.Refused => "refused: " + result.Refusal.ToString().ToLowerInvariant(),
         _ => DaemonMetrics.KindLabel(result.Request.Kind) + " failed",

@@ -103,6 +103,11 @@ public sealed record FibreMetric(string Name, MetricAggregateKind Aggregate, str
 /// <param name="PriceMax">Prices saturate at PriceMax.</param>
 /// <param name="Metrics">The fibre's own metrics.</param>
 /// <param name="PriceMaps">Exported price map names by resource (the kernel's maps).</param>
+/// <param name="Placement">
+/// For a placement fibre (threads placed over domains, solved by ADMM, acted on by CPU affinity):
+/// the placement's shape and numbers; its rows are shared per domain, so <paramref name="Rows"/>
+/// is empty. Null for a fibre of per-agent rows.
+/// </param>
 public sealed record DaemonFibre(
     string Name,
     string AgentIndex,
@@ -115,7 +120,9 @@ public sealed record DaemonFibre(
     double LoadMax,
     double PriceMax,
     IReadOnlyList<FibreMetric> Metrics,
-    IReadOnlyDictionary<string, string> PriceMaps)
+    IReadOnlyDictionary<string, string> PriceMaps,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    Placement.PlacementDescription? Placement = null)
 {
     /// <summary>The row of <paramref name="resource"/>, or null.</summary>
     public AgentRow? Row(string resource) => Rows.FirstOrDefault(r => string.Equals(r.Resource, resource, StringComparison.Ordinal));
@@ -133,12 +140,20 @@ public sealed record DaemonFibre(
             problems.Add($"'{Name}' is not a valid fibre name");
         }
 
-        if (Rows.Count == 0)
+        if (Placement is { } placement)
+        {
+            problems.AddRange(placement.Validate(Name));
+            if (AgentKey != AgentKeyKind.Tid)
+            {
+                problems.Add($"fibre '{Name}': a placement pins threads: its agent index '{AgentIndex}' must be keyed by tid");
+            }
+        }
+        else if (Rows.Count == 0)
         {
             problems.Add($"fibre '{Name}' has no per-agent row");
         }
 
-        if (!(Step > 0) || !double.IsFinite(Step))
+        if (Placement is null && (!(Step > 0) || !double.IsFinite(Step)))
         {
             problems.Add($"fibre '{Name}': the dual step {Step} must be positive and finite");
         }
@@ -150,6 +165,16 @@ public sealed record DaemonFibre(
 
         foreach (var rule in Rules)
         {
+            if (rule.Kind == ActionKind.Affinity)
+            {
+                if (Placement is null)
+                {
+                    problems.Add($"'{rule.Statement}': affinity follows a solved placement, and fibre '{Name}' has none");
+                }
+
+                continue;
+            }
+
             if (Row(rule.Resource) is null)
             {
                 problems.Add($"'{rule.Statement}' prices '{rule.Resource}', which has no per-agent row");
@@ -171,6 +196,11 @@ public sealed record DaemonFibre(
             if (!Sigil.Runtime.Metrics.MetricNames.IsValidMetricName(metric.Name))
             {
                 problems.Add($"metric '{metric.Name}' is not a valid Prometheus name");
+            }
+
+            if (metric.SourceKind != MetricSourceKind.Variable && Row(metric.Source) is null && (Placement?.IndexOfResource(metric.Source) ?? -1) < 0)
+            {
+                problems.Add($"metric '{metric.Name}' aggregates '{metric.Source}', which is neither a per-agent row nor a placement resource");
             }
         }
 

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Hosting.Placement;
 using Sigil.Runtime.Hosting.Sensors;
 using Sigil.Runtime.State;
 
@@ -57,6 +58,25 @@ public sealed class DaemonLauncher
             return Fail(DaemonExitCodes.Environment, preflight.Errors);
         }
 
+        DomainCpuMap? cpus = null;
+        if (fibre.Placement is { } placement)
+        {
+            try
+            {
+                cpus = DomainCpuMap.Build(placement.Domains, options.SysRoot);
+            }
+            catch (IOException e)
+            {
+                return Fail(DaemonExitCodes.Environment, [$"cannot map the domains of fibre '{fibre.Name}' onto this machine's CPUs: {e.Message}"]);
+            }
+
+            // Said at start, before anything runs: where each domain's threads will be pinned.
+            foreach (var note in cpus.Notes.Skip(cpus.IsApproximate ? 0 : 1))
+            {
+                _errors.WriteLine($"{(cpus.IsApproximate ? "warning" : "note")}: placement: {note}");
+            }
+        }
+
         IKernelFibre? kernel = null;
         ISensor sensor;
         try
@@ -67,6 +87,10 @@ public sealed class DaemonLauncher
                 kernel = KernelFactory.Open(fibre, options.BpfFs, options.TraceFs);
                 kernel.Attach();
                 sensor = kernel;
+            }
+            else if (fibre.Sensor.Kind == "oncpu")
+            {
+                sensor = new ProcTaskOnCpuSensor(fibre.Sensor.Variable, fibre.Sensor.NanosecondsPerUnit / 1e9, options.ProcRoot, options.Scope, options.PlacementPeriod);
             }
             else
             {
@@ -95,7 +119,9 @@ public sealed class DaemonLauncher
         var throttler = preflight.Cpu is { } cpu ? new CpuThrottler(cpu, fibre.Name, fibre.Rules.First(r => r.Kind == ActionKind.Throttle).CpuFraction, options.ProcRoot) : null;
         var guard = new ProcessGuard(GuardPolicy.From(options.AllowPids, options.AllowComms), options.ProcRoot);
         var enforcer = new Enforcer(guard, new EnforcerSettings(options.KillGrace), throttler);
-        ISolverStep solver = kernel is { KeepsPrices: true } ? new KernelPriceMirror(fibre) : new SensedDualStep(fibre);
+        ISolverStep solver = cpus is not null
+            ? new PlacementStep(fibre, options, cpus, kernel as IPlacementPriceWriter)
+            : kernel is { KeepsPrices: true } ? new KernelPriceMirror(fibre) : new SensedDualStep(fibre);
 
         var loaded = store.Load();
         await using var app = DaemonApplication.Build(new DaemonParts(fibre, sensor, solver, enforcer, kernel, store), options, loaded.State?.Sequence ?? 0, Logging);
@@ -145,6 +171,11 @@ public sealed class DaemonLauncher
             if (app.MetricsServer?.Address is { } address)
             {
                 DaemonLog.Serving(logger, fibre.Name, address.ToString().TrimEnd('/'));
+            }
+
+            foreach (var note in cpus?.Notes ?? [])
+            {
+                DaemonLog.PlacementNote(logger, fibre.Name, note);
             }
         }
 

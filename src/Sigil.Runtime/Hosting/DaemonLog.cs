@@ -34,4 +34,10 @@ internal static partial class DaemonLog
 
     [LoggerMessage(10, LogLevel.Information, "fibre {Fibre}: metrics at {Address}/metrics, health at {Address}/healthz")]
     public static partial void Serving(ILogger logger, string fibre, string address);
+
+    [LoggerMessage(11, LogLevel.Warning, "fibre {Fibre}: {Problem}")]
+    public static partial void Problem(ILogger logger, string fibre, string problem);
+
+    [LoggerMessage(12, LogLevel.Information, "fibre {Fibre}: placement: {Note}")]
+    public static partial void PlacementNote(ILogger logger, string fibre, string note);
 }

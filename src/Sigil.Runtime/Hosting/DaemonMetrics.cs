@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Hosting.Placement;
 using Sigil.Runtime.Metrics;
 using Sigil.Runtime.State;
 
@@ -42,6 +43,9 @@ public sealed class DaemonMetrics
     private readonly CounterSeries _checkpoints;
     private readonly CounterSeries _checkpointFailures;
     private readonly (FibreMetric Metric, GaugeSeries Series, int Row)[] _fibreMetrics;
+    private readonly PlacementFamilies? _placement;
+    private List<GaugeSample> _domainPrices = [];
+    private List<GaugeSample> _domainLoads = [];
 
     /// <summary>Registers the families of <paramref name="fibre"/> in <paramref name="registry"/>.</summary>
     public DaemonMetrics(MetricRegistry registry, DaemonFibre fibre, string sensorName, int topAgents = 10)
@@ -75,9 +79,13 @@ public sealed class DaemonMetrics
             budget.WithLabels(f, row.Resource).Set(row.Budget);
         }
 
-        _price = registry.CreateGaugeSnapshot("sigil_price", $"Price per resource of the top {topAgents} agents by price; agent=\"other\" is the largest price among the rest.", "fibre", "resource", "agent", "name");
+        _price = fibre.Placement is null
+            ? registry.CreateGaugeSnapshot("sigil_price", $"Price per resource of the top {topAgents} agents by price; agent=\"other\" is the largest price among the rest.", "fibre", "resource", "agent", "name")
+            : registry.CreateGaugeSnapshot("sigil_price", "Price per resource and domain of the latest placement solve (agent = the domain's number, the key of the kernel's price map; name = the domain).", "fibre", "resource", "agent", "name");
         _price.Publish([]);
-        _load = registry.CreateGaugeSnapshot("sigil_load", $"Latest load per resource of the same agents as sigil_price; agent=\"other\" is the largest load among the rest.", "fibre", "resource", "agent", "name");
+        _load = fibre.Placement is null
+            ? registry.CreateGaugeSnapshot("sigil_load", $"Latest load per resource of the same agents as sigil_price; agent=\"other\" is the largest load among the rest.", "fibre", "resource", "agent", "name")
+            : registry.CreateGaugeSnapshot("sigil_load", "Load per resource and domain of the latest placement solve (the solved shares), labelled as sigil_price.", "fibre", "resource", "agent", "name");
         _agents = registry.CreateGauge("sigil_agents", "Agents tracked.", "fibre").WithLabels(f);
         _overflow = Checkpointed(registry.CreateCounter("sigil_agent_overflow_total", "Agents not tracked because the agent table was full.", "fibre"), f);
         _armed = registry.CreateGauge("sigil_armed", "1 when enforcement is armed, 0 in observation mode.", "fibre").WithLabels(f);
@@ -103,6 +111,11 @@ public sealed class DaemonMetrics
             var row = m.SourceKind == MetricSourceKind.Variable ? -1 : RowIndex(m.Source);
             return (m, series, row);
         }).ToArray();
+
+        if (fibre.Placement is { } placement)
+        {
+            _placement = new PlacementFamilies(this, registry, f, placement);
+        }
     }
 
     /// <summary>The registry the families live in.</summary>
@@ -179,11 +192,18 @@ public sealed class DaemonMetrics
             }
         }
 
+        prices.AddRange(_domainPrices);
+        loads.AddRange(_domainLoads);
         _price.Publish(prices);
         _load.Publish(loads);
 
         foreach (var (metric, series, row) in _fibreMetrics)
         {
+            if (row <= PlacementRow)
+            {
+                continue; // a placement resource: set by PublishPlacement
+            }
+
             var values = metric.SourceKind switch
             {
                 MetricSourceKind.Variable => agents.Where(a => a.LastActiveTick >= 0 && tick - a.LastActiveTick < activeWindowTicks).Select(a => a.LastSample),
@@ -192,6 +212,55 @@ public sealed class DaemonMetrics
             };
             series.Set(Aggregate(metric.Aggregate, values.ToList()));
         }
+    }
+
+    /// <summary>
+    /// Publishes a placement's latest solve: its per-domain prices and loads as <c>sigil_price</c> and
+    /// <c>sigil_load</c> series (agent = the domain's member number, name = the domain), the
+    /// placement families, and the fibre's metrics over placement resources (over domains).
+    /// </summary>
+    public void PublishPlacement(PlacementSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (_placement is null)
+        {
+            throw new InvalidOperationException($"fibre '{_fibre.Name}' is not a placement fibre");
+        }
+
+        var d = snapshot.Domains.Count;
+        var prices = new List<GaugeSample>(snapshot.Prices.Count);
+        var loads = new List<GaugeSample>(snapshot.Loads.Count);
+        for (var r = 0; r < snapshot.Resources.Count; r++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                string[] labels = [_fibre.Name, snapshot.Resources[r], j.ToString(CultureInfo.InvariantCulture), snapshot.Domains[j]];
+                prices.Add(new GaugeSample(labels, snapshot.Prices[(r * d) + j]));
+                loads.Add(new GaugeSample(labels, snapshot.Loads[(r * d) + j]));
+            }
+        }
+
+        _domainPrices = prices;
+        _domainLoads = loads;
+        _placement.Publish(snapshot);
+        foreach (var (metric, series, row) in _fibreMetrics)
+        {
+            if (row > PlacementRow)
+            {
+                continue;
+            }
+
+            var r = PlacementRow - row;
+            var values = Enumerable.Range(0, d).Select(j => metric.SourceKind == MetricSourceKind.Price ? snapshot.Prices[(r * d) + j] : snapshot.Loads[(r * d) + j]).ToList();
+            series.Set(Aggregate(metric.Aggregate, values));
+        }
+    }
+
+    /// <summary>Exports the CPUs of each placement domain (<c>sigil_placement_domain_cpus</c>, labelled with the CPU list).</summary>
+    public void DescribeDomains(DomainCpuMap cpus)
+    {
+        ArgumentNullException.ThrowIfNull(cpus);
+        _placement?.Describe(cpus);
     }
 
     /// <summary>The value of fibre metric <paramref name="name"/>.</summary>
@@ -260,6 +329,9 @@ public sealed class DaemonMetrics
     private static string Key(string family, params string[] labelsAfterFibre) =>
         labelsAfterFibre.Length == 0 ? family : family + "|" + string.Join("|", labelsAfterFibre);
 
+    // Fibre metrics over a placement resource r are marked PlacementRow - r.
+    private const int PlacementRow = -2;
+
     private int RowIndex(string resource)
     {
         for (var r = 0; r < _fibre.Rows.Count; r++)
@@ -270,6 +342,81 @@ public sealed class DaemonMetrics
             }
         }
 
+        if (_fibre.Placement?.IndexOfResource(resource) is { } p && p >= 0)
+        {
+            return PlacementRow - p;
+        }
+
         throw new ArgumentException($"metric source '{resource}' has no per-agent row", nameof(resource));
+    }
+
+    /// <summary>The families only placement fibres have.</summary>
+    private sealed class PlacementFamilies
+    {
+        private readonly string _fibre;
+        private readonly PlacementDescription _placement;
+        private readonly GaugeSeries[] _capacity;
+        private readonly GaugeSeries[] _domainThreads;
+        private readonly GaugeSeries _scale;
+        private readonly GaugeSeries _threads;
+        private readonly GaugeSeries _seconds;
+        private readonly GaugeSeries _iterations;
+        private readonly CounterSeries _solves;
+        private readonly CounterSeries _unconverged;
+        private readonly CounterSeries _overflow;
+        private readonly Gauge _cpus;
+        private long _solvesSeen;
+        private long _unconvergedSeen;
+        private long _overflowSeen;
+
+        public PlacementFamilies(DaemonMetrics owner, MetricRegistry registry, string fibre, PlacementDescription placement)
+        {
+            _fibre = fibre;
+            _placement = placement;
+            var capacity = registry.CreateGauge("sigil_placement_capacity", "Capacity of each resource per domain in the latest placement solve (scaled when the active threads did not fit).", "fibre", "resource", "domain");
+            _capacity = placement.Resources.SelectMany(r => placement.Domains.Select(d => capacity.WithLabels(fibre, r.Name, d))).ToArray();
+            var threads = registry.CreateGauge("sigil_placement_domain_threads", "Threads whose target is each domain after the latest placement solve.", "fibre", "domain");
+            _domainThreads = placement.Domains.Select(d => threads.WithLabels(fibre, d)).ToArray();
+            _scale = registry.CreateGauge("sigil_placement_scale", "Factor every capacity was multiplied by so that the active threads fit (1: they fit as given).", "fibre").WithLabels(fibre);
+            _threads = registry.CreateGauge("sigil_placement_threads", "Threads placed by the latest solve.", "fibre").WithLabels(fibre);
+            _seconds = registry.CreateGauge("sigil_placement_solve_seconds", "Duration of the latest placement solve (instance and ADMM).", "fibre").WithLabels(fibre);
+            _iterations = registry.CreateGauge("sigil_placement_iterations", "ADMM iterations of the latest placement solve.", "fibre").WithLabels(fibre);
+            _solves = owner.Checkpointed(registry.CreateCounter("sigil_placement_solves_total", "Placement solves.", "fibre"), fibre);
+            _unconverged = owner.Checkpointed(registry.CreateCounter("sigil_placement_unconverged_total", "Placement solves that stopped at the iteration cap before the residual rule held.", "fibre"), fibre);
+            _overflow = owner.Checkpointed(registry.CreateCounter("sigil_placement_overflow_total", "Active threads left out of placement solves (beyond the busiest placement-threads).", "fibre"), fibre);
+            _cpus = registry.CreateGauge("sigil_placement_domain_cpus", "CPUs each domain's threads are pinned to on this machine (the list is the cpus label).", "fibre", "domain", "cpus");
+            _scale.Set(1);
+        }
+
+        public void Publish(PlacementSnapshot snapshot)
+        {
+            for (var i = 0; i < _capacity.Length && i < snapshot.Capacities.Count; i++)
+            {
+                _capacity[i].Set(snapshot.Capacities[i]);
+            }
+
+            for (var j = 0; j < _domainThreads.Length && j < snapshot.ThreadsPerDomain.Count; j++)
+            {
+                _domainThreads[j].Set(snapshot.ThreadsPerDomain[j]);
+            }
+
+            _scale.Set(snapshot.Scale);
+            _threads.Set(snapshot.Threads);
+            _seconds.Set(snapshot.SolveSeconds);
+            _iterations.Set(snapshot.Iterations);
+            // The step counts from its start; the counters carry on from a restored checkpoint.
+            _solves.Add(snapshot.Solves - _solvesSeen);
+            _unconverged.Add(snapshot.Unconverged - _unconvergedSeen);
+            _overflow.Add(snapshot.Overflow - _overflowSeen);
+            (_solvesSeen, _unconvergedSeen, _overflowSeen) = (snapshot.Solves, snapshot.Unconverged, snapshot.Overflow);
+        }
+
+        public void Describe(DomainCpuMap cpus)
+        {
+            for (var j = 0; j < _placement.DomainCount && j < cpus.Cpus.Count; j++)
+            {
+                _cpus.WithLabels(_fibre, _placement.Domains[j], DomainCpuMap.FormatList(cpus.Cpus[j])).Set(cpus.Cpus[j].Count);
+            }
+        }
     }
 }

@@ -72,8 +72,9 @@ public sealed record DaemonOptions
     public TimeSpan ProcfsInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// When not empty, only these processes are sensed: for the /proc sensor these processes and
-    /// their descendants; for the kernel sensor these processes (the eBPF object's scope set).
+    /// When not empty, only these processes are sensed: for the /proc sensor and placement fibres
+    /// these processes and their descendants; for the kernel sensor of a per-process fibre these
+    /// processes (the eBPF object's scope set).
     /// </summary>
     public IReadOnlyList<int> Scope { get; init; } = [];
 
@@ -94,6 +95,18 @@ public sealed record DaemonOptions
 
     /// <summary>An agent with no price and no sample for this long is forgotten.</summary>
     public TimeSpan AgentIdle { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Placement fibres: how often the placement is solved (and the on-CPU window the sensor reports over).</summary>
+    public TimeSpan PlacementPeriod { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Placement fibres: at most this many threads (the busiest in the window) are placed per solve; the rest are counted.</summary>
+    public int PlacementThreads { get; init; } = 256;
+
+    /// <summary>Placement fibres: a thread moves only when the same new domain wins this many solves in a row.</summary>
+    public int PlacementHold { get; init; } = 2;
+
+    /// <summary>Where sysfs is mounted (the CPU topology of placement domains).</summary>
+    public string SysRoot { get; init; } = "/sys";
 
     /// <summary>Log format.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Json;
@@ -130,6 +143,22 @@ public sealed record DaemonOptions
         if (KillGrace < TimeSpan.Zero || KillGrace > TimeSpan.FromMinutes(5))
         {
             problems.Add($"kill grace {KillGrace.TotalSeconds} s is out of range (0 to 300 s)");
+        }
+
+        // A period shorter than the tick solves every tick (the loop cannot do better).
+        if (PlacementPeriod < TimeSpan.FromMilliseconds(10) || PlacementPeriod > TimeSpan.FromMinutes(10))
+        {
+            problems.Add($"placement period {PlacementPeriod.TotalMilliseconds} ms is out of range (10 ms to 10 minutes)");
+        }
+
+        if (PlacementThreads is < 1 or > 4096)
+        {
+            problems.Add($"placement threads {PlacementThreads} is out of range (1 to 4096)");
+        }
+
+        if (PlacementHold is < 1 or > 100)
+        {
+            problems.Add($"placement hold {PlacementHold} is out of range (1 to 100 solves)");
         }
 
         if (TopAgents is < 0 or > 1000)

@@ -46,9 +46,9 @@ public static class DaemonPreflight
                 }
             }
         }
-        else if (fibre.Sensor.Kind != "span")
+        else if (fibre.Sensor.Kind is not ("span" or "oncpu"))
         {
-            errors.Add($"the /proc sensor measures span loads (file hold times); fibre '{fibre.Name}' senses '{fibre.Sensor.Kind}', which needs the kernel sensor");
+            errors.Add($"the /proc sensor measures span loads (file hold times) and on-CPU time per thread; fibre '{fibre.Name}' senses '{fibre.Sensor.Kind}', which needs the kernel sensor");
         }
         else if (!Directory.Exists(Path.Combine(options.ProcRoot, "self")))
         {

@@ -138,6 +138,17 @@ public sealed class DaemonService : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // The loop has stopped: put back the CPU masks a placement changed, while still armed.
+        try
+        {
+            await _engine.RestorePlacementAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            DaemonLog.Problem(_logger, _engine.Fibre.Name, "could not restore the CPU affinity of pinned threads: " + e.Message);
+        }
+
         _enforcer?.Disarm();
         if (_kernel is not null)
         {

@@ -22,7 +22,14 @@ public sealed record AgentObservation(int Agent, ulong StartTime, string Name, I
 /// <param name="Variable">The sensed variable family.</param>
 /// <param name="Agents">Agents with something to report.</param>
 /// <param name="Counters">The sensor's totals.</param>
-public sealed record SensorFrame(string Variable, IReadOnlyList<AgentObservation> Agents, SensorCounters Counters);
+public sealed record SensorFrame(string Variable, IReadOnlyList<AgentObservation> Agents, SensorCounters Counters)
+{
+    /// <summary>
+    /// Set by a sensor that reports in windows (the placement sensors: on-CPU time per thread over
+    /// the placement period) on the frame that closes one: the window's length. Null otherwise.
+    /// </summary>
+    public TimeSpan? Window { get; init; }
+}
 
 /// <summary>A source of sensed loads, read once per daemon tick.</summary>
 public interface ISensor : IDisposable

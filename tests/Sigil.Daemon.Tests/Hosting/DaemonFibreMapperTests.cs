@@ -38,8 +38,8 @@ public sealed class DaemonFibreMapperTests
         Assert.Contains("offline", Assert.Single(Problems("atp")));
 
     [Fact]
-    public void Cache_WaitsForTheSolverEngines() =>
-        Assert.Contains("not available yet: needs the solver engines", Assert.Single(Problems("cache")));
+    public void Cache_IsAPlacement() =>
+        Assert.NotNull(DaemonFibreMapper.Map(ShippedFibres.Compile("cache"), out _)?.Placement);
 
     [Fact]
     public void Options_Validate_RejectsNonsense()

@@ -23,6 +23,12 @@ public static class BpfEmitter
     /// <summary>The artefact target name.</summary>
     public const string Target = "bpf";
 
+    /// <summary>
+    /// Binary digits after the point of the exported price maps the daemon writes (a price p is
+    /// stored as round(p * 2^DaemonPriceScaleBits)) when the fibre keeps no price in the kernel.
+    /// </summary>
+    public const int DaemonPriceScaleBits = BpfModelBuilder.DaemonPriceScaleBits;
+
     /// <summary>True when the fibre has a kernel side (sensors or a kernel price); others emit nothing.</summary>
     public static bool IsApplicable(FibreSpec spec) => BpfModelBuilder.IsApplicable(spec);
 
