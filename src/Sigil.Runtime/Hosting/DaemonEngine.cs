@@ -231,7 +231,7 @@ public sealed class DaemonEngine
         }
 
         prices.Sort(static (a, b) => string.CompareOrdinal(a.Resource, b.Resource) is var c && c != 0 ? c : a.Agent.CompareTo(b.Agent));
-        return new DaemonState(Fibre.Name, sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), prices, Metrics.CaptureCounters());
+        return new DaemonState(Fibre.Name, sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), prices, Metrics.CaptureCounters(), Pinned: _placement?.Pinned());
     }
 
     /// <summary>
@@ -279,6 +279,7 @@ public sealed class DaemonEngine
         }
 
         Metrics.RestoreCounters(state.Counters);
+        _placement?.Adopt(state.Pinned ?? []);
         return restored;
     }
 

@@ -17,13 +17,19 @@ namespace Sigil.Runtime.State;
 /// The processes in the throttled cgroup with the cgroup each came from, sorted by agent, so that
 /// a daemon restarted after a crash releases them where they were (null in older checkpoints).
 /// </param>
+/// <param name="Pinned">
+/// The threads a placement pinned, with the CPUs each had before and the CPUs it was given, sorted
+/// by thread, so that a daemon restarted after a crash still puts the original masks back (null in
+/// older checkpoints and for other fibres).
+/// </param>
 public sealed record DaemonState(
     string Fibre,
     long Sequence,
     long SavedAtUnixMilliseconds,
     IReadOnlyList<PriceState> Prices,
     IReadOnlyList<CounterState> Counters,
-    IReadOnlyList<ThrottleOrigin>? Throttled = null)
+    IReadOnlyList<ThrottleOrigin>? Throttled = null,
+    IReadOnlyList<PinnedThread>? Pinned = null)
 {
     /// <summary>Empty state of <paramref name="fibre"/>.</summary>
     public static DaemonState Empty(string fibre) => new(fibre, 0, 0, Array.Empty<PriceState>(), Array.Empty<CounterState>());
@@ -41,6 +47,13 @@ public sealed record PriceState(string Resource, long Agent, ulong StartTime, do
 /// <param name="StartTime">Its start time in clock ticks since boot (a reused id is not the same process).</param>
 /// <param name="Cgroup">Its cgroup before the throttle, relative to the cpu hierarchy's mount (e.g. <c>/user.slice</c>).</param>
 public sealed record ThrottleOrigin(long Agent, ulong StartTime, string Cgroup);
+
+/// <summary>A thread a placement pinned.</summary>
+/// <param name="Agent">The thread id.</param>
+/// <param name="StartTime">Its start time in clock ticks since boot.</param>
+/// <param name="Original">The CPUs it was allowed before the daemon's first change.</param>
+/// <param name="Applied">The CPUs the daemon gave it.</param>
+public sealed record PinnedThread(long Agent, ulong StartTime, IReadOnlyList<int> Original, IReadOnlyList<int> Applied);
 
 /// <summary>A counter's total.</summary>
 /// <param name="Name">Counter name.</param>

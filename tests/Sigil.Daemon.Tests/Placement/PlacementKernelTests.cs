@@ -140,6 +140,50 @@ public sealed class PlacementKernelTests(ITestOutputHelper output)
         Assert.Equal(0, app.Engine.Metrics.Count(ActionKind.Affinity, ActionStatus.Refused));
     }
 
+    [Fact]
+    public async Task Pinned_ByADaemonThatCrashed_TheNextDaemonPutsTheOriginalMasksBack_FromTheCheckpoint()
+    {
+        using var first = Sacrificial.BusyLoop();
+        using var second = Sacrificial.BusyLoop();
+        using var dir = new TempDirectory();
+        var fibre = PlacementFibres.Cache();
+
+        // The first daemon pins both children; its checkpoint is taken while they are pinned.
+        Sigil.Runtime.State.DaemonState? checkpoint = null;
+        var (app, code) = await RunAsync(fibre, [first.Pid, second.Pid], arm: true, dir, stopWhen: a =>
+        {
+            if (a.Engine.Metrics.Count(ActionKind.Affinity, ActionStatus.Applied) < 2)
+            {
+                return false;
+            }
+
+            checkpoint = a.Engine.CaptureState(1000);
+            return true;
+        });
+        Assert.Equal(DaemonExitCodes.Ok, code);
+        var pinned = checkpoint!.Pinned!;
+        Assert.Equal(new[] { first.Pid, second.Pid }.Order(), pinned.Select(p => (int)p.Agent));
+        Assert.All(pinned, p => Assert.Equal(s_allCpus, p.Original));
+
+        // Had it been killed with SIGKILL, the children would still be pinned and its last
+        // checkpoint on disk: make it so.
+        var setter = new AffinitySetter();
+        foreach (var pin in pinned)
+        {
+            setter.Apply(new ProcessGuard(GuardPolicy.None).Check((int)pin.Agent).Target!, [.. pin.Applied]);
+            Assert.Equal(pin.Applied, AffinitySetter.Get((int)pin.Agent));
+        }
+
+        new Sigil.Runtime.State.CheckpointStore(dir.Combine("state"), fibre.Name).Save(checkpoint);
+
+        // The next daemon adopts those pins and, at its shutdown, restores the masks from before.
+        var (next, nextCode) = await RunAsync(fibre, [first.Pid, second.Pid], arm: true, dir, stopWhen: a => a.Engine.Ticks >= 3);
+        Assert.Equal(DaemonExitCodes.Ok, nextCode);
+        Assert.Equal(s_allCpus, AffinitySetter.Get(first.Pid));
+        Assert.Equal(s_allCpus, AffinitySetter.Get(second.Pid));
+        Assert.True(next.Engine.Metrics.Count(ActionKind.Affinity, ActionStatus.Applied) >= 2, "the restores went through the actuator");
+    }
+
     private static async Task<(DaemonApplication App, int Code)> RunAsync(DaemonFibre fibre, int[] children, bool arm, TempDirectory dir, Func<DaemonApplication, bool> stopWhen)
     {
         var options = new DaemonOptions

@@ -325,6 +325,44 @@ public sealed class PlacementStep : ISolverStep
         }
     }
 
+    /// <summary>The threads this daemon pinned, with their original and given CPUs, sorted by thread (for checkpoints).</summary>
+    public IReadOnlyList<PinnedThread> Pinned() =>
+        [.. _threads.Values.Where(static t => t.Real && t.Original is not null && t.Applied is not null).OrderBy(static t => t.Tid)
+            .Select(static t => new PinnedThread(t.Tid, t.StartTime, t.Original!, t.Applied!))];
+
+    /// <summary>
+    /// Takes over the pins a previous daemon checkpointed, for the threads that still run (same id
+    /// and start time): their original masks are what <see cref="RestoreRequests"/> puts back, not
+    /// the masks that daemon left. Returns how many were taken.
+    /// </summary>
+    public int Adopt(IEnumerable<PinnedThread> pinned)
+    {
+        ArgumentNullException.ThrowIfNull(pinned);
+        var adopted = 0;
+        foreach (var pin in pinned)
+        {
+            if (pin.Agent is <= 0 or > int.MaxValue || pin.Original.Count == 0 || pin.Applied.Count == 0
+                || ProcStat.TryRead((int)pin.Agent, _procRoot) is not { } stat || stat.StartTime != pin.StartTime)
+            {
+                continue;
+            }
+
+            var tid = (int)pin.Agent;
+            if (!_threads.TryGetValue(tid, out var thread) || thread.StartTime != stat.StartTime)
+            {
+                _threads[tid] = thread = new ThreadPlacement(tid, stat.StartTime) { Name = stat.Comm };
+            }
+
+            thread.Original = [.. pin.Original];
+            thread.Applied = [.. pin.Applied];
+            thread.Real = true;
+            thread.Placed = Cpus.Cpus.ToList().FindIndex(c => c.SequenceEqual(pin.Applied));
+            adopted++;
+        }
+
+        return adopted;
+    }
+
     /// <summary>The per-domain prices to checkpoint (agent = the domain's member number, no start time).</summary>
     public IEnumerable<PriceState> CaptureState()
     {
