@@ -113,7 +113,8 @@ internal static class DaemonFibreMapper
             loadMax,
             priceMax,
             metrics,
-            maps);
+            maps,
+            PriceScaleBits: spec.FixedPoint?.ScaleBits ?? Sigil.Language.Emit.Llvm.LlvmEmitter.DefaultScaleBits);
         errors.AddRange(fibre.Validate());
         return errors.Count == 0 ? fibre : null;
     }

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
@@ -66,40 +65,11 @@ internal sealed class PriceMap : IDisposable
         bytes.Select(b => "0x" + b.ToString("x2", CultureInfo.InvariantCulture));
 }
 
-/// <summary>
-/// The shared price page, written as the daemon keeps it (docs/llvm.md): a 64-byte header and an
-/// open addressing table of (tgid, price) slots.
-/// </summary>
+/// <summary>The shared price page, written whole with the daemon's own layout code.</summary>
 internal static class PricePage
 {
-    public const uint Magic = 0x50504753;
-    public const int HeaderSize = 64;
-    public const int SlotSize = 16;
-
-    public static void Write(string path, int scaleBits, int capacity, IReadOnlyDictionary<int, ulong> prices, ulong sharedPrice = 0)
-    {
-        var page = new byte[HeaderSize + (capacity * SlotSize)];
-        var span = page.AsSpan();
-        BinaryPrimitives.WriteUInt32LittleEndian(span[0..], Magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], 1);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)scaleBits);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[12..], (uint)capacity);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[16..], 0); // sequence: even, stable
-        BinaryPrimitives.WriteUInt64LittleEndian(span[24..], sharedPrice);
-        foreach (var (tgid, price) in prices)
-        {
-            var slot = (int)(unchecked((uint)tgid * 2654435761u) & (uint)(capacity - 1));
-            while (BinaryPrimitives.ReadUInt32LittleEndian(span[(HeaderSize + (slot * SlotSize))..]) != 0)
-            {
-                slot = (slot + 1) & (capacity - 1);
-            }
-
-            BinaryPrimitives.WriteUInt32LittleEndian(span[(HeaderSize + (slot * SlotSize))..], (uint)tgid);
-            BinaryPrimitives.WriteUInt64LittleEndian(span[(HeaderSize + (slot * SlotSize) + 8)..], price);
-        }
-
-        File.WriteAllBytes(path, page);
-    }
+    public static void Write(string path, int scaleBits, int capacity, IReadOnlyDictionary<int, ulong> prices, ulong sharedPrice = 0) =>
+        File.WriteAllBytes(path, Sigil.Runtime.Hosting.SharedPricePage.Image(scaleBits, capacity, prices, sharedPrice));
 }
 
 /// <summary>The counters an instrumented program's hook prints at exit (PREFIX_STATS=1).</summary>

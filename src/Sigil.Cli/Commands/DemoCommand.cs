@@ -101,6 +101,10 @@ internal static class DemoCommand
             ProcfsInterval = TimeSpan.FromMilliseconds(500),
             MetricsUrl = metricsUrl,
             StateDirectory = Path.Combine(work.FullName, "state"),
+
+            // Nothing outside the demo's folder: the hooks' price page stays in it, no map is pinned.
+            PricePage = Path.Combine(work.FullName, "dwell.prices"),
+            PinPriceMap = false,
             Tick = TimeSpan.FromMilliseconds(250),
             KillGrace = TimeSpan.FromSeconds(1),
             LogFormat = LogFormat.None,

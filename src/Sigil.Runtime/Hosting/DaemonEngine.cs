@@ -31,6 +31,7 @@ public sealed class DaemonEngine
     private readonly PlacementStep? _placement;
     private readonly ConcurrentQueue<ActionResult> _finishedKills = new();
     private readonly List<Task> _kills = [];
+    private readonly List<(int Tgid, double Price)> _published = [];
     private readonly string _procRoot;
     private readonly long _identityCheckTicks;
     private readonly long _idleTicks;
@@ -69,6 +70,9 @@ public sealed class DaemonEngine
 
     /// <summary>The fibre.</summary>
     public DaemonFibre Fibre { get; }
+
+    /// <summary>The shared price page published after every tick's solver step, or null.</summary>
+    public SharedPricePage? PricePage { get; set; }
 
     /// <summary>The agents.</summary>
     public AgentTable Agents { get; }
@@ -113,6 +117,16 @@ public sealed class DaemonEngine
         var frame = _sensor.Sense();
         var step = _solver.Step(frame, Agents, tick);
         Forget(tick);
+        if (PricePage is { } page)
+        {
+            _published.Clear();
+            foreach (var agent in Agents)
+            {
+                _published.Add((agent.Agent, agent.Prices[0]));
+            }
+
+            page.Publish(_published);
+        }
 
         _planner.KernelKills = _kernel is { KillsInKernel: true } && _actuator.Armed;
         var plan = _placement is not null ? _placement.Plan(Agents, _actuator.Armed, tick) : _planner.Plan(Agents);

@@ -108,6 +108,10 @@ public sealed record FibreMetric(string Name, MetricAggregateKind Aggregate, str
 /// the placement's shape and numbers; its rows are shared per domain, so <paramref name="Rows"/>
 /// is empty. Null for a fibre of per-agent rows.
 /// </param>
+/// <param name="PriceScaleBits">
+/// Binary digits after the point of the prices hooks read (the exported price map and the shared
+/// price page): the fibre's fixed point, 20 when it has none.
+/// </param>
 public sealed record DaemonFibre(
     string Name,
     string AgentIndex,
@@ -122,7 +126,8 @@ public sealed record DaemonFibre(
     IReadOnlyList<FibreMetric> Metrics,
     IReadOnlyDictionary<string, string> PriceMaps,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    Placement.PlacementDescription? Placement = null)
+    Placement.PlacementDescription? Placement = null,
+    int PriceScaleBits = 20)
 {
     /// <summary>The row of <paramref name="resource"/>, or null.</summary>
     public AgentRow? Row(string resource) => Rows.FirstOrDefault(r => string.Equals(r.Resource, resource, StringComparison.Ordinal));
@@ -135,6 +140,11 @@ public sealed record DaemonFibre(
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (PriceScaleBits is < 0 or > 62)
+        {
+            problems.Add($"fibre '{Name}': price scale 2^{PriceScaleBits} is out of range (0 to 62 bits)");
+        }
+
         if (string.IsNullOrEmpty(Name) || Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '_')))
         {
             problems.Add($"'{Name}' is not a valid fibre name");

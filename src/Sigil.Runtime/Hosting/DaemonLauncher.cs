@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting.Placement;
 using Sigil.Runtime.Hosting.Sensors;
@@ -116,6 +117,8 @@ public sealed class DaemonLauncher
         }
 
         using var stateLockLifetime = stateLock;
+        SharedPricePage? pricePage = null;
+        using var pricePageLifetime = new Disposer(() => pricePage?.Dispose());
         var throttler = preflight.Cpu is { } cpu ? new CpuThrottler(cpu, fibre.Name, fibre.Rules.First(r => r.Kind == ActionKind.Throttle).CpuFraction, options.ProcRoot) : null;
         var guard = new ProcessGuard(GuardPolicy.From(options.AllowPids, options.AllowComms), options.ProcRoot);
         var enforcer = new Enforcer(guard, new EnforcerSettings(options.KillGrace), throttler);
@@ -156,11 +159,25 @@ public sealed class DaemonLauncher
                 throttler.ReleaseAll();
             }
 
+            // What instrumented programs' hooks read (docs/llvm.md): the pinned price map and the
+            // shared price page. Both go at shutdown, and hooks then read price 0.
+            if (kernel is not null && options.PinPriceMap)
+            {
+                kernel.PinPriceMap(Path.Combine(options.BpfFs, "sigil", fibre.Name));
+            }
+
+            if (options.PricePage is { } page && fibre.Placement is null && fibre.Rows.Count > 0 && fibre.PriceMaps.ContainsKey(fibre.Rows[0].Resource))
+            {
+                pricePage = new SharedPricePage(page.Replace("{fibre}", fibre.Name, StringComparison.Ordinal), fibre.PriceScaleBits, fibre.Capacity);
+                app.Engine.PricePage = pricePage;
+            }
+
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException or InvalidOperationException or BpfException)
         {
             throttler?.Dispose();
+            pricePage?.Dispose();
             var reason = e is IOException { InnerException: SocketException s } ? s.Message : e.Message;
             return Fail(DaemonExitCodes.Environment, [$"cannot start: {reason}"]);
         }
@@ -214,6 +231,11 @@ public sealed class DaemonLauncher
         }
 
         return app.Service.ExitCode;
+    }
+
+    private sealed class Disposer(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
     }
 
     private int Fail(int code, IEnumerable<string> problems)

@@ -44,6 +44,22 @@ public sealed record DaemonOptions
     /// </summary>
     public bool WakeOnDecision { get; init; } = true;
 
+    /// <summary>
+    /// The shared price page the daemon keeps for instrumented programs' hooks (docs/llvm.md), with
+    /// <c>{fibre}</c> standing for the fibre's name; null keeps none. Per-agent fibres with an
+    /// exported price only.
+    /// </summary>
+    public string? PricePage { get; init; } = DefaultPricePage;
+
+    /// <summary>The default price page path.</summary>
+    public const string DefaultPricePage = "/dev/shm/sigil.{fibre}.prices";
+
+    /// <summary>
+    /// Pin the fibre's exported price map at <c>&lt;BpfFs&gt;/sigil/&lt;fibre&gt;/&lt;map&gt;</c>, where hooks open
+    /// it (eBPF sensor only; removed at shutdown).
+    /// </summary>
+    public bool PinPriceMap { get; init; } = true;
+
     /// <summary>Where /metrics and /healthz are served (http://host:port), or null for no endpoint. Port 0 picks a free port.</summary>
     public string? MetricsUrl { get; init; } = DefaultMetricsUrl;
 

@@ -29,6 +29,13 @@ public interface IKernelFibre : ISensor
 
     /// <summary>Adds <paramref name="tgid"/> to the kernel's allow-list map.</summary>
     void Allow(int tgid);
+
+    /// <summary>
+    /// Pins the fibre's exported price map under <paramref name="folder"/> (on bpffs), where
+    /// instrumented programs' hooks open it, until disposed; returns the pin's path, or null when
+    /// there is no such map.
+    /// </summary>
+    string? PinPriceMap(string folder) => null;
 }
 
 /// <summary>Opens the kernel side of a fibre.</summary>

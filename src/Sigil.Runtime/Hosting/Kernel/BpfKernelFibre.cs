@@ -25,6 +25,7 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     private BpfLinkSet? _links;
     private BpfRingBuffer? _events;
     private BpfRingBuffer? _wake;
+    private string? _pin;
 
     private BpfKernelFibre(DaemonFibre fibre, BpfFibre bpf, IReadOnlyList<uint> scope, string procRoot)
     {
@@ -236,6 +237,29 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     public void Allow(int tgid) => _bpf.Allow((uint)tgid);
 
     /// <inheritdoc/>
+    public string? PinPriceMap(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        if (_bpf.PriceMap is not { } map || _pin is not null)
+        {
+            return _pin;
+        }
+
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, map.Name);
+
+        // A pin a killed predecessor left: this daemon holds the fibre's lock, so it is stale.
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
+        map.Pin(path);
+        _pin = path;
+        return path;
+    }
+
+    /// <inheritdoc/>
     public void Dispose()
     {
         try
@@ -247,10 +271,35 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
             // Not loaded: nothing armed.
         }
 
+        Unpin();
         _links?.Dispose();
         _events?.Dispose();
         _wake?.Dispose();
         _bpf.Dispose();
+    }
+
+    private void Unpin()
+    {
+        if (_pin is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(_pin);
+            var folder = Path.GetDirectoryName(_pin)!;
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
+        catch (IOException)
+        {
+            // Removed meanwhile, or another fibre's pins share the folder: leave it.
+        }
+
+        _pin = null;
     }
 
     private static BpfFibreDescriptor Describe(DaemonFibre fibre, string objectPath)
