@@ -38,7 +38,7 @@ internal sealed class BpfBenchmarkObjects
 
     public static BpfBenchmarkObjects Build()
     {
-        var root = RepositoryRoot();
+        var root = BenchmarkRepository.Root;
         var fibrePath = Path.Combine(root, "fibres", "dwell.sigil");
         var result = SigilCompiler.Compile(new SourceFile(fibrePath, File.ReadAllText(fibrePath)), name => File.ReadAllText(Path.Combine(root, "fibres", name)));
         var spec = result.Spec ?? throw new InvalidOperationException("fibres/dwell.sigil did not compile: " + string.Join("; ", result.Diagnostics));
@@ -121,17 +121,4 @@ internal sealed class BpfBenchmarkObjects
         d.ThrottlePrice,
         d.KillPrice,
         d.Programs.ToArray());
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("run the benchmark from inside the repository (no Sigil.sln found)");
-    }
 }

@@ -34,7 +34,7 @@ internal static class DaemonBenchmark
 
     public static int Run(string[] args)
     {
-        var repoRoot = FindRepoRoot();
+        var repoRoot = BenchmarkRepository.Root;
         var latencyOnly = args.Length > 0 && args[0] == "latency";
         args = latencyOnly ? args[1..] : args;
         var seconds = args.Length > 0 && double.TryParse(args[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 15;
@@ -477,19 +477,6 @@ internal static class DaemonBenchmark
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 
     private static string? FindSigil(string repoRoot)

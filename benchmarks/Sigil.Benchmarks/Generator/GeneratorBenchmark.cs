@@ -23,11 +23,7 @@ internal static class GeneratorBenchmark
 {
     public static int Run(string[] args)
     {
-        var repoRoot = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(repoRoot, "Sigil.sln")))
-        {
-            repoRoot = Path.GetDirectoryName(repoRoot.TrimEnd('/')) ?? throw new InvalidOperationException("Sigil.sln not found");
-        }
+        var repoRoot = BenchmarkRepository.Root;
 
         var repetitions = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50;
         var fibres = Path.Combine(repoRoot, "fibres");

@@ -29,7 +29,7 @@ internal static class LlvmSuite
         var iterations = quick ? 50_000_000L : 200_000_000L;
         var copyBytes = (quick ? 64 : 256) << 20;
 
-        var root = FindRepoRoot();
+        var root = BenchmarkRepository.Root;
         var work = Path.Combine(Path.GetTempPath(), "sigil-llvm-bench-" + Guid.NewGuid().ToString("N"));
         var data = Directory.Exists("/dev/shm") ? Path.Combine("/dev/shm", "sigil-llvm-bench-" + Guid.NewGuid().ToString("N")) : Path.Combine(work, "data");
         Directory.CreateDirectory(work);
@@ -284,18 +284,5 @@ internal static class LlvmSuite
         {
             Console.WriteLine(Line(row));
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Sigil.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Sigil.sln was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -25,11 +25,9 @@ namespace Sigil.Benchmarks.Placement;
 /// </remarks>
 internal static class PlacementBenchmark
 {
-    private const string Python = "/usr/bin/python3";
-
     public static int Run(string[] args)
     {
-        var python = !args.Contains("--no-python") && PythonReady();
+        var python = !args.Contains("--no-python") && PythonBaselines.Missing() is null;
         Console.WriteLine($"placement benchmark: {Environment.ProcessorCount} cores, load average {LoadAverage()} at start; medians of repeated solves");
         Console.WriteLine("instance: $x[t, d] with log($x + 0.01), @llc[d] and @cpu[d] per domain, sum_d $x[t, d] == 1 per thread; ADMM rho 1, tolerances 1e-6 (cache.sigil)");
         Console.WriteLine("capacities are scaled together when the threads do not fit (the daemon's rule); warm = the prices of a previous period over 90% of the threads");
@@ -74,7 +72,7 @@ internal static class PlacementBenchmark
             try
             {
                 ToNumInstance(placement, instance, threads).Write(path);
-                var runs = Enumerable.Range(0, 3).Select(_ => RunCvxopt(path)).ToList();
+                var runs = Enumerable.Range(0, 3).Select(_ => PythonBaselines.Run("num_cvxopt.py", path)).ToList();
                 var seconds = runs.Select(r => r.GetProperty("seconds").GetDouble()).Order().ElementAt(1);
                 var objective = runs[0].GetProperty("objective").GetDouble();
                 cvxMs = (seconds * 1000).ToString("F1", CultureInfo.InvariantCulture);
@@ -155,49 +153,6 @@ internal static class PlacementBenchmark
             Lower = PerColumn(placement.Lower),
             Upper = PerColumn(placement.Upper),
         };
-    }
-
-    private static JsonElement RunCvxopt(string instance)
-    {
-        var script = Path.Combine(RepositoryRoot(), "benchmarks", "baselines", "num_cvxopt.py");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(instance);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"num_cvxopt.py failed ({process.ExitCode}): {error.Result}");
-        }
-
-        return JsonDocument.Parse(output).RootElement.Clone();
-    }
-
-    private static bool PythonReady()
-    {
-        if (!File.Exists(Python))
-        {
-            return false;
-        }
-
-        using var process = Process.Start(new ProcessStartInfo(Python, ["-c", "import cvxopt, numpy"]) { RedirectStandardError = true })!;
-        process.WaitForExit();
-        return process.ExitCode == 0;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Sigil.sln not found above the benchmark");
     }
 
     private static double Median(int repetitions, Func<double> measure)

@@ -51,7 +51,7 @@ internal static class ProofsBenchmark
             return 1;
         }
 
-        var repository = FindRepository();
+        var repository = BenchmarkRepository.Root;
         var work = Path.Combine(Path.GetTempPath(), "sigil-proofs-bench-" + Environment.ProcessId);
         Directory.CreateDirectory(work);
         var sources = CoqLibrary.Load(Path.Combine(repository, "proofs"));
@@ -222,18 +222,5 @@ internal static class ProofsBenchmark
         {
             Console.WriteLine($"| {row.What.PadRight(width)} | {row.Theorems,8} | {S(row.Wall),6} | {S(row.Cpu),5} | {Ratio(row.Wall, baseline.Wall),15} | {Ratio(row.Cpu, baseline.Cpu),14} |");
         }
-    }
-
-    private static string FindRepository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }

@@ -25,8 +25,6 @@ namespace Sigil.Benchmarks.Solvers;
 /// </remarks>
 internal static class SolverBenchmarks
 {
-    private const string Python = "/usr/bin/python3";
-
     public static int Run(string[] args)
     {
         bool small = !args.Contains("--large-only");
@@ -80,7 +78,7 @@ internal static class SolverBenchmarks
         double cvxoptSeconds = double.NaN;
         double cvxoptBest = double.NaN;
         double numpySeconds = double.NaN;
-        string? missing = python ? PythonMissing() : "--no-python";
+        string? missing = python ? PythonBaselines.Missing() : "--no-python";
         if (missing is null)
         {
             string path = Path.Combine(Path.GetTempPath(), $"sigil-bench-{Environment.ProcessId}.txt");
@@ -91,7 +89,7 @@ internal static class SolverBenchmarks
                 var runs = new List<(double Seconds, JsonElement Json)>();
                 for (int i = 0; i < 3; i++)
                 {
-                    JsonElement json = RunScript("num_cvxopt.py", path, "--reltol", "1e-4", "--feastol", "1e-4", "--x", xPath);
+                    JsonElement json = PythonBaselines.Run("num_cvxopt.py", path, "--reltol", "1e-4", "--feastol", "1e-4", "--x", xPath);
                     runs.Add((json.GetProperty("seconds").GetDouble(), json));
                 }
 
@@ -99,10 +97,10 @@ internal static class SolverBenchmarks
                 cvxoptBest = runs.Min(t => t.Seconds);
                 double[] x = File.ReadAllLines(xPath).Where(t => t.Length > 0).Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToArray();
                 rows.Add(CvxoptRow("CVXOPT cp, custom KKT (reltol 1e-4)", runs[0].Json, x, cvxoptSeconds, problem, optimum));
-                JsonElement tight = RunScript("num_cvxopt.py", path, "--x", xPath);
+                JsonElement tight = PythonBaselines.Run("num_cvxopt.py", path, "--x", xPath);
                 x = File.ReadAllLines(xPath).Where(t => t.Length > 0).Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToArray();
                 rows.Add(CvxoptRow("CVXOPT cp, custom KKT (defaults)", tight, x, tight.GetProperty("seconds").GetDouble(), problem, optimum));
-                numpySeconds = RunScript("num_numpy.py", path, "--iterations", "30", "--repeat", "7").GetProperty("seconds_per_iteration").GetDouble();
+                numpySeconds = PythonBaselines.Run("num_numpy.py", path, "--iterations", "30", "--repeat", "7").GetProperty("seconds_per_iteration").GetDouble();
             }
             finally
             {
@@ -265,56 +263,6 @@ internal static class SolverBenchmarks
             "-",
             ((optimum - objective) / Math.Abs(optimum)).ToString("E1", CultureInfo.InvariantCulture),
         ];
-    }
-
-    private static JsonElement RunScript(string script, params string[] arguments)
-    {
-        string path = Path.Combine(RepositoryRoot(), "benchmarks", "baselines", script);
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(path);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {error.Result}");
-        }
-
-        return JsonDocument.Parse(output).RootElement.Clone();
-    }
-
-    private static string? PythonMissing()
-    {
-        if (!File.Exists(Python))
-        {
-            return $"{Python} is absent (eng/setup.sh installs python3-cvxopt and python3-numpy)";
-        }
-
-        using Process process = Process.Start(new ProcessStartInfo(Python, ["-c", "import cvxopt, numpy"]) { RedirectStandardError = true })!;
-        process.WaitForExit();
-        return process.ExitCode == 0 ? null : $"{Python} cannot import cvxopt and numpy (eng/setup.sh installs them)";
-    }
-
-    private static string RepositoryRoot()
-    {
-        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Run the benchmark from inside the repository (Sigil.sln not found).");
     }
 
     /// <summary>Median wall time of <paramref name="count"/> runs after one warm-up run.</summary>
