@@ -152,6 +152,32 @@ public sealed class BpfFibre : IDisposable
         WriteControl(control);
     }
 
+    /// <summary>Arms (<see cref="Arm"/>) or disarms (<see cref="Disarm"/>) enforcement.</summary>
+    public void SetArmed(bool armed, uint daemonTgid = 0)
+    {
+        if (armed)
+        {
+            Arm(daemonTgid);
+        }
+        else
+        {
+            Disarm();
+        }
+    }
+
+    /// <summary>Disarms when the object is loaded; before a load (or after a failed one) nothing can be armed.</summary>
+    public void DisarmIfLoaded()
+    {
+        try
+        {
+            Disarm();
+        }
+        catch (Exception e) when (e is BpfException or InvalidOperationException)
+        {
+            // Not loaded: nothing armed.
+        }
+    }
+
     /// <summary>Disarms enforcement: the programs only report (dry run, the default).</summary>
     public void Disarm()
     {

@@ -286,17 +286,7 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
     }
 
     /// <inheritdoc/>
-    public void SetArmed(bool armed, int daemonTgid)
-    {
-        if (armed)
-        {
-            _bpf.Arm((uint)daemonTgid);
-        }
-        else
-        {
-            _bpf.Disarm();
-        }
-    }
+    public void SetArmed(bool armed, int daemonTgid) => _bpf.SetArmed(armed, (uint)daemonTgid);
 
     /// <inheritdoc/>
     public void Allow(int tgid) => _bpf.Allow((uint)tgid);
@@ -304,14 +294,7 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
     /// <inheritdoc/>
     public void Dispose()
     {
-        try
-        {
-            _bpf.Disarm();
-        }
-        catch (Exception e) when (e is BpfException or InvalidOperationException)
-        {
-            // Not loaded: nothing armed.
-        }
+        _bpf.DisarmIfLoaded();
 
         _links?.Dispose();
         _events?.Dispose();
