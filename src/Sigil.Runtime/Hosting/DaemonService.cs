@@ -16,6 +16,8 @@ namespace Sigil.Runtime.Hosting;
 /// </summary>
 public sealed class DaemonService : BackgroundService
 {
+    private static readonly TimeSpan StopSlice = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan WokenPause = TimeSpan.FromMilliseconds(2);
     private readonly DaemonEngine _engine;
     private readonly DaemonOptions _options;
     private readonly DaemonHealth _health;
@@ -24,8 +26,6 @@ public sealed class DaemonService : BackgroundService
     private readonly IKernelFibre? _kernel;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
-    private static readonly TimeSpan StopSlice = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan WokenPause = TimeSpan.FromMilliseconds(2);
     private long _sequence;
 
     /// <summary>The service.</summary>

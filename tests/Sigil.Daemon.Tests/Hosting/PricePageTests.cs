@@ -99,6 +99,7 @@ public sealed class PricePageTests
             Assert.Equal(FixedPoint.ToFixed(daemon, Scale), inMap);
             Assert.False(File.Exists(pagePath), "the page outlived the daemon");
             Assert.False(File.Exists(pinPath), "the pin outlived the daemon");
+            Assert.False(Directory.Exists("/sys/fs/bpf/sigil/dwell"), "the fibre's pin folder outlived the daemon");
         }
         finally
         {

@@ -65,8 +65,8 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     /// <summary>
     /// Opens <paramref name="objectPath"/> for <paramref name="fibre"/> and sets its tunables from
     /// the fibre. The maps are found by the names the compiler gives them: <c>&lt;fibre&gt;_stats</c>,
-    /// <c>_control</c>, <c>_allow</c>, <c>_scope</c>, <c>_events</c>, <c>_wake</c> (when the kernel decides), the agent index's state map
-    /// <c>&lt;fibre&gt;_&lt;index&gt;</c>, and the exported price map.
+    /// <c>_control</c>, <c>_allow</c>, <c>_scope</c>, <c>_events</c>, <c>_wake</c> (when the kernel
+    /// decides), the agent index's state map <c>&lt;fibre&gt;_&lt;index&gt;</c>, and the exported price map.
     /// </summary>
     /// <param name="fibre">The fibre.</param>
     /// <param name="objectPath">The fibre's compiled eBPF object.</param>
@@ -253,7 +253,6 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     public void Dispose()
     {
         _bpf.DisarmIfLoaded();
-
         Unpin();
         _links?.Dispose();
         _events?.Dispose();
@@ -271,9 +270,17 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
         try
         {
             File.Delete(_pin);
-            var folder = Path.GetDirectoryName(_pin)!;
-            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+
+            // The fibre's folder, then the shared sigil/ folder above it, when nothing else is pinned there.
+            var fibreFolder = Path.GetDirectoryName(_pin)!;
+            var shared = Path.GetDirectoryName(fibreFolder);
+            foreach (var folder in Path.GetFileName(shared) == "sigil" ? [fibreFolder, shared!] : new[] { fibreFolder })
             {
+                if (!Directory.Exists(folder) || Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    break;
+                }
+
                 Directory.Delete(folder);
             }
         }
