@@ -52,6 +52,10 @@ public sealed class PlacementKernelTests(ITestOutputHelper output)
 
         Assert.True(frame.Counters.Seen > 0 && frame.Counters.Processed > 0);
 
+        // Scoped in the kernel: it keeps state for the children's threads and no other.
+        Assert.Equal(new[] { (uint)first.Pid, (uint)second.Pid }.Order(), kernel.Bpf.StateMap.Keys<uint>().Order());
+        Assert.Equal(new[] { (uint)first.Pid, (uint)second.Pid }.Order(), kernel.Bpf.ScopeList().Order());
+
         // The /proc fallback reads the same clock.
         using var procfs = new ProcTaskOnCpuSensor("oncpu", 1, scopeRoots: [first.Pid], window: TimeSpan.FromMilliseconds(500));
         Assert.Empty(procfs.Sense().Agents); // the baseline

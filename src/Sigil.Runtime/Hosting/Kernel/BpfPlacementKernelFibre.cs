@@ -33,6 +33,7 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
     private readonly int _startOffset;
     private readonly int _totalOffset;
     private readonly ThreadDirectory _threads;
+    private uint[] _kernelScope = [];
     private readonly Dictionary<uint, (ulong Start, ulong Total)> _previous = [];
     private readonly ExitCollector _exits = new();
     private readonly double _nanosecondsPerUnit;
@@ -61,7 +62,7 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
     public string Description =>
         $"{_bpf.Object.FileName}: {_bpf.Object.Programs.Count} program(s) on {string.Join(", ", _fibre.Sensor.Tracepoints)}, "
         + $"on-CPU time per thread read every {TimeSpan.FromSeconds((double)_windowTicks / Stopwatch.Frequency).TotalSeconds:0.###} s"
-        + (_threads.ScopeRoots.Count == 0 ? ", every process" : $", processes {string.Join(',', _threads.ScopeRoots)} and their descendants only")
+        + (_threads.ScopeRoots.Count == 0 ? ", every process" : $", processes {string.Join(',', _threads.ScopeRoots)} and their descendants only (scoped in the kernel)")
         + $"; per-domain prices written to {string.Join(", ", _priceMaps.Values.Select(m => m.Name))}";
 
     /// <inheritdoc/>
@@ -179,7 +180,7 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
         {
             _bpf.Load();
             _bpf.Disarm();
-            _bpf.Scope([]); // the scope is process trees, kept here: the kernel senses every process
+            Rescope();
             _bpf.SendSamples(false);
             _events = _bpf.OpenEvents(_exits);
             _links = _bpf.Attach();
@@ -258,8 +259,42 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
         }
 
         _threads.Prune(alive);
+        Rescope();
         observations.Sort(static (a, b) => b.Completed[0].CompareTo(a.Completed[0]) is var c && c != 0 ? c : a.Agent.CompareTo(b.Agent));
         return observations;
+    }
+
+    /// <summary>
+    /// Scopes the kernel to the processes of the scope's trees as they are now (the roots and their
+    /// descendants), so that the kernel neither updates nor keeps state for any other thread; the
+    /// set is refreshed every window, and the userspace filter stays for threads that appear in
+    /// between. More processes than the kernel's scope set holds: the kernel senses every process.
+    /// </summary>
+    private void Rescope()
+    {
+        if (_threads.ScopeRoots.Count == 0)
+        {
+            return;
+        }
+
+        // No live process in scope: a tgid no process can have keeps the kernel from sensing any.
+        uint[] wanted = [.. _threads.ScopedProcesses().Select(static p => (uint)p)];
+        wanted = wanted.Length == 0 ? [uint.MaxValue] : wanted;
+        if (wanted.AsSpan().SequenceEqual(_kernelScope))
+        {
+            return;
+        }
+
+        try
+        {
+            _bpf.Scope(wanted);
+            _kernelScope = wanted;
+        }
+        catch (ArgumentException)
+        {
+            _bpf.Scope([]);
+            _kernelScope = [];
+        }
     }
 
     /// <inheritdoc/>

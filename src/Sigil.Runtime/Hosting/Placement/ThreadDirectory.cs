@@ -34,6 +34,31 @@ internal sealed class ThreadDirectory
 
     public IReadOnlyCollection<int> ScopeRoots => _roots;
 
+    /// <summary>
+    /// The processes in scope now (the live roots and their descendants, from a walk of procfs),
+    /// ascending; empty without scope roots.
+    /// </summary>
+    public IReadOnlyList<int> ScopedProcesses()
+    {
+        var scoped = new List<int>();
+        if (_roots.Count == 0)
+        {
+            return scoped;
+        }
+
+        foreach (var entry in Directory.EnumerateDirectories(_procRoot))
+        {
+            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && InScope(pid)
+                && ProcStat.TryRead(pid, _procRoot) is not null)
+            {
+                scoped.Add(pid);
+            }
+        }
+
+        scoped.Sort();
+        return scoped;
+    }
+
     /// <summary>Call once per window: process ancestry is re-read (a process whose parent died leaves the tree).</summary>
     public void BeginWindow() => _scopeOfProcess.Clear();
 
