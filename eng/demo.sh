@@ -3,7 +3,7 @@
 # daemon against a simulated ransomware process (long file holds) and a benign one (many short
 # opens). The demo arms enforcement on its own two workloads only (they are the only processes
 # in its scope): the ransomware is throttled, then killed; the benign process is left alone.
-# Every stage prints what it uses and what is not wired yet. Extra arguments go to `sigil demo`
+# Every stage prints what it uses. Extra arguments go to `sigil demo`
 # (e.g. --hold 10s, --table true); run as root (cgroups, signals).
 set -euo pipefail
 cd "$(dirname "$0")/.."

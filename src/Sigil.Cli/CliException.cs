@@ -9,8 +9,4 @@ internal sealed class CliException : Exception
         : base(message) => ExitCode = exitCode;
 
     public int ExitCode { get; }
-
-    /// <summary>A command whose dependency has not landed: "not available yet: needs X".</summary>
-    public static CliException NotAvailable(string what, string needs) =>
-        new(CliExitCodes.NotAvailable, $"{what}: not available yet: needs {needs}");
 }

@@ -15,6 +15,6 @@ internal static class CliExitCodes
     /// <summary>A run failed (the daemon loop, a workload, the demo's expected outcome).</summary>
     public const int Failed = 3;
 
-    /// <summary>The command depends on a part of Sigil that is not wired yet.</summary>
+    /// <summary>The fibre has a shape the command does not handle ("not available yet: ..." names what it lacks).</summary>
     public const int NotAvailable = 4;
 }

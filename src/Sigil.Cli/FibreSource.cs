@@ -10,9 +10,6 @@ namespace Sigil.Cli;
 /// <summary>Reads and compiles a .sigil file, with its tables read from the fibre's folder.</summary>
 internal static class FibreSource
 {
-    /// <summary>The front end's placeholder message, while it is not built.</summary>
-    private const string FrontEndMissing = "the sigil front end is not built yet";
-
     /// <summary>Compiles <paramref name="path"/>; writes diagnostics to <paramref name="errors"/>; throws a <see cref="CliException"/> on errors.</summary>
     public static FibreSpec Compile(string path, TextWriter errors)
     {
@@ -24,11 +21,6 @@ internal static class FibreSource
 
         if (result.Spec is null)
         {
-            if (result.Diagnostics.Any(d => d.Id == "SIG9999" && d.Message.Contains(FrontEndMissing, StringComparison.Ordinal)))
-            {
-                throw CliException.NotAvailable($"compiling {Path.GetFileName(path)}", "the front end (SigilCompiler: parser, binder, lowering)");
-            }
-
             var count = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
             throw new CliException(CliExitCodes.BadInput, $"{path}: {count} error(s); nothing emitted");
         }

@@ -23,11 +23,6 @@ internal static class CheckCommand
 
             if (result.Spec is null)
             {
-                if (result.Diagnostics.Any(d => d.Id == "SIG9999" && d.Message.Contains("front end is not built", StringComparison.Ordinal)))
-                {
-                    throw CliException.NotAvailable("check", "the front end (SigilCompiler: parser, binder, lowering)");
-                }
-
                 return CliExitCodes.BadInput;
             }
 

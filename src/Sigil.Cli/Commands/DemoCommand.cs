@@ -27,7 +27,7 @@ internal static class DemoCommand
     {
         var arm = new Option<bool>("--arm") { Description = "Enforce on the demo's own workloads (they are the only processes in scope)." };
         var fibre = new Option<string?>("--fibre") { Description = "The dwell fibre (default: fibres/dwell.sigil found from the current folder)." };
-        var sensor = new Option<string>("--sensor") { Description = "kernel (default; falls back to procfs while the eBPF backend is not wired) or procfs.", DefaultValueFactory = _ => "kernel" };
+        var sensor = new Option<string>("--sensor") { Description = "kernel (default; the /proc sensor stands in when dwell.bpf.o is not built) or procfs.", DefaultValueFactory = _ => "kernel" };
         sensor.AcceptOnlyFromAmong("kernel", "procfs");
         var hold = new Option<string>("--hold") { Description = "How long the simulated ransomware holds each file.", DefaultValueFactory = _ => "8s" };
         var timeout = new Option<string>("--timeout") { Description = "Give up after this long.", DefaultValueFactory = _ => "120s" };

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Hosting.Kernel;
 using Sigil.Runtime.Hosting.Placement;
 using Sigil.Runtime.Hosting.Sensors;
 using Sigil.Runtime.State;
@@ -28,8 +29,12 @@ public sealed class DaemonLauncher
     /// <summary>A launcher reporting problems to <paramref name="errors"/>.</summary>
     public DaemonLauncher(TextWriter errors) => _errors = errors ?? throw new ArgumentNullException(nameof(errors));
 
-    /// <summary>Opens the kernel side of a fibre (the eBPF backend); by default the seam that says it is not wired.</summary>
-    public IKernelFibreFactory KernelFactory { get; init; } = UnavailableKernelFibreFactory.Instance;
+    /// <summary>
+    /// Opens the kernel side of a fibre (the eBPF backend); by default from the objects the build
+    /// copies beside this program (<c>sigil/&lt;fibre&gt;/bpf/&lt;fibre&gt;.bpf.o</c>).
+    /// </summary>
+    public IKernelFibreFactory KernelFactory { get; init; } =
+        new PlacementAwareKernelFibreFactory(new BpfKernelFibreFactory(null, Path.Combine(AppContext.BaseDirectory, "sigil")));
 
     /// <summary>Extra logging configuration (tests, the live table).</summary>
     public Action<ILoggingBuilder>? Logging { get; init; }

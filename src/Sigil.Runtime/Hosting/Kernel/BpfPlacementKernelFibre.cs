@@ -330,7 +330,6 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
     public void Dispose()
     {
         _bpf.DisarmIfLoaded();
-
         _links?.Dispose();
         _events?.Dispose();
         _bpf.Dispose();
