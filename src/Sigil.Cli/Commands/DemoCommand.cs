@@ -104,7 +104,7 @@ internal static class DemoCommand
 
             // Nothing outside the demo's folder: the hooks' price page stays in it, no map is pinned.
             PricePage = Path.Combine(work.FullName, "dwell.prices"),
-            PinPriceMap = false,
+            PinFolder = null,
             Tick = TimeSpan.FromMilliseconds(250),
             KillGrace = TimeSpan.FromSeconds(1),
             LogFormat = LogFormat.None,

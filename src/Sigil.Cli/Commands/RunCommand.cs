@@ -45,12 +45,13 @@ internal static class RunCommand
         var placementHold = new Option<int?>("--placement-hold") { Description = "Placement fibres: move a thread only when the same new domain wins this many solves in a row (default 2)." };
         var sysfs = new Option<string?>("--sysfs") { Description = "sysfs mount, for the CPU topology (default /sys).", Hidden = true };
         var pricePage = new Option<string?>("--price-page") { Description = "The shared price page for instrumented programs (default /dev/shm/sigil.<fibre>.prices; none: keep no page)." };
+        var pinFolder = new Option<string?>("--pin-folder") { Description = "eBPF sensor: the bpffs folder where the price map is pinned for hooks (default {bpffs}/sigil/{fibre}; none: pin nothing)." };
         var wake = new Option<bool?>("--wake-on-decision") { Description = "eBPF sensor: tick at once when the kernel decides (default true; false waits for the next tick)." };
         var duration = new Option<string?>("--duration") { Description = "Stop after this long (default: run until SIGTERM or Ctrl+C).", Hidden = true };
 
         var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
         {
-            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, wake, pricePage, duration,
+            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, wake, pricePage, pinFolder, duration,
             placementPeriod, placementThreads, placementHold, sysfs,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
@@ -73,6 +74,7 @@ internal static class RunCommand
                 Tick = parse.GetValue(tick) is { } t ? Durations.Parse(t, "--tick") : options.Tick,
                 WakeOnDecision = parse.GetValue(wake) ?? options.WakeOnDecision,
                 PricePage = parse.GetValue(pricePage) is { } page ? (page == "none" ? null : page) : options.PricePage,
+                PinFolder = parse.GetValue(pinFolder) is { } pins ? (pins == "none" ? null : pins) : options.PinFolder,
                 ProcfsInterval = parse.GetValue(procfsInterval) is { } pi ? Durations.Parse(pi, "--procfs-interval") : options.ProcfsInterval,
                 CheckpointInterval = parse.GetValue(checkpoint) is { } ci ? Durations.Parse(ci, "--checkpoint-interval") : options.CheckpointInterval,
                 KillGrace = parse.GetValue(grace) is { } g ? Durations.Parse(g, "--kill-grace") : options.KillGrace,

@@ -166,9 +166,9 @@ public sealed class DaemonLauncher
 
             // What instrumented programs' hooks read (docs/llvm.md): the pinned price map and the
             // shared price page. Both go at shutdown, and hooks then read price 0.
-            if (kernel is not null && options.PinPriceMap)
+            if (kernel is not null && options.PinFolder is { } pins)
             {
-                kernel.PinPriceMap(Path.Combine(options.BpfFs, "sigil", fibre.Name));
+                kernel.PinPriceMap(pins.Replace("{bpffs}", options.BpfFs.TrimEnd('/'), StringComparison.Ordinal).Replace("{fibre}", fibre.Name, StringComparison.Ordinal));
             }
 
             if (options.PricePage is { } page && fibre.Placement is null && fibre.Rows.Count > 0 && fibre.PriceMaps.ContainsKey(fibre.Rows[0].Resource))

@@ -55,10 +55,14 @@ public sealed record DaemonOptions
     public const string DefaultPricePage = "/dev/shm/sigil.{fibre}.prices";
 
     /// <summary>
-    /// Pin the fibre's exported price map at <c>&lt;BpfFs&gt;/sigil/&lt;fibre&gt;/&lt;map&gt;</c>, where hooks open
-    /// it (eBPF sensor only; removed at shutdown).
+    /// The bpffs folder where the fibre's exported price map is pinned for hooks to open (eBPF
+    /// sensor only; removed at shutdown), with <c>{bpffs}</c> standing for <see cref="BpfFs"/> and
+    /// <c>{fibre}</c> for the fibre's name; null pins nothing.
     /// </summary>
-    public bool PinPriceMap { get; init; } = true;
+    public string? PinFolder { get; init; } = DefaultPinFolder;
+
+    /// <summary>The default pin folder, where the generated hooks look first.</summary>
+    public const string DefaultPinFolder = "{bpffs}/sigil/{fibre}";
 
     /// <summary>Where /metrics and /healthz are served (http://host:port), or null for no endpoint. Port 0 picks a free port.</summary>
     public string? MetricsUrl { get; init; } = DefaultMetricsUrl;
