@@ -63,6 +63,16 @@ public sealed class ProcFdSensorTests
         using var outOfScope = Shell($"exec 3<'{file}'; sleep 0.5; exec 3<&-; sleep 30");
         try
         {
+            // Sensing starts once the child has become sleep with the file open: the loader's own
+            // short opens on the way (seen by a scan that lands in the middle) are not this test's.
+            var settled = System.Diagnostics.Stopwatch.StartNew();
+            while (!(File.Exists($"/proc/{inScope.Id}/fd/3") && File.ReadAllText($"/proc/{inScope.Id}/comm").Trim() == "sleep" && File.ReadAllText($"/proc/{inScope.Id}/maps").Contains("libc", StringComparison.Ordinal))
+                && settled.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                Thread.Sleep(10);
+            }
+
+            Thread.Sleep(100);
             var sensor = new ProcFdSpanSensor("hold", 1, scopeRoots: [inScope.Id], interval: TimeSpan.FromMilliseconds(100));
             Assert.Empty(SenseFor(sensor, TimeSpan.FromSeconds(0.6)));
             Assert.True(sensor.OpenFiles >= 1);
