@@ -219,7 +219,7 @@ internal static class BpfBenchmarks
     {
         var none = configurations[0].Name;
         double Added(Dictionary<string, List<double>> values, string name) =>
-            Median(values[name].Zip(values[none], (c, n) => c - n).ToList());
+            Statistics.Median(values[name].Zip(values[none], (c, n) => c - n).ToList());
         var floor = Added(pairs, configurations[1].Name);
         var floorCall = Added(calls, configurations[1].Name);
         var rows = new List<string[]>
@@ -234,11 +234,11 @@ internal static class BpfBenchmarks
             rows.Add(new[]
             {
                 c.Name,
-                F(Median(p)),
+                F(Statistics.Median(p)),
                 $"{F(p.Min())}-{F(p.Max())}",
                 c == configurations[0] ? "-" : F(added),
                 c == configurations[0] || c == configurations[1] ? "-" : (added / floor).ToString("0.00x", CultureInfo.InvariantCulture),
-                F(Median(g)),
+                F(Statistics.Median(g)),
                 $"{F(g.Min())}-{F(g.Max())}",
                 c == configurations[0] ? "-" : F(Added(calls, c.Name)),
                 c.Fibre is null ? "-" : $"{c.Samples:N0}{(c.Dropped > 0 ? $" ({c.Dropped:N0} dropped)" : string.Empty)}{(c.Consistent ? string.Empty : " INCONSISTENT")}",
@@ -307,14 +307,8 @@ internal static class BpfBenchmarks
 
         ring.Consume();
         Table(rows);
-        var median = Median(rates);
+        var median = Statistics.Median(rates);
         Console.WriteLine($"median {median.ToString("N0", CultureInfo.InvariantCulture)} records/s drained (range {rates.Min().ToString("N0", CultureInfo.InvariantCulture)}-{rates.Max().ToString("N0", CultureInfo.InvariantCulture)}); target >= 2,000,000: {(median >= 2_000_000 ? "met" : "NOT met")}; malformed records: {ring.Malformed}, records not SAMPLE: {handler.Unexpected}");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static string F(double ns) => ns.ToString("0", CultureInfo.InvariantCulture);

@@ -119,9 +119,9 @@ internal static class LlvmSuite
                 }
             }
 
-            var siteCost = Median(sinkNs["hooked"]) - Median(sinkNs["plain"]);
-            var updateCost = Median(update);
-            double Slowdown(Dictionary<string, List<double>> times, string variant) => ((Median(times[variant]) / Median(times["plain"])) - 1) * 100;
+            var siteCost = Statistics.Median(sinkNs["hooked"]) - Statistics.Median(sinkNs["plain"]);
+            var updateCost = Statistics.Median(update);
+            double Slowdown(Dictionary<string, List<double>> times, string variant) => ((Statistics.Median(times[variant]) / Statistics.Median(times["plain"])) - 1) * 100;
             string Percent(double value) => value.ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " %";
             Console.WriteLine();
             Console.WriteLine($"LLVM hook at price 0: fibres/dwell.sigil; price source: {source}");
@@ -130,10 +130,10 @@ internal static class LlvmSuite
             Table(
                 ["measurement", "baseline", "instrumented", "cost", "noise (baseline again)", "target", "met"],
                 [
-                    ["call site, inline check (ns/call)", F(Median(sinkNs["plain"])), F(Median(sinkNs["hooked"])), $"{siteCost:+0.00;-0.00} ns", "-", $"<= {SiteTargetNs} ns", Met(siteCost <= SiteTargetNs)],
+                    ["call site, inline check (ns/call)", F(Statistics.Median(sinkNs["plain"])), F(Statistics.Median(sinkNs["hooked"])), $"{siteCost:+0.00;-0.00} ns", "-", $"<= {SiteTargetNs} ns", Met(siteCost <= SiteTargetNs)],
                     [$"{LlvmNames.HookSymbol(bench.Name)}() direct (ns/call)", "-", F(updateCost), $"{updateCost:0.00} ns", "-", $"<= {SiteTargetNs} ns", Met(updateCost <= SiteTargetNs)],
-                    ["copy workload, CPU time (ms)", F(Median(copyCpu["plain"])), F(Median(copyCpu["hooked"])), Percent(Slowdown(copyCpu, "hooked")), Percent(Slowdown(copyCpu, "again")), $"<= {CopyTargetPercent} %", Met(Slowdown(copyCpu, "hooked") <= CopyTargetPercent)],
-                    ["copy workload, wall time (ms)", F(Median(copyMs["plain"])), F(Median(copyMs["hooked"])), Percent(Slowdown(copyMs, "hooked")), Percent(Slowdown(copyMs, "again")), $"<= {CopyTargetPercent} %", Met(Slowdown(copyMs, "hooked") <= CopyTargetPercent)],
+                    ["copy workload, CPU time (ms)", F(Statistics.Median(copyCpu["plain"])), F(Statistics.Median(copyCpu["hooked"])), Percent(Slowdown(copyCpu, "hooked")), Percent(Slowdown(copyCpu, "again")), $"<= {CopyTargetPercent} %", Met(Slowdown(copyCpu, "hooked") <= CopyTargetPercent)],
+                    ["copy workload, wall time (ms)", F(Statistics.Median(copyMs["plain"])), F(Statistics.Median(copyMs["hooked"])), Percent(Slowdown(copyMs, "hooked")), Percent(Slowdown(copyMs, "again")), $"<= {CopyTargetPercent} %", Met(Slowdown(copyMs, "hooked") <= CopyTargetPercent)],
                 ]);
             Console.WriteLine();
             Console.WriteLine("CPU time is user + system time of the copy process (getrusage of children); wall time also");
@@ -192,7 +192,7 @@ internal static class LlvmSuite
             info.Environment[key] = value;
         }
 
-        var before = ChildrenCpu();
+        var before = ChildProcessTime.Total();
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEnd();
@@ -204,35 +204,8 @@ internal static class LlvmSuite
             throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {stderr}");
         }
 
-        return (stdout, elapsed, ChildrenCpu() - before);
+        return (stdout, elapsed, ChildProcessTime.Total() - before);
     }
-
-    // User + system time of every reaped child so far; the runs are sequential, so a difference
-    // around one run is that run's.
-    private static TimeSpan ChildrenCpu()
-    {
-        const int RusageChildren = -1;
-        if (getrusage(RusageChildren, out var usage) != 0)
-        {
-            throw new InvalidOperationException("getrusage failed");
-        }
-
-        return TimeSpan.FromTicks(((usage.UserSeconds + usage.SystemSeconds) * TimeSpan.TicksPerSecond) + ((usage.UserMicroseconds + usage.SystemMicroseconds) * 10));
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Rusage
-    {
-        public long UserSeconds;
-        public long UserMicroseconds;
-        public long SystemSeconds;
-        public long SystemMicroseconds;
-        [MarshalAs(UnmanagedType.ByValArray, SizeConst = 14)]
-        public long[] Rest;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int getrusage(int who, out Rusage usage);
 
     private static void Tool(string file, params string[] arguments)
     {
@@ -261,13 +234,6 @@ internal static class LlvmSuite
     {
         var line = lines.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
         return double.Parse(line.AsSpan(name.Length + 1), CultureInfo.InvariantCulture);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);

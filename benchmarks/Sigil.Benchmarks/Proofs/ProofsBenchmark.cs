@@ -61,7 +61,7 @@ internal static class ProofsBenchmark
         var libraryTimes = new List<(TimeSpan Wall, TimeSpan Cpu)>();
         for (var i = 0; i < runs; i++)
         {
-            var before = ChildrenCpu();
+            var before = ChildProcessTime.Total();
             library = CoqLibrary.CompileFresh(coqc, sources, Path.Combine(work, "library"), TimeSpan.FromMinutes(5));
             if (!library.Ok)
             {
@@ -69,7 +69,7 @@ internal static class ProofsBenchmark
                 return 1;
             }
 
-            libraryTimes.Add((library.Time, ChildrenCpu() - before));
+            libraryTimes.Add((library.Time, ChildProcessTime.Total() - before));
         }
 
         var fibres = Fibres(repository);
@@ -163,7 +163,7 @@ internal static class ProofsBenchmark
         var cpus = new List<TimeSpan>();
         for (var i = 0; i < runs; i++)
         {
-            var before = ChildrenCpu();
+            var before = ChildProcessTime.Total();
             var run = coqc.Run(new[] { "-q" }.Concat(library.LoadPath).Append(file), Path.GetDirectoryName(file)!, TimeSpan.FromMinutes(2));
             if (!run.Succeeded)
             {
@@ -171,37 +171,11 @@ internal static class ProofsBenchmark
             }
 
             walls.Add(run.Elapsed);
-            cpus.Add(ChildrenCpu() - before);
+            cpus.Add(ChildProcessTime.Total() - before);
         }
 
         return (Median(walls), Median(cpus));
     }
-
-    /// <summary>
-    /// User plus system time of this process's reaped children (getrusage RUSAGE_CHILDREN): the
-    /// suite runs one coqc at a time, so the difference around a run is that run's processor time.
-    /// </summary>
-    private static TimeSpan ChildrenCpu()
-    {
-        const int RusageChildren = -1;
-        return getrusage(RusageChildren, out var usage) == 0
-            ? TimeSpan.FromTicks((usage.UserSeconds + usage.SystemSeconds) * TimeSpan.TicksPerSecond + (usage.UserMicroseconds + usage.SystemMicroseconds) * 10)
-            : TimeSpan.Zero;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RUsage
-    {
-        public long UserSeconds;
-        public long UserMicroseconds;
-        public long SystemSeconds;
-        public long SystemMicroseconds;
-        [MarshalAs(UnmanagedType.ByValArray, SizeConst = 14)]
-        public long[] Rest;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int getrusage(int who, out RUsage usage);
 
     private static TimeSpan Median(IEnumerable<TimeSpan> times)
     {

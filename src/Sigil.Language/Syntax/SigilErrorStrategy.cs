@@ -68,21 +68,7 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
         }
 
         lastErrorIndex = stream.Index;
-        for (var type = stream.LA(1); type != TokenConstants.EOF; type = stream.LA(1))
-        {
-            if (type == SigilParser.SEMI)
-            {
-                recognizer.Consume();
-                break;
-            }
-
-            if (type == SigilParser.RBRACE || s_statementKeywords.Contains(type))
-            {
-                break;
-            }
-
-            recognizer.Consume();
-        }
+        SkipStatement(recognizer, stream);
     }
 
     // Between statements, a token that starts none (a misspelt keyword such as 'coupel') is
@@ -100,17 +86,23 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
         }
 
         ReportUnwantedToken(recognizer);
-        for (type = stream.LA(1); type != TokenConstants.EOF; type = stream.LA(1))
+        SkipStatement(recognizer, stream);
+    }
+
+    // Skips to the end of the statement: past its ';', or up to a '}' or the next statement keyword.
+    private static void SkipStatement(Parser recognizer, ITokenStream stream)
+    {
+        for (var type = stream.LA(1); type != TokenConstants.EOF; type = stream.LA(1))
         {
             if (type == SigilParser.SEMI)
             {
                 recognizer.Consume();
-                break;
+                return;
             }
 
             if (type == SigilParser.RBRACE || s_statementKeywords.Contains(type))
             {
-                break;
+                return;
             }
 
             recognizer.Consume();

@@ -224,7 +224,10 @@ public sealed class DaemonEngine
         }
     }
 
-    /// <summary>The state to checkpoint: every non-zero price with its agent's identity, and the counters.</summary>
+    /// <summary>
+    /// The state to checkpoint: every non-zero price with its agent's identity, the counters, the
+    /// throttled processes' own cgroups and a placement's pinned threads.
+    /// </summary>
     public DaemonState CaptureState(long sequence)
     {
         var prices = new List<PriceState>();
@@ -245,7 +248,7 @@ public sealed class DaemonEngine
         }
 
         prices.Sort(static (a, b) => string.CompareOrdinal(a.Resource, b.Resource) is var c && c != 0 ? c : a.Agent.CompareTo(b.Agent));
-        return new DaemonState(Fibre.Name, sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), prices, Metrics.CaptureCounters(), Pinned: _placement?.Pinned());
+        return new DaemonState(Fibre.Name, sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), prices, Metrics.CaptureCounters(), (_actuator as Enforcer)?.Throttler?.Origins(), _placement?.Pinned());
     }
 
     /// <summary>

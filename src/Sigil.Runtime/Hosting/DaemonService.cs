@@ -179,7 +179,7 @@ public sealed class DaemonService : BackgroundService
         var sequence = Interlocked.Increment(ref _sequence);
         try
         {
-            _store.Save(_engine.CaptureState(sequence) with { Throttled = _enforcer?.Throttler?.Origins() });
+            _store.Save(_engine.CaptureState(sequence));
             _engine.Metrics.RecordCheckpoint(true);
         }
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)

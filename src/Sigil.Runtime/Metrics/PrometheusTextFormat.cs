@@ -58,7 +58,13 @@ public static class PrometheusTextFormat
     }
 
     /// <summary>Appends a label value with backslash, double quote and line feed escaped.</summary>
-    public static void AppendEscapedLabelValue(StringBuilder text, string value)
+    public static void AppendEscapedLabelValue(StringBuilder text, string value) => AppendEscaped(text, value, quote: true);
+
+    /// <summary>Appends HELP text with backslash and line feed escaped.</summary>
+    public static void AppendEscapedHelp(StringBuilder text, string help) => AppendEscaped(text, help, quote: false);
+
+    // The format's two escapes differ only in the double quote, which HELP text keeps as it is.
+    private static void AppendEscaped(StringBuilder text, string value, bool quote)
     {
         foreach (var c in value)
         {
@@ -67,28 +73,8 @@ public static class PrometheusTextFormat
                 case '\\':
                     text.Append("\\\\");
                     break;
-                case '"':
+                case '"' when quote:
                     text.Append("\\\"");
-                    break;
-                case '\n':
-                    text.Append("\\n");
-                    break;
-                default:
-                    text.Append(c);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>Appends HELP text with backslash and line feed escaped.</summary>
-    public static void AppendEscapedHelp(StringBuilder text, string help)
-    {
-        foreach (var c in help)
-        {
-            switch (c)
-            {
-                case '\\':
-                    text.Append("\\\\");
                     break;
                 case '\n':
                     text.Append("\\n");

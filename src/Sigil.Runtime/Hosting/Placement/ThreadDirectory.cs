@@ -48,8 +48,9 @@ internal sealed class ThreadDirectory
 
         foreach (var entry in Directory.EnumerateDirectories(_procRoot))
         {
-            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && InScope(pid)
-                && ProcStat.TryRead(pid, _procRoot) is not null)
+            // InScope reads the process's ancestry once per window; a process gone since the
+            // listing only costs the kernel's scope set an entry that matches nothing.
+            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && InScope(pid))
             {
                 scoped.Add(pid);
             }
