@@ -155,7 +155,7 @@ public sealed class LlvmEmitterTests
     {
         var dwell = LlvmEmitter.Emit(Fixtures.Dwell()).Single(a => a.RelativePath.EndsWith(".h", StringComparison.Ordinal)).Content;
         Assert.Contains("#define SIGIL_DWELL_PRICE_MAP \"/sys/fs/bpf/sigil/dwell/price_dwell\"", dwell, StringComparison.Ordinal);
-        Assert.Contains("#define SIGIL_DWELL_PRICE_PAGE \"/dev/shm/sigil.dwell.prices\"", dwell, StringComparison.Ordinal);
+        Assert.Contains("#define SIGIL_DWELL_PRICE_PAGE \"/run/sigil/dwell.prices\"", dwell, StringComparison.Ordinal);
         Assert.Contains("#define SIGIL_DWELL_SCALE_BITS 20", dwell, StringComparison.Ordinal);
 
         // One shared price, no export, 16 fraction bits.

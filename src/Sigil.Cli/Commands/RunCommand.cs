@@ -44,7 +44,7 @@ internal static class RunCommand
         var placementThreads = new Option<int?>("--placement-threads") { Description = "Placement fibres: place at most this many threads per solve, the busiest (default 256)." };
         var placementHold = new Option<int?>("--placement-hold") { Description = "Placement fibres: move a thread only when the same new domain wins this many solves in a row (default 2)." };
         var sysfs = new Option<string?>("--sysfs") { Description = "sysfs mount, for the CPU topology (default /sys).", Hidden = true };
-        var pricePage = new Option<string?>("--price-page") { Description = "The shared price page for instrumented programs (default /dev/shm/sigil.<fibre>.prices; none: keep no page)." };
+        var pricePage = new Option<string?>("--price-page") { Description = "The shared price page for instrumented programs (default /run/sigil/<fibre>.prices, in a folder of root's that no one else can write; none: keep no page)." };
         var pinFolder = new Option<string?>("--pin-folder") { Description = "eBPF sensor: the bpffs folder where the price map is pinned for hooks (default {bpffs}/sigil/{fibre}; none: pin nothing)." };
         var wake = new Option<bool?>("--wake-on-decision") { Description = "eBPF sensor: tick at once when the kernel decides (default true; false waits for the next tick)." };
         var duration = new Option<string?>("--duration") { Description = "Stop after this long (default: run until SIGTERM or Ctrl+C).", Hidden = true };

@@ -4,11 +4,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Threading;
+using Sigil.Runtime.Security;
 
 namespace Sigil.Runtime.Hosting;
 
 /// <summary>
-/// The shared price page (docs/llvm.md): a file, conventionally <c>/dev/shm/sigil.&lt;fibre&gt;.prices</c>,
+/// The shared price page (docs/llvm.md): a file, conventionally <c>/run/sigil/&lt;fibre&gt;.prices</c>,
 /// from which an instrumented program's hook reads its process's price without BPF. A 64-byte
 /// header (magic "SGPP", version 1, scale bits, capacity, sequence, shared price) and an open
 /// addressing table of 16-byte (tgid, flags, price) slots keyed by tgid, probed linearly from
@@ -35,6 +36,15 @@ public sealed class SharedPricePage : IDisposable
     private const int SequenceOffset = 16;
     private const int SharedPriceOffset = 24;
 
+    /// <summary>The mode of the page's folder when the daemon creates it (others may read pages, not add them).</summary>
+    public const int FolderMode = 0x1ED; // 0755
+
+    /// <summary>The page's mode: the daemon writes, everyone reads.</summary>
+    public const int FileMode = 0x1A4; // 0644
+
+    private readonly SecureDirectory _folder;
+    private readonly string _name;
+    private readonly ulong _inode;
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
     private readonly HashSet<int> _keys = [];
@@ -46,23 +56,43 @@ public sealed class SharedPricePage : IDisposable
     /// <summary>
     /// Creates the page at <paramref name="path"/> (an empty table, written whole and renamed
     /// into place, so a reader never sees a partial header), for at least <paramref name="agents"/>
-    /// priced processes.
+    /// priced processes. The page's folder must be the daemon user's and writable by no one else
+    /// (it is created 0755 when missing); the page is created afresh there (exclusive, no link
+    /// followed), 0644, and renamed over the name inside the folder.
     /// </summary>
+    /// <exception cref="UnsafeFileException">The folder is a link, another user's, or writable by others.</exception>
     public SharedPricePage(string path, int scaleBits, int agents)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegative(scaleBits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(scaleBits, 62);
-        Path = path;
+        Path = System.IO.Path.GetFullPath(path);
         _scaleBits = scaleBits;
         Capacity = (int)Math.Min(1 << 24, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, agents * 2)));
         _mask = (uint)Capacity - 1;
+        _name = System.IO.Path.GetFileName(Path);
+        _folder = SecureDirectory.Open(System.IO.Path.GetDirectoryName(Path)!, FolderMode);
+        try
+        {
+            var temporary = SecureDirectory.TemporaryName(_name);
+            var size = HeaderSize + ((long)Capacity * SlotSize);
+            using (var handle = _folder.CreateExclusive(temporary, FileMode))
+            {
+                RandomAccess.Write(handle, Image(scaleBits, Capacity, new Dictionary<int, ulong>(), 0), 0);
+                _inode = UnixFiles.Stat((int)handle.DangerousGetHandle(), string.Empty, 0, out _)?.Inode ?? 0;
+                _file = MemoryMappedFile.CreateFromFile(handle, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
+            }
 
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, Image(scaleBits, Capacity, new Dictionary<int, ulong>(), 0));
-        File.Move(temporary, path, overwrite: true);
-        _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
-        _view = _file.CreateViewAccessor(0, HeaderSize + ((long)Capacity * SlotSize), MemoryMappedFileAccess.ReadWrite);
+            _view = _file.CreateViewAccessor(0, size, MemoryMappedFileAccess.ReadWrite);
+            _folder.Rename(temporary, _name);
+        }
+        catch
+        {
+            _view?.Dispose();
+            _file?.Dispose();
+            _folder.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The file.</summary>
@@ -117,12 +147,18 @@ public sealed class SharedPricePage : IDisposable
         _file.Dispose();
         try
         {
-            File.Delete(Path);
+            // Only the page this daemon made: never a file put in its place.
+            if (_folder.Status(_name) is { } status && status.Inode == _inode)
+            {
+                _folder.Delete(_name);
+            }
         }
         catch (IOException)
         {
             // Gone already.
         }
+
+        _folder.Dispose();
     }
 
     /// <summary>The bytes of a page holding <paramref name="prices"/> (fixed point) with a stable sequence.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using Sigil.Runtime.Security;
 
 namespace Sigil.Runtime.State;
 
@@ -35,11 +36,26 @@ public sealed record CheckpointLoadResult(DaemonState? State, CheckpointSource S
 /// current file and a complete previous one: a load never sees a half-written checkpoint, and
 /// loses at most the save in flight. A bad file (truncated, corrupt, unknown version) is reported,
 /// moved aside to <c>.corrupt-&lt;time&gt;</c>, and the previous good checkpoint is used.
+/// <para>
+/// The directory is a <see cref="SecureDirectory"/> (created 0700; refused when another user owns
+/// it or can write it); every file is opened relative to it without following links, the
+/// temporary file is created exclusively, the lock is 0600, and a checkpoint is trusted only when
+/// it is a regular file of the daemon's user that no one else can write: a file another user
+/// planted or forged is refused as a whole, whatever its digest says.
+/// </para>
 /// </remarks>
-public sealed class CheckpointStore
+public sealed class CheckpointStore : IDisposable
 {
+    /// <summary>The mode the state directory is created with.</summary>
+    public const int DirectoryMode = 0x1C0; // 0700
+
+    /// <summary>The mode of checkpoint and lock files.</summary>
+    public const int FileMode = 0x180; // 0600
+
+    private const int MaxFile = 64 * 1024 * 1024;
     private readonly string _directory;
     private readonly string _fibre;
+    private SecureDirectory? _open;
 
     /// <summary>A store for <paramref name="fibre"/> in <paramref name="directory"/> (created if missing).</summary>
     public CheckpointStore(string directory, string fibre)
@@ -67,19 +83,26 @@ public sealed class CheckpointStore
     /// <summary>The temporary file a save writes first.</summary>
     public string TemporaryPath { get; }
 
+    private string CurrentName => _fibre + ".state";
+
+    private string PreviousName => _fibre + ".state.prev";
+
+    private string TemporaryName => _fibre + ".state.tmp";
+
     /// <summary>
-    /// Takes the store's lock file (<c>&lt;fibre&gt;.lock</c>, an exclusive advisory lock), so that two
-    /// daemons never write one fibre's checkpoints. Dispose the result to release it.
+    /// Takes the store's lock file (<c>&lt;fibre&gt;.lock</c>, mode 0600, an exclusive advisory lock), so
+    /// that two daemons never write one fibre's checkpoints. Dispose the result to release it.
     /// </summary>
-    /// <exception cref="IOException">Another process holds the lock.</exception>
+    /// <exception cref="IOException">Another process holds the lock, or the directory is unsafe.</exception>
     public IDisposable AcquireLock()
     {
-        Directory.CreateDirectory(_directory);
-        var path = Path.Combine(_directory, _fibre + ".lock");
         try
         {
-            // On Unix, FileShare.None is an exclusive flock(2) held for the stream's life.
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return Directory().Lock(_fibre + ".lock");
+        }
+        catch (UnsafeFileException)
+        {
+            throw;
         }
         catch (IOException e)
         {
@@ -91,20 +114,20 @@ public sealed class CheckpointStore
     public void Save(DaemonState state)
     {
         var bytes = CheckpointFormat.Encode(state);
-        Directory.CreateDirectory(_directory);
-        using (var stream = new FileStream(TemporaryPath, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        var directory = Directory();
+        using (var file = directory.CreateExclusive(TemporaryName, FileMode))
         {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
+            RandomAccess.Write(file, bytes, 0);
+            SecureDirectory.Sync(file);
         }
 
-        if (File.Exists(CurrentPath))
+        if (directory.Exists(CurrentName))
         {
-            File.Move(CurrentPath, PreviousPath, overwrite: true);
+            directory.Rename(CurrentName, PreviousName);
         }
 
-        File.Move(TemporaryPath, CurrentPath, overwrite: false);
-        DirectorySync.Fsync(_directory);
+        directory.Rename(TemporaryName, CurrentName);
+        directory.Sync();
     }
 
     /// <summary>
@@ -114,21 +137,35 @@ public sealed class CheckpointStore
     public CheckpointLoadResult Load()
     {
         var problems = new List<string>();
-
-        // A temporary file is a save that did not finish; the previous renames never happened.
-        TryDelete(TemporaryPath);
-
-        foreach (var (path, source) in new[] { (CurrentPath, CheckpointSource.Current), (PreviousPath, CheckpointSource.Previous) })
+        SecureDirectory directory;
+        try
         {
-            byte[] bytes;
+            directory = Directory();
+
+            // A temporary file is a save that did not finish; the previous renames never happened.
+            directory.Delete(TemporaryName);
+        }
+        catch (IOException e)
+        {
+            problems.Add(e.Message);
+            return new CheckpointLoadResult(null, CheckpointSource.None, problems);
+        }
+
+        foreach (var (name, path, source) in new[] { (CurrentName, CurrentPath, CheckpointSource.Current), (PreviousName, PreviousPath, CheckpointSource.Previous) })
+        {
+            byte[]? bytes;
             try
             {
-                if (!File.Exists(path))
+                bytes = directory.ReadTrusted(name, MaxFile);
+                if (bytes is null)
                 {
                     continue;
                 }
-
-                bytes = File.ReadAllBytes(path);
+            }
+            catch (UnsafeFileException e)
+            {
+                problems.Add($"{e.Message}; moved aside to {Quarantine(directory, name, path)}");
+                continue;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -138,7 +175,7 @@ public sealed class CheckpointStore
 
             if (!CheckpointFormat.TryDecode(bytes, out var state, out var problem))
             {
-                problems.Add($"{path}: {problem}; moved aside to {Quarantine(path)}");
+                problems.Add($"{path}: {problem}; moved aside to {Quarantine(directory, name, path)}");
                 continue;
             }
 
@@ -154,35 +191,28 @@ public sealed class CheckpointStore
         return new CheckpointLoadResult(null, CheckpointSource.None, problems);
     }
 
-    private static string Quarantine(string path)
+    /// <inheritdoc/>
+    public void Dispose() => _open?.Dispose();
+
+    private SecureDirectory Directory() => _open ??= SecureDirectory.Open(_directory, DirectoryMode);
+
+    private static string Quarantine(SecureDirectory directory, string name, string path)
     {
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
-        var target = $"{path}.corrupt-{stamp}";
-        for (var n = 1; File.Exists(target); n++)
+        var target = $"{name}.corrupt-{stamp}";
+        for (var n = 1; directory.Exists(target); n++)
         {
-            target = $"{path}.corrupt-{stamp}-{n}";
+            target = $"{name}.corrupt-{stamp}-{n}";
         }
 
         try
         {
-            File.Move(path, target);
-            return target;
+            directory.Rename(name, target);
+            return Path.Combine(Path.GetDirectoryName(path)!, target);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return $"(not moved: {e.Message})";
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A leftover temporary file is harmless: the next save truncates it.
         }
     }
 }

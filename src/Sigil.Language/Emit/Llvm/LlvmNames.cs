@@ -16,8 +16,11 @@ public static class LlvmNames
     /// <summary>The LLVM major version the plugin is written for.</summary>
     public const int LlvmMajor = 14;
 
-    /// <summary>The folder of the shared price pages.</summary>
-    public const string PricePageFolder = "/dev/shm";
+    /// <summary>
+    /// The folder of the shared price pages: the daemon's runtime folder, root's and writable by
+    /// no one else (a world-writable folder such as /dev/shm would let any user plant a page).
+    /// </summary>
+    public const string PricePageFolder = "/run/sigil";
 
     /// <summary>The folder under which fibres pin their BPF maps.</summary>
     public const string PinFolder = "/sys/fs/bpf/sigil";
@@ -72,8 +75,11 @@ public static class LlvmNames
     public static string PriceMapPath(string fibre, string mapName) =>
         PinFolder + "/" + Identifier.Required(fibre, nameof(fibre)) + "/" + Identifier.Required(mapName, nameof(mapName));
 
-    /// <summary>The shared price page: <c>/dev/shm/sigil.dwell.prices</c>.</summary>
-    public static string PricePagePath(string fibre) => PricePageFolder + "/sigil." + Identifier.Required(fibre, nameof(fibre)) + ".prices";
+    /// <summary>The shared price page: <c>/run/sigil/dwell.prices</c>.</summary>
+    public static string PricePagePath(string fibre) => PricePageFolder + "/" + Identifier.Required(fibre, nameof(fibre)) + PricePageExtension;
+
+    /// <summary>The extension of a price page's file name.</summary>
+    public const string PricePageExtension = ".prices";
 
     private static string HookStem(string fibre) => SymbolPrefix(fibre) + "hook";
 }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Security;
 
 namespace Sigil.Runtime.Hosting.Kernel;
 
@@ -26,6 +27,8 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     private BpfRingBuffer? _events;
     private BpfRingBuffer? _wake;
     private string? _pin;
+    private SecureDirectory? _pinFolder;
+    private SecureDirectory? _pinParent;
 
     private BpfKernelFibre(DaemonFibre fibre, BpfFibre bpf, IReadOnlyList<uint> scope, string procRoot)
     {
@@ -226,7 +229,15 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     /// <inheritdoc/>
     public void Allow(int tgid) => _bpf.Allow((uint)tgid);
 
+    /// <summary>The mode of the pin folders: root's alone.</summary>
+    public const int PinFolderMode = 0x1C0; // 0700
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// The folder and its parent (<c>sigil/</c>) are created 0700 and must be root's and writable by
+    /// no one else (bpffs may be mounted world-writable); the map is pinned and unpinned by name
+    /// relative to the folder's descriptor, never through a path another user could swap.
+    /// </remarks>
     public string? PinPriceMap(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
@@ -235,18 +246,16 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
             return _pin;
         }
 
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, map.Name);
+        var full = Path.GetFullPath(folder).TrimEnd('/');
+        var parent = Path.GetDirectoryName(full);
+        _pinParent = parent is not null && Path.GetFileName(parent) == "sigil" ? SecureDirectory.Open(parent, PinFolderMode) : null;
+        _pinFolder = SecureDirectory.Open(full, PinFolderMode);
 
         // A pin a killed predecessor left: this daemon holds the fibre's lock, so it is stale.
-        if (File.Exists(path))
-        {
-            File.Delete(path);
-        }
-
-        map.Pin(path);
-        _pin = path;
-        return path;
+        _pinFolder.Delete(map.Name);
+        BpfPin.Pin(map.Fd, _pinFolder, map.Name);
+        _pin = _pinFolder.Combine(map.Name);
+        return _pin;
     }
 
     /// <inheritdoc/>
@@ -262,33 +271,28 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
     private void Unpin()
     {
-        if (_pin is null)
-        {
-            return;
-        }
-
         try
         {
-            File.Delete(_pin);
-
-            // The fibre's folder, then the shared sigil/ folder above it, when nothing else is pinned there.
-            var fibreFolder = Path.GetDirectoryName(_pin)!;
-            var shared = Path.GetDirectoryName(fibreFolder);
-            foreach (var folder in Path.GetFileName(shared) == "sigil" ? [fibreFolder, shared!] : new[] { fibreFolder })
+            if (_pin is not null && _pinFolder is not null)
             {
-                if (!Directory.Exists(folder) || Directory.EnumerateFileSystemEntries(folder).Any())
-                {
-                    break;
-                }
+                _pinFolder.Delete(Path.GetFileName(_pin));
 
-                Directory.Delete(folder);
+                // The fibre's folder, then the shared sigil/ folder above it, when nothing else is pinned there.
+                var fibreFolder = _pinFolder.Path;
+                if (_pinParent is not null && _pinParent.DeleteDirectory(Path.GetFileName(fibreFolder)))
+                {
+                    SecureDirectory.DeleteEmptyDirectory(Path.GetDirectoryName(_pinParent.Path)!, Path.GetFileName(_pinParent.Path));
+                }
             }
         }
         catch (IOException)
         {
-            // Removed meanwhile, or another fibre's pins share the folder: leave it.
+            // Removed meanwhile: leave it.
         }
 
+        _pinFolder?.Dispose();
+        _pinParent?.Dispose();
+        _pinFolder = _pinParent = null;
         _pin = null;
     }
 
