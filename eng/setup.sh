@@ -32,7 +32,12 @@ fi
 # eBPF needs tracefs (tracepoint ids) and bpffs (pinned maps).
 if [ "$(id -u)" -eq 0 ]; then
     mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || log "could not mount tracefs"
-    mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf 2>/dev/null || log "could not mount bpffs"
+    # Root's alone: a bpffs mounted without mode= is world-writable (1777), and any user could
+    # then plant pins or links where the daemon pins its maps. An existing such mount is fixed.
+    mountpoint -q /sys/fs/bpf || mount -t bpf -o mode=0700 bpf /sys/fs/bpf 2>/dev/null || log "could not mount bpffs"
+    if mountpoint -q /sys/fs/bpf && [ "$(stat -c %a /sys/fs/bpf)" != 700 ]; then
+        chmod 0700 /sys/fs/bpf && log "bpffs set to mode 0700"
+    fi
 fi
 
 log "restoring NuGet packages"

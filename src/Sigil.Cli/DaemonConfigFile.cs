@@ -40,7 +40,7 @@ internal sealed record DaemonConfigFile(
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = Sigil.Runtime.Security.BoundedFile.ReadText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -115,6 +115,7 @@ internal sealed record DaemonConfigFile(
 }
 
 [JsonSourceGenerationOptions(
+    AllowDuplicateProperties = false,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     ReadCommentHandling = JsonCommentHandling.Skip,

@@ -20,15 +20,21 @@ public readonly record struct FixedPointParameters(
     long PriceMax,
     ulong NanosecondsPerUnit)
 {
+    /// <summary>The most fraction bits sigil_fixed.h supports.</summary>
+    public const int MaxScaleBits = 32;
+
+    /// <summary>The largest nanoseconds-per-unit sigil_fixed.h supports.</summary>
+    public const ulong MaxNanosecondsPerUnit = 1UL << 32;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when the parameters are outside what sigil_fixed.h supports.</summary>
     public void Validate()
     {
-        if (ScaleBits is < 0 or > 32)
+        if (ScaleBits is < 0 or > MaxScaleBits)
         {
             throw new ArgumentOutOfRangeException(nameof(ScaleBits), ScaleBits, "fixed point supports 0 to 32 fraction bits");
         }
 
-        if (NanosecondsPerUnit is < 1 or > (1UL << 32))
+        if (NanosecondsPerUnit is < 1 or > MaxNanosecondsPerUnit)
         {
             throw new ArgumentOutOfRangeException(nameof(NanosecondsPerUnit), NanosecondsPerUnit, "nanoseconds per unit must be 1 to 2^32");
         }

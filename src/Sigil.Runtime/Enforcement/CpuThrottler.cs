@@ -10,7 +10,7 @@ namespace Sigil.Runtime.Enforcement;
 
 /// <summary>
 /// Throttles processes by moving them into the daemon's own child cgroup,
-/// <c>&lt;cpu mount&gt;/sigil/&lt;fibre&gt;/throttled</c>, whose CPU quota is a fraction of one CPU:
+/// <c>&lt;cpu mount&gt;/sigil/&lt;fibre&gt;/throttled[-&lt;instance&gt;]</c>, whose CPU quota is a fraction of one CPU:
 /// <c>cpu.max</c> on cgroup v2, <c>cpu.cfs_quota_us</c> / <c>cpu.cfs_period_us</c> on v1. A release
 /// moves the process back to the cgroup it came from. The daemon never changes a cgroup it did
 /// not create.
@@ -24,9 +24,19 @@ public sealed class CpuThrottler : IDisposable
     private readonly string _procRoot;
     private bool _prepared;
 
-    /// <summary>A throttler for <paramref name="fibre"/> in the hierarchy <paramref name="cpu"/>.</summary>
-    public CpuThrottler(CgroupCpu cpu, string fibre, double cpuFraction, string procRoot = "/proc")
+    /// <summary>
+    /// A throttler for <paramref name="fibre"/> in the hierarchy <paramref name="cpu"/>. With an
+    /// <paramref name="instance"/> (lowercase letters, digits and dashes) the throttled group is
+    /// <c>throttled-&lt;instance&gt;</c>: two daemons of one fibre (each with its own state, hence its
+    /// own instance) then never release each other's processes.
+    /// </summary>
+    public CpuThrottler(CgroupCpu cpu, string fibre, double cpuFraction, string procRoot = "/proc", string? instance = null)
     {
+        if (instance is not null && (instance.Length is 0 or > 64 || !instance.All(static c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')))
+        {
+            throw new ArgumentException($"'{instance}' cannot name a daemon instance", nameof(instance));
+        }
+
         Cpu = cpu ?? throw new ArgumentNullException(nameof(cpu));
         if (string.IsNullOrEmpty(fibre) || fibre.IndexOfAny(['/', '\0']) >= 0 || fibre is "." or "..")
         {
@@ -41,7 +51,7 @@ public sealed class CpuThrottler : IDisposable
         CpuFraction = cpuFraction;
         _procRoot = procRoot;
         FibreGroup = Path.Combine(cpu.MountPoint, "sigil", fibre);
-        GroupPath = Path.Combine(FibreGroup, "throttled");
+        GroupPath = Path.Combine(FibreGroup, instance is null ? "throttled" : "throttled-" + instance);
     }
 
     /// <summary>The cpu hierarchy.</summary>
@@ -144,7 +154,7 @@ public sealed class CpuThrottler : IDisposable
         var adopted = 0;
         foreach (var origin in origins)
         {
-            if (origin.Agent is > 0 and <= int.MaxValue && !string.IsNullOrEmpty(origin.Cgroup)
+            if (origin.Agent is > 0 and <= int.MaxValue && !string.IsNullOrEmpty(origin.Cgroup) && InsideHierarchy(origin.Cgroup) is not null
                 && ProcStat.TryRead((int)origin.Agent, _procRoot) is { } stat && stat.StartTime == origin.StartTime)
             {
                 _origins[(int)origin.Agent] = origin;
@@ -227,8 +237,8 @@ public sealed class CpuThrottler : IDisposable
 
     private void MoveBack(int tgid, string origin)
     {
-        var target = Path.GetFullPath(Path.Combine(Cpu.MountPoint, origin.TrimStart('/')));
-        if (!Directory.Exists(target) || !target.StartsWith(Path.GetFullPath(Cpu.MountPoint), StringComparison.Ordinal))
+        var target = InsideHierarchy(origin) ?? Cpu.MountPoint;
+        if (!Directory.Exists(target))
         {
             target = Cpu.MountPoint;
         }
@@ -241,6 +251,34 @@ public sealed class CpuThrottler : IDisposable
         {
             // The process exited: nothing to move back.
         }
+    }
+
+    /// <summary>
+    /// The folder of cgroup <paramref name="cgroup"/> (a path like <c>/user.slice</c>) when it is
+    /// canonical (absolute, no <c>.</c> or <c>..</c> segment, no empty segment) and inside this
+    /// hierarchy, compared at a separator (so <c>/sys/fs/cgroup/cpuset</c> is not inside
+    /// <c>/sys/fs/cgroup/cpu</c>); else null.
+    /// </summary>
+    public string? InsideHierarchy(string cgroup)
+    {
+        ArgumentNullException.ThrowIfNull(cgroup);
+        if (!cgroup.StartsWith('/') || cgroup.Contains('\0', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var segments = cgroup.Split('/');
+        for (var i = 1; i < segments.Length; i++)
+        {
+            if (segments[i] is "." or ".." || (segments[i].Length == 0 && !(i == segments.Length - 1 && i == 1)))
+            {
+                return null;
+            }
+        }
+
+        var mount = Path.GetFullPath(Cpu.MountPoint).TrimEnd('/');
+        var target = Path.GetFullPath(mount + cgroup).TrimEnd('/');
+        return target == mount || target.StartsWith(mount + "/", StringComparison.Ordinal) ? target : null;
     }
 
     private static void EnableCpu(string group)

@@ -132,6 +132,14 @@ public sealed class DaemonEngine
         var plan = _placement is not null ? _placement.Plan(Agents, _actuator.Armed, tick) : _planner.Plan(Agents);
         foreach (var planned in plan)
         {
+            if (planned.Request.Kind is ActionKind.Throttle or ActionKind.Kill && !InScope(planned.Request.Pid))
+            {
+                // Only processes inside the scope are ever acted on, whatever price they hold.
+                planned.Agent.Blocked = planned.Level;
+                planned.Agent.LastAction = "out of scope";
+                continue;
+            }
+
             if (planned.Request.Kind == ActionKind.Kill && _actuator.Armed)
             {
                 // SIGTERM, grace, SIGKILL: seconds; the tick loop does not wait for it.
@@ -275,7 +283,7 @@ public sealed class DaemonEngine
             }
 
             var pid = (int)price.Agent;
-            if (ProcStat.TryRead(pid, _procRoot) is not { } stat || stat.StartTime != price.StartTime)
+            if (ProcStat.TryRead(pid, _procRoot) is not { } stat || stat.StartTime != price.StartTime || !InScope(pid))
             {
                 continue;
             }
@@ -298,6 +306,35 @@ public sealed class DaemonEngine
         Metrics.RestoreCounters(state.Counters);
         _placement?.Adopt(state.Pinned ?? []);
         return restored;
+    }
+
+    /// <summary>
+    /// True when <paramref name="pid"/> is inside the daemon's scope: no scope, one of the scoped
+    /// processes, or a descendant of one (its parents read from /proc, at most 64 levels up).
+    /// </summary>
+    public bool InScope(int pid)
+    {
+        if (_options.Scope.Count == 0)
+        {
+            return true;
+        }
+
+        for (var (at, level) = (pid, 0); at > 0 && level < 64; level++)
+        {
+            if (_options.Scope.Contains(at))
+            {
+                return true;
+            }
+
+            if (ProcStat.TryRead(at, _procRoot) is not { } stat || stat.ParentPid == at)
+            {
+                return false;
+            }
+
+            at = stat.ParentPid;
+        }
+
+        return false;
     }
 
     private int IndexOfRow(string resource)

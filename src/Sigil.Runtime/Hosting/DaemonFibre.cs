@@ -129,6 +129,9 @@ public sealed record DaemonFibre(
     Placement.PlacementDescription? Placement = null,
     int PriceScaleBits = 20)
 {
+    /// <summary>The most agents a descriptor may ask for (the price page's largest table holds half as many slots again).</summary>
+    public const int MaxCapacity = 1 << 22;
+
     /// <summary>The row of <paramref name="resource"/>, or null.</summary>
     public AgentRow? Row(string resource) => Rows.FirstOrDefault(r => string.Equals(r.Resource, resource, StringComparison.Ordinal));
 
@@ -140,9 +143,39 @@ public sealed record DaemonFibre(
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (PriceScaleBits is < 0 or > 62)
+        if (PriceScaleBits is < 0 or > Bpf.FixedPointParameters.MaxScaleBits)
         {
-            problems.Add($"fibre '{Name}': price scale 2^{PriceScaleBits} is out of range (0 to 62 bits)");
+            problems.Add($"fibre '{Name}': price scale 2^{PriceScaleBits} is out of range (0 to {Bpf.FixedPointParameters.MaxScaleBits} bits)");
+        }
+
+        // The compiler's rules for numbers: finite, and in range; a descriptor that is not the
+        // compiler's output is refused before anything runs.
+        if (!double.IsFinite(LoadMax) || !(LoadMax > 0))
+        {
+            problems.Add($"fibre '{Name}': the load bound {LoadMax} must be positive and finite");
+        }
+
+        if (!double.IsFinite(PriceMax) || !(PriceMax > 0))
+        {
+            problems.Add($"fibre '{Name}': the price bound {PriceMax} must be positive and finite");
+        }
+
+        if (Capacity > MaxCapacity)
+        {
+            problems.Add($"fibre '{Name}': agent capacity {Capacity} is more than {MaxCapacity}");
+        }
+
+        if (Sensor is { } sensor && (!double.IsFinite(sensor.NanosecondsPerUnit) || sensor.NanosecondsPerUnit < 1 || sensor.NanosecondsPerUnit > Bpf.FixedPointParameters.MaxNanosecondsPerUnit))
+        {
+            problems.Add($"fibre '{Name}': '{sensor.Statement}': {sensor.NanosecondsPerUnit} nanoseconds per unit is out of range (1 to 2^32)");
+        }
+
+        foreach (var row in Rows)
+        {
+            if (!double.IsFinite(row.Budget) || row.Budget < 0 || !double.IsFinite(row.Coefficient))
+            {
+                problems.Add($"'{row.Statement}': budget {row.Budget} and coefficient {row.Coefficient} must be finite, the budget not negative");
+            }
         }
 
         if (string.IsNullOrEmpty(Name) || Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '_')))
@@ -183,6 +216,11 @@ public sealed record DaemonFibre(
                 }
 
                 continue;
+            }
+
+            if (!double.IsFinite(rule.Threshold) || rule.Threshold < 0)
+            {
+                problems.Add($"'{rule.Statement}': threshold {rule.Threshold} must be finite and not negative");
             }
 
             if (Row(rule.Resource) is null)

@@ -28,7 +28,7 @@ public static class DaemonFibreJson
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = Sigil.Runtime.Security.BoundedFile.ReadText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -59,6 +59,7 @@ public static class DaemonFibreJson
 
 /// <summary>Source-generated JSON metadata for <see cref="DaemonFibre"/>.</summary>
 [JsonSourceGenerationOptions(
+    AllowDuplicateProperties = false,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     WriteIndented = true,
     UseStringEnumConverter = true,

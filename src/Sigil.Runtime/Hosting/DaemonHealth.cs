@@ -6,13 +6,15 @@ namespace Sigil.Runtime.Hosting;
 
 /// <summary>
 /// Liveness of the tick loop for /healthz: healthy while ticks keep coming (within three tick
-/// periods plus a second) and the loop has not failed.
+/// periods plus a second), the loop has not failed, and the latest checkpoint was written (a
+/// daemon that cannot checkpoint would lose its throttled processes' origins on a crash).
 /// </summary>
 public sealed class DaemonHealth
 {
     private readonly TimeSpan _limit;
     private long _lastBeat = -1;
     private string? _failure;
+    private string? _checkpointFailure;
 
     /// <summary>Health for a loop ticking every <paramref name="tick"/>.</summary>
     public DaemonHealth(TimeSpan tick) => _limit = (3 * tick) + TimeSpan.FromSeconds(1);
@@ -23,12 +25,20 @@ public sealed class DaemonHealth
     /// <summary>Records that the loop failed.</summary>
     public void Fail(string reason) => Volatile.Write(ref _failure, reason);
 
+    /// <summary>Records the outcome of a checkpoint: a failure makes the daemon unhealthy until one succeeds.</summary>
+    public void Checkpointed(bool ok, string? reason = null) => Volatile.Write(ref _checkpointFailure, ok ? null : reason ?? "failed");
+
     /// <summary>Healthy, and why not.</summary>
     public (bool Healthy, string Text) Check()
     {
         if (Volatile.Read(ref _failure) is { } failure)
         {
             return (false, "failed: " + failure);
+        }
+
+        if (Volatile.Read(ref _checkpointFailure) is { } checkpoint)
+        {
+            return (false, "checkpoint failed: " + checkpoint);
         }
 
         var last = Volatile.Read(ref _lastBeat);

@@ -110,7 +110,7 @@ public sealed class DaemonLauncher
         }
 
         using var sensorLifetime = sensor;
-        var store = new CheckpointStore(options.StateDirectory, fibre.Name);
+        using var store = new CheckpointStore(options.StateDirectory, fibre.Name);
         IDisposable stateLock;
         try
         {
@@ -124,7 +124,7 @@ public sealed class DaemonLauncher
         using var stateLockLifetime = stateLock;
         SharedPricePage? pricePage = null;
         using var pricePageLifetime = new Disposer(() => pricePage?.Dispose());
-        var throttler = preflight.Cpu is { } cpu ? new CpuThrottler(cpu, fibre.Name, fibre.Rules.First(r => r.Kind == ActionKind.Throttle).CpuFraction, options.ProcRoot) : null;
+        var throttler = preflight.Cpu is { } cpu ? new CpuThrottler(cpu, fibre.Name, fibre.Rules.First(r => r.Kind == ActionKind.Throttle).CpuFraction, options.ProcRoot, Instance(options.StateDirectory)) : null;
         var guard = new ProcessGuard(GuardPolicy.From(options.AllowPids, options.AllowComms), options.ProcRoot);
         var enforcer = new Enforcer(guard, new EnforcerSettings(options.KillGrace), throttler);
         ISolverStep solver = cpus is not null
@@ -237,6 +237,14 @@ public sealed class DaemonLauncher
 
         return app.Service.ExitCode;
     }
+
+    /// <summary>
+    /// The daemon's instance: its state directory (which its lock makes its own), hashed to eight
+    /// hex digits. It names the daemon's throttled cgroup, so two daemons of one fibre keep apart
+    /// and a restarted daemon finds what its predecessor throttled.
+    /// </summary>
+    public static string Instance(string stateDirectory) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory).TrimEnd('/'))))[..8];
 
     private sealed class Disposer(Action dispose) : IDisposable
     {

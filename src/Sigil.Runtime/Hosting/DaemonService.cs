@@ -16,6 +16,9 @@ namespace Sigil.Runtime.Hosting;
 /// </summary>
 public sealed class DaemonService : BackgroundService
 {
+    /// <summary>The loop stops (exit code 3) after this many ticks in a row have failed.</summary>
+    public const int MaxFailedTicks = 8;
+
     private static readonly TimeSpan StopSlice = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan WokenPause = TimeSpan.FromMilliseconds(2);
     private readonly DaemonEngine _engine;
@@ -64,10 +67,22 @@ public sealed class DaemonService : BackgroundService
         var woken = false;
         try
         {
+            var failures = 0;
             while (!stoppingToken.IsCancellationRequested)
             {
-                _engine.TickAsync(stoppingToken).GetAwaiter().GetResult();
-                _health.Beat();
+                try
+                {
+                    _engine.TickAsync(stoppingToken).GetAwaiter().GetResult();
+                    failures = 0;
+                    _health.Beat();
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException) && ++failures < MaxFailedTicks)
+                {
+                    // A passing shortage (descriptors, memory for a /proc read) fails one tick, not
+                    // the daemon: the next tick senses and enforces again. A run of failures stops it.
+                    DaemonLog.TickFailed(_logger, _engine.Fibre.Name, e);
+                }
+
                 if (DateTime.UtcNow >= nextCheckpoint)
                 {
                     Checkpoint();
@@ -181,11 +196,13 @@ public sealed class DaemonService : BackgroundService
         {
             _store.Save(_engine.CaptureState(sequence));
             _engine.Metrics.RecordCheckpoint(true);
+            _health.Checkpointed(true);
         }
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
         {
             Interlocked.Decrement(ref _sequence);
             _engine.Metrics.RecordCheckpoint(false);
+            _health.Checkpointed(false, e.Message);
             DaemonLog.CheckpointFailed(_logger, _engine.Fibre.Name, e.Message);
         }
     }

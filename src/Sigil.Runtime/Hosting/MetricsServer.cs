@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,28 @@ public sealed class MetricsServer : IHostedService, IAsyncDisposable
         _loggers = loggers;
     }
 
+    /// <summary>At most this many connections at once; more wait in the listen backlog, then are refused.</summary>
+    public const int MaxConnections = 128;
+
+    /// <summary>
+    /// Kestrel's limits for a scrape endpoint: a bounded number of connections (each holds a
+    /// descriptor, and the daemon's descriptors are for enforcement and checkpoints first), small
+    /// headers, no body, and short timeouts, so idle or slow clients cannot pile up.
+    /// </summary>
+    public static void Limit(KestrelServerLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        limits.MaxConcurrentConnections = MaxConnections;
+        limits.MaxConcurrentUpgradedConnections = 0;
+        limits.MaxRequestBodySize = 0;
+        limits.MaxRequestHeaderCount = 32;
+        limits.MaxRequestHeadersTotalSize = 8 * 1024;
+        limits.MaxRequestLineSize = 1024;
+        limits.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
+        limits.Http2.MaxStreamsPerConnection = 8;
+    }
+
     /// <summary>The bound address (port resolved), once started.</summary>
     public Uri? Address { get; private set; }
 
@@ -58,12 +81,17 @@ public sealed class MetricsServer : IHostedService, IAsyncDisposable
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "sigil-metrics", Args = [] });
-        builder.Logging.ClearProviders();
+        // An empty builder: configuration comes from the daemon's command line and its named
+        // config file only, never from an appsettings.json in the working directory or from
+        // environment variables (CreateSlimBuilder reads both, and either could add a listener).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "sigil-metrics", Args = [], ContentRootPath = "/" });
+        builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(_loggers);
+        builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            Limit(k.Limits);
             k.Listen(ResolveHost(_url), _url.Port);
         });
         var app = builder.Build();

@@ -41,7 +41,7 @@ public static class CheckpointLoop
     public static long Run(string directory, TextWriter output, long saves = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var store = new CheckpointStore(directory, Fibre);
+        using var store = new CheckpointStore(directory, Fibre);
         using var held = store.AcquireLock();
         var loaded = store.Load();
         foreach (var problem in loaded.Problems)

@@ -89,7 +89,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
             Assert.Equal(1, metrics.Count(ActionKind.Kill, ActionStatus.Applied));
             Assert.Equal(0, metrics.Count(ActionKind.Throttle, ActionStatus.Failed));
             Assert.NotNull(throttledCgroup);
-            Assert.EndsWith("/sigil/dwell/throttled", throttledCgroup);
+            Assert.Matches("/sigil/dwell/throttled-[0-9a-f]{8}$", throttledCgroup);
             Assert.Equal(EnforcementLevel.None, app.Engine.Agents.Find(benign.Id)?.Level ?? EnforcementLevel.None);
             Assert.Equal(0, app.Engine.Agents.Find(benign.Id)?.Prices[0] ?? 0);
 
