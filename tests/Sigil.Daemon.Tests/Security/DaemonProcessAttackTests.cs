@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Runtime.Hosting;
+
+namespace Sigil.Daemon.Tests.Security;
+
+/// <summary>
+/// The daemon as a process (<c>sigil run</c>), attacked by nobody: a planted appsettings.json and
+/// environment variables that would add a listener, and 20,000 idle connections to the metrics
+/// port while a throttle must still happen on time.
+/// </summary>
+[Collection(Sequential.Name)]
+public sealed class DaemonProcessAttackTests
+{
+    private static ProcessStartInfo Daemon(string workingDirectory, string descriptor, int scope, string state, int port, params string[] more)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        foreach (var argument in new[]
+        {
+            ProcessRunner.SigilDll, "run", descriptor, "--sensor", "kernel", "--scope", scope.ToString(CultureInfo.InvariantCulture),
+            "--state-dir", state, "--tick", "100ms", "--price-page", "none", "--pin-folder", "none",
+            "--metrics-url", $"http://127.0.0.1:{port}", "--log-format", "simple", "--table", "false",
+        }.Concat(more))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return info;
+    }
+
+    private static async Task<bool> ServesAsync(int port, string path = "/metrics")
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            return (await http.GetAsync($"http://127.0.0.1:{port}{path}")).IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task WaitServingAsync(int port, Process daemon, List<string> log)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await ServesAsync(port))
+        {
+            Assert.False(daemon.HasExited, "the daemon exited: " + string.Join('\n', log));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the daemon did not serve in 30 s: " + string.Join('\n', log));
+            await Task.Delay(100);
+        }
+    }
+
+    private static Process Start(ProcessStartInfo info, List<string> log)
+    {
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { lock (log) { log.Add(e.Data ?? string.Empty); } };
+        process.ErrorDataReceived += (_, e) => { lock (log) { log.Add(e.Data ?? string.Empty); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static bool Listening(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    [AttackFact]
+    public async Task PlantedAppSettingsAndEnvironment_AddNoListener()
+    {
+        using var dir = new TempDirectory();
+        var descriptor = dir.Combine("dwell.daemon.json");
+        File.WriteAllText(descriptor, DaemonFibreJson.Write(Fixtures.Dwell()));
+        var port = Ports.FreeLoopbackPort();
+        var planted = Ports.FreeLoopbackPort();
+        var fromEnvironment = Ports.FreeLoopbackPort();
+        var url = $"http://127.0.0.1:{planted}";
+        File.WriteAllText(dir.Combine("appsettings.json"), "{\"Urls\":\"" + url + "\",\"Kestrel\":{\"Endpoints\":{\"x\":{\"Url\":\"" + url + "\"}}}}");
+        using var child = Sacrificial.Sleeper();
+        var info = Daemon(dir.Path, descriptor, child.Pid, dir.Combine("state"), port);
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{fromEnvironment}";
+        info.Environment["Kestrel__Endpoints__y__Url"] = $"http://127.0.0.1:{fromEnvironment}";
+        var log = new List<string>();
+        using var daemon = Start(info, log);
+        try
+        {
+            await WaitServingAsync(port, daemon, log);
+            Assert.False(Listening(planted), "an appsettings.json in the working directory added a listener");
+            Assert.False(Listening(fromEnvironment), "an environment variable added a listener");
+        }
+        finally
+        {
+            daemon.Kill();
+            await daemon.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>
+    /// Nobody opens 20,000 connections to the metrics port and holds them; the daemon (whose
+    /// descriptor limit is this machine's default) must still throttle a process whose price
+    /// crosses the threshold, within a second, and still be alive and healthy afterwards.
+    /// </summary>
+    [AttackFact]
+    public async Task ConnectionFlood_DoesNotStopAThrottle()
+    {
+        using var dir = new TempDirectory();
+        Hostile.Traversable(dir.Path);
+        var descriptor = dir.Combine("dwell.daemon.json");
+
+        // One 0.6 s hold over a 0.1 s budget prices the child at about 1: throttled at 0.5.
+        File.WriteAllText(descriptor, DaemonFibreJson.Write(Fixtures.Dwell(budget: 0.1, step: 2, throttle: 0.5, kill: 100)));
+        File.WriteAllText(dir.Combine("held"), "x");
+        using var child = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"read go; exec 3<'{dir.Combine("held")}'; sleep 0.6; exec 3<&-; sleep 300"]) { RedirectStandardInput = true })!;
+        var port = Ports.FreeLoopbackPort();
+        var log = new List<string>();
+        using var daemon = Start(Daemon(dir.Path, descriptor, child.Id, dir.Combine("state"), port, "--arm", "--checkpoint-interval", "200ms"), log);
+        var flood = dir.Combine("flood.py");
+        File.WriteAllText(flood, $$"""
+            import socket, sys
+            held = []
+            for _ in range(20000):
+                s = socket.socket()
+                s.setblocking(False)
+                try:
+                    s.connect(("127.0.0.1", {{port}}))
+                except BlockingIOError:
+                    pass
+                except OSError as e:
+                    print("connect:", e, file=sys.stderr)
+                    break
+                held.append(s)
+            print(len(held), flush=True)
+            sys.stdin.read()
+            """);
+        Process? attacker = null;
+        try
+        {
+            await WaitServingAsync(port, daemon, log);
+
+            // The attacker's own descriptor limit is raised (root's prlimit, then nobody's setpriv).
+            var info = new ProcessStartInfo("prlimit", ["--nofile=30000:30000", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "python3", flood])
+            {
+                UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true,
+            };
+            attacker = Process.Start(info)!;
+            var opened = int.Parse((await attacker.StandardOutput.ReadLineAsync())!, CultureInfo.InvariantCulture);
+            Assert.Equal(20000, opened);
+
+            child.StandardInput.WriteLine("go");
+            child.StandardInput.Flush();
+            var clock = Stopwatch.StartNew();
+            var throttledAt = TimeSpan.Zero;
+            while (clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                if (File.ReadAllText($"/proc/{child.Id}/cgroup").Contains("/sigil/dwell/throttled-", StringComparison.Ordinal))
+                {
+                    throttledAt = clock.Elapsed;
+                    break;
+                }
+
+                await Task.Delay(20);
+            }
+
+            Assert.False(daemon.HasExited, "the daemon died under the flood: " + string.Join('\n', log));
+            Assert.True(throttledAt > TimeSpan.Zero, "no throttle under the flood: " + string.Join('\n', log.TakeLast(20)));
+
+            // The hold ends 0.6 s after go; the throttle follows within a second of it.
+            Assert.InRange(throttledAt, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.6));
+            attacker.StandardInput.Close();
+            await attacker.WaitForExitAsync();
+            var healthy = Stopwatch.StartNew();
+            while (!await ServesAsync(port, "/healthz") && healthy.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.True(await ServesAsync(port, "/healthz"), "unhealthy after the flood: " + string.Join('\n', log.TakeLast(20)));
+            lock (log)
+            {
+                Assert.DoesNotContain(log, l => l.Contains("checkpoint", StringComparison.OrdinalIgnoreCase) && l.Contains("fail", StringComparison.OrdinalIgnoreCase));
+            }
+        }
+        finally
+        {
+            if (attacker is { HasExited: false })
+            {
+                attacker.Kill();
+            }
+
+            if (!daemon.HasExited)
+            {
+                // A clean stop releases the throttled child and removes the daemon's cgroup.
+                Signals.Kill(daemon.Id, Signals.SIGTERM);
+                if (!daemon.WaitForExit(TimeSpan.FromSeconds(30)))
+                {
+                    daemon.Kill();
+                }
+            }
+
+            child.Kill(entireProcessTree: true);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Security;
+using Sigil.Runtime.State;
+
+namespace Sigil.Daemon.Tests.Security;
+
+/// <summary>
+/// The files the root daemon writes, attacked by nobody: links and files planted at every path,
+/// folders another user owns or can write, forged checkpoints, a lock held by another user.
+/// </summary>
+public sealed class RuntimeFileTests
+{
+    private static DaemonState State(long sequence) => new(
+        "dwell", sequence, sequence, [new PriceState("dwell", 4242, 1, 3.5)], [new CounterState("sigil_ticks_total", sequence)]);
+
+    [AttackFact]
+    public void PricePage_InAFolderOthersCanWrite_IsRefused()
+    {
+        // /dev/shm is such a folder (1777): any user could plant the page or its temporary file.
+        using var dir = new TempDirectory();
+        var shared = dir.Combine("shm");
+        Directory.CreateDirectory(shared);
+        File.SetUnixFileMode(shared, (UnixFileMode)Convert.ToInt32("1777", 8));
+
+        var e = Assert.Throws<UnsafeFileException>(() => new SharedPricePage(Path.Combine(shared, "dwell.prices"), 20, 16));
+        Assert.Contains("writable by group or others", e.Message, StringComparison.Ordinal);
+    }
+
+    [AttackFact]
+    public void PricePage_InAFolderAnotherUserOwns_IsRefused()
+    {
+        using var dir = new TempDirectory();
+        var theirs = dir.Combine("theirs");
+        Directory.CreateDirectory(theirs);
+        Hostile.Own(theirs);
+
+        var e = Assert.Throws<UnsafeFileException>(() => new SharedPricePage(Path.Combine(theirs, "dwell.prices"), 20, 16));
+        Assert.Contains("owned by uid 65534", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(theirs, "dwell.prices")));
+    }
+
+    [AttackFact]
+    public void PricePage_LinksAtThePageAndItsTemporaryName_AreNotFollowed()
+    {
+        using var dir = new TempDirectory();
+        var victim = dir.Combine("victim");
+        File.WriteAllText(victim, "precious");
+        var page = dir.Combine("dwell.prices");
+        File.CreateSymbolicLink(page + ".tmp", victim);
+        File.CreateSymbolicLink(page, victim);
+
+        using (var written = new SharedPricePage(page, 20, 16))
+        {
+            written.Publish([(4242, 2.0)]);
+            var info = new FileInfo(page);
+            Assert.Null(info.LinkTarget);
+            Assert.Equal((UnixFileMode)Convert.ToInt32("644", 8), info.UnixFileMode);
+            Assert.Equal(0, Hostile.OwnerOf(page));
+        }
+
+        Assert.Equal("precious", File.ReadAllText(victim));
+        Assert.False(File.Exists(page));
+    }
+
+    [AttackFact]
+    public void PricePage_ReplacedWhileTheDaemonRuns_IsNotRemovedAtShutdown()
+    {
+        using var dir = new TempDirectory();
+        var page = dir.Combine("dwell.prices");
+        var written = new SharedPricePage(page, 20, 16);
+        File.Delete(page);
+        File.WriteAllText(page, "another's");
+        written.Dispose();
+        Assert.Equal("another's", File.ReadAllText(page));
+    }
+
+    [AttackFact]
+    public void StateDirectory_OwnedByAnotherUser_IsRefused()
+    {
+        using var dir = new TempDirectory();
+        var state = dir.Combine("state");
+        Directory.CreateDirectory(state);
+        Hostile.Own(state);
+        using var store = new CheckpointStore(state, "dwell");
+
+        var e = Assert.Throws<UnsafeFileException>(() => store.AcquireLock());
+        Assert.Contains("owned by uid 65534", e.Message, StringComparison.Ordinal);
+    }
+
+    [AttackFact]
+    public void StateDirectory_ThatIsALink_IsRefused()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("elsewhere"));
+        Directory.CreateSymbolicLink(dir.Combine("state"), dir.Combine("elsewhere"));
+        using var store = new CheckpointStore(dir.Combine("state"), "dwell");
+
+        Assert.Throws<UnsafeFileException>(() => store.AcquireLock());
+    }
+
+    [AttackFact]
+    public void StateDirectory_IsCreatedRootOnly_AndTheLockIsOwnerOnly()
+    {
+        using var dir = new TempDirectory();
+        Hostile.Traversable(dir.Path);
+        var state = dir.Combine("state");
+        using var store = new CheckpointStore(state, "dwell");
+        using var held = store.AcquireLock();
+        store.Save(State(1));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(state));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(state, "dwell.lock")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.CurrentPath));
+
+        // The start-up denial: a shared flock by another user on the lock file.
+        Assert.NotEqual(0, Hostile.Run($"flock -s -n '{Path.Combine(state, "dwell.lock")}' true"));
+        Assert.NotEqual(0, Hostile.Run($"cat '{store.CurrentPath}'"));
+    }
+
+    [AttackFact]
+    public void StateDirectory_LinksAtTheLockAndTheTemporaryFile_AreNotFollowed()
+    {
+        using var dir = new TempDirectory();
+        var state = dir.Combine("state");
+        Directory.CreateDirectory(state);
+        var victim = dir.Combine("victim");
+        File.WriteAllText(victim, "precious");
+        using var store = new CheckpointStore(state, "dwell");
+        File.CreateSymbolicLink(store.TemporaryPath, victim);
+
+        store.Save(State(1));
+        Assert.Equal("precious", File.ReadAllText(victim));
+        Assert.Equal(1, store.Load().State!.Sequence);
+
+        File.CreateSymbolicLink(Path.Combine(state, "dwell.lock"), dir.Combine("created-by-root"));
+        Assert.Throws<UnsafeFileException>(() => store.AcquireLock());
+        Assert.False(File.Exists(dir.Combine("created-by-root")));
+    }
+
+    [AttackFact]
+    public void Checkpoint_ForgedByAnotherUser_IsRefusedWhateverItsDigest()
+    {
+        using var dir = new TempDirectory();
+        using var store = new CheckpointStore(dir.Path, "dwell");
+        store.Save(State(1));
+
+        // A well-formed checkpoint (right magic, right SHA-256) that another user wrote.
+        File.Delete(store.CurrentPath);
+        File.WriteAllBytes(store.CurrentPath, CheckpointFormat.Encode(State(99)));
+        Hostile.Own(store.CurrentPath);
+
+        var loaded = store.Load();
+        Assert.Equal(1, loaded.State!.Sequence);
+        Assert.Equal(CheckpointSource.Previous, loaded.Source);
+        Assert.Contains(loaded.Problems, p => p.Contains("owned by uid 65534", StringComparison.Ordinal));
+    }
+
+    [AttackFact]
+    public void Checkpoint_WritableByOthers_OrALink_IsRefused()
+    {
+        using var dir = new TempDirectory();
+        using var store = new CheckpointStore(dir.Path, "dwell");
+        store.Save(State(1));
+        store.Save(State(2));
+        File.SetUnixFileMode(store.CurrentPath, (UnixFileMode)Convert.ToInt32("666", 8));
+        var loaded = store.Load();
+        Assert.Equal(1, loaded.State!.Sequence);
+        Assert.Contains(loaded.Problems, p => p.Contains("writable by group or others", StringComparison.Ordinal));
+
+        var forged = dir.Combine("forged");
+        File.WriteAllBytes(forged, CheckpointFormat.Encode(State(50)));
+        File.Delete(store.PreviousPath);
+        File.CreateSymbolicLink(store.PreviousPath, forged);
+        Assert.Null(store.Load().State);
+    }
+
+    [AttackFact]
+    public void PinFolder_OwnedByAnotherUser_IsRefused()
+    {
+        // On bpffs (eng/setup.sh mounts it), where the daemon pins; a mount of mode 1777 would let
+        // nobody make the sigil/ folder first.
+        var bpffs = "/sys/fs/bpf";
+        Assert.Contains($" {bpffs} bpf ", File.ReadAllText("/proc/mounts"), StringComparison.Ordinal);
+        var root = Path.Combine(bpffs, $"sigil-sec-{Guid.NewGuid():N}");
+        var planted = Path.Combine(root, "sigil");
+        Directory.CreateDirectory(planted);
+        try
+        {
+            Hostile.Own(planted);
+            var e = Assert.Throws<UnsafeFileException>(() => SecureDirectory.Open(Path.Combine(planted, "dwell"), 0x1C0));
+            Assert.Contains("owned by uid 65534", e.Message, StringComparison.Ordinal);
+            using var own = SecureDirectory.Open(Path.Combine(root, "mine"), 0x1C0);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(own.Path));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
