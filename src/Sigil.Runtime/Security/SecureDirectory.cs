@@ -61,10 +61,14 @@ public sealed class SecureDirectory : IDisposable
         var fd = UnixFiles.OpenAt(-100, full, UnixFiles.O_RDONLY | UnixFiles.O_DIRECTORY | UnixFiles.O_NOFOLLOW | UnixFiles.O_CLOEXEC, 0);
         if (fd < 0)
         {
+            // O_NOFOLLOW | O_DIRECTORY fails with ENOTDIR on a link (ELOOP without O_DIRECTORY).
             var errno = UnixFiles.Errno;
-            throw errno == UnixFiles.ELOOP
+            var link = UnixFiles.Stat(-100, full, UnixFiles.AT_SYMLINK_NOFOLLOW, out _) is { } what && (what.Mode & UnixFiles.S_IFMT) == UnixFiles.S_IFLNK;
+            throw link || errno == UnixFiles.ELOOP
                 ? new UnsafeFileException($"refused: directory '{full}' is a symbolic link")
-                : new IOException($"cannot open directory '{full}': {UnixFiles.Describe(errno)}");
+                : errno == UnixFiles.ENOTDIR
+                    ? new UnsafeFileException($"refused: '{full}' is not a directory")
+                    : new IOException($"cannot open directory '{full}': {UnixFiles.Describe(errno)}");
         }
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);

@@ -30,6 +30,8 @@ internal static partial class UnixFiles
     public const ushort S_IFMT = 0xF000;
     public const ushort S_IFREG = 0x8000;
     public const ushort S_IFDIR = 0x4000;
+    public const ushort S_IFLNK = 0xA000;
+    public const int ENOTDIR = 20;
 
     /// <summary>Group- or other-writable permission bits.</summary>
     public const int GroupOrOtherWrite = 0x12; // 022

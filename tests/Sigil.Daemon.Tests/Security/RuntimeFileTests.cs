@@ -144,6 +144,7 @@ public sealed class RuntimeFileTests
         using var dir = new TempDirectory();
         using var store = new CheckpointStore(dir.Path, "dwell");
         store.Save(State(1));
+        store.Save(State(2));
 
         // A well-formed checkpoint (right magic, right SHA-256) that another user wrote.
         File.Delete(store.CurrentPath);
@@ -188,7 +189,8 @@ public sealed class RuntimeFileTests
         try
         {
             Hostile.Own(planted);
-            var e = Assert.Throws<UnsafeFileException>(() => SecureDirectory.Open(Path.Combine(planted, "dwell"), 0x1C0));
+            // The daemon opens sigil/ itself before the fibre's folder inside it.
+            var e = Assert.Throws<UnsafeFileException>(() => SecureDirectory.Open(planted, 0x1C0));
             Assert.Contains("owned by uid 65534", e.Message, StringComparison.Ordinal);
             using var own = SecureDirectory.Open(Path.Combine(root, "mine"), 0x1C0);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(own.Path));
