@@ -13,6 +13,7 @@ namespace Sigil.Llvm.Tests;
 /// failed read (price 0), never SIGBUS.
 /// </summary>
 [Collection(LlvmCollection.Name)]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class HostilePageTests
 {
     private const int ScaleBits = 20;
