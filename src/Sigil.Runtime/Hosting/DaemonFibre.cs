@@ -150,14 +150,15 @@ public sealed record DaemonFibre(
 
         // The compiler's rules for numbers: finite, and in range; a descriptor that is not the
         // compiler's output is refused before anything runs.
-        if (!double.IsFinite(LoadMax) || !(LoadMax > 0))
+        // Bounds are infinite where the fibre states none (no fixed point); NaN, zero or negative are refused.
+        if (!(LoadMax > 0))
         {
-            problems.Add($"fibre '{Name}': the load bound {LoadMax} must be positive and finite");
+            problems.Add($"fibre '{Name}': the load bound {LoadMax} must be positive");
         }
 
-        if (!double.IsFinite(PriceMax) || !(PriceMax > 0))
+        if (!(PriceMax > 0))
         {
-            problems.Add($"fibre '{Name}': the price bound {PriceMax} must be positive and finite");
+            problems.Add($"fibre '{Name}': the price bound {PriceMax} must be positive");
         }
 
         if (Capacity > MaxCapacity)

@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sigil.Runtime.Metrics;
+using Sigil.Runtime.Security;
 
 namespace Sigil.Runtime.Hosting;
 
@@ -39,18 +40,16 @@ public sealed class MetricsServer : IHostedService, IAsyncDisposable
         _loggers = loggers;
     }
 
-    /// <summary>At most this many connections at once; more wait in the listen backlog, then are refused.</summary>
-    public const int MaxConnections = 128;
-
     /// <summary>
     /// Kestrel's limits for a scrape endpoint: a bounded number of connections (each holds a
-    /// descriptor, and the daemon's descriptors are for enforcement and checkpoints first), small
-    /// headers, no body, and short timeouts, so idle or slow clients cannot pile up.
+    /// descriptor, and the daemon's descriptors are for enforcement and checkpoints first: see
+    /// <see cref="DescriptorBudget"/>; more are accepted and closed at once), small headers, no
+    /// body, and short timeouts, so idle or slow clients cannot pile up.
     /// </summary>
-    public static void Limit(KestrelServerLimits limits)
+    public static void Limit(KestrelServerLimits limits, int connections)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        limits.MaxConcurrentConnections = MaxConnections;
+        limits.MaxConcurrentConnections = connections;
         limits.MaxConcurrentUpgradedConnections = 0;
         limits.MaxRequestBodySize = 0;
         limits.MaxRequestHeaderCount = 32;
@@ -60,6 +59,9 @@ public sealed class MetricsServer : IHostedService, IAsyncDisposable
         limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
         limits.Http2.MaxStreamsPerConnection = 8;
     }
+
+    /// <summary>The connections this server allows at once (set when it starts).</summary>
+    public int MaxConnections { get; private set; }
 
     /// <summary>The bound address (port resolved), once started.</summary>
     public Uri? Address { get; private set; }
@@ -84,6 +86,7 @@ public sealed class MetricsServer : IHostedService, IAsyncDisposable
         // An empty builder: configuration comes from the daemon's command line and its named
         // config file only, never from an appsettings.json in the working directory or from
         // environment variables (CreateSlimBuilder reads both, and either could add a listener).
+        MaxConnections = DescriptorBudget.Connections(DescriptorBudget.RaiseToHard());
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "sigil-metrics", Args = [], ContentRootPath = "/" });
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(_loggers);
@@ -91,7 +94,7 @@ public sealed class MetricsServer : IHostedService, IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            Limit(k.Limits);
+            Limit(k.Limits, MaxConnections);
             k.Listen(ResolveHost(_url), _url.Port);
         });
         var app = builder.Build();

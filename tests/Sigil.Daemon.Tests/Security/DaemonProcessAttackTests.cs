@@ -151,6 +151,8 @@ public sealed class DaemonProcessAttackTests
         try
         {
             await WaitServingAsync(port, daemon, log);
+            var limits = File.ReadAllLines($"/proc/{daemon.Id}/limits").Single(l => l.StartsWith("Max open files", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(limits[3], limits[4]); // the soft limit raised to the hard one
 
             // Two attackers of 10,000 connections each: this machine's hard descriptor limit
             // (20,000) is below 20,000 sockets and a process's own files, and a container's root
