@@ -186,6 +186,13 @@ public sealed class DaemonLauncher
             var reason = e is IOException { InnerException: SocketException s } ? s.Message : e.Message;
             return Fail(DaemonExitCodes.Environment, [$"cannot start: {reason}"]);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while starting (SIGTERM, Ctrl+C, --duration on a slow machine): nothing was
+            // armed; stop what started, as a stop after the start would.
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return DaemonExitCodes.Ok;
+        }
 
         if (logger is not null)
         {
