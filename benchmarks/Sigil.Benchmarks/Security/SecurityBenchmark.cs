@@ -25,7 +25,7 @@ internal static class SecurityBenchmark
 {
     public static int Run(string[] args)
     {
-        var rounds = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 300;
+        var rounds = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 100;
         var work = Directory.CreateTempSubdirectory("sigil-bench-security-");
         try
         {
@@ -89,8 +89,9 @@ internal static class SecurityBenchmark
             }
 
             File.Move(current + ".tmp", current, overwrite: false);
-            using var dir = File.OpenHandle(directory, FileMode.Open, FileAccess.Read);
-            RandomAccess.FlushToDisk(dir);
+            // The directory's fsync, as the old DirectorySync did it (open, fsync, close).
+            using var dir = Sigil.Runtime.Security.SecureDirectory.Open(directory, 0x1C0);
+            dir.Sync();
         };
     }
 
