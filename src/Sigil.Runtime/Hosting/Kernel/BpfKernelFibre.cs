@@ -279,7 +279,11 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
                 // The fibre's folder, then the shared sigil/ folder above it, when nothing else is pinned there.
                 var fibreFolder = _pinFolder.Path;
-                if (_pinParent is not null && _pinParent.DeleteDirectory(Path.GetFileName(fibreFolder)))
+                if (_pinParent is null)
+                {
+                    SecureDirectory.DeleteEmptyDirectory(Path.GetDirectoryName(fibreFolder)!, Path.GetFileName(fibreFolder));
+                }
+                else if (_pinParent.DeleteDirectory(Path.GetFileName(fibreFolder)))
                 {
                     SecureDirectory.DeleteEmptyDirectory(Path.GetDirectoryName(_pinParent.Path)!, Path.GetFileName(_pinParent.Path));
                 }
