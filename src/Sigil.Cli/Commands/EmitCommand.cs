@@ -7,6 +7,7 @@ using System.Text;
 using Sigil.Cli.Output;
 using Sigil.Language.Emit;
 using Sigil.Language.Emit.CSharp;
+using Sigil.Language.Emit.Kubernetes;
 using Sigil.Runtime.Hosting;
 
 namespace Sigil.Cli.Commands;
@@ -24,11 +25,26 @@ internal static class EmitCommand
         var output = new Option<string>("--output", "-o") { Description = "The folder to write into.", Required = true };
         var ns = new Option<string>("--namespace") { Description = "The namespace of the generated C#.", DefaultValueFactory = _ => "Fibres" };
         var format = FormatOption.Create();
-        var command = new Command("emit", "Write every artefact of a fibre into a folder.") { fibre, output, ns, format };
+        var image = new Option<string>("--image") { Description = "Kubernetes: the daemon image's name.", DefaultValueFactory = _ => KubernetesOptions.DefaultImage };
+        var imageDigest = new Option<string?>("--image-digest") { Description = "Kubernetes: the image's digest (sha256:...); the manifests pin it." };
+        var imageTag = new Option<string>("--image-tag") { Description = "Kubernetes: the image's tag when no digest is given.", DefaultValueFactory = _ => "latest" };
+        var scaleTarget = new Option<string?>("--scale-target") { Description = "Kubernetes: the workload the autoscaler scales, [namespace/]Kind/name (none: no autoscaler)." };
+        var serviceMonitor = new Option<bool>("--service-monitor") { Description = "Kubernetes: scrape through a Prometheus Operator ServiceMonitor instead of pod annotations." };
+        var command = new Command("emit", "Write every artefact of a fibre into a folder.") { fibre, output, ns, format, image, imageDigest, imageTag, scaleTarget, serviceMonitor };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error);
-            var artefacts = new List<Artefact>(ArtefactEmitter.EmitAll(spec));
+            var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error, out var fibreFiles);
+            var kubernetes = new KubernetesOptions(parse.GetValue(image)!, parse.GetValue(imageDigest), parse.GetValue(imageTag)!, parse.GetValue(scaleTarget), parse.GetValue(serviceMonitor));
+            List<Artefact> artefacts;
+            try
+            {
+                artefacts = new List<Artefact>(ArtefactEmitter.EmitAll(spec, kubernetes, fibreFiles));
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(CliExitCodes.BadInput, e.Message);
+            }
+
             var notes = new List<string>();
             if (DaemonFibreMapper.Map(spec, out var problems) is { } daemon)
             {
