@@ -7,6 +7,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Sigil.Language;
 using Sigil.Language.Emit;
+using Sigil.Language.Emit.Kubernetes;
 
 namespace Sigil.Build;
 
@@ -28,6 +29,21 @@ public sealed class EmitArtefactsTask : Task
     [Required]
     public string OutputDirectory { get; set; } = string.Empty;
 
+    /// <summary>The daemon image's name (<c>SigilImage</c>); empty: <see cref="KubernetesOptions.DefaultImage"/>.</summary>
+    public string Image { get; set; } = string.Empty;
+
+    /// <summary>The daemon image's digest (<c>SigilImageDigest</c>, <c>sha256:...</c>); empty: by tag (<c>SigilImageTag</c>).</summary>
+    public string ImageDigest { get; set; } = string.Empty;
+
+    /// <summary>The daemon image's tag when no digest is given (<c>SigilImageTag</c>); empty: <c>latest</c>.</summary>
+    public string ImageTag { get; set; } = string.Empty;
+
+    /// <summary>What the autoscaler scales (<c>SigilScaleTarget</c>, <c>[namespace/]Kind/name</c>); empty: no autoscaler.</summary>
+    public string ScaleTarget { get; set; } = string.Empty;
+
+    /// <summary>True: a ServiceMonitor scrapes the daemons (<c>SigilServiceMonitor</c>).</summary>
+    public bool ServiceMonitor { get; set; }
+
     /// <summary>
     /// Every artefact of every fibre that compiled, with metadata <c>Fibre</c>, <c>Backend</c> (the artefact's target: "Target" is a reserved MSBuild name)
     /// and <c>RelativePath</c>.
@@ -38,14 +54,43 @@ public sealed class EmitArtefactsTask : Task
     /// <inheritdoc/>
     public override bool Execute()
     {
+        KubernetesOptions kubernetes;
+        try
+        {
+            kubernetes = new KubernetesOptions(
+                Image: Image.Length == 0 ? KubernetesOptions.DefaultImage : Image,
+                ImageDigest: ImageDigest.Length == 0 ? null : ImageDigest,
+                ImageTag: ImageTag.Length == 0 ? "latest" : ImageTag,
+                ScaleTarget: ScaleTarget.Length == 0 ? null : ScaleTarget,
+                ServiceMonitor: ServiceMonitor);
+            _ = kubernetes.ImageReference;
+            _ = kubernetes.ParsedScaleTarget;
+        }
+        catch (ArgumentException e)
+        {
+            Log.LogError("sigil: Kubernetes settings (SigilImage, SigilImageDigest, SigilImageTag, SigilScaleTarget): {0}", e.Message);
+            return false;
+        }
+
         var produced = new List<ITaskItem>();
         foreach (var fibre in Fibres.OrderBy(f => f.ItemSpec, StringComparer.Ordinal))
         {
             var path = Path.GetFullPath(fibre.ItemSpec);
             var folder = Path.GetDirectoryName(path) ?? ".";
+            var source = File.ReadAllText(path);
+            var files = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFileName(path)] = source };
             var result = SigilCompiler.Compile(
-                new SourceFile(path, File.ReadAllText(path)),
-                relative => ReadTable(folder, relative));
+                new SourceFile(path, source),
+                relative =>
+                {
+                    var table = ReadTable(folder, relative);
+                    if (table is not null)
+                    {
+                        files[relative] = table;
+                    }
+
+                    return table;
+                });
             if (result.Spec is null)
             {
                 Log.LogMessage(MessageImportance.Normal, "sigil: {0} has errors; no artefacts written (the compiler reports them).", fibre.ItemSpec);
@@ -53,7 +98,7 @@ public sealed class EmitArtefactsTask : Task
             }
 
             var root = Path.Combine(OutputDirectory, result.Spec.Name);
-            foreach (var artefact in ArtefactEmitter.EmitAll(result.Spec))
+            foreach (var artefact in ArtefactEmitter.EmitAll(result.Spec, kubernetes, files.ToList()))
             {
                 var file = Path.GetFullPath(Path.Combine(root, artefact.RelativePath));
                 WriteIfChanged(file, artefact.Content);

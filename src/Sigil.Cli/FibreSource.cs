@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Sigil.Language;
@@ -11,9 +12,12 @@ namespace Sigil.Cli;
 internal static class FibreSource
 {
     /// <summary>Compiles <paramref name="path"/>; writes diagnostics to <paramref name="errors"/>; throws a <see cref="CliException"/> on errors.</summary>
-    public static FibreSpec Compile(string path, TextWriter errors)
+    public static FibreSpec Compile(string path, TextWriter errors) => Compile(path, errors, out _);
+
+    /// <summary>As <see cref="Compile(string, TextWriter)"/>; <paramref name="files"/> receives the fibre's source and tables (see <see cref="CompileWithDiagnostics(string, out IReadOnlyList{KeyValuePair{string, string}})"/>).</summary>
+    public static FibreSpec Compile(string path, TextWriter errors, out IReadOnlyList<KeyValuePair<string, string>> files)
     {
-        var result = CompileWithDiagnostics(path);
+        var result = CompileWithDiagnostics(path, out files);
         foreach (var diagnostic in result.Diagnostics)
         {
             errors.WriteLine(diagnostic.ToString());
@@ -29,7 +33,13 @@ internal static class FibreSource
     }
 
     /// <summary>Compiles <paramref name="path"/> and returns every diagnostic.</summary>
-    public static CompilationResult CompileWithDiagnostics(string path)
+    public static CompilationResult CompileWithDiagnostics(string path) => CompileWithDiagnostics(path, out _);
+
+    /// <summary>
+    /// Compiles <paramref name="path"/>; <paramref name="files"/> receives the fibre's source and
+    /// every table it read, by path relative to the fibre's folder (the Kubernetes ConfigMap's files).
+    /// </summary>
+    public static CompilationResult CompileWithDiagnostics(string path, out IReadOnlyList<KeyValuePair<string, string>> files)
     {
         string text;
         try
@@ -42,7 +52,19 @@ internal static class FibreSource
         }
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        return SigilCompiler.Compile(new SourceFile(path, text), relative => ReadTable(folder, relative));
+        var read = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFileName(path)] = text };
+        var result = SigilCompiler.Compile(new SourceFile(path, text), relative =>
+        {
+            var table = ReadTable(folder, relative);
+            if (table is not null)
+            {
+                read[relative] = table;
+            }
+
+            return table;
+        });
+        files = read.ToList();
+        return result;
     }
 
     // Tables are named relative to the fibre's folder and must stay inside it.

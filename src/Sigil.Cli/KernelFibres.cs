@@ -10,7 +10,8 @@ namespace Sigil.Cli;
 /// <summary>
 /// Where the CLI gets the kernel side of a fibre: the eBPF backend, from the fibre's compiled
 /// object (an explicit <c>--bpf-object</c>, else the build's output: <c>sigil/&lt;fibre&gt;/bpf/</c>
-/// beside this program or under <c>src/Sigil.Fibres/bin</c> of the repository it runs from).
+/// beside this program, in the image's <c>/usr/lib/sigil/</c>, or under <c>src/Sigil.Fibres/bin</c>
+/// of the repository it runs from).
 /// </summary>
 internal static class KernelFibres
 {
@@ -20,6 +21,8 @@ internal static class KernelFibres
     private static IEnumerable<string> SearchFolders()
     {
         yield return Path.Combine(AppContext.BaseDirectory, "sigil");
+        // The image (eng/image.sh) keeps the shipped fibres' artefacts here.
+        yield return "/usr/lib/sigil";
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var bin = Path.Combine(dir.FullName, "src", "Sigil.Fibres", "bin");

@@ -23,7 +23,9 @@ internal static class DiagnosticFactory
         };
         var descriptor = s_descriptors.GetOrAdd((info.Id, severity), static key =>
         {
-            // The catalogue gives title, category and help link; the message arrives formatted.
+            // The catalogue gives title, category and the help text; the message arrives formatted.
+            // The help travels inline as the description: a relative link into the repository's
+            // docs would resolve nowhere a package is used.
             var rule = DiagnosticDescriptors.Find(key.Id);
             return new RoslynDescriptor(
                 key.Id,
@@ -32,7 +34,7 @@ internal static class DiagnosticFactory
                 category: "Sigil." + (rule?.Category ?? "Internal"),
                 defaultSeverity: key.Severity,
                 isEnabledByDefault: true,
-                helpLinkUri: rule?.HelpLink ?? "docs/diagnostics.md#" + key.Id.ToLowerInvariant());
+                description: rule?.Help);
         });
         var location = Location.Create(
             info.FilePath,

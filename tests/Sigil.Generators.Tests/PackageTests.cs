@@ -1,16 +1,21 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.IO.Compression;
 using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Sigil.Generators.Tests;
 
 /// <summary>
-/// The packed generator works outside the solution: a fresh project consumes Sigil.Generators and
-/// Sigil.Runtime from a local folder feed, and `dotnet build` turns its .sigil file into C# (and its
-/// artefacts into files under obj/sigil/).
+/// The packages, used as a user outside the repository uses them: Sigil.Language,
+/// Sigil.Generators, Sigil.Runtime and the <c>sigil</c> tool are packed once into a folder feed
+/// (<see cref="PackedFeed"/>); a fresh project restores from it and builds every native artefact,
+/// and the tool installs from it.
 /// </summary>
-public sealed class PackageTests
+public sealed class PackageTests : IClassFixture<PackageTests.PackedFeed>
 {
 #if DEBUG
     private const string Configuration = "Debug";
@@ -18,77 +23,166 @@ public sealed class PackageTests
     private const string Configuration = "Release";
 #endif
 
+    private readonly PackedFeed _feed;
+
+    public PackageTests(PackedFeed feed) => _feed = feed;
+
     [Fact]
-    public void Pack_ConsumerProjectFromLocalFeed_GeneratesAndRunsFibre()
+    public void Pack_EveryPackage_HasRepositoryVersionReadmeAndLicence()
     {
-        var work = Directory.CreateTempSubdirectory("sigil-consumer-");
-        try
+        // MinVer: no release tag yet, so 0.1.0-alpha.0.<height>, the height counted along first parents from the root.
+        var height = int.Parse(Run("git", "rev-list --count --first-parent HEAD", GeneratorHost.RepoRoot).Trim(), System.Globalization.CultureInfo.InvariantCulture) - 1;
+        Assert.Equal($"0.1.0-alpha.0.{height}", _feed.Version);
+        foreach (var id in PackedFeed.PackageIds)
         {
-            var feed = Path.Combine(work.FullName, "feed");
-            var version = "0.1.0-test" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var project in new[] { "src/Sigil.Generators/Sigil.Generators.csproj", "src/Sigil.Language/Sigil.Language.csproj", "src/Sigil.Runtime/Sigil.Runtime.csproj" })
-            {
-                Run("dotnet", $"pack {Path.Combine(GeneratorHost.RepoRoot, project)} -c {Configuration} -o {feed} -p:Version={version} -nologo", GeneratorHost.RepoRoot);
-            }
-
-            var app = Directory.CreateDirectory(Path.Combine(work.FullName, "app")).FullName;
-            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="local" value="{feed}" />
-                  </packageSources>
-                  <packageSourceMapping>
-                    <packageSource key="local">
-                      <package pattern="Sigil.*" />
-                    </packageSource>
-                    <packageSource key="nuget.org">
-                      <package pattern="*" />
-                    </packageSource>
-                  </packageSourceMapping>
-                </configuration>
-                """);
-            File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                    <RootNamespace>App</RootNamespace>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="Sigil.Generators" Version="{version}" />
-                    <PackageReference Include="Sigil.Runtime" Version="{version}" />
-                  </ItemGroup>
-                </Project>
-                """);
-            File.Copy(Path.Combine(GeneratorHost.FibresFolder, "atp.sigil"), Path.Combine(app, "atp.sigil"));
-            File.Copy(Path.Combine(GeneratorHost.FibresFolder, "atp.edits.csv"), Path.Combine(app, "atp.edits.csv"));
-            File.WriteAllText(Path.Combine(app, "Program.cs"), """
-                var problem = App.AtpFibre.CreateProblem();
-                var result = App.AtpFibre.Solve(problem);
-                System.Console.WriteLine($"fibre={App.AtpFibre.Name} variables={problem.Coupling.ColumnCount} rows={problem.Coupling.RowCount} budget={problem.Capacity[0]} converged={result.Converged}");
-                foreach (var file in System.IO.Directory.GetFiles("obj/sigil", "*", System.IO.SearchOption.AllDirectories))
-                {
-                    System.Console.WriteLine("artefact " + file.Replace('\\', '/'));
-                }
-                """);
-
-            var packages = Path.Combine(work.FullName, "packages");
-            var output = Run("dotnet", "run -nologo", app, ("NUGET_PACKAGES", packages));
-
-            Assert.Contains("fibre=atp variables=8 rows=1 budget=8.39 converged=True", output, StringComparison.Ordinal);
-            // The artefact task ran in the consumer's build: every backend's files for the fibre.
-            Assert.Contains("artefact obj/sigil/atp/", output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
+            using var package = ZipFile.OpenRead(Path.Combine(_feed.Folder, $"{id}.{_feed.Version}.nupkg"));
+            var nuspec = new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
+            Assert.Contains("<readme>README.md</readme>", nuspec, StringComparison.Ordinal);
+            Assert.Contains("<license type=\"expression\">MIT</license>", nuspec, StringComparison.Ordinal);
+            Assert.Contains(package.Entries, e => e.FullName == "README.md");
         }
     }
 
-    private static string Run(string file, string arguments, string directory, params (string Name, string Value)[] environment)
+    [Fact]
+    public void Pack_ConsumerProjectFromFeed_BuildsEveryArtefact_AndSaysWhatIsMissingWithoutClang()
+    {
+        var app = _feed.NewFolder("app");
+        WriteNuGetConfig(app);
+        File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <RootNamespace>App</RootNamespace>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Sigil.Generators" Version="{_feed.Version}" />
+                <PackageReference Include="Sigil.Runtime" Version="{_feed.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        foreach (var file in new[] { "atp.sigil", "atp.edits.csv", "dwell.sigil" })
+        {
+            File.Copy(Path.Combine(GeneratorHost.FibresFolder, file), Path.Combine(app, file));
+        }
+
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            var problem = App.AtpFibre.CreateProblem();
+            var result = App.AtpFibre.Solve(problem);
+            System.Console.WriteLine($"fibre={App.AtpFibre.Name} variables={problem.Coupling.ColumnCount} rows={problem.Coupling.RowCount} budget={problem.Capacity[0]} converged={result.Converged}");
+            System.Console.WriteLine($"fibre={App.DwellFibre.Name}");
+            """);
+
+        // With every tool: the C# runs, and bin/ holds what src/Sigil.Fibres's bin/ holds for the dwell fibre.
+        Run("dotnet", $"build -c {Configuration} -nologo", app, _feed.Environment());
+        var bin = Path.Combine(app, "bin", Configuration, "net10.0");
+        var output = Run("dotnet", "App.dll", bin);
+        Assert.Contains("fibre=atp variables=8 rows=1 budget=8.39 converged=True", output, StringComparison.Ordinal);
+        Assert.Contains("fibre=dwell", output, StringComparison.Ordinal);
+        var built = new[]
+        {
+            "dwell/bpf/dwell.bpf.o",
+            "dwell/llvm/SigilDwell.so",
+            "dwell/llvm/libsigil_dwell_hook.so",
+            "dwell/llvm/libsigil_dwell_hook.a",
+            "dwell/coq/dwell.vo",
+            "atp/coq/atp.vo",
+            "dwell/k8s/kustomization.yaml",
+        };
+        foreach (var file in built)
+        {
+            Assert.True(File.Exists(Path.Combine(bin, "sigil", file)), $"{file} was not built from the packages");
+        }
+
+        // Without clang on PATH: each native step says what is missing, and the C# still builds.
+        Directory.Delete(Path.Combine(app, "bin"), recursive: true);
+        Directory.Delete(Path.Combine(app, "obj", "sigil"), recursive: true);
+        var noClang = Run("dotnet", $"build -c {Configuration} -nologo", app, _feed.Environment(("PATH", PathWithout("clang"))));
+        Assert.Contains("sigil: eBPF objects not built, missing: clang-14", noClang, StringComparison.Ordinal);
+        Assert.Contains("sigil: LLVM 14 was not found (missing: clang-14, clang++-14)", noClang, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(bin, "App.dll")));
+        Assert.False(File.Exists(Path.Combine(bin, "sigil", "dwell/bpf/dwell.bpf.o")));
+        Assert.Contains("fibre=dwell", Run("dotnet", "App.dll", bin), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tool_InstalledFromFeed_ChecksWithJsonAndPlainOutput()
+    {
+        var tools = _feed.NewFolder("tools");
+        Run("dotnet", $"tool install --tool-path {tools} --add-source {_feed.Folder} sigil --version {_feed.Version}", tools, _feed.Environment());
+        var sigil = Path.Combine(tools, "sigil");
+
+        using (var good = JsonDocument.Parse(Run(sigil, "check fibres/dwell.sigil --format json", GeneratorHost.RepoRoot)))
+        {
+            Assert.True(good.RootElement.GetProperty("compiles").GetBoolean());
+            Assert.Equal("dwell", good.RootElement.GetProperty("fibre").GetString());
+            Assert.Equal(0, good.RootElement.GetProperty("diagnostics").GetArrayLength());
+        }
+
+        // A fibre with an error: exit 1, and the diagnostic with its one-based position and its help inline.
+        var bad = Path.Combine(_feed.NewFolder("bad"), "bad.sigil");
+        File.WriteAllText(bad, File.ReadAllText(Path.Combine(GeneratorHost.FibresFolder, "dwell.sigil")).Replace("@dwell[task] : s = budget;", "@dwell[task] : s = budgett;", StringComparison.Ordinal));
+        using (var report = JsonDocument.Parse(Run(sigil, $"check {bad} --format json", GeneratorHost.RepoRoot, expectedExit: 1)))
+        {
+            Assert.False(report.RootElement.GetProperty("compiles").GetBoolean());
+            var diagnostic = report.RootElement.GetProperty("diagnostics").EnumerateArray().Single();
+            Assert.Equal("SIG1003", diagnostic.GetProperty("id").GetString());
+            Assert.True(diagnostic.GetProperty("line").GetInt32() > 1);
+            Assert.StartsWith("**Undefined name.**", diagnostic.GetProperty("help").GetString(), StringComparison.Ordinal);
+        }
+
+        // Piped, and on a terminal with NO_COLOR: no escape sequence that styles text (colour, bold).
+        var piped = Run(sigil, "solve fibres/atp.sigil", GeneratorHost.RepoRoot);
+        Assert.DoesNotContain('\u001b', piped);
+        Assert.Contains("converged", piped, StringComparison.Ordinal);
+        var onTerminal = Run("script", $"-qec \"{sigil} solve fibres/atp.sigil\" /dev/null", GeneratorHost.RepoRoot, ("NO_COLOR", "1"));
+        Assert.Contains("converged", onTerminal, StringComparison.Ordinal);
+        Assert.DoesNotMatch(new Regex("\u001b\\[[0-9;]*m"), onTerminal);
+    }
+
+    private void WriteNuGetConfig(string folder) => File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <add key="local" value="{_feed.Folder}" />
+          </packageSources>
+          <packageSourceMapping>
+            <packageSource key="local">
+              <package pattern="Sigil.*" />
+            </packageSource>
+            <packageSource key="nuget.org">
+              <package pattern="*" />
+            </packageSource>
+          </packageSourceMapping>
+        </configuration>
+        """);
+
+    // PATH with every program of its folders linked into one, except those whose name starts with prefix.
+    private string PathWithout(string prefix)
+    {
+        var folder = _feed.NewFolder("path-without-" + prefix);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries).Where(Directory.Exists))
+        {
+            foreach (var program in Directory.EnumerateFiles(directory))
+            {
+                var name = Path.GetFileName(program);
+                if (!name.StartsWith(prefix, StringComparison.Ordinal) && seen.Add(name))
+                {
+                    File.CreateSymbolicLink(Path.Combine(folder, name), program);
+                }
+            }
+        }
+
+        return folder;
+    }
+
+    private static string Run(string file, string arguments, string directory, params (string Name, string Value)[] environment) =>
+        Run(file, arguments, directory, 0, environment);
+
+    private static string Run(string file, string arguments, string directory, int expectedExit, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -106,9 +200,44 @@ public sealed class PackageTests
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), $"{file} {arguments} timed out");
-        var text = stdout.Result + stderr.Result;
-        Assert.True(process.ExitCode == 0, $"{file} {arguments} exited {process.ExitCode}:\n{text}");
-        return text;
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(10)), $"{file} {arguments} timed out");
+        Assert.True(process.ExitCode == expectedExit, $"{file} {arguments} exited {process.ExitCode}:\n{stdout.Result}{stderr.Result}");
+        return expectedExit == 0 ? stdout.Result + stderr.Result : stdout.Result;
+    }
+
+    /// <summary>
+    /// The four packages, packed once for the class into a temporary folder feed, with the version
+    /// the repository gives them; and a private NuGet cache, so nothing installed earlier shadows them.
+    /// </summary>
+    public sealed class PackedFeed : IDisposable
+    {
+        public static readonly string[] PackageIds = ["Sigil.Language", "Sigil.Generators", "Sigil.Runtime", "sigil"];
+
+        private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("sigil-packages-");
+
+        public PackedFeed()
+        {
+            Folder = Path.Combine(_work.FullName, "feed");
+            // Sigil.Generators packs its build task and analyzer dependencies through a build; the others were built with the tests.
+            foreach (var (project, noBuild) in new[] { ("Sigil.Language", true), ("Sigil.Generators", false), ("Sigil.Runtime", true), ("Sigil.Cli", true) })
+            {
+                Run("dotnet", $"pack src/{project} -c {Configuration} -o {Folder} -nologo{(noBuild ? " --no-build" : string.Empty)}", GeneratorHost.RepoRoot);
+            }
+
+            var versions = Directory.GetFiles(Folder, "*.nupkg").Select(Path.GetFileNameWithoutExtension).ToList();
+            Assert.Equal(PackageIds.Length, versions.Count);
+            Version = versions.Select(v => Regex.Match(v!, @"\.(\d+\.\d+\.\d+.*)$").Groups[1].Value).Distinct().Single();
+        }
+
+        public string Folder { get; }
+
+        public string Version { get; }
+
+        public string NewFolder(string name) => Directory.CreateDirectory(Path.Combine(_work.FullName, name)).FullName;
+
+        public (string Name, string Value)[] Environment(params (string Name, string Value)[] more) =>
+            [("NUGET_PACKAGES", Path.Combine(_work.FullName, "packages")), .. more];
+
+        public void Dispose() => _work.Delete(recursive: true);
     }
 }

@@ -155,7 +155,10 @@ public sealed class HookRuntimeTests
         Assert.Equal("copy-live", tasks[0].Name);
         Assert.DoesNotContain(tasks[0].Files, f => f.Contains("bpf", StringComparison.Ordinal));
         Assert.Equal("sigil-dwell", tasks[1].Name);
-        Assert.Equal(new[] { "anon_inode:bpf-map" }, tasks[1].Files);
+        // ... and the program's status, which it reads to follow the program's privilege (docs/llvm.md).
+        Assert.Equal(2, tasks[1].Files.Count);
+        Assert.Contains("anon_inode:bpf-map", tasks[1].Files);
+        Assert.Matches("^/proc/[0-9]+/status$", tasks[1].Files.Single(f => f != "anon_inode:bpf-map"));
     }
 
     private static bool Sleep(int milliseconds)

@@ -92,7 +92,7 @@ public sealed class PluginTests
         var gate = _fixture.Gate;
         var input = CompileUnoptimised(gate.Root);
         var output = Path.Combine(gate.Root, "copy.opt.ll");
-        var result = Toolchain.RunChecked(Toolchain.Opt, ["-load-pass-plugin", gate.Plugin, "-passes=" + gate.PassName, "-S", input, "-o", output]);
+        var result = Toolchain.RunChecked(Toolchain.Opt, ["-load-pass-plugin", gate.Plugin, "-passes=" + gate.PassName, "-S", input, "-o", output], environment: new Dictionary<string, string> { ["SIGIL_GATE_VERBOSE"] = "1" });
         Toolchain.RunChecked(Toolchain.Opt, ["-passes=verify", "-disable-output", output]);
 
         FileCheck(
@@ -157,15 +157,65 @@ public sealed class PluginTests
     }
 
     [Fact]
-    public void Clang_PatternsMatchingNothing_AreReported()
+    public void Clang_PatternsMatchingNothing_AreSilent_UnlessVerbose()
     {
+        // A file with nothing to instrument says nothing (in a program of many files most match
+        // nothing); SIGIL_DWELL_VERBOSE=1 names each pattern that matched nothing.
         var dwell = _fixture.Dwell;
         var source = Path.Combine(dwell.Root, "quiet.c");
         File.WriteAllText(source, "#include <stdio.h>\nint main(void) { return puts(\"no writes here\") < 0; }\n");
-        var result = Toolchain.RunChecked(Toolchain.Clang, ["-O2", "-fpass-plugin=" + dwell.Plugin, "-c", source, "-o", Path.Combine(dwell.Root, "quiet.o")]);
+        var quiet = Toolchain.RunChecked(Toolchain.Clang, ["-O2", "-fpass-plugin=" + dwell.Plugin, "-c", source, "-o", Path.Combine(dwell.Root, "quiet.o")]);
+        Assert.Equal(string.Empty, quiet.Stderr);
 
+        var result = Toolchain.RunChecked(Toolchain.Clang, ["-O2", "-fpass-plugin=" + dwell.Plugin, "-c", source, "-o", Path.Combine(dwell.Root, "quiet.o")], environment: new Dictionary<string, string> { ["SIGIL_DWELL_VERBOSE"] = "1" });
         Assert.Contains("sigil-dwell: pattern 'write' matched no call", result.Stderr, StringComparison.Ordinal);
         Assert.Contains($"warning: sigil-dwell: pattern 'pwrite' matched no call in {source} ({Fixtures.DwellStatement})", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [BpfFact]
+    public void Clang_CallsThroughFunctionPointers_AreCoveredByAWrapper()
+    {
+        // SQLite's pattern: write and pwrite kept in a table of function pointers and called
+        // through it. The table gets the wrapper's address; the wrapper's direct call is the site.
+        var dwell = _fixture.Dwell;
+        var source = Path.Combine(dwell.Root, "table.c");
+        File.WriteAllText(source, """
+            #include <fcntl.h>
+            #include <stdint.h>
+            #include <stdio.h>
+            #include <unistd.h>
+            static struct { const char *name; void *call; } syscalls[] = {
+                {"write", (void *)write},
+                {"pwrite", (void *)pwrite},
+            };
+            #define osWrite ((ssize_t(*)(int, const void *, size_t))syscalls[0].call)
+            #define osPwrite ((ssize_t(*)(int, const void *, size_t, off_t))syscalls[1].call)
+            int main(int argc, char **argv) {
+                int fd = open(argc > 1 ? argv[1] : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                if (fd < 0 || osWrite(fd, "abc", 3) != 3 || osPwrite(fd, "XY", 2, 1) != 2)
+                    return 1;
+                return close(fd) != 0 ? 2 : 0;
+            }
+            """);
+        var list = Path.Combine(dwell.Root, "table-sites.txt");
+        File.Delete(list);
+        var program = Path.Combine(dwell.Root, "table");
+        var compile = Toolchain.RunChecked(
+            Toolchain.Clang,
+            ["-O2", "-fpass-plugin=" + dwell.Plugin, source, "-o", program, "-pthread", dwell.HookArchive],
+            environment: new Dictionary<string, string> { ["SIGIL_DWELL_SITES"] = list });
+
+        var keys = File.ReadAllLines(list).Select(l => l.Split('\t')[1]).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { "__sigil_dwell_via_pointer_pwrite/pwrite#0", "__sigil_dwell_via_pointer_write/write#0" }, keys);
+        Assert.Contains($"sigil-dwell: {source}: 2 site(s), 2 function(s) wrapped for calls through pointers\n", compile.Stderr, StringComparison.Ordinal);
+
+        // The program still writes what it wrote, and its calls through the table reach the hook.
+        var target = Path.Combine(dwell.Root, "table.out");
+        using var map = new PriceMap("price_dwell");
+        var run = PricedRun.Run(program, [target], new Dictionary<string, string> { ["SIGIL_DWELL_PRICE_MAP"] = map.Path, ["SIGIL_DWELL_PRICE_PAGE"] = string.Empty, ["SIGIL_DWELL_STATS"] = "1" }, pid => map.Set(pid, 1UL << 20));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("aXY", File.ReadAllText(target));
+        Assert.Equal(2UL, HookStats.Parse("sigil-dwell", run.Stderr).Updates);
     }
 
     [Fact]

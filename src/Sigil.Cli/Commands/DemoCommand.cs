@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Sigil.Cli.Output;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Hosting.Kernel;
 using Spectre.Console;
@@ -42,7 +43,7 @@ internal static class DemoCommand
             Durations.Parse(parse.GetValue(hold)!, "--hold"),
             Durations.Parse(parse.GetValue(timeout)!, "--timeout"),
             parse.GetValue(metricsUrl)!,
-            parse.GetValue(table) ?? !Console.IsOutputRedirected,
+            parse.GetValue(table) ?? Terminal.IsInteractive,
             parse.GetValue(bpfObject),
             token)));
         return command;
@@ -50,7 +51,7 @@ internal static class DemoCommand
 
     private static async Task<int> RunAsync(bool arm, string? fibrePath, string sensorName, TimeSpan hold, TimeSpan timeout, string metricsUrl, bool interactive, string? bpfObject, CancellationToken token)
     {
-        var console = AnsiConsole.Console;
+        var console = Terminal.Out;
         console.Write(new Rule("[bold]sigil demo: dwell[/]").LeftJustified());
 
         // 1. The fibre.

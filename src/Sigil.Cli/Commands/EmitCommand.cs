@@ -4,10 +4,11 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text;
+using Sigil.Cli.Output;
 using Sigil.Language.Emit;
 using Sigil.Language.Emit.CSharp;
+using Sigil.Language.Emit.Kubernetes;
 using Sigil.Runtime.Hosting;
-using Spectre.Console;
 
 namespace Sigil.Cli.Commands;
 
@@ -23,11 +24,27 @@ internal static class EmitCommand
         var fibre = new Argument<string>("fibre") { Description = "The .sigil file." };
         var output = new Option<string>("--output", "-o") { Description = "The folder to write into.", Required = true };
         var ns = new Option<string>("--namespace") { Description = "The namespace of the generated C#.", DefaultValueFactory = _ => "Fibres" };
-        var command = new Command("emit", "Write every artefact of a fibre into a folder.") { fibre, output, ns };
+        var format = FormatOption.Create();
+        var image = new Option<string>("--image") { Description = "Kubernetes: the daemon image's name.", DefaultValueFactory = _ => KubernetesOptions.DefaultImage };
+        var imageDigest = new Option<string?>("--image-digest") { Description = "Kubernetes: the image's digest (sha256:...); the manifests pin it." };
+        var imageTag = new Option<string>("--image-tag") { Description = "Kubernetes: the image's tag when no digest is given.", DefaultValueFactory = _ => "latest" };
+        var scaleTarget = new Option<string?>("--scale-target") { Description = "Kubernetes: the workload the autoscaler scales, [namespace/]Kind/name (none: no autoscaler)." };
+        var serviceMonitor = new Option<bool>("--service-monitor") { Description = "Kubernetes: scrape through a Prometheus Operator ServiceMonitor instead of pod annotations." };
+        var command = new Command("emit", "Write every artefact of a fibre into a folder.") { fibre, output, ns, format, image, imageDigest, imageTag, scaleTarget, serviceMonitor };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error);
-            var artefacts = new List<Artefact>(ArtefactEmitter.EmitAll(spec));
+            var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error, out var fibreFiles);
+            var kubernetes = new KubernetesOptions(parse.GetValue(image)!, parse.GetValue(imageDigest), parse.GetValue(imageTag)!, parse.GetValue(scaleTarget), parse.GetValue(serviceMonitor));
+            List<Artefact> artefacts;
+            try
+            {
+                artefacts = new List<Artefact>(ArtefactEmitter.EmitAll(spec, kubernetes, fibreFiles));
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(CliExitCodes.BadInput, e.Message);
+            }
+
             var notes = new List<string>();
             if (DaemonFibreMapper.Map(spec, out var problems) is { } daemon)
             {
@@ -48,17 +65,38 @@ internal static class EmitCommand
             artefacts.AddRange(CSharpEmitter.Emit(spec, namespaceName).Select(s => new Artefact("csharp", "csharp/" + s.HintName, s.Text)));
 
             var root = Path.GetFullPath(parse.GetValue(output)!);
-            AnsiConsole.Progress().AutoClear(true).Start(context =>
+            var sorted = artefacts.OrderBy(a => a.RelativePath, StringComparer.Ordinal).ToList();
+            foreach (var artefact in sorted)
             {
-                var task = context.AddTask("writing artefacts", maxValue: Math.Max(1, artefacts.Count));
-                foreach (var artefact in artefacts.OrderBy(a => a.RelativePath, StringComparer.Ordinal))
-                {
-                    Write(root, artefact);
-                    task.Increment(1);
-                }
-            });
+                Write(root, artefact);
+            }
 
-            foreach (var artefact in artefacts.OrderBy(a => a.RelativePath, StringComparer.Ordinal))
+            if (parse.GetValue(format) == OutputFormat.Json)
+            {
+                JsonOutput.Write(json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteString("fibre", spec.Name);
+                    json.WriteString("output", root);
+                    json.WriteStartArray("files");
+                    foreach (var artefact in sorted)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("path", Path.Combine(root, artefact.RelativePath));
+                        json.WriteString("target", artefact.Target);
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteStartArray("notes");
+                    notes.ForEach(json.WriteStringValue);
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                });
+                return CliExitCodes.Ok;
+            }
+
+            foreach (var artefact in sorted)
             {
                 Console.Out.WriteLine($"wrote {Path.Combine(root, artefact.RelativePath)}");
             }

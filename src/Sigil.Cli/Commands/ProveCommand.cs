@@ -1,6 +1,8 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
+using System.Linq;
+using Sigil.Cli.Output;
 using Sigil.Runtime.Proofs;
 using Spectre.Console;
 
@@ -17,13 +19,23 @@ internal static class ProveCommand
     public static Command Create()
     {
         var fibre = new Argument<string>("fibre") { Description = "The .sigil file." };
-        var command = new Command("prove", "Check the fibre's Coq proofs and print the proof report.") { fibre };
+        var format = FormatOption.Create();
+        var command = new Command("prove", "Check the fibre's Coq proofs and print the proof report.") { fibre, format };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error);
             ProofReportResult? report = null;
-            AnsiConsole.Status().Start($"checking the proofs of '{spec.Name}' with coqc", _ => report = ProofReport.Run(spec));
-            Render(AnsiConsole.Console, report!);
+            if (parse.GetValue(format) == OutputFormat.Json)
+            {
+                report = ProofReport.Run(spec);
+                JsonOutput.Write(json => WriteJson(json, report));
+            }
+            else
+            {
+                Terminal.Out.Status().Start($"checking the proofs of '{spec.Name}' with coqc", _ => report = ProofReport.Run(spec));
+                Render(Terminal.Out, report!);
+            }
+
             if (report!.SkipReason is not null)
             {
                 throw new CliException(CliExitCodes.Environment, $"proofs of '{spec.Name}' not checked: {report.SkipReason}");
@@ -32,6 +44,66 @@ internal static class ProveCommand
             return report.AllAccepted && report.OnlyRealsAxioms ? CliExitCodes.Ok : CliExitCodes.Failed;
         }));
         return command;
+    }
+
+    private static void WriteJson(System.Text.Json.Utf8JsonWriter json, ProofReportResult report)
+    {
+        json.WriteStartObject();
+        json.WriteString("fibre", report.Fibre);
+        json.WriteBoolean("allAccepted", report.AllAccepted);
+        json.WriteBoolean("onlyRealsAxioms", report.OnlyRealsAxioms);
+        WriteNullable(json, "skipReason", report.SkipReason);
+        WriteNullable(json, "coqcVersion", report.CoqcVersion);
+        WriteNullable(json, "fileError", report.FileError);
+        json.WriteStartArray("theorems");
+        foreach (var row in report.Rows)
+        {
+            json.WriteStartObject();
+            json.WriteString("theorem", row.Theorem);
+            json.WriteString("certificate", row.Certificate);
+            json.WriteString("meaning", row.Meaning);
+            json.WriteString("status", row.Status.ToString().ToLowerInvariant());
+            json.WriteNumber("seconds", row.Time.TotalSeconds);
+            WriteNullable(json, "error", row.Error);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("notes");
+        foreach (var note in report.Notes)
+        {
+            json.WriteStringValue(note);
+        }
+
+        json.WriteEndArray();
+        if (report.Axioms is null)
+        {
+            json.WriteNull("axioms");
+        }
+        else
+        {
+            json.WriteStartArray("axioms");
+            foreach (var axiom in report.Axioms.OrderBy(a => a, StringComparer.Ordinal))
+            {
+                json.WriteStringValue(axiom);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteNullable(System.Text.Json.Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
     }
 
     private static void Render(IAnsiConsole console, ProofReportResult report)

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Sigil.Cli.Output;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Hosting.Kernel;
 using Spectre.Console;
@@ -95,7 +96,7 @@ internal static class RunCommand
             }
 
             var daemon = Load(parse.GetValue(fibre)!);
-            var interactive = parse.GetValue(table) ?? !Console.IsOutputRedirected;
+            var interactive = parse.GetValue(table) ?? Terminal.IsInteractive;
             if (interactive && options.LogFormat != LogFormat.None)
             {
                 // The live table owns the terminal; only warnings and errors are logged beside it.
@@ -109,7 +110,7 @@ internal static class RunCommand
             }
 
             // Off a terminal the logs carry each action; the table is printed once at the end.
-            var view = new LiveView(AnsiConsole.Console, interactive, printActions: options.LogFormat == LogFormat.None);
+            var view = new LiveView(Terminal.Out, interactive, printActions: options.LogFormat == LogFormat.None);
             var launcher = new DaemonLauncher(Console.Error)
             {
                 KernelFactory = new PlacementAwareKernelFibreFactory(KernelFibres.Factory(parse.GetValue(bpfObject), options.Scope))

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.Linq;
+using Sigil.Cli.Output;
 using Sigil.Runtime.Solvers;
 using Spectre.Console;
 
@@ -47,8 +48,8 @@ internal static class SolveCommand
 
             var instance = OfflineInstance.Build(spec, dynamic);
             SolverResult? result = null;
-            AnsiConsole.Status().Start($"solving '{spec.Name}' ({spec.Solver.Method.ToString().ToLowerInvariant()}, {instance.VariableNames.Length} variables, {instance.RowNames.Length} rows)", _ => result = instance.Solve(spec));
-            Render(AnsiConsole.Console, spec.Name, new OfflineSolution(
+            Terminal.Out.Status().Start($"solving '{spec.Name}' ({spec.Solver.Method.ToString().ToLowerInvariant()}, {instance.VariableNames.Length} variables, {instance.RowNames.Length} rows)", _ => result = instance.Solve(spec));
+            Render(Terminal.Out, spec.Name, new OfflineSolution(
                 instance.VariableNames.Select((name, i) => (name, result!.X[i])).ToList(),
                 instance.RowNames.Select((name, i) => (name, result!.Prices[i], result.Loads[i], instance.Problem.Capacity[i])).ToList(),
                 result!.Iterations,

@@ -16,6 +16,6 @@ public sealed record DiagnosticDescriptor(
     string Category,
     DiagnosticSeverity Severity)
 {
-    /// <summary>The help page: the code's section of <c>docs/diagnostics.md</c>.</summary>
-    public string HelpLink => "docs/diagnostics.md#" + Id.ToLowerInvariant();
+    /// <summary>The help, inline: the code's section of <c>docs/diagnostics.md</c> (see <see cref="DiagnosticHelp"/>).</summary>
+    public string Help => DiagnosticHelp.For(Id) ?? Title + ".";
 }

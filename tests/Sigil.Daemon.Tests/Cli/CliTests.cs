@@ -205,7 +205,7 @@ public sealed class CliTests : IDisposable
         var output = _dir.Combine("out");
         var emit = await ProcessRunner.RunSigilAsync(["emit", FibreFile(), "-o", output]);
         Assert.True(emit.ExitCode == 0, ProcessRunner.Describe(emit));
-        foreach (var file in new[] { "k8s/daemonset.yaml", "k8s/hpa.yaml", "csharp/DwellFibre.Fibre.g.cs", "daemon/dwell.daemon.json" })
+        foreach (var file in new[] { "k8s/daemonset.yaml", "k8s/adapter/config.yaml", "k8s/fibre/dwell.sigil", "csharp/DwellFibre.Fibre.g.cs", "daemon/dwell.daemon.json" })
         {
             Assert.True(File.Exists(Path.Combine(output, file)), file + " was not written");
         }

@@ -7,32 +7,44 @@ using Sigil.Language.Model;
 namespace Sigil.Language.Emit.Kubernetes;
 
 /// <summary>
-/// Emits an online fibre's Kubernetes manifests (<c>k8s/</c>): a DaemonSet running the fibre's
-/// daemon on every node with only the capabilities it needs, a Service for its metrics, and, when
-/// a metric has an autoscaler target, a HorizontalPodAutoscaler (autoscaling/v2) on it and the
-/// prometheus-adapter rules that serve it; plus the namespace and a kustomization. An offline
-/// fibre (no sensor) is solved, not deployed, and gets none. Pure: spec in, text out.
+/// Emits an online fibre's Kubernetes manifests (<c>k8s/</c>), a folder that <c>kubectl apply -k</c>
+/// takes as it is: a DaemonSet running the fibre's daemon on every node with only the capabilities
+/// it needs, a Service for its metrics (and, as an option, a ServiceMonitor), the namespace with its
+/// Pod Security level, a kustomization that turns the fibre and its tables (copied to
+/// <c>k8s/fibre/</c>) into a ConfigMap; when a metric has an autoscaler target, prometheus-adapter's
+/// rules (<c>k8s/adapter/config.yaml</c>), and, when the options name a workload, a
+/// HorizontalPodAutoscaler (autoscaling/v2) on it. An offline fibre (no sensor) is solved, not
+/// deployed, and gets none. Pure: spec, options and the fibre's files in, text out.
 /// </summary>
 public static class KubernetesEmitter
 {
     /// <summary>The namespace the daemons run in.</summary>
     public const string Namespace = "sigil-system";
 
-    /// <summary>The container image: the .NET runtime with the <c>sigil</c> command in <c>/app</c>.</summary>
-    public const string Image = "sigil:0.1.0";
+    /// <summary>The <c>sigil</c> command inside the image (eng/image.sh puts it there).</summary>
+    public const string Command = "/app/sigil";
 
     /// <summary>The daemon's metrics port.</summary>
     public const int MetricsPort = 9464;
 
     private const string FibreMount = "/etc/sigil/fibre";
 
-    /// <summary>The manifests of <paramref name="spec"/>, sorted by path; empty for an offline fibre.</summary>
-    public static IReadOnlyList<Artefact> Emit(FibreSpec spec)
+    /// <summary>
+    /// The manifests of <paramref name="spec"/>, sorted by path; empty for an offline fibre.
+    /// <paramref name="fibreFiles"/> are the fibre's source and tables (path relative to the
+    /// fibre's folder, text), written to <c>k8s/fibre/</c> for the ConfigMap; without them the
+    /// kustomization names files the caller must copy there.
+    /// </summary>
+    public static IReadOnlyList<Artefact> Emit(FibreSpec spec, KubernetesOptions? options = null, IReadOnlyList<KeyValuePair<string, string>>? fibreFiles = null)
     {
         if (spec is null)
         {
             throw new ArgumentNullException(nameof(spec));
         }
+
+        options ??= KubernetesOptions.Default;
+        var image = options.ImageReference;
+        var scaleTarget = options.ParsedScaleTarget;
 
         if (spec.Sensors.IsEmpty)
         {
@@ -60,6 +72,17 @@ public static class KubernetesEmitter
             "BPF, PERFMON: load the fibre's eBPF programs and attach them to tracepoints",
             "SYS_RESOURCE: lift the locked-memory limit for BPF maps on older kernels",
         };
+        var command = new List<string> { Command };
+        if (throttles)
+        {
+            // The pod's cgroup namespace would show every process's cgroup relative to the pod's
+            // own; the daemon enters the host's (through hostPID's /proc/1) to throttle in the
+            // host's tree, as Cilium's cgroup bootstrap does with nsenter.
+            capabilities.Add("SYS_ADMIN");
+            capabilityNotes.Add("SYS_ADMIN: enter the host's cgroup namespace (nsenter --cgroup) to throttle in the host's cgroup tree");
+            command.InsertRange(0, new[] { "nsenter", "--cgroup=/proc/1/ns/cgroup", "--" });
+        }
+
         if (kills)
         {
             capabilities.Add("KILL");
@@ -75,12 +98,12 @@ public static class KubernetesEmitter
         capabilities.Sort(StringComparer.Ordinal);
         var hostPaths = new List<object>
         {
-            HostPath("bpffs", "/sys/fs/bpf", "Directory"),
+            HostPath("bpffs", "/sys/fs/bpf", "DirectoryOrCreate"),
             HostPath("tracefs", "/sys/kernel/tracing", "Directory"),
         };
         var mounts = new List<object>
         {
-            Mount("bpffs", "/sys/fs/bpf", readOnly: false),
+            Mount("bpffs", "/sys/fs/bpf", readOnly: false, propagation: "HostToContainer"),
             Mount("tracefs", "/sys/kernel/tracing", readOnly: true),
         };
         if (throttles)
@@ -93,6 +116,10 @@ public static class KubernetesEmitter
         mounts.Add(Mount("state", "/var/lib/sigil", readOnly: false));
         mounts.Add(Mount("fibre", FibreMount, readOnly: true));
         mounts.Add(Mount("tmp", "/tmp", readOnly: false));
+
+        // The fibre's files: its source and its tables, by their paths relative to its folder.
+        var files = new List<string> { sourceFile };
+        files.AddRange(spec.Tables.Select(t => PlainRelativePath(t.Path)).Distinct(StringComparer.Ordinal));
 
         var args = new[]
         {
@@ -126,12 +153,15 @@ public static class KubernetesEmitter
 
         var artefacts = new List<Artefact>
         {
-            new("k8s", "k8s/namespace.yaml", KubernetesTemplates.Render("namespace.yaml", common)),
+            new("k8s", "k8s/namespace.yaml", KubernetesTemplates.Render("namespace.yaml", With(common, new Dictionary<string, object> { ["throttles"] = throttles }))),
             new("k8s", "k8s/daemonset.yaml", KubernetesTemplates.Render("daemonset.yaml", With(common, new Dictionary<string, object>
             {
                 ["actionsComment"] = actions.Count == 0 ? "no actuator" : string.Join(", ", actions),
                 ["capabilityNotes"] = capabilityNotes.ToArray(),
-                ["image"] = YamlText.Quote(Image),
+                ["image"] = YamlText.Quote(image),
+                ["command"] = YamlText.QuotedList(command.ToArray()),
+                ["scrapeAnnotations"] = !options.ServiceMonitor,
+                ["fibreItems"] = files.Select(f => new { key = YamlText.Quote(ConfigMapKey(f)), path = YamlText.Quote(f) }).ToArray(),
                 ["args"] = args,
                 ["capabilities"] = YamlText.QuotedList(capabilities.ToArray()),
                 ["cpuRequest"] = YamlText.Quantity(0.02),
@@ -141,11 +171,17 @@ public static class KubernetesEmitter
                 ["mounts"] = mounts,
                 ["hostPaths"] = hostPaths,
             }))),
-            new("k8s", "k8s/service.yaml", KubernetesTemplates.Render("service.yaml", common)),
+            new("k8s", "k8s/service.yaml", KubernetesTemplates.Render("service.yaml", With(common, new Dictionary<string, object> { ["serviceMonitor"] = options.ServiceMonitor }))),
         };
 
-        var targeted = spec.Metrics.Where(m => m.Target is not null).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
         var resources = new List<string> { "namespace.yaml", "daemonset.yaml", "service.yaml" };
+        if (options.ServiceMonitor)
+        {
+            artefacts.Add(new("k8s", "k8s/servicemonitor.yaml", KubernetesTemplates.Render("servicemonitor.yaml", common)));
+            resources.Add("servicemonitor.yaml");
+        }
+
+        var targeted = spec.Metrics.Where(m => m.Target is not null).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
         if (targeted.Count > 0)
         {
             var metrics = targeted.Select(m => new
@@ -158,29 +194,34 @@ public static class KubernetesEmitter
                 matches = YamlText.Quote("^" + PrometheusName(m.Name) + "$"),
                 metricsQuery = YamlText.Quote(PromQlAggregate(m.Aggregate) + "(<<.Series>>{<<.LabelMatchers>>})"),
             }).ToArray();
-            var rules = KubernetesTemplates.Render("adapter-rules.yaml", new Dictionary<string, object> { ["metrics"] = metrics });
-            artefacts.Add(new("k8s", "k8s/hpa.yaml", KubernetesTemplates.Render("hpa.yaml", With(common, new Dictionary<string, object>
+            artefacts.Add(new("k8s", "k8s/adapter/config.yaml", KubernetesTemplates.Render("adapter-config.yaml", With(common, new Dictionary<string, object> { ["metrics"] = metrics }))));
+            if (scaleTarget is { } target)
             {
-                ["hpaName"] = YamlText.Quote(name),
-                ["targetNamespace"] = YamlText.Quote("default"),
-                ["targetName"] = YamlText.Quote(YamlText.Label(fibre, "workload")),
-                ["metrics"] = metrics,
-            }))));
-            artefacts.Add(new("k8s", "k8s/prometheus-adapter.yaml", KubernetesTemplates.Render("prometheus-adapter.yaml", With(common, new Dictionary<string, object>
-            {
-                ["adapterName"] = YamlText.Quote(YamlText.Label("sigil", fibre, "adapter", "rules")),
-                ["rules"] = YamlText.Block(rules, 4),
-            }))));
-            resources.Add("hpa.yaml");
-            resources.Add("prometheus-adapter.yaml");
+                artefacts.Add(new("k8s", "k8s/hpa.yaml", KubernetesTemplates.Render("hpa.yaml", With(common, new Dictionary<string, object>
+                {
+                    ["hpaName"] = YamlText.Quote(name),
+                    ["targetComment"] = YamlText.Comment(target.Kind + " " + target.Namespace + "/" + target.Name),
+                    ["targetNamespace"] = YamlText.Quote(target.Namespace),
+                    ["targetKind"] = YamlText.Quote(target.Kind),
+                    ["targetName"] = YamlText.Quote(target.Name),
+                    ["metrics"] = metrics,
+                }))));
+                resources.Add("hpa.yaml");
+            }
         }
 
-        var files = new List<string> { sourceFile };
-        files.AddRange(spec.Tables.Select(t => PlainRelativePath(t.Path)).Distinct(StringComparer.Ordinal));
+        foreach (var file in fibreFiles ?? Array.Empty<KeyValuePair<string, string>>())
+        {
+            if (files.Contains(file.Key, StringComparer.Ordinal))
+            {
+                artefacts.Add(new("k8s", "k8s/fibre/" + file.Key, file.Value));
+            }
+        }
+
         artefacts.Add(new("k8s", "k8s/kustomization.yaml", KubernetesTemplates.Render("kustomization.yaml", With(common, new Dictionary<string, object>
         {
             ["resources"] = resources.Select(YamlText.Quote).ToArray(),
-            ["files"] = files.Select(YamlText.Quote).ToArray(),
+            ["files"] = files.Select(f => YamlText.Quote(ConfigMapKey(f) + "=fibre/" + f)).ToArray(),
         }))));
 
         artefacts.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
@@ -192,8 +233,12 @@ public static class KubernetesEmitter
     private static object HostPath(string name, string path, string type) =>
         new { name = YamlText.Quote(name), path = YamlText.Quote(path), type = YamlText.Quote(type) };
 
-    private static object Mount(string name, string path, bool readOnly) =>
-        new { name = YamlText.Quote(name), path = YamlText.Quote(path), readOnly = readOnly ? "true" : "false" };
+    private static object Mount(string name, string path, bool readOnly, string? propagation = null) =>
+        new { name = YamlText.Quote(name), path = YamlText.Quote(path), readOnly = readOnly ? "true" : "false", propagation = propagation is null ? null : YamlText.Quote(propagation) };
+
+    // A ConfigMap key may not hold '/': a table in a sub-folder gets its path with '/' as '.', and
+    // the volume's items put it back at its path.
+    private static string ConfigMapKey(string relativePath) => relativePath.Replace('/', '.');
 
     private static Dictionary<string, object> With(Dictionary<string, object> common, Dictionary<string, object> more)
     {

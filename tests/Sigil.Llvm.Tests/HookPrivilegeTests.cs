@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Sigil.Language.Emit.Llvm;
+
+namespace Sigil.Llvm.Tests;
+
+/// <summary>
+/// The hook where programs run: in a PID namespace it reads the price of its own host tgid (the
+/// kernel's key), not of whichever host process has its namespace pid; and its refresher thread,
+/// which the C library's set*id() calls do not reach, follows the program's privilege drops.
+/// </summary>
+[Collection(LlvmCollection.Name)]
+public sealed class HookPrivilegeTests
+{
+    private const int ScaleBits = 20;
+
+    private readonly LlvmFixture _fixture;
+
+    public HookPrivilegeTests(LlvmFixture fixture) => _fixture = fixture;
+
+    [BpfFact]
+    public void Dwell_UnderUnsharePid_ReadsThePriceOfItsHostTgid()
+    {
+        var dwell = _fixture.Dwell;
+        var program = Compile(dwell, "pidns", $$"""
+            #include <stdint.h>
+            #include <stdio.h>
+            #include <unistd.h>
+            extern uint64_t {{LlvmNames.PriceSymbol("dwell")}};
+            int main(void) {
+                /* waits (up to 5 s) for a price, then prints it with the pid it sees */
+                for (int i = 0; i < 500 && {{LlvmNames.PriceSymbol("dwell")}} == 0; i++)
+                    usleep(10000);
+                printf("pid %d price %llu\n", (int)getpid(), (unsigned long long){{LlvmNames.PriceSymbol("dwell")}});
+                return 0;
+            }
+            """);
+        using var map = new PriceMap("price_dwell");
+        // A decoy: the price of the host process whose pid is the program's namespace pid (1).
+        map.Set(1, 99UL << ScaleBits);
+        using var unshare = Toolchain.Start("unshare", ["--pid", "--fork", program], null, Environment(map.Path), redirectInput: false);
+        var clock = Stopwatch.StartNew();
+        var child = 0;
+        while (child == 0 && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            var children = File.ReadAllText($"/proc/{unshare.Id}/task/{unshare.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            child = children.Length == 1 ? int.Parse(children[0], System.Globalization.CultureInfo.InvariantCulture) : 0;
+            Thread.Sleep(5);
+        }
+
+        Assert.True(child > 1, "unshare started no child");
+        map.Set(child, 7UL << ScaleBits);
+        var result = Toolchain.Finish(unshare, clock, TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"pid 1 price {7UL << ScaleBits}\n", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dwell_AfterSetuid_RefresherThreadHoldsTheDroppedUidAndNoCapabilities()
+    {
+        Assert.True(Toolchain.IsRoot, "needs root to drop from (the tests run as root here)");
+        var dwell = _fixture.Dwell;
+        var program = Compile(dwell, "setuid", $$"""
+            #include <dirent.h>
+            #include <grp.h>
+            #include <stdint.h>
+            #include <stdio.h>
+            #include <string.h>
+            #include <unistd.h>
+            extern uint64_t {{LlvmNames.PriceSymbol("dwell")}};
+            int main(void) {
+                /* a read the compiler keeps: it links the hook, whose constructor starts the refresher */
+                (void)*(volatile uint64_t *)&{{LlvmNames.PriceSymbol("dwell")}};
+                usleep(50000); /* the refresher runs, as root */
+                if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0) {
+                    perror("drop");
+                    return 2;
+                }
+                usleep(200000); /* twenty of its periods */
+                DIR *tasks = opendir("/proc/self/task");
+                for (struct dirent *task; (task = readdir(tasks)) != NULL;) {
+                    char path[300], line[512];
+                    if (task->d_name[0] == '.')
+                        continue;
+                    snprintf(path, sizeof path, "/proc/self/task/%s/status", task->d_name);
+                    FILE *status = fopen(path, "r");
+                    while (status && fgets(line, sizeof line, status))
+                        if (!strncmp(line, "Name:", 5) || !strncmp(line, "Uid:", 4) || !strncmp(line, "Gid:", 4) ||
+                            !strncmp(line, "CapEff:", 7) || !strncmp(line, "CapPrm:", 7))
+                            fputs(line, stdout);
+                    if (status)
+                        fclose(status);
+                }
+                return 0;
+            }
+            """, "-D_GNU_SOURCE");
+        var result = Toolchain.Run(program, [], null, Environment(string.Empty));
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        // One block of five lines per thread: the program's and the refresher's.
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var threads = lines.Select((line, i) => (line, i)).Where(p => p.line.StartsWith("Name:", StringComparison.Ordinal)).Select(p => lines.Skip(p.i).Take(5).ToList()).ToList();
+        Assert.Equal(2, threads.Count);
+        var refresher = Assert.Single(threads, t => t[0] == "Name:\tsigil-dwell");
+        Assert.Contains("Uid:\t65534\t65534\t65534\t65534", refresher);
+        Assert.Contains("Gid:\t65534\t65534\t65534\t65534", refresher);
+        Assert.Contains("CapEff:\t0000000000000000", refresher);
+        Assert.Contains("CapPrm:\t0000000000000000", refresher);
+    }
+
+    private static string Compile(EmittedFibre fibre, string name, string text, string? define = null)
+    {
+        var source = Path.Combine(fibre.Root, name + ".c");
+        File.WriteAllText(source, text);
+        var output = Path.Combine(fibre.Root, name);
+        var arguments = new List<string> { "-O2", "-Wall", "-Werror", "-fpass-plugin=" + fibre.Plugin, source, "-o", output, "-pthread", fibre.HookArchive };
+        if (define is not null)
+        {
+            arguments.Insert(0, define);
+        }
+
+        Toolchain.RunChecked(Toolchain.Clang, arguments);
+        return output;
+    }
+
+    private static Dictionary<string, string> Environment(string map) => new()
+    {
+        ["SIGIL_DWELL_PRICE_MAP"] = map,
+        ["SIGIL_DWELL_PRICE_PAGE"] = string.Empty,
+        ["SIGIL_DWELL_REFRESH_US"] = "10000",
+    };
+}
