@@ -9,6 +9,7 @@ using Sigil.Testing;
 namespace Sigil.LanguageServer.Tests;
 
 /// <summary>The compiler's authoring API, in process: any text, completion words, names.</summary>
+[Collection(TimedCollection.Name)]
 public sealed class AuthoringTests
 {
     // The fuzz corpus the compiler's own fuzz test draws from (tests/Shared/FibreMutator.cs), run
@@ -18,7 +19,7 @@ public sealed class AuthoringTests
     public void Document_FuzzCorpus_NeverThrows()
     {
         var seeds = Repository.ShippedFibres().Select(File.ReadAllText).ToList();
-        var mutants = new FibreMutator(15).Generate(seeds, 400).ToList();
+        var mutants = new FibreMutator(15).Generate(seeds, 150).ToList();
         mutants.Add(FibreMutator.DeepNesting(500));
         mutants.Add(FibreMutator.DeepUnary(500));
         mutants.Add(new FibreMutator(16).Garbage(5000));

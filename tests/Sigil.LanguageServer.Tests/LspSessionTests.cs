@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 namespace Sigil.LanguageServer.Tests;
 
 /// <summary>A whole editor session with <c>sigil lsp</c>, spoken over its stdin and stdout.</summary>
+[Collection(TimedCollection.Name)]
 public sealed class LspSessionTests
 {
     [Fact]

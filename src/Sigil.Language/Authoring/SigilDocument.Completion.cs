@@ -14,9 +14,8 @@ public sealed partial class SigilDocument
     /// </summary>
     public IReadOnlyList<CompletionItem> Complete(int position)
     {
-        var tokens = SyntaxTree.ParseTokens(Source.Text);
         var before = new List<SyntaxToken>();
-        foreach (var token in tokens)
+        foreach (var token in Tokens)
         {
             if (token.Span.End > position || (token.Span.End == position && token.Kind == SyntaxKind.IdentifierToken))
             {

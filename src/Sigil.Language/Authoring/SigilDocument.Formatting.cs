@@ -18,8 +18,7 @@ public sealed partial class SigilDocument
     public string Format(int indent = 4)
     {
         var text = Source.Text;
-        var tokens = SyntaxTree.ParseTokens(text);
-        if (tokens.Any(static t => t.Kind == SyntaxKind.BadToken))
+        if (Tokens.Any(static t => t.Kind == SyntaxKind.BadToken))
         {
             return text;
         }
@@ -39,7 +38,7 @@ public sealed partial class SigilDocument
 
         var depth = 0;
         var line = 0;
-        foreach (var token in SyntaxTree.ParseTokens(normalised))
+        foreach (var token in normalised.Length == text.Length ? Tokens : SyntaxTree.ParseTokens(normalised))
         {
             while (line + 1 < lines.Length && lineStarts[line + 1] <= token.Span.Start)
             {
@@ -104,13 +103,13 @@ public sealed partial class SigilDocument
         }
 
         var formatted = output.ToString();
-        return SameTokens(text, formatted) ? formatted : text;
+        return formatted == text || SameTokens(Tokens, SyntaxTree.ParseTokens(formatted)) ? formatted : text;
     }
 
-    private static bool SameTokens(string before, string after)
+    private static bool SameTokens(IEnumerable<SyntaxToken> before, IEnumerable<SyntaxToken> after)
     {
-        static IEnumerable<string> Significant(string text) => SyntaxTree.ParseTokens(text)
-            .Where(static t => t.Kind is not SyntaxKind.WhitespaceTrivia)
+        static IEnumerable<string> Significant(IEnumerable<SyntaxToken> tokens) => tokens
+            .Where(static t => t.Kind is not (SyntaxKind.WhitespaceTrivia or SyntaxKind.EndOfFileToken))
             .Select(static t => t.Kind == SyntaxKind.BlockCommentTrivia ? string.Join(" ", t.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) : t.Text.TrimEnd());
         return Significant(before).SequenceEqual(Significant(after), StringComparer.Ordinal);
     }

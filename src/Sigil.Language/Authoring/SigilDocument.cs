@@ -23,6 +23,7 @@ public sealed partial class SigilDocument
     private readonly SyntaxTree? _tree;
     private readonly BoundFibre? _bound;
     private readonly ImmutableArray<NameOccurrence> _occurrences;
+    private ImmutableArray<SyntaxToken> _tokens;
 
     private SigilDocument(SourceFile source, CompilationResult result, SyntaxTree? tree, BoundFibre? bound, TracepointCatalog tracepoints)
     {
@@ -56,6 +57,20 @@ public sealed partial class SigilDocument
     public IReadOnlyList<NameOccurrence> Occurrences => _occurrences;
 
     internal SourceText Text { get; }
+
+    /// <summary>Every token of the text, trivia included: the parse's own when it lexed the whole file, else lexed once here.</summary>
+    internal ImmutableArray<SyntaxToken> Tokens
+    {
+        get
+        {
+            if (_tokens.IsDefault)
+            {
+                _tokens = _tree is { Tokens.IsDefaultOrEmpty: false } tree ? tree.Tokens : SyntaxTree.ParseTokens(Source.Text);
+            }
+
+            return _tokens;
+        }
+    }
 
     internal TracepointCatalog Tracepoints { get; }
 
