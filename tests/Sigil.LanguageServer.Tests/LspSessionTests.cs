@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
+using Sigil.Testing;
 
 namespace Sigil.LanguageServer.Tests;
 
@@ -15,7 +16,7 @@ public sealed class LspSessionTests
     [Fact]
     public async Task Server_EditorSession_AnswersOverStdio()
     {
-        using var client = LspClient.Start();
+        using var client = LspClient.Start(Repository.SigilDll);
         var initialized = await client.RequestAsync("initialize", new { processId = Environment.ProcessId, rootUri = new Uri(Repository.Root).AbsoluteUri, capabilities = new { } });
         Assert.True((bool)initialized!["capabilities"]!["hoverProvider"]!);
         Assert.Equal(1, (int)initialized["capabilities"]!["textDocumentSync"]!);
@@ -111,7 +112,7 @@ public sealed class LspSessionTests
     [Fact]
     public async Task Server_Formatting_ReindentsAndKeepsComments()
     {
-        using var client = LspClient.Start();
+        using var client = LspClient.Start(Repository.SigilDll);
         await client.RequestAsync("initialize", new { processId = Environment.ProcessId, capabilities = new { } });
         var original = File.ReadAllText(Path.Combine(Repository.Fibres, "dwell.sigil"));
         var messy = string.Join("\n", original.Split('\n').Select((line, i) => (i % 2 == 0 ? "  " : "\t ") + line.Trim() + "   "));

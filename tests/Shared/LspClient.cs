@@ -8,10 +8,10 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Sigil.LanguageServer.Tests;
+namespace Sigil.Testing;
 
 /// <summary>
-/// A minimal LSP client over a child process's stdio: Content-Length framing, requests matched by
+/// A minimal LSP client (tests and benchmarks) over a child process's stdio: Content-Length framing, requests matched by
 /// id, notifications queued. Written against the protocol text, not the server's types, so the
 /// test checks the wire format a real editor sees.
 /// </summary>
@@ -55,8 +55,8 @@ internal sealed class LspClient : IDisposable
 
     public Process Process => _process;
 
-    /// <summary>Starts <c>dotnet sigil.dll lsp</c>.</summary>
-    public static LspClient Start()
+    /// <summary>Starts <c>dotnet <paramref name="sigilDll"/> lsp</c>.</summary>
+    public static LspClient Start(string sigilDll)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -65,7 +65,7 @@ internal sealed class LspClient : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Repository.SigilDll);
+        info.ArgumentList.Add(sigilDll);
         info.ArgumentList.Add("lsp");
         return new LspClient(Process.Start(info)!);
     }
