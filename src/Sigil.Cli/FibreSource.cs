@@ -42,26 +42,7 @@ internal static class FibreSource
         }
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        return SigilCompiler.Compile(new SourceFile(path, text), relative => ReadTable(folder, relative));
-    }
-
-    // Tables are named relative to the fibre's folder and must stay inside it.
-    private static string? ReadTable(string folder, string relative)
-    {
-        try
-        {
-            var full = Path.GetFullPath(Path.Combine(folder, relative));
-            if (!full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            return File.Exists(full) ? File.ReadAllText(full) : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return null;
-        }
+        return SigilCompiler.Compile(new SourceFile(path, text), relative => Sigil.LanguageServer.TableFiles.Read(folder, relative));
     }
 
     /// <summary>Finds <c>fibres/&lt;name&gt;.sigil</c> above the current directory or the tool's folder.</summary>
