@@ -55,7 +55,7 @@ internal static class EditorBenchmark
         await client.RequestAsync("initialize", new { processId = Environment.ProcessId, capabilities = new { } });
         var fibres = Directory.GetFiles(Path.Combine(BenchmarkRepository.Root, "fibres"), "*.sigil").OrderBy(static f => f, StringComparer.Ordinal)
             .Select(static f => (Name: Path.GetFileName(f), Uri: new Uri(f).AbsoluteUri, Text: File.ReadAllText(f)))
-            .Append(("large.sigil (5,000 lines)", "untitled:large.sigil", LargeFibre(1000)))
+            .Append((Name: "large.sigil (5,000 lines)", Uri: "untitled:large.sigil", Text: LargeFibre(1000)))
             .ToList();
 
         Console.WriteLine($"{"fibre",-28} {"lines",6} {"open->diag",11} {"edit->diag",11} {"hover",8} {"completion",11}   (medians of {runs}, ms)");
