@@ -43,6 +43,17 @@ if [ "$(id -u)" -eq 0 ]; then
     fi
 fi
 
+# The editor grammar's test runs vscode-textmate and vscode-oniguruma (at the versions
+# editors/vscode/package.json names) from .tools/textmate; the test installs them too when absent.
+textmate_packages=$(node -e 'const d = require("./editors/vscode/package.json").devDependencies; console.log(["vscode-textmate", "vscode-oniguruma"].map(p => p + "@" + d[p]).join(" "))')
+if node -e 'const d = require("./editors/vscode/package.json").devDependencies; for (const p of ["vscode-textmate", "vscode-oniguruma"]) { if (require("./.tools/textmate/node_modules/" + p + "/package.json").version !== d[p]) process.exit(1); }' 2>/dev/null; then
+    log "grammar test tools present"
+else
+    log "installing ${textmate_packages} into .tools/textmate"
+    mkdir -p .tools/textmate
+    npm install --prefix .tools/textmate --no-save --no-audit --no-fund --loglevel=error ${textmate_packages} >/dev/null
+fi
+
 log "restoring NuGet packages"
 dotnet restore Sigil.sln --verbosity quiet
 log "ready"

@@ -20,6 +20,7 @@ internal static class Program
         ["daemon"] = ("daemon CPU and memory at idle and under load, and the cost of a metrics exposition", Daemon.DaemonBenchmark.Run),
         ["bpf"] = ("eBPF dwell program cost per openat+close and getppid vs the empty-program floor; ring buffer drain rate", Bpf.BpfBenchmarks.Run),
         ["security"] = ("cost of the checks against a hostile local user: checkpoint saves, page publishes, 1,000 concurrent scrapes", Security.SecurityBenchmark.Run),
+        ["editor"] = ("the language server: start-up, diagnostics after an edit, hover and completion (shipped fibres, 5,000 lines), memory after 1,000 edits", Editor.EditorBenchmark.Run),
         ["placement"] = ("placement solve per period (cache fibre, 16 to 1024 threads; cold, warm) vs CVXOPT on the same instance", Placement.PlacementBenchmark.Run),
     };
 

@@ -55,7 +55,7 @@ internal static class FibreSource
         var read = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFileName(path)] = text };
         var result = SigilCompiler.Compile(new SourceFile(path, text), relative =>
         {
-            var table = ReadTable(folder, relative);
+            var table = Sigil.LanguageServer.TableFiles.Read(folder, relative);
             if (table is not null)
             {
                 read[relative] = table;
@@ -65,25 +65,6 @@ internal static class FibreSource
         });
         files = read.ToList();
         return result;
-    }
-
-    // Tables are named relative to the fibre's folder and must stay inside it.
-    private static string? ReadTable(string folder, string relative)
-    {
-        try
-        {
-            var full = Path.GetFullPath(Path.Combine(folder, relative));
-            if (!full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            return File.Exists(full) ? File.ReadAllText(full) : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return null;
-        }
     }
 
     /// <summary>Finds <c>fibres/&lt;name&gt;.sigil</c> above the current directory or the tool's folder.</summary>

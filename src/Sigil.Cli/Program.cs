@@ -6,7 +6,7 @@ using Sigil.Cli.Commands;
 namespace Sigil.Cli;
 
 /// <summary>
-/// The <c>sigil</c> command: check, emit, solve, run, demo, prove (and hidden workload
+/// The <c>sigil</c> command: check, emit, solve, run, demo, prove, explain, lsp (and hidden workload
 /// subcommands used by the demo and the tests). Every failure is one clear line on standard error
 /// and a non-zero exit code; no stack trace reaches the user.
 /// </summary>
@@ -22,6 +22,8 @@ internal static class Program
             RunCommand.Create(),
             DemoCommand.Create(),
             ProveCommand.Create(),
+            ExplainCommand.Create(),
+            LspCommand.Create(),
             WorkloadCommand.Create(),
         };
 

@@ -17,19 +17,25 @@ public static partial class SigilCompiler
     // escapes a stage becomes SIG9999 at the fibre's start; running out of stack on deep input
     // is SIG0005; cancellation is the caller's and propagates.
     private static partial CompilationResult CompileCore(SourceFile source, Func<string, string?> readTable, CompilationOptions options, CancellationToken cancellationToken)
+        => CompileCore(source, readTable, options, cancellationToken, out _, out _);
+
+    // The same pipeline, also handing back the syntax tree and the bound fibre (null when the
+    // file holds no fibre or a stage failed) for the authoring services.
+    internal static CompilationResult CompileCore(SourceFile source, Func<string, string?> readTable, CompilationOptions options, CancellationToken cancellationToken, out SyntaxTree? tree, out BoundFibre? bound)
     {
         var path = source?.Path ?? string.Empty;
         var text = SourceText.From(source?.Text ?? string.Empty);
         var diagnostics = new DiagnosticBag(text, path);
         FibreSpec? spec = null;
-        SyntaxTree? tree = null;
+        tree = null;
+        bound = null;
         try
         {
             options.OnStage?.Invoke("parse");
             tree = SyntaxTree.Parse(text, diagnostics);
             cancellationToken.ThrowIfCancellationRequested();
             options.OnStage?.Invoke("bind");
-            var bound = Binder.Bind(tree, diagnostics, readTable, options.Tracepoints ?? TracepointCatalog.Embedded, cancellationToken);
+            bound = Binder.Bind(tree, diagnostics, readTable, options.Tracepoints ?? TracepointCatalog.Embedded, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             if (bound is not null && !diagnostics.HasErrors)
             {

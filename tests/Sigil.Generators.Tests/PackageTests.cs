@@ -10,22 +10,17 @@ using System.Text.RegularExpressions;
 namespace Sigil.Generators.Tests;
 
 /// <summary>
-/// The packages, used as a user outside the repository uses them: Sigil.Language,
-/// Sigil.Generators, Sigil.Runtime and the <c>sigil</c> tool are packed once into a folder feed
-/// (<see cref="PackedFeed"/>); a fresh project restores from it and builds every native artefact,
-/// and the tool installs from it.
+/// The packages, used as a user outside the repository uses them (<see cref="LocalFeed"/>): a
+/// fresh project restores from the feed and builds every native artefact, the tool installs from
+/// it, and the <c>dotnet new sigil-fibre</c> template makes a project that solves and prints prices.
 /// </summary>
-public sealed class PackageTests : IClassFixture<PackageTests.PackedFeed>
+public sealed class PackageTests : IClassFixture<LocalFeed>
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
+    private const string Configuration = LocalFeed.Configuration;
 
-    private readonly PackedFeed _feed;
+    private readonly LocalFeed _feed;
 
-    public PackageTests(PackedFeed feed) => _feed = feed;
+    public PackageTests(LocalFeed feed) => _feed = feed;
 
     [Fact]
     public void Pack_EveryPackage_HasRepositoryVersionReadmeAndLicence()
@@ -33,7 +28,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedFeed>
         // MinVer: no release tag yet, so 0.1.0-alpha.0.<height>, the height counted along first parents from the root.
         var height = int.Parse(Run("git", "rev-list --count --first-parent HEAD", GeneratorHost.RepoRoot).Trim(), System.Globalization.CultureInfo.InvariantCulture) - 1;
         Assert.Equal($"0.1.0-alpha.0.{height}", _feed.Version);
-        foreach (var id in PackedFeed.PackageIds)
+        foreach (var id in LocalFeed.PackageIds)
         {
             using var package = ZipFile.OpenRead(Path.Combine(_feed.Folder, $"{id}.{_feed.Version}.nupkg"));
             var nuspec = new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
@@ -47,7 +42,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedFeed>
     public void Pack_ConsumerProjectFromFeed_BuildsEveryArtefact_AndSaysWhatIsMissingWithoutClang()
     {
         var app = _feed.NewFolder("app");
-        WriteNuGetConfig(app);
+        _feed.WriteNuGetConfig(app);
         File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -142,23 +137,6 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedFeed>
         Assert.DoesNotMatch(new Regex("\u001b\\[[0-9;]*m"), onTerminal);
     }
 
-    private void WriteNuGetConfig(string folder) => File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
-        <?xml version="1.0" encoding="utf-8"?>
-        <configuration>
-          <packageSources>
-            <add key="local" value="{_feed.Folder}" />
-          </packageSources>
-          <packageSourceMapping>
-            <packageSource key="local">
-              <package pattern="Sigil.*" />
-            </packageSource>
-            <packageSource key="nuget.org">
-              <package pattern="*" />
-            </packageSource>
-          </packageSourceMapping>
-        </configuration>
-        """);
-
     // PATH with every program of its folders linked into one, except those whose name starts with prefix.
     private string PathWithout(string prefix)
     {
@@ -180,64 +158,42 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedFeed>
     }
 
     private static string Run(string file, string arguments, string directory, params (string Name, string Value)[] environment) =>
-        Run(file, arguments, directory, 0, environment);
+        LocalFeed.Run(file, arguments, directory, environment);
 
-    private static string Run(string file, string arguments, string directory, int expectedExit, params (string Name, string Value)[] environment)
+    private static string Run(string file, string arguments, string directory, int expectedExit, params (string Name, string Value)[] environment) =>
+        LocalFeed.Run(file, arguments, directory, expectedExit, environment);
+
+    // As a new user starts: install the template package into a fresh CLI home, create a project,
+    // build and run it. Its README's statements about files are checked against the result.
+    [Fact]
+    public void Template_SigilFibre_CreatesAProjectThatSolvesAndPrintsPrices()
     {
-        var start = new ProcessStartInfo(file, arguments)
+        var home = Directory.CreateDirectory(Path.Combine(_feed.Work.FullName, "home")).FullName;
+        var environment = new[] { ("DOTNET_CLI_HOME", home), ("NUGET_PACKAGES", _feed.Packages) };
+        var installed = LocalFeed.Run("dotnet", $"new install {Path.Combine(_feed.Folder, "Sigil.Templates." + _feed.Version + ".nupkg")}", _feed.Work.FullName, environment);
+        Assert.Contains("sigil-fibre", installed, StringComparison.Ordinal);
+
+        var project = Path.Combine(_feed.Work.FullName, "MyFibres");
+        LocalFeed.Run("dotnet", $"new sigil-fibre -n MyFibres -o {project}", _feed.Work.FullName, environment);
+        Assert.Equal(
+            new[] { "MyFibres.csproj", "Program.cs", "README.md", "cache.domains.csv", "cache.sigil" },
+            Directory.GetFiles(project).Select(Path.GetFileName).OrderBy(static f => f, StringComparer.Ordinal));
+        Assert.Contains($"Version=\"{_feed.Version}\"", File.ReadAllText(Path.Combine(project, "MyFibres.csproj")), StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Path.Combine(GeneratorHost.FibresFolder, "cache.sigil")), File.ReadAllText(Path.Combine(project, "cache.sigil")));
+
+        _feed.WriteNuGetConfig(project);
+        var output = LocalFeed.Run("dotnet", "run -nologo", project, environment);
+        Assert.Contains("fibre cache: 4 threads over 2 cache domains, converged", output, StringComparison.Ordinal);
+        Assert.Matches(@"price @llc\[node0\] = [0-9.eE+-]+ \(load [0-9.eE+-]+ of 32 MiB\)", output);
+        Assert.Matches(@"price @cpu\[node1\] = [0-9.eE+-]+ \(load [0-9.eE+-]+ of 1 cpu\)", output);
+
+        // The README names the generated class and the artefacts' places; they are there.
+        var readme = File.ReadAllText(Path.Combine(project, "README.md"));
+        Assert.Contains("`MyFibres.CacheFibre`", readme, StringComparison.Ordinal);
+        foreach (var path in new[] { "obj/sigil/cache/coq/cache.v", "obj/sigil/cache/bpf/", "obj/sigil/cache/k8s/" })
         {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
+            Assert.Contains("`" + path + "`", readme, StringComparison.Ordinal);
+            Assert.True(path.EndsWith('/') ? Directory.EnumerateFiles(Path.Combine(project, path)).Any() : File.Exists(Path.Combine(project, path)), path);
         }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(10)), $"{file} {arguments} timed out");
-        Assert.True(process.ExitCode == expectedExit, $"{file} {arguments} exited {process.ExitCode}:\n{stdout.Result}{stderr.Result}");
-        return expectedExit == 0 ? stdout.Result + stderr.Result : stdout.Result;
-    }
-
-    /// <summary>
-    /// The four packages, packed once for the class into a temporary folder feed, with the version
-    /// the repository gives them; and a private NuGet cache, so nothing installed earlier shadows them.
-    /// </summary>
-    public sealed class PackedFeed : IDisposable
-    {
-        public static readonly string[] PackageIds = ["Sigil.Language", "Sigil.Generators", "Sigil.Runtime", "sigil"];
-
-        private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("sigil-packages-");
-
-        public PackedFeed()
-        {
-            Folder = Path.Combine(_work.FullName, "feed");
-            // Sigil.Generators packs its build task and analyzer dependencies through a build; the others were built with the tests.
-            foreach (var (project, noBuild) in new[] { ("Sigil.Language", true), ("Sigil.Generators", false), ("Sigil.Runtime", true), ("Sigil.Cli", true) })
-            {
-                Run("dotnet", $"pack src/{project} -c {Configuration} -o {Folder} -nologo{(noBuild ? " --no-build" : string.Empty)}", GeneratorHost.RepoRoot);
-            }
-
-            var versions = Directory.GetFiles(Folder, "*.nupkg").Select(Path.GetFileNameWithoutExtension).ToList();
-            Assert.Equal(PackageIds.Length, versions.Count);
-            Version = versions.Select(v => Regex.Match(v!, @"\.(\d+\.\d+\.\d+.*)$").Groups[1].Value).Distinct().Single();
-        }
-
-        public string Folder { get; }
-
-        public string Version { get; }
-
-        public string NewFolder(string name) => Directory.CreateDirectory(Path.Combine(_work.FullName, name)).FullName;
-
-        public (string Name, string Value)[] Environment(params (string Name, string Value)[] more) =>
-            [("NUGET_PACKAGES", Path.Combine(_work.FullName, "packages")), .. more];
-
-        public void Dispose() => _work.Delete(recursive: true);
     }
 }

@@ -141,7 +141,7 @@ public sealed class DiagnosticTests
             };
             Assert.Contains(d.Category, expected);
             // The help is inline (a relative docs link resolves nowhere outside the repository): the code's own section.
-            Assert.NotNull(DiagnosticHelp.For(d.Id));
+            Assert.NotNull(DiagnosticHelp.Body(d.Id));
             Assert.StartsWith("**" + d.Title + ".**", d.Help, StringComparison.Ordinal);
         }
     }

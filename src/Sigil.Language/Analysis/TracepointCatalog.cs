@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace Sigil.Language.Analysis;
 
@@ -15,6 +16,7 @@ public sealed class TracepointCatalog
     private static readonly Lazy<TracepointCatalog> s_embedded = new(LoadEmbedded);
 
     private readonly HashSet<string> _events;
+    private IReadOnlyList<string>? _all;
 
     private TracepointCatalog(HashSet<string> events, string description)
     {
@@ -51,6 +53,9 @@ public sealed class TracepointCatalog
 
         return new TracepointCatalog(events, description);
     }
+
+    /// <summary>Every tracepoint as <c>category:event</c>, sorted by ordinal.</summary>
+    public IReadOnlyList<string> All => _all ??= _events.OrderBy(static e => e, StringComparer.Ordinal).ToArray();
 
     /// <summary>True when the kernel has the tracepoint <paramref name="category"/>:<paramref name="eventName"/>.</summary>
     public bool Contains(string category, string eventName) => _events.Contains(category + ":" + eventName);

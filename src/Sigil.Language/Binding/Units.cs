@@ -64,6 +64,9 @@ internal static class Units
         ["h"] = 3600e9,
     };
 
+    /// <summary>The unit names the alias table knows (every spelling), sorted; any other identifier is a unit of its own.</summary>
+    public static IEnumerable<string> KnownNames => s_aliases.Keys.OrderBy(static n => n, System.StringComparer.Ordinal);
+
     public static string Canonical(string name) => s_aliases.TryGetValue(name, out var canonical) ? canonical : name;
 
 

@@ -17,5 +17,5 @@ public sealed record DiagnosticDescriptor(
     DiagnosticSeverity Severity)
 {
     /// <summary>The help, inline: the code's section of <c>docs/diagnostics.md</c> (see <see cref="DiagnosticHelp"/>).</summary>
-    public string Help => DiagnosticHelp.For(Id) ?? Title + ".";
+    public string Help => DiagnosticHelp.Body(Id) ?? Title + ".";
 }

@@ -10,6 +10,9 @@ namespace Sigil.Language.Syntax;
 /// <summary>An immutable node of sigil's syntax tree: a kind, a span and children (tokens or nodes).</summary>
 internal abstract class SyntaxNode
 {
+    // The child properties of each node type, looked up once (editors walk trees on every keystroke).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<System.Type, PropertyInfo[]> s_properties = new();
+
     protected SyntaxNode(TextSpan span) => Span = span;
 
     public abstract SyntaxKind Kind { get; }
@@ -19,8 +22,9 @@ internal abstract class SyntaxNode
     /// <summary>Children in source order: every node and token property, lists flattened, nulls skipped.</summary>
     public IEnumerable<SyntaxNode> GetChildren()
     {
-        var properties = GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(static p => p.DeclaringType != typeof(SyntaxNode) && p.Name != nameof(Span) && p.Name != nameof(Kind));
+        var properties = s_properties.GetOrAdd(GetType(), static type => type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(static p => p.DeclaringType != typeof(SyntaxNode) && p.Name != nameof(Span) && p.Name != nameof(Kind))
+            .ToArray());
         var children = new List<SyntaxNode>();
         foreach (var property in properties)
         {

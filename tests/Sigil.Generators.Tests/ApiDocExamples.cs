@@ -1,0 +1,88 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Sigil.Fibres;
+
+namespace Sigil.Generators.Tests;
+
+/// <summary>
+/// The worked examples of docs/api.md, run against the generated types of the shipped fibres. Each
+/// ```csharp block of the document must appear in this file verbatim (indentation aside), so an
+/// example that stops compiling or stops printing what the document says fails here.
+/// </summary>
+public sealed class ApiDocExamples
+{
+    // The examples write to Console; here that is this writer, so the test reads what they print.
+    private StringWriter Console { get; } = new();
+
+    [Fact]
+    public void ApiDoc_EveryExample_IsRunHere()
+    {
+        var doc = File.ReadAllText(Path.Combine(GeneratorHost.RepoRoot, "docs", "api.md"));
+        var here = Normalise(File.ReadAllText(Path.Combine(GeneratorHost.RepoRoot, "tests", "Sigil.Generators.Tests", "ApiDocExamples.cs")));
+        var blocks = Regex.Matches(doc, "```csharp\n(.*?)```", RegexOptions.Singleline).Select(static m => m.Groups[1].Value).ToList();
+        Assert.Equal(3, blocks.Count);
+        foreach (var block in blocks)
+        {
+            Assert.Contains(Normalise(block), here, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Atp_SolveAndReadFluxesAndPrice()
+    {
+        var problem = AtpFibre.CreateProblem();               // the instance, from atp.edits.csv
+        var result = AtpFibre.Solve(problem);                 // solve dual { step = auto; ... }
+        for (var j = 0; j < AtpFibre.Members.Edit.Count; j++)
+        {
+            Console.WriteLine($"{AtpFibre.Members.Edit[j]}: {result.X[j]:F3} mmol/gDW/h");
+        }
+
+        Console.WriteLine($"^atp = {result.Prices[0]:F4} (budget {problem.Capacity[0]}), converged: {result.Converged}");
+
+        Assert.Contains("pfkA_overexpression: ", Console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("(budget 8.39), converged: True", Console.ToString(), StringComparison.Ordinal);
+        Assert.True(result.Prices[0] > 0);
+        Assert.Equal(AtpFibre.Parameters.Maintenance, problem.Capacity[0]);
+    }
+
+    [Fact]
+    public void Dwell_OnlinePricerFollowsSensedLoads()
+    {
+        var problem = DwellFibre.CreateProblem(taskCount: 2);  // two processes
+        var pricer = DwellFibre.CreatePricer(problem);         // pi <- [pi + step (load - budget)]+
+        pricer.Update(new[] { 8.0, 1.0 });                     // seconds each held its files this tick
+        var throttle = pricer.Prices[0] >= DwellFibre.Actions.ThrottlePrice;
+        Console.WriteLine($"prices {pricer.Prices[0]} and {pricer.Prices[1]}; throttle the first: {throttle}");
+
+        Assert.Equal("prices 6 and 0; throttle the first: True\n", Console.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Equal("price_dwell", DwellFibre.Prices.Dwell);
+        Assert.True(DwellFibre.IsOnline);
+    }
+
+    [Fact]
+    public void Cache_SolvePlacementAndReadDomainPrices()
+    {
+        var problem = CacheFibre.CreateProblem(threadCount: 4);
+        var result = CacheFibre.Solve(problem);                // solve admm { rho = 1.0; ... }
+        var domains = CacheFibre.Members.Domain;               // node0, node1: cache.domains.csv
+        for (var t = 0; t < 4; t++)
+        {
+            // $x[t, d] is flattened row-major: X[t * domains.Count + d].
+            var shares = domains.Select((name, d) => $"{name} {result.X[(t * domains.Count) + d]:F2}");
+            Console.WriteLine($"thread {t}: " + string.Join(", ", shares));
+        }
+
+        // Rows follow the couple statements: @llc[d], then @cpu[d], then placed[t].
+        Console.WriteLine($"^cpu[node0] = {result.Prices[domains.Count]:F3}");
+
+        Assert.True(result.Converged);
+        Assert.Equal(new[] { "node0", "node1" }, domains);
+        Assert.Equal(2 + 2 + 4, problem.ResourceCount);
+        Assert.Contains("thread 3: node0 0.50, node1 0.50", Console.ToString(), StringComparison.Ordinal);
+    }
+
+    private static string Normalise(string text) =>
+        string.Join("\n", text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(static l => l.Trim()).Where(static l => l.Length > 0));
+}
