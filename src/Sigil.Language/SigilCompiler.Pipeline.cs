@@ -12,7 +12,7 @@ namespace Sigil.Language;
 
 public static partial class SigilCompiler
 {
-    // Parse -> bind -> lower -> analyse, each stage only while no error has been reported: a
+    // Parse -> bind -> lower -> analyse -> target limits, each stage only while no error has been reported: a
     // broken fibre yields its diagnostics and no spec (nothing is emitted from it). Anything that
     // escapes a stage becomes SIG9999 at the fibre's start; running out of stack on deep input
     // is SIG0005; cancellation is the caller's and propagates.
@@ -37,6 +37,13 @@ public static partial class SigilCompiler
                 var lowered = Lowerer.Lower(bound, FileName(path));
                 options.OnStage?.Invoke("analyse");
                 var analysed = FibreAnalyzer.Analyze(lowered, bound, diagnostics, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!diagnostics.HasErrors)
+                {
+                    options.OnStage?.Invoke("limits");
+                    TargetLimitAnalyzer.Analyze(analysed, bound, diagnostics);
+                }
+
                 spec = diagnostics.HasErrors ? null : analysed;
             }
         }

@@ -216,6 +216,9 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG3007: Analysis too large.</summary>
     public void ReportAnalysisTooLarge(TextSpan span, string what, string maxVisits) => Report(DiagnosticDescriptors.AnalysisTooLarge, span, what, maxVisits);
 
+    /// <summary>SIG3008 to SIG3013: a backend's limit, worded by the backend's check (Emit/TargetProblem).</summary>
+    public void ReportTargetProblem(TextSpan span, Emit.TargetProblem problem) => Report(problem.Descriptor, span, System.Linq.Enumerable.ToArray(problem.Arguments));
+
     /// <summary>SIG9999: Internal compiler error.</summary>
     public void ReportInternalError(TextSpan span, string problem) => Report(DiagnosticDescriptors.InternalError, span, problem);
 }

@@ -236,6 +236,24 @@ public static class DiagnosticDescriptors
     /// <summary>SIG3007: index sets too large for the compile-time analyses.</summary>
     public static readonly DiagnosticDescriptor AnalysisTooLarge = Error("SIG3007", "Analysis too large", "Analysing {0} visits more than {1} index members; use smaller index sets or tables", Target);
 
+    /// <summary>SIG3008: a sensor the eBPF backend cannot build.</summary>
+    public static readonly DiagnosticDescriptor KernelSensor = Error("SIG3008", "Kernel sensor limit", "The eBPF backend cannot build '{0}': {1}", Target);
+
+    /// <summary>SIG3009: an action the kernel cannot apply as written.</summary>
+    public static readonly DiagnosticDescriptor KernelAction = Error("SIG3009", "Kernel action limit", "The kernel cannot apply '{0}': {1}", Target);
+
+    /// <summary>SIG3010: a price the kernel or the daemon's price maps cannot keep.</summary>
+    public static readonly DiagnosticDescriptor KernelPrice = Error("SIG3010", "Kernel price limit", "The eBPF backend cannot keep the price of '@{0}': {1}", Target);
+
+    /// <summary>SIG3011: two fibre names that become one name in generated code.</summary>
+    public static readonly DiagnosticDescriptor GeneratedNameCollision = Error("SIG3011", "Generated name collision", "'{0}' and '{1}' both become '{2}' in the generated {3}; rename one", Target);
+
+    /// <summary>SIG3012: a fibre name that becomes a name the generated code already uses.</summary>
+    public static readonly DiagnosticDescriptor GeneratedNameReserved = Error("SIG3012", "Generated name reserved", "'{0}' becomes '{1}' in the generated {2}, where '{1}' is {3}; rename it", Target);
+
+    /// <summary>SIG3013: a fibre-wide limit of a backend.</summary>
+    public static readonly DiagnosticDescriptor TargetLimit = Error("SIG3013", "Target limit", "The {0} backend cannot build fibre '{1}': {2}", Target);
+
     // 9999: internal.
 
     /// <summary>SIG9999: an unexpected failure inside the compiler.</summary>
