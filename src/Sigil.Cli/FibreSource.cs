@@ -31,37 +31,11 @@ internal static class FibreSource
     /// <summary>Compiles <paramref name="path"/> and returns every diagnostic.</summary>
     public static CompilationResult CompileWithDiagnostics(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new CliException(CliExitCodes.BadInput, $"{path}: cannot read the fibre: {e.Message}");
-        }
-
+        // Regular files only, size-capped before parsing; tables only inside the fibre's folder (Sigil.Build/FibreFiles).
+        var text = Sigil.Build.FibreFiles.ReadFibre(path, out var problem)
+            ?? throw new CliException(CliExitCodes.BadInput, $"{path}: error {DiagnosticDescriptors.FileUnreadable.Id}: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, DiagnosticDescriptors.FileUnreadable.MessageFormat, path, problem));
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        return SigilCompiler.Compile(new SourceFile(path, text), relative => ReadTable(folder, relative));
-    }
-
-    // Tables are named relative to the fibre's folder and must stay inside it.
-    private static string? ReadTable(string folder, string relative)
-    {
-        try
-        {
-            var full = Path.GetFullPath(Path.Combine(folder, relative));
-            if (!full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            return File.Exists(full) ? File.ReadAllText(full) : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return null;
-        }
+        return SigilCompiler.Compile(new SourceFile(path, text), relative => Sigil.Build.FibreFiles.ReadTable(folder, relative));
     }
 
     /// <summary>Finds <c>fibres/&lt;name&gt;.sigil</c> above the current directory or the tool's folder.</summary>

@@ -26,8 +26,20 @@ internal static class EmitCommand
         var command = new Command("emit", "Write every artefact of a fibre into a folder.") { fibre, output, ns };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error);
-            var artefacts = new List<Artefact>(ArtefactEmitter.EmitAll(spec));
+            var path = parse.GetValue(fibre)!;
+            var spec = FibreSource.Compile(path, Console.Error);
+            var emission = ArtefactEmitter.Emit(spec, path);
+            foreach (var diagnostic in emission.Diagnostics)
+            {
+                Console.Error.WriteLine(diagnostic.ToString());
+            }
+
+            if (!emission.Diagnostics.IsEmpty)
+            {
+                throw new CliException(CliExitCodes.BadInput, $"{path}: the emitters failed; nothing written");
+            }
+
+            var artefacts = new List<Artefact>(emission.Artefacts);
             var notes = new List<string>();
             if (DaemonFibreMapper.Map(spec, out var problems) is { } daemon)
             {

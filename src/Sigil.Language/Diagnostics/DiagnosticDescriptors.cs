@@ -47,6 +47,9 @@ public static class DiagnosticDescriptors
     /// <summary>SIG0009: a file too large to be a fibre.</summary>
     public static readonly DiagnosticDescriptor FileTooLarge = Error("SIG0009", "File too large", "The file has {0} characters; a fibre holds at most {1}", Syntax);
 
+    /// <summary>SIG0010: a fibre file that is not a readable regular file.</summary>
+    public static readonly DiagnosticDescriptor FileUnreadable = Error("SIG0010", "Fibre file unreadable", "Cannot read '{0}': {1}; a fibre is a regular file", Syntax);
+
     // 1xxx: names, types and units.
 
     /// <summary>SIG1001: a name that some target language forbids.</summary>
