@@ -27,6 +27,7 @@ public static partial class SigilCompiler
         {
             options.OnStage?.Invoke("parse");
             tree = SyntaxTree.Parse(text, diagnostics);
+            ReportBidirectionalControls(text, diagnostics);
             cancellationToken.ThrowIfCancellationRequested();
             options.OnStage?.Invoke("bind");
             var bound = Binder.Bind(tree, diagnostics, readTable, options.Tracepoints ?? TracepointCatalog.Embedded, cancellationToken);
@@ -63,6 +64,20 @@ public static partial class SigilCompiler
         }
 
         return new CompilationResult(spec, diagnostics.ToSortedList().ToEquatableArray());
+    }
+
+    // Trojan source (CVE-2021-42574): the embedding, override and isolate controls reorder how a
+    // comment or string displays, so a reader may see another fibre than the compiler does.
+    private static void ReportBidirectionalControls(SourceText text, DiagnosticBag diagnostics)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            {
+                diagnostics.ReportBidirectionalControl(new TextSpan(i, 1), ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
     }
 
     private static TextSpan FibreStart(SyntaxTree? tree) =>

@@ -33,6 +33,9 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG0009: File too large.</summary>
     public void ReportFileTooLarge(TextSpan span, string length, string maxLength) => Report(DiagnosticDescriptors.FileTooLarge, span, length, maxLength);
 
+    /// <summary>SIG0011: Bidirectional control character.</summary>
+    public void ReportBidirectionalControl(TextSpan span, string codePoint) => Report(DiagnosticDescriptors.BidirectionalControl, span, codePoint);
+
     /// <summary>SIG1001: Invalid name.</summary>
     public void ReportInvalidName(TextSpan span, string name, string reason) => Report(DiagnosticDescriptors.InvalidName, span, name, reason);
 
@@ -194,6 +197,15 @@ internal sealed partial class DiagnosticBag
 
     /// <summary>SIG2014: Constant inside a sum.</summary>
     public void ReportConstantInSum(TextSpan span, string index) => Report(DiagnosticDescriptors.ConstantInSum, span, index);
+
+    /// <summary>SIG2015: Kill at price zero.</summary>
+    public void ReportKillAtZero(TextSpan span, string statement, string threshold) => Report(DiagnosticDescriptors.KillAtZero, span, statement, threshold);
+
+    /// <summary>SIG2016: Threshold above price_max.</summary>
+    public void ReportThresholdAbovePriceMax(TextSpan span, string statement, string priceMax, string threshold) => Report(DiagnosticDescriptors.ThresholdAbovePriceMax, span, statement, priceMax, threshold);
+
+    /// <summary>SIG2017: Refuse on every call.</summary>
+    public void ReportRefuseEverything(TextSpan span, string statement) => Report(DiagnosticDescriptors.RefuseEverything, span, statement);
 
     /// <summary>SIG3001: Map name too long.</summary>
     public void ReportMapNameTooLong(TextSpan span, string name, string length) => Report(DiagnosticDescriptors.MapNameTooLong, span, name, length);

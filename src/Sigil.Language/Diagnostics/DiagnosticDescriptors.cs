@@ -50,6 +50,9 @@ public static class DiagnosticDescriptors
     /// <summary>SIG0010: a fibre file that is not a readable regular file.</summary>
     public static readonly DiagnosticDescriptor FileUnreadable = Error("SIG0010", "Fibre file unreadable", "Cannot read '{0}': {1}; a fibre is a regular file", Syntax);
 
+    /// <summary>SIG0011: a bidirectional control character (Trojan source).</summary>
+    public static readonly DiagnosticDescriptor BidirectionalControl = Warning("SIG0011", "Bidirectional control character", "The text holds the bidirectional control character U+{0}: it can make the fibre read differently from how it compiles (Trojan source); remove it", Syntax);
+
     // 1xxx: names, types and units.
 
     /// <summary>SIG1001: a name that some target language forbids.</summary>
@@ -215,6 +218,15 @@ public static class DiagnosticDescriptors
 
     /// <summary>SIG2014: a constant inside a sum.</summary>
     public static readonly DiagnosticDescriptor ConstantInSum = Error("SIG2014", "Constant inside a sum", "A constant inside 'sum({0} ...)' is not a load term; move it out of the sum", Math);
+
+    /// <summary>SIG2015: a kill at a threshold of 0 or below.</summary>
+    public static readonly DiagnosticDescriptor KillAtZero = Warning("SIG2015", "Kill at price zero", "'{0}' kills at a price of {1}: every price starts at 0, so every agent would be killed as soon as it is seen; give a threshold above 0", Certificates);
+
+    /// <summary>SIG2016: an action whose threshold the saturated price never reaches.</summary>
+    public static readonly DiagnosticDescriptor ThresholdAbovePriceMax = Warning("SIG2016", "Threshold above price_max", "'{0}' never acts: prices saturate at price_max = {1}, below its threshold {2}", Certificates);
+
+    /// <summary>SIG2017: instrumentation that refuses every call of a program.</summary>
+    public static readonly DiagnosticDescriptor RefuseEverything = Warning("SIG2017", "Refuse on every call", "'{0}' refuses every call of the instrumented program while the price is high, reads and exits included; name the calls to refuse", Certificates);
 
     // 3xxx: target limits.
 

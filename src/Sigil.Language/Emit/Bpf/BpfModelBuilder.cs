@@ -244,7 +244,11 @@ internal static class BpfModelBuilder
         if (fp is not null)
         {
             var row = RowSite(spec, fp.Resource);
-            CheckFixedPoint(fp, problems);
+            if (sensors.Any(static s => s.IsPriced))
+            {
+                CheckFixedPoint(fp, problems);
+            }
+
             if (priced is not null && !sensors.Any(s => s.IsPriced) && problems.Count == 0)
             {
                 problems.Add(row, DiagnosticDescriptors.KernelPrice, fp.Resource, $"it is updated from ${priced}, whose sensor the eBPF backend could not build");
