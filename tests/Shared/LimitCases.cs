@@ -42,6 +42,9 @@ public static class LimitCases
     public static string Offline(params string[] extra) =>
         Fibre("f", new[] { "index d in 0 .. 2;", "$q[d] : 1 in [0, 2];", "@b : 1 = 3;", "couple @b >= sum(i in d) $q[i];", "utility $q[i] ~ log(1 + $q[i]);", "solve dual { step = auto; }" }.Concat(extra).ToArray());
 
+    /// <summary>The rows' names, one argument list each (a theory's member data).</summary>
+    public static IEnumerable<object[]> Names => All.Select(static c => new object[] { c.Name });
+
     /// <summary>Every row of the corpus.</summary>
     public static IReadOnlyList<Case> All { get; } = new[]
     {
@@ -65,6 +68,43 @@ public static class LimitCases
         Make("index members", Offline("index [|members in 0 .. 1;", "$z[members] : 1 in [0, 1];", "couple lim: sum(k in members) $z[k] <= 1;", "utility $z[k] ~ log(1 + $z[k]);"), "SIG3012"),
         // Kubernetes: object names are DNS-1123 labels of at most 63 characters.
         Make("fibre name too long for Kubernetes", Online().Replace("fibre f {", "fibre [|" + new string('k', 50) + " {"), "SIG3013"),
+    };
+
+    /// <summary>
+    /// Fibres at the edge of the limits that the compiler accepts, by name: names beside the
+    /// reserved ones, an index no statement uses, a kernel price with both actions and targets.
+    /// Each must build: generator, csc with warnings as errors, clang, clang++ and coqc.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Text)> Accepted { get; } = new[]
+    {
+        ("edge_offline", Fibre(
+            "edge_offline",
+            "index d in 0 .. 2;",
+            "index unused in 0 .. 3;",
+            "param step_size = 1;",
+            "param a_b = 2;",
+            "param parameters_x = 3;",
+            "$q[d] : 1 in [0, 2];",
+            "@b : 1 = 3;",
+            "couple @b >= sum(i in d) $q[i];",
+            "utility $q[i] ~ a_b * log(1 + $q[i]);",
+            "solve dual { step = auto; }",
+            "certify lyapunov, step;")),
+        ("edge_kernel", Fibre(
+            "edge_kernel",
+            "index control2 by pid;",
+            "$x[control2] : s in [0, 10];",
+            "@r[control2] : s = 5;",
+            "^r -> map price_u64x;",
+            Row,
+            Utility,
+            Solve,
+            Sense,
+            "act throttle(cpu = 20%) when ^r[t] >= 5;",
+            "act kill when ^r[t] >= 15;",
+            "metric m = mean($x) target 5;",
+            "metric m_total = mean($x);",
+            "instrument calls(write, pwrite) pass (site, fd) respond backoff(us = 100);")),
     };
 
     private static Case Make(string name, string marked, string code)

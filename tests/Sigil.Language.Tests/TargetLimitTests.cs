@@ -13,19 +13,8 @@ namespace Sigil.Language.Tests;
 /// </summary>
 public sealed class TargetLimitTests
 {
-    public static TheoryData<string> CaseNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in LimitCases.All)
-        {
-            data.Add(c.Name);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(CaseNames))]
+    [MemberData(nameof(LimitCases.Names), MemberType = typeof(LimitCases))]
     public void Compile_LimitCase_ReportsItsCodeAtTheStatement(string name)
     {
         var c = LimitCases.All.Single(x => x.Name == name);
