@@ -53,6 +53,9 @@ public static class LimitCases
         Make("second kill", Online(extra: new[] { "act kill when ^r[t] >= 15;", "[|act kill when ^r[t] >= 20;" }), "SIG3009"),
         // eBPF: the kernel price is updated from time spans, not counts.
         Make("counted kernel price", Fibre("f", Index, "$x[task] : 1 in [0, 1000];", "@r[task] : 1 = 5;", "^r -> map price_r;", Row, Utility, Solve, "[|sense $x[t] <- count(syscalls:sys_enter_write) key (pid);"), "SIG3008"),
+        // eBPF: an exported price map is keyed by one index; BPF map names hold 15 characters.
+        Make("price over two indices", Online(extra: new[] { "index e in 0 .. 1;", "index g in 0 .. 1;", "$w[e] : 1 in [0, 1];", "@c[e, g] : 1 = 1;", "[|^c -> map price_c;", "couple @c[i, j] >= $w[i];", "utility $w[i] ~ log(1 + $w[i]);" }), "SIG3010"),
+        Make("map name too long", Online("^r -> map [|price_of_the_resource;"), "SIG3001"),
         // eBPF: map names are file-scope C names beside the headers' and the generated C's own.
         Make("map u64", Online("[|^r -> map u64;"), "SIG3012"),
         Make("map bpf_tail_call", Online("[|^r -> map bpf_tail_call;"), "SIG3012"),
@@ -103,7 +106,7 @@ public static class LimitCases
             "act throttle(cpu = 20%) when ^r[t] >= 5;",
             "act kill when ^r[t] >= 15;",
             "metric m = mean($x) target 5;",
-            "metric m_total = mean($x);",
+            "metric m_mean = max($x);",
             "instrument calls(write, pwrite) pass (site, fd) respond backoff(us = 100);")),
     };
 

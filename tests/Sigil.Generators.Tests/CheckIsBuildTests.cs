@@ -173,7 +173,8 @@ public sealed class CheckIsBuildTests : IDisposable
         Assert.Contains("edge_kernel.bpf.o", files);
         Assert.Contains("edge_offline.vo", files);
         Assert.Contains("edge_kernel.vo", files);
-        Assert.Contains(files, static f => f!.StartsWith("edge_kernel", StringComparison.Ordinal) && f.EndsWith(".so", StringComparison.Ordinal));
+        Assert.Contains("SigilEdgeKernel.so", files);
+        Assert.Contains("libsigil_edge_kernel_hook.so", files);
     }
 
     private static IEnumerable<(string, int, int)> Generate(string path, string text)
