@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Sigil.Language;
+using Sigil.Language.Diagnostics;
 using Sigil.Language.Emit;
 using Sigil.Language.Emit.Kubernetes;
 
@@ -14,8 +15,8 @@ namespace Sigil.Build;
 /// <summary>
 /// Compiles each fibre and writes every non-C# artefact under
 /// <c>OutputDirectory/&lt;fibre&gt;/&lt;relative path&gt;</c>. A file is rewritten only when its
-/// content changed, so downstream targets (clang, coqc) stay incremental. Fibres with errors
-/// are skipped: the generator reports their diagnostics, once.
+/// content changed, so downstream targets (clang, coqc) stay incremental. A fibre with errors
+/// writes nothing and fails the task with each SIG error at its file, line and column.
 /// </summary>
 public sealed class EmitArtefactsTask : Task
 {
@@ -52,6 +53,12 @@ public sealed class EmitArtefactsTask : Task
     public ITaskItem[] Artefacts { get; set; } = Array.Empty<ITaskItem>();
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Per fibre: read it (a regular file, size-capped), compile it, emit every artefact. Errors are
+    /// logged with the fibre's file, line, column and SIG code; the task then fails, so the build
+    /// stops before csc runs the generator and reports them a second time. Warnings are left to the
+    /// generator. No exception leaves the task (an emitter failure is SIG9999, never MSB4018).
+    /// </remarks>
     public override bool Execute()
     {
         KubernetesOptions kubernetes;
@@ -76,37 +83,14 @@ public sealed class EmitArtefactsTask : Task
         foreach (var fibre in Fibres.OrderBy(f => f.ItemSpec, StringComparer.Ordinal))
         {
             var path = Path.GetFullPath(fibre.ItemSpec);
-            var folder = Path.GetDirectoryName(path) ?? ".";
-            var source = File.ReadAllText(path);
-            var files = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFileName(path)] = source };
-            var result = SigilCompiler.Compile(
-                new SourceFile(path, source),
-                relative =>
-                {
-                    var table = ReadTable(folder, relative);
-                    if (table is not null)
-                    {
-                        files[relative] = table;
-                    }
-
-                    return table;
-                });
-            if (result.Spec is null)
+            try
             {
-                Log.LogMessage(MessageImportance.Normal, "sigil: {0} has errors; no artefacts written (the compiler reports them).", fibre.ItemSpec);
-                continue;
+                produced.AddRange(EmitFibre(path, kubernetes));
             }
-
-            var root = Path.Combine(OutputDirectory, result.Spec.Name);
-            foreach (var artefact in ArtefactEmitter.EmitAll(result.Spec, kubernetes, files.ToList()))
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                var file = Path.GetFullPath(Path.Combine(root, artefact.RelativePath));
-                WriteIfChanged(file, artefact.Content);
-                var item = new TaskItem(file);
-                item.SetMetadata("Fibre", result.Spec.Name);
-                item.SetMetadata("Backend", artefact.Target);
-                item.SetMetadata("RelativePath", artefact.RelativePath);
-                produced.Add(item);
+                var internalError = DiagnosticDescriptors.InternalError;
+                Log.LogError(null, internalError.Id, null, internalError.HelpLink, path, 1, 1, 1, 1, internalError.MessageFormat, $"writing the artefacts of {fibre.ItemSpec} failed: {e.GetType().Name}: {e.Message}");
             }
         }
 
@@ -114,10 +98,73 @@ public sealed class EmitArtefactsTask : Task
         return !Log.HasLoggedErrors;
     }
 
-    private static string? ReadTable(string folder, string relative)
+    private List<ITaskItem> EmitFibre(string path, KubernetesOptions kubernetes)
     {
-        var file = Path.Combine(folder, relative);
-        return File.Exists(file) ? File.ReadAllText(file) : null;
+        var produced = new List<ITaskItem>();
+        var text = FibreFiles.ReadFibre(path, out var problem);
+        if (text is null)
+        {
+            var unreadable = DiagnosticDescriptors.FileUnreadable;
+            Log.LogError(null, unreadable.Id, null, unreadable.HelpLink, path, 1, 1, 1, 1, unreadable.MessageFormat, path, problem);
+            return produced;
+        }
+
+        var folder = Path.GetDirectoryName(path) ?? ".";
+        // Every file the fibre reads (its source and its tables, by path relative to its folder)
+        // travels with its manifests.
+        var files = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFileName(path)] = text };
+        var result = SigilCompiler.Compile(new SourceFile(path, text), relative =>
+        {
+            var table = FibreFiles.ReadTable(folder, relative);
+            if (table is not null)
+            {
+                files[relative] = table;
+            }
+
+            return table;
+        });
+        if (result.Spec is null)
+        {
+            LogErrors(result.Diagnostics);
+            return produced;
+        }
+
+        var emission = ArtefactEmitter.Emit(result.Spec, path, kubernetes, files.ToList());
+        LogErrors(emission.Diagnostics);
+        var root = Path.Combine(OutputDirectory, result.Spec.Name);
+        foreach (var artefact in emission.Artefacts)
+        {
+            var file = Path.GetFullPath(Path.Combine(root, artefact.RelativePath));
+            WriteIfChanged(file, artefact.Content);
+            var item = new TaskItem(file);
+            item.SetMetadata("Fibre", result.Spec.Name);
+            item.SetMetadata("Backend", artefact.Target);
+            item.SetMetadata("RelativePath", artefact.RelativePath);
+            produced.Add(item);
+        }
+
+        return produced;
+    }
+
+    // One MSBuild error per SIG error, at its file, line and column (one-based, as csc reports the generator's).
+    private void LogErrors(IEnumerable<DiagnosticInfo> diagnostics)
+    {
+        foreach (var d in diagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error))
+        {
+            var rule = DiagnosticDescriptors.Find(d.Id);
+            Log.LogError(
+                subcategory: null,
+                errorCode: d.Id,
+                helpKeyword: null,
+                helpLink: rule?.HelpLink,
+                file: d.FilePath,
+                lineNumber: d.LineSpan.Start.Line + 1,
+                columnNumber: d.LineSpan.Start.Character + 1,
+                endLineNumber: d.LineSpan.End.Line + 1,
+                endColumnNumber: d.LineSpan.End.Character + 1,
+                message: "{0}",
+                d.Message);
+        }
     }
 
     private static void WriteIfChanged(string file, string content)

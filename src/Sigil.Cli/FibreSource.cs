@@ -41,21 +41,14 @@ internal static class FibreSource
     /// </summary>
     public static CompilationResult CompileWithDiagnostics(string path, out IReadOnlyList<KeyValuePair<string, string>> files)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new CliException(CliExitCodes.BadInput, $"{path}: cannot read the fibre: {e.Message}");
-        }
-
+        // Regular files only, size-capped before parsing; tables only inside the fibre's folder (Sigil.Build/FibreFiles).
+        var text = Sigil.Build.FibreFiles.ReadFibre(path, out var problem)
+            ?? throw new CliException(CliExitCodes.BadInput, $"{path}: error {DiagnosticDescriptors.FileUnreadable.Id}: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, DiagnosticDescriptors.FileUnreadable.MessageFormat, path, problem));
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         var read = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFileName(path)] = text };
         var result = SigilCompiler.Compile(new SourceFile(path, text), relative =>
         {
-            var table = Sigil.LanguageServer.TableFiles.Read(folder, relative);
+            var table = Sigil.Build.FibreFiles.ReadTable(folder, relative);
             if (table is not null)
             {
                 read[relative] = table;

@@ -12,7 +12,7 @@ namespace Sigil.Language;
 
 public static partial class SigilCompiler
 {
-    // Parse -> bind -> lower -> analyse, each stage only while no error has been reported: a
+    // Parse -> bind -> lower -> analyse -> target limits, each stage only while no error has been reported: a
     // broken fibre yields its diagnostics and no spec (nothing is emitted from it). Anything that
     // escapes a stage becomes SIG9999 at the fibre's start; running out of stack on deep input
     // is SIG0005; cancellation is the caller's and propagates.
@@ -33,6 +33,7 @@ public static partial class SigilCompiler
         {
             options.OnStage?.Invoke("parse");
             tree = SyntaxTree.Parse(text, diagnostics);
+            ReportBidirectionalControls(text, diagnostics);
             cancellationToken.ThrowIfCancellationRequested();
             options.OnStage?.Invoke("bind");
             bound = Binder.Bind(tree, diagnostics, readTable, options.Tracepoints ?? TracepointCatalog.Embedded, cancellationToken);
@@ -43,6 +44,13 @@ public static partial class SigilCompiler
                 var lowered = Lowerer.Lower(bound, FileName(path));
                 options.OnStage?.Invoke("analyse");
                 var analysed = FibreAnalyzer.Analyze(lowered, bound, diagnostics, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!diagnostics.HasErrors)
+                {
+                    options.OnStage?.Invoke("limits");
+                    TargetLimitAnalyzer.Analyze(analysed, bound, diagnostics);
+                }
+
                 spec = diagnostics.HasErrors ? null : analysed;
             }
         }
@@ -62,6 +70,20 @@ public static partial class SigilCompiler
         }
 
         return new CompilationResult(spec, diagnostics.ToSortedList().ToEquatableArray());
+    }
+
+    // Trojan source (CVE-2021-42574): the embedding, override and isolate controls reorder how a
+    // comment or string displays, so a reader may see another fibre than the compiler does.
+    private static void ReportBidirectionalControls(SourceText text, DiagnosticBag diagnostics)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            {
+                diagnostics.ReportBidirectionalControl(new TextSpan(i, 1), ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
     }
 
     private static TextSpan FibreStart(SyntaxTree? tree) =>

@@ -28,7 +28,7 @@ public sealed record CompilationOptions
     /// </summary>
     public TracepointCatalog? Tracepoints { get; init; }
 
-    /// <summary>Called with each stage's name ("parse", "bind", "lower", "analyse") before it runs; tests inject faults here.</summary>
+    /// <summary>Called with each stage's name ("parse", "bind", "lower", "analyse", "limits") before it runs; tests inject faults here.</summary>
     internal Action<string>? OnStage { get; init; }
 }
 

@@ -36,7 +36,7 @@ internal sealed class DocumentStore
             document.Analysis = Task.Run(
                 () =>
                 {
-                    var analysed = SigilDocument.Analyze(source, relative => TableFiles.Read(folder, relative), cancellationToken: cancellation.Token);
+                    var analysed = SigilDocument.Analyze(source, relative => folder is null ? null : Sigil.Build.FibreFiles.ReadTable(folder, relative), cancellationToken: cancellation.Token);
                     _analysed(document, analysed);
                     return analysed;
                 },

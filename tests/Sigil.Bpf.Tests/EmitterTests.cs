@@ -108,8 +108,9 @@ public sealed class EmitterTests
         var sensor = FibreFixtures.Dwell.Sensors[0] with { Keys = EquatableArray.Create("pid") };
         var spec = FibreFixtures.Dwell with { Sensors = EquatableArray.Create(sensor) };
         var problem = Assert.Single(BpfEmitter.Check(spec));
-        Assert.Contains("sense $hold[t] <- span(", problem);
-        Assert.Contains("keyed by (pid, fd)", problem);
+        Assert.Equal(("SIG3008", new SpecSite(SpecSiteKind.Sensor, 0)), (problem.Descriptor.Id, problem.Site));
+        Assert.Contains("sense $hold[t] <- span(", problem.Message);
+        Assert.Contains("keyed by (pid, fd)", problem.Message);
         var error = Assert.Throws<NotSupportedException>(() => BpfEmitter.Emit(spec));
         Assert.Contains("fibre dwell", error.Message);
     }
@@ -119,14 +120,15 @@ public sealed class EmitterTests
     {
         var spec = FibreFixtures.Dwell with { PriceExports = EquatableArray<PriceExportSpec>.Empty };
         var problem = Assert.Single(BpfEmitter.Check(spec));
-        Assert.Contains("^dwell -> map price_dwell;", problem);
+        Assert.Equal("SIG3010", problem.Descriptor.Id);
+        Assert.Contains("^dwell -> map price_dwell;", problem.Message);
     }
 
     [Fact]
     public void BpfEmitter_NonIdentifierName_IsRejected()
     {
         var spec = FibreFixtures.Dwell with { Name = "dwell; int x" };
-        Assert.Contains("not a C identifier", Assert.Single(BpfEmitter.Check(spec)));
+        Assert.Contains("not a C identifier", Assert.Single(BpfEmitter.Check(spec)).Message);
     }
 
     [Fact]
@@ -202,5 +204,18 @@ public sealed class DescriptorTests
         Assert.Null(cache.FixedPoint);
         Assert.Equal("tid", cache.AgentKey);
         Assert.Equal(cache.Programs, Generated.CacheBpf.Descriptor.Programs);
+    }
+
+    // The map names a fibre may not take are derived, not guessed: eng/bpf-header-names.py lists
+    // the file-scope names of vmlinux.h (from this kernel's BTF) and bpf_helpers.h; the compiler
+    // embeds its output, and this keeps the two equal.
+    [KernelFact]
+    public void BpfNames_HeaderNames_AreWhatTheKernelHeadersDeclare()
+    {
+        var (code, output, error) = Shell.Run("python3", new[] { Path.Combine(Repository.Root, "eng", "bpf-header-names.py") }, TimeSpan.FromMinutes(2));
+        Assert.True(code == 0, error);
+        var embedded = File.ReadAllText(Path.Combine(Repository.Root, "src", "Sigil.Language", "Emit", "Bpf", "HeaderNames.txt"));
+        Assert.Equal(embedded, output);
+        Assert.True(BpfNames.IsHeaderName("u64") && BpfNames.IsHeaderName("bpf_tail_call") && !BpfNames.IsHeaderName("price_dwell"));
     }
 }

@@ -29,6 +29,7 @@ public sealed class DiagnosticTests
         ["SIG0008"] = new(Base("param p = {|SIG0008:1e400|};")),
 
         // 1xxx names, types, units
+        ["SIG0011"] = new(Base("// {|SIG0011:\u202E|} reads backwards")),
         ["SIG1001"] = new(Base("param {|SIG1001:match|} = 1;")),
         ["SIG1002"] = new(Base("param p = 1;", "param {|SIG1002:p|} = 2;")),
         ["SIG1003"] = new(Fibre(Task, X, "@r[task] : s = {|SIG1003:budgett|};", Row, Utility, Solve)),
@@ -87,6 +88,9 @@ public sealed class DiagnosticTests
         ["SIG2014"] = new(Fibre(Task, X, R, "couple @r[t] >= {|SIG2014:sum(u in task) ($x[t] + 1)|};", Utility, Solve)),
 
         // 3xxx target limits
+        ["SIG2015"] = new(Online("{|SIG2015:act kill when ^r[t] >= 0;|}")),
+        ["SIG2016"] = new(Fibre(Task, X, R, Price, Row, Utility, "solve dual { step = 0.5; online; price_max = 10; }", Sense, "{|SIG2016:act kill when ^r[t] >= 15;|}")),
+        ["SIG2017"] = new(Online("{|SIG2017:instrument calls(\"*\") pass (site) respond refuse(errno = 11);|}")),
         ["SIG3001"] = new(Base("^r -> map {|SIG3001:price_of_the_resource|};")),
         ["SIG3002"] = new(Base("sense $x[t] <- span({|SIG3002:syscalls:sys_enter_nothing|}, syscalls:sys_enter_close) key (pid, fd);")),
         ["SIG3003"] = new(Fibre(Task, X, R, Price, Row, Utility, "{|SIG3003:solve dual { step = 1e9; online; }|}", Sense)),
@@ -100,6 +104,13 @@ public sealed class DiagnosticTests
             "sense $z[t] <- count(syscalls:sys_enter_write);")),
         ["SIG3006"] = new(Fibre("index task by pid max {|SIG3006:2000000|};", X, R, Row, Utility, Solve)),
         ["SIG3007"] = new(Base("index a in 1 .. 200;", "index b in 1 .. 200;", "index c in 1 .. 200;", "{|SIG3007:$q[a, b, c] : 1 in [0, 1];|}")),
+
+        ["SIG3008"] = new(Fibre(Task, "$x[task] : 1 in [0, 1000];", "@r[task] : 1 = 5;", Price, Row, Utility, OnlineSolve, "{|SIG3008:sense $x[t] <- count(syscalls:sys_enter_write) key (pid);|}")),
+        ["SIG3009"] = new(Online("act throttle(cpu = 20%) when ^r[t] >= 5;", "{|SIG3009:act throttle(cpu = 10%) when ^r[t] >= 7;|}")),
+        ["SIG3010"] = new(Online("index e in 0 .. 1;", "index g in 0 .. 1;", "$w[e] : 1 in [0, 1];", "@c[e, g] : 1 = 1;", "{|SIG3010:^c -> map price_c;|}", "couple @c[i, j] >= $w[i];", "utility $w[i] ~ log(1 + $w[i]);")),
+        ["SIG3011"] = new(Base("param a_b = 1;", "param {|SIG3011:aB|} = 2;")),
+        ["SIG3012"] = new(Base("param {|SIG3012:step|} = 1;")),
+        ["SIG3013"] = new(Online().Replace("fibre f {", "fibre {|SIG3013:" + new string('k', 50) + "|} {")),
 
         // 9999 internal
         ["SIG9999"] = new("// a comment first\n{|SIG9999:|}" + Base(), Options: new CompilationOptions { OnStage = static stage => { if (stage == "bind") { throw new InvalidOperationException("injected"); } } }),
@@ -119,7 +130,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void Catalogue_EveryCode_HasACase()
     {
-        var missing = DiagnosticDescriptors.All.Select(static d => d.Id).Where(id => !s_cases.ContainsKey(id) && id != "SIG0007" && id != "SIG0009");
+        var missing = DiagnosticDescriptors.All.Select(static d => d.Id).Where(id => !s_cases.ContainsKey(id) && id != "SIG0007" && id != "SIG0009" && id != "SIG0010");
         Assert.Empty(missing);
     }
 

@@ -10,7 +10,8 @@ namespace Sigil.Language.Tests;
 
 /// <summary>
 /// Mutated and pathological fibres through <see cref="SigilCompiler.Compile(SourceFile, Func{string, string?}?, System.Threading.CancellationToken)"/>:
-/// no exception escapes, every result is consistent, and each input compiles in bounded time.
+/// no exception escapes, every result is consistent, each input compiles in bounded time, and
+/// every mutant that compiles goes through every emitter.
 /// </summary>
 public sealed class FuzzTests
 {
@@ -40,23 +41,31 @@ public sealed class FuzzTests
     public void Compile_TenThousandMutants_NeverThrowsAndStaysBounded()
     {
         var mutator = new FibreMutator(Seed);
-        var seeds = Seeds();
+        var texts = mutator.Generate(Seeds(), Mutants).ToList();
         var total = Stopwatch.StartNew();
-        var slowest = TimeSpan.Zero;
-        var withSpec = 0;
+
+        // Compile on every core; the mutants are made first, so the run stays deterministic.
+        var results = new CompilationResult[texts.Count];
+        var times = new TimeSpan[texts.Count];
+        System.Threading.Tasks.Parallel.For(0, texts.Count, i => results[i] = CompileChecked(texts[i], out times[i]));
+        var compiling = total.Elapsed;
+        var slowest = times.Max();
+        var withSpec = results.Count(static r => r.Spec is not null);
         var codes = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var text in mutator.Generate(seeds, Mutants))
+        foreach (var d in results.SelectMany(static r => r.Diagnostics))
         {
-            var result = CompileChecked(text, out var elapsed);
-            slowest = elapsed > slowest ? elapsed : slowest;
-            withSpec += result.Spec is null ? 0 : 1;
-            foreach (var d in result.Diagnostics)
-            {
-                codes[d.Id] = codes.TryGetValue(d.Id, out var n) ? n + 1 : 1;
-            }
+            codes[d.Id] = codes.TryGetValue(d.Id, out var n) ? n + 1 : 1;
         }
 
-        _output.WriteLine($"{Mutants} mutants in {total.Elapsed.TotalSeconds:F1} s, slowest {slowest.TotalMilliseconds:F0} ms, {withSpec} still compile");
+        // Every mutant that compiles through every emitter. Emitters are pure functions of the
+        // spec, and specs are values, so each distinct spec is emitted once for all its mutants.
+        var emitted = Stopwatch.StartNew();
+        var distinct = results.Select((r, i) => (r.Spec, Text: texts[i])).Where(static p => p.Spec is not null).GroupBy(static p => p.Spec!).Select(static g => g.First()).ToList();
+        var artefacts = 0;
+        System.Threading.Tasks.Parallel.ForEach(distinct, p => System.Threading.Interlocked.Add(ref artefacts, EmitEverything(p.Spec!, p.Text)));
+
+        _output.WriteLine($"{Mutants} mutants compiled in {compiling.TotalSeconds:F1} s, slowest {slowest.TotalMilliseconds:F0} ms, {withSpec} still compile ({distinct.Count} distinct specs)");
+        _output.WriteLine($"every emitter on the {distinct.Count} distinct specs: {artefacts} artefacts in {emitted.Elapsed.TotalSeconds:F1} s");
         _output.WriteLine(string.Join(", ", codes.Select(static p => p.Key + "x" + p.Value)));
         Assert.False(codes.ContainsKey("SIG9999"), "An internal error escaped on some mutant.");
         Assert.True(withSpec > 0 && withSpec < Mutants, "The mutants should include both valid and broken fibres.");
@@ -98,6 +107,26 @@ public sealed class FuzzTests
         Assert.Contains(CompileChecked(FibreMutator.DeepNesting(10_000), out _).Diagnostics, static d => d.Id == "SIG0005");
         Assert.Contains(CompileChecked(FibreMutator.DeepUnary(10_000), out _).Diagnostics, static d => d.Id == "SIG0006");
         Assert.Contains(CompileChecked(Snippets.Base("param a = 1e400;"), out _).Diagnostics, static d => d.Id == "SIG0008");
+    }
+
+    // Check is build: a spec the compiler returns goes through every pure emitter (the non-C#
+    // artefacts, the generator's C#, the eBPF C# mirror and baseline) without an exception.
+    private static int EmitAll(Model.FibreSpec spec) =>
+        Emit.ArtefactEmitter.EmitAll(spec).Count
+        + Emit.CSharp.CSharpEmitter.Emit(spec, "Fuzz").Count
+        + (Emit.Bpf.BpfEmitter.IsApplicable(spec) ? Emit.Bpf.BpfEmitter.EmitCSharp(spec, "Fuzz").Length / int.MaxValue + 1 + Emit.Bpf.BpfEmitter.EmitBaseline(spec).Content.Length / int.MaxValue + 1 : 0);
+
+    private static int EmitEverything(Model.FibreSpec spec, string text)
+    {
+        try
+        {
+            Assert.Empty(Emit.ArtefactEmitter.Check(spec));
+            return EmitAll(spec);
+        }
+        catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+        {
+            throw new Xunit.Sdk.XunitException("An emitter threw " + e.GetType().Name + " on a fibre the compiler accepted:\n" + Preview(text) + "\n" + e);
+        }
     }
 
     private static CompilationResult CompileChecked(string text, out TimeSpan elapsed)

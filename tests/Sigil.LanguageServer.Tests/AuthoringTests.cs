@@ -26,7 +26,7 @@ public sealed class AuthoringTests
         var random = new Random(15);
         foreach (var text in mutants)
         {
-            var document = SigilDocument.Analyze(new SourceFile("/tmp/fuzz.sigil", text), relative => TableFiles.Read(Repository.Fibres, relative));
+            var document = SigilDocument.Analyze(new SourceFile("/tmp/fuzz.sigil", text), ReadTable);
             for (var i = 0; i < 8; i++)
             {
                 var position = random.Next(text.Length + 1);
@@ -71,7 +71,7 @@ public sealed class AuthoringTests
     public void Document_Completion_FollowsTheStatement()
     {
         var text = File.ReadAllText(Path.Combine(Repository.Fibres, "cache.sigil"));
-        var document = SigilDocument.Analyze(new SourceFile(Path.Combine(Repository.Fibres, "cache.sigil"), text), relative => TableFiles.Read(Repository.Fibres, relative));
+        var document = SigilDocument.Analyze(new SourceFile(Path.Combine(Repository.Fibres, "cache.sigil"), text), ReadTable);
         string[] Labels(string context) => document.Complete(text.IndexOf(context, StringComparison.Ordinal) + context.Length).Select(static i => i.Label).ToArray();
 
         Assert.Contains("rho", Labels("solve admm { "));
@@ -86,5 +86,11 @@ public sealed class AuthoringTests
         Assert.Contains("tid", Labels("key ("));
         Assert.Contains("log", Labels("utility $x[t, d] ~ "));
         Assert.Contains("couple", Labels("    act affinity;\n"));
+    }
+
+    private static string? ReadTable(string relative)
+    {
+        var path = Path.Combine(Repository.Fibres, relative);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
     }
 }

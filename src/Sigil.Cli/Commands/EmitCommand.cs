@@ -33,18 +33,32 @@ internal static class EmitCommand
         var command = new Command("emit", "Write every artefact of a fibre into a folder.") { fibre, output, ns, format, image, imageDigest, imageTag, scaleTarget, serviceMonitor };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error, out var fibreFiles);
-            var kubernetes = new KubernetesOptions(parse.GetValue(image)!, parse.GetValue(imageDigest), parse.GetValue(imageTag)!, parse.GetValue(scaleTarget), parse.GetValue(serviceMonitor));
-            List<Artefact> artefacts;
+            var path = parse.GetValue(fibre)!;
+            var spec = FibreSource.Compile(path, Console.Error, out var fibreFiles);
+            KubernetesOptions kubernetes;
             try
             {
-                artefacts = new List<Artefact>(ArtefactEmitter.EmitAll(spec, kubernetes, fibreFiles));
+                kubernetes = new KubernetesOptions(parse.GetValue(image)!, parse.GetValue(imageDigest), parse.GetValue(imageTag)!, parse.GetValue(scaleTarget), parse.GetValue(serviceMonitor));
+                _ = kubernetes.ImageReference;
+                _ = kubernetes.ParsedScaleTarget;
             }
             catch (ArgumentException e)
             {
                 throw new CliException(CliExitCodes.BadInput, e.Message);
             }
 
+            var emission = ArtefactEmitter.Emit(spec, path, kubernetes, fibreFiles);
+            foreach (var diagnostic in emission.Diagnostics)
+            {
+                Console.Error.WriteLine(diagnostic.ToString());
+            }
+
+            if (!emission.Diagnostics.IsEmpty)
+            {
+                throw new CliException(CliExitCodes.BadInput, $"{path}: the emitters failed; nothing written");
+            }
+
+            var artefacts = new List<Artefact>(emission.Artefacts);
             var notes = new List<string>();
             if (DaemonFibreMapper.Map(spec, out var problems) is { } daemon)
             {

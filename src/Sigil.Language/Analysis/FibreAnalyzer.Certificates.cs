@@ -131,8 +131,28 @@ internal sealed partial class FibreAnalyzer
     }
 
     // A kill threshold below the throttle threshold of the same price kills before it throttles.
+    // A kill at 0 or below kills every agent at once (prices start at 0); a threshold above an
+    // explicit price_max is never reached; refusing every call ("*") breaks the whole program.
     private void CheckActuators()
     {
+        foreach (var act in _bound.Actuators.Where(static a => a.Value.Kind == ActuatorKind.Kill && a.Value.Threshold <= 0))
+        {
+            _diagnostics.ReportKillAtZero(act.Span, act.Value.Statement, Format(act.Value.Threshold));
+        }
+
+        if (_bound.Solve?.PriceMax is { } priceMax)
+        {
+            foreach (var act in _bound.Actuators.Where(a => a.Value.Threshold > priceMax))
+            {
+                _diagnostics.ReportThresholdAbovePriceMax(act.Span, act.Value.Statement, Format(priceMax), Format(act.Value.Threshold));
+            }
+        }
+
+        foreach (var instrument in _bound.Instruments.Where(static i => i.Value.Response?.Kind == "refuse" && i.Value.Patterns.Any(static p => p.Trim('*').Length == 0)))
+        {
+            _diagnostics.ReportRefuseEverything(instrument.Span, instrument.Value.Statement);
+        }
+
         foreach (var kill in _bound.Actuators.Where(static a => a.Value.Kind == ActuatorKind.Kill))
         {
             var throttle = _bound.Actuators.FirstOrDefault(a => a.Value.Kind == ActuatorKind.Throttle && a.Value.Resource == kill.Value.Resource);

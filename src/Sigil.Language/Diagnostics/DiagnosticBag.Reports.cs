@@ -33,6 +33,9 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG0009: File too large.</summary>
     public void ReportFileTooLarge(TextSpan span, string length, string maxLength) => Report(DiagnosticDescriptors.FileTooLarge, span, length, maxLength);
 
+    /// <summary>SIG0011: Bidirectional control character.</summary>
+    public void ReportBidirectionalControl(TextSpan span, string codePoint) => Report(DiagnosticDescriptors.BidirectionalControl, span, codePoint);
+
     /// <summary>SIG1001: Invalid name.</summary>
     public void ReportInvalidName(TextSpan span, string name, string reason) => Report(DiagnosticDescriptors.InvalidName, span, name, reason);
 
@@ -195,6 +198,15 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG2014: Constant inside a sum.</summary>
     public void ReportConstantInSum(TextSpan span, string index) => Report(DiagnosticDescriptors.ConstantInSum, span, index);
 
+    /// <summary>SIG2015: Kill at price zero.</summary>
+    public void ReportKillAtZero(TextSpan span, string statement, string threshold) => Report(DiagnosticDescriptors.KillAtZero, span, statement, threshold);
+
+    /// <summary>SIG2016: Threshold above price_max.</summary>
+    public void ReportThresholdAbovePriceMax(TextSpan span, string statement, string priceMax, string threshold) => Report(DiagnosticDescriptors.ThresholdAbovePriceMax, span, statement, priceMax, threshold);
+
+    /// <summary>SIG2017: Refuse on every call.</summary>
+    public void ReportRefuseEverything(TextSpan span, string statement) => Report(DiagnosticDescriptors.RefuseEverything, span, statement);
+
     /// <summary>SIG3001: Map name too long.</summary>
     public void ReportMapNameTooLong(TextSpan span, string name, string length) => Report(DiagnosticDescriptors.MapNameTooLong, span, name, length);
 
@@ -215,6 +227,9 @@ internal sealed partial class DiagnosticBag
 
     /// <summary>SIG3007: Analysis too large.</summary>
     public void ReportAnalysisTooLarge(TextSpan span, string what, string maxVisits) => Report(DiagnosticDescriptors.AnalysisTooLarge, span, what, maxVisits);
+
+    /// <summary>SIG3008 to SIG3013: a backend's limit, worded by the backend's check (Emit/TargetProblem).</summary>
+    public void ReportTargetProblem(TextSpan span, Emit.TargetProblem problem) => Report(problem.Descriptor, span, System.Linq.Enumerable.ToArray(problem.Arguments));
 
     /// <summary>SIG9999: Internal compiler error.</summary>
     public void ReportInternalError(TextSpan span, string problem) => Report(DiagnosticDescriptors.InternalError, span, problem);

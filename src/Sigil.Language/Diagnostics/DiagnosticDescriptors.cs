@@ -47,6 +47,12 @@ public static class DiagnosticDescriptors
     /// <summary>SIG0009: a file too large to be a fibre.</summary>
     public static readonly DiagnosticDescriptor FileTooLarge = Error("SIG0009", "File too large", "The file has {0} characters; a fibre holds at most {1}", Syntax);
 
+    /// <summary>SIG0010: a fibre file that is not a readable regular file.</summary>
+    public static readonly DiagnosticDescriptor FileUnreadable = Error("SIG0010", "Fibre file unreadable", "Cannot read '{0}': {1}; a fibre is a regular file", Syntax);
+
+    /// <summary>SIG0011: a bidirectional control character (Trojan source).</summary>
+    public static readonly DiagnosticDescriptor BidirectionalControl = Warning("SIG0011", "Bidirectional control character", "The text holds the bidirectional control character U+{0}: it can make the fibre read differently from how it compiles (Trojan source); remove it", Syntax);
+
     // 1xxx: names, types and units.
 
     /// <summary>SIG1001: a name that some target language forbids.</summary>
@@ -213,6 +219,15 @@ public static class DiagnosticDescriptors
     /// <summary>SIG2014: a constant inside a sum.</summary>
     public static readonly DiagnosticDescriptor ConstantInSum = Error("SIG2014", "Constant inside a sum", "A constant inside 'sum({0} ...)' is not a load term; move it out of the sum", Math);
 
+    /// <summary>SIG2015: a kill at a threshold of 0 or below.</summary>
+    public static readonly DiagnosticDescriptor KillAtZero = Warning("SIG2015", "Kill at price zero", "'{0}' kills at a price of {1}: every price starts at 0, so every agent would be killed as soon as it is seen; give a threshold above 0", Certificates);
+
+    /// <summary>SIG2016: an action whose threshold the saturated price never reaches.</summary>
+    public static readonly DiagnosticDescriptor ThresholdAbovePriceMax = Warning("SIG2016", "Threshold above price_max", "'{0}' never acts: prices saturate at price_max = {1}, below its threshold {2}", Certificates);
+
+    /// <summary>SIG2017: instrumentation that refuses every call of a program.</summary>
+    public static readonly DiagnosticDescriptor RefuseEverything = Warning("SIG2017", "Refuse on every call", "'{0}' refuses every call of the instrumented program while the price is high, reads and exits included; name the calls to refuse", Certificates);
+
     // 3xxx: target limits.
 
     /// <summary>SIG3001: a map name longer than BPF allows.</summary>
@@ -235,6 +250,24 @@ public static class DiagnosticDescriptors
 
     /// <summary>SIG3007: index sets too large for the compile-time analyses.</summary>
     public static readonly DiagnosticDescriptor AnalysisTooLarge = Error("SIG3007", "Analysis too large", "Analysing {0} visits more than {1} index members; use smaller index sets or tables", Target);
+
+    /// <summary>SIG3008: a sensor the eBPF backend cannot build.</summary>
+    public static readonly DiagnosticDescriptor KernelSensor = Error("SIG3008", "Kernel sensor limit", "The eBPF backend cannot build '{0}': {1}", Target);
+
+    /// <summary>SIG3009: an action the kernel cannot apply as written.</summary>
+    public static readonly DiagnosticDescriptor KernelAction = Error("SIG3009", "Kernel action limit", "The kernel cannot apply '{0}': {1}", Target);
+
+    /// <summary>SIG3010: a price the kernel or the daemon's price maps cannot keep.</summary>
+    public static readonly DiagnosticDescriptor KernelPrice = Error("SIG3010", "Kernel price limit", "The eBPF backend cannot keep the price of '@{0}': {1}", Target);
+
+    /// <summary>SIG3011: two fibre names that become one name in generated code.</summary>
+    public static readonly DiagnosticDescriptor GeneratedNameCollision = Error("SIG3011", "Generated name collision", "'{0}' and '{1}' both become '{2}' in the generated {3}; rename one", Target);
+
+    /// <summary>SIG3012: a fibre name that becomes a name the generated code already uses.</summary>
+    public static readonly DiagnosticDescriptor GeneratedNameReserved = Error("SIG3012", "Generated name reserved", "'{0}' becomes '{1}' in the generated {2}, where '{1}' is {3}; rename it", Target);
+
+    /// <summary>SIG3013: a fibre-wide limit of a backend.</summary>
+    public static readonly DiagnosticDescriptor TargetLimit = Error("SIG3013", "Target limit", "The {0} backend cannot build fibre '{1}': {2}", Target);
 
     // 9999: internal.
 

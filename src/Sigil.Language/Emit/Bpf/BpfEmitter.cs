@@ -33,18 +33,19 @@ public static class BpfEmitter
     public static bool IsApplicable(FibreSpec spec) => BpfModelBuilder.IsApplicable(spec);
 
     /// <summary>
-    /// What in <paramref name="spec"/> the eBPF backend cannot express, one sentence each, quoting
+    /// What in <paramref name="spec"/> the eBPF backend cannot express, each a SIG3xxx problem at
     /// the fibre statement; empty when <see cref="Emit"/> will succeed (or has nothing to emit).
+    /// The compiler runs this check (Analysis/TargetLimitAnalyzer), so a spec it returns passes it.
     /// </summary>
-    public static IReadOnlyList<string> Check(FibreSpec spec)
+    public static IReadOnlyList<TargetProblem> Check(FibreSpec spec)
     {
-        var problems = new List<string>();
+        var problems = new TargetProblems();
         if (IsApplicable(spec))
         {
             BpfModelBuilder.Build(spec, problems);
         }
 
-        return problems;
+        return problems.Items;
     }
 
     /// <summary>
@@ -215,11 +216,11 @@ public static class BpfEmitter
 
     private static BpfPlan Plan(FibreSpec spec)
     {
-        var problems = new List<string>();
+        var problems = new TargetProblems();
         var plan = BpfModelBuilder.Build(spec, problems);
         if (plan is null)
         {
-            throw new NotSupportedException($"fibre {spec.Name}: the eBPF backend cannot build it: " + string.Join("; ", problems));
+            throw new NotSupportedException($"fibre {spec.Name}: the eBPF backend cannot build it: " + string.Join("; ", problems.Items.Select(static p => p.Message)));
         }
 
         return plan;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
 
 namespace Sigil.Language.Emit.Bpf;
@@ -41,12 +42,12 @@ internal static class BpfModelBuilder
     public static bool IsApplicable(FibreSpec spec) => !spec.Sensors.IsEmpty || spec.FixedPoint is not null;
 
     /// <summary>The plan, or null with the problems that prevent one.</summary>
-    public static BpfPlan? Build(FibreSpec spec, List<string> problems)
+    public static BpfPlan? Build(FibreSpec spec, TargetProblems problems)
     {
         var fibre = spec.Name;
         if (!BpfNames.IsIdentifier(fibre))
         {
-            problems.Add($"the fibre name '{BpfNames.CommentText(fibre)}' is not a C identifier");
+            problems.Add(SpecSite.Fibre, DiagnosticDescriptors.TargetLimit, "eBPF", fibre, "its name is not a C identifier");
             return null;
         }
 
@@ -71,21 +72,25 @@ internal static class BpfModelBuilder
         var sensors = new List<BpfSensorModel>();
         var maps = new List<BpfMapModel>();
         var programs = new List<BpfProgramModel>();
+
+        // Who named each map: a fibre statement (site) or the backend itself (null), and what the map is.
+        var claims = new List<(string Name, SpecSite? Site, string What)>();
         var priced = PricedVariable(spec, problems);
 
         for (var i = 0; i < spec.Sensors.Count; i++)
         {
             var sensor = spec.Sensors[i];
+            var site = Site(SpecSiteKind.Sensor, i);
             var v = sensor.Variable;
             if (!BpfNames.IsIdentifier(v))
             {
-                problems.Add($"the sensed variable '{BpfNames.CommentText(v)}' is not a C identifier");
+                problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), $"the sensed variable '{BpfNames.CommentText(v)}' is not a C identifier");
                 continue;
             }
 
             if (sensors.Any(s => s.Variable == v))
             {
-                problems.Add($"'{Quote(sensor.Statement)}': ${v} already has a sensor; the kernel keeps one sensor per variable");
+                problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), $"${v} already has a sensor; the kernel keeps one sensor per variable");
                 continue;
             }
 
@@ -113,13 +118,13 @@ internal static class BpfModelBuilder
                 case SensorKind.Span:
                     if (!sensor.Keys.SequenceEqual(new[] { keyword, "fd" }))
                     {
-                        problems.Add($"'{Quote(sensor.Statement)}': a span in the kernel is keyed by ({keyword}, fd), the key of index {index.Name} and the file descriptor");
+                        problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), $"a span in the kernel is keyed by ({keyword}, fd), the key of index {index.Name} and the file descriptor");
                         continue;
                     }
 
                     if (sensor.Tracepoints.Count != 2 || !IsSyscallEnter(sensor.Tracepoints[0]) || !IsSyscallEnter(sensor.Tracepoints[1]))
                     {
-                        problems.Add($"'{Quote(sensor.Statement)}': a span keyed by fd opens at a syscalls:sys_enter_* tracepoint (its sys_exit_* gives the fd) and closes at a syscalls:sys_enter_* tracepoint whose first argument is the fd");
+                        problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), $"a span keyed by fd opens at a syscalls:sys_enter_* tracepoint (its sys_exit_* gives the fd) and closes at a syscalls:sys_enter_* tracepoint whose first argument is the fd");
                         continue;
                     }
 
@@ -149,6 +154,8 @@ internal static class BpfModelBuilder
                     draft.OpenMap = $"{fibre}_{v}_open";
                     draft.PendingMap = $"{fibre}_{v}_pend";
                     draft.FdBoundField = $"{v}_fd_bound";
+                    claims.Add((draft.OpenMap, site, $"the open spans of ${v}"));
+                    claims.Add((draft.PendingMap, site, $"the pending opens of ${v}"));
                     maps.Add(Map(draft.OpenMap, $"${v}: spans by ({keyField}, fd); a close zeroes open_ns, a new open of the same key overwrites, the exit sweep deletes", "BPF_MAP_TYPE_HASH", (long)capacity * SpansPerAgent, $"struct {key.CName}", $"struct {span.CName}"));
                     maps.Add(new BpfMapModel
                     {
@@ -170,18 +177,19 @@ internal static class BpfModelBuilder
                 case SensorKind.OnCpu:
                     if (!sensor.Keys.SequenceEqual(new[] { keyword }))
                     {
-                        problems.Add($"'{Quote(sensor.Statement)}': on-CPU time in the kernel is keyed by ({keyword}), the key of index {index.Name}");
+                        problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), $"on-CPU time in the kernel is keyed by ({keyword}), the key of index {index.Name}");
                         continue;
                     }
 
                     if (sensor.Tracepoints.Count != 1 || sensor.Tracepoints[0] != new TracepointSpec("sched", "sched_switch"))
                     {
-                        problems.Add($"'{Quote(sensor.Statement)}': on-CPU time is sensed at sched:sched_switch");
+                        problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), "on-CPU time is sensed at sched:sched_switch");
                         continue;
                     }
 
                     draft.IsOnCpu = true;
                     draft.CpuMap = $"{fibre}_{v}_cpu";
+                    claims.Add((draft.CpuMap, site, $"the slice starts of ${v}"));
                     maps.Add(Map(draft.CpuMap, $"${v}: when the running slice began, per CPU", "BPF_MAP_TYPE_PERCPU_ARRAY", 1, "__u32", "__u64"));
                     programs.Add(Program("tp/sched/sched_switch", $"handle_{v}_switch", "struct trace_event_raw_sched_switch"));
                     break;
@@ -189,19 +197,19 @@ internal static class BpfModelBuilder
                 case SensorKind.Count:
                     if (!sensor.Keys.SequenceEqual(new[] { keyword }))
                     {
-                        problems.Add($"'{Quote(sensor.Statement)}': a count in the kernel is keyed by ({keyword}), the key of index {index.Name}");
+                        problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), $"a count in the kernel is keyed by ({keyword}), the key of index {index.Name}");
                         continue;
                     }
 
                     if (sensor.Tracepoints.Count != 1 || !BpfNames.IsIdentifier(sensor.Tracepoints[0].Category) || !BpfNames.IsIdentifier(sensor.Tracepoints[0].Event))
                     {
-                        problems.Add($"'{Quote(sensor.Statement)}': a count names one tracepoint, category:event");
+                        problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), "a count names one tracepoint, category:event");
                         continue;
                     }
 
                     if (draft.IsPriced)
                     {
-                        problems.Add($"'{Quote(sensor.Statement)}': the kernel price is updated from time spans, not counts");
+                        problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), "the kernel price is updated from time spans, not counts");
                         continue;
                     }
 
@@ -212,7 +220,7 @@ internal static class BpfModelBuilder
                     break;
 
                 default:
-                    problems.Add($"'{Quote(sensor.Statement)}': the eBPF backend has no {sensor.Kind} sensor");
+                    problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), $"the eBPF backend has no {sensor.Kind} sensor");
                     continue;
             }
 
@@ -235,10 +243,15 @@ internal static class BpfModelBuilder
         string priceMap = "";
         if (fp is not null)
         {
-            CheckFixedPoint(fp, problems);
+            var row = RowSite(spec, fp.Resource);
+            if (sensors.Any(static s => s.IsPriced))
+            {
+                CheckFixedPoint(fp, problems);
+            }
+
             if (priced is not null && !sensors.Any(s => s.IsPriced) && problems.Count == 0)
             {
-                problems.Add($"the kernel price of @{fp.Resource} needs the sensor of ${priced}, which the eBPF backend could not build");
+                problems.Add(row, DiagnosticDescriptors.KernelPrice, fp.Resource, $"it is updated from ${priced}, whose sensor the eBPF backend could not build");
             }
 
             var export = spec.PriceExports.FirstOrDefault(e => e.Resource == fp.Resource);
@@ -246,11 +259,11 @@ internal static class BpfModelBuilder
             var resource = spec.Resources.FirstOrDefault(r => r.Name == fp.Resource);
             if (export is null || !BpfNames.IsIdentifier(export.MapName))
             {
-                problems.Add($"the kernel keeps the price of @{fp.Resource}: export it by name (^{fp.Resource} -> map price_{fp.Resource};)");
+                problems.Add(row, DiagnosticDescriptors.KernelPrice, fp.Resource, $"the kernel keeps it in a map: export it by name (^{fp.Resource} -> map price_{fp.Resource};)");
             }
             else if (resource is null || !resource.IndexSets.SequenceEqual(new[] { index.Name }))
             {
-                problems.Add($"the kernel keeps one price of @{fp.Resource} per member of index {index.Name}: the resource must range over [{index.Name}]");
+                problems.Add(resource is null ? row : Site(SpecSiteKind.Resource, IndexOf(spec.Resources, resource)), DiagnosticDescriptors.KernelPrice, fp.Resource, $"the kernel keeps one price per member of index {index.Name}: the resource must range over [{index.Name}]");
             }
             else
             {
@@ -268,6 +281,7 @@ internal static class BpfModelBuilder
                     Throttle = throttle is null ? null : new BpfActionModel { Statement = Quote(throttle.Statement), Tunable = "throttle_price" },
                     Kill = kill is null ? null : new BpfActionModel { Statement = Quote(kill.Statement), Tunable = "kill_price" },
                 };
+                claims.Add((export.MapName, Site(SpecSiteKind.PriceExport, IndexOf(spec.PriceExports, export)), $"the kernel price of @{fp.Resource}"));
                 maps.Insert(0, Map(export.MapName, $"^{fp.Resource}: the price by {keyField}, fixed point (value * 2^{fp.ScaleBits}); exported", "BPF_MAP_TYPE_HASH", capacity, "__u32", "__s64"));
 
                 var budgetText = resource.Budget.IsConstant ? BpfNames.Number(resource.Budget.Constant) : "a table value";
@@ -298,9 +312,10 @@ internal static class BpfModelBuilder
                 continue;
             }
 
+            var exportSite = Site(SpecSiteKind.PriceExport, IndexOf(spec.PriceExports, export));
             if (!BpfNames.IsIdentifier(export.MapName))
             {
-                problems.Add($"the price map name '{BpfNames.CommentText(export.MapName)}' is not a C identifier");
+                problems.Add(exportSite, DiagnosticDescriptors.KernelPrice, export.Resource, $"the map name '{BpfNames.CommentText(export.MapName)}' is not a C identifier");
                 continue;
             }
 
@@ -309,7 +324,7 @@ internal static class BpfModelBuilder
             var set = sets.Count == 1 ? spec.Indices.FirstOrDefault(x => x.Name == sets[0]) : null;
             if (sets.Count > 1 || (sets.Count == 1 && set is null))
             {
-                problems.Add($"the price of @{export.Resource} ranges over {sets.Count} indices; an exported price map is keyed by one");
+                problems.Add(exportSite, DiagnosticDescriptors.KernelPrice, export.Resource, $"it ranges over {sets.Count} indices; an exported price map is keyed by one");
                 continue;
             }
 
@@ -320,6 +335,7 @@ internal static class BpfModelBuilder
                 _ => ("BPF_MAP_TYPE_ARRAY", Math.Max(1, set.Capacity), $"the member number of {set.Name}"),
             };
             maps.Add(Map(export.MapName, $"^{export.Resource}: the daemon's price by {keyText}, fixed point (value * 2^{fp?.ScaleBits ?? DaemonPriceScaleBits}); exported", type, entries, "__u32", "__s64"));
+            claims.Add((export.MapName, exportSite, $"the daemon's price of @{export.Resource}"));
             daemonPrices.Add(new BpfExportedPriceModel { Map = export.MapName, Resource = export.Resource });
         }
 
@@ -351,14 +367,34 @@ internal static class BpfModelBuilder
             });
         }
 
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var map in maps)
+        claims.Add((stateMap, Site(SpecSiteKind.Index, IndexOf(spec.Indices, index)), $"the state of index {index.Name}"));
+        var fibreMaps = new List<(string Name, string What)>
         {
-            if (!names.Add(map.Name))
-            {
-                problems.Add($"two eBPF maps of fibre {fibre} would be named '{map.Name}'");
-            }
+            (statsMap, "the counters map"), (controlMap, "the daemon's control map"), (allowMap, "the allow-list map"),
+            (scopeMap, "the scope map"), (eventsMap, "the events ring"),
+        };
+        if (wakeMap.Length > 0)
+        {
+            fibreMaps.Add((wakeMap, "the wake ring"));
         }
+
+        claims.AddRange(fibreMaps.Select(static m => (m.Name, (SpecSite?)null, m.What)));
+        foreach (var (name, _) in fibreMaps.Where(static m => BpfNames.IsHeaderName(m.Name)))
+        {
+            problems.Add(SpecSite.Fibre, DiagnosticDescriptors.GeneratedNameReserved, "fibre " + fibre, name, "eBPF object", "a name the kernel's headers (vmlinux.h, bpf_helpers.h) declare");
+        }
+
+        foreach (var name in BpfTemplates.FileScopeNames(sensors.Select(static s => s.Variable)))
+        {
+            claims.Add((name, null, "a function of the generated C"));
+        }
+
+        foreach (var tunable in tunables)
+        {
+            claims.Add((tunable.CName, null, "a tunable of the generated C"));
+        }
+
+        CheckMapNames(spec, claims, problems);
 
         if (problems.Count > 0)
         {
@@ -446,28 +482,30 @@ internal static class BpfModelBuilder
         _ => "__s64",
     };
 
-    private static (IndexSpec Index, bool IsProcess)? FindAgent(FibreSpec spec, List<string> problems)
+    private static (IndexSpec Index, bool IsProcess)? FindAgent(FibreSpec spec, TargetProblems problems)
     {
         IndexSpec? agent = null;
-        foreach (var sensor in spec.Sensors)
+        for (var i = 0; i < spec.Sensors.Count; i++)
         {
+            var sensor = spec.Sensors[i];
+            var site = Site(SpecSiteKind.Sensor, i);
             var variable = spec.Variables.FirstOrDefault(v => v.Name == sensor.Variable);
             if (variable is null || variable.IndexSets.Count != 1)
             {
-                problems.Add($"'{Quote(sensor.Statement)}': a kernel sensor senses a variable over one index (the agents)");
+                problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), "a kernel sensor senses a variable over one index (the agents)");
                 return null;
             }
 
             var index = spec.Indices.FirstOrDefault(x => x.Name == variable.IndexSets[0]);
             if (index is null || index.Kind != IndexKind.Dynamic || (index.Key != KernelKey.Pid && index.Key != KernelKey.Tid))
             {
-                problems.Add($"'{Quote(sensor.Statement)}': the agents of a kernel sensor are an index by pid or by tid");
+                problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), "the agents of a kernel sensor are an index by pid or by tid");
                 return null;
             }
 
             if (agent is not null && agent != index)
             {
-                problems.Add($"'{Quote(sensor.Statement)}': every kernel sensor of a fibre senses the same index ({agent.Name})");
+                problems.Add(site, DiagnosticDescriptors.KernelSensor, Quote(sensor.Statement), $"every kernel sensor of a fibre senses the same index ({agent.Name})");
                 return null;
             }
 
@@ -476,26 +514,26 @@ internal static class BpfModelBuilder
 
         if (agent is null)
         {
-            problems.Add("the fibre keeps a price in the kernel but senses nothing there: add a sense statement");
+            problems.Add(SpecSite.Fibre, DiagnosticDescriptors.TargetLimit, "eBPF", spec.Name, "it keeps a price in the kernel but senses nothing there: add a sense statement");
             return null;
         }
 
         if (!BpfNames.IsIdentifier(agent.Name))
         {
-            problems.Add($"the index name '{BpfNames.CommentText(agent.Name)}' is not a C identifier");
+            problems.Add(Site(SpecSiteKind.Index, IndexOf(spec.Indices, agent)), DiagnosticDescriptors.TargetLimit, "eBPF", spec.Name, $"the index name '{BpfNames.CommentText(agent.Name)}' is not a C identifier");
             return null;
         }
 
         if (agent.Capacity <= 0 || agent.Capacity > (1 << 24))
         {
-            problems.Add($"the index {agent.Name} needs a capacity between 1 and {1 << 24} (index {agent.Name} by ... max N;)");
+            problems.Add(Site(SpecSiteKind.Index, IndexOf(spec.Indices, agent)), DiagnosticDescriptors.TargetLimit, "eBPF", spec.Name, $"the index {agent.Name} needs a capacity between 1 and {1 << 24} (index {agent.Name} by ... max N;)");
             return null;
         }
 
         return (agent, agent.Key == KernelKey.Pid);
     }
 
-    private static string? PricedVariable(FibreSpec spec, List<string> problems)
+    private static string? PricedVariable(FibreSpec spec, TargetProblems problems)
     {
         var fp = spec.FixedPoint;
         if (fp is null)
@@ -507,39 +545,39 @@ internal static class BpfModelBuilder
         var sensed = coupling?.Terms.Select(t => t.Variable).Where(v => spec.Sensors.Any(s => s.Variable == v)).Distinct().ToList();
         if (sensed is null || sensed.Count != 1)
         {
-            problems.Add($"the kernel price of @{fp.Resource} is updated from one sensed variable; its coupling loads {sensed?.Count ?? 0}");
+            problems.Add(RowSite(spec, fp.Resource), DiagnosticDescriptors.KernelPrice, fp.Resource, $"the kernel updates it from one sensed variable; its row loads {sensed?.Count ?? 0}");
             return null;
         }
 
         return sensed[0];
     }
 
-    private static ActuatorSpec? SingleAction(FibreSpec spec, string resource, ActuatorKind kind, List<string> problems)
+    private static ActuatorSpec? SingleAction(FibreSpec spec, string resource, ActuatorKind kind, TargetProblems problems)
     {
-        var actions = spec.Actuators.Where(a => a.Kind == kind && a.Resource == resource).ToList();
-        if (actions.Count > 1)
+        var ordinals = Enumerable.Range(0, spec.Actuators.Count).Where(i => spec.Actuators[i].Kind == kind && spec.Actuators[i].Resource == resource).ToList();
+        foreach (var extra in ordinals.Skip(1))
         {
-            problems.Add($"'{Quote(actions[1].Statement)}': the kernel applies one {kind.ToString().ToLowerInvariant()} threshold per price");
+            problems.Add(Site(SpecSiteKind.Actuator, extra), DiagnosticDescriptors.KernelAction, Quote(spec.Actuators[extra].Statement), $"the kernel applies one {kind.ToString().ToLowerInvariant()} threshold per price, and '{Quote(spec.Actuators[ordinals[0]].Statement)}' sets it already");
         }
 
-        return actions.FirstOrDefault();
+        return ordinals.Count == 0 ? null : spec.Actuators[ordinals[0]];
     }
 
-    private static void CheckFixedPoint(FixedPointSpec fp, List<string> problems)
+    private static void CheckFixedPoint(FixedPointSpec fp, TargetProblems problems)
     {
         if (fp.ScaleBits is < 0 or > 32)
         {
-            problems.Add($"the kernel's fixed point has {fp.ScaleBits} fraction bits; 0 to 32 are supported");
+            problems.Add(SpecSite.Solve, DiagnosticDescriptors.KernelPrice, fp.Resource, $"the kernel's fixed point has {fp.ScaleBits} fraction bits; 0 to 32 are supported");
         }
 
         if (fp.NanosecondsPerUnit is < 1 or > (1L << 32))
         {
-            problems.Add($"{fp.NanosecondsPerUnit} kernel nanoseconds per unit of load is outside 1 to 2^32");
+            problems.Add(SpecSite.Solve, DiagnosticDescriptors.KernelPrice, fp.Resource, $"{fp.NanosecondsPerUnit} kernel nanoseconds per unit of load is outside 1 to 2^32");
         }
 
         if (fp.LoadMaxFixed < 0 || fp.PriceMaxFixed < 0)
         {
-            problems.Add("the kernel's load bound and price bound must not be negative");
+            problems.Add(SpecSite.Solve, DiagnosticDescriptors.KernelPrice, fp.Resource, "the kernel's load bound and price bound must not be negative");
         }
     }
 
@@ -554,6 +592,82 @@ internal static class BpfModelBuilder
         tp.Event.Length > "sys_enter_".Length && BpfNames.IsIdentifier(tp.Event);
 
     private static string Quote(string statement) => BpfNames.CommentText(statement);
+
+    // Two maps of one object may not share a name; a fibre name that makes a map's name equal to
+    // one the backend generates is reported at the fibre statement, as is the later of two names
+    // both from fibre statements. A map name is also a file-scope C variable: it may not be a
+    // name the included headers declare (a kernel type, a helper such as bpf_tail_call).
+    private static void CheckMapNames(FibreSpec spec, List<(string Name, SpecSite? Site, string What)> claims, TargetProblems problems)
+    {
+        const string Target = "eBPF object";
+        var first = new Dictionary<string, (SpecSite? Site, string What)>(StringComparer.Ordinal);
+        foreach (var (name, site, what) in claims.OrderBy(c => c.Site is null ? 0 : 1))
+        {
+            if (site is { } at && BpfNames.IsHeaderName(name))
+            {
+                problems.Add(at, DiagnosticDescriptors.GeneratedNameReserved, Describe(spec, at), name, Target, "a name the kernel's headers (vmlinux.h, bpf_helpers.h) declare");
+            }
+
+            if (!first.TryGetValue(name, out var earlier))
+            {
+                first[name] = (site, what);
+                continue;
+            }
+
+            if (site is not { } later)
+            {
+                continue;
+            }
+
+            if (earlier.Site is { } one)
+            {
+                problems.Add(later, DiagnosticDescriptors.GeneratedNameCollision, Describe(spec, one), Describe(spec, later), name, Target);
+            }
+            else
+            {
+                problems.Add(later, DiagnosticDescriptors.GeneratedNameReserved, Describe(spec, later), name, Target, earlier.What);
+            }
+        }
+    }
+
+    // How a message names the statement at a site: "index control", "^dwell -> map price_dwell".
+    private static string Describe(FibreSpec spec, SpecSite site) => site.Kind switch
+    {
+        SpecSiteKind.Index => "index " + spec.Indices[site.Ordinal].Name,
+        SpecSiteKind.Sensor => Quote(spec.Sensors[site.Ordinal].Statement),
+        SpecSiteKind.PriceExport => "^" + spec.PriceExports[site.Ordinal].Resource + " -> map " + spec.PriceExports[site.Ordinal].MapName,
+        _ => spec.Name,
+    };
+
+    private static int IndexOf<T>(EquatableArray<T> items, T item)
+        where T : IEquatable<T>
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i].Equals(item))
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    private static SpecSite Site(SpecSiteKind kind, int ordinal) => new(kind, Math.Max(0, ordinal));
+
+    // The row that budgets the kernel's resource, or the solve statement when there is none.
+    private static SpecSite RowSite(FibreSpec spec, string resource)
+    {
+        for (var i = 0; i < spec.Couplings.Count; i++)
+        {
+            if (spec.Couplings[i].Resource == resource)
+            {
+                return new SpecSite(SpecSiteKind.Row, i);
+            }
+        }
+
+        return SpecSite.Solve;
+    }
 
     private static BpfMapModel Map(string name, string comment, string type, long entries, string key, string value) => new()
     {

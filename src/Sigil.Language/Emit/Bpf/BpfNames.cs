@@ -43,6 +43,32 @@ public static class BpfNames
         return true;
     }
 
+    private static HashSet<string>? s_headerNames;
+
+    /// <summary>
+    /// True when <paramref name="name"/> is declared at file scope by a header the generated C
+    /// includes (vmlinux.h, bpf/bpf_helpers.h): a typedef, enum constant, helper or object-like
+    /// macro of at most 15 characters, as eng/bpf-header-names.py lists them (HeaderNames.txt).
+    /// </summary>
+    public static bool IsHeaderName(string name) => (s_headerNames ??= LoadHeaderNames()).Contains(name);
+
+    private static HashSet<string> LoadHeaderNames()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        using var stream = typeof(BpfNames).Assembly.GetManifestResourceStream("Sigil.Language.HeaderNames.txt")
+            ?? throw new InvalidOperationException("HeaderNames.txt is not embedded in Sigil.Language");
+        using var reader = new System.IO.StreamReader(stream);
+        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        {
+            if (line.Length > 0 && line[0] != '#')
+            {
+                names.Add(line.Trim());
+            }
+        }
+
+        return names;
+    }
+
     /// <summary>Throws when <paramref name="name"/> is not a C identifier; <paramref name="what"/> names it in the message.</summary>
     public static string RequireIdentifier(string? name, string what)
     {

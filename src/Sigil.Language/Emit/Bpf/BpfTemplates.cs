@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
 using HandlebarsDotNet;
 
 namespace Sigil.Language.Emit.Bpf;
@@ -18,6 +21,43 @@ internal static class BpfTemplates
     public static HandlebarsTemplate<object, object> Header => s_compiled.Value.Header;
 
     public static HandlebarsTemplate<object, object> Baseline => s_compiled.Value.Baseline;
+
+    private static readonly Lazy<string[]> s_fileScope = new(ReadFileScopeNames);
+
+    /// <summary>
+    /// The file-scope names the fibre's C source defines itself (functions, programs, LICENSE), read
+    /// from the templates, with <c>{{Variable}}</c> replaced by each sensed variable: a map, which
+    /// is a file-scope variable too, may not take one of them.
+    /// </summary>
+    public static IEnumerable<string> FileScopeNames(IEnumerable<string> sensedVariables)
+    {
+        var variables = sensedVariables.ToList();
+        foreach (var name in s_fileScope.Value)
+        {
+            if (name.Contains(VariableSlot))
+            {
+                foreach (var variable in variables)
+                {
+                    yield return name.Replace(VariableSlot, variable);
+                }
+            }
+            else
+            {
+                yield return name;
+            }
+        }
+    }
+
+    private const string VariableSlot = "{{Variable}}";
+
+    // A definition at column 0: "static __always_inline int price_act(", "int handle_{{Variable}}_close(", "char LICENSE[]".
+    private static readonly Regex s_definition = new(@"^(?!SEC\(|#|\{|\}|/)[A-Za-z_][^=;(]*?\b((?:[A-Za-z0-9_]|\{\{Variable\}\})+)\s*[\(\[]", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
+    private static string[] ReadFileScopeNames() =>
+        new[] { "fibre.bpf.c.hbs", "sensor_span.hbs", "sensor_oncpu.hbs", "sensor_count.hbs" }
+            .SelectMany(file => s_definition.Matches(Read(file)).Cast<Match>().Select(static m => m.Groups[1].Value))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
 
     private static Compiled Compile()
     {

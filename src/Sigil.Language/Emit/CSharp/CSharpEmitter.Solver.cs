@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -88,7 +89,12 @@ public static partial class CSharpEmitter
             w.Line("global::System.ArgumentOutOfRangeException.ThrowIfGreaterThan(" + CountName(index.Name) + ", " + index.Capacity.ToString(CultureInfo.InvariantCulture) + ");");
         }
 
-        foreach (var index in spec.Indices.Where(i => i.Kind != IndexKind.Dynamic))
+        // The sizes of the static sets a variable or a row ranges over (an unused one would be CS0219).
+        var ranged = new HashSet<string>(
+            spec.Variables.SelectMany(static v => v.IndexSets)
+                .Concat(spec.Couplings.SelectMany(static c => c.Quantifiers.Select(static q => q.Set).Concat(c.Terms.SelectMany(static t => t.Sums).Select(static b => b.Set)))),
+            StringComparer.Ordinal);
+        foreach (var index in spec.Indices.Where(i => i.Kind != IndexKind.Dynamic && ranged.Contains(i.Name)))
         {
             w.Line("const int " + CountName(index.Name) + " = " + index.Members.Count.ToString(CultureInfo.InvariantCulture) + ";");
         }

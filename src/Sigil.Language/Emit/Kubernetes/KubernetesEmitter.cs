@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
 
 namespace Sigil.Language.Emit.Kubernetes;
@@ -28,6 +29,37 @@ public static class KubernetesEmitter
     public const int MetricsPort = 9464;
 
     private const string FibreMount = "/etc/sigil/fibre";
+
+    /// <summary>
+    /// What in <paramref name="spec"/> the manifests cannot carry: a Kubernetes object name made from
+    /// the fibre's name (<see cref="LabelParts"/>) that is no DNS-1123 label of at most 63 characters,
+    /// as a SIG3013 problem at the fibre; empty when <see cref="Emit"/> succeeds.
+    /// </summary>
+    public static IReadOnlyList<TargetProblem> Check(FibreSpec spec)
+    {
+        var problems = new TargetProblems();
+        if (spec.Sensors.IsEmpty)
+        {
+            return problems.Items;
+        }
+
+        foreach (var parts in LabelParts(spec.Name))
+        {
+            if (!YamlText.TryLabel(parts, out var label))
+            {
+                problems.Add(SpecSite.Fibre, DiagnosticDescriptors.TargetLimit, "Kubernetes", spec.Name, $"the object name '{label}' is not a DNS-1123 label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit)");
+                break;
+            }
+        }
+
+        return problems.Items;
+    }
+
+    // Every object name the manifests make from the fibre's name, in the order Emit uses them.
+    private static IEnumerable<string[]> LabelParts(string fibre) => new[]
+    {
+        new[] { "sigil", fibre }, new[] { fibre }, new[] { "sigil", fibre, "fibre" },
+    };
 
     /// <summary>
     /// The manifests of <paramref name="spec"/>, sorted by path; empty for an offline fibre.

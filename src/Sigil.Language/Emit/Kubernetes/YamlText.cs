@@ -89,16 +89,20 @@ public static class YamlText
     /// A DNS-1123 label made from <paramref name="parts"/> joined by <c>-</c>: lower case, <c>_</c>
     /// as <c>-</c>; throws when the result is not a valid label of at most 63 characters.
     /// </summary>
-    public static string Label(params string[] parts)
+    public static string Label(params string[] parts) =>
+        TryLabel(parts, out var text) ? text : throw new ArgumentException($"'{text}' is not a valid Kubernetes name (DNS-1123 label, at most 63 characters)", nameof(parts));
+
+    /// <summary>The label <see cref="Label"/> makes of <paramref name="parts"/>, and whether it is a valid DNS-1123 label.</summary>
+    public static bool TryLabel(string[] parts, out string text)
     {
-        var text = string.Join("-", parts).ToLowerInvariant().Replace('_', '-');
+        text = string.Join("-", parts).ToLowerInvariant().Replace('_', '-');
         var valid = text.Length is > 0 and <= 63 && char.IsLetterOrDigit(text[0]) && char.IsLetterOrDigit(text[text.Length - 1]);
         foreach (var c in text)
         {
             valid &= c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-';
         }
 
-        return valid ? text : throw new ArgumentException($"'{text}' is not a valid Kubernetes name (DNS-1123 label, at most 63 characters)", nameof(parts));
+        return valid;
     }
 
     /// <summary><paramref name="text"/> as the lines of a literal block scalar (<c>|</c>), each indented by <paramref name="indent"/> spaces.</summary>

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Sigil.Testing;
+
+/// <summary>
+/// The compiler's hostile corpus: fibres that exceed a backend's limit or collide with a name the
+/// generated code uses, each with the diagnostic it must give and where. <c>[|</c> marks where the
+/// diagnostic starts (the marker is removed from the text). Every row must give that code at that
+/// place from <c>sigil check</c>, the generator and the build task alike, and nothing that throws.
+/// Plain C# with no test-framework dependency, linked by the test projects.
+/// </summary>
+public static class LimitCases
+{
+    private const string Marker = "[|";
+
+    /// <summary>A corpus row: its name, the fibre text (marker removed), the code and its zero-based line and column.</summary>
+    public sealed record Case(string Name, string Text, string Code, int Line, int Column)
+    {
+        /// <inheritdoc/>
+        public override string ToString() => Name;
+    }
+
+    private const string Index = "index task by pid;";
+    private const string X = "$x[task] : s in [0, 10];";
+    private const string R = "@r[task] : s = 5;";
+    private const string Row = "couple @r[t] >= $x[t];";
+    private const string Utility = "utility $x[t] ~ log(1 + $x[t]);";
+    private const string Solve = "solve dual { step = 0.5; online; }";
+    private const string Sense = "sense $x[t] <- span(syscalls:sys_enter_openat, syscalls:sys_enter_close) key (pid, fd);";
+
+    /// <summary>A fibre <paramref name="name"/> with the given members, one per line, indented by 4.</summary>
+    public static string Fibre(string name, params string[] members) =>
+        "fibre " + name + " {\n" + string.Concat(members.Select(static m => "    " + m + "\n")) + "}\n";
+
+    /// <summary>An online fibre whose price lives in the kernel, with <paramref name="extra"/> after it.</summary>
+    public static string Online(string price = "^r -> map price_r;", params string[] extra) =>
+        Fibre("f", new[] { Index, X, R, price, Row, Utility, Solve, Sense }.Concat(extra).ToArray());
+
+    /// <summary>An offline fibre with <paramref name="extra"/> after it.</summary>
+    public static string Offline(params string[] extra) =>
+        Fibre("f", new[] { "index d in 0 .. 2;", "$q[d] : 1 in [0, 2];", "@b : 1 = 3;", "couple @b >= sum(i in d) $q[i];", "utility $q[i] ~ log(1 + $q[i]);", "solve dual { step = auto; }" }.Concat(extra).ToArray());
+
+    /// <summary>The rows' names, one argument list each (a theory's member data).</summary>
+    public static IEnumerable<object[]> Names => All.Select(static c => new object[] { c.Name });
+
+    /// <summary>Every row of the corpus.</summary>
+    public static IReadOnlyList<Case> All { get; } = new[]
+    {
+        // eBPF: one threshold per kernel price (the example of issue 11).
+        Make("second throttle", Online(extra: new[] { "act throttle(cpu = 20%) when ^r[t] >= 5;", "[|act throttle(cpu = 10%) when ^r[t] >= 7;" }), "SIG3009"),
+        Make("second kill", Online(extra: new[] { "act kill when ^r[t] >= 15;", "[|act kill when ^r[t] >= 20;" }), "SIG3009"),
+        // eBPF: the kernel price is updated from time spans, not counts.
+        Make("counted kernel price", Fibre("f", Index, "$x[task] : 1 in [0, 1000];", "@r[task] : 1 = 5;", "^r -> map price_r;", Row, Utility, Solve, "[|sense $x[t] <- count(syscalls:sys_enter_write) key (pid);"), "SIG3008"),
+        // eBPF: an exported price map is keyed by one index; BPF map names hold 15 characters.
+        Make("price over two indices", Online(extra: new[] { "index e in 0 .. 1;", "index g in 0 .. 1;", "$w[e] : 1 in [0, 1];", "@c[e, g] : 1 = 1;", "[|^c -> map price_c;", "couple @c[i, j] >= $w[i];", "utility $w[i] ~ log(1 + $w[i]);" }), "SIG3010"),
+        Make("map name too long", Online("^r -> map [|price_of_the_resource;"), "SIG3001"),
+        // eBPF: map names are file-scope C names beside the headers' and the generated C's own.
+        Make("map u64", Online("[|^r -> map u64;"), "SIG3012"),
+        Make("map bpf_tail_call", Online("[|^r -> map bpf_tail_call;"), "SIG3012"),
+        Make("map price_update", Online("[|^r -> map price_update;"), "SIG3012"),
+        Make("map kill_price", Online("[|^r -> map kill_price;", "act kill when ^r[t] >= 15;"), "SIG3012"),
+        Make("map f_stats", Online("[|^r -> map f_stats;"), "SIG3012"),
+        Make("state map h_control", Fibre("h", "index [|control by pid;", "$x[control] : s in [0, 10];", "@r[control] : s = 5;", "^r -> map price_r;", Row, Utility, Solve, Sense), "SIG3012"),
+        // C#: fibre names that land on a generated member, their class, or each other.
+        Make("param step", Offline("param [|step = 1;"), "SIG3012"),
+        Make("param parameters", Offline("param [|parameters = 1;"), "SIG3012"),
+        Make("params a_b and aB", Offline("param a_b = 1;", "param [|aB = 2;"), "SIG3011"),
+        Make("metric m and m_target", Online(extra: new[] { "metric m = mean($x) target 5;", "[|metric m_target = mean($x);" }), "SIG3011"),
+        Make("index members", Offline("index [|members in 0 .. 1;", "$z[members] : 1 in [0, 1];", "couple lim: sum(k in members) $z[k] <= 1;", "utility $z[k] ~ log(1 + $z[k]);"), "SIG3012"),
+        // Kubernetes: object names are DNS-1123 labels of at most 63 characters.
+        Make("fibre name too long for Kubernetes", Online().Replace("fibre f {", "fibre [|" + new string('k', 50) + " {"), "SIG3013"),
+    };
+
+    /// <summary>
+    /// Fibres at the edge of the limits that the compiler accepts, by name: names beside the
+    /// reserved ones, an index no statement uses, a kernel price with both actions and targets.
+    /// Each must build: generator, csc with warnings as errors, clang, clang++ and coqc.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Text)> Accepted { get; } = new[]
+    {
+        ("edge_offline", Fibre(
+            "edge_offline",
+            "index d in 0 .. 2;",
+            "index unused in 0 .. 3;",
+            "param step_size = 1;",
+            "param a_b = 2;",
+            "param parameters_x = 3;",
+            "$q[d] : 1 in [0, 2];",
+            "@b : 1 = 3;",
+            "couple @b >= sum(i in d) $q[i];",
+            "utility $q[i] ~ a_b * log(1 + $q[i]);",
+            "solve dual { step = auto; }",
+            "certify lyapunov, step;")),
+        ("edge_kernel", Fibre(
+            "edge_kernel",
+            "index control2 by pid;",
+            "$x[control2] : s in [0, 10];",
+            "@r[control2] : s = 5;",
+            "^r -> map price_u64x;",
+            Row,
+            Utility,
+            Solve,
+            Sense,
+            "act throttle(cpu = 20%) when ^r[t] >= 5;",
+            "act kill when ^r[t] >= 15;",
+            "metric m = mean($x) target 5;",
+            "metric m_mean = max($x);",
+            "instrument calls(write, pwrite) pass (site, fd) respond backoff(us = 100);")),
+    };
+
+    private static Case Make(string name, string marked, string code)
+    {
+        var at = marked.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new ArgumentException("no marker in " + name);
+        }
+
+        var text = marked.Remove(at, Marker.Length);
+        var before = text.Substring(0, at);
+        var line = before.Count(static c => c == '\n');
+        var column = at - (before.LastIndexOf('\n') + 1);
+        return new Case(name, text, code, line, column);
+    }
+}
