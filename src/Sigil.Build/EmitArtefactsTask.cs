@@ -90,7 +90,7 @@ public sealed class EmitArtefactsTask : Task
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 var internalError = DiagnosticDescriptors.InternalError;
-                Log.LogError(null, internalError.Id, null, internalError.HelpLink, path, 1, 1, 1, 1, internalError.MessageFormat, $"writing the artefacts of {fibre.ItemSpec} failed: {e.GetType().Name}: {e.Message}");
+                Log.LogError(null, internalError.Id, null, null, path, 1, 1, 1, 1, internalError.MessageFormat, $"writing the artefacts of {fibre.ItemSpec} failed: {e.GetType().Name}: {e.Message}");
             }
         }
 
@@ -105,7 +105,7 @@ public sealed class EmitArtefactsTask : Task
         if (text is null)
         {
             var unreadable = DiagnosticDescriptors.FileUnreadable;
-            Log.LogError(null, unreadable.Id, null, unreadable.HelpLink, path, 1, 1, 1, 1, unreadable.MessageFormat, path, problem);
+            Log.LogError(null, unreadable.Id, null, null, path, 1, 1, 1, 1, unreadable.MessageFormat, path, problem);
             return produced;
         }
 
@@ -151,12 +151,11 @@ public sealed class EmitArtefactsTask : Task
     {
         foreach (var d in diagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error))
         {
-            var rule = DiagnosticDescriptors.Find(d.Id);
             Log.LogError(
                 subcategory: null,
                 errorCode: d.Id,
                 helpKeyword: null,
-                helpLink: rule?.HelpLink,
+                helpLink: null,
                 file: d.FilePath,
                 lineNumber: d.LineSpan.Start.Line + 1,
                 columnNumber: d.LineSpan.Start.Character + 1,

@@ -221,7 +221,6 @@ internal sealed class SigilLanguageServer
                 _ => 3,
             },
             d.Id,
-            HelpHref(d.Id),
             "sigil",
             d.Message)).ToArray();
         _ = SendAsync(new PublishDiagnosticsParams(document.Uri, document.Version, diagnostics));
@@ -241,11 +240,6 @@ internal sealed class SigilLanguageServer
             await _log.WriteLineAsync("sigil lsp: diagnostics not sent: " + e.Message).ConfigureAwait(false);
         }
     }
-
-    // A help link the client can open: only an absolute one (the catalogue's links are made
-    // absolute by the packaging); the text itself is always in the hover and `sigil explain`.
-    private static CodeDescription? HelpHref(string id) =>
-        DiagnosticDescriptors.Find(id)?.HelpLink is { } link && Uri.TryCreate(link, UriKind.Absolute, out _) ? new CodeDescription(link) : null;
 
     private static string Apply(string text, Protocol.Range range, string replacement)
     {

@@ -13,8 +13,6 @@ internal sealed record DidChangeTextDocumentParams(VersionedTextDocumentIdentifi
 
 internal sealed record DidCloseTextDocumentParams(TextDocumentIdentifier TextDocument);
 
-internal sealed record Diagnostic(Range Range, int Severity, string Code, CodeDescription? CodeDescription, string Source, string Message);
-
-internal sealed record CodeDescription(string Href);
+internal sealed record Diagnostic(Range Range, int Severity, string Code, string Source, string Message);
 
 internal sealed record PublishDiagnosticsParams(string Uri, int? Version, Diagnostic[] Diagnostics);
