@@ -53,7 +53,7 @@ internal static class SolverBenchmarks
         const int resources = 1_000;
         NumInstance instance = NumInstance.Random(agents, resources, 3, seed: 1);
         NumProblem<LogAgents> problem = instance.LogProblem();
-        double optimum = new DualSolver<LogAgents>(problem, new DualOptions { GapTolerance = 1e-13, FeasibilityTolerance = 1e-12 }).Solve().PrimalObjective;
+        double optimum = new DualSolver<LogAgents>(problem, new DualOptions { RelativeTolerance = 1e-13, FeasibilityTolerance = 1e-12 }).Solve().PrimalObjective;
         Console.WriteLine();
         Console.WriteLine($"N = {agents:N0} agents, L = {resources:N0} resources, 3 resources per agent, weighted log utilities");
         Console.WriteLine("contract: relative duality gap <= 1e-4 and a feasible primal (overload <= 0.1%, or recovered exactly feasible)");

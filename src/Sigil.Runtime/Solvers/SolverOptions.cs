@@ -33,14 +33,23 @@ public sealed record DualOptions
     /// <summary>Nesterov momentum with gradient restart (scaled rule only).</summary>
     public bool Accelerate { get; init; } = true;
 
-    /// <summary>Stop when the relative duality gap is at most this.</summary>
-    public double GapTolerance { get; init; } = 1e-4;
+    /// <summary><c>eps_abs</c>: the floor of every test (see <see cref="SolveStatus.Solved"/>).</summary>
+    public double AbsoluteTolerance { get; init; } = 1e-6;
 
-    /// <summary>... and the returned point's worst relative row violation is at most this (0.001 = 0.1%).</summary>
-    public double FeasibilityTolerance { get; init; } = 1e-3;
+    /// <summary><c>eps_rel</c>: stationarity and the duality gap, relative to their terms.</summary>
+    public double RelativeTolerance { get; init; } = 1e-4;
+
+    /// <summary><c>eps_feas</c>: each row's violation, relative to <c>max(sum_s |A_ls x_s|, |c_l|)</c>.</summary>
+    public double FeasibilityTolerance { get; init; } = 1e-4;
 
     /// <summary>Iteration cap.</summary>
     public int MaxIterations { get; init; } = 20_000;
+
+    /// <summary>Wall-clock limit (none when null); checked where the stopping tests are.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>The tolerances as one value.</summary>
+    public Tolerances Tolerances => new(AbsoluteTolerance, RelativeTolerance, FeasibilityTolerance);
 
     /// <summary>Recover an exactly feasible primal by scaling, when <c>A &gt;= 0</c>.</summary>
     public bool Recover { get; init; } = true;
@@ -48,8 +57,7 @@ public sealed record DualOptions
     internal void Validate()
     {
         SolverChecks.Positive(Step, nameof(Step));
-        SolverChecks.Positive(GapTolerance, nameof(GapTolerance));
-        SolverChecks.Positive(FeasibilityTolerance, nameof(FeasibilityTolerance));
+        Tolerances.Validate();
         SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
         if (Rule is not (DualStepRule.Scaled or DualStepRule.Fixed))
         {
@@ -61,22 +69,43 @@ public sealed record DualOptions
 /// <summary>Settings of <see cref="PenaltySolver{TAgents}"/>. Value-equatable.</summary>
 public sealed record PenaltyOptions
 {
-    /// <summary>The penalty weight mu: prices are <c>mu [A x - c]+</c>, and rows overload by <c>pi / mu</c>.</summary>
-    public double Mu { get; init; } = 100.0;
-
     /// <summary>
-    /// Stop when every row's overload is this close to its fixed point <c>pi_l / mu</c>:
-    /// <c>|pi_l / mu - [a_l x - c_l]+| &lt;= Tolerance * max(1, |c_l|)</c>.
+    /// The first penalty weight mu: prices are <c>mu [A x - c]+</c>, and rows overload by <c>pi / mu</c>.
+    /// While the penalised optimum overloads a row beyond <see cref="FeasibilityTolerance"/>, mu grows by
+    /// <see cref="MuGrowth"/> and the solve continues from the current prices.
     /// </summary>
-    public double Tolerance { get; init; } = 1e-9;
+    public double Mu { get; init; } = 1.0;
+
+    /// <summary>The factor mu grows by (1 keeps mu fixed: the answer is then the penalised optimum, with its status).</summary>
+    public double MuGrowth { get; init; } = 10.0;
+
+    /// <summary><c>eps_abs</c>: the floor of every test (see <see cref="SolveStatus.Solved"/>).</summary>
+    public double AbsoluteTolerance { get; init; } = 1e-6;
+
+    /// <summary><c>eps_rel</c>: stationarity and the duality gap, relative to their terms.</summary>
+    public double RelativeTolerance { get; init; } = 1e-4;
+
+    /// <summary><c>eps_feas</c>: each row's violation, relative to <c>max(sum_s |A_ls x_s|, |c_l|)</c>.</summary>
+    public double FeasibilityTolerance { get; init; } = 1e-4;
 
     /// <summary>Iteration cap.</summary>
     public int MaxIterations { get; init; } = 20_000;
 
+    /// <summary>Wall-clock limit (none when null); checked where the stopping tests are.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>The tolerances as one value.</summary>
+    public Tolerances Tolerances => new(AbsoluteTolerance, RelativeTolerance, FeasibilityTolerance);
+
     internal void Validate()
     {
         SolverChecks.Positive(Mu, nameof(Mu));
-        SolverChecks.Positive(Tolerance, nameof(Tolerance));
+        if (!(MuGrowth >= 1) || !double.IsFinite(MuGrowth))
+        {
+            throw new ArgumentException($"MuGrowth must be finite and >= 1, got {MuGrowth}.", nameof(MuGrowth));
+        }
+
+        Tolerances.Validate();
         SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
     }
 }
@@ -90,14 +119,23 @@ public sealed record AdmmOptions
     /// <summary>Residual balancing (Boyd et al. 2011, §3.4.1): rho doubles or halves when one residual is 10x the other.</summary>
     public bool AdaptiveRho { get; init; } = true;
 
-    /// <summary>Absolute tolerance <c>eps_abs</c> of the residual stopping rule (Boyd et al. 2011, §3.3.1).</summary>
+    /// <summary><c>eps_abs</c>: the floor of every test (see <see cref="SolveStatus.Solved"/>).</summary>
     public double AbsoluteTolerance { get; init; } = 1e-6;
 
-    /// <summary>Relative tolerance <c>eps_rel</c> of the residual stopping rule.</summary>
+    /// <summary><c>eps_rel</c>: stationarity and the duality gap, relative to their terms.</summary>
     public double RelativeTolerance { get; init; } = 1e-4;
+
+    /// <summary><c>eps_feas</c>: each row's violation, relative to <c>max(sum_s |A_ls x_s|, |c_l|)</c>.</summary>
+    public double FeasibilityTolerance { get; init; } = 1e-4;
 
     /// <summary>Iteration cap.</summary>
     public int MaxIterations { get; init; } = 20_000;
+
+    /// <summary>Wall-clock limit (none when null); checked where the stopping tests are.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>The tolerances as one value.</summary>
+    public Tolerances Tolerances => new(AbsoluteTolerance, RelativeTolerance, FeasibilityTolerance);
 
     /// <summary>Residuals are measured (and rho adapted) every this many iterations.</summary>
     public int CheckInterval { get; init; } = 1;
@@ -105,8 +143,7 @@ public sealed record AdmmOptions
     internal void Validate()
     {
         SolverChecks.Positive(Rho, nameof(Rho));
-        SolverChecks.Positive(AbsoluteTolerance, nameof(AbsoluteTolerance));
-        SolverChecks.Positive(RelativeTolerance, nameof(RelativeTolerance));
+        Tolerances.Validate();
         SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
         SolverChecks.PositiveCount(CheckInterval, nameof(CheckInterval));
     }
