@@ -31,7 +31,7 @@ namespace Sigil.Runtime.Solvers;
 /// Residual balancing (§3.4.1) doubles or halves rho, rescaling <c>u</c>, at most 50 times.
 /// The returned primal is recovered onto the feasible set when <c>A &gt;= 0</c>, as for the dual engine;
 /// Boyd's test only triggers an assessment of that returned point against
-/// <see cref="AdmmOptions.Tolerances"/>, and only a point that passes is <see cref="SolveStatus.Solved"/>.
+/// <see cref="SolverLimits.Tolerances"/>, and only a point that passes is <see cref="SolveStatus.Solved"/>.
 /// The growth of the prices between geometrically spaced iterations is tried as a Farkas certificate.
 /// </para>
 /// </remarks>

@@ -15,7 +15,7 @@ namespace Sigil.Runtime.Solvers;
 /// textbook update with a fixed gamma.
 /// </para>
 /// <para>
-/// Stopping rule: the returned pair meets every test of <see cref="DualOptions.Tolerances"/> (rows,
+/// Stopping rule: the returned pair meets every test of <see cref="SolverLimits.Tolerances"/> (rows,
 /// stationarity and gap; see <see cref="SolveStatus.Solved"/>), measured on the point returned. When
 /// <c>A &gt;= 0</c> the returned primal is recovered from the iterate onto the feasible set (every
 /// <c>&lt;=</c> row holds exactly; see <see cref="SolverResult.Recovered"/>). Prices that grow between

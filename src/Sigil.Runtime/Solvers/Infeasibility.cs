@@ -147,4 +147,76 @@ public static class Infeasibility
 
         return null;
     }
+
+    /// <summary>
+    /// True when <paramref name="d"/> proves the utility unbounded above: every agent with curvature
+    /// (U' not constant) has <c>d_s = 0</c>, <c>d</c> stays in the box's recession cone (<c>d_s &lt;= 0</c> where the
+    /// upper bound is finite, <c>&gt;= 0</c> where the lower is), <c>A d &lt;= 0</c> (<c>== 0</c> on equality rows), and
+    /// the linear utilities grow along it, <c>sum_s U'_s d_s &gt; 0</c>; each test relative to the size of its terms.
+    /// </summary>
+    public static bool ProvesUnbounded<TAgents>(NumProblem<TAgents> problem, ReadOnlySpan<double> d)
+        where TAgents : struct, IAgentStep
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        CouplingMatrix.CheckLength(d.Length, problem.AgentCount, nameof(d));
+        TAgents agents = problem.Agents;
+        double norm = 0;
+        for (int s = 0; s < d.Length; s++)
+        {
+            norm = Math.Max(norm, Math.Abs(d[s]));
+        }
+
+        if (!(norm > 0) || !double.IsFinite(norm))
+        {
+            return false;
+        }
+
+        double tolerance = 1e-6 * norm;
+        double gain = 0, gainSize = 0;
+        for (int s = 0; s < d.Length; s++)
+        {
+            double w = agents.Marginal(s, 0);
+            bool linear = agents.Marginal(s, 1) == w;
+            if ((!linear && Math.Abs(d[s]) > tolerance)
+                || (double.IsFinite(agents.Upper(s)) && d[s] > tolerance)
+                || (double.IsFinite(agents.Lower(s)) && d[s] < -tolerance))
+            {
+                return false;
+            }
+
+            if (linear)
+            {
+                gain += w * d[s];
+                gainSize += Math.Abs(w * d[s]);
+            }
+        }
+
+        if (!(gain > 1e-6 * gainSize) || gain <= 0)
+        {
+            return false;
+        }
+
+        CouplingMatrix a = problem.Coupling;
+        var load = new double[problem.ResourceCount];
+        var size = new double[problem.ResourceCount];
+        for (int s = 0; s < d.Length; s++)
+        {
+            for (int k = a.ColumnStart[s]; k < a.ColumnStart[s + 1]; k++)
+            {
+                load[a.ColumnRow[k]] += a.ColumnValue[k] * d[s];
+                size[a.ColumnRow[k]] += Math.Abs(a.ColumnValue[k] * d[s]);
+            }
+        }
+
+        for (int l = 0; l < load.Length; l++)
+        {
+            double allowed = 1e-6 * Math.Max(size[l], tolerance);
+            if (load[l] > allowed || (problem.Senses[l] == RowSense.Equal && load[l] < -allowed))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -20,7 +20,7 @@ namespace Sigil.Runtime.Solvers;
 /// (so the single-link log solution is <c>x_i = w_i (c + pi/mu) / sum w</c>). Stopping rule
 /// (continuation): at each fixed point (every row's overload within a tenth of the feasibility tolerance of
 /// <c>pi_l / mu</c>) the returned point is assessed (recovered onto the feasible set when <c>A &gt;= 0</c> and mu may grow);
-/// it is <see cref="SolveStatus.Solved"/> when it meets <see cref="PenaltyOptions.Tolerances"/>, else mu grows by
+/// it is <see cref="SolveStatus.Solved"/> when it meets <see cref="SolverLimits.Tolerances"/>, else mu grows by
 /// <see cref="PenaltyOptions.MuGrowth"/> and the iteration goes on from the current prices.
 /// </para>
 /// </remarks>

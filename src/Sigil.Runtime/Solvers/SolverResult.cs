@@ -103,4 +103,7 @@ public enum SolverKind
 
     /// <summary>Penalty (<see cref="PenaltySolver{TAgents}"/>).</summary>
     Penalty,
+
+    /// <summary>ADMM on the exact KKT system, for linear and quadratic utilities (<see cref="QpSolver{TAgents}"/>).</summary>
+    Qp,
 }
