@@ -166,6 +166,13 @@ internal sealed class OfflineInstance
         var solver = spec.Solver;
         return solver.Method switch
         {
+            SolverMethod.Admm when QpSolver<MixedAgents>.Accepts(Problem) => new QpSolver<MixedAgents>(Problem, new QpOptions
+            {
+                AbsoluteTolerance = solver.AbsoluteTolerance,
+                RelativeTolerance = solver.RelativeTolerance,
+                FeasibilityTolerance = solver.FeasibilityTolerance,
+                MaxIterations = solver.MaxIterations,
+            }).Solve(),
             SolverMethod.Admm => new AdmmSolver<MixedAgents>(Problem, new AdmmOptions
             {
                 Rho = solver.Rho,

@@ -198,6 +198,17 @@ public sealed class LanguageTests
     }
 
     [Fact]
+    public void SumBody_TermWithoutTheSumIndex_Warns_AndTheParenthesisedSumDoesNot()
+    {
+        const string Y = "$bonus : s in [0, 10];";
+        const string Total = "@all : s = 5;";
+        const string UtilityY = "utility $bonus ~ log(1 + $bonus);";
+        var warned = DiagnosticAssert.Reports(Fibre(Task, X, Y, R, Total, Row, "couple @all >= sum(u in task) $x[u] + {|SIG2015:$bonus|};", Utility, UtilityY, "solve dual { step = auto; }"));
+        Assert.NotNull(warned.Spec);
+        DiagnosticAssert.Reports(Fibre(Task, X, Y, R, Total, Row, "couple @all >= (sum(u in task) $x[u]) + $bonus;", Utility, UtilityY, "solve dual { step = auto; }"));
+    }
+
+    [Fact]
     public void Tolerances_AreWiredToEveryMethod_FeasibilityDefaultsToTheRelativeOne()
     {
         foreach (var method in new[] { "dual", "admm", "penalty" })

@@ -195,6 +195,8 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG2014: Constant inside a sum.</summary>
     public void ReportConstantInSum(TextSpan span, string index) => Report(DiagnosticDescriptors.ConstantInSum, span, index);
 
+    public void ReportTermIgnoresSum(TextSpan span, string term, string index) => Report(DiagnosticDescriptors.TermIgnoresSum, span, term, index);
+
     /// <summary>SIG3001: Map name too long.</summary>
     public void ReportMapNameTooLong(TextSpan span, string name, string length) => Report(DiagnosticDescriptors.MapNameTooLong, span, name, length);
 

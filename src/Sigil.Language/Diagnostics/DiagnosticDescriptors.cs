@@ -213,6 +213,9 @@ public static class DiagnosticDescriptors
     /// <summary>SIG2014: a constant inside a sum.</summary>
     public static readonly DiagnosticDescriptor ConstantInSum = Error("SIG2014", "Constant inside a sum", "A constant inside 'sum({0} ...)' is not a load term; move it out of the sum", Math);
 
+    /// <summary>SIG2015: a term inside a sum that does not use the sum's index.</summary>
+    public static readonly DiagnosticDescriptor TermIgnoresSum = Warning("SIG2015", "Term ignores its sum", "'{0}' inside 'sum({1} ...)' does not use '{1}', so it is added once per member of the sum; close the sum with parentheses before it", Math);
+
     // 3xxx: target limits.
 
     /// <summary>SIG3001: a map name longer than BPF allows.</summary>

@@ -190,6 +190,19 @@ public static partial class CSharpEmitter
         switch (solver.Method)
         {
             case SolverMethod.Admm:
+                // Linear and quadratic utilities (OSQP's class, LPs included): ADMM on the exact KKT system.
+                w.Open("if (" + Solvers + "QpSolver<Agents>.Accepts(problem))");
+                w.Line("var qp = new " + Solvers + "QpOptions");
+                w.Line("{");
+                foreach (var line in tolerances)
+                {
+                    w.Line(line);
+                }
+
+                w.Line("};");
+                w.Line("return new " + Solvers + "QpSolver<Agents>(problem, qp).Solve(initialPrices);");
+                w.Close();
+                w.Line();
                 w.Line("var options = new " + Solvers + "AdmmOptions");
                 w.Line("{");
                 w.Line("    Rho = " + CodeText.CSharpDouble(solver.Rho) + ",");
