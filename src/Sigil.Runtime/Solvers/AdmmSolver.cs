@@ -412,29 +412,8 @@ public sealed class AdmmSolver<TAgents>
         return new Assessment(x, prices, load, primalObjective, dualObjective, recover, iterateViolation, accuracy);
     }
 
-    private SolverResult Result(Assessment e, SolveStatus status, long started)
-    {
-        (double absolute, double relative) = Certificate<TAgents>.Violation(e.Load, Problem.Capacity, Problem.Senses);
-        return new SolverResult
-        {
-            Method = SolverKind.Admm,
-            X = e.X,
-            Prices = e.Prices,
-            Loads = e.Load,
-            Iterations = Iterations,
-            Status = status,
-            Accuracy = e.Accuracy,
-            Tolerances = Options.Tolerances,
-            Elapsed = Stopwatch.GetElapsedTime(started),
-            PrimalResidual = absolute,
-            RelativePrimalResidual = relative,
-            DualResidual = e.Accuracy.WorstStationarity,
-            PrimalObjective = e.Primal,
-            DualObjective = e.Dual,
-            Recovered = e.Recovered,
-            IterateRelativeOverload = e.IterateViolation,
-        };
-    }
+    private SolverResult Result(Assessment e, SolveStatus status, long started) =>
+        Outcome.Answer(Problem, SolverKind.Admm, Options.Tolerances, status, Iterations, Stopwatch.GetElapsedTime(started), (e.X, e.Prices, e.Load), (e.Primal, e.Dual), e.Accuracy, e.Recovered, e.IterateViolation);
 
     private sealed record Assessment(
         double[] X, double[] Prices, double[] Load, double Primal, double Dual, bool Recovered, double IterateViolation, Accuracy Accuracy);

@@ -216,25 +216,9 @@ public sealed class DualSolver<TAgents>
 
         double[] prices = new double[Problem.ResourceCount];
         _engine.CopyPrices(prices);
-        return new SolverResult
-        {
-            Method = SolverKind.Dual,
-            X = (double[])(_recover ? _engine.Certificate.RecoveredX : _engine.X).Clone(),
-            Prices = prices,
-            Loads = (double[])(_recover ? _engine.Certificate.RecoveredLoad : _engine.Load).Clone(),
-            Iterations = _engine.Iterations,
-            Status = status,
-            Accuracy = e.Accuracy,
-            Tolerances = Options.Tolerances,
-            Elapsed = elapsed,
-            PrimalResidual = e.Violation,
-            RelativePrimalResidual = e.RelativeViolation,
-            DualResidual = e.Accuracy.WorstStationarity,
-            PrimalObjective = e.Primal,
-            DualObjective = e.Dual,
-            Recovered = _recover,
-            IterateRelativeOverload = e.IterateViolation,
-        };
+        double[] x = (double[])(_recover ? _engine.Certificate.RecoveredX : _engine.X).Clone();
+        double[] load = (double[])(_recover ? _engine.Certificate.RecoveredLoad : _engine.Load).Clone();
+        return Outcome.Answer(Problem, SolverKind.Dual, Options.Tolerances, status, _engine.Iterations, elapsed, (x, prices, load), (e.Primal, e.Dual), e.Accuracy, _recover, e.IterateViolation);
     }
 
     private readonly record struct Evaluation(

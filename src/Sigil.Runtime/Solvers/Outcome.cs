@@ -82,6 +82,43 @@ internal static class Outcome
         return null;
     }
 
+    /// <summary>A result that carries an answer: the returned point, its prices and loads, and how it was judged.</summary>
+    public static SolverResult Answer<TAgents>(
+        NumProblem<TAgents> problem,
+        SolverKind method,
+        Tolerances tolerances,
+        SolveStatus status,
+        int iterations,
+        TimeSpan elapsed,
+        (double[] X, double[] Prices, double[] Load) point,
+        (double Primal, double Dual) objectives,
+        Accuracy accuracy,
+        bool recovered,
+        double iterateViolation)
+        where TAgents : struct, IAgentStep
+    {
+        (double absolute, double relative) = Certificate<TAgents>.Violation(point.Load, problem.Capacity, problem.Senses);
+        return new SolverResult
+        {
+            Method = method,
+            X = point.X,
+            Prices = point.Prices,
+            Loads = point.Load,
+            Iterations = iterations,
+            Status = status,
+            Accuracy = accuracy,
+            Tolerances = tolerances,
+            Elapsed = elapsed,
+            PrimalResidual = absolute,
+            RelativePrimalResidual = relative,
+            DualResidual = accuracy.WorstStationarity,
+            PrimalObjective = objectives.Primal,
+            DualObjective = objectives.Dual,
+            Recovered = recovered,
+            IterateRelativeOverload = iterateViolation,
+        };
+    }
+
     /// <summary>A result that carries a certificate or a failure instead of an answer: x at the box point nearest 0, zero prices.</summary>
     public static SolverResult Failed<TAgents>(
         NumProblem<TAgents> problem,

@@ -144,28 +144,8 @@ public sealed class PenaltySolver<TAgents>
         FinalMu = mu;
         double[] prices = new double[Problem.ResourceCount];
         _engine.CopyPrices(prices);
-        double[] load = (double[])e.Load.Clone();
-        (double absolute, double relative) = Certificate<TAgents>.Violation(load, Problem.Capacity, Problem.Senses);
         (_, double iterate) = Certificate<TAgents>.Violation(_engine.Load, Problem.Capacity, Problem.Senses);
-        return new SolverResult
-        {
-            Method = SolverKind.Penalty,
-            X = (double[])e.X.Clone(),
-            Prices = prices,
-            Loads = load,
-            Iterations = _engine.Iterations,
-            Status = status,
-            Accuracy = e.Accuracy,
-            Tolerances = Options.Tolerances,
-            Elapsed = Stopwatch.GetElapsedTime(started),
-            PrimalResidual = absolute,
-            RelativePrimalResidual = relative,
-            DualResidual = e.Accuracy.WorstStationarity,
-            PrimalObjective = e.Primal,
-            DualObjective = e.Dual,
-            Recovered = _recover,
-            IterateRelativeOverload = iterate,
-        };
+        return Outcome.Answer(Problem, SolverKind.Penalty, Options.Tolerances, status, _engine.Iterations, Stopwatch.GetElapsedTime(started), ((double[])e.X.Clone(), prices, (double[])e.Load.Clone()), (e.Primal, e.Dual), e.Accuracy, _recover, iterate);
     }
 
     private readonly record struct Evaluation(double Primal, double Dual, double[] X, double[] Load, Accuracy Accuracy);

@@ -675,29 +675,8 @@ public sealed class QpSolver<TAgents>
         return new Candidate(x, prices, load, primal, dual, accuracy);
     }
 
-    private SolverResult Result(Candidate e, SolveStatus status, long started)
-    {
-        (double absolute, double relative) = Certificate<TAgents>.Violation(e.Load, Problem.Capacity, Problem.Senses);
-        return new SolverResult
-        {
-            Method = SolverKind.Qp,
-            X = e.X,
-            Prices = e.Prices,
-            Loads = e.Load,
-            Iterations = Iterations,
-            Status = status,
-            Accuracy = e.Accuracy,
-            Tolerances = Options.Tolerances,
-            Elapsed = Stopwatch.GetElapsedTime(started),
-            PrimalResidual = absolute,
-            RelativePrimalResidual = relative,
-            DualResidual = e.Accuracy.WorstStationarity,
-            PrimalObjective = e.Primal,
-            DualObjective = e.Dual,
-            Recovered = false,
-            IterateRelativeOverload = relative,
-        };
-    }
+    private SolverResult Result(Candidate e, SolveStatus status, long started) =>
+        Outcome.Answer(Problem, SolverKind.Qp, Options.Tolerances, status, Iterations, Stopwatch.GetElapsedTime(started), (e.X, e.Prices, e.Load), (e.Primal, e.Dual), e.Accuracy, false, Certificate<TAgents>.Violation(e.Load, Problem.Capacity, Problem.Senses).Relative);
 
     private sealed record Candidate(double[] X, double[] Prices, double[] Load, double Primal, double Dual, Accuracy Accuracy);
 }
