@@ -66,7 +66,7 @@ public sealed class GeneratedSolverTests
 
         // A heavier weight draws more flux to that edit.
         problem.Agents.Weight[1] *= 3;
-        var heavier = AtpFibre.Solve(problem, warm.Prices);
+        var heavier = AtpFibre.Solve(problem);
         Assert.Equal(SolveStatus.Solved, heavier.Status);
         Assert.True(heavier.X[1] > warm.X[1], $"x1 {warm.X[1]} -> {heavier.X[1]}");
     }
