@@ -9,7 +9,7 @@ log() { printf '[setup] %s\n' "$*"; }
 
 apt_packages=(
     clang-14 llvm-14 llvm-14-dev llvm-14-tools clang-format-14 lld-14 libbpf-dev bpftool libelf-dev zlib1g-dev
-    coq prometheus python3-cvxopt python3-numpy linux-perf procps
+    coq prometheus python3-cvxopt python3-numpy python3-cobra glpk-utils linux-perf procps
     mmdebstrap umoci
 )
 # kubectl, for `kubectl kustomize` in eng/k8s/validate.sh: Debian's kubernetes-client unless one is installed.

@@ -3,6 +3,8 @@
 of the solver tests and the generic-solver baseline of the solvers benchmark.
 
     /usr/bin/python3 num_cvxopt.py INSTANCE [--reltol R] [--abstol A] [--feastol F] [--x OUT]
+    /usr/bin/python3 num_cvxopt.py --batch LIST [--reltol R] ...   (LIST: one instance path a line;
+                                                                   one JSON line per instance)
 
 maximise sum_s U_s(x_s)  s.t.  A_le x <= c_le,  A_eq x = c_eq,  lo <= x <= hi
 is passed as  minimise f0(x) = -sum_s U_s(x_s)  with G = [A_le; -I; I_hi] (rows of infinite upper
@@ -31,6 +33,21 @@ from num_format import Instance
 
 def main():
     args = sys.argv[1:]
+    if args[0] == "--batch":
+        # Many instances in one process (the tests check dozens; Python starts once).
+        with open(args[1]) as listing:
+            paths = [line.strip() for line in listing if line.strip()]
+        for path in paths:
+            try:
+                solve([path] + args[2:])
+            except Exception as error:  # one bad instance must not hide the others' answers
+                print(json.dumps({"status": "error", "objective": None, "error": str(error)}))
+            sys.stdout.flush()
+        return
+    solve(args)
+
+
+def solve(args):
     path = args[0]
     opts = {}  # CVXOPT defaults: abstol 1e-7, reltol 1e-6, feastol 1e-7
     xout = None
@@ -162,6 +179,17 @@ def main():
     solvers.options.update({"show_progress": "--progress" in sys.argv, "maxiters": 200})
     solvers.options.update(opts)
     start = time.perf_counter()
+    if is_lin.all():
+        # A linear programme: the convex solver's Hessian would be zero; use the LP solver.
+        sol = solvers.lp(matrix(-w), G, h, A if meq else None, b if meq else None)
+        seconds = time.perf_counter() - start
+        x = sol["x"]
+        objective = float(w @ np.array(x).ravel()) if x is not None else None
+        if xout and x is not None:
+            np.savetxt(xout, np.array(x).ravel(), fmt="%.17g")
+        print(json.dumps({"status": sol["status"], "objective": objective, "iterations": sol.get("iterations"),
+                          "seconds": seconds, "gap": sol.get("relative gap")}))
+        return
     sol = solvers.cp(F, G=G, h=h, A=A, b=b, kktsolver=None if "--default" in sys.argv else kktsolver)
     seconds = time.perf_counter() - start
     x = sol["x"]

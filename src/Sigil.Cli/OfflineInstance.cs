@@ -166,22 +166,39 @@ internal sealed class OfflineInstance
         var solver = spec.Solver;
         return solver.Method switch
         {
+            SolverMethod.Admm when QpSolver<MixedAgents>.Accepts(Problem) => new QpSolver<MixedAgents>(Problem, new QpOptions
+            {
+                AbsoluteTolerance = solver.AbsoluteTolerance,
+                RelativeTolerance = solver.RelativeTolerance,
+                FeasibilityTolerance = solver.FeasibilityTolerance,
+                MaxIterations = solver.MaxIterations,
+            }).Solve(),
             SolverMethod.Admm => new AdmmSolver<MixedAgents>(Problem, new AdmmOptions
             {
                 Rho = solver.Rho,
                 AbsoluteTolerance = solver.AbsoluteTolerance,
                 RelativeTolerance = solver.RelativeTolerance,
+                FeasibilityTolerance = solver.FeasibilityTolerance,
                 MaxIterations = solver.MaxIterations,
             }).Solve(),
             SolverMethod.Penalty => new PenaltySolver<MixedAgents>(Problem, new PenaltyOptions
             {
                 Mu = solver.Mu,
-                Tolerance = solver.AbsoluteTolerance,
+                AbsoluteTolerance = solver.AbsoluteTolerance,
+                RelativeTolerance = solver.RelativeTolerance,
+                FeasibilityTolerance = solver.FeasibilityTolerance,
                 MaxIterations = solver.MaxIterations,
             }).Solve(),
-            _ => new DualSolver<MixedAgents>(Problem, spec.Certificates.Contains(CertificateKind.StepBound)
-                ? new DualOptions { Rule = DualStepRule.Fixed, Step = solver.Step, Accelerate = false, GapTolerance = solver.RelativeTolerance, MaxIterations = solver.MaxIterations }
-                : new DualOptions { Rule = DualStepRule.Scaled, GapTolerance = solver.RelativeTolerance, MaxIterations = solver.MaxIterations }).Solve(),
+            _ => new DualSolver<MixedAgents>(Problem, new DualOptions
+            {
+                Rule = solver.Rule == SolverRule.Fixed ? DualStepRule.Fixed : DualStepRule.Scaled,
+                Step = solver.Rule == SolverRule.Fixed ? solver.Step : 1.0,
+                Accelerate = solver.Rule != SolverRule.Fixed,
+                AbsoluteTolerance = solver.AbsoluteTolerance,
+                RelativeTolerance = solver.RelativeTolerance,
+                FeasibilityTolerance = solver.FeasibilityTolerance,
+                MaxIterations = solver.MaxIterations,
+            }).Solve(),
         };
     }
 

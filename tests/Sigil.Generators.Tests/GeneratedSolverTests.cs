@@ -46,6 +46,32 @@ public sealed class GeneratedSolverTests
     }
 
     [Fact]
+    public void AtpFibre_BudgetAndWeightsChangeAtRunTime_AndAWarmStartReachesTheColdAnswer()
+    {
+        var problem = AtpFibre.CreateProblem();
+        var first = AtpFibre.Solve(problem);
+        Assert.Equal(SolveStatus.Solved, first.Status);
+
+        // A 1% smaller budget: warm from the last prices, against a cold solve of the same problem.
+        problem.Capacity[0] *= 0.99;
+        var warm = AtpFibre.Solve(problem, first.Prices);
+        var cold = AtpFibre.Solve(problem);
+        Assert.Equal(SolveStatus.Solved, warm.Status);
+        Assert.Equal(SolveStatus.Solved, cold.Status);
+
+        // (On this one-row log fibre the cold-start estimate is the exact price, so the cold solve
+        // takes 2 iterations; the warm one, from the old price with the fixed step, takes more.)
+        Assert.Equal(cold.PrimalObjective, warm.PrimalObjective, 1e-7);
+        Assert.True(warm.Loads[0] <= problem.Capacity[0] * (1 + 1e-9));
+
+        // A heavier weight draws more flux to that edit.
+        problem.Agents.Weight[1] *= 3;
+        var heavier = AtpFibre.Solve(problem);
+        Assert.Equal(SolveStatus.Solved, heavier.Status);
+        Assert.True(heavier.X[1] > warm.X[1], $"x1 {warm.X[1]} -> {heavier.X[1]}");
+    }
+
+    [Fact]
     public void DwellFibre_Solve_GivesEachProcessItsBudget()
     {
         var problem = DwellFibre.CreateProblem(taskCount: 3);
@@ -109,14 +135,14 @@ public sealed class GeneratedSolverTests
             .Replace("dwell_seconds_current", "membw_gibps_current", StringComparison.Ordinal);
         // The kernel sensor measures time; a bandwidth fibre is solved offline, with the step the
         // analysis derives (offline, a fixed step above 2/L draws SIG2008).
-        text = text.Replace("step = 2.0", "step = auto", StringComparison.Ordinal);
+        text = text.Replace("step = 2.0", "rule = fixed; step = auto", StringComparison.Ordinal);
         text = string.Join("\n", text.Split('\n').Where(l => !l.TrimStart().StartsWith("sense ", StringComparison.Ordinal)
             && !l.TrimStart().StartsWith("instrument ", StringComparison.Ordinal))).Replace("online; ", string.Empty, StringComparison.Ordinal);
 
         var assembly = GeneratorTests.CompileToAssembly(ImmutableArrayOf(new GeneratorHost.InMemoryText("/remap/membw.sigil", text)));
         var fibre = assembly.GetType("Consumer.Fibres.MembwFibre")!;
         var problem = fibre.GetMethod("CreateProblem")!.Invoke(null, new object[] { 2 })!;
-        var result = (SolverResult)fibre.GetMethod("Solve")!.Invoke(null, new[] { problem })!;
+        var result = (SolverResult)fibre.GetMethod("Solve", [problem.GetType()])!.Invoke(null, new[] { problem })!;
 
         Assert.Equal("membw", fibre.GetField("Name")!.GetValue(null));
         Assert.All(result.X, x => Assert.Equal(12.5, x, 1e-6));

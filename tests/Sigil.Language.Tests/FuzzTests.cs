@@ -34,7 +34,7 @@ public sealed class FuzzTests
         Snippets.Base(),
         Snippets.Online("act throttle(cpu = 20%) when ^r[t] >= 5;", "act kill when ^r[t] >= 15;", "metric m_current = mean($x) target 5;", "instrument entries(\"read*\", write) pass (site) respond refuse(errno = 11);", "certify lyapunov, detection;"),
         Snippets.Fibre("index d in 0 .. 3;", "$q[d] : 1 in [0, 2];", "@b : 1 = 3;", "couple @b >= sum(i) 2 * $q[i] - $q[i] / 2;", "utility $q[i] ~ 3 * $q[i] - 0.5 * $q[i] ** 2;", "solve penalty { mu = 10; }"),
-        Snippets.Fibre("index d in 0 .. 3;", "$q[d] : 1 in [0, 2];", "@b : 1 = 3;", "couple @b >= sum(i in d) $q[i];", "utility $q[i] ~ fair($q[i] + 1, 2);", "solve dual { step = auto; }", "certify step, lyapunov;"),
+        Snippets.Fibre("index d in 0 .. 3;", "$q[d] : 1 in [0, 2];", "@b : 1 = 3;", "couple @b >= sum(i in d) $q[i];", "utility $q[i] ~ fair($q[i] + 1, 2);", "solve dual { rule = fixed; step = auto; }", "certify step, lyapunov;"),
     };
 
     [Fact]

@@ -179,8 +179,47 @@ public sealed class LanguageTests
     {
         var warned = DiagnosticAssert.Reports(Fibre(Task, X, R, Row, Utility, "solve dual { {|SIG2008:step = 0.05;|} }"));
         Assert.NotNull(warned.Spec);
-        DiagnosticAssert.Reports(Fibre(Task, X, R, Row, Utility, "solve dual { step = 0.05; }", "certify {|SIG2009:step|};"));
-        Assert.Equal(0.01, Spec(Fibre(Task, X, R, Row, Utility, "solve dual { step = 0.01; }", "certify step, lyapunov;")).Solver.Step);
+        DiagnosticAssert.Reports(Fibre(Task, X, R, Row, Utility, "solve dual { rule = fixed; step = 0.05; }", "certify {|SIG2009:step|};"));
+        Assert.Equal(0.01, Spec(Fibre(Task, X, R, Row, Utility, "solve dual { rule = fixed; step = 0.01; }", "certify step, lyapunov;")).Solver.Step);
+    }
+
+    [Fact]
+    public void Certify_DoesNotChooseTheRule_TheSolveStatementDoes()
+    {
+        // The step and drift certificates speak of the fixed update: on the (default) scaled rule they fail
+        // instead of silently switching the algorithm.
+        DiagnosticAssert.Reports(Fibre(Task, X, R, Row, Utility, "solve dual { step = 0.01; }", "certify {|SIG2009:step|}, {|SIG2009:lyapunov|};"));
+        var scaled = Spec(Fibre(Task, X, R, Row, Utility, "solve dual { step = 0.01; }")).Solver;
+        Assert.Equal(SolverRule.Scaled, scaled.Rule);
+        var fixedRule = Spec(Fibre(Task, X, R, Row, Utility, "solve dual { rule = fixed; step = 0.01; }", "certify step;")).Solver;
+        Assert.Equal(SolverRule.Fixed, fixedRule.Rule);
+        DiagnosticAssert.Reports(Fibre(Task, X, R, Row, Utility, "solve dual { rule = {|SIG1012:newton|}; }"));
+        DiagnosticAssert.Reports(Fibre(Task, X, R, Row, Utility, "solve admm { {|SIG1013:rule|} = fixed; }"));
+    }
+
+    [Fact]
+    public void SumBody_TermWithoutTheSumIndex_Warns_AndTheParenthesisedSumDoesNot()
+    {
+        const string Y = "$bonus : s in [0, 10];";
+        const string Total = "@all : s = 5;";
+        const string UtilityY = "utility $bonus ~ log(1 + $bonus);";
+        var warned = DiagnosticAssert.Reports(Fibre(Task, X, Y, R, Total, Row, "couple @all >= sum(u in task) $x[u] + {|SIG2018:$bonus|};", Utility, UtilityY, "solve dual { step = auto; }"));
+        Assert.NotNull(warned.Spec);
+        DiagnosticAssert.Reports(Fibre(Task, X, Y, R, Total, Row, "couple @all >= (sum(u in task) $x[u]) + $bonus;", Utility, UtilityY, "solve dual { step = auto; }"));
+    }
+
+    [Fact]
+    public void Tolerances_AreWiredToEveryMethod_FeasibilityDefaultsToTheRelativeOne()
+    {
+        foreach (var method in new[] { "dual", "admm", "penalty" })
+        {
+            var given = Spec(Fibre(Task, X, R, Row, Utility, "solve " + method + " { abs_tolerance = 1e-7; rel_tolerance = 1e-5; feasibility_tolerance = 1e-8; }")).Solver;
+            Assert.Equal((1e-7, 1e-5, 1e-8), (given.AbsoluteTolerance, given.RelativeTolerance, given.FeasibilityTolerance));
+            var defaulted = Spec(Fibre(Task, X, R, Row, Utility, "solve " + method + " { rel_tolerance = 1e-3; }")).Solver;
+            Assert.Equal(1e-3, defaulted.FeasibilityTolerance);
+        }
+
+        DiagnosticAssert.Reports(Fibre(Task, X, R, Row, Utility, "solve dual { feasibility_tolerance = {|SIG1012:2|}; }"));
     }
 
     [Fact]

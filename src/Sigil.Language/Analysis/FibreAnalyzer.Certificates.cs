@@ -50,8 +50,13 @@ internal sealed partial class FibreAnalyzer
             solve.RelativeTolerance,
             solve.MaxIterations,
             solve.Online,
-            solve.Statement);
+            solve.Statement,
+            solve.FeasibilityTolerance,
+            solve.Rule);
     }
+
+    // A certificate describes the algorithm the fibre runs; it never chooses it.
+    private const string ScaledRuleFailure = "it speaks of the fixed-step update, and this fibre's offline solve uses the curvature-scaled rule; write 'solve dual { rule = fixed; ... }' to run the update it certifies";
 
     private void CheckCertificates(SolverSpec solver, AnalysisSpec analysis, string? notChordal)
     {
@@ -66,6 +71,10 @@ internal sealed partial class FibreAnalyzer
                     {
                         failure = "it bounds the drift of the projected dual update; this fibre is solved by " + method + (solver.Method == SolverMethod.Admm ? " (certify admm)" : string.Empty);
                     }
+                    else if (!solver.Online && solver.Rule != SolverRule.Fixed)
+                    {
+                        failure = ScaledRuleFailure;
+                    }
                     else if (double.IsInfinity(analysis.LoadErrorBound) || double.IsNaN(analysis.LoadErrorBound))
                     {
                         failure = "the load error bound G is not finite";
@@ -76,6 +85,10 @@ internal sealed partial class FibreAnalyzer
                     if (solver.Method != SolverMethod.Dual)
                     {
                         failure = "it bounds the dual step; this fibre is solved by " + method;
+                    }
+                    else if (!solver.Online && solver.Rule != SolverRule.Fixed)
+                    {
+                        failure = ScaledRuleFailure;
                     }
                     else if (_utilitiesFailed)
                     {

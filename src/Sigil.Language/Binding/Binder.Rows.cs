@@ -367,8 +367,21 @@ internal sealed partial class Binder
             return null;
         }
 
+        // The body extends over + and -: a term that never mentions the index is repeated per member.
+        foreach (var term in body.Terms)
+        {
+            if (!term.Subscript.Contains(variable.Name) && !Uses(term.Coefficient, variable.Name))
+            {
+                _diagnostics.ReportTermIgnoresSum(term.Span, "$" + term.Variable.Name, variable.Name);
+            }
+        }
+
         return body;
     }
+
+    /// <summary>True when <paramref name="value"/> reads a column at the index variable <paramref name="name"/>.</summary>
+    private static bool Uses(ValueSpec value, string name) =>
+        value.IndexVariable == name || value.Operands.Any(o => Uses(o, name));
 
     /// <summary>True when the expression reads no variable, resource or price and has no sum or call.</summary>
     private static bool IsPureValue(ExpressionSyntax syntax)

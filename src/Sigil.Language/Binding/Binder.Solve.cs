@@ -21,9 +21,9 @@ internal sealed partial class Binder
 
     private static readonly Dictionary<string, string[]> s_settings = new(StringComparer.Ordinal)
     {
-        ["dual"] = new[] { "step", "tolerance", "abs_tolerance", "rel_tolerance", "iterations", "online", "price_max" },
-        ["admm"] = new[] { "rho", "tolerance", "abs_tolerance", "rel_tolerance", "iterations" },
-        ["penalty"] = new[] { "mu", "tolerance", "abs_tolerance", "rel_tolerance", "iterations" },
+        ["dual"] = new[] { "step", "rule", "tolerance", "abs_tolerance", "rel_tolerance", "feasibility_tolerance", "iterations", "online", "price_max" },
+        ["admm"] = new[] { "rho", "tolerance", "abs_tolerance", "rel_tolerance", "feasibility_tolerance", "iterations" },
+        ["penalty"] = new[] { "mu", "tolerance", "abs_tolerance", "rel_tolerance", "feasibility_tolerance", "iterations" },
     };
 
     private static readonly string[] s_certificates = { "lyapunov", "step", "detection", "admm", "chordal" };
@@ -51,6 +51,8 @@ internal sealed partial class Binder
         double? step = null;
         double rho = 1, mu = 1, absolute = DefaultAbsoluteTolerance, relative = DefaultRelativeTolerance;
         double? priceMax = null;
+        double? feasibility = null;
+        var rule = SolverRule.Scaled;
         var iterations = DefaultIterations;
         var online = false;
         var ok = true;
@@ -112,6 +114,21 @@ internal sealed partial class Binder
                 continue;
             }
 
+            if (name == "rule")
+            {
+                if (setting.Value is NameExpressionSyntax { NameKind: SyntaxKind.NameExpression, Subscript: null } word && word.Identifier.Text is "fixed" or "scaled")
+                {
+                    rule = word.Identifier.Text == "fixed" ? SolverRule.Fixed : SolverRule.Scaled;
+                }
+                else
+                {
+                    _diagnostics.ReportSettingValue(setting.Value.Span, name, "'fixed' or 'scaled'");
+                    ok = false;
+                }
+
+                continue;
+            }
+
             var value = SettingNumber(setting, name);
             if (value is null)
             {
@@ -125,6 +142,7 @@ internal sealed partial class Binder
                 case "rho": rho = value.Value; break;
                 case "mu": mu = value.Value; break;
                 case "tolerance": absolute = relative = value.Value; break;
+                case "feasibility_tolerance": feasibility = value.Value; break;
                 case "abs_tolerance": absolute = value.Value; break;
                 case "rel_tolerance": relative = value.Value; break;
                 case "iterations": iterations = (int)value.Value; break;
@@ -137,7 +155,7 @@ internal sealed partial class Binder
             return;
         }
 
-        _fibre.Solve = new BoundSolve(method, step, rho, mu, absolute, relative, iterations, online, priceMax, Statement(syntax), syntax.Span, stepSpan);
+        _fibre.Solve = new BoundSolve(method, step, rho, mu, absolute, relative, iterations, online, priceMax, Statement(syntax), syntax.Span, stepSpan, feasibility ?? relative, rule);
     }
 
     /// <summary>A setting's value, checked against its range; null after a report.</summary>
@@ -153,7 +171,7 @@ internal sealed partial class Binder
         {
             "step" => "a positive number or 'auto'",
             "iterations" => "a whole number from 1 to 1000000000",
-            "tolerance" or "abs_tolerance" or "rel_tolerance" => "a number between 0 and 1",
+            "tolerance" or "abs_tolerance" or "rel_tolerance" or "feasibility_tolerance" => "a number between 0 and 1",
             _ => "a positive number",
         };
         if (!bound.Spec!.IsConstant)
@@ -166,7 +184,7 @@ internal sealed partial class Binder
         var valid = name switch
         {
             "iterations" => value >= 1 && value <= 1e9 && value == Math.Floor(value),
-            "tolerance" or "abs_tolerance" or "rel_tolerance" => value > 0 && value < 1,
+            "tolerance" or "abs_tolerance" or "rel_tolerance" or "feasibility_tolerance" => value > 0 && value < 1,
             _ => value > 0,
         };
         if (!valid)

@@ -17,4 +17,6 @@ internal sealed record BoundSolve(
     double? PriceMax,
     string Statement,
     TextSpan Span,
-    TextSpan StepSpan);
+    TextSpan StepSpan,
+    double FeasibilityTolerance,
+    SolverRule Rule);

@@ -207,6 +207,9 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG2017: Refuse on every call.</summary>
     public void ReportRefuseEverything(TextSpan span, string statement) => Report(DiagnosticDescriptors.RefuseEverything, span, statement);
 
+    /// <summary>SIG2018: Term ignores its sum.</summary>
+    public void ReportTermIgnoresSum(TextSpan span, string term, string index) => Report(DiagnosticDescriptors.TermIgnoresSum, span, term, index);
+
     /// <summary>SIG3001: Map name too long.</summary>
     public void ReportMapNameTooLong(TextSpan span, string name, string length) => Report(DiagnosticDescriptors.MapNameTooLong, span, name, length);
 

@@ -228,6 +228,9 @@ public static class DiagnosticDescriptors
     /// <summary>SIG2017: instrumentation that refuses every call of a program.</summary>
     public static readonly DiagnosticDescriptor RefuseEverything = Warning("SIG2017", "Refuse on every call", "'{0}' refuses every call of the instrumented program while the price is high, reads and exits included; name the calls to refuse", Certificates);
 
+    /// <summary>SIG2018: a term inside a sum that does not use the sum's index.</summary>
+    public static readonly DiagnosticDescriptor TermIgnoresSum = Warning("SIG2018", "Term ignores its sum", "'{0}' inside 'sum({1} ...)' does not use '{1}', so it is added once per member of the sum; close the sum with parentheses before it", Math);
+
     // 3xxx: target limits.
 
     /// <summary>SIG3001: a map name longer than BPF allows.</summary>

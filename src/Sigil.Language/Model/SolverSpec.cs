@@ -13,6 +13,16 @@ public enum SolverMethod
     Penalty,
 }
 
+/// <summary>How the offline dual method moves its prices (<c>solve dual { rule = fixed; }</c>).</summary>
+public enum SolverRule
+{
+    /// <summary>Curvature-scaled steps with momentum and restart; no step to tune (the default).</summary>
+    Scaled,
+
+    /// <summary>The classical projected update with the fixed step gamma (the update <c>certify step</c> and <c>certify lyapunov</c> speak of).</summary>
+    Fixed,
+}
+
 /// <summary>The solver settings (<c>solve dual { step = 0.5; online; }</c>). Value-equatable.</summary>
 /// <param name="Method">The decomposition.</param>
 /// <param name="Step">Dual step gamma (dual).</param>
@@ -23,6 +33,8 @@ public enum SolverMethod
 /// <param name="MaxIterations">Iteration cap.</param>
 /// <param name="Online">True when loads are sensed rather than computed.</param>
 /// <param name="Statement">The fibre statement, quoted verbatim.</param>
+/// <param name="FeasibilityTolerance">Row violation allowed, relative to the row's terms (default: the relative tolerance).</param>
+/// <param name="Rule">The dual step rule (dual).</param>
 public sealed record SolverSpec(
     SolverMethod Method,
     double Step,
@@ -32,4 +44,6 @@ public sealed record SolverSpec(
     double RelativeTolerance,
     int MaxIterations,
     bool Online,
-    string Statement);
+    string Statement,
+    double FeasibilityTolerance = 1e-4,
+    SolverRule Rule = SolverRule.Scaled);

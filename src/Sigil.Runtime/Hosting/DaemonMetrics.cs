@@ -363,6 +363,7 @@ public sealed class DaemonMetrics
         private readonly GaugeSeries _iterations;
         private readonly CounterSeries _solves;
         private readonly CounterSeries _unconverged;
+        private readonly (Solvers.SolveStatus Status, GaugeSeries Series)[] _status;
         private readonly CounterSeries _overflow;
         private readonly Gauge _cpus;
         private long _solvesSeen;
@@ -382,11 +383,17 @@ public sealed class DaemonMetrics
             _seconds = registry.CreateGauge("sigil_placement_solve_seconds", "Duration of the latest placement solve (instance and ADMM).", "fibre").WithLabels(fibre);
             _iterations = registry.CreateGauge("sigil_placement_iterations", "ADMM iterations of the latest placement solve.", "fibre").WithLabels(fibre);
             _solves = owner.Checkpointed(registry.CreateCounter("sigil_placement_solves_total", "Placement solves.", "fibre"), fibre);
-            _unconverged = owner.Checkpointed(registry.CreateCounter("sigil_placement_unconverged_total", "Placement solves that stopped at the iteration cap before the residual rule held.", "fibre"), fibre);
+            _unconverged = owner.Checkpointed(registry.CreateCounter("sigil_placement_unconverged_total", "Placement solves whose status was not solved (see sigil_placement_status).", "fibre"), fibre);
             _overflow = owner.Checkpointed(registry.CreateCounter("sigil_placement_overflow_total", "Active threads left out of placement solves (beyond the busiest placement-threads).", "fibre"), fibre);
             _cpus = registry.CreateGauge("sigil_placement_domain_cpus", "CPUs each domain's threads are pinned to on this machine (the list is the cpus label).", "fibre", "domain", "cpus");
+            var status = registry.CreateGauge("sigil_placement_status", "1 for the status of the latest placement solve (solved, solved_inaccurate, iteration_limit, ...), 0 for the others.", "fibre", "status");
+            _status = Enum.GetValues<Solvers.SolveStatus>().Select(s => (s, status.WithLabels(fibre, StatusLabel(s)))).ToArray();
             _scale.Set(1);
         }
+
+        /// <summary>The status as a label value: <c>solved</c>, <c>solved_inaccurate</c>, <c>primal_infeasible</c>, ...</summary>
+        public static string StatusLabel(Solvers.SolveStatus status) =>
+            string.Concat(status.ToString().Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : string.Empty) + char.ToLowerInvariant(c) : c.ToString()));
 
         public void Publish(PlacementSnapshot snapshot)
         {
@@ -404,6 +411,14 @@ public sealed class DaemonMetrics
             _threads.Set(snapshot.Threads);
             _seconds.Set(snapshot.SolveSeconds);
             _iterations.Set(snapshot.Iterations);
+            if (snapshot.Status is { } latest)
+            {
+                foreach (var (s, series) in _status)
+                {
+                    series.Set(s == latest ? 1 : 0);
+                }
+            }
+
             // The step counts from its start; the counters carry on from a restored checkpoint.
             _solves.Add(snapshot.Solves - _solvesSeen);
             _unconverged.Add(snapshot.Unconverged - _unconvergedSeen);

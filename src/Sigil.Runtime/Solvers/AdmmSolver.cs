@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -28,7 +29,10 @@ namespace Sigil.Runtime.Solvers;
 /// <c>||s|| &lt;= sqrt(N) eps_abs + eps_rel ||rho A^T u||</c>, with the primal residual
 /// <c>r_ls = A_ls x_s - z_ls</c> and the dual residual <c>s = rho A^T (z' - z)</c> over entries.
 /// Residual balancing (§3.4.1) doubles or halves rho, rescaling <c>u</c>, at most 50 times.
-/// The returned primal is recovered onto the feasible set when <c>A &gt;= 0</c>, as for the dual engine.
+/// The returned primal is recovered onto the feasible set when <c>A &gt;= 0</c>, as for the dual engine;
+/// Boyd's test only triggers an assessment of that returned point against
+/// <see cref="SolverLimits.Tolerances"/>, and only a point that passes is <see cref="SolveStatus.Solved"/>.
+/// The growth of the prices between geometrically spaced iterations is tried as a Farkas certificate.
 /// </para>
 /// </remarks>
 /// <typeparam name="TAgents">The agent type.</typeparam>
@@ -44,6 +48,8 @@ public sealed class AdmmSolver<TAgents>
     private readonly double[] _load;
     private readonly double[] _count;
     private readonly Certificate<TAgents> _certificate;
+    private readonly double[] _pricesBefore;
+    private readonly double[] _pricesNow;
     private double[] _x;
     private double[] _xBefore;
     private double _rho;
@@ -73,6 +79,8 @@ public sealed class AdmmSolver<TAgents>
         _x = new double[problem.AgentCount];
         _xBefore = new double[problem.AgentCount];
         _certificate = new Certificate<TAgents>(problem);
+        _pricesBefore = new double[rows];
+        _pricesNow = new double[rows];
         Reset();
     }
 
@@ -95,24 +103,59 @@ public sealed class AdmmSolver<TAgents>
     /// <exception cref="ArgumentException">The prices have the wrong length or are not finite.</exception>
     public SolverResult Solve(ReadOnlySpan<double> initialPrices)
     {
+        long started = Stopwatch.GetTimestamp();
         Reset(initialPrices);
-        double primal = double.PositiveInfinity;
-        double dual = double.PositiveInfinity;
-        bool converged = false;
-        while (Iterations < Options.MaxIterations)
+        if (Outcome.Presolve(Problem, SolverKind.Admm, Options.Tolerances) is { } settled)
         {
-            bool check = (Iterations + 1) % Options.CheckInterval == 0 || Iterations + 1 == Options.MaxIterations;
+            return settled;
+        }
+
+        bool timed = Options.TimeLimit is not null;
+        int nextAssessment = 0;
+        int nextFarkas = 16;
+        CopyPrices(_pricesBefore);
+        while (true)
+        {
+            bool outOfTime = timed && Stopwatch.GetElapsedTime(started) >= Options.TimeLimit!.Value;
+            bool last = Iterations + 1 >= Options.MaxIterations || outOfTime;
+            bool check = (Iterations + 1) % Options.CheckInterval == 0 || last;
             Step(check);
             if (!check)
             {
                 continue;
             }
 
-            (primal, double primalTolerance, dual, double dualTolerance) = Residuals();
-            if (primal <= primalTolerance && dual <= dualTolerance)
+            (double primal, double primalTolerance, double dual, double dualTolerance) = Residuals();
+            bool boyd = primal <= primalTolerance && dual <= dualTolerance;
+            if ((boyd && Iterations >= nextAssessment) || last)
             {
-                converged = true;
-                break;
+                // Boyd's test is on the splitting; the claim is on the point returned.
+                Assessment e = Assess();
+                if (e.Accuracy.Holds)
+                {
+                    return Result(e, SolveStatus.Solved, started);
+                }
+
+                if (last)
+                {
+                    return Result(e, e.Accuracy.Classify(outOfTime), started);
+                }
+
+                nextAssessment = Iterations + Math.Max(10, Iterations / 4);
+            }
+
+            // The growth of the prices between checks (ADMM's delta-y) is tried as a Farkas
+            // certificate at geometrically spaced iterations.
+            if (Iterations >= nextFarkas)
+            {
+                nextFarkas = 2 * Iterations;
+                CopyPrices(_pricesNow);
+                if (Outcome.FarkasCandidate(Problem, _pricesNow, _pricesBefore, out double[]? certificate) is { } status)
+                {
+                    return Outcome.Failed(Problem, SolverKind.Admm, Options.Tolerances, status, Iterations, Stopwatch.GetElapsedTime(started), certificate);
+                }
+
+                _pricesNow.AsSpan().CopyTo(_pricesBefore);
             }
 
             if (Options.AdaptiveRho && _rhoChanges < MaxRhoChanges)
@@ -127,8 +170,6 @@ public sealed class AdmmSolver<TAgents>
                 }
             }
         }
-
-        return Result(converged, dual);
     }
 
     /// <summary>Resets to the given prices (cold start when empty) and the agents' response to them.</summary>
@@ -343,7 +384,8 @@ public sealed class AdmmSolver<TAgents>
         }
     }
 
-    private SolverResult Result(bool converged, double dualResidual)
+    /// <summary>The point the solve would return now: recovered when <c>A &gt;= 0</c>, with its objectives and accuracy.</summary>
+    private Assessment Assess()
     {
         double[] prices = new double[Problem.ResourceCount];
         CopyPrices(prices);
@@ -351,13 +393,13 @@ public sealed class AdmmSolver<TAgents>
         Problem.Coupling.Multiply(_x, load);
         (_, double iterateViolation) = Certificate<TAgents>.Violation(load, Problem.Capacity, Problem.Senses);
         bool recover = Problem.Coupling.IsNonnegative;
-        double[] x = _x;
+        double[] x = (double[])_x.Clone();
         _certificate.Prepare();
         double primalObjective;
         if (recover)
         {
             primalObjective = _certificate.Recover(_x, load);
-            x = _certificate.RecoveredX;
+            x = (double[])_certificate.RecoveredX.Clone();
             load = (double[])_certificate.RecoveredLoad.Clone();
         }
         else
@@ -365,22 +407,14 @@ public sealed class AdmmSolver<TAgents>
             primalObjective = _certificate.PrimalObjective(_x);
         }
 
-        (double absolute, double relative) = Certificate<TAgents>.Violation(load, Problem.Capacity, Problem.Senses);
-        return new SolverResult
-        {
-            Method = SolverKind.Admm,
-            X = (double[])x.Clone(),
-            Prices = prices,
-            Loads = load,
-            Iterations = Iterations,
-            Converged = converged,
-            PrimalResidual = absolute,
-            RelativePrimalResidual = relative,
-            DualResidual = dualResidual,
-            PrimalObjective = primalObjective,
-            DualObjective = _certificate.DualObjective(prices),
-            Recovered = recover,
-            IterateRelativeOverload = iterateViolation,
-        };
+        double dualObjective = _certificate.DualObjective(prices);
+        Accuracy accuracy = _certificate.Assess(x, load, prices, primalObjective, dualObjective, Options.Tolerances);
+        return new Assessment(x, prices, load, primalObjective, dualObjective, recover, iterateViolation, accuracy);
     }
+
+    private SolverResult Result(Assessment e, SolveStatus status, long started) =>
+        Outcome.Answer(Problem, SolverKind.Admm, Options.Tolerances, status, Iterations, Stopwatch.GetElapsedTime(started), (e.X, e.Prices, e.Load), (e.Primal, e.Dual), e.Accuracy, e.Recovered, e.IterateViolation);
+
+    private sealed record Assessment(
+        double[] X, double[] Prices, double[] Load, double Primal, double Dual, bool Recovered, double IterateViolation, Accuracy Accuracy);
 }

@@ -75,7 +75,7 @@ internal sealed class DualEngine<TAgents>
     private readonly bool _scaled;
     private readonly bool _accelerate;
     private readonly double _step;
-    private readonly double _inverseMu;
+    private double _inverseMu;
     private double _momentum;
     private double _restart;
     private RowStatistics _statistics;
@@ -166,6 +166,13 @@ internal sealed class DualEngine<TAgents>
         Iterations = 0;
         StoringPasses = 0;
         _statistics = default;
+    }
+
+    /// <summary>Changes the penalty's <c>1 / mu</c> (continuation); momentum restarts.</summary>
+    public void SetInverseMu(double inverseMu)
+    {
+        _inverseMu = inverseMu;
+        _momentum = 1;
     }
 
     /// <summary>Runs <paramref name="count"/> plain iterations (no stopping checks, no allocation).</summary>

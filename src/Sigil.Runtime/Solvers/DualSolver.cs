@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 
 namespace Sigil.Runtime.Solvers;
 
@@ -14,11 +15,11 @@ namespace Sigil.Runtime.Solvers;
 /// textbook update with a fixed gamma.
 /// </para>
 /// <para>
-/// Stopping rule: the relative duality gap between the prices' dual bound and the returned primal
-/// is at most <see cref="DualOptions.GapTolerance"/>, and the returned primal violates no row by
-/// more than <see cref="DualOptions.FeasibilityTolerance"/> (relative). When <c>A &gt;= 0</c> the
-/// returned primal is recovered from the iterate onto the feasible set (every <c>&lt;=</c> row holds
-/// exactly; see <see cref="SolverResult.Recovered"/>), so the gap is a true optimality certificate.
+/// Stopping rule: the returned pair meets every test of <see cref="SolverLimits.Tolerances"/> (rows,
+/// stationarity and gap; see <see cref="SolveStatus.Solved"/>), measured on the point returned. When
+/// <c>A &gt;= 0</c> the returned primal is recovered from the iterate onto the feasible set (every
+/// <c>&lt;=</c> row holds exactly; see <see cref="SolverResult.Recovered"/>). Prices that grow between
+/// certificates are tried as a Farkas certificate (<see cref="SolveStatus.PrimalInfeasible"/>).
 /// </para>
 /// <para>
 /// Deterministic (same input, same bits) and single-threaded; the iteration allocates nothing.
@@ -33,6 +34,8 @@ public sealed class DualSolver<TAgents>
     private readonly bool _recover;
     private readonly int _longestColumn;
     private readonly double[] _prices;
+    private readonly double[] _lastPrices;
+    private double[]? _farkas;
 
     /// <summary>Builds the solver and its work buffers for <paramref name="problem"/>.</summary>
     /// <exception cref="ArgumentException">The options are out of range.</exception>
@@ -46,6 +49,7 @@ public sealed class DualSolver<TAgents>
             problem, Options.Rule == DualStepRule.Scaled, Options.Accelerate, Options.Step, inverseMu: 0);
         _recover = Options.Recover && problem.Coupling.IsNonnegative;
         _prices = new double[problem.ResourceCount];
+        _lastPrices = new double[problem.ResourceCount];
         for (int s = 0; s < problem.AgentCount; s++)
         {
             _longestColumn = Math.Max(_longestColumn, problem.Coupling.ColumnLength(s));
@@ -72,32 +76,58 @@ public sealed class DualSolver<TAgents>
     /// <exception cref="ArgumentException">The prices have the wrong length or are not finite.</exception>
     public SolverResult Solve(ReadOnlySpan<double> initialPrices)
     {
+        long started = Stopwatch.GetTimestamp();
         _engine.Reset(initialPrices);
+        if (Outcome.Presolve(Problem, SolverKind.Dual, Options.Tolerances) is { } settled)
+        {
+            return settled;
+        }
+
         bool store = false;
         double scale = 0;
+        bool timed = Options.TimeLimit is not null;
 
         // Until a certificate calibrates it, assume the estimate is low by half: a certificate that
         // comes one pass late costs one pass, one that comes early costs two and fails.
         double ratio = 1.5;
         int lastCertified = 16;
+        _engine.CopyPrices(_lastPrices);
         Evaluation evaluation;
         RowStatistics st;
+        SolveStatus? ended = null;
         while (true)
         {
-            bool last = _engine.Iterations + 1 >= Options.MaxIterations;
+            bool outOfTime = timed && Stopwatch.GetElapsedTime(started) >= Options.TimeLimit!.Value;
+            bool last = _engine.Iterations + 1 >= Options.MaxIterations || outOfTime;
             store |= last;
             (double utility, double payment) = _engine.Pass(store);
             st = _engine.Measure();
             if (store)
             {
                 evaluation = Evaluate(utility, payment, st);
-                if (evaluation.Converged || last)
+                if (evaluation.Accuracy.Holds)
                 {
+                    ended = SolveStatus.Solved;
+                    break;
+                }
+
+                // Diverging prices: their growth since the last certificate is a Farkas candidate.
+                _engine.CopyPrices(_prices);
+                if (Outcome.FarkasCandidate(Problem, _prices, _lastPrices, out _farkas) is { } status)
+                {
+                    ended = status;
+                    break;
+                }
+
+                if (last)
+                {
+                    ended = evaluation.Accuracy.Classify(outOfTime);
                     break;
                 }
 
                 // The cheap estimate predicts the certified gap up to a factor learnt here.
                 lastCertified = _engine.Iterations;
+                _prices.AsSpan().CopyTo(_lastPrices);
                 scale = evaluation.Scale;
                 ratio = Math.Max(1, evaluation.Gap / Math.Max(Estimate(st), 1e-300));
             }
@@ -110,13 +140,12 @@ public sealed class DualSolver<TAgents>
             // geometrically spaced passes, so a poor prediction cannot stall the solve.
             int pass = _engine.Iterations;
             bool due = pass >= 2 * lastCertified;
-            bool near = _recover ? st.WorstRelativeViolation <= 10 * Options.FeasibilityTolerance
-                : st.WorstRelativeViolation <= Options.FeasibilityTolerance;
+            bool near = st.WorstRelativeViolation <= (_recover ? 10 : 1) * Options.FeasibilityTolerance;
             store = due
-                || (near && ratio * Estimate(st) <= Options.GapTolerance * (scale > 0 ? scale : EstimateScale()));
+                || (near && ratio * Estimate(st) <= Options.RelativeTolerance * (scale > 0 ? scale : EstimateScale()));
         }
 
-        return Result(evaluation, st);
+        return Result(evaluation, ended.Value, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>Resets the iteration to the given prices (cold start when empty), for <see cref="Iterate"/>.</summary>
@@ -168,34 +197,28 @@ public sealed class DualSolver<TAgents>
         double dual = _engine.DualObjective(utility, payment);
         Certificate<TAgents> certificate = _engine.Certificate;
         double primal = _recover ? certificate.Recover(_engine.X, _engine.Load) : utility;
+        double[] x = _recover ? certificate.RecoveredX : _engine.X;
         double[] load = _recover ? certificate.RecoveredLoad : _engine.Load;
         (double absolute, double relative) = Certificate<TAgents>.Violation(load, Problem.Capacity, Problem.Senses);
         double scale = Math.Max(1, Math.Max(Math.Abs(primal), Math.Abs(dual)));
         double gap = dual - primal;
-        bool converged = gap / scale <= Options.GapTolerance && relative <= Options.FeasibilityTolerance;
-        return new Evaluation(primal, dual, gap, scale, absolute, relative, st.WorstRelativeViolation, converged);
+        _engine.CopyPrices(_prices);
+        Accuracy accuracy = certificate.Assess(x, load, _prices, primal, dual, Options.Tolerances);
+        return new Evaluation(primal, dual, gap, scale, absolute, relative, st.WorstRelativeViolation, accuracy);
     }
 
-    private SolverResult Result(Evaluation e, RowStatistics st)
+    private SolverResult Result(Evaluation e, SolveStatus status, TimeSpan elapsed)
     {
+        if (status is SolveStatus.PrimalInfeasible or SolveStatus.NumericalFailure)
+        {
+            return Outcome.Failed(Problem, SolverKind.Dual, Options.Tolerances, status, _engine.Iterations, elapsed, _farkas);
+        }
+
         double[] prices = new double[Problem.ResourceCount];
         _engine.CopyPrices(prices);
-        return new SolverResult
-        {
-            Method = SolverKind.Dual,
-            X = (double[])(_recover ? _engine.Certificate.RecoveredX : _engine.X).Clone(),
-            Prices = prices,
-            Loads = (double[])(_recover ? _engine.Certificate.RecoveredLoad : _engine.Load).Clone(),
-            Iterations = _engine.Iterations,
-            Converged = e.Converged,
-            PrimalResidual = e.Violation,
-            RelativePrimalResidual = e.RelativeViolation,
-            DualResidual = st.StepLength,
-            PrimalObjective = e.Primal,
-            DualObjective = e.Dual,
-            Recovered = _recover,
-            IterateRelativeOverload = e.IterateViolation,
-        };
+        double[] x = (double[])(_recover ? _engine.Certificate.RecoveredX : _engine.X).Clone();
+        double[] load = (double[])(_recover ? _engine.Certificate.RecoveredLoad : _engine.Load).Clone();
+        return Outcome.Answer(Problem, SolverKind.Dual, Options.Tolerances, status, _engine.Iterations, elapsed, (x, prices, load), (e.Primal, e.Dual), e.Accuracy, _recover, e.IterateViolation);
     }
 
     private readonly record struct Evaluation(
@@ -206,5 +229,5 @@ public sealed class DualSolver<TAgents>
         double Violation,
         double RelativeViolation,
         double IterateViolation,
-        bool Converged);
+        Accuracy Accuracy);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 
 namespace Sigil.Runtime.Solvers;
 
@@ -15,13 +16,12 @@ namespace Sigil.Runtime.Solvers;
 /// <c>pi &lt;- mu [A x(pi) - c]+</c> oscillates once mu exceeds the inverse curvature).
 /// </para>
 /// <para>
-/// Stated accuracy: the result is exact for the budgets <c>c + pi / mu</c>; each row overloads by
-/// exactly <c>pi_l / mu</c> (so the single-link log solution is <c>x_i = w_i (c + pi/mu) / sum w</c>).
-/// Stopping rule: every row's overload is within <see cref="PenaltyOptions.Tolerance"/> of its fixed
-/// point, <c>|pi_l / mu - [a_l x - c_l]+| &lt;= Tolerance * max(1, |c_l|)</c> (measured in the row's
-/// units, so the test stays meaningful for large mu).
-/// <see cref="SolverResult.X"/> is the penalised optimum itself (not recovered), so the reported
-/// gap against the Lagrange dual may be negative by up to the penalty's overload value.
+/// A fixed point is exact for the budgets <c>c + pi / mu</c>: each row overloads by <c>pi_l / mu</c>
+/// (so the single-link log solution is <c>x_i = w_i (c + pi/mu) / sum w</c>). Stopping rule
+/// (continuation): at each fixed point (every row's overload within a tenth of the feasibility tolerance of
+/// <c>pi_l / mu</c>) the returned point is assessed (recovered onto the feasible set when <c>A &gt;= 0</c> and mu may grow);
+/// it is <see cref="SolveStatus.Solved"/> when it meets <see cref="SolverLimits.Tolerances"/>, else mu grows by
+/// <see cref="PenaltyOptions.MuGrowth"/> and the iteration goes on from the current prices.
 /// </para>
 /// </remarks>
 /// <typeparam name="TAgents">The agent type.</typeparam>
@@ -29,6 +29,9 @@ public sealed class PenaltySolver<TAgents>
     where TAgents : struct, IAgentStep
 {
     private readonly DualEngine<TAgents> _engine;
+    private readonly bool _recover;
+    private readonly double[] _prices;
+    private readonly double[] _before;
 
     /// <summary>Builds the solver and its work buffers for <paramref name="problem"/>.</summary>
     /// <exception cref="ArgumentException">The options are out of range.</exception>
@@ -39,6 +42,9 @@ public sealed class PenaltySolver<TAgents>
         Options.Validate();
         Problem = problem;
         _engine = new DualEngine<TAgents>(problem, scaled: true, accelerate: true, step: 1.0, inverseMu: 1 / Options.Mu);
+        _recover = problem.Coupling.IsNonnegative && Options.MuGrowth > 1;
+        _prices = new double[problem.ResourceCount];
+        _before = new double[problem.ResourceCount];
         _engine.Reset(default);
     }
 
@@ -55,22 +61,60 @@ public sealed class PenaltySolver<TAgents>
     /// <exception cref="ArgumentException">The prices have the wrong length or are not finite.</exception>
     public SolverResult Solve(ReadOnlySpan<double> initialPrices)
     {
+        long started = Stopwatch.GetTimestamp();
         _engine.Reset(initialPrices);
+        if (Outcome.Presolve(Problem, SolverKind.Penalty, Options.Tolerances) is { } settled)
+        {
+            return settled;
+        }
+
+        double mu = Options.Mu;
+        _engine.SetInverseMu(1 / mu);
+        _engine.CopyPrices(_before);
         bool store = false;
+        bool timed = Options.TimeLimit is not null;
+
+        // The fixed point is found to a tenth of the feasibility tolerance (in row units), so that
+        // the overload measured there is the penalty's and not the iteration's.
+        double fixedPointTolerance = 0.1 * Options.FeasibilityTolerance;
         while (true)
         {
-            bool last = _engine.Iterations + 1 >= Options.MaxIterations;
+            bool outOfTime = timed && Stopwatch.GetElapsedTime(started) >= Options.TimeLimit!.Value;
+            bool last = _engine.Iterations + 1 >= Options.MaxIterations || outOfTime;
             store |= last;
             (double utility, double payment) = _engine.Pass(store);
             RowStatistics st = _engine.Measure();
-            bool converged = st.FixedPointResidual <= Options.Tolerance;
-            if (store && (converged || last))
+            bool fixedPoint = st.FixedPointResidual <= fixedPointTolerance;
+            if (store && (fixedPoint || last))
             {
-                return Result(utility, payment, st, converged);
+                Evaluation e = Evaluate(utility, payment);
+                if (e.Accuracy.Holds)
+                {
+                    return Result(e, SolveStatus.Solved, mu, started);
+                }
+
+                _engine.CopyPrices(_prices);
+                if (Outcome.FarkasCandidate(Problem, _prices, _before, out double[]? certificate) is { } status)
+                {
+                    return Outcome.Failed(Problem, SolverKind.Penalty, Options.Tolerances, status, _engine.Iterations, Stopwatch.GetElapsedTime(started), certificate);
+                }
+
+                if (last || Options.MuGrowth == 1)
+                {
+                    return Result(e, e.Accuracy.Classify(outOfTime), mu, started);
+                }
+
+                // Not yet feasible (or not yet optimal) to tolerance: a stiffer penalty, from here.
+                _prices.AsSpan().CopyTo(_before);
+                mu *= Options.MuGrowth;
+                _engine.SetInverseMu(1 / mu);
+                store = false;
+                _engine.Advance();
+                continue;
             }
 
             _engine.Advance();
-            store = converged;
+            store = fixedPoint;
         }
     }
 
@@ -80,27 +124,29 @@ public sealed class PenaltySolver<TAgents>
     /// <summary>Runs <paramref name="count"/> iterations without stopping checks; allocates nothing.</summary>
     public void Iterate(int count) => _engine.Iterate(count);
 
-    private SolverResult Result(double utility, double payment, RowStatistics st, bool converged)
+    /// <summary>The penalty weight the last solve ended with.</summary>
+    public double FinalMu { get; private set; }
+
+    private Evaluation Evaluate(double utility, double payment)
     {
+        double dual = _engine.DualObjective(utility, payment);
+        Certificate<TAgents> certificate = _engine.Certificate;
+        double primal = _recover ? certificate.Recover(_engine.X, _engine.Load) : utility;
+        double[] x = _recover ? certificate.RecoveredX : _engine.X;
+        double[] load = _recover ? certificate.RecoveredLoad : _engine.Load;
+        _engine.CopyPrices(_prices);
+        Accuracy accuracy = certificate.Assess(x, load, _prices, primal, dual, Options.Tolerances);
+        return new Evaluation(primal, dual, x, load, accuracy);
+    }
+
+    private SolverResult Result(Evaluation e, SolveStatus status, double mu, long started)
+    {
+        FinalMu = mu;
         double[] prices = new double[Problem.ResourceCount];
         _engine.CopyPrices(prices);
-        double[] load = (double[])_engine.Load.Clone();
-        (double absolute, double relative) = Certificate<TAgents>.Violation(load, Problem.Capacity, Problem.Senses);
-        return new SolverResult
-        {
-            Method = SolverKind.Penalty,
-            X = (double[])_engine.X.Clone(),
-            Prices = prices,
-            Loads = load,
-            Iterations = _engine.Iterations,
-            Converged = converged,
-            PrimalResidual = absolute,
-            RelativePrimalResidual = relative,
-            DualResidual = st.FixedPointResidual,
-            PrimalObjective = utility,
-            DualObjective = _engine.DualObjective(utility, payment),
-            Recovered = false,
-            IterateRelativeOverload = relative,
-        };
+        (_, double iterate) = Certificate<TAgents>.Violation(_engine.Load, Problem.Capacity, Problem.Senses);
+        return Outcome.Answer(Problem, SolverKind.Penalty, Options.Tolerances, status, _engine.Iterations, Stopwatch.GetElapsedTime(started), ((double[])e.X.Clone(), prices, (double[])e.Load.Clone()), (e.Primal, e.Dual), e.Accuracy, _recover, iterate);
     }
+
+    private readonly record struct Evaluation(double Primal, double Dual, double[] X, double[] Load, Accuracy Accuracy);
 }

@@ -18,8 +18,30 @@ public enum DualStepRule
     Fixed,
 }
 
+/// <summary>What every engine's settings share: the tolerances its status is judged by and its limits. Value-equatable.</summary>
+public abstract record SolverLimits
+{
+    /// <summary><c>eps_abs</c>: the floor of every test (see <see cref="SolveStatus.Solved"/>).</summary>
+    public double AbsoluteTolerance { get; init; } = 1e-6;
+
+    /// <summary><c>eps_rel</c>: stationarity and the duality gap, relative to their terms.</summary>
+    public double RelativeTolerance { get; init; } = 1e-4;
+
+    /// <summary><c>eps_feas</c>: each row's violation, relative to <c>max(sum_s |A_ls x_s|, |c_l|)</c>.</summary>
+    public double FeasibilityTolerance { get; init; } = 1e-4;
+
+    /// <summary>Iteration cap.</summary>
+    public int MaxIterations { get; init; } = 20_000;
+
+    /// <summary>Wall-clock limit (none when null); checked where the stopping tests are.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>The tolerances as one value.</summary>
+    public Tolerances Tolerances => new(AbsoluteTolerance, RelativeTolerance, FeasibilityTolerance);
+}
+
 /// <summary>Settings of <see cref="DualSolver{TAgents}"/>. Value-equatable.</summary>
-public sealed record DualOptions
+public sealed record DualOptions : SolverLimits
 {
     /// <summary>The step rule.</summary>
     public DualStepRule Rule { get; init; } = DualStepRule.Scaled;
@@ -33,23 +55,13 @@ public sealed record DualOptions
     /// <summary>Nesterov momentum with gradient restart (scaled rule only).</summary>
     public bool Accelerate { get; init; } = true;
 
-    /// <summary>Stop when the relative duality gap is at most this.</summary>
-    public double GapTolerance { get; init; } = 1e-4;
-
-    /// <summary>... and the returned point's worst relative row violation is at most this (0.001 = 0.1%).</summary>
-    public double FeasibilityTolerance { get; init; } = 1e-3;
-
-    /// <summary>Iteration cap.</summary>
-    public int MaxIterations { get; init; } = 20_000;
-
     /// <summary>Recover an exactly feasible primal by scaling, when <c>A &gt;= 0</c>.</summary>
     public bool Recover { get; init; } = true;
 
     internal void Validate()
     {
         SolverChecks.Positive(Step, nameof(Step));
-        SolverChecks.Positive(GapTolerance, nameof(GapTolerance));
-        SolverChecks.Positive(FeasibilityTolerance, nameof(FeasibilityTolerance));
+        Tolerances.Validate();
         SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
         if (Rule is not (DualStepRule.Scaled or DualStepRule.Fixed))
         {
@@ -59,30 +71,33 @@ public sealed record DualOptions
 }
 
 /// <summary>Settings of <see cref="PenaltySolver{TAgents}"/>. Value-equatable.</summary>
-public sealed record PenaltyOptions
+public sealed record PenaltyOptions : SolverLimits
 {
-    /// <summary>The penalty weight mu: prices are <c>mu [A x - c]+</c>, and rows overload by <c>pi / mu</c>.</summary>
-    public double Mu { get; init; } = 100.0;
-
     /// <summary>
-    /// Stop when every row's overload is this close to its fixed point <c>pi_l / mu</c>:
-    /// <c>|pi_l / mu - [a_l x - c_l]+| &lt;= Tolerance * max(1, |c_l|)</c>.
+    /// The first penalty weight mu: prices are <c>mu [A x - c]+</c>, and rows overload by <c>pi / mu</c>.
+    /// While the penalised optimum overloads a row beyond <see cref="SolverLimits.FeasibilityTolerance"/>, mu grows by
+    /// <see cref="MuGrowth"/> and the solve continues from the current prices.
     /// </summary>
-    public double Tolerance { get; init; } = 1e-9;
+    public double Mu { get; init; } = 1.0;
 
-    /// <summary>Iteration cap.</summary>
-    public int MaxIterations { get; init; } = 20_000;
+    /// <summary>The factor mu grows by (1 keeps mu fixed: the answer is then the penalised optimum, with its status).</summary>
+    public double MuGrowth { get; init; } = 10.0;
 
     internal void Validate()
     {
         SolverChecks.Positive(Mu, nameof(Mu));
-        SolverChecks.Positive(Tolerance, nameof(Tolerance));
+        if (!(MuGrowth >= 1) || !double.IsFinite(MuGrowth))
+        {
+            throw new ArgumentException($"MuGrowth must be finite and >= 1, got {MuGrowth}.", nameof(MuGrowth));
+        }
+
+        Tolerances.Validate();
         SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
     }
 }
 
 /// <summary>Settings of <see cref="AdmmSolver{TAgents}"/>. Value-equatable.</summary>
-public sealed record AdmmOptions
+public sealed record AdmmOptions : SolverLimits
 {
     /// <summary>The augmented-Lagrangian penalty rho (initial value when <see cref="AdaptiveRho"/>).</summary>
     public double Rho { get; init; } = 1.0;
@@ -90,23 +105,45 @@ public sealed record AdmmOptions
     /// <summary>Residual balancing (Boyd et al. 2011, §3.4.1): rho doubles or halves when one residual is 10x the other.</summary>
     public bool AdaptiveRho { get; init; } = true;
 
-    /// <summary>Absolute tolerance <c>eps_abs</c> of the residual stopping rule (Boyd et al. 2011, §3.3.1).</summary>
-    public double AbsoluteTolerance { get; init; } = 1e-6;
-
-    /// <summary>Relative tolerance <c>eps_rel</c> of the residual stopping rule.</summary>
-    public double RelativeTolerance { get; init; } = 1e-4;
-
-    /// <summary>Iteration cap.</summary>
-    public int MaxIterations { get; init; } = 20_000;
-
     /// <summary>Residuals are measured (and rho adapted) every this many iterations.</summary>
     public int CheckInterval { get; init; } = 1;
 
     internal void Validate()
     {
         SolverChecks.Positive(Rho, nameof(Rho));
-        SolverChecks.Positive(AbsoluteTolerance, nameof(AbsoluteTolerance));
-        SolverChecks.Positive(RelativeTolerance, nameof(RelativeTolerance));
+        Tolerances.Validate();
+        SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
+        SolverChecks.PositiveCount(CheckInterval, nameof(CheckInterval));
+    }
+}
+
+/// <summary>Settings of <see cref="QpSolver{TAgents}"/>. Value-equatable.</summary>
+public sealed record QpOptions : SolverLimits
+{
+    /// <summary>The first rho (of inequality rows and bounds; equality rows get 1000 times it); adapted by residual balancing.</summary>
+    public double Rho { get; init; } = 0.1;
+
+    /// <summary>Passes of Ruiz equilibration (0: none).</summary>
+    public int ScalingPasses { get; init; } = 10;
+
+    /// <summary>Polish the active set once the residuals hold.</summary>
+    public bool Polish { get; init; } = true;
+
+    /// <summary>Adapt rho by OSQP's residual balancing (refactorising when it moves by more than 5x).</summary>
+    public bool AdaptiveRho { get; init; } = true;
+
+    /// <summary>Residuals, rho and the certificates are looked at every this many iterations.</summary>
+    public int CheckInterval { get; init; } = 10;
+
+    internal void Validate()
+    {
+        SolverChecks.Positive(Rho, nameof(Rho));
+        if (ScalingPasses < 0)
+        {
+            throw new ArgumentException($"ScalingPasses must be >= 0, got {ScalingPasses}.", nameof(ScalingPasses));
+        }
+
+        Tolerances.Validate();
         SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
         SolverChecks.PositiveCount(CheckInterval, nameof(CheckInterval));
     }

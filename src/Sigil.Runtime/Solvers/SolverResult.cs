@@ -36,8 +36,26 @@ public sealed class SolverResult
     /// <summary>Iterations run.</summary>
     public required int Iterations { get; init; }
 
-    /// <summary>True when the engine's stopping rule was met (see each engine's documentation).</summary>
-    public required bool Converged { get; init; }
+    /// <summary>How the solve ended (see <see cref="SolveStatus"/>); only <see cref="SolveStatus.Solved"/> claims optimality.</summary>
+    public required SolveStatus Status { get; init; }
+
+    /// <summary>True exactly when <see cref="Status"/> is <see cref="SolveStatus.Solved"/>.</summary>
+    public bool Converged => Status == SolveStatus.Solved;
+
+    /// <summary>The returned point's residuals over their allowances (each at most 1 when solved).</summary>
+    public required Accuracy Accuracy { get; init; }
+
+    /// <summary>The tolerances the status was judged by.</summary>
+    public required Tolerances Tolerances { get; init; }
+
+    /// <summary>For <see cref="SolveStatus.PrimalInfeasible"/>, the Farkas prices (see <see cref="Infeasibility.Margin{TAgents}"/>); else null.</summary>
+    public double[]? InfeasibilityCertificate { get; init; }
+
+    /// <summary>For <see cref="SolveStatus.DualInfeasible"/>, the direction of unbounded growth; else null.</summary>
+    public double[]? UnboundedDirection { get; init; }
+
+    /// <summary>Wall-clock time of the solve.</summary>
+    public TimeSpan Elapsed { get; init; }
 
     /// <summary>Worst row violation of <see cref="X"/>, in the row's units.</summary>
     public required double PrimalResidual { get; init; }
@@ -46,10 +64,8 @@ public sealed class SolverResult
     public required double RelativePrimalResidual { get; init; }
 
     /// <summary>
-    /// The engine's dual residual: for the dual engine the length of the (scaled, projected) price
-    /// step at the returned prices, in price units, zero exactly at a KKT point; for the penalty
-    /// engine the fixed-point residual of its stopping rule; for ADMM the norm of Boyd et al.'s
-    /// dual residual <c>s</c>.
+    /// The worst stationarity residual of the returned pair: <c>U'_s(x_s) - q_s</c> with
+    /// <c>q = A^T pi</c>, projected on the normal cone of the agent's box (zero exactly at a KKT point).
     /// </summary>
     public required double DualResidual { get; init; }
 
@@ -87,4 +103,7 @@ public enum SolverKind
 
     /// <summary>Penalty (<see cref="PenaltySolver{TAgents}"/>).</summary>
     Penalty,
+
+    /// <summary>ADMM on the exact KKT system, for linear and quadratic utilities (<see cref="QpSolver{TAgents}"/>).</summary>
+    Qp,
 }

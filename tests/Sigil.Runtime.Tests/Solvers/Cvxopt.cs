@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -53,6 +54,51 @@ internal static class Cvxopt
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// Solves many instances in one Python process; per instance its optimal objective, or null
+    /// when CVXOPT did not reach its tolerances (an infeasible instance, say).
+    /// </summary>
+    public static double?[] Objectives(IReadOnlyList<NumInstance> instances)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sigil-num-batch-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var paths = new List<string>();
+            for (int i = 0; i < instances.Count; i++)
+            {
+                string path = Path.Combine(folder, i.ToString(CultureInfo.InvariantCulture) + ".txt");
+                instances[i].Write(path);
+                paths.Add(path);
+            }
+
+            string listing = Path.Combine(folder, "list");
+            File.WriteAllLines(listing, paths);
+            string script = Path.Combine(RepositoryRoot(), "benchmarks", "baselines", "num_cvxopt.py");
+            (int code, string output, string error) = Run(script, "--batch", listing, "--reltol", "1e-9", "--abstol", "1e-10", "--feastol", "1e-8");
+            Assert.True(code == 0, $"num_cvxopt.py failed ({code}): {error}");
+            string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(instances.Count, lines.Length);
+            var objectives = new double?[lines.Length];
+            for (int i = 0; i < lines.Length; i++)
+            {
+                using JsonDocument json = JsonDocument.Parse(lines[i]);
+                JsonElement root = json.RootElement;
+                bool solved = root.GetProperty("status").GetString() == "optimal"
+                    || (root.TryGetProperty("gap", out JsonElement gap) && gap.ValueKind == JsonValueKind.Number && gap.GetDouble() < 1e-8);
+                objectives[i] = solved && root.GetProperty("objective").ValueKind == JsonValueKind.Number
+                    ? root.GetProperty("objective").GetDouble()
+                    : null;
+            }
+
+            return objectives;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

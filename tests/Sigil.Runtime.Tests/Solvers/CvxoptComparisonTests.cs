@@ -13,7 +13,7 @@ public sealed class CvxoptComparisonTests
         {
             NumInstance instance = NumInstance.Random(60, 12, 3, seed);
             double reference = Cvxopt.Objective(instance);
-            SolverResult dual = new DualSolver<LogAgents>(instance.LogProblem(), new DualOptions { GapTolerance = 1e-12 }).Solve();
+            SolverResult dual = new DualSolver<LogAgents>(instance.LogProblem(), new DualOptions { RelativeTolerance = 1e-12 }).Solve();
             SolverResult admm = new AdmmSolver<LogAgents>(instance.LogProblem(), new AdmmOptions { AbsoluteTolerance = 1e-11, RelativeTolerance = 1e-11, MaxIterations = 50_000 }).Solve();
             Instances.AssertRelative(reference, dual.PrimalObjective, 1e-6, $"dual objective, seed {seed}");
             Instances.AssertRelative(reference, admm.PrimalObjective, 1e-6, $"ADMM objective, seed {seed}");
@@ -27,7 +27,7 @@ public sealed class CvxoptComparisonTests
         {
             NumInstance instance = NumInstance.Random(60, 12, 3, seed, equalityFraction: 0.25, mixed: true);
             double reference = Cvxopt.Objective(instance);
-            SolverResult dual = new DualSolver<MixedAgents>(instance.MixedProblem(), new DualOptions { GapTolerance = 1e-12, FeasibilityTolerance = 1e-10 }).Solve();
+            SolverResult dual = new DualSolver<MixedAgents>(instance.MixedProblem(), new DualOptions { RelativeTolerance = 1e-12, FeasibilityTolerance = 1e-10 }).Solve();
             SolverResult admm = new AdmmSolver<MixedAgents>(instance.MixedProblem(), new AdmmOptions { AbsoluteTolerance = 1e-11, RelativeTolerance = 1e-11, MaxIterations = 50_000 }).Solve();
             Instances.AssertRelative(reference, dual.PrimalObjective, 1e-6, $"dual objective, seed {seed}");
             Instances.AssertRelative(reference, admm.PrimalObjective, 1e-6, $"ADMM objective, seed {seed}");

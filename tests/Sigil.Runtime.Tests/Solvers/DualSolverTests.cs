@@ -7,7 +7,7 @@ namespace Sigil.Runtime.Tests.Solvers;
 
 public sealed class DualSolverTests
 {
-    private static readonly DualOptions s_tight = new() { GapTolerance = 1e-12, FeasibilityTolerance = 1e-10 };
+    private static readonly DualOptions s_tight = new() { AbsoluteTolerance = 1e-14, RelativeTolerance = 1e-12, FeasibilityTolerance = 1e-10 };
 
     [Fact]
     public void SingleLink_LogUtilities_MatchClosedForm()
@@ -146,7 +146,7 @@ public sealed class DualSolverTests
     {
         NumProblem<LogAgents> problem = Instances.SingleLink();
         // The dual's curvature at the optimum is sum w / pi^2 = 6.6, so steps below 2 / 6.6 are stable.
-        var options = new DualOptions { Rule = DualStepRule.Fixed, Step = 0.1, GapTolerance = 1e-8, MaxIterations = 100_000 };
+        var options = new DualOptions { Rule = DualStepRule.Fixed, Step = 0.1, RelativeTolerance = 1e-8, MaxIterations = 100_000 };
         SolverResult r = new DualSolver<LogAgents>(problem, options).Solve([0.5]);
         Assert.True(r.Converged);
         Instances.AssertRelative(Instances.SingleLinkOptimum(4), r.X[4], 1e-4, "x[4]");
@@ -223,7 +223,7 @@ public sealed class DualSolverTests
     public void BadInput_IsReported()
     {
         NumProblem<LogAgents> problem = Instances.SingleLink();
-        Assert.Contains("GapTolerance", Assert.Throws<ArgumentException>(() => new DualSolver<LogAgents>(problem, new DualOptions { GapTolerance = -1 })).Message);
+        Assert.Contains("RelativeTolerance", Assert.Throws<ArgumentException>(() => new DualSolver<LogAgents>(problem, new DualOptions { RelativeTolerance = -1 })).Message);
         var solver = new DualSolver<LogAgents>(problem);
         Assert.Throws<ArgumentException>(() => solver.Solve([1.0, 2.0]));
         Assert.Contains("not finite", Assert.Throws<ArgumentException>(() => solver.Solve([double.NaN])).Message);

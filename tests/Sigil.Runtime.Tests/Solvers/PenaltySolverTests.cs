@@ -12,9 +12,10 @@ public sealed class PenaltySolverTests
     [InlineData(1e6)]
     public void SingleLink_LogUtilities_MatchClosedFormOfTheEnlargedBudget(double mu)
     {
-        SolverResult r = new PenaltySolver<LogAgents>(Instances.SingleLink(), new PenaltyOptions { Mu = mu, Tolerance = 1e-12 }).Solve();
+        SolverResult r = new PenaltySolver<LogAgents>(Instances.SingleLink(), new PenaltyOptions { Mu = mu, MuGrowth = 1, FeasibilityTolerance = 1e-11 }).Solve();
 
-        Assert.True(r.Converged, $"not converged after {r.Iterations} iterations");
+        // A fixed mu: the penalised optimum, which is "solved" only when its overload is within tolerance.
+        Assert.True(r.Converged == r.Accuracy.Holds && (r.Converged || r.Accuracy.Primal > 1), $"{r.Status} with {r.Accuracy}");
 
         // Stated accuracy: exact for the budget c + pi / mu, and the price is mu [a x - c]+.
         double price = r.Prices[0];
@@ -36,12 +37,12 @@ public sealed class PenaltySolverTests
     {
         NumInstance instance = NumInstance.Random(200, 20, 3, 4);
         NumProblem<LogAgents> problem = instance.LogProblem();
-        double optimum = new DualSolver<LogAgents>(problem, new DualOptions { GapTolerance = 1e-12 }).Solve().PrimalObjective;
+        double optimum = new DualSolver<LogAgents>(problem, new DualOptions { RelativeTolerance = 1e-12 }).Solve().PrimalObjective;
         double previousOverload = double.PositiveInfinity;
         foreach (double mu in new[] { 1.0, 1e2, 1e4 })
         {
-            SolverResult r = new PenaltySolver<LogAgents>(problem, new PenaltyOptions { Mu = mu }).Solve();
-            Assert.True(r.Converged);
+            SolverResult r = new PenaltySolver<LogAgents>(problem, new PenaltyOptions { Mu = mu, MuGrowth = 1 }).Solve();
+            Assert.True(r.Converged || r.Accuracy.Primal > 1, $"{r.Status} with {r.Accuracy}");
             Assert.True(r.RelativePrimalResidual < previousOverload);
             previousOverload = r.RelativePrimalResidual;
 

@@ -15,7 +15,7 @@ public sealed class ReadmeExampleTests
             weight: [1.0, 2.0], offset: [1e-3, 1e-3], lower: [0.0, 0.0], upper: [100.0, 100.0]);
         var problem = new NumProblem<LogAgents>(a, [10.0, 3.0], [RowSense.LessOrEqual, RowSense.LessOrEqual], agents);
 
-        var solver = new DualSolver<LogAgents>(problem, new DualOptions { GapTolerance = 1e-10 });
+        var solver = new DualSolver<LogAgents>(problem, new DualOptions { RelativeTolerance = 1e-10 });
         SolverResult r = solver.Solve();
 
         // Agent 1 is held to 3 by the second link; agent 0 takes the rest of the first.

@@ -15,7 +15,7 @@ public static partial class CSharpEmitter
     //       public static class Members { public static IReadOnlyList<string> Edit { get; } }   // static index sets
     //       private static readonly double[] s_edits_cost = { ... };                           // table columns
     //       public static NumProblem<Agents> CreateProblem(int taskCount, ...)                 // one int per dynamic index
-    //       public static SolverResult Solve(NumProblem<Agents> problem)                       // the fibre's method and settings
+    //       public static SolverResult Solve(NumProblem<Agents> problem[, prices])             // the fibre's method and settings (warm start)
     //       public static OnlinePricer CreatePricer(NumProblem<Agents> problem)                // online fibres
     //       public readonly struct Agents : IAgentStep { ... }                                 // closed forms per family
     //   }
@@ -177,48 +177,83 @@ public static partial class CSharpEmitter
         w.Line("/// <summary>");
         w.Line("/// Solves <paramref name=\"problem\"/> as the fibre says: <c>" + CodeText.XmlDoc(solver.Statement) + "</c>");
         w.Line("/// </summary>");
-        w.Open("public static " + Solvers + "SolverResult Solve(" + Solvers + "NumProblem<Agents> problem)");
+        w.Line("/// <remarks>");
+        w.Line("/// The problem's budgets (<c>problem.Capacity</c>) and the agents' weights and bounds (<see cref=\"Agents.Weight\"/>,");
+        w.Line("/// <see cref=\"Agents.LowerBounds\"/>, <see cref=\"Agents.UpperBounds\"/>) are live: change them and solve again, warm-started from");
+        w.Line("/// the last result's prices. Read <see cref=\"" + Solvers + "SolverResult.Status\"/> before using the answer.");
+        w.Line("/// </remarks>");
+        w.Line("public static " + Solvers + "SolverResult Solve(" + Solvers + "NumProblem<Agents> problem) => Solve(problem, default);");
+        w.Line();
+        w.Line("/// <summary>Solves <paramref name=\"problem\"/> as the fibre says, from <paramref name=\"initialPrices\"/> (a warm start; cold when empty).</summary>");
+        w.Open("public static " + Solvers + "SolverResult Solve(" + Solvers + "NumProblem<Agents> problem, global::System.ReadOnlySpan<double> initialPrices)");
+        var tolerances = new[]
+        {
+            "    AbsoluteTolerance = " + CodeText.CSharpDouble(solver.AbsoluteTolerance) + ",",
+            "    RelativeTolerance = " + CodeText.CSharpDouble(solver.RelativeTolerance) + ",",
+            "    FeasibilityTolerance = " + CodeText.CSharpDouble(solver.FeasibilityTolerance) + ",",
+            "    MaxIterations = " + solver.MaxIterations.ToString(CultureInfo.InvariantCulture) + ",",
+        };
         switch (solver.Method)
         {
             case SolverMethod.Admm:
+                // Linear and quadratic utilities (OSQP's class, LPs included): ADMM on the exact KKT system.
+                w.Open("if (" + Solvers + "QpSolver<Agents>.Accepts(problem))");
+                w.Line("var qp = new " + Solvers + "QpOptions");
+                w.Line("{");
+                foreach (var line in tolerances)
+                {
+                    w.Line(line);
+                }
+
+                w.Line("};");
+                w.Line("return new " + Solvers + "QpSolver<Agents>(problem, qp).Solve(initialPrices);");
+                w.Close();
+                w.Line();
                 w.Line("var options = new " + Solvers + "AdmmOptions");
                 w.Line("{");
                 w.Line("    Rho = " + CodeText.CSharpDouble(solver.Rho) + ",");
-                w.Line("    AbsoluteTolerance = " + CodeText.CSharpDouble(solver.AbsoluteTolerance) + ",");
-                w.Line("    RelativeTolerance = " + CodeText.CSharpDouble(solver.RelativeTolerance) + ",");
-                w.Line("    MaxIterations = " + solver.MaxIterations.ToString(CultureInfo.InvariantCulture) + ",");
+                foreach (var line in tolerances)
+                {
+                    w.Line(line);
+                }
+
                 w.Line("};");
-                w.Line("return new " + Solvers + "AdmmSolver<Agents>(problem, options).Solve();");
+                w.Line("return new " + Solvers + "AdmmSolver<Agents>(problem, options).Solve(initialPrices);");
                 break;
             case SolverMethod.Penalty:
                 w.Line("var options = new " + Solvers + "PenaltyOptions");
                 w.Line("{");
                 w.Line("    Mu = " + CodeText.CSharpDouble(solver.Mu) + ",");
-                w.Line("    Tolerance = " + CodeText.CSharpDouble(solver.AbsoluteTolerance) + ",");
-                w.Line("    MaxIterations = " + solver.MaxIterations.ToString(CultureInfo.InvariantCulture) + ",");
+                foreach (var line in tolerances)
+                {
+                    w.Line(line);
+                }
+
                 w.Line("};");
-                w.Line("return new " + Solvers + "PenaltySolver<Agents>(problem, options).Solve();");
+                w.Line("return new " + Solvers + "PenaltySolver<Agents>(problem, options).Solve(initialPrices);");
                 break;
             default:
-                // The fixed step is the update the step certificate speaks of; without that
-                // certificate the curvature-scaled, accelerated rule reaches the same optimum sooner.
-                var certified = spec.Certificates.Contains(CertificateKind.StepBound);
-                w.Line(certified
-                    ? "// certify step: the classical update with the certified step gamma = " + CodeText.CSharpDouble(solver.Step) + "."
-                    : "// no step certificate: curvature-scaled steps with momentum.");
+                // The step rule is the solve statement's; certificates never change it.
+                var fixedRule = solver.Rule == SolverRule.Fixed;
+                w.Line(fixedRule
+                    ? "// rule = fixed: the classical projected update with step gamma = " + CodeText.CSharpDouble(solver.Step) + "."
+                    : "// rule = scaled: curvature-scaled steps with momentum.");
                 w.Line("var options = new " + Solvers + "DualOptions");
                 w.Line("{");
-                w.Line("    Rule = " + Solvers + "DualStepRule." + (certified ? "Fixed" : "Scaled") + ",");
-                if (certified)
+                w.Line("    Rule = " + Solvers + "DualStepRule." + (fixedRule ? "Fixed" : "Scaled") + ",");
+                if (fixedRule)
                 {
                     w.Line("    Step = " + CodeText.CSharpDouble(solver.Step) + ",");
                     w.Line("    Accelerate = false,");
                 }
 
-                w.Line("    GapTolerance = " + CodeText.CSharpDouble(solver.RelativeTolerance) + ",");
-                w.Line("    MaxIterations = " + solver.MaxIterations.ToString(CultureInfo.InvariantCulture) + ",");
+                foreach (var line in tolerances)
+                {
+                    w.Line(line);
+                }
+
                 w.Line("};");
-                w.Line("return new " + Solvers + "DualSolver<Agents>(problem, options).Solve();");
+                w.Line("return new " + Solvers + "DualSolver<Agents>(problem, options).Solve(initialPrices);");
                 break;
         }
 
@@ -271,6 +306,15 @@ public static partial class CSharpEmitter
         w.Line("_lower = lower;");
         w.Line("_upper = upper;");
         w.Close();
+        w.Line();
+        w.Line("/// <summary>The agents' weights (live: edits apply to the next solve).</summary>");
+        w.Line("public double[] Weight => _weight;");
+        w.Line();
+        w.Line("/// <summary>The agents' lower bounds (live).</summary>");
+        w.Line("public double[] LowerBounds => _lower;");
+        w.Line();
+        w.Line("/// <summary>The agents' upper bounds (live).</summary>");
+        w.Line("public double[] UpperBounds => _upper;");
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Line("public int Count => _end;");

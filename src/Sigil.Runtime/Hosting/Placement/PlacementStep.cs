@@ -25,10 +25,11 @@ public interface IPlacementPriceWriter
 /// <param name="Threads">Threads in the latest solve.</param>
 /// <param name="ThreadsPerDomain">Threads whose target is each domain after the latest solve.</param>
 /// <param name="Solves">Solves so far.</param>
-/// <param name="Unconverged">Solves that hit the iteration cap before the stopping rule.</param>
+/// <param name="Unconverged">Solves whose status was not <see cref="Solvers.SolveStatus.Solved"/>.</param>
 /// <param name="Overflow">Threads left out of solves so far (beyond the busiest <see cref="DaemonOptions.PlacementThreads"/>).</param>
 /// <param name="SolveSeconds">Duration of the latest solve (build and ADMM).</param>
 /// <param name="Iterations">ADMM iterations of the latest solve.</param>
+/// <param name="Status">The status of the latest solve (null before the first solve with threads).</param>
 public sealed record PlacementSnapshot(
     IReadOnlyList<string> Domains,
     IReadOnlyList<string> Resources,
@@ -42,7 +43,8 @@ public sealed record PlacementSnapshot(
     long Unconverged,
     long Overflow,
     double SolveSeconds,
-    int Iterations)
+    int Iterations,
+    Solvers.SolveStatus? Status = null)
 {
     /// <summary>The price of <paramref name="resource"/> at <paramref name="domain"/>.</summary>
     public double Price(int resource, int domain) => Prices[(resource * Domains.Count) + domain];
@@ -78,6 +80,7 @@ public sealed class PlacementStep : ISolverStep
     private double _scale = 1;
     private int _lastThreads;
     private int _lastIterations;
+    private Solvers.SolveStatus? _lastStatus;
     private double _lastSeconds;
     private long _solves;
     private long _unconverged;
@@ -409,7 +412,8 @@ public sealed class PlacementStep : ISolverStep
         _unconverged,
         _overflow,
         _lastSeconds,
-        _lastIterations);
+        _lastIterations,
+        _lastStatus);
 
     private void Solve(AgentTable agents, long tick)
     {
@@ -452,6 +456,7 @@ public sealed class PlacementStep : ISolverStep
         _lastThreads = n;
         _lastSeconds = solution.Elapsed.TotalSeconds;
         _lastIterations = solution.Result?.Iterations ?? 0;
+        _lastStatus = solution.Result?.Status ?? _lastStatus;
         if (solution.Result is { Converged: false })
         {
             _unconverged++;

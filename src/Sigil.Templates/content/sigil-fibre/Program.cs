@@ -6,7 +6,7 @@ const int threads = 4;
 var problem = CacheFibre.CreateProblem(threads);
 var result = CacheFibre.Solve(problem);
 Console.WriteLine($"fibre {CacheFibre.Name}: {threads} threads over {CacheFibre.Members.Domain.Count} cache domains, "
-    + (result.Converged ? "converged" : "did not converge") + $" in {result.Iterations} iterations");
+    + $"status {result.Status} after {result.Iterations} iterations");
 
 // Rows come in the order of the couple statements: @llc[d] for each domain, then @cpu[d], then placed[t].
 var domains = CacheFibre.Members.Domain;

@@ -1,0 +1,188 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Sigil.Runtime.Metabolism;
+using Sigil.Runtime.Solvers;
+
+namespace Sigil.Runtime.Tests.Metabolism;
+
+/// <summary>
+/// Flux balance on the models Debian's python3-cobra ships, against GLPK's simplex (glpsol) on the
+/// same LP written from the same file.
+/// </summary>
+public sealed class FluxBalanceTests
+{
+    public const string CobraData = "/usr/lib/python3/dist-packages/cobra/data";
+
+    /// <summary>COBRApy's (and GLPK's) optimum of E. coli core, the textbook model.</summary>
+    public const double EcoliCoreOptimum = 0.8739215070;
+
+    private static readonly QpOptions s_tight = new() { AbsoluteTolerance = 1e-9, RelativeTolerance = 1e-9, FeasibilityTolerance = 1e-9, MaxIterations = 50_000 };
+
+    [ModelFact]
+    public void EcoliCore_FromSbml_IsTheModelCobraPySolves_AndEveryEngineIsHonestAboutIt()
+    {
+        MetabolicModel model = MetabolicModel.ReadSbml(Path.Combine(CobraData, "textbook.xml.gz"));
+        Assert.Equal((95, 72), (model.Reactions.Count, model.Metabolites.Count));
+        Assert.All(model.EntryValue, v => Assert.NotEqual(0, v));
+        Assert.Equal(8.39, model.Lower[model.ReactionIndex("R_ATPM")]);
+
+        // The model as read is COBRApy's: GLPK's simplex on it reaches COBRApy's optimum.
+        (string status, double glpk) = Glpk.Solve(model);
+        Assert.Equal("OPTIMAL", status);
+        Assert.True(Math.Abs(glpk - EcoliCoreOptimum) <= 1e-6 * EcoliCoreOptimum, $"GLPK {glpk:R}");
+
+        // Each engine either solves it (and then to the optimum) or says it did not.
+        NumProblem<LinearAgents> problem = model.ToProblem();
+        foreach (SolverResult r in new[]
+        {
+            new QpSolver<LinearAgents>(problem, new QpOptions { MaxIterations = 4000 }).Solve(),
+            new DualSolver<LinearAgents>(problem, new DualOptions { MaxIterations = 2000 }).Solve(),
+            new AdmmSolver<LinearAgents>(problem, new AdmmOptions { MaxIterations = 2000 }).Solve(),
+            new PenaltySolver<LinearAgents>(problem, new PenaltyOptions { MaxIterations = 2000 }).Solve(),
+        })
+        {
+            Assert.True(r.Status is SolveStatus.Solved or SolveStatus.SolvedInaccurate or SolveStatus.IterationLimit, $"{r.Method}: {r.Status}");
+            if (r.Status == SolveStatus.Solved)
+            {
+                Assert.True(Math.Abs(r.PrimalObjective - glpk) <= 1e-4 * glpk, $"{r.Method}: solved at {r.PrimalObjective:R}, GLPK {glpk:R}");
+            }
+        }
+    }
+
+    [ModelFact]
+    public void CobraJson_AndSbml_OfTheSameModel_ReadAlike_AndAgreeWithGlpk()
+    {
+        MetabolicModel json = MetabolicModel.ReadCobraJson(Path.Combine(CobraData, "mini.json"));
+        MetabolicModel sbml = MetabolicModel.ReadSbml(Path.Combine(CobraData, "mini_cobra.xml"));
+        Assert.Equal(json.Reactions.Count, sbml.Reactions.Count);
+        Assert.Equal(json.EntryValue.Count, sbml.EntryValue.Count);
+        NumProblem<LinearAgents> problem = json.ToProblem();
+        SolverResult r = new QpSolver<LinearAgents>(problem, s_tight).Solve();
+        (string status, double glpk) = Glpk.Solve(json);
+        if (status == "OPTIMAL")
+        {
+            Assert.True(r.Status == SolveStatus.Solved, $"{r.Status}: {r.Accuracy}");
+            Assert.True(Math.Abs(r.PrimalObjective - glpk) <= 1e-6 * Math.Max(1, Math.Abs(glpk)), $"optimum {r.PrimalObjective:R}, GLPK {glpk:R}");
+        }
+        else
+        {
+            // GLPK finds no feasible flux; the engine must say so, with a certificate that holds.
+            Assert.Equal(SolveStatus.PrimalInfeasible, r.Status);
+            Assert.True(Infeasibility.Proves(problem, r.InfeasibilityCertificate), $"GLPK: {status}");
+        }
+    }
+
+    [Fact]
+    public void BadFiles_AreReportedWithTheirPath()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sigil-model-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(path, "{\"metabolites\": [{\"id\": \"a\"}], \"reactions\": [{\"id\": \"r\", \"metabolites\": {\"b\": 1}}]}");
+            var e = Assert.Throws<InvalidDataException>(() => MetabolicModel.ReadCobraJson(path));
+            Assert.Contains(path, e.Message, StringComparison.Ordinal);
+            Assert.Contains("'b'", e.Message, StringComparison.Ordinal);
+            File.WriteAllText(path, "<sbml");
+            Assert.Contains(path, Assert.Throws<InvalidDataException>(() => MetabolicModel.ReadSbml(path)).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+/// <summary>GLPK's simplex (glpsol, Debian's glpk-utils) on a model written as a CPLEX LP file.</summary>
+internal static class Glpk
+{
+    public const string Glpsol = "/usr/bin/glpsol";
+
+    /// <summary>GLPK's status (<c>OPTIMAL</c>, <c>INFEASIBLE (FINAL)</c>, ...) and objective.</summary>
+    public static (string Status, double Objective) Solve(MetabolicModel model)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sigil-glpk-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string lp = Path.Combine(folder, "model.lp");
+            File.WriteAllText(lp, CplexLp(model));
+            var start = new ProcessStartInfo(Glpsol) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string a in new[] { "--lp", lp, "-o", Path.Combine(folder, "out.txt") })
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using Process process = Process.Start(start)!;
+            string output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, output);
+            string[] lines = File.ReadAllLines(Path.Combine(folder, "out.txt"));
+            string status = lines.First(l => l.StartsWith("Status:", StringComparison.Ordinal))["Status:".Length..].Trim();
+            string value = lines.First(l => l.StartsWith("Objective:", StringComparison.Ordinal)).Split('=')[1].Trim().Split(' ')[0];
+            return (status, double.Parse(value, CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string CplexLp(MetabolicModel model)
+    {
+        string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var text = new StringBuilder("Maximize\n obj:");
+        for (int r = 0; r < model.Reactions.Count; r++)
+        {
+            if (model.Objective[r] != 0)
+            {
+                text.Append(' ').Append(model.Objective[r] >= 0 ? "+ " : "- ").Append(N(Math.Abs(model.Objective[r]))).Append(" v").Append(r);
+            }
+        }
+
+        text.Append("\nSubject To\n");
+        for (int m = 0; m < model.Metabolites.Count; m++)
+        {
+            text.Append(" m").Append(m).Append(':');
+            for (int e = 0; e < model.EntryValue.Count; e++)
+            {
+                if (model.EntryMetabolite[e] == m)
+                {
+                    double v = model.EntryValue[e];
+                    text.Append(' ').Append(v >= 0 ? "+ " : "- ").Append(N(Math.Abs(v))).Append(" v").Append(model.EntryReaction[e]);
+                }
+            }
+
+            text.Append(" = 0\n");
+        }
+
+        text.Append("Bounds\n");
+        for (int r = 0; r < model.Reactions.Count; r++)
+        {
+            string lo = double.IsNegativeInfinity(model.Lower[r]) ? "-inf" : N(model.Lower[r]);
+            string hi = double.IsPositiveInfinity(model.Upper[r]) ? "+inf" : N(model.Upper[r]);
+            text.Append(' ').Append(lo).Append(" <= v").Append(r).Append(" <= ").Append(hi).Append('\n');
+        }
+
+        return text.Append("End\n").ToString();
+    }
+}
+
+/// <summary>A fact that is skipped, with the reason, when the python3-cobra models or glpsol are not installed (eng/setup.sh installs both).</summary>
+internal sealed class ModelFactAttribute : FactAttribute
+{
+    public ModelFactAttribute()
+    {
+        if (!File.Exists(Path.Combine(FluxBalanceTests.CobraData, "textbook.xml.gz")))
+        {
+            Skip = $"{FluxBalanceTests.CobraData}/textbook.xml.gz is absent (eng/setup.sh installs python3-cobra)";
+        }
+        else if (!File.Exists(Glpk.Glpsol))
+        {
+            Skip = $"{Glpk.Glpsol} is absent (eng/setup.sh installs glpk-utils)";
+        }
+    }
+}
