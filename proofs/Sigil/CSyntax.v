@@ -126,13 +126,18 @@ Record program := {
   p_tail : list string
 }.
 
-(** ** Meaning *)
+(** ** Meaning
+
+    An expression's meaning is a pair: its value (in its own type) and whether its evaluation
+    is defined. Only the branch a test takes is evaluated. *)
+
+Definition res : Type := (Z * bool)%type.
 
 Definition b2z (b : bool) : Z := if b then 1 else 0.
 
 (** Arithmetic in [t]: signed overflow is undefined, unsigned arithmetic wraps. *)
-Definition arith (t : ctype) (r : Z) : option Z :=
-  if ct_signed t then (if in_rangeb t r then Some r else None) else Some (r mod ct_modulus t).
+Definition arith_val (t : ctype) (r : Z) : Z := if ct_signed t then r else r mod ct_modulus t.
+Definition arith_ok (t : ctype) (r : Z) : bool := if ct_signed t then in_rangeb t r else true.
 
 (** The type of a binary operation's result ([<<] and [>>] keep the left operand's type). *)
 Definition bin_type (o : binop) (ta tb : ctype) : ctype :=
@@ -142,32 +147,46 @@ Definition bin_type (o : binop) (ta tb : ctype) : ctype :=
   | _ => common ta tb
   end.
 
-(** A binary operator on values [x : ta] and [y : tb] ([&&] and [||] are short-circuited in
-    [eval] and not handled here). *)
-Definition eval_bin (o : binop) (ta tb : ctype) (x y : Z) : option Z :=
+(** A shift by [y] is defined for [0 <= y < width]. *)
+Definition shift_ok (ta : ctype) (y : Z) : bool := (0 <=? y) && (y <? ct_width ta).
+
+(** A binary operator's value on [x : ta] and [y : tb] ([&&] and [||] are in [eval]).
+    Division truncates toward zero; on unsigned operands that is the floor. *)
+Definition bin_val (o : binop) (ta tb : ctype) (x y : Z) : Z :=
   let t := common ta tb in
   let x' := conv t x in
   let y' := conv t y in
   match o with
-  | Add => arith t (x' + y')
-  | Sub => arith t (x' - y')
-  | Mul => arith t (x' * y')
-  | Div => if y' =? 0 then None else arith t (Z.quot x' y')
-  | BOr => Some (Z.lor x' y')
-  | BAnd => Some (Z.land x' y')
-  | Shl =>
-      if (y <? 0) || (ct_width ta <=? y) then None
-      else if ct_signed ta then
-        (if (x <? 0) || negb (in_rangeb ta (Z.shiftl x y)) then None else Some (Z.shiftl x y))
-      else Some (Z.shiftl x y mod ct_modulus ta)
-  | Shr => if (y <? 0) || (ct_width ta <=? y) then None else Some (Z.shiftr x y)
-  | Lt => Some (b2z (x' <? y'))
-  | Gt => Some (b2z (y' <? x'))
-  | Le => Some (b2z (x' <=? y'))
-  | Ge => Some (b2z (y' <=? x'))
-  | Eq => Some (b2z (x' =? y'))
-  | Ne => Some (b2z (negb (x' =? y')))
-  | LAnd | LOr => None
+  | Add => arith_val t (x' + y')
+  | Sub => arith_val t (x' - y')
+  | Mul => arith_val t (x' * y')
+  | Div => if ct_signed t then Z.quot x' y' else x' / y'
+  | BOr => Z.lor x' y'
+  | BAnd => Z.land x' y'
+  | Shl => if ct_signed ta then Z.shiftl x y else Z.shiftl x y mod ct_modulus ta
+  | Shr => Z.shiftr x y
+  | Lt => b2z (x' <? y')
+  | Gt => b2z (y' <? x')
+  | Le => b2z (x' <=? y')
+  | Ge => b2z (y' <=? x')
+  | Eq => b2z (x' =? y')
+  | Ne => b2z (negb (x' =? y'))
+  | LAnd | LOr => 0
+  end.
+
+(** ... and whether it is defined. *)
+Definition bin_ok (o : binop) (ta tb : ctype) (x y : Z) : bool :=
+  let t := common ta tb in
+  let x' := conv t x in
+  let y' := conv t y in
+  match o with
+  | Add => arith_ok t (x' + y')
+  | Sub => arith_ok t (x' - y')
+  | Mul => arith_ok t (x' * y')
+  | Div => negb (y' =? 0) && (if ct_signed t then in_rangeb t (Z.quot x' y') else true)
+  | Shl => shift_ok ta y && (if ct_signed ta then (0 <=? x) && in_rangeb ta (Z.shiftl x y) else true)
+  | Shr => shift_ok ta y
+  | _ => true
   end.
 
 (** Variables: type and value ([None] until assigned). *)
@@ -190,7 +209,7 @@ Fixpoint assign (ρ : env) (x : string) (v : Z) : env :=
 Record context := {
   c_macros : list (string * (ctype * Z));
   c_sig : string -> option (ctype * list ctype);
-  c_call : string -> list Z -> option Z
+  c_call : string -> list Z -> res
 }.
 
 Fixpoint macro_lookup (ms : list (string * (ctype * Z))) (x : string) : option (ctype * Z) :=
@@ -217,81 +236,81 @@ Fixpoint typeof (C : context) (ρ : env) (e : expr) : ctype :=
   | ECall f _ => match c_sig C f with Some (t, _) => t | None => TInt end
   end.
 
-Definition obind {A B} (o : option A) (f : A -> option B) : option B :=
-  match o with Some a => f a | None => None end.
-
-Fixpoint conv_args (ts : list ctype) (vs : list Z) : option (list Z) :=
+Fixpoint conv_args (ts : list ctype) (vs : list Z) : list Z :=
   match ts, vs with
-  | [], [] => Some []
-  | t :: ts', v :: vs' => obind (conv_args ts' vs') (fun r => Some (conv t v :: r))
-  | _, _ => None
+  | t :: ts', v :: vs' => conv t v :: conv_args ts' vs'
+  | _, _ => []
   end.
 
-(** The value of an expression, in its own type. *)
-Fixpoint eval (C : context) (ρ : env) (e : expr) : option Z :=
+(** The value of an expression, in its own type, and whether it is defined. *)
+Fixpoint eval (C : context) (ρ : env) (e : expr) : res :=
   match e with
-  | EVar x => match lookup ρ x with Some (_, Some v) => Some v | _ => None end
-  | EInt z | EHex z _ => if in_rangeb TInt z then Some z else None
-  | EHexLL z => if in_rangeb TS64 z then Some z else None
-  | EMacro m => match macro_lookup (c_macros C) m with Some (_, v) => Some v | None => None end
-  | ECast t a => obind (eval C ρ a) (fun v => Some (conv t v))
-  | EUn Neg a => obind (eval C ρ a) (fun v => arith (typeof C ρ a) (- v))
-  | EUn LNot a => obind (eval C ρ a) (fun v => Some (b2z (v =? 0)))
+  | EVar x => match lookup ρ x with Some (_, Some v) => (v, true) | _ => (0, false) end
+  | EInt z | EHex z _ => (z, in_rangeb TInt z)
+  | EHexLL z => (z, in_rangeb TS64 z)
+  | EMacro m => match macro_lookup (c_macros C) m with Some (_, v) => (v, true) | None => (0, false) end
+  | ECast t a => let r := eval C ρ a in (conv t (fst r), snd r)
+  | EUn Neg a =>
+      let r := eval C ρ a in let t := typeof C ρ a in
+      (arith_val t (- fst r), snd r && arith_ok t (- fst r))
+  | EUn LNot a => let r := eval C ρ a in (b2z (fst r =? 0), snd r)
   | EBin LAnd a b =>
-      obind (eval C ρ a) (fun v => if v =? 0 then Some 0
-        else obind (eval C ρ b) (fun w => Some (b2z (negb (w =? 0)))))
+      let r := eval C ρ a in
+      if fst r =? 0 then (0, snd r)
+      else let s := eval C ρ b in (b2z (negb (fst s =? 0)), snd r && snd s)
   | EBin LOr a b =>
-      obind (eval C ρ a) (fun v => if v =? 0
-        then obind (eval C ρ b) (fun w => Some (b2z (negb (w =? 0)))) else Some 1)
+      let r := eval C ρ a in
+      if fst r =? 0 then let s := eval C ρ b in (b2z (negb (fst s =? 0)), snd r && snd s)
+      else (1, snd r)
   | EBin o a b =>
-      obind (eval C ρ a) (fun v => obind (eval C ρ b) (fun w =>
-        eval_bin o (typeof C ρ a) (typeof C ρ b) v w))
+      let r := eval C ρ a in let s := eval C ρ b in
+      let ta := typeof C ρ a in let tb := typeof C ρ b in
+      (bin_val o ta tb (fst r) (fst s), snd r && snd s && bin_ok o ta tb (fst r) (fst s))
   | ECond c a b =>
       let t := common (typeof C ρ a) (typeof C ρ b) in
-      obind (eval C ρ c) (fun v =>
-        if v =? 0 then obind (eval C ρ b) (fun w => Some (conv t w))
-        else obind (eval C ρ a) (fun w => Some (conv t w)))
+      let r := eval C ρ c in
+      let k := if fst r =? 0 then eval C ρ b else eval C ρ a in
+      (conv t (fst k), snd r && snd k)
   | ECall f args =>
-      let fix eval_list (es : list expr) : option (list Z) :=
-        match es with
-        | [] => Some []
-        | a :: es' => obind (eval C ρ a) (fun v => obind (eval_list es') (fun r => Some (v :: r)))
-        end in
+      let rs := map (eval C ρ) args in
       match c_sig C f with
-      | Some (_, ts) => obind (eval_list args) (fun vs => obind (conv_args ts vs) (c_call C f))
-      | None => None
+      | Some (_, ts) =>
+          let k := c_call C f (conv_args ts (map fst rs)) in
+          (fst k, forallb snd rs && Nat.eqb (length ts) (length args) && snd k)
+      | None => (0, false)
       end
   end.
 
-Inductive outcome := Next (ρ : env) | Ret (v : Z).
-
-(** Running a statement in a function returning [rt]. *)
-Fixpoint exec (C : context) (rt : ctype) (ρ : env) (s : stmt) : option outcome :=
-  let fix exec_list (ρ : env) (ss : list stmt) : option outcome :=
-    match ss with
-    | [] => Some (Next ρ)
-    | s :: ss' =>
-        match exec C rt ρ s with
-        | Some (Next ρ') => exec_list ρ' ss'
-        | r => r
-        end
-    end in
-  match s with
-  | SDecl t x None => Some (Next ((x, (t, None)) :: ρ))
-  | SDecl t x (Some e) => obind (eval C ρ e) (fun v => Some (Next ((x, (t, Some (conv t v))) :: ρ)))
-  | SAssign x e =>
-      match lookup ρ x with
-      | Some (t, _) => obind (eval C ρ e) (fun v => Some (Next (assign ρ x (conv t v))))
-      | None => None
+(** Running statements in a function returning [rt]: the returned value and whether the run
+    is defined (it is not when it falls off the end). [fuel] bounds the statements run; the
+    statements after an [if] run after each of its branches. *)
+Fixpoint exec (fuel : nat) (C : context) (rt : ctype) (ρ : env) (ss : list stmt) : res :=
+  match fuel with
+  | O => (0, false)
+  | S f =>
+      match ss with
+      | [] => (0, false)
+      | SDecl t x None :: ss' => exec f C rt ((x, (t, None)) :: ρ) ss'
+      | SDecl t x (Some e) :: ss' =>
+          let r := eval C ρ e in
+          let k := exec f C rt ((x, (t, Some (conv t (fst r)))) :: ρ) ss' in
+          (fst k, snd r && snd k)
+      | SAssign x e :: ss' =>
+          match lookup ρ x with
+          | Some (t, _) =>
+              let r := eval C ρ e in
+              let k := exec f C rt (assign ρ x (conv t (fst r))) ss' in
+              (fst k, snd r && snd k)
+          | None => (0, false)
+          end
+      | SIf c th el :: ss' =>
+          let r := eval C ρ c in
+          let k := if fst r =? 0 then exec f C rt ρ (el ++ ss') else exec f C rt ρ (th ++ ss') in
+          (fst k, snd r && snd k)
+      | SReturn e :: _ => let r := eval C ρ e in (conv rt (fst r), snd r)
+      | (SComment _ | SBlank) :: ss' => exec f C rt ρ ss'
       end
-  | SIf c th el => obind (eval C ρ c) (fun v => exec_list ρ (if v =? 0 then el else th))
-  | SReturn e => obind (eval C ρ e) (fun v => Some (Ret (conv rt v)))
-  | SComment _ | SBlank => Some (Next ρ)
   end.
-
-(** A list of statements is run as the body of an [if (1)]. *)
-Definition exec_body (C : context) (rt : ctype) (ρ : env) (ss : list stmt) : option outcome :=
-  exec C rt ρ (SIf (EInt 1) ss []).
 
 Fixpoint find_func (fs : list func) (f : string) : option func :=
   match fs with
@@ -300,16 +319,17 @@ Fixpoint find_func (fs : list func) (f : string) : option func :=
   end.
 
 Definition signature (P : program) (f : string) : option (ctype * list ctype) :=
-  obind (find_func (p_funcs P) f) (fun d => Some (f_ret d, map fst (f_params d))).
+  match find_func (p_funcs P) f with
+  | Some d => Some (f_ret d, map fst (f_params d))
+  | None => None
+  end.
 
 (** The macros' values, each body evaluated with the macros before it. *)
 Definition macro_values (P : program) : list (string * (ctype * Z)) :=
   fold_left (fun ms m =>
-      let C := {| c_macros := ms; c_sig := fun _ => None; c_call := fun _ _ => None |} in
-      match eval C [] (m_body m) with
-      | Some v => (m_name m, (typeof C [] (m_body m), v)) :: ms
-      | None => ms
-      end)
+      let C := {| c_macros := ms; c_sig := fun _ => None; c_call := fun _ _ => (0, false) |} in
+      let r := eval C [] (m_body m) in
+      if snd r then (m_name m, (typeof C [] (m_body m), fst r)) :: ms else ms)
     (p_macros P) [].
 
 Fixpoint bind_params (ps : list (ctype * string)) (vs : list Z) : env :=
@@ -318,22 +338,22 @@ Fixpoint bind_params (ps : list (ctype * string)) (vs : list Z) : env :=
   | _, _ => []
   end.
 
+(** Statements a body may run: its own, counting each [if]'s continuation twice. *)
+Definition body_fuel : nat := 64.
+
 (** Calling function [f] with arguments already converted to its parameters' types; [fuel]
-    bounds the depth of nested calls. [None]: no such function, a wrong number of arguments,
-    undefined behaviour, or no [return]. *)
-Fixpoint call (fuel : nat) (P : program) (f : string) (args : list Z) : option Z :=
+    bounds the depth of nested calls. Not defined: no such function, a wrong number of
+    arguments, undefined behaviour, or no [return]. *)
+Fixpoint call (fuel : nat) (P : program) (f : string) (args : list Z) : res :=
   match fuel with
-  | O => None
+  | O => (0, false)
   | S n =>
       match find_func (p_funcs P) f with
-      | None => None
+      | None => (0, false)
       | Some d =>
-          if negb (Nat.eqb (length args) (length (f_params d))) then None else
           let C := {| c_macros := macro_values P; c_sig := signature P; c_call := call n P |} in
-          match exec_body C (f_ret d) (bind_params (f_params d) args) (f_body d) with
-          | Some (Ret v) => Some v
-          | _ => None
-          end
+          let k := exec body_fuel C (f_ret d) (bind_params (f_params d) args) (f_body d) in
+          (fst k, Nat.eqb (length args) (length (f_params d)) && snd k)
       end
   end.
 

@@ -13,11 +13,11 @@ Import ListNotations.
 Open Scope string_scope.
 
 (** Short names for writing programs. *)
-Local Definition v := EVar.
-Local Definition n (z : Z) := EInt z.
-Local Definition bin o a b := EBin o a b.
-Local Definition neg a := EUn Neg a.
-Local Definition cast t a := ECast t a.
+Local Notation v := EVar.
+Local Notation n z := (EInt z).
+Local Notation bin o a b := (EBin o a b).
+Local Notation neg a := (EUn Neg a).
+Local Notation cast t a := (ECast t a).
 
 Local Notation "a '<.' b" := (bin Lt a b) (at level 70).
 Local Notation "a '>.' b" := (bin Gt a b) (at level 70).
@@ -35,12 +35,12 @@ Local Notation "a '<<.' b" := (bin Shl a b) (at level 45).
 Local Notation "a '|.' b" := (bin BOr a b) (at level 55).
 Local Notation "a '&.' b" := (bin BAnd a b) (at level 55).
 
-Definition S64_MAX := EMacro "SIGIL_S64_MAX".
-Definition S64_MIN := EMacro "SIGIL_S64_MIN".
+Local Notation S64_MAX := (EMacro "SIGIL_S64_MAX").
+Local Notation S64_MIN := (EMacro "SIGIL_S64_MIN").
 
 (** The absolute value as unsigned: [x < 0 ? -(__u64)x : (__u64)x]. *)
-Local Definition uabs (x : string) : expr :=
-  ECond (v x <. n 0) (neg (cast TU64 (v x))) (cast TU64 (v x)).
+Local Notation uabs x :=
+  (ECond (v x <. n 0) (neg (cast TU64 (v x))) (cast TU64 (v x))).
 
 Definition fx_mul_sat : func := {|
   f_comment := "a * b, saturated to [S64_MIN, S64_MAX]";
@@ -87,8 +87,8 @@ Definition fx_sub_sat : func := {|
 |}.
 
 (** [fx > (__u64)load_max ? load_max : (__s64)fx] *)
-Local Definition clamp_fx : expr :=
-  ECond (v "fx" >. cast TU64 (v "load_max")) (v "load_max") (cast TS64 (v "fx")).
+Local Notation clamp_fx :=
+  (ECond (v "fx" >. cast TU64 (v "load_max")) (v "load_max") (cast TS64 (v "fx"))).
 
 Definition fx_from_ns : func := {|
   f_comment := "a load measured in kernel nanoseconds, in fixed point, clamped to [0, load_max]";
@@ -187,7 +187,7 @@ Definition sigil_fixed : program := {|
   p_tail := [""; "#endif /* SIGIL_FIXED_H */"]
 |}.
 
-Definition PF_KTHREAD := EMacro "SIGIL_PF_KTHREAD".
+Local Notation PF_KTHREAD := (EMacro "SIGIL_PF_KTHREAD").
 
 Definition may_signal : func := {|
   f_comment := "may the program signal the process tgid?";
