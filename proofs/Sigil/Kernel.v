@@ -17,7 +17,7 @@
       its unsigned intermediates stay below 2^64 ([c_from_ns_spec]).
 
     That the printed program computes these functions, with no undefined behaviour, is checked
-    by KernelVectors.v (2,056 vectors at every build) and by the differential test against the
+    by KernelVectors.v (2,316 vectors at every build) and by the differential test against the
     compiled C (tests/Sigil.Proofs.Tests, more than 10,000 vectors); it is not yet proved for all
     inputs.
 
