@@ -150,43 +150,33 @@ Definition bin_type (o : binop) (ta tb : ctype) : ctype :=
 (** A shift by [y] is defined for [0 <= y < width]. *)
 Definition shift_ok (ta : ctype) (y : Z) : bool := (0 <=? y) && (y <? ct_width ta).
 
-(** A binary operator's value on [x : ta] and [y : tb] ([&&] and [||] are in [eval]).
-    Division truncates toward zero; on unsigned operands that is the floor. *)
-Definition bin_val (o : binop) (ta tb : ctype) (x y : Z) : Z :=
+(** A binary operator on [x : ta] and [y : tb] ([&&] and [||] are in [eval]): its value and
+    whether it is defined. Division truncates toward zero; on unsigned operands that is the
+    floor. *)
+Definition eval_bin (o : binop) (ta tb : ctype) (x y : Z) : res :=
   let t := common ta tb in
   let x' := conv t x in
   let y' := conv t y in
   match o with
-  | Add => arith_val t (x' + y')
-  | Sub => arith_val t (x' - y')
-  | Mul => arith_val t (x' * y')
-  | Div => if ct_signed t then Z.quot x' y' else x' / y'
-  | BOr => Z.lor x' y'
-  | BAnd => Z.land x' y'
-  | Shl => if ct_signed ta then Z.shiftl x y else Z.shiftl x y mod ct_modulus ta
-  | Shr => Z.shiftr x y
-  | Lt => b2z (x' <? y')
-  | Gt => b2z (y' <? x')
-  | Le => b2z (x' <=? y')
-  | Ge => b2z (y' <=? x')
-  | Eq => b2z (x' =? y')
-  | Ne => b2z (negb (x' =? y'))
-  | LAnd | LOr => 0
-  end.
-
-(** ... and whether it is defined. *)
-Definition bin_ok (o : binop) (ta tb : ctype) (x y : Z) : bool :=
-  let t := common ta tb in
-  let x' := conv t x in
-  let y' := conv t y in
-  match o with
-  | Add => arith_ok t (x' + y')
-  | Sub => arith_ok t (x' - y')
-  | Mul => arith_ok t (x' * y')
-  | Div => negb (y' =? 0) && (if ct_signed t then in_rangeb t (Z.quot x' y') else true)
-  | Shl => shift_ok ta y && (if ct_signed ta then (0 <=? x) && in_rangeb ta (Z.shiftl x y) else true)
-  | Shr => shift_ok ta y
-  | _ => true
+  | Add => (arith_val t (x' + y'), arith_ok t (x' + y'))
+  | Sub => (arith_val t (x' - y'), arith_ok t (x' - y'))
+  | Mul => (arith_val t (x' * y'), arith_ok t (x' * y'))
+  | Div =>
+      if ct_signed t then (Z.quot x' y', negb (y' =? 0) && in_rangeb t (Z.quot x' y'))
+      else (x' / y', negb (y' =? 0))
+  | BOr => (Z.lor x' y', true)
+  | BAnd => (Z.land x' y', true)
+  | Shl =>
+      if ct_signed ta then (Z.shiftl x y, shift_ok ta y && (0 <=? x) && in_rangeb ta (Z.shiftl x y))
+      else (Z.shiftl x y mod ct_modulus ta, shift_ok ta y)
+  | Shr => (Z.shiftr x y, shift_ok ta y)
+  | Lt => (b2z (x' <? y'), true)
+  | Gt => (b2z (y' <? x'), true)
+  | Le => (b2z (x' <=? y'), true)
+  | Ge => (b2z (y' <=? x'), true)
+  | Eq => (b2z (x' =? y'), true)
+  | Ne => (b2z (negb (x' =? y')), true)
+  | LAnd | LOr => (0, false)
   end.
 
 (** Variables: type and value ([None] until assigned). *)
@@ -264,8 +254,8 @@ Fixpoint eval (C : context) (ρ : env) (e : expr) : res :=
       else (1, snd r)
   | EBin o a b =>
       let r := eval C ρ a in let s := eval C ρ b in
-      let ta := typeof C ρ a in let tb := typeof C ρ b in
-      (bin_val o ta tb (fst r) (fst s), snd r && snd s && bin_ok o ta tb (fst r) (fst s))
+      let k := eval_bin o (typeof C ρ a) (typeof C ρ b) (fst r) (fst s) in
+      (fst k, snd r && snd s && snd k)
   | ECond c a b =>
       let t := common (typeof C ρ a) (typeof C ρ b) in
       let r := eval C ρ c in
