@@ -15,9 +15,14 @@
     - recovery: a load at least [delta] below budget drives any price [p0] to 0 within
       [recovery_updates g delta p0 = ceil (p0 / (g delta))] updates, where it stays
       ([recovery], [recovery_tight]);
-    - bounded Lyapunov drift of V(p) = (p - pstar)^2 ([drift], [drift_at_equilibrium]);
-    - descent for steps below 2/L and contraction under strong monotonicity
-      ([step_descent], [contraction]).
+    - bounded Lyapunov drift of V(p) = (p - pstar)^2 ([drift], [drift_at_equilibrium]): a
+      one-step bound, which over n updates allows V to grow by n g^2 G^2;
+    - the band: along the closed loop at an equilibrium, |p_n - pstar| <= max(|p_0 - pstar|, g G)
+      for every n ([band_step], [band]);
+    - descent for steps below 2/L ([step_descent], [descent_n_updates]), and contraction under
+      strong monotonicity ([contraction]). Contraction needs a load that keeps falling at a rate
+      m > 0 at every price, which no bounded load does (over prices far apart its fall would
+      exceed its range); no fibre file instantiates it.
 
     Only Coq's standard library is used. *)
 
@@ -571,7 +576,8 @@ Qed.
 
 (** Contraction: if the load falls at rate at least [m] and at most [L] (strongly convex,
     L-smooth dual), one update shrinks the distance between any two prices by the factor
-    [contraction_factor g m L], which is below 1 for [0 < g < 2/L]. *)
+    [contraction_factor g m L], which is below 1 for [0 < g < 2/L]. The hypothesis holds of no
+    bounded load on all prices (see the file's header); it is kept for unbounded models. *)
 Theorem contraction : forall g c load m L p q,
   0 < m <= L -> 0 <= g -> strongly_decreasing load m -> lipschitz load L ->
   Rabs (update g c (load p) p - update g c (load q) q) <= contraction_factor g m L * Rabs (p - q).
@@ -600,4 +606,83 @@ Proof.
     pattern pstar at 1. rewrite <- Heq.
     eapply Rle_trans; [apply (contraction g c load m L p pstar Hm Hg Hsd Hlip) |].
     rewrite Rmult_assoc. apply Rmult_le_compat_l; assumption.
+Qed.
+
+(** ** The band around an equilibrium
+
+    At an equilibrium [pstar] of a load that does not increase with the price and stays within
+    [G] of the budget, one update never leaves the band [|p - pstar| <= max(|p0 - pstar|, g G)]:
+    above [pstar] the load is at most the budget, so the price does not rise and falls by at
+    most [g G]; below [pstar] (where the load at [pstar] meets the budget) it does not fall and
+    rises by at most [g G]. *)
+Theorem band_step : forall g c (load : R -> R) pstar G p,
+  0 <= g -> 0 <= p -> nonincreasing load ->
+  0 <= pstar -> load pstar <= c -> pstar * (load pstar - c) = 0 ->
+  Rabs (load p - c) <= G ->
+  Rabs (update g c (load p) p - pstar) <= Rmax (Rabs (p - pstar)) (g * G).
+Proof.
+  intros g c load pstar G p Hg Hp Hmono Hs Hfeas Hcompl HG.
+  specialize (Hmono p pstar).
+  assert (HG2 : - G <= load p - c <= G) by (unfold Rabs in HG; destruct Rcase_abs; lra).
+  assert (HgG1 : g * (load p - c) <= g * G) by (apply Rmult_le_compat_l; lra).
+  assert (HgG2 : - (g * G) <= g * (load p - c)).
+  { replace (- (g * G)) with (g * (- G)) by ring. apply Rmult_le_compat_l; lra. }
+  unfold update.
+  destruct (Rle_dec pstar p) as [Hup | Hdown].
+  - (* above the equilibrium: the load is at most the budget *)
+    assert (Hl : load p <= c).
+    { destruct (Req_dec p pstar) as [He | Hne].
+      - subst p. exact Hfeas.
+      - assert (load p <= load pstar).
+        { destruct (Rle_dec (load p) (load pstar)) as [H | H]; [exact H |].
+          assert (0 < (p - pstar) * (load p - load pstar)) by (apply Rmult_lt_0_compat; lra). lra. }
+        lra. }
+    assert (Hneg : g * (load p - c) <= 0).
+    { replace 0 with (g * 0) by ring. apply Rmult_le_compat_l; lra. }
+    unfold Rmax at 1. destruct (Rle_dec 0 (p + g * (load p - c))).
+    + apply Rle_trans with (Rmax (Rabs (p - pstar)) (g * G)); [| lra].
+      unfold Rabs at 1. destruct Rcase_abs.
+      * apply Rle_trans with (g * G); [lra | apply Rmax_r].
+      * apply Rle_trans with (Rabs (p - pstar)); [| apply Rmax_l].
+        rewrite Rabs_right by lra. lra.
+    + (* projected to 0: |0 - pstar| = pstar, and pstar <= p < - g (l - c) <= g G *)
+      rewrite Rminus_0_l, Rabs_Ropp, Rabs_right by lra.
+      apply Rle_trans with (g * G); [lra | apply Rmax_r].
+  - (* below the equilibrium: pstar > 0, so the load at pstar is the budget *)
+    assert (Hc : load pstar = c).
+    { assert (pstar <> 0) by lra.
+      apply Rmult_integral in Hcompl. destruct Hcompl; [contradiction | lra]. }
+    assert (Hl : c <= load p).
+    { destruct (Rle_dec (load pstar) (load p)) as [H | H]; [lra |].
+      assert (0 < (p - pstar) * (load p - load pstar)).
+      { replace ((p - pstar) * (load p - load pstar)) with ((pstar - p) * (load pstar - load p)) by ring.
+        apply Rmult_lt_0_compat; lra. }
+      lra. }
+    assert (Hpos : 0 <= g * (load p - c)) by (apply Rmult_le_pos; lra).
+    rewrite Rmax0_of_nonneg by lra.
+    unfold Rabs at 1. destruct Rcase_abs.
+    + apply Rle_trans with (Rabs (p - pstar)); [| apply Rmax_l].
+      rewrite Rabs_left by lra. lra.
+    + apply Rle_trans with (g * G); [lra | apply Rmax_r].
+Qed.
+
+(** The band along the closed loop: from any [p0 >= 0], every price stays within
+    [max(|p0 - pstar|, g G)] of the equilibrium [pstar]. This bounds the price itself (the
+    drift bound [drift_n_updates] lets V grow by [n g^2 G^2]); it does not say the price
+    converges, which needs more of the load ([descent_n_updates]: the distance never grows for
+    [g <= 2/L]). *)
+Theorem band : forall g c (load : R -> R) pstar G p0,
+  0 < g -> 0 <= p0 -> nonincreasing load -> equilibrium g c load pstar ->
+  (forall p, 0 <= p -> Rabs (load p - c) <= G) ->
+  forall n, Rabs (closed_loop g c load p0 n - pstar) <= Rmax (Rabs (p0 - pstar)) (g * G).
+Proof.
+  intros g c load pstar G p0 Hg Hp0 Hmono Heq HG n.
+  destruct (equilibrium_kkt g c load pstar Hg Heq) as [Hs [Hfeas Hcompl]].
+  induction n as [|n IH]; cbn [closed_loop].
+  - apply Rmax_l.
+  - set (p := closed_loop g c load p0 n) in *.
+    pose proof (closed_loop_nonneg g c load p0 n Hp0) as Hp.
+    eapply Rle_trans.
+    + apply (band_step g c load pstar G p); try assumption; lra || exact (HG p Hp).
+    + apply Rmax_lub; [exact IH | apply Rmax_r].
 Qed.

@@ -107,9 +107,16 @@ public static partial class CoqEmitter
             Theorem(
                 Id("drift_equilibrium", r),
                 "lyapunov",
-                $"At an equilibrium price p* of @{r} (p* >= 0, load at p* within the budget {c}, complementary slackness), when the agents answer a price with a load that does not increase with it, one update raises V = (p - p*)^2 by at most g^2 G^2 = {drift}: the price stays in a bounded band around p*.",
+                $"At an equilibrium price p* of @{r} (p* >= 0, load at p* within the budget {c}, complementary slackness), when the agents answer a price with a load that does not increase with it, one update raises V = (p - p*)^2 by at most g^2 G^2 = {drift}. This is a one-step bound: over n updates it allows V to grow by n g^2 G^2; the band theorem below bounds the price itself.",
                 $"forall (load : R -> R) pstar p, 0 <= p -> nonincreasing load ->\n  0 <= pstar -> load pstar <= {budget} -> pstar * (load pstar - {budget}) = 0 ->\n  Rabs (load p - {budget}) <= {error} ->\n  lyapunov pstar (update {step} {budget} (load p) p) - lyapunov pstar p <= {step} ^ 2 * {error} ^ 2",
                 $"intros load pstar p Hp Hmono Hs Hf Hc HG. apply drift_at_equilibrium; try assumption. {Numbers}; lra.");
+            var band = D(_spec.Solver.Step * analysis.LoadErrorBound);
+            Theorem(
+                Id("band", r),
+                "lyapunov",
+                $"The band: when the agents answer each price p of @{r} with a load that does not increase with p and stays within G = {Q(analysis.LoadErrorBound, resource)} of the budget {c}, and p* is an equilibrium (the update leaves p* where it is), the price from any p0 >= 0 stays within max(|p0 - p*|, g G) = max(|p0 - p*|, {band}) of p* at every update (g = {D(_spec.Solver.Step)}). It bounds the price; it does not say the price converges.",
+                $"forall (load : R -> R) pstar p0, 0 <= p0 -> nonincreasing load -> equilibrium {step} {budget} load pstar ->\n  (forall p, 0 <= p -> Rabs (load p - {budget}) <= {error}) ->\n  forall n, Rabs (closed_loop {step} {budget} load p0 n - pstar) <= Rmax (Rabs (p0 - pstar)) ({step} * {error})",
+                $"intros load pstar p0 Hp0 Hmono Heq HG n. apply band; try assumption. {Numbers}; lra.");
         }
 
         private void AddFeasibility()
@@ -119,7 +126,7 @@ public static partial class CoqEmitter
                 Theorem(
                     Id("feasible", row.Row),
                     "lyapunov",
-                    $"The budget of the row {row.Row} can be met: the least load its variables' bounds allow, {D(row.MinLoad)}, is at most its budget {D(row.Budget)}, so the equilibrium the drift bound refers to can exist.",
+                    $"Arithmetic on the analysis's numbers, not a theorem about the fibre's rows: the least load the variables' bounds allow on the row {row.Row} (the sum of each coefficient times its variable's lower bound, computed by the compiler), {D(row.MinLoad)}, is at most its budget {D(row.Budget)}.",
                     $"{Real(row.MinLoad, "least load of " + row.Row)} <= {Real(row.Budget, "budget of " + row.Row)}",
                     "lra.");
             }
