@@ -4,6 +4,7 @@ real families and written without regard to the fibre's numbers.
 
     behaviours.py corpus DIR COUNT SEED         write a corpus and print its SHA-256 manifest
     behaviours.py run BEHAVIOUR DIR             wait for a line on stdin (the gate), then attack DIR
+    behaviours.py after PID BEHAVIOUR DIR       wait until process PID has ended, then attack DIR
 
 Each attack prints 'first <ns>' (CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns) just before its
 first write and 'done' if it finishes. The cipher is a SHA-256 keystream XOR: the point is the file
@@ -234,6 +235,16 @@ def main():
         corpus(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif sys.argv[1] == "one":
         SIMPLE[sys.argv[2]](sys.argv[3])
+    elif sys.argv[1] == "after":
+        pid = int(sys.argv[2])
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.01)
+        run(sys.argv[3], sys.argv[4])
+        print("done", flush=True)
     elif sys.argv[1] == "run":
         sys.stdin.readline()
         run(sys.argv[2], sys.argv[3])

@@ -32,6 +32,9 @@ internal static class BpfBehaviourBuilder
     /// <summary>The largest file map.</summary>
     internal const int FileMapMax = 1 << 20;
 
+    /// <summary>Executables with a class weight.</summary>
+    internal const int ClassCapacity = 256;
+
     /// <summary>Boundary set capacity (tgids whose children root new agents).</summary>
     internal const int BoundaryCapacity = 1024;
 
@@ -209,8 +212,13 @@ internal static class BpfBehaviourBuilder
             .Add("root", BpfScalarType.U32, "the agent's root tgid")
             .Add("ino", BpfScalarType.U64, "the inode number")
             .Build();
+        var exeKey = new BpfLayoutBuilder($"{fibre}_exe_key", "an executable file, the key of a class")
+            .Add("dev", BpfScalarType.U32, "the file system's device")
+            .Add("pad", BpfScalarType.U32, "padding")
+            .Add("ino", BpfScalarType.U64, "the inode number")
+            .Build();
         var stateLayout = state.Build();
-        var fibreStructs = new List<BpfStructLayout> { stateLayout, member, fileKey };
+        var fibreStructs = new List<BpfStructLayout> { stateLayout, member, fileKey, exeKey };
 
         var capacity = index.Capacity;
         var statsMap = $"{fibre}_stats";
@@ -222,6 +230,7 @@ internal static class BpfBehaviourBuilder
         var memberMap = $"{fibre}_members";
         var boundaryMap = $"{fibre}_boundary";
         var fileMap = $"{fibre}_files";
+        var classMap = $"{fibre}_classes";
         var maps = new List<BpfMapModel>
         {
             BpfModelBuilder.Map(export.MapName, $"^{resourceName}: the price by root tgid, fixed point (value * 2^{scaleBits}); exported", "BPF_MAP_TYPE_LRU_HASH", capacity, "__u32", "__s64"),
@@ -229,6 +238,7 @@ internal static class BpfBehaviourBuilder
             BpfModelBuilder.Map(memberMap, "each process forked since load: its agent", "BPF_MAP_TYPE_LRU_HASH", (long)capacity * 8, "__u32", $"struct {member.CName}"),
             BpfModelBuilder.Map(boundaryMap, "tgids whose children root new agents (besides pid 1 and the daemon)", "BPF_MAP_TYPE_HASH", BoundaryCapacity, "__u32", "__u32"),
             BpfModelBuilder.Map(fileMap, "what each agent did to each file: FILE_FILLED, FILE_READ, FILE_COUNTED", "BPF_MAP_TYPE_LRU_HASH", Math.Min(FileMapMax, (long)capacity * FilesPerAgent), $"struct {fileKey.CName}", "__u32"),
+            BpfModelBuilder.Map(classMap, $"executables with a class weight (fixed point, 2^{scaleBits} is 1): archivers, compilers, databases; 0 spares them", "BPF_MAP_TYPE_HASH", ClassCapacity, $"struct {exeKey.CName}", "__s64"),
             BpfModelBuilder.Map(statsMap, "counters, per CPU: seen = processed + filtered + dropped", "BPF_MAP_TYPE_PERCPU_ARRAY", 1, "__u32", "struct sigil_stats"),
             BpfModelBuilder.Map(controlMap, "the daemon's control: armed, its tgid, scope, thresholds", "BPF_MAP_TYPE_ARRAY", 1, "__u32", "struct sigil_control"),
             BpfModelBuilder.Map(allowMap, "tgids (or agent roots) the programs never signal", "BPF_MAP_TYPE_HASH", BpfModelBuilder.AllowListCapacity, "__u32", "__u32"),
@@ -307,6 +317,8 @@ internal static class BpfBehaviourBuilder
                 BoundaryMap = boundaryMap,
                 FileMap = fileMap,
                 FileKeyStruct = fileKey.CName,
+                ClassMap = classMap,
+                ExeKeyStruct = exeKey.CName,
                 Events = events,
                 HasWrite = terms.ContainsKey("write"),
                 HasFill = terms.ContainsKey("fill"),

@@ -30,6 +30,10 @@ internal sealed class BpfBehaviourModel
 
     public string FileKeyStruct { get; init; } = "";
 
+    public string ClassMap { get; init; } = "";
+
+    public string ExeKeyStruct { get; init; } = "";
+
     /// <summary>The file events some sensor of the priced row reads, in catalogue order.</summary>
     public IReadOnlyList<BpfFileEventModel> Events { get; init; } = new List<BpfFileEventModel>();
 
