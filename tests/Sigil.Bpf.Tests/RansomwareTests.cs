@@ -17,7 +17,7 @@ namespace Sigil.Bpf.Tests;
 [Collection(KernelCollection.Name)]
 public sealed class RansomwareTests
 {
-    private const int CorpusFiles = 300;
+    private const int CorpusFiles = 120;
     private readonly ITestOutputHelper _output;
 
     public RansomwareTests(ITestOutputHelper output) => _output = output;

@@ -7,8 +7,8 @@ cd "$2"
 here=$(dirname "$(readlink -f "$0")")
 corpus() { python3 "$here/behaviours.py" corpus tree "$1" 23 > /dev/null; }
 case "$name" in
-tar_czf | cp_r) corpus 300 ;;
-tar_xzf) corpus 300 && tar czf tree.tgz tree && rm -rf tree ;;
+tar_czf | cp_r) corpus 150 ;;
+tar_xzf) corpus 150 && tar czf tree.tgz tree && rm -rf tree ;;
 gzip) for i in 1 2 3; do head -c 12M /dev/urandom | base64 > big$i.log; done ;;
 git)
     mkdir -p repo && cd repo
