@@ -11,6 +11,7 @@ apt_packages=(
     clang-14 llvm-14 llvm-14-dev llvm-14-tools clang-format-14 lld-14 libbpf-dev bpftool libelf-dev zlib1g-dev
     coq prometheus python3-cvxopt python3-numpy python3-cobra glpk-utils linux-perf procps
     mmdebstrap umoci
+    git make gcc tar gzip dpkg coreutils python3
 )
 # kubectl, for `kubectl kustomize` in eng/k8s/validate.sh: Debian's kubernetes-client unless one is installed.
 command -v kubectl >/dev/null || apt_packages+=(kubernetes-client)

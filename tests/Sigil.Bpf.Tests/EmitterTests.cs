@@ -26,6 +26,7 @@ public sealed class EmitterTests
     [Theory]
     [InlineData("dwell")]
     [InlineData("cache")]
+    [InlineData("ransomware")]
     public void BpfEmitter_CSharp_MatchesTheGeneratedFileTheTestsCompile(string fibre)
     {
         var spec = Spec(fibre);
@@ -158,7 +159,12 @@ public sealed class EmitterTests
         Assert.Equal("HoldMaxFd", BpfNames.ToPascalCase("hold_max_fd"));
     }
 
-    private static FibreSpec Spec(string fibre) => fibre == "dwell" ? ShippedFibres.Dwell : ShippedFibres.Cache;
+    private static FibreSpec Spec(string fibre) => fibre switch
+    {
+        "dwell" => ShippedFibres.Dwell,
+        "cache" => ShippedFibres.Cache,
+        _ => ShippedFibres.Ransomware,
+    };
 }
 
 public sealed class ShippedFibreTests

@@ -16,7 +16,7 @@ public sealed class GeneratorTests
 
         Assert.Empty(diagnostics);
         var generated = output.SyntaxTrees.Select(t => Path.GetFileName(t.FilePath)).ToHashSet();
-        foreach (var fibre in new[] { "Dwell", "Atp", "Cache" })
+        foreach (var fibre in new[] { "Dwell", "Atp", "Cache", "Ransomware" })
         {
             Assert.Contains(fibre + "Fibre.Fibre.g.cs", generated);
             Assert.Contains(fibre + "Fibre.Solver.g.cs", generated);

@@ -68,6 +68,7 @@ public sealed class DiagnosticTests
         ["SIG1036"] = new(Fibre(Task, X, Utility, Solve).Replace("fibre f", "fibre {|SIG1036:f|}")),
         ["SIG1037"] = new(Fibre(Task, X, R, Row, Utility, "{|SIG1037:solve dual { step = 0.001; online; }|}")),
         ["SIG1038"] = new(Base("@{|SIG1038:q|}[task] : s = 1;")),
+        ["SIG1041"] = new(Base("sense $x[t] <- span({|SIG1041:syscalls:sys_enter_read|}, syscalls:sys_enter_pwrite64) key (pid, fd);")),
         ["SIG1039"] = new(Base("table tab from \"t.csv\" { a : s; }", "index e from tab;", "@q[task] : s = a[{|SIG1039:task|}];"), new() { ["t.csv"] = Csv }),
         ["SIG1040"] = new(Base("act {|SIG1040:kill|};")),
 

@@ -23,7 +23,7 @@ public sealed class RemappingTests
             .Replace("budget : ms = 5.0", "budget : ms = 250")
             .Replace("throttle_price = 5", "throttle_price = 3").Replace("kill_price = 15", "kill_price = 12")
             .Replace("step = 2.0", "step = 0.01")
-            .Replace("sys_enter_openat", "sys_enter_connect")
+            .Replace("sys_enter_openat", "sys_enter_socket")
             .Replace("dwell_seconds_current", "socket_ms_current").Replace("target 5", "target 250")
             .Replace("calls(write, pwrite)", "calls(send, \"sendto*\")");
 
@@ -39,7 +39,7 @@ public sealed class RemappingTests
         Assert.Equal("ms", spec.Resources.Single().Unit.ToString());
         Assert.Equal(ValueSpec.Of(250), spec.Couplings.Single().Rhs);
         Assert.Equal("open_ms", spec.Couplings.Single().Terms.Single().Variable);
-        Assert.Equal(new TracepointSpec("syscalls", "sys_enter_connect"), spec.Sensors.Single().Tracepoints[0]);
+        Assert.Equal(new TracepointSpec("syscalls", "sys_enter_socket"), spec.Sensors.Single().Tracepoints[0]);
         Assert.Equal(1e6, spec.Sensors.Single().NanosecondsPerUnit);
         Assert.Equal(new[] { "send", "sendto*" }, spec.Instruments.Single().Patterns);
         Assert.Equal(new FixedPointSpec("socket_time", 20, 10486, 250L << 20, 60000L << 20, 1_000_000L << 20, 1_000_000), spec.FixedPoint);

@@ -21,7 +21,7 @@ internal sealed partial class Binder
     /// <summary>Most members of an integer range.</summary>
     public const int MaxRangeMembers = 1024;
 
-    private static readonly string[] s_kernelKeys = { "pid", "tid", "cpu" };
+    private static readonly string[] s_kernelKeys = { "pid", "tid", "cpu", "tree" };
 
     private void BindTable(TableDeclarationSyntax syntax)
     {
@@ -219,6 +219,7 @@ internal sealed partial class Binder
                             "pid" => KernelKey.Pid,
                             "tid" => KernelKey.Tid,
                             "cpu" => KernelKey.Cpu,
+                            "tree" => KernelKey.Tree,
                             _ => KernelKey.None,
                         };
                         if (key == KernelKey.None)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using Sigil.Language.Analysis;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
 using Sigil.Language.Syntax;
@@ -10,8 +11,9 @@ namespace Sigil.Language.Binding;
 
 internal sealed partial class Binder
 {
-    private static readonly string[] s_sensors = { "span", "oncpu", "count" };
-    private static readonly string[] s_sensorKeys = { "pid", "tid", "fd", "cpu" };
+    private static readonly string[] s_sensors = { "span", "oncpu", "count", "files", "bytes" };
+    private static readonly string[] s_sensorKeys = { "pid", "tid", "fd", "cpu", "tree" };
+    private static readonly string[] s_byteUnits = { "B", "KiB", "MiB", "GiB" };
     private static readonly string[] s_actuators = { "throttle", "kill", "affinity" };
     private static readonly string[] s_aggregates = { "mean", "sum", "max", "min", "count" };
     private static readonly string[] s_instruments = { "calls", "entries" };
@@ -36,6 +38,8 @@ internal sealed partial class Binder
             case "span": kind = SensorKind.Span; tracepointCount = 2; break;
             case "oncpu": kind = SensorKind.OnCpu; tracepointCount = 1; break;
             case "count": kind = SensorKind.Count; tracepointCount = 1; break;
+            case "files": kind = SensorKind.Files; tracepointCount = -1; break;
+            case "bytes": kind = SensorKind.Bytes; tracepointCount = -1; break;
             default:
                 if (!syntax.Call.Identifier.IsMissing)
                 {
@@ -52,6 +56,12 @@ internal sealed partial class Binder
         }
 
         var index = variable.IndexSets[0];
+        if (tracepointCount < 0)
+        {
+            BindFileSensor(syntax, variable, index, kind);
+            return;
+        }
+
         if (syntax.Call.Arguments.Length != tracepointCount || syntax.Call.Arguments.Any(static a => a.Tracepoint is null || a.Name is not null))
         {
             var what = tracepointCount == 2 ? "two tracepoints, the opening and the closing event" : "one tracepoint 'category:event'";
@@ -86,11 +96,17 @@ internal sealed partial class Binder
             tracepoints.Add(new TracepointSpec(category, eventName));
         }
 
+        if (kind == SensorKind.Span && !CheckSpanMeaning(syntax, tracepoints))
+        {
+            return;
+        }
+
         var indexKey = index.Key switch
         {
             KernelKey.Pid => "pid",
             KernelKey.Tid => "tid",
             KernelKey.Cpu => "cpu",
+            KernelKey.Tree => "tree",
             _ => "pid",
         };
         var keys = new List<string>();
@@ -142,6 +158,128 @@ internal sealed partial class Binder
         var spec = new SensorSpec(variable.Name, kind, tracepoints.ToEquatableArray(), keys.ToEquatableArray(), nanoseconds, Statement(syntax));
         _fibre.Sensors.Add(new Bound<SensorSpec>(spec, syntax.Span));
     }
+
+    // A span keyed by fd opens where a syscall returns a new fd (its sys_exit) and closes where the
+    // first argument is an fd; anything else keys the span on a byte count, a 0 or a pointer.
+    private bool CheckSpanMeaning(SenseDeclarationSyntax syntax, List<TracepointSpec> tracepoints)
+    {
+        if (!syntax.Keys.Any(static k => k.Text == "fd"))
+        {
+            return true;
+        }
+
+        const string Enter = "sys_enter_";
+        var (open, close) = (tracepoints[0], tracepoints[1]);
+        var arguments = syntax.Call.Arguments;
+        if (open.Category != "syscalls" || !open.Event.StartsWith(Enter, StringComparison.Ordinal) || !SyscallFacts.ReturnsFd(open.Event.Substring(Enter.Length)))
+        {
+            _diagnostics.ReportSensorMeaning(arguments[0].Span, open.Category + ":" + open.Event, "does not return a file descriptor, so a span keyed by fd cannot open there; open at a syscall that returns one (sys_enter_open, sys_enter_openat, sys_enter_openat2, sys_enter_creat, sys_enter_dup, sys_enter_socket, ...)");
+            return false;
+        }
+
+        if (close.Category != "syscalls" || !close.Event.StartsWith(Enter, StringComparison.Ordinal) || !SyscallFacts.TakesFd(close.Event.Substring(Enter.Length)))
+        {
+            var first = close.Category == "syscalls" && close.Event.StartsWith(Enter, StringComparison.Ordinal) ? SyscallFacts.FirstArgument(close.Event.Substring(Enter.Length)) : "no syscall argument";
+            _diagnostics.ReportSensorMeaning(arguments[1].Span, close.Category + ":" + close.Event, "takes " + first + " first, not a file descriptor, so a span keyed by fd cannot close there; close at a syscall whose first argument is the fd (sys_enter_close, ...)");
+            return false;
+        }
+
+        return true;
+    }
+
+    // sense $v[a] <- files(file:overwrite, ...) | bytes(file:write);  over an index by tree, pid or tid.
+    // Both are rates: the variable's unit is (files or 1 | B, KiB, MiB, GiB) per time unit.
+    private void BindFileSensor(SenseDeclarationSyntax syntax, VariableSymbol variable, IndexSymbol index, SensorKind kind)
+    {
+        var kindName = syntax.Call.Identifier.Text;
+        if (syntax.Call.Arguments.IsEmpty || syntax.Call.Arguments.Any(static a => a.Tracepoint is null || a.Name is not null))
+        {
+            _diagnostics.ReportInvalidArgument(syntax.Call.Span, "'" + kindName + "'", "takes one or more file events 'file:event' (" + string.Join(", ", FileEvents.Names) + ")");
+            return;
+        }
+
+        if (index.Key is not (KernelKey.Tree or KernelKey.Pid or KernelKey.Tid))
+        {
+            _diagnostics.ReportSensorKey(syntax.Target.Span, variable.Name, "file events happen to processes: the index is keyed by tree, pid or tid");
+            return;
+        }
+
+        var events = new List<TracepointSpec>();
+        foreach (var argument in syntax.Call.Arguments)
+        {
+            var tracepoint = argument.Tracepoint!;
+            var category = tracepoint.Category.Text;
+            var name = tracepoint.Event.Text;
+            var fileEvent = category == FileEvents.Category ? FileEvents.Find(name) : null;
+            if (fileEvent is null)
+            {
+                var suggestion = category == FileEvents.Category ? DidYouMean(name, FileEvents.Names.ToArray()) : string.Empty;
+                _diagnostics.ReportSensorMeaning(tracepoint.Span, category + ":" + name, "is not a file event; '" + kindName + "' takes " + string.Join(", ", FileEvents.Names.Select(static n => "file:" + n)) + suggestion);
+                return;
+            }
+
+            if (kind == SensorKind.Bytes && !fileEvent.CarriesSize)
+            {
+                _diagnostics.ReportSensorMeaning(tracepoint.Span, "file:" + name, "carries no byte count for 'bytes' to sum; file:write does");
+                return;
+            }
+
+            if (kind == SensorKind.Files && !fileEvent.Distinct)
+            {
+                _diagnostics.ReportSensorMeaning(tracepoint.Span, "file:" + name, "is not once per file, so 'files' cannot count distinct files with it; count file:fill, file:overwrite, file:truncate or file:remove");
+                return;
+            }
+
+            if (events.Any(e => e.Event == name))
+            {
+                _diagnostics.ReportInvalidArgument(tracepoint.Span, "'" + kindName + "'", "'file:" + name + "' is named twice");
+                return;
+            }
+
+            events.Add(new TracepointSpec(FileEvents.Category, name));
+        }
+
+        foreach (var key in syntax.Keys)
+        {
+            if (key.Text != KernelKeyWord(index.Key))
+            {
+                _diagnostics.ReportSensorKey(key.Span, variable.Name, "a file sensor is keyed by its agent alone, '" + KernelKeyWord(index.Key) + "'");
+                return;
+            }
+        }
+
+        // A rate: one time factor to the power -1; bytes need one byte factor, files none.
+        var factors = variable.Unit.Factors;
+        var time = factors.Where(static f => f.Power == -1 && Units.NanosecondsPerUnit(new UnitSpec(EquatableArray.Create(new UnitFactor(f.Name, 1)))) is not null).ToList();
+        var rest = factors.Where(f => time.Count != 1 || f != time[0]).ToList();
+        var bytesOk = kind == SensorKind.Bytes
+            ? rest.Count == 1 && rest[0].Power == 1 && s_byteUnits.Contains(rest[0].Name)
+            : rest.All(f => !s_byteUnits.Contains(f.Name));
+        if (time.Count != 1 || !bytesOk)
+        {
+            var expected = kind == SensorKind.Bytes ? "bytes per time unit, e.g. 'MiB/s'" : "files per time unit, e.g. 'files/s'";
+            _diagnostics.ReportSensorMeaning(syntax.Call.Identifier.Span, kindName, "measures a rate in " + expected + "; '$" + variable.Name + "' is in '" + variable.Unit + "'");
+            return;
+        }
+
+        if (_fibre.Sensors.Any(s => s.Value.Variable == variable.Name))
+        {
+            _diagnostics.ReportDuplicateDeclaration(syntax.Target.Span, "'$" + variable.Name + "'", "a sensor");
+            return;
+        }
+
+        var nanoseconds = Units.NanosecondsPerUnit(new UnitSpec(EquatableArray.Create(new UnitFactor(time[0].Name, 1))))!.Value;
+        var spec = new SensorSpec(variable.Name, kind, events.ToEquatableArray(), EquatableArray.Create(KernelKeyWord(index.Key)), nanoseconds, Statement(syntax));
+        _fibre.Sensors.Add(new Bound<SensorSpec>(spec, syntax.Span));
+    }
+
+    private static string KernelKeyWord(KernelKey key) => key switch
+    {
+        KernelKey.Tid => "tid",
+        KernelKey.Cpu => "cpu",
+        KernelKey.Tree => "tree",
+        _ => "pid",
+    };
 
     // act throttle(cpu = 20%) when ^r[t] >= value; | act kill when ...; | act affinity;
     private void BindAct(ActDeclarationSyntax syntax)

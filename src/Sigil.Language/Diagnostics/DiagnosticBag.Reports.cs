@@ -129,6 +129,9 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG1031: Sensor unit.</summary>
     public void ReportSensorUnit(TextSpan span, string sensor, string variable, string unit) => Report(DiagnosticDescriptors.SensorUnit, span, sensor, variable, unit);
 
+    /// <summary>SIG1041: Sensor meaning.</summary>
+    public void ReportSensorMeaning(TextSpan span, string what, string problem) => Report(DiagnosticDescriptors.SensorMeaning, span, what, problem);
+
     /// <summary>SIG1032: Sensor key.</summary>
     public void ReportSensorKey(TextSpan span, string variable, string problem) => Report(DiagnosticDescriptors.SensorKey, span, variable, problem);
 

@@ -175,6 +175,9 @@ public static class DiagnosticDescriptors
     /// <summary>SIG1040: an actuator used with or without a condition against its kind.</summary>
     public static readonly DiagnosticDescriptor ActuatorCondition = Error("SIG1040", "Actuator condition", "'{0}' {1}", Names);
 
+    /// <summary>SIG1041: a sensor whose events do not yield what it measures (an fd that is a byte count, a size an event lacks).</summary>
+    public static readonly DiagnosticDescriptor SensorMeaning = Error("SIG1041", "Sensor meaning", "'{0}' {1}", Names);
+
     // 2xxx: math and certificates.
 
     /// <summary>SIG2001: a row that is not linear in the variables.</summary>

@@ -27,6 +27,12 @@ public enum KernelKey
 
     /// <summary>The CPU number.</summary>
     Cpu,
+
+    /// <summary>
+    /// A process tree: the tgid of its root. A process forked after load joins its parent's tree
+    /// (unless the parent is a boundary), so a new process per file does not shed the agent.
+    /// </summary>
+    Tree,
 }
 
 /// <summary>An index set (<c>index task by pid;</c>). Value-equatable.</summary>

@@ -11,6 +11,15 @@ public enum SensorKind
 
     /// <summary>Number of events (<c>count(tp)</c>).</summary>
     Count,
+
+    /// <summary>
+    /// Distinct files per agent that file events touched (<c>files(file:overwrite, file:remove)</c>):
+    /// each file counts once per agent. A rate, drained over time by the row's budget.
+    /// </summary>
+    Files,
+
+    /// <summary>The bytes a size-carrying file event moved (<c>bytes(file:write)</c>), summed per agent.</summary>
+    Bytes,
 }
 
 /// <summary>A tracepoint, <c>category:event</c>; both parts validated identifiers.</summary>
@@ -23,7 +32,8 @@ public sealed record TracepointSpec(string Category, string Event);
 /// <param name="Kind">What it measures.</param>
 /// <param name="Tracepoints">Tracepoints, in the order written (opening first for a span).</param>
 /// <param name="Keys">Key fields (<c>pid</c>, <c>tid</c>, <c>fd</c>, <c>cpu</c>).</param>
-/// <param name="NanosecondsPerUnit">How many kernel nanoseconds one unit of the variable is (1e9 for seconds); 0 for counts.</param>
+/// <param name="NanosecondsPerUnit">How many kernel nanoseconds one unit of the variable is (1e9 for seconds); 0 for counts; for a
+/// <see cref="SensorKind.Files"/> or <see cref="SensorKind.Bytes"/> rate, the nanoseconds of its time unit (1e9 for <c>files/s</c>).</param>
 /// <param name="Statement">The fibre statement, quoted verbatim.</param>
 public sealed record SensorSpec(
     string Variable,

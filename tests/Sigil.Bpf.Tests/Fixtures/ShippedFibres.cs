@@ -18,6 +18,16 @@ public static class ShippedFibres
 
     public static FibreSpec Cache => s_cache.Value;
 
+    /// <summary>fibres/ransomware.sigil, from the compiler only (it has no hand-built fixture).</summary>
+    public static FibreSpec Ransomware => s_ransomware.Value;
+
+    private static readonly Lazy<FibreSpec> s_ransomware = new(static () =>
+    {
+        var path = Path.Combine(Repository.Root, "fibres", "ransomware.sigil");
+        return SigilCompiler.Compile(new SourceFile(path, File.ReadAllText(path))).Spec
+            ?? throw new InvalidOperationException("fibres/ransomware.sigil does not compile");
+    });
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_fromCompiler = new();
 
     /// <summary>True when the spec of <paramref name="fibre"/> comes from the real compiler.</summary>

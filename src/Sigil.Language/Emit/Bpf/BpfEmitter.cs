@@ -63,7 +63,7 @@ public static class BpfEmitter
         var plan = Plan(spec);
         return new[]
         {
-            new Artefact(Target, $"bpf/{plan.Model.SourceName}", Render(BpfTemplates.Source, plan.Model)),
+            new Artefact(Target, $"bpf/{plan.Model.SourceName}", Render(plan.Model.Behaviour is null ? BpfTemplates.Source : BpfTemplates.Behaviour, plan.Model)),
             new Artefact(Target, $"bpf/{plan.Model.HeaderName}", Render(BpfTemplates.Header, plan.Model)),
         };
     }

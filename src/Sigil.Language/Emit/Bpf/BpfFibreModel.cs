@@ -51,6 +51,9 @@ internal sealed class BpfFibreModel
 
     public BpfPriceModel? Price { get; init; }
 
+    /// <summary>Set for a behaviour program (process-tree agents, file events); the template differs.</summary>
+    public BpfBehaviourModel? Behaviour { get; init; }
+
     /// <summary>Every program: section and name, for the empty-program baseline.</summary>
     public IReadOnlyList<BpfProgramModel> Programs { get; init; } = new List<BpfProgramModel>();
 

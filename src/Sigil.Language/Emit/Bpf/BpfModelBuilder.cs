@@ -44,6 +44,11 @@ internal static class BpfModelBuilder
     /// <summary>The plan, or null with the problems that prevent one.</summary>
     public static BpfPlan? Build(FibreSpec spec, TargetProblems problems)
     {
+        if (BpfBehaviourBuilder.Applies(spec))
+        {
+            return BpfBehaviourBuilder.Build(spec, problems);
+        }
+
         var fibre = spec.Name;
         if (!BpfNames.IsIdentifier(fibre))
         {
@@ -411,20 +416,9 @@ internal static class BpfModelBuilder
             ObjectName = $"{fibre}.bpf.o",
             HeaderGuard = $"SIGIL_{BpfNames.ToUpperSnake(fibre)}_H",
             Summary = Summary(spec, sensors, price),
-            Enums = BpfCommonLayouts.Enums.Select(e => new BpfEnumModel
-            {
-                CName = e.CName,
-                Comment = BpfNames.CommentText(e.Comment),
-                Members = e.Members.Select(m => new BpfConstantModel { CName = m.CName, Value = BpfNames.CLiteral(m.Value), Comment = BpfNames.CommentText(m.Comment) }).ToList(),
-            }).ToList(),
+            Enums = EnumModels(),
             Structs = structs.Select(StructModel).ToList(),
-            Tunables = tunables.Select(t => new BpfTunableModel
-            {
-                CType = CType(t.Type),
-                Name = t.CName,
-                Value = t.Type == BpfScalarType.U64 ? BpfNames.CLiteral((ulong)t.Value) : BpfNames.CLiteral(t.Value),
-                Comment = BpfNames.CommentText(t.Comment),
-            }).ToList(),
+            Tunables = tunables.Select(TunableModel).ToList(),
             Maps = maps,
             StatsMap = statsMap,
             ControlMap = controlMap,
@@ -639,7 +633,7 @@ internal static class BpfModelBuilder
         _ => spec.Name,
     };
 
-    private static int IndexOf<T>(EquatableArray<T> items, T item)
+    internal static int IndexOf<T>(EquatableArray<T> items, T item)
         where T : IEquatable<T>
     {
         for (var i = 0; i < items.Count; i++)
@@ -669,7 +663,24 @@ internal static class BpfModelBuilder
         return SpecSite.Solve;
     }
 
-    private static BpfMapModel Map(string name, string comment, string type, long entries, string key, string value) => new()
+    /// <summary>The shared enums as the templates print them.</summary>
+    internal static List<BpfEnumModel> EnumModels() => BpfCommonLayouts.Enums.Select(e => new BpfEnumModel
+    {
+        CName = e.CName,
+        Comment = BpfNames.CommentText(e.Comment),
+        Members = e.Members.Select(m => new BpfConstantModel { CName = m.CName, Value = BpfNames.CLiteral(m.Value), Comment = BpfNames.CommentText(m.Comment) }).ToList(),
+    }).ToList();
+
+    /// <summary>A tunable as the templates print it.</summary>
+    internal static BpfTunableModel TunableModel(BpfTunablePlan t) => new()
+    {
+        CType = CType(t.Type),
+        Name = t.CName,
+        Value = t.Type == BpfScalarType.U64 ? BpfNames.CLiteral((ulong)t.Value) : BpfNames.CLiteral(t.Value),
+        Comment = BpfNames.CommentText(t.Comment),
+    };
+
+    internal static BpfMapModel Map(string name, string comment, string type, long entries, string key, string value) => new()
     {
         Name = name,
         Comment = BpfNames.CommentText(comment),
@@ -684,7 +695,7 @@ internal static class BpfModelBuilder
 
     private static BpfProgramModel Program(string section, string name, string context) => new() { Section = section, Name = name, Context = context };
 
-    private static BpfTunablePlan Tunable(string name, BpfScalarType type, long value, string comment) => new()
+    internal static BpfTunablePlan Tunable(string name, BpfScalarType type, long value, string comment) => new()
     {
         CName = name,
         CSharpName = BpfNames.ToPascalCase(name),
@@ -693,7 +704,7 @@ internal static class BpfModelBuilder
         Comment = comment,
     };
 
-    private static BpfStructModel StructModel(BpfStructLayout layout) => new()
+    internal static BpfStructModel StructModel(BpfStructLayout layout) => new()
     {
         CName = layout.CName,
         Comment = BpfNames.CommentText(layout.Comment),

@@ -59,6 +59,8 @@ internal static class BpfTemplates
             .Distinct(StringComparer.Ordinal)
             .ToArray();
 
+    public static HandlebarsTemplate<object, object> Behaviour => s_compiled.Value.Behaviour;
+
     private static Compiled Compile()
     {
         var handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = true });
@@ -70,7 +72,8 @@ internal static class BpfTemplates
         return new Compiled(
             handlebars.Compile(Read("fibre.bpf.c.hbs")),
             handlebars.Compile(Read("fibre.h.hbs")),
-            handlebars.Compile(Read("baseline.bpf.c.hbs")));
+            handlebars.Compile(Read("baseline.bpf.c.hbs")),
+            handlebars.Compile(Read("behaviour.bpf.c.hbs")));
     }
 
     private static string Read(string name)
@@ -84,11 +87,12 @@ internal static class BpfTemplates
 
     private sealed class Compiled
     {
-        public Compiled(HandlebarsTemplate<object, object> source, HandlebarsTemplate<object, object> header, HandlebarsTemplate<object, object> baseline)
+        public Compiled(HandlebarsTemplate<object, object> source, HandlebarsTemplate<object, object> header, HandlebarsTemplate<object, object> baseline, HandlebarsTemplate<object, object> behaviour)
         {
             Source = source;
             Header = header;
             Baseline = baseline;
+            Behaviour = behaviour;
         }
 
         public HandlebarsTemplate<object, object> Source { get; }
@@ -96,5 +100,7 @@ internal static class BpfTemplates
         public HandlebarsTemplate<object, object> Header { get; }
 
         public HandlebarsTemplate<object, object> Baseline { get; }
+
+        public HandlebarsTemplate<object, object> Behaviour { get; }
     }
 }

@@ -1,0 +1,363 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Sigil.Language.Analysis;
+using Sigil.Language.Diagnostics;
+using Sigil.Language.Model;
+
+namespace Sigil.Language.Emit.Bpf;
+
+/// <summary>
+/// Plans a behaviour program: a fibre whose agents are process trees (<c>index a by tree</c>) and
+/// whose sensors count file events (<c>files(file:overwrite, ...)</c>, <c>bytes(file:write)</c>).
+/// The kernel keeps the price of the one exported resource whose row those sensors load, as a
+/// weighted sum, and kills at the kill price. Problems are sentences quoting the fibre, as in
+/// <see cref="BpfModelBuilder"/>.
+/// </summary>
+/// <remarks>
+/// The object it plans, for <c>ransomware</c>:
+/// <code>
+/// maps:      price_damage (root -> price), ransomware_agent (root -> state), ransomware_members (tgid -> root),
+///            ransomware_files ((dev, root, ino) -> what the agent did), ransomware_boundary, _stats, _control,
+///            _allow, _scope, _events, _wake
+/// programs:  handle_fork (tp_btf/task_newtask), handle_da_write_begin, handle_write_begin, handle_dirty_folio,
+///            handle_truncate, handle_read, handle_unlink, handle_evict
+/// </code>
+/// </remarks>
+internal static class BpfBehaviourBuilder
+{
+    /// <summary>File facts kept per agent: the file map holds capacity * this many entries.</summary>
+    internal const int FilesPerAgent = 64;
+
+    /// <summary>The largest file map.</summary>
+    internal const int FileMapMax = 1 << 20;
+
+    /// <summary>Executables with a class weight.</summary>
+    internal const int ClassCapacity = 256;
+
+    /// <summary>Boundary set capacity (tgids whose children root new agents).</summary>
+    internal const int BoundaryCapacity = 1024;
+
+    /// <summary>True when the fibre senses file behaviour (a files or bytes sensor, or an index by tree).</summary>
+    public static bool Applies(FibreSpec spec) =>
+        spec.Sensors.Any(static s => s.Kind is SensorKind.Files or SensorKind.Bytes) || spec.Indices.Any(static i => i.Key == KernelKey.Tree);
+
+    /// <summary>The plan, or null with the problems that prevent one.</summary>
+    public static BpfPlan? Build(FibreSpec spec, TargetProblems problems)
+    {
+        var fibre = spec.Name;
+        if (!BpfNames.IsIdentifier(fibre))
+        {
+            problems.Add(SpecSite.Fibre, DiagnosticDescriptors.TargetLimit, "eBPF", fibre, "its name is not a C identifier");
+            return null;
+        }
+
+        var sensors = spec.Sensors.ToList();
+        var wrong = sensors.FirstOrDefault(static s => s.Kind is not (SensorKind.Files or SensorKind.Bytes));
+        if (wrong is not null)
+        {
+            problems.Add(new SpecSite(SpecSiteKind.Sensor, sensors.IndexOf(wrong)), DiagnosticDescriptors.KernelSensor, Quote(wrong.Statement), "a fibre over file behaviour senses files(...) and bytes(...) only");
+            return null;
+        }
+
+        var indexNames = sensors.Select(s => spec.Variables.First(v => v.Name == s.Variable).IndexSets[0]).Distinct().ToList();
+        var index = indexNames.Count == 1 ? spec.Indices.FirstOrDefault(i => i.Name == indexNames[0]) : null;
+        if (index is null || index.Key != KernelKey.Tree)
+        {
+            problems.Add(SpecSite.Fibre, DiagnosticDescriptors.TargetLimit, "eBPF", fibre, "a behaviour fibre senses one index by tree (index agent by tree;), the process trees its sensors see");
+            return null;
+        }
+
+        if (!BpfNames.IsIdentifier(index.Name) || sensors.Any(s => !BpfNames.IsIdentifier(s.Variable)))
+        {
+            problems.Add(SpecSite.Fibre, DiagnosticDescriptors.TargetLimit, "eBPF", fibre, "the agent index and sensed variables need C identifiers as names");
+            return null;
+        }
+
+        if (index.Capacity <= 0 || index.Capacity > (1 << 24))
+        {
+            problems.Add(new SpecSite(SpecSiteKind.Index, BpfModelBuilder.IndexOf(spec.Indices, index)), DiagnosticDescriptors.TargetLimit, "eBPF", fibre, $"the index {index.Name} needs a capacity between 1 and {1 << 24} (index {index.Name} by tree max N;)");
+            return null;
+        }
+
+        // The priced row: the one exported resource whose row loads the sensed variables.
+        var sensed = sensors.ToDictionary(static s => s.Variable, StringComparer.Ordinal);
+        var rows = spec.Couplings.Where(c => c.Resource is not null && c.Terms.Any(t => sensed.ContainsKey(t.Variable))).ToList();
+        if (rows.Count != 1)
+        {
+            problems.Add(SpecSite.Fibre, DiagnosticDescriptors.TargetLimit, "eBPF", fibre, $"a behaviour fibre prices one resource in the kernel from its sensors; {rows.Count} rows load them");
+            return null;
+        }
+
+        var row = rows[0];
+        var resourceName = row.Resource!;
+        var rowSite = new SpecSite(SpecSiteKind.Row, BpfModelBuilder.IndexOf(spec.Couplings, row));
+        var export = spec.PriceExports.FirstOrDefault(e => e.Resource == resourceName);
+        var resource = spec.Resources.FirstOrDefault(r => r.Name == resourceName);
+        if (export is null || !BpfNames.IsIdentifier(export.MapName))
+        {
+            problems.Add(rowSite, DiagnosticDescriptors.KernelPrice, resourceName, $"the kernel keeps it: export it by name (^{resourceName} -> map price_{resourceName};)");
+            return null;
+        }
+
+        if (resource is null || !resource.IndexSets.SequenceEqual(new[] { index.Name }) || row.Sense != RowSense.LessOrEqual || !row.Rhs.IsConstant || row.Rhs.Constant < 0)
+        {
+            problems.Add(rowSite, DiagnosticDescriptors.KernelPrice, resourceName, $"the kernel prices @{resourceName}[{index.Name}] >= a weighted sum of sensed rates, with a constant budget of at least 0");
+            return null;
+        }
+
+        var solver = spec.Solver;
+        if (solver.Method != SolverMethod.Dual || !solver.Online)
+        {
+            problems.Add(SpecSite.Solve, DiagnosticDescriptors.KernelPrice, resourceName, "a kernel price is the online dual update (solve dual { step = ...; online; })");
+            return null;
+        }
+
+        var nanoseconds = sensors.Select(static s => s.NanosecondsPerUnit).Distinct().ToList();
+        if (nanoseconds.Count != 1)
+        {
+            problems.Add(rowSite, DiagnosticDescriptors.KernelPrice, resourceName, "every sensed rate of one row has the same time unit");
+            return null;
+        }
+
+        var kills = spec.Actuators.Where(a => a.Resource == resourceName).ToList();
+        if (kills.Count != 1 || kills[0].Kind != ActuatorKind.Kill)
+        {
+            problems.Add(rowSite, DiagnosticDescriptors.KernelPrice, resourceName, $"a behaviour fibre acts on it with one 'act kill when ^{resourceName}[a] >= price;' (throttle is too late for file damage)");
+            return null;
+        }
+
+        var scaleBits = FibreAnalyzer.ScaleBits;
+        var scale = Math.Pow(2, scaleBits);
+        var perSecond = 1e9 / nanoseconds[0];
+        var drainPerSecond = Math.Round(solver.Step * row.Rhs.Constant * perSecond * scale, MidpointRounding.AwayFromZero);
+        var killThreshold = kills[0].Threshold;
+        var priceMax = Math.Max(1e6, 4 * killThreshold);
+        if (drainPerSecond >= 8.5e9 || priceMax * scale >= 9e18)
+        {
+            problems.Add(SpecSite.Solve, DiagnosticDescriptors.KernelPrice, resourceName, "step * budget and the price bound must fit the kernel's 64-bit fixed point; lower them");
+            return null;
+        }
+
+        var stateStruct = $"{fibre}_{index.Name}_state";
+        var stateMap = $"{fibre}_{index.Name}";
+        var state = new BpfLayoutBuilder(stateStruct, $"per-agent state of the index {index.Name}, keyed by the root tgid of a process tree")
+            .Add("start_time", BpfScalarType.U64, "the root's start time: tells a reused root tgid")
+            .Add("last_ns", BpfScalarType.U64, "when the price last drained (bpf_ktime_get_ns)");
+        var tunables = new List<BpfTunablePlan>
+        {
+            BpfModelBuilder.Tunable("fx_drain_per_s", BpfScalarType.S64, (long)drainPerSecond, $"step * budget per second, {BpfNames.Number(solver.Step)} * {BpfNames.Number(row.Rhs.Constant)} per {BpfNames.Number(nanoseconds[0])} ns"),
+            BpfModelBuilder.Tunable("fx_price_max", BpfScalarType.S64, (long)Math.Round(priceMax * scale), "prices saturate here"),
+            BpfModelBuilder.Tunable("kill_price", BpfScalarType.S64, (long)Math.Round(killThreshold * scale), $"default kill price, {BpfNames.Number(killThreshold)}; the control map may override it"),
+        };
+
+        var terms = new Dictionary<string, List<BpfTermModel>>(StringComparer.Ordinal);
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < sensors.Count; i++)
+        {
+            var sensor = sensors[i];
+            var v = sensor.Variable;
+            var term = row.Terms.FirstOrDefault(t => t.Variable == v);
+            state.Add($"{v}_total", BpfScalarType.U64, $"${v}: events (or bytes) sensed")
+                .Add($"{v}_samples", BpfScalarType.U64, $"${v}: events sensed");
+            if (term is null)
+            {
+                continue;
+            }
+
+            if (!term.Coefficient.IsConstant || term.Coefficient.Constant < 0 || !term.Sums.IsEmpty)
+            {
+                problems.Add(rowSite, DiagnosticDescriptors.KernelPrice, resourceName, $"${v} has a weight that is not one number of at least 0");
+                return null;
+            }
+
+            var variable = spec.Variables.First(x => x.Name == v);
+            var shift = sensor.Kind == SensorKind.Bytes ? ByteShift(variable.Unit) : 0;
+            var weight = Math.Round(solver.Step * term.Coefficient.Constant * scale, MidpointRounding.AwayFromZero);
+            if (weight >= 2147483648.0)
+            {
+                problems.Add(rowSite, DiagnosticDescriptors.KernelPrice, resourceName, $"step * the weight of ${v} is {BpfNames.Number(weight / scale)}; the kernel needs it below 2048");
+                return null;
+            }
+
+            var name = $"w_{v}";
+            tunables.Add(BpfModelBuilder.Tunable(name, BpfScalarType.S64, (long)weight, $"step * the weight of ${v}, {BpfNames.Number(solver.Step)} * {BpfNames.Number(term.Coefficient.Constant)}, per {(shift == 0 ? "event" : $"2^{shift} bytes")}"));
+            foreach (var e in sensor.Tracepoints)
+            {
+                if (!terms.TryGetValue(e.Event, out var list))
+                {
+                    terms[e.Event] = list = new List<BpfTermModel>();
+                    numbers[e.Event] = i;
+                }
+
+                list.Add(new BpfTermModel { Statement = Quote(sensor.Statement), Variable = v, Weight = name, Shift = shift });
+            }
+        }
+
+        var events = FileEvents.All.Where(e => terms.ContainsKey(e.Name)).Select(e => new BpfFileEventModel
+        {
+            Name = e.Name,
+            Meaning = BpfNames.CommentText(e.Meaning),
+            Number = numbers[e.Name],
+            Terms = terms[e.Name],
+        }).ToList();
+
+        var member = new BpfLayoutBuilder($"{fibre}_member", "a process's agent: the root of its tree")
+            .Add("root", BpfScalarType.U32, "the root's tgid")
+            .Add("pad", BpfScalarType.U32, "padding")
+            .Add("root_start", BpfScalarType.U64, "the root's start time")
+            .Add("self_start", BpfScalarType.U64, "this process's start time: tells a reused tgid")
+            .Build();
+        var fileKey = new BpfLayoutBuilder($"{fibre}_file_key", "a file as one agent knows it")
+            .Add("dev", BpfScalarType.U32, "the file system's device")
+            .Add("root", BpfScalarType.U32, "the agent's root tgid")
+            .Add("ino", BpfScalarType.U64, "the inode number")
+            .Build();
+        var exeKey = new BpfLayoutBuilder($"{fibre}_exe_key", "an executable file, the key of a class")
+            .Add("dev", BpfScalarType.U32, "the file system's device")
+            .Add("pad", BpfScalarType.U32, "padding")
+            .Add("ino", BpfScalarType.U64, "the inode number")
+            .Build();
+        var stateLayout = state.Build();
+        var fibreStructs = new List<BpfStructLayout> { stateLayout, member, fileKey, exeKey };
+
+        var capacity = index.Capacity;
+        var statsMap = $"{fibre}_stats";
+        var controlMap = $"{fibre}_control";
+        var allowMap = $"{fibre}_allow";
+        var scopeMap = $"{fibre}_scope";
+        var eventsMap = $"{fibre}_events";
+        var wakeMap = $"{fibre}_wake";
+        var memberMap = $"{fibre}_members";
+        var boundaryMap = $"{fibre}_boundary";
+        var fileMap = $"{fibre}_files";
+        var classMap = $"{fibre}_classes";
+        var maps = new List<BpfMapModel>
+        {
+            BpfModelBuilder.Map(export.MapName, $"^{resourceName}: the price by root tgid, fixed point (value * 2^{scaleBits}); exported", "BPF_MAP_TYPE_LRU_HASH", capacity, "__u32", "__s64"),
+            BpfModelBuilder.Map(stateMap, "per-agent state, keyed by root tgid; the least recently used goes first", "BPF_MAP_TYPE_LRU_HASH", capacity, "__u32", $"struct {stateStruct}"),
+            BpfModelBuilder.Map(memberMap, "each process forked since load: its agent", "BPF_MAP_TYPE_LRU_HASH", (long)capacity * 8, "__u32", $"struct {member.CName}"),
+            BpfModelBuilder.Map(boundaryMap, "tgids whose children root new agents (besides pid 1 and the daemon)", "BPF_MAP_TYPE_HASH", BoundaryCapacity, "__u32", "__u32"),
+            BpfModelBuilder.Map(fileMap, "what each agent did to each file: FILE_FILLED, FILE_READ, FILE_COUNTED", "BPF_MAP_TYPE_LRU_HASH", Math.Min(FileMapMax, (long)capacity * FilesPerAgent), $"struct {fileKey.CName}", "__u32"),
+            BpfModelBuilder.Map(classMap, $"executables with a class weight (fixed point, 2^{scaleBits} is 1): archivers, compilers, databases; 0 spares them", "BPF_MAP_TYPE_HASH", ClassCapacity, $"struct {exeKey.CName}", "__s64"),
+            BpfModelBuilder.Map(statsMap, "counters, per CPU: seen = processed + filtered + dropped", "BPF_MAP_TYPE_PERCPU_ARRAY", 1, "__u32", "struct sigil_stats"),
+            BpfModelBuilder.Map(controlMap, "the daemon's control: armed, its tgid, scope, thresholds", "BPF_MAP_TYPE_ARRAY", 1, "__u32", "struct sigil_control"),
+            BpfModelBuilder.Map(allowMap, "tgids (or agent roots) the programs never signal", "BPF_MAP_TYPE_HASH", BpfModelBuilder.AllowListCapacity, "__u32", "__u32"),
+            BpfModelBuilder.Map(scopeMap, "agent roots sensed besides the control's target_tgid while sensing is scoped", "BPF_MAP_TYPE_HASH", BpfModelBuilder.ScopeCapacity, "__u32", "__u32"),
+            new BpfMapModel
+            {
+                Name = eventsMap,
+                Comment = "events the daemon must see (struct sigil_event)",
+                Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {BpfModelBuilder.RingBufferBytes.ToString(CultureInfo.InvariantCulture)});" },
+            },
+            new BpfMapModel
+            {
+                Name = wakeMap,
+                Comment = "one byte per decision (kill), written to wake a waiting daemon at once; the decision itself is in the events ring",
+                Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {BpfModelBuilder.WakeRingBytes.ToString(CultureInfo.InvariantCulture)});" },
+            },
+        };
+
+        var programs = new List<BpfProgramModel>
+        {
+            Program("tp_btf/task_newtask", "handle_fork"),
+            Program("tp_btf/ext4_da_write_begin", "handle_da_write_begin"),
+            Program("tp_btf/ext4_write_begin", "handle_write_begin"),
+            Program("tp_btf/writeback_dirty_folio", "handle_dirty_folio"),
+            Program("tp_btf/ext4_truncate_enter", "handle_truncate"),
+            Program("tp_btf/mm_filemap_get_pages", "handle_read"),
+            Program("tp_btf/ext4_unlink_enter", "handle_unlink"),
+            Program("tp_btf/ext4_evict_inode", "handle_evict"),
+        };
+
+        var summary = sensors.Select((s, i) => $"sensor {i.ToString(CultureInfo.InvariantCulture)}: {Quote(s.Statement)}").ToList();
+        summary.Add($"price:    ^{resourceName} in the kernel, fixed point: {Quote(row.Statement)}");
+        summary.Add($"kill:     {Quote(kills[0].Statement)} (SIGKILL from the kernel at the damaging event, only while armed)");
+
+        var model = new BpfFibreModel
+        {
+            Fibre = fibre,
+            SourceFile = BpfNames.CommentText(spec.SourceFileName),
+            SourceName = $"{fibre}.bpf.c",
+            HeaderName = $"{fibre}.h",
+            ObjectName = $"{fibre}.bpf.o",
+            HeaderGuard = $"SIGIL_{BpfNames.ToUpperSnake(fibre)}_H",
+            Summary = summary,
+            Enums = BpfModelBuilder.EnumModels(),
+            Structs = BpfCommonLayouts.Structs.Concat(fibreStructs).Select(BpfModelBuilder.StructModel).ToList(),
+            Tunables = tunables.Select(BpfModelBuilder.TunableModel).ToList(),
+            Maps = maps,
+            StatsMap = statsMap,
+            ControlMap = controlMap,
+            AllowMap = allowMap,
+            ScopeMap = scopeMap,
+            EventsMap = eventsMap,
+            WakeMap = wakeMap,
+            Agent = new BpfAgentModel
+            {
+                Index = index.Name,
+                IsProcess = true,
+                KeyField = "root",
+                KeyExpr = "root",
+                StartTimePath = "group_leader->start_time",
+                StateStruct = stateStruct,
+                StateMap = stateMap,
+                Noun = "process tree",
+            },
+            Programs = programs,
+            Behaviour = new BpfBehaviourModel
+            {
+                Resource = resourceName,
+                PriceMap = export.MapName,
+                ScaleBits = scaleBits,
+                CoupleStatement = Quote(row.Statement),
+                SolveStatement = Quote(solver.Statement),
+                KillStatement = Quote(kills[0].Statement),
+                MemberMap = memberMap,
+                MemberStruct = member.CName,
+                BoundaryMap = boundaryMap,
+                FileMap = fileMap,
+                FileKeyStruct = fileKey.CName,
+                ClassMap = classMap,
+                ExeKeyStruct = exeKey.CName,
+                Events = events,
+                HasWrite = terms.ContainsKey("write"),
+                HasFill = terms.ContainsKey("fill"),
+                HasOverwrite = terms.ContainsKey("overwrite"),
+                HasTruncate = terms.ContainsKey("truncate"),
+                HasRemove = terms.ContainsKey("remove"),
+            },
+        };
+
+        return new BpfPlan
+        {
+            Model = model,
+            FibreStructs = fibreStructs,
+            Tunables = tunables,
+            PriceMap = export.MapName,
+            StateMap = stateMap,
+            AgentKey = "tree",
+            ScaleBits = scaleBits,
+            Step = (long)Math.Round(solver.Step * scale),
+            Budget = (long)Math.Round(row.Rhs.Constant * scale),
+            LoadMax = 0,
+            PriceMax = (long)Math.Round(priceMax * scale),
+            NanosecondsPerUnit = (long)nanoseconds[0],
+            KillPrice = (long)Math.Round(killThreshold * scale),
+        };
+    }
+
+    // Bytes per unit of a rate in B, KiB, MiB or GiB per time unit, as a power of two.
+    private static int ByteShift(UnitSpec unit) => unit.Factors.FirstOrDefault(static f => f.Power == 1)?.Name switch
+    {
+        "KiB" => 10,
+        "MiB" => 20,
+        "GiB" => 30,
+        _ => 0,
+    };
+
+    private static string Quote(string statement) => BpfNames.CommentText(statement);
+
+    private static BpfProgramModel Program(string section, string name) => new() { Section = section, Name = name, Context = "void" };
+}

@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using Sigil.Bpf.Tests.Generated;
+using Sigil.Bpf.Tests.Fixtures;
+using Sigil.Language.Emit.Bpf;
+using Sigil.Runtime.Bpf;
+
+namespace Sigil.Bpf.Tests.Infrastructure;
+
+/// <summary>
+/// The ransomware fibre's harness: its object built from fibres/ransomware.sigil, a corpus with a
+/// SHA-256 manifest, and workloads run with the same discipline every time: prepare, start the
+/// workload behind a gate (a fifo it blocks on), load and arm the program scoped to it, then open
+/// the gate. The behaviours live in Ransomware/behaviours.py.
+/// </summary>
+public static class RansomwareHarness
+{
+    private static readonly Lazy<string> s_object = new(Build);
+    private static int s_serial;
+
+    /// <summary>ransomware.bpf.o, built from the shipped fibre the way the build builds it.</summary>
+    public static string ObjectPath => s_object.Value;
+
+    /// <summary>The behaviours script.</summary>
+    public static string Behaviours => Path.Combine(Repository.TestSource, "Ransomware", "behaviours.py");
+
+    /// <summary>A fresh folder under the scratch space, unique to this run.</summary>
+    public static string Folder(string name)
+    {
+        var path = Path.Combine(Repository.Scratch("ransomware"), $"{name}-{Environment.ProcessId}-{Interlocked.Increment(ref s_serial)}");
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>Writes a corpus of <paramref name="count"/> files (4 KiB to 1 MiB, text and binary) and returns its manifest.</summary>
+    public static IReadOnlyList<(string Hash, string Path)> Corpus(string folder, int count, int seed)
+    {
+        var (code, output, error) = Shell.Run("python3", new[] { Behaviours, "corpus", folder, count.ToString(CultureInfo.InvariantCulture), seed.ToString(CultureInfo.InvariantCulture) });
+        Assert.True(code == 0, error);
+        Shell.RunChecked("sync");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(static l => (l[..64], l[66..])).ToList();
+    }
+
+    /// <summary>Files of the manifest whose original path is gone or holds other bytes.</summary>
+    public static int Damaged(IReadOnlyList<(string Hash, string Path)> manifest) =>
+        manifest.Count(m => !File.Exists(m.Path) || Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(m.Path))).ToLowerInvariant() != m.Hash);
+
+    /// <summary>
+    /// Runs <paramref name="script"/> (bash) in <paramref name="workdir"/> as one agent, armed and
+    /// scoped to it; waits at most <paramref name="timeout"/> for it to end.
+    /// </summary>
+    public static AgentRun Run(string script, string workdir, TimeSpan timeout, Action<BpfFibre>? setup = null, bool armed = true)
+    {
+        var gate = Path.Combine(workdir, ".gate");
+        Shell.RunChecked("mkfifo", gate);
+        var start = new ProcessStartInfo("bash", new[] { "-c", $"read _ < {gate}; {script}" })
+        {
+            WorkingDirectory = workdir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = new List<string>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.Add(e.Data);
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.Add("stderr: " + e.Data);
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var fibre = BpfFibre.Open(ObjectPath, RansomwareBpf.Descriptor);
+        fibre.Load();
+        fibre.Scope((uint)process.Id);
+        if (armed)
+        {
+            fibre.Arm();
+        }
+
+        setup?.Invoke(fibre);
+        using var events = new EventLog(fibre);
+        using (fibre.Attach())
+        {
+            File.WriteAllText(gate, "go\n");
+            var ended = process.WaitForExit(timeout);
+            if (!ended)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+
+            process.WaitForExit();
+            events.Drain();
+            return new AgentRun(
+                (uint)process.Id,
+                ended,
+                process.ExitCode,
+                events.Events.ToList(),
+                fibre.ReadStats(),
+                fibre.Prices().Select(static p => p.Value).DefaultIfEmpty(0).Max(),
+                output.ToList());
+        }
+    }
+
+    /// <summary>Gives the executables at <paramref name="paths"/> the class weight <paramref name="weight"/> (0 spares them).</summary>
+    public static void Classify(BpfFibre fibre, double weight, params string[] paths)
+    {
+        var map = fibre.Object.Map(RansomwareBpf.ClassesMap);
+        foreach (var path in paths.Where(File.Exists))
+        {
+            // stat's st_dev (glibc's encoding) as the kernel's dev_t (MKDEV: major << 20 | minor).
+            var fields = Shell.RunChecked("stat", "-L", "-c", "%d %i", path).Trim().Split(' ');
+            var st = ulong.Parse(fields[0], CultureInfo.InvariantCulture);
+            var major = (uint)(((st >> 8) & 0xfff) | ((st >> 32) & 0xfffff000));
+            var minor = (uint)((st & 0xff) | ((st >> 12) & 0xffffff00));
+            var dev = (major << 20) | minor;
+            var key = new RansomwareExeKey { Dev = dev, Ino = ulong.Parse(fields[1], CultureInfo.InvariantCulture) };
+            map.Update(key, FixedPoint.ToFixed(weight, 20));
+        }
+    }
+
+    private static string Build()
+    {
+        var sources = BpfObjects.Write(BpfObjects.ArtefactFolder("ransomware"), BpfEmitter.Emit(ShippedFibres.Ransomware)).ToList();
+        BpfObjects.Compile(sources);
+        return Path.ChangeExtension(sources.Single(), ".o");
+    }
+}
+
+/// <summary>What one agent did under the armed program.</summary>
+public sealed record AgentRun(uint Pid, bool Ended, int ExitCode, IReadOnlyList<SigilEvent> Events, SigilStats Stats, long MaxPrice, IReadOnlyList<string> Output)
+{
+    /// <summary>Kernel kills and kills it would have made (disarmed or protected).</summary>
+    public int Actions => Events.Count(static e => e.EventKind is SigilEventKind.Kill or SigilEventKind.KillSuppressed);
+
+    /// <summary>Milliseconds from the workload's first write (it prints 'first ns') to the first kill, or null.</summary>
+    public double? TimeToActionMs
+    {
+        get
+        {
+            var first = Output.FirstOrDefault(static l => l.StartsWith("first ", StringComparison.Ordinal));
+            var kill = Events.Where(static e => e.EventKind == SigilEventKind.Kill).Select(static e => (ulong?)e.TsNs).FirstOrDefault();
+            return first is null || kill is null ? null : ((double)kill.Value - ulong.Parse(first[6..], CultureInfo.InvariantCulture)) / 1e6;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Sigil.Bpf.Tests.Infrastructure;
+using Sigil.Runtime.Bpf;
+using Xunit.Abstractions;
+
+namespace Sigil.Bpf.Tests;
+
+/// <summary>
+/// The ransomware fibre against real behaviours and real work, on the running kernel, armed and
+/// scoped to one agent per run: each behaviour is stopped by the kernel with few files damaged,
+/// soon after its first write; each ordinary workload ends untouched, with no kill and no kill that
+/// the program would have made.
+/// </summary>
+[Collection(KernelCollection.Name)]
+public sealed class RansomwareTests
+{
+    private const int CorpusFiles = 120;
+    private readonly ITestOutputHelper _output;
+
+    public RansomwareTests(ITestOutputHelper output) => _output = output;
+
+    [KernelTheory]
+    [InlineData("inplace")]
+    [InlineData("copy_unlink")]
+    [InlineData("rename_encrypt")]
+    [InlineData("intermittent")]
+    [InlineData("header_only")]
+    [InlineData("truncate_rewrite")]
+    [InlineData("threads")]
+    [InlineData("process_per_file")]
+    [InlineData("open2")]
+    [InlineData("dup_close")]
+    [InlineData("dummy_opens")]
+    [InlineData("mmap_write")]
+    public void Behaviour_IsStopped_WithFewFilesDamaged_WithinASecond(string behaviour)
+    {
+        var folder = RansomwareHarness.Folder(behaviour);
+        var manifest = RansomwareHarness.Corpus(Path.Combine(folder, "corpus"), CorpusFiles, seed: 17);
+        var run = RansomwareHarness.Run($"exec python3 {RansomwareHarness.Behaviours} run {behaviour} corpus < /dev/null", folder, TimeSpan.FromSeconds(60));
+
+        var damaged = RansomwareHarness.Damaged(manifest);
+        Report(behaviour, run, damaged);
+        Assert.True(run.Ended);
+        Assert.Equal(128 + 9, run.ExitCode);
+        Assert.InRange(damaged, 1, 5);
+        Assert.InRange(run.TimeToActionMs ?? double.MaxValue, 0, 1000);
+        Assert.Contains(run.Events, e => e.EventKind == SigilEventKind.Kill);
+    }
+
+    [KernelFact]
+    public void Slow_OneFileASecond_IsStopped_WithFewFilesDamaged()
+    {
+        var folder = RansomwareHarness.Folder("slow");
+        var manifest = RansomwareHarness.Corpus(Path.Combine(folder, "corpus"), 12, seed: 5);
+        var run = RansomwareHarness.Run($"exec python3 {RansomwareHarness.Behaviours} run slow corpus < /dev/null", folder, TimeSpan.FromSeconds(30));
+
+        var damaged = RansomwareHarness.Damaged(manifest);
+        Report("slow", run, damaged);
+        Assert.Equal(128 + 9, run.ExitCode);
+        Assert.InRange(damaged, 1, 5);
+
+        // The second file comes a second after the first: the kill follows it at once.
+        Assert.InRange(run.TimeToActionMs ?? double.MaxValue, 0, 1500);
+    }
+
+    [KernelFact]
+    public void IoUringWrites_AreSeen_AndStopped()
+    {
+        var folder = RansomwareHarness.Folder("io_uring");
+        var manifest = RansomwareHarness.Corpus(Path.Combine(folder, "corpus"), 40, seed: 9);
+        var binary = Path.Combine(folder, "uring_encrypt");
+        Shell.RunChecked("clang-14", "-O2", "-o", binary, Path.Combine(Repository.TestSource, "Ransomware", "uring_encrypt.c"));
+        var run = RansomwareHarness.Run($"find corpus -type f | sort | exec {binary}", folder, TimeSpan.FromSeconds(30));
+
+        var damaged = RansomwareHarness.Damaged(manifest);
+        Report("io_uring", run, damaged);
+        Assert.Equal(128 + 9, run.ExitCode);
+        Assert.InRange(damaged, 1, 5);
+    }
+
+    [KernelFact]
+    public void Disarmed_Behaviour_IsReported_NotKilled()
+    {
+        var folder = RansomwareHarness.Folder("dry");
+        var manifest = RansomwareHarness.Corpus(Path.Combine(folder, "corpus"), 20, seed: 3);
+        var run = RansomwareHarness.Run($"exec python3 {RansomwareHarness.Behaviours} run inplace corpus < /dev/null", folder, TimeSpan.FromSeconds(30), armed: false);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(20, RansomwareHarness.Damaged(manifest));
+        Assert.DoesNotContain(run.Events, e => e.EventKind == SigilEventKind.Kill);
+        Assert.Contains(run.Events, e => e.EventKind == SigilEventKind.KillSuppressed);
+    }
+
+    [KernelFact]
+    public void Prevention_AfterTheCrossing_TheAgentsNextWriteChangesNothing()
+    {
+        // Two processes of one agent: the first encrypts corpus a until it is stopped; the second,
+        // already running, waits for the first to end and then tries corpus b. The agent is past
+        // the kill price: the second is stopped at its first file event and no file of b changes.
+        var folder = RansomwareHarness.Folder("prevent");
+        var first = RansomwareHarness.Corpus(Path.Combine(folder, "a"), 30, seed: 11);
+        var second = RansomwareHarness.Corpus(Path.Combine(folder, "b"), 30, seed: 12);
+        var behaviours = RansomwareHarness.Behaviours;
+        var run = RansomwareHarness.Run(
+            $"python3 {behaviours} run inplace a < /dev/null & python3 {behaviours} after $! inplace b < /dev/null & wait",
+            folder,
+            TimeSpan.FromSeconds(30));
+
+        var damaged = RansomwareHarness.Damaged(first);
+        Report("prevent", run, damaged);
+        Assert.InRange(damaged, 1, 5);
+        Assert.Equal(0, RansomwareHarness.Damaged(second));
+        Assert.True(run.Events.Select(static e => e.Tgid).Distinct().Count() >= 2, "both processes are stopped by the kernel");
+        Assert.DoesNotContain(run.Output, static l => l == "done");
+    }
+
+    [KernelTheory]
+    [InlineData("tar_czf", "tar czf out.tgz tree")]
+    [InlineData("tar_xzf", "mkdir x && tar xzf tree.tgz -C x")]
+    [InlineData("cp_r", "cp -r tree copy")]
+    [InlineData("git", "git add -A && git commit -qm import")]
+    [InlineData("make", "make -s -j2")]
+    [InlineData("sqlite", "exec python3 app.py")]
+    [InlineData("logger", "exec python3 logger.py")]
+    [InlineData("atomic_save", "exec python3 save.py")]
+    [InlineData("package", "dpkg --root=$PWD/root --force-not-root --force-bad-path --force-script-chrootless --log=/dev/null -i demo.deb && dpkg --root=$PWD/root --force-not-root --force-bad-path --force-script-chrootless --log=/dev/null -i demo.deb")]
+    [InlineData("gzip", "gzip big1.log big2.log big3.log")]
+    public void Benign_Workload_IsUntouched(string name, string script)
+    {
+        var folder = RansomwareHarness.Folder(name);
+        Shell.RunChecked("bash", Path.Combine(Repository.TestSource, "Ransomware", "benign.sh"), name, folder);
+        var run = RansomwareHarness.Run(script, folder, TimeSpan.FromSeconds(60), fibre =>
+        {
+            // Archivers are a class of their own: a tenth of the weight, ten times the budget.
+            RansomwareHarness.Classify(fibre, 0.1, "/usr/bin/gzip", "/usr/bin/xz", "/usr/bin/bzip2", "/usr/bin/zstd");
+        });
+
+        Report(name, run, damaged: 0);
+        Assert.True(run.Ended, name + " did not end");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(0, run.Actions);
+        Assert.True(run.Stats.Processed > 0, "the program saw nothing of " + name);
+    }
+
+    private void Report(string name, AgentRun run, int damaged) =>
+        _output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{name}: exit {run.ExitCode}, files damaged {damaged}, time to action {(run.TimeToActionMs is { } ms ? ms.ToString("F1", CultureInfo.InvariantCulture) + " ms" : "-")}, kills {run.Events.Count(static e => e.EventKind == SigilEventKind.Kill)}, would-be kills {run.Events.Count(static e => e.EventKind == SigilEventKind.KillSuppressed)}, highest price now {run.MaxPrice / 1048576.0:F3}, events processed {run.Stats.Processed}"));
+}
