@@ -74,8 +74,16 @@ public sealed class ClusterNode : IDisposable
     public event Action<NodeSolution, ClusterNodeStatus>? Applied;
 
     /// <summary>Runs the node round and the updater candidacy until cancelled.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(RunNodeAsync(cancellationToken), RunUpdaterAsync(cancellationToken));
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(RunNodeAsync(cancellationToken), RunUpdaterAsync(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
 
     /// <summary>One node round (public for tests and the simulation).</summary>
     public async Task<ClusterNodeStatus> RoundAsync(CancellationToken cancellationToken)
