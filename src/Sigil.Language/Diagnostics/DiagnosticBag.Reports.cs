@@ -195,6 +195,9 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG2014: Constant inside a sum.</summary>
     public void ReportConstantInSum(TextSpan span, string index) => Report(DiagnosticDescriptors.ConstantInSum, span, index);
 
+    /// <summary>SIG2015: Not decomposable across nodes.</summary>
+    public void ReportNotDecomposable(TextSpan span, string resource, string reason) => Report(DiagnosticDescriptors.NotDecomposable, span, resource, reason);
+
     /// <summary>SIG3001: Map name too long.</summary>
     public void ReportMapNameTooLong(TextSpan span, string name, string length) => Report(DiagnosticDescriptors.MapNameTooLong, span, name, length);
 

@@ -213,6 +213,9 @@ public static class DiagnosticDescriptors
     /// <summary>SIG2014: a constant inside a sum.</summary>
     public static readonly DiagnosticDescriptor ConstantInSum = Error("SIG2014", "Constant inside a sum", "A constant inside 'sum({0} ...)' is not a load term; move it out of the sum", Math);
 
+    /// <summary>SIG2015: a cluster resource the nodes cannot price apart.</summary>
+    public static readonly DiagnosticDescriptor NotDecomposable = Error("SIG2015", "Not decomposable across nodes", "Cluster resource '@{0}' cannot be decomposed across nodes: {1}", Math);
+
     // 3xxx: target limits.
 
     /// <summary>SIG3001: a map name longer than BPF allows.</summary>
