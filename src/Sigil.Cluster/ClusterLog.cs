@@ -19,4 +19,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(105, LogLevel.Error, "cluster node {Node}: the price record is corrupt; continuing from the last record this node wrote, if any")]
     public static partial void CorruptRecord(ILogger logger, string node);
+
+    [LoggerMessage(106, LogLevel.Error, "cluster node {Node}: applying the allocation failed: {Problem}")]
+    public static partial void ApplyFailed(ILogger logger, string node, string problem);
 }

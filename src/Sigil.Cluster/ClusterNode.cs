@@ -80,7 +80,7 @@ public sealed class ClusterNode : IDisposable
         {
             await Task.WhenAll(RunNodeAsync(cancellationToken), RunUpdaterAsync(cancellationToken)).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled })
         {
         }
     }
@@ -269,7 +269,16 @@ public sealed class ClusterNode : IDisposable
     {
         var status = Snapshot(applied, desired);
         Status = status;
-        Applied?.Invoke(applied, status);
+        try
+        {
+            Applied?.Invoke(applied, status);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // An actuator's failure is reported; it does not stop the node's rounds.
+            ClusterLog.ApplyFailed(_logger, Name, e.ToString());
+        }
+
         return status;
     }
 
