@@ -208,7 +208,7 @@ public static class ClusterPriceUpdate
 
     private static (double Price, PriceSearch Search) Search(ClusterSettings settings, double price, double excess, double available, PriceSearch s, long round)
     {
-        var tolerance = Tolerance * Math.Max(available, settings.NodeLoadMax);
+        var tolerance = Tolerance * Math.Max(available, 1e-6 * settings.NodeLoadMax);
         if (Math.Abs(excess) <= tolerance || (price <= 0 && excess <= 0))
         {
             return (price, s with { Converged = true, PricedRound = s.PricedRound });
