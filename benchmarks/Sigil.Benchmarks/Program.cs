@@ -19,6 +19,7 @@ internal static class Program
         ["proofs"] = ("coqc on the Coq library once and on each fibre's file vs coqc's start-up", Proofs.ProofsBenchmark.Run),
         ["daemon"] = ("daemon CPU and memory at idle and under load, and the cost of a metrics exposition", Daemon.DaemonBenchmark.Run),
         ["bpf"] = ("eBPF dwell program cost per openat+close and getppid vs the empty-program floor; ring buffer drain rate", Bpf.BpfBenchmarks.Run),
+        ["cluster"] = ("cluster fibre on etcd: rounds to converge, etcd requests per round and node, updater round time at 3, 100 and 1000 simulated nodes", Cluster.ClusterBenchmark.Run),
         ["placement"] = ("placement solve per period (cache fibre, 16 to 1024 threads; cold, warm) vs CVXOPT on the same instance", Placement.PlacementBenchmark.Run),
     };
 

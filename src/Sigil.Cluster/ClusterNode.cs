@@ -73,12 +73,18 @@ public sealed class ClusterNode : IDisposable
     /// <summary>Raised after every node round with the allocation to apply and the status.</summary>
     public event Action<NodeSolution, ClusterNodeStatus>? Applied;
 
-    /// <summary>Runs the node round and the updater candidacy until cancelled.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Updater rounds this node ran, and their total time (for the simulation's figures).</summary>
+    internal long UpdateRounds;
+
+    /// <summary>Milliseconds spent in <see cref="UpdateRounds"/>.</summary>
+    internal double UpdateMilliseconds;
+
+    /// <summary>Runs the node round and, when <paramref name="campaign"/>, the updater candidacy until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken, bool campaign = true)
     {
         try
         {
-            await Task.WhenAll(RunNodeAsync(cancellationToken), RunUpdaterAsync(cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAll(RunNodeAsync(cancellationToken), campaign ? RunUpdaterAsync(cancellationToken) : Task.CompletedTask).ConfigureAwait(false);
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled })
         {
@@ -219,6 +225,8 @@ public sealed class ClusterNode : IDisposable
                 {
                     var start = _time.GetTimestamp();
                     await UpdateAsync(ticket, cancellationToken).ConfigureAwait(false);
+                    UpdateRounds++;
+                    UpdateMilliseconds += _time.GetElapsedTime(start).TotalMilliseconds;
                     var left = _settings.Round - _time.GetElapsedTime(start);
                     if (left > TimeSpan.Zero)
                     {

@@ -12,7 +12,7 @@ namespace Sigil.Cluster.Tests;
 /// </summary>
 internal static class ClusterInstance
 {
-    public const double WattsPerCpu = 50;
+    public const double WattsPerCpu = ClusterSimulation.WattsPerCpu;
 
     public static ClusterSettings Settings(int nodes, double budget, string prefix) => new()
     {
@@ -30,8 +30,7 @@ internal static class ClusterInstance
         RequestTimeout = TimeSpan.FromMilliseconds(700),
     };
 
-    public static IReadOnlyList<ClusterJob> Jobs(int node) =>
-        Enumerable.Range(0, 3).Select(j => new ClusterJob($"job{j}", 1 + j + (0.5 * (node % 7)), 2, 0.1, 0, 4, WattsPerCpu, WattsPerCpu)).ToArray();
+    public static IReadOnlyList<ClusterJob> Jobs(int node) => ClusterSimulation.Jobs(node);
 
     public static NodeProblem Node(int node, double limit = 400) => new(Jobs(node), limit);
 
