@@ -86,8 +86,9 @@ public sealed class ClusterNode : IDisposable
         {
             await Task.WhenAll(RunNodeAsync(cancellationToken), campaign ? RunUpdaterAsync(cancellationToken) : Task.CompletedTask).ConfigureAwait(false);
         }
-        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled })
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopping: a request cut short by the stop is no failure.
         }
     }
 

@@ -85,6 +85,7 @@ public sealed class DiagnosticTests
         ["SIG2012"] = new(Base("param p = {|SIG2012:1 / 0|};")),
         ["SIG2013"] = new(Base("param p = {|SIG2013:1e300 * 1e300|};")),
         ["SIG2014"] = new(Fibre(Task, X, R, "couple @r[t] >= {|SIG2014:sum(u in task) ($x[t] + 1)|};", Utility, Solve)),
+        ["SIG2015"] = new(Fibre(Task, X, "@{|SIG2015:c|} : s = 100 cluster max 4;", "couple @c >= sum(t in task) $x[t];", Utility, "solve admm { rho = 1; }")),
 
         // 3xxx target limits
         ["SIG3001"] = new(Base("^r -> map {|SIG3001:price_of_the_resource|};")),
