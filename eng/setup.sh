@@ -10,6 +10,7 @@ log() { printf '[setup] %s\n' "$*"; }
 apt_packages=(
     clang-14 llvm-14 llvm-14-dev llvm-14-tools clang-format-14 lld-14 libbpf-dev bpftool libelf-dev zlib1g-dev
     coq prometheus python3-cvxopt python3-numpy linux-perf procps
+    etcd-server etcd-client iproute2
 )
 
 missing=()

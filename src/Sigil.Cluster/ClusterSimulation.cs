@@ -28,6 +28,9 @@ internal sealed record SimulationResult(int Nodes, long Rounds, double Seconds, 
 /// </summary>
 internal static class ClusterSimulation
 {
+    /// <summary>Reads of the record that failed while watching a simulation (an overloaded etcd).</summary>
+    public static int Timeouts;
+
     public const double WattsPerCpu = 50;
 
     /// <summary>The jobs of simulated node <paramref name="node"/>.</summary>
@@ -91,8 +94,17 @@ internal static class ClusterSimulation
             while (clock.Elapsed < timeout)
             {
                 maxTotal = Math.Max(maxTotal, nodes.Sum(n => n.Status.Applied));
-                var raw = await store.GetAsync(settings.KeyPrefix + "/price", CancellationToken.None).ConfigureAwait(false);
-                record = raw is null ? null : JsonSerializer.Deserialize(raw, ClusterJsonContext.Default.PriceRecord);
+                try
+                {
+                    var raw = await store.GetAsync(settings.KeyPrefix + "/price", CancellationToken.None).ConfigureAwait(false);
+                    record = raw is null ? null : JsonSerializer.Deserialize(raw, ClusterJsonContext.Default.PriceRecord);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // An overloaded etcd answers late: the nodes fall back; the watch reads again.
+                    Timeouts++;
+                }
+
                 if (record is { Search.Converged: true } && record.Nodes.Count(g => g.Value.Missing == 0) == count)
                 {
                     break;

@@ -136,3 +136,43 @@ public sealed class ClusterPriceUpdateTests
         }
     }
 }
+
+public sealed class ClusterDeploymentTests
+{
+    /// <summary>Every option the DaemonSet patch passes is one 'sigil run' accepts, and every env var it reads is defined.</summary>
+    [Fact]
+    public void EtcdClientPatch_PassesOptionsTheCliKnows()
+    {
+        var root = new System.IO.DirectoryInfo(System.AppContext.BaseDirectory);
+        while (!System.IO.File.Exists(System.IO.Path.Combine(root!.FullName, "Sigil.sln")))
+        {
+            root = root.Parent;
+        }
+
+        using var patch = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(System.IO.Path.Combine(root.FullName, "templates", "k8s", "cluster", "etcd-client.patch.json")));
+        var values = patch.RootElement.EnumerateArray().Where(op => op.GetProperty("path").GetString()!.EndsWith("/args/-", System.StringComparison.Ordinal))
+            .Select(op => op.GetProperty("value").GetString()!).ToList();
+        var env = patch.RootElement.EnumerateArray().Where(op => op.GetProperty("path").GetString()!.EndsWith("/env/-", System.StringComparison.Ordinal))
+            .Select(op => op.GetProperty("value").GetProperty("name").GetString()!).ToHashSet();
+        var help = Run("run --help");
+        foreach (var option in values.Where(v => v.StartsWith("--", System.StringComparison.Ordinal)))
+        {
+            Assert.Contains(option + " ", help, System.StringComparison.Ordinal);
+        }
+
+        foreach (var variable in values.Where(v => v.StartsWith("$(", System.StringComparison.Ordinal)))
+        {
+            Assert.Contains(variable[2..^1], env);
+        }
+
+        Assert.Equal(new[] { "--etcd", "--node", "--etcd-ca", "--etcd-cert", "--etcd-key" }, values.Where(v => v.StartsWith("--", System.StringComparison.Ordinal)));
+    }
+
+    private static string Run(string args)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", System.IO.Path.Combine(System.AppContext.BaseDirectory, "sigil.dll") + " " + args) { RedirectStandardOutput = true })!;
+        var text = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return text;
+    }
+}

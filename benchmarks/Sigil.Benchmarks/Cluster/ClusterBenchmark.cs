@@ -30,8 +30,8 @@ internal static class ClusterBenchmark
         {
             using var etcd = new EtcdServer();
             etcd.StartAsync().GetAwaiter().GetResult();
-            var round = TimeSpan.FromMilliseconds(n >= 1000 ? 1000 : n >= 100 ? 300 : 200);
-            var r = ClusterSimulation.RunAsync(etcd.Url, n, round, TimeSpan.FromSeconds(n >= 1000 ? 240 : 60)).GetAwaiter().GetResult();
+            var round = TimeSpan.FromMilliseconds(n >= 1000 ? 2000 : n >= 100 ? 300 : 200);
+            var r = ClusterSimulation.RunAsync(etcd.Url, n, round, TimeSpan.FromSeconds(n >= 1000 ? 300 : 60)).GetAwaiter().GetResult();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Nodes} | {round.TotalMilliseconds} ms | {(r.Rounds < 0 ? "not converged" : r.Rounds.ToString(CultureInfo.InvariantCulture))} | {r.Seconds:F1} | {(r.Price / r.CentralizedPrice) - 1:E1} | {r.RequestsPerRoundPerNode:F2} | {r.UpdaterRoundMilliseconds:F1} | {r.MaxTotal / r.Budget:F4} |"));
         }
