@@ -34,6 +34,8 @@ public sealed class ClusterNode : IDisposable
     private long _ignored;
     private ClusterMode _mode = ClusterMode.Joining;
     private PriceRecord? _written;
+    private LoadRecord? _published;
+    private long _publishedLease;
 
     /// <summary>A node named <paramref name="name"/> solving <paramref name="problem"/>.</summary>
     public ClusterNode(string name, ClusterSettings settings, NodeProblem problem, IClusterStore store, TimeProvider? time = null, ILogger? logger = null)
@@ -125,7 +127,16 @@ public sealed class ClusterNode : IDisposable
             var desired = problem.Solve(_price);
             var applied = problem.Solve(_price, _share);
             var load = new LoadRecord(_round, desired.ClusterLoad, applied.ClusterLoad, problem.Floor, _time.GetUtcNow().ToUnixTimeMilliseconds());
-            await _store.PutAsync(_settings.KeyPrefix + "/loads/" + Name, JsonSerializer.Serialize(load, ClusterJsonContext.Default.LoadRecord), Volatile.Read(ref _lease), cancellationToken).ConfigureAwait(false);
+            if (_published is { } last && last.Round == load.Round && last.Load == load.Load && last.Applied == load.Applied && _publishedLease == Volatile.Read(ref _lease))
+            {
+                // Nothing new since the last put (same round, same loads, same lease): the key stands.
+                return Finish(applied, desired);
+            }
+
+            var lease = Volatile.Read(ref _lease);
+            await _store.PutAsync(_settings.KeyPrefix + "/loads/" + Name, JsonSerializer.Serialize(load, ClusterJsonContext.Default.LoadRecord), lease, cancellationToken).ConfigureAwait(false);
+            _published = load;
+            _publishedLease = lease;
             return Finish(applied, desired);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)

@@ -70,7 +70,8 @@ internal static class RunCommand
             }
 
             var fibrePath = parse.GetValue(fibre)!;
-            if (fibrePath.EndsWith(".sigil", StringComparison.OrdinalIgnoreCase) && FibreSource.Compile(fibrePath, Console.Error) is var compiled && ClusterFibreMapper.IsCluster(compiled))
+            var compiled = fibrePath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? null : FibreSource.Compile(fibrePath, Console.Error);
+            if (compiled is not null && ClusterFibreMapper.IsCluster(compiled))
             {
                 var clusterFibre = ClusterFibreMapper.Map(compiled, out var clusterProblems)
                     ?? throw new CliException(CliExitCodes.NotAvailable, string.Join("; ", clusterProblems));
@@ -120,7 +121,7 @@ internal static class RunCommand
                 throw new CliException(CliExitCodes.BadInput, string.Join("; ", bad));
             }
 
-            var daemon = Load(parse.GetValue(fibre)!);
+            var daemon = compiled is null ? Load(fibrePath) : FromSpec(compiled);
             var interactive = parse.GetValue(table) ?? !Console.IsOutputRedirected;
             if (interactive && options.LogFormat != LogFormat.None)
             {
@@ -161,7 +162,12 @@ internal static class RunCommand
             return DaemonFibreJson.TryRead(path, out var problem) ?? throw new CliException(CliExitCodes.BadInput, problem!);
         }
 
-        var spec = FibreSource.Compile(path, Console.Error);
+        return FromSpec(FibreSource.Compile(path, Console.Error));
+    }
+
+    /// <summary>Maps a compiled fibre onto the daemon, or says why it cannot run.</summary>
+    public static DaemonFibre FromSpec(Sigil.Language.Model.FibreSpec spec)
+    {
         var daemon = DaemonFibreMapper.Map(spec, out var problems);
         if (daemon is null)
         {
