@@ -153,31 +153,9 @@ public sealed class ClusterEtcdTests(ITestOutputHelper output)
         Assert.Equal(ClusterMode.Joined, cluster.Nodes[1].Status.Mode);
     }
 
-    private static double CentralizedOver(int[] nodes, double budget)
-    {
-        // Nodes 0..k-1 are what Centralized solves; a survivor set {0, 2} is solved by relabelling.
-        if (nodes.SequenceEqual(Enumerable.Range(0, nodes.Length)))
-        {
-            return ClusterInstance.Centralized(nodes.Length, budget).Price;
-        }
-
-        var problems = nodes.Select(i => ClusterInstance.Node(i)).ToArray();
-        double lo = 0, hi = 10;
-        for (var k = 0; k < 200; k++)
-        {
-            var mid = 0.5 * (lo + hi);
-            if (problems.Sum(p => p.Solve(mid).ClusterLoad) > budget)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return hi;
-    }
+    // The survivors' optimum: the root of their monotone excess demand (the simulation's centralized price).
+    private static double CentralizedOver(int[] nodes, double budget) =>
+        ClusterSimulation.CentralizedPrice(nodes.Select(i => ClusterInstance.Node(i)).ToArray(), budget);
 
     /// <summary>A wall clock far off; the monotonic clock untouched.</summary>
     private sealed class JumpedClock(TimeSpan offset) : TimeProvider
