@@ -48,10 +48,10 @@ public sealed class IncrementalTests
         var result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
 
         // dwell.sigil is compiled again (its output is Unchanged, or Modified when diagnostics moved);
-        // the other three fibres are not compiled at all.
+        // the other fibres are not compiled at all.
         var compile = Reasons(result, SigilGeneratorStepNames.Compile);
         Assert.Single(compile, r => r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Modified);
-        Assert.Equal(3, compile.Count(r => r == IncrementalStepRunReason.Cached));
+        Assert.Equal(FibreCount - 1, compile.Count(r => r == IncrementalStepRunReason.Cached));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, SigilGeneratorStepNames.Spec));
         Assert.DoesNotContain(IncrementalStepRunReason.New, Reasons(result, SigilGeneratorStepNames.Spec));
         Assert.All(OutputReasons(result), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
@@ -67,11 +67,14 @@ public sealed class IncrementalTests
 
         var spec = Reasons(result, SigilGeneratorStepNames.Spec);
         Assert.Single(spec, r => r == IncrementalStepRunReason.Modified);
-        Assert.Equal(3, spec.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        Assert.Equal(FibreCount - 1, spec.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
         Assert.Contains("16.0d", result.GeneratedSources.Single(s => s.HintName == "DwellFibre.Fibre.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
     private readonly ImmutableArray<AdditionalText> _files = GeneratorHost.ShippedFibres();
+
+    // Every shipped fibre generates two sources (<Fibre>Fibre.Fibre.g.cs and .Solver.g.cs).
+    private int FibreCount => _files.Count(f => f.Path.EndsWith(".sigil", StringComparison.Ordinal));
 
     private (GeneratorDriver Driver, CSharpCompilation Compilation) FirstRun()
     {
@@ -79,7 +82,7 @@ public sealed class IncrementalTests
         var driver = GeneratorHost.NewDriver(_files).RunGenerators(compilation);
         var first = driver.GetRunResult().Results.Single();
         Assert.Null(first.Exception);
-        Assert.Equal(8, first.GeneratedSources.Length);
+        Assert.Equal(2 * FibreCount, first.GeneratedSources.Length);
         return (driver, compilation);
     }
 

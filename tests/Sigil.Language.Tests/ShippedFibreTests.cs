@@ -10,6 +10,7 @@ public sealed class ShippedFibreTests
     [InlineData("dwell")]
     [InlineData("atp")]
     [InlineData("cache")]
+    [InlineData("power")]
     public void Compile_ShippedFibre_HasNoDiagnostics(string name)
     {
         var result = Fibres.Compile(name);
@@ -23,6 +24,7 @@ public sealed class ShippedFibreTests
     [InlineData("dwell")]
     [InlineData("atp")]
     [InlineData("cache")]
+    [InlineData("power")]
     public void Compile_SameFibreTwice_GivesEqualSpecs(string name) =>
         Assert.Equal(Fibres.Spec(name), Fibres.Spec(name));
 

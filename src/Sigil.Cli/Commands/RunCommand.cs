@@ -48,15 +48,42 @@ internal static class RunCommand
         var pricePage = new Option<string?>("--price-page") { Description = "The shared price page for instrumented programs (default /run/sigil/<fibre>.prices, in a folder of root's that no one else can write; none: keep no page)." };
         var pinFolder = new Option<string?>("--pin-folder") { Description = "eBPF sensor: the bpffs folder where the price map is pinned for hooks (default {bpffs}/sigil/{fibre}; none: pin nothing)." };
         var wake = new Option<bool?>("--wake-on-decision") { Description = "eBPF sensor: tick at once when the kernel decides (default true; false waits for the next tick)." };
+        var etcd = new Option<string?>("--etcd") { Description = "Cluster fibres: etcd client URLs, comma-separated (http://host:2379 or https://… with --etcd-ca/--etcd-cert/--etcd-key)." };
+        var node = new Option<string?>("--node") { Description = "Cluster fibres: this node's name (default: the host name)." };
+        var etcdCa = new Option<string?>("--etcd-ca") { Description = "Cluster fibres: PEM CA of the etcd servers." };
+        var etcdCert = new Option<string?>("--etcd-cert") { Description = "Cluster fibres: PEM client certificate." };
+        var etcdKey = new Option<string?>("--etcd-key") { Description = "Cluster fibres: PEM client key." };
+        var round = new Option<string?>("--round") { Description = "Cluster fibres: time between two cluster rounds (default 500ms).", Hidden = true };
+        var lease = new Option<string?>("--lease") { Description = "Cluster fibres: the node lease's time to live (default 3s).", Hidden = true };
         var duration = new Option<string?>("--duration") { Description = "Stop after this long (default: run until SIGTERM or Ctrl+C).", Hidden = true };
 
         var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
         {
             fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, wake, pricePage, pinFolder, duration,
-            placementPeriod, placementThreads, placementHold, sysfs,
+            placementPeriod, placementThreads, placementHold, sysfs, etcd, node, etcdCa, etcdCert, etcdKey, round, lease,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
         {
+            using var stopCluster = CancellationTokenSource.CreateLinkedTokenSource(token);
+            if (parse.GetValue(duration) is { } runFor)
+            {
+                stopCluster.CancelAfter(Durations.Parse(runFor, "--duration"));
+            }
+
+            var fibrePath = parse.GetValue(fibre)!;
+            var compiled = fibrePath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? null : FibreSource.Compile(fibrePath, Console.Error);
+            if (compiled is not null && ClusterFibreMapper.IsCluster(compiled))
+            {
+                var clusterFibre = ClusterFibreMapper.Map(compiled, out var clusterProblems)
+                    ?? throw new CliException(CliExitCodes.NotAvailable, string.Join("; ", clusterProblems));
+                return await ClusterRun.RunAsync(fibrePath, clusterFibre, new ClusterRunOptions(
+                    parse.GetValue(etcd), parse.GetValue(node), parse.GetValue(etcdCa), parse.GetValue(etcdCert), parse.GetValue(etcdKey),
+                    parse.GetValue(round) is { } r ? Durations.Parse(r, "--round") : null,
+                    parse.GetValue(lease) is { } l ? Durations.Parse(l, "--lease") : null,
+                    parse.GetValue(scope) ?? [], parse.GetValue(arm), parse.GetValue(allowPid) ?? [], parse.GetValue(allowComm) ?? [],
+                    parse.GetValue(sysfs) ?? "/sys", parse.GetValue(metricsUrl)), stopCluster.Token).ConfigureAwait(false);
+            }
+
             var options = new DaemonOptions();
             if (parse.GetValue(config) is { } configPath)
             {
@@ -95,7 +122,7 @@ internal static class RunCommand
                 throw new CliException(CliExitCodes.BadInput, string.Join("; ", bad));
             }
 
-            var daemon = Load(parse.GetValue(fibre)!);
+            var daemon = compiled is null ? Load(fibrePath) : FromSpec(compiled);
             var interactive = parse.GetValue(table) ?? Terminal.IsInteractive;
             if (interactive && options.LogFormat != LogFormat.None)
             {
@@ -136,7 +163,12 @@ internal static class RunCommand
             return DaemonFibreJson.TryRead(path, out var problem) ?? throw new CliException(CliExitCodes.BadInput, problem!);
         }
 
-        var spec = FibreSource.Compile(path, Console.Error);
+        return FromSpec(FibreSource.Compile(path, Console.Error));
+    }
+
+    /// <summary>Maps a compiled fibre onto the daemon, or says why it cannot run.</summary>
+    public static DaemonFibre FromSpec(Sigil.Language.Model.FibreSpec spec)
+    {
         var daemon = DaemonFibreMapper.Map(spec, out var problems);
         if (daemon is null)
         {

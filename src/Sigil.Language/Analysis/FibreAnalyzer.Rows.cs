@@ -16,7 +16,9 @@ internal sealed partial class FibreAnalyzer
     // Dynamic index sets are walked once, standing for 'capacity' members: a sum over one adds
     // capacity copies to its row; a quantifier over one the term does not read repeats the
     // column in capacity rows. ||A||_2^2 <= ||A||_1 ||A||_inf, except for a single row of static
-    // members, where ||a||_2^2 is computed exactly.
+    // members, where ||a||_2^2 is computed exactly. A cluster resource's row is loaded by every
+    // node's own copy of its terms: its load bounds and row sum count the declared node count N
+    // (its columns stay as they are: each node's variables load it once), and its exact norm is N ||a||^2.
     private RowResults AnalyzeRows()
     {
         var feasibility = new List<FeasibilitySpec>();
@@ -26,10 +28,12 @@ internal sealed partial class FibreAnalyzer
         var rowCount = 0.0;
         var singleRowExact = _spec.Couplings.Count == 1;
         var singleRowEntries = new Dictionary<string, double>(StringComparer.Ordinal);
+        var singleRowNodes = 1;
 
         foreach (var bound in _bound.Rows)
         {
             var row = bound.Value;
+            var nodes = NodesOf(row.Resource);
             var quantifiers = row.Quantifiers.ToList();
             rowCount += quantifiers.Aggregate(1.0, (p, q) => p * (_sets[q.Set].Kind == IndexKind.Dynamic ? _sets[q.Set].Capacity : _sets[q.Set].Members.Count));
             var members = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -76,11 +80,15 @@ internal sealed partial class FibreAnalyzer
                             else
                             {
                                 singleRowEntries[columnKey] = (singleRowEntries.TryGetValue(columnKey, out var e) ? e : 0) + coefficient;
+                                singleRowNodes = nodes;
                             }
                         }
                     }, bound.Span, what);
                 }
 
+                low *= nodes;
+                high *= nodes;
+                absolute *= nodes;
                 var rhs = _evaluator.Evaluate(row.Rhs, members);
                 maxRowSum = Math.Max(maxRowSum, absolute);
                 loadError = Math.Max(loadError, Math.Max(Math.Abs(high - rhs), Math.Abs(low - rhs)));
@@ -123,7 +131,7 @@ internal sealed partial class FibreAnalyzer
         double norm;
         if (singleRowExact && rowCount == 1)
         {
-            norm = singleRowEntries.Values.Sum(static e => e * e);
+            norm = singleRowNodes * singleRowEntries.Values.Sum(static e => e * e);
         }
         else
         {

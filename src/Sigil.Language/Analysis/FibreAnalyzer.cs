@@ -59,6 +59,7 @@ internal sealed partial class FibreAnalyzer
         var utilities = AnalyzeUtilities();
         _cancellationToken.ThrowIfCancellationRequested();
         var rows = AnalyzeRows();
+        CheckCluster();
         _cancellationToken.ThrowIfCancellationRequested();
         if (_tooLarge)
         {

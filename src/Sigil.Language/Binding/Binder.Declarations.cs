@@ -18,6 +18,12 @@ internal sealed partial class Binder
     /// <summary>Default capacity of a dynamic index set.</summary>
     public const int DefaultCapacity = 10240;
 
+    /// <summary>Nodes a cluster resource declares when it says no <c>max</c>.</summary>
+    public const int DefaultClusterNodes = 16;
+
+    /// <summary>Most nodes a cluster resource may declare.</summary>
+    public const int MaxClusterNodes = 4096;
+
     /// <summary>Most members of an integer range.</summary>
     public const int MaxRangeMembers = 1024;
 
@@ -546,7 +552,7 @@ internal sealed partial class Binder
         var ok = CheckName(syntax.Identifier) && !syntax.ContainsErrors;
         var sets = BindIndexList(syntax.IndexList, out var setsOk);
         var unit = BindUnit(syntax.Unit);
-        var symbol = new ResourceSymbol(syntax.Identifier.Text, syntax.Identifier.Span, sets, unit);
+        var symbol = new ResourceSymbol(syntax.Identifier.Text, syntax.Identifier.Span, sets, unit) { ClusterNodes = BindClusterScope(syntax, ref ok) };
         ok &= setsOk;
         if (ok)
         {
@@ -571,6 +577,44 @@ internal sealed partial class Binder
 
         _resources.Add(symbol.Name, symbol);
         _fibre.Resources.Add(symbol);
+    }
+
+    // '@r : u = budget cluster max N;': a budget shared by at most N nodes (0: a node's own resource).
+    private int BindClusterScope(ResourceDeclarationSyntax syntax, ref bool ok)
+    {
+        if (syntax.Scope is not { } scope)
+        {
+            return 0;
+        }
+
+        if (scope.Text != "cluster")
+        {
+            _diagnostics.ReportUnknownWord(scope.Span, scope.Text, "resource scope", "'cluster'", DidYouMean(scope.Text, new[] { "cluster" }));
+            ok = false;
+            return 0;
+        }
+
+        if (syntax.Limit is { } limit && limit.Text != "max")
+        {
+            _diagnostics.ReportUnknownWord(limit.Span, limit.Text, "cluster option", "'max'", DidYouMean(limit.Text, new[] { "max" }));
+            ok = false;
+            return 0;
+        }
+
+        if (syntax.Nodes is not { } nodes)
+        {
+            return DefaultClusterNodes;
+        }
+
+        var value = SyntaxTree.ParseNumber(nodes.Text);
+        if (!SyntaxTree.IsFinite(value) || value != Math.Floor(value) || value < 1 || value > MaxClusterNodes)
+        {
+            _diagnostics.ReportSettingValue(nodes.Span, "cluster max", $"a whole number of nodes from 1 to {Integer(MaxClusterNodes)}; found {nodes.Text}");
+            ok = false;
+            return 0;
+        }
+
+        return (int)value;
     }
 
     private void BindPrice(PriceDeclarationSyntax syntax)

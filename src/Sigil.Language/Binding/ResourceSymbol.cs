@@ -21,5 +21,8 @@ internal sealed class ResourceSymbol : Symbol
 
     public ValueSpec Budget { get; set; } = ValueSpec.Of(0);
 
+    /// <summary>For a cluster resource, the most nodes sharing it; 0 for a node's own resource.</summary>
+    public int ClusterNodes { get; init; }
+
     public override string KindText => "a resource";
 }

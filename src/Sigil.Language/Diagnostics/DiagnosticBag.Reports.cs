@@ -213,6 +213,9 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG2018: Term ignores its sum.</summary>
     public void ReportTermIgnoresSum(TextSpan span, string term, string index) => Report(DiagnosticDescriptors.TermIgnoresSum, span, term, index);
 
+    /// <summary>SIG2019: Not decomposable across nodes.</summary>
+    public void ReportNotDecomposable(TextSpan span, string resource, string reason) => Report(DiagnosticDescriptors.NotDecomposable, span, resource, reason);
+
     /// <summary>SIG3001: Map name too long.</summary>
     public void ReportMapNameTooLong(TextSpan span, string name, string length) => Report(DiagnosticDescriptors.MapNameTooLong, span, name, length);
 

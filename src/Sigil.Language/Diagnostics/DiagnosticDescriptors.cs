@@ -234,6 +234,9 @@ public static class DiagnosticDescriptors
     /// <summary>SIG2018: a term inside a sum that does not use the sum's index.</summary>
     public static readonly DiagnosticDescriptor TermIgnoresSum = Warning("SIG2018", "Term ignores its sum", "'{0}' inside 'sum({1} ...)' does not use '{1}', so it is added once per member of the sum; close the sum with parentheses before it", Math);
 
+    /// <summary>SIG2019: a cluster resource the nodes cannot price apart.</summary>
+    public static readonly DiagnosticDescriptor NotDecomposable = Error("SIG2019", "Not decomposable across nodes", "Cluster resource '@{0}' cannot be decomposed across nodes: {1}", Math);
+
     // 3xxx: target limits.
 
     /// <summary>SIG3001: a map name longer than BPF allows.</summary>

@@ -6,9 +6,19 @@ namespace Sigil.Language.Model;
 /// <param name="Unit">Its unit.</param>
 /// <param name="Budget">The budget c_l, per member.</param>
 /// <param name="IndexVariables">Index variable names the budget is read at (one per index set).</param>
+/// <param name="ClusterNodes">
+/// For a budget shared across the nodes of a cluster (<c>@power : W = 2000 cluster max 8;</c>),
+/// the most nodes sharing it; each node loads it with its own copy of the row's terms. 0 for a
+/// node's own resource.
+/// </param>
 public sealed record ResourceSpec(
     string Name,
     EquatableArray<string> IndexSets,
     UnitSpec Unit,
     ValueSpec Budget,
-    EquatableArray<string> IndexVariables);
+    EquatableArray<string> IndexVariables,
+    int ClusterNodes = 0)
+{
+    /// <summary>True for a budget shared across nodes.</summary>
+    public bool IsCluster => ClusterNodes > 0;
+}

@@ -66,8 +66,9 @@ variableDeclaration
     ;
 
 // @dwell[task] : s = budget;
+// @power : W = 2000 cluster max 8;   one budget shared by the nodes of a cluster (at most 8)
 resourceDeclaration
-    : AT name=IDENT indexList? COLON unit ASSIGN budget=expression SEMI
+    : AT name=IDENT indexList? COLON unit ASSIGN budget=expression (scope=IDENT (limit=IDENT nodes=NUMBER)?)? SEMI
     ;
 
 indexList

@@ -78,6 +78,13 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
     {
         var stream = (ITokenStream)recognizer.InputStream;
         var type = stream.LA(1);
+        if (recognizer.Context?.RuleIndex == SigilParser.RULE_resourceDeclaration && type != SigilParser.IDENT)
+        {
+            // Before the optional 'cluster max N' clause: a token that is no name leaves the clause
+            // out, and the ';' that must follow reports itself as missing (SIG0004).
+            return;
+        }
+
         if (recognizer.Context?.RuleIndex != SigilParser.RULE_fibreDeclaration || InErrorRecoveryMode(recognizer)
             || type is TokenConstants.EOF or SigilParser.RBRACE || s_memberStarters.Contains(type))
         {

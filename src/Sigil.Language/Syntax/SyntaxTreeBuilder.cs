@@ -81,7 +81,7 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
             case SigilParser.VariableDeclarationContext c:
                 return new VariableDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), IndexList(c.indexList()), Unit(c.unit(), c), Expression(c.low, c), Expression(c.high, c));
             case SigilParser.ResourceDeclarationContext c:
-                return new ResourceDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), IndexList(c.indexList()), Unit(c.unit(), c), Expression(c.budget, c));
+                return new ResourceDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), IndexList(c.indexList()), Unit(c.unit(), c), Expression(c.budget, c), OptionalToken(c.scope), OptionalToken(c.limit), OptionalToken(c.nodes));
             case SigilParser.PriceDeclarationContext c:
                 return new PriceDeclarationSyntax(SpanOf(c), Token(c.resource, SyntaxKind.IdentifierToken, c), Token(c.name, SyntaxKind.IdentifierToken, c));
             case SigilParser.CoupleDeclarationContext c:

@@ -1,0 +1,338 @@
+using System;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Sigil.Cluster;
+
+/// <summary>
+/// One node of a cluster fibre. Every half round it renews its lease, reads the cluster record,
+/// solves its local problem against the cluster price with its cluster load capped at its granted
+/// share, publishes its desired load under a key bound to its lease, and applies the capped
+/// allocation. Beside that it campaigns to be the updater (etcd's election API) and, while
+/// elected, runs <see cref="ClusterPriceUpdate"/> once per round, fencing each write on its
+/// leader key. Timers read the monotonic clock; the wall clock only stamps records for people.
+/// </summary>
+public sealed class ClusterNode : IDisposable
+{
+    private readonly ClusterSettings _settings;
+    private readonly IClusterStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private long _lease;
+    private long _leaseGeneration;
+    private long _lastContact;
+    private long _round;
+    private double _price;
+    private double _share;
+    private bool _granted;
+    private bool _updater;
+    private long _failures;
+    private long _ignored;
+    private ClusterMode _mode = ClusterMode.Joining;
+    private PriceRecord? _written;
+    private LoadRecord? _published;
+    private long _publishedLease;
+
+    /// <summary>A node named <paramref name="name"/> solving <paramref name="problem"/>.</summary>
+    public ClusterNode(string name, ClusterSettings settings, NodeProblem problem, IClusterStore store, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems), nameof(settings));
+        }
+
+        if (ClusterPriceUpdate.Check(settings, name, "{}", 0, out _) is { } bad && bad.StartsWith("node name", StringComparison.Ordinal))
+        {
+            throw new ArgumentException(bad, nameof(name));
+        }
+
+        Name = name;
+        _settings = settings;
+        Problem = problem ?? throw new ArgumentNullException(nameof(problem));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _lastContact = _time.GetTimestamp();
+        _share = problem.Floor;
+        Status = Snapshot(problem.Solve(0, problem.Floor), problem.Solve(0));
+    }
+
+    /// <summary>The node's name (its key under <c>loads/</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The local problem; replace it when the node's jobs change (the next round uses it).</summary>
+    public NodeProblem Problem { get; set; }
+
+    /// <summary>The latest status.</summary>
+    public ClusterNodeStatus Status { get; private set; }
+
+    /// <summary>Raised after every node round with the allocation to apply and the status.</summary>
+    public event Action<NodeSolution, ClusterNodeStatus>? Applied;
+
+    /// <summary>Updater rounds this node ran, and their total time (for the simulation's figures).</summary>
+    internal long UpdateRounds;
+
+    /// <summary>Milliseconds spent in <see cref="UpdateRounds"/>.</summary>
+    internal double UpdateMilliseconds;
+
+    /// <summary>Runs the node round and, when <paramref name="campaign"/>, the updater candidacy until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken, bool campaign = true)
+    {
+        try
+        {
+            await Task.WhenAll(RunNodeAsync(cancellationToken), campaign ? RunUpdaterAsync(cancellationToken) : Task.CompletedTask).ConfigureAwait(false);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: a request cut short by the stop is no failure.
+        }
+    }
+
+    /// <summary>One node round (public for tests and the simulation).</summary>
+    public async Task<ClusterNodeStatus> RoundAsync(CancellationToken cancellationToken)
+    {
+        var problem = Problem;
+        try
+        {
+            await RenewAsync(cancellationToken).ConfigureAwait(false);
+            var raw = await _store.GetAsync(_settings.KeyPrefix + "/price", cancellationToken).ConfigureAwait(false);
+            var record = Parse(raw);
+            lock (_gate)
+            {
+                _lastContact = _time.GetTimestamp();
+                if (record is not null && record.Round > _round)
+                {
+                    _round = record.Round;
+                    _price = double.IsFinite(record.Price) && record.Price >= 0 ? record.Price : _price;
+                    if (record.Nodes.TryGetValue(Name, out var grant) && double.IsFinite(grant.Share) && grant.Share >= 0)
+                    {
+                        _share = grant.Share;
+                        _granted = true;
+                    }
+                    else if (!_granted)
+                    {
+                        _share = problem.Floor;
+                    }
+                }
+
+                _mode = _granted ? ClusterMode.Joined : ClusterMode.Joining;
+            }
+
+            var desired = problem.Solve(_price);
+            var applied = problem.Solve(_price, _share);
+            var load = new LoadRecord(_round, desired.ClusterLoad, applied.ClusterLoad, problem.Floor, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            if (_published is { } last && last.Round == load.Round && last.Load == load.Load && last.Applied == load.Applied && _publishedLease == Volatile.Read(ref _lease))
+            {
+                // Nothing new since the last put (same round, same loads, same lease): the key stands.
+                return Finish(applied, desired);
+            }
+
+            var lease = Volatile.Read(ref _lease);
+            await _store.PutAsync(_settings.KeyPrefix + "/loads/" + Name, JsonSerializer.Serialize(load, ClusterJsonContext.Default.LoadRecord), lease, cancellationToken).ConfigureAwait(false);
+            _published = load;
+            _publishedLease = lease;
+            return Finish(applied, desired);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _failures);
+            double cap;
+            lock (_gate)
+            {
+                var age = _time.GetElapsedTime(_lastContact);
+                var mode = age >= _settings.FloorAfter ? ClusterMode.Floor : age >= _settings.FallbackAfter ? ClusterMode.Fallback : _mode;
+                if (mode != _mode && mode is ClusterMode.Fallback or ClusterMode.Floor)
+                {
+                    ClusterLog.Fallback(_logger, Name, mode.ToString().ToLowerInvariant(), age.TotalSeconds, e.Message);
+                }
+
+                _mode = mode;
+                cap = _mode == ClusterMode.Floor ? problem.Floor : _share;
+            }
+
+            return Finish(problem.Solve(_price, cap), problem.Solve(_price));
+        }
+    }
+
+    /// <summary>
+    /// One updater round when elected (public for tests and the simulation): null when the record
+    /// is corrupt and this node wrote none before it (nothing is written; nodes keep their shares).
+    /// </summary>
+    /// <exception cref="ClusterFencedException">The ticket's leader key is gone: another node may be the updater.</exception>
+    public async Task<ClusterRound?> UpdateAsync(ElectionTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var loads = await _store.GetPrefixAsync(_settings.KeyPrefix + "/loads/", cancellationToken).ConfigureAwait(false);
+        var raw = await _store.GetAsync(_settings.KeyPrefix + "/price", cancellationToken).ConfigureAwait(false);
+        var previous = Parse(raw);
+        if (previous is null && raw is not null)
+        {
+            // A corrupt record: continue from the one this node wrote, or write nothing (nodes keep their shares).
+            ClusterLog.CorruptRecord(_logger, Name);
+            previous = _written;
+            if (previous is null)
+            {
+                return null;
+            }
+        }
+
+        var next = ClusterPriceUpdate.Next(_settings, previous, loads, Name);
+        foreach (var ignored in next.Ignored)
+        {
+            ClusterLog.IgnoredKey(_logger, ignored.Node, ignored.Reason);
+        }
+
+        if (!await _store.PutIfLeaderAsync(ticket, _settings.KeyPrefix + "/price", JsonSerializer.Serialize(next.Record, ClusterJsonContext.Default.PriceRecord), cancellationToken).ConfigureAwait(false))
+        {
+            throw new ClusterFencedException($"node '{Name}' is no longer the updater: its leader key changed");
+        }
+
+        _written = next.Record;
+        Interlocked.Add(ref _ignored, next.Ignored.Count);
+        return next;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _store.Dispose();
+
+    private async Task RunNodeAsync(CancellationToken cancellationToken)
+    {
+        var period = _settings.Round / 2;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var start = _time.GetTimestamp();
+            await RoundAsync(cancellationToken).ConfigureAwait(false);
+            var left = period - _time.GetElapsedTime(start);
+            if (left > TimeSpan.Zero)
+            {
+                await Delay(left, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunUpdaterAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var lease = Volatile.Read(ref _lease);
+            var generation = Interlocked.Read(ref _leaseGeneration);
+            if (lease == 0)
+            {
+                await Delay(_settings.Round / 2, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                var ticket = await _store.CampaignAsync(_settings.KeyPrefix + "/updater", lease, Name, cancellationToken).ConfigureAwait(false);
+                _updater = true;
+                ClusterLog.Elected(_logger, Name);
+                while (!cancellationToken.IsCancellationRequested && Interlocked.Read(ref _leaseGeneration) == generation)
+                {
+                    var start = _time.GetTimestamp();
+                    await UpdateAsync(ticket, cancellationToken).ConfigureAwait(false);
+                    UpdateRounds++;
+                    UpdateMilliseconds += _time.GetElapsedTime(start).TotalMilliseconds;
+                    var left = _settings.Round - _time.GetElapsedTime(start);
+                    if (left > TimeSpan.Zero)
+                    {
+                        await Delay(left, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (ClusterFencedException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                ClusterLog.UpdaterFailed(_logger, Name, e.Message);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _failures);
+                ClusterLog.UpdaterFailed(_logger, Name, e.Message);
+                await Delay(_settings.Round, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _updater = false;
+            }
+        }
+    }
+
+    // Keeps the lease alive once per round; a lease etcd no longer knows is replaced, which drops
+    // this node's keys and its campaign (the updater loop campaigns again with the new lease).
+    private long _renewedAt;
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        var lease = Volatile.Read(ref _lease);
+        if (lease != 0 && _time.GetElapsedTime(_renewedAt) < _settings.Round)
+        {
+            return;
+        }
+
+        if (lease == 0 || !await _store.KeepAliveAsync(lease, cancellationToken).ConfigureAwait(false))
+        {
+            lease = await _store.GrantLeaseAsync(_settings.LeaseTtl, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _lease, lease);
+            Interlocked.Increment(ref _leaseGeneration);
+        }
+
+        _renewedAt = _time.GetTimestamp();
+    }
+
+    private ClusterNodeStatus Finish(NodeSolution applied, NodeSolution desired)
+    {
+        var status = Snapshot(applied, desired);
+        Status = status;
+        try
+        {
+            Applied?.Invoke(applied, status);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // An actuator's failure is reported; it does not stop the node's rounds.
+            ClusterLog.ApplyFailed(_logger, Name, e.ToString());
+        }
+
+        return status;
+    }
+
+    private ClusterNodeStatus Snapshot(NodeSolution applied, NodeSolution desired)
+    {
+        lock (_gate)
+        {
+            var cap = _mode == ClusterMode.Floor ? Problem.Floor : _share;
+            return new ClusterNodeStatus(Name, _mode, _round, _price, _share, cap, desired.ClusterLoad, applied.ClusterLoad, applied.NodePrice, _updater,
+                _time.GetElapsedTime(_lastContact).TotalSeconds, Interlocked.Read(ref _failures), _store.Requests, Interlocked.Read(ref _ignored));
+        }
+    }
+
+    private static PriceRecord? Parse(string? raw)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var record = JsonSerializer.Deserialize(raw, ClusterJsonContext.Default.PriceRecord);
+            return record is { Nodes: not null, Search: not null } ? record : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private Task Delay(TimeSpan delay, CancellationToken cancellationToken) =>
+        Task.Delay(delay, _time, cancellationToken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+}
+
+/// <summary>The updater's leader key changed under it: its write was refused, another node may lead.</summary>
+public sealed class ClusterFencedException(string message) : Exception(message);

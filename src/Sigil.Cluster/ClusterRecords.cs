@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+
+namespace Sigil.Cluster;
+
+/// <summary>
+/// What the updater writes once per round under <c>{prefix}/price</c>: the cluster price, and
+/// per node the share of the budget it may use and what the updater still holds for it.
+/// </summary>
+/// <param name="Round">The round, from 1; a node acknowledges the round it applied.</param>
+/// <param name="Price">The cluster price lambda &gt;= 0.</param>
+/// <param name="Budget">The cluster budget B the record was computed for.</param>
+/// <param name="Updater">The node that wrote it.</param>
+/// <param name="Nodes">Per node, by name, in ordinal order.</param>
+/// <param name="Ignored">Keys ignored in this round (corrupt, NaN, negative, over the node's bound), counted.</param>
+/// <param name="Search">Where the price search stands (the bracket of the root of the excess demand).</param>
+public sealed record PriceRecord(long Round, double Price, double Budget, string Updater, SortedDictionary<string, NodeGrant> Nodes, int Ignored, PriceSearch Search);
+
+/// <summary>
+/// The cluster price search: the excess demand <c>e(lambda) = sum_n d_n(lambda) - B</c> is
+/// non-increasing in lambda (every node solves its local problem exactly), so the updater brackets
+/// its root and narrows the bracket by regula falsi with the Illinois rule.
+/// </summary>
+/// <param name="PricedRound">The round whose price the current one is; a fresh aggregate needs every live node's acknowledgement of it.</param>
+/// <param name="Low">The largest price seen with excess demand (e &gt; 0).</param>
+/// <param name="LowExcess">e at <paramref name="Low"/> (scaled by the Illinois rule).</param>
+/// <param name="High">The least price seen with spare budget (e &lt; 0); negative while none is known.</param>
+/// <param name="HighExcess">e at <paramref name="High"/> (scaled by the Illinois rule).</param>
+/// <param name="LastSide">+1 when the last update moved <paramref name="Low"/>, -1 for <paramref name="High"/>, 0 at the start.</param>
+/// <param name="Members">The live nodes the bracket was measured with; a change restarts the search.</param>
+/// <param name="Converged">True when the last fresh excess was within tolerance.</param>
+public sealed record PriceSearch(long PricedRound, double Low, double LowExcess, double High, double HighExcess, int LastSide, string Members, bool Converged)
+{
+    /// <summary>The search before any round.</summary>
+    public static PriceSearch Start { get; } = new(0, 0, 0, -1, 0, 0, "", false);
+}
+
+/// <summary>One node's entry in a <see cref="PriceRecord"/>.</summary>
+/// <param name="Share">The share of the cluster budget granted in this round: the node caps its cluster load here.</param>
+/// <param name="Held">The most this node may be using: the largest share granted since the round it last acknowledged.</param>
+/// <param name="Desired">The load it asked for (0 while its key is gone).</param>
+/// <param name="Missing">Rounds its key has been missing (its lease expired or it never wrote); 0 while live.</param>
+public sealed record NodeGrant(double Share, double Held, double Desired, int Missing);
+
+/// <summary>
+/// What a node writes under <c>{prefix}/loads/{node}</c>, bound to its lease, once per round.
+/// </summary>
+/// <param name="Round">The record round it read and applied (its acknowledgement).</param>
+/// <param name="Load">The cluster load it desires at that round's price (its local optimum without a cap).</param>
+/// <param name="Applied">The cluster load it applies (capped at its share).</param>
+/// <param name="Floor">The least cluster load its jobs' lower bounds force.</param>
+/// <param name="Time">Its wall clock in Unix milliseconds (for people; the protocol never reads it).</param>
+public sealed record LoadRecord(long Round, double Load, double Applied, double Floor, long Time);
+
+/// <summary>The JSON of the records (source-generated, invariant).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(PriceRecord))]
+[JsonSerializable(typeof(LoadRecord))]
+internal sealed partial class ClusterJsonContext : JsonSerializerContext;

@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Sigil.Runtime.Solvers;
+
+namespace Sigil.Cluster;
+
+/// <summary>What a node's local solve chose.</summary>
+/// <param name="X">Each job's allocation.</param>
+/// <param name="ClusterLoad">sum_j a_j x_j, the node's load on the cluster row.</param>
+/// <param name="NodeLoad">sum_j b_j x_j, the load on the node's own row.</param>
+/// <param name="NodePrice">The node row's price mu.</param>
+/// <param name="CapPrice">The price nu of the cap on the cluster load (the granted share).</param>
+/// <param name="Feasible">False when the jobs' lower bounds alone break the node limit or the cap.</param>
+public sealed record NodeSolution(double[] X, double ClusterLoad, double NodeLoad, double NodePrice, double CapPrice, bool Feasible);
+
+/// <summary>
+/// A node's local problem in the hierarchical decomposition:
+/// <c>maximise sum_j U_j(x_j) - lambda sum_j a_j x_j</c> subject to the node's own row
+/// <c>sum_j b_j x_j &lt;= limit</c> and, when the node holds a share of the cluster budget,
+/// <c>sum_j a_j x_j &lt;= cap</c>, with <c>x_j in [lo_j, hi_j]</c>. <c>lambda</c> is the cluster
+/// price read from etcd. The two local prices are found exactly (to round-off) by bisection on
+/// each one's monotone load, so the node never iterates against the cluster between rounds.
+/// </summary>
+public sealed class NodeProblem
+{
+    private const int Bisections = 100;
+    private readonly ClusterJob[] _jobs;
+
+    /// <summary>The problem of <paramref name="jobs"/> under the node limit <paramref name="nodeLimit"/>.</summary>
+    /// <exception cref="ArgumentException">A job's numbers are outside their domain.</exception>
+    public NodeProblem(IReadOnlyList<ClusterJob> jobs, double nodeLimit)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        _jobs = jobs.ToArray();
+        foreach (var j in _jobs)
+        {
+            if (!(j.Weight > 0) || !(j.Alpha > 0) || !double.IsFinite(j.Upper) || !(j.Lower <= j.Upper) || !(j.Lower + j.Offset > 0)
+                || !(j.ClusterCoefficient >= 0) || !(j.NodeCoefficient >= 0) || !double.IsFinite(j.ClusterCoefficient) || !double.IsFinite(j.NodeCoefficient))
+            {
+                throw new ArgumentException($"job '{j.Name}': weight and alpha must be positive, bounds finite and ordered with lo + eps > 0, coefficients finite and >= 0");
+            }
+        }
+
+        if (!(nodeLimit >= 0) || double.IsNaN(nodeLimit))
+        {
+            throw new ArgumentException($"node limit {nodeLimit} must be >= 0", nameof(nodeLimit));
+        }
+
+        NodeLimit = nodeLimit;
+        Floor = _jobs.Sum(j => j.ClusterCoefficient * j.Lower);
+        Ceiling = _jobs.Sum(j => j.ClusterCoefficient * j.Upper);
+    }
+
+    /// <summary>The jobs.</summary>
+    public IReadOnlyList<ClusterJob> Jobs => _jobs;
+
+    /// <summary>The node row's budget.</summary>
+    public double NodeLimit { get; }
+
+    /// <summary>The least cluster load the lower bounds force: the node's floor.</summary>
+    public double Floor { get; }
+
+    /// <summary>The largest cluster load the upper bounds allow.</summary>
+    public double Ceiling { get; }
+
+    /// <summary>
+    /// Solves against the cluster price <paramref name="clusterPrice"/>, with the cluster load capped
+    /// at <paramref name="cap"/> (<see cref="double.PositiveInfinity"/>: no cap, the node's desired load).
+    /// </summary>
+    public NodeSolution Solve(double clusterPrice, double cap = double.PositiveInfinity)
+    {
+        var lambda = double.IsFinite(clusterPrice) && clusterPrice > 0 ? clusterPrice : 0;
+        var x = new double[_jobs.Length];
+        var feasible = _jobs.Sum(j => j.NodeCoefficient * j.Lower) <= NodeLimit * (1 + 1e-12) && Floor <= cap * (1 + 1e-12);
+
+        // nu = 0 first; only when the cap binds is the outer bisection needed.
+        var mu = NodePriceFor(lambda, 0, x);
+        double nu = 0;
+        if (Load(x, cluster: true) > cap)
+        {
+            var hi = UpperPrice(lambda, cluster: true);
+            double lo = 0;
+            for (var i = 0; i < Bisections && hi - lo > 1e-15 * Math.Max(1, hi); i++)
+            {
+                var mid = 0.5 * (lo + hi);
+                NodePriceFor(lambda, mid, x);
+                if (Load(x, cluster: true) > cap)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            nu = hi;
+            mu = NodePriceFor(lambda, nu, x);
+        }
+
+        return new NodeSolution(x, Load(x, cluster: true), Load(x, cluster: false), mu, nu, feasible);
+    }
+
+    // For fixed lambda and nu, the node price mu that makes the node row hold (0 when it holds at mu = 0);
+    // fills x with the allocation at that price.
+    private double NodePriceFor(double lambda, double nu, double[] x)
+    {
+        Allocate(lambda + nu, 0, x);
+        if (Load(x, cluster: false) <= NodeLimit)
+        {
+            return 0;
+        }
+
+        double lo = 0, hi = UpperPrice(lambda + nu, cluster: false);
+        for (var i = 0; i < Bisections && hi - lo > 1e-15 * Math.Max(1, hi); i++)
+        {
+            var mid = 0.5 * (lo + hi);
+            Allocate(lambda + nu, mid, x);
+            if (Load(x, cluster: false) > NodeLimit)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        Allocate(lambda + nu, hi, x);
+        return hi;
+    }
+
+    // x_j = argmax U_j(x) - (clusterPrice a_j + nodePrice b_j) x: the closed-form agent step of the runtime's solvers.
+    private void Allocate(double clusterPrice, double nodePrice, double[] x)
+    {
+        for (var s = 0; s < _jobs.Length; s++)
+        {
+            var j = _jobs[s];
+            var q = (clusterPrice * j.ClusterCoefficient) + (nodePrice * j.NodeCoefficient);
+            x[s] = j.Alpha == 1
+                ? UtilityMath.LogArgmax(j.Weight, j.Offset, j.Lower, j.Upper, q, out _)
+                : UtilityMath.AlphaArgmax(j.Weight, j.Offset, j.Alpha, j.Lower, j.Upper, q, out _);
+        }
+    }
+
+    // A price at which every job that loads the row sits at its lower bound (the bisection's upper end).
+    private double UpperPrice(double fixedPrice, bool cluster)
+    {
+        double hi = 1;
+        foreach (var j in _jobs)
+        {
+            var coefficient = cluster ? j.ClusterCoefficient : j.NodeCoefficient;
+            if (coefficient > 0)
+            {
+                hi = Math.Max(hi, UtilityMath.AlphaMarginal(j.Weight, j.Offset, j.Alpha, j.Lower) / coefficient);
+            }
+        }
+
+        return (2 * hi) + fixedPrice;
+    }
+
+    private double Load(double[] x, bool cluster)
+    {
+        double sum = 0;
+        for (var s = 0; s < _jobs.Length; s++)
+        {
+            sum += (cluster ? _jobs[s].ClusterCoefficient : _jobs[s].NodeCoefficient) * x[s];
+        }
+
+        return sum;
+    }
+}

@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit.Abstractions;
+
+namespace Sigil.Cluster.Tests;
+
+/// <summary>
+/// Three real <c>sigil run fibre --etcd</c> nodes, each in its own network namespace joined to a
+/// hub namespace by a veth pair to a bridge; Debian's etcd runs in the hub. The fibre is
+/// fibres/power.sigil with its budget remapped to 600 W (so that three nodes contend).
+/// </summary>
+public sealed class ClusterNamespaceTests(ITestOutputHelper output)
+{
+    private const double Budget = 600;
+    private const int JobsPerNode = 3;
+
+    [Fact]
+    public async Task Namespaces_ThreeNodes_ConvergeSurviveACutLinkAndAKilledUpdater()
+    {
+        if ((EtcdServer.Missing ?? NetworkNamespaces.Missing) is { } missing)
+        {
+            output.WriteLine("skipped: " + missing);
+            return;
+        }
+
+        using var net = new NetworkNamespaces(3);
+        using var etcd = new EtcdServer(net.Hub, NetworkNamespaces.HubAddress);
+        await etcd.StartAsync();
+        var fibre = Path.Combine(Path.GetTempPath(), $"sigil-cluster-{Guid.NewGuid():N}", "power.sigil");
+        Directory.CreateDirectory(Path.GetDirectoryName(fibre)!);
+        File.WriteAllText(fibre, File.ReadAllText(Path.Combine(RepoRoot(), "fibres", "power.sigil")).Replace("param budget : W = 2000;", $"param budget : W = {Budget};", StringComparison.Ordinal));
+        var nodes = new List<NodeProcess>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                nodes.Add(NodeProcess.Start(net.Nodes[i], "n" + i, fibre, etcd.Url));
+            }
+
+            // 1. Convergence to the centralized optimum of the same problem (the runtime's dual solver).
+            var (price, loads) = Centralized(3);
+            var clock = Stopwatch.StartNew();
+            await WaitAsync(() => nodes.All(n => n.Last is { } s && Near(s.Price, price, 2e-3) && s.Mode == "Joined"), TimeSpan.FromSeconds(25), "three namespaced nodes converge", nodes);
+            output.WriteLine($"converged after {clock.Elapsed.TotalSeconds:F1} s (rounds {string.Join("/", nodes.Select(n => n.Last!.Round))}): price {nodes[0].Last!.Price:G6}, centralized {price:G6}");
+            foreach (var node in nodes)
+            {
+                Assert.Equal(loads, node.Last!.Desired, 1.0);
+            }
+
+            // 2. Cut one namespace's link: that node falls back on its share; the others go on.
+            var roundBefore = nodes[0].Last!.Round;
+            net.Link(2, up: false);
+            await WaitAsync(() => nodes[2].Last!.Mode == "Fallback", TimeSpan.FromSeconds(6), "the cut node falls back", nodes);
+            var cut = nodes[2].Last!;
+            Assert.True(cut.Applied <= cut.Share * (1 + 1e-9), $"cut node applies {cut.Applied} within its share {cut.Share}");
+            Assert.True(nodes[0].Last!.Round > roundBefore && nodes[0].Last!.Mode == "Joined", "the others go on");
+            output.WriteLine($"link cut: n2 {cut.Mode}, applied {cut.Applied:F2} W of share {cut.Share:F2} W; n0 at round {nodes[0].Last!.Round}");
+            net.Link(2, up: true);
+            await WaitAsync(() => nodes[2].Last!.Mode == "Joined", TimeSpan.FromSeconds(10), "the cut node rejoins", nodes);
+            Assert.True(Math.Abs(nodes[2].Last!.Applied - cut.Applied) <= 0.02 * Budget, $"rejoins without a jump: {cut.Applied:F2} -> {nodes[2].Last!.Applied:F2}");
+
+            // 3. kill -9 the updater: another node takes over within the lease time.
+            var updater = nodes.Single(n => n.Last!.Updater);
+            clock.Restart();
+            updater.Kill();
+            var survivors = nodes.Where(n => n != updater).ToList();
+            await WaitAsync(() => survivors.Any(n => n.Last!.Updater), TimeSpan.FromSeconds(8), "another node is elected", nodes);
+            output.WriteLine($"updater {updater.Name} killed; {survivors.Single(n => n.Last!.Updater).Name} elected after {clock.Elapsed.TotalSeconds:F2} s (lease 2 s)");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2 + 1.5), $"takeover within the lease time and a round or so ({clock.Elapsed.TotalSeconds:F2} s)");
+
+            // The killed node's share is held for 40 rounds, then the survivors share the whole budget.
+            var (price2, loads2) = Centralized(2);
+            await WaitAsync(() => survivors.All(n => Near(n.Last!.Price, price2, 2e-3)), TimeSpan.FromSeconds(20), "the survivors re-converge", nodes);
+            output.WriteLine($"re-converged after {clock.Elapsed.TotalSeconds:F1} s: price {survivors[0].Last!.Price:G6}, centralized {price2:G6}; max total applied {NodeProcess.MaxTotal(nodes):F2} W");
+            Assert.All(survivors, n => Assert.Equal(loads2, n.Last!.Desired, 1.0));
+            Assert.True(NodeProcess.MaxTotal(nodes) <= Budget * (1 + 1e-9), $"cluster total {NodeProcess.MaxTotal(nodes)} within the budget");
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                node.Dispose();
+            }
+
+            Directory.Delete(Path.GetDirectoryName(fibre)!, recursive: true);
+        }
+    }
+
+    private static bool Near(double a, double b, double relative) => Math.Abs(a - b) <= relative * Math.Max(Math.Abs(b), 1e-12);
+
+    // The same problem in one piece: every node has JobsPerNode identical jobs (fair(x + 0.1, 2), 50 W/CPU, [0, 4]).
+    private static (double Price, double NodeLoad) Centralized(int nodes)
+    {
+        var problem = new Sigil.Runtime.Solvers.NumProblem<Sigil.Runtime.Solvers.AlphaFairAgents>(
+            Sigil.Runtime.Solvers.CouplingMatrix.FromTriplets(nodes + 1, nodes * JobsPerNode,
+                Enumerable.Range(0, nodes * JobsPerNode).SelectMany(s => new[] { s / JobsPerNode, nodes }).ToArray(),
+                Enumerable.Range(0, nodes * JobsPerNode).SelectMany(s => new[] { s, s }).ToArray(),
+                Enumerable.Repeat(50.0, 2 * nodes * JobsPerNode).ToArray()),
+            Enumerable.Repeat(400.0, nodes).Append(Budget).ToArray(),
+            Enumerable.Repeat(Sigil.Runtime.Solvers.RowSense.LessOrEqual, nodes + 1).ToArray(),
+            new Sigil.Runtime.Solvers.AlphaFairAgents(
+                Enumerable.Repeat(1.0, nodes * JobsPerNode).ToArray(), Enumerable.Repeat(0.1, nodes * JobsPerNode).ToArray(), Enumerable.Repeat(2.0, nodes * JobsPerNode).ToArray(),
+                new double[nodes * JobsPerNode], Enumerable.Repeat(4.0, nodes * JobsPerNode).ToArray()));
+        var result = new Sigil.Runtime.Solvers.DualSolver<Sigil.Runtime.Solvers.AlphaFairAgents>(problem, new Sigil.Runtime.Solvers.DualOptions { GapTolerance = 1e-9, FeasibilityTolerance = 1e-7, MaxIterations = 200_000 }).Solve();
+        Assert.True(result.Converged);
+        return (result.Prices[nodes], result.X.Take(JobsPerNode).Sum() * 50);
+    }
+
+    private async Task WaitAsync(Func<bool> done, TimeSpan timeout, string what, IReadOnlyList<NodeProcess> nodes)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (nodes.All(n => n.Last is not null || n.Killed) && done())
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        foreach (var n in nodes)
+        {
+            output.WriteLine($"{n.Name}: {(n.Last is null ? "no status" : JsonSerializer.Serialize(n.Last))}; stderr: {n.Errors}");
+        }
+
+        throw new Xunit.Sdk.XunitException($"{what}: not within {timeout.TotalSeconds} s");
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    internal sealed record StatusLine(string Node, string Mode, long Round, double Price, double Share, double Cap, double Desired, double Applied, bool Updater);
+
+    /// <summary>A node process in a namespace, its jobs (sleep processes) and its latest status line.</summary>
+    private sealed class NodeProcess : IDisposable
+    {
+        private static readonly ConcurrentDictionary<string, double> s_applied = new();
+        private static double s_maxTotal;
+        private readonly Process _process;
+        private readonly List<Process> _jobs;
+        private readonly System.Text.StringBuilder _errors = new();
+
+        private NodeProcess(string name, Process process, List<Process> jobs)
+        {
+            Name = name;
+            _process = process;
+            _jobs = jobs;
+        }
+
+        public string Name { get; }
+
+        public StatusLine? Last { get; private set; }
+
+        public bool Killed { get; private set; }
+
+        public string Errors
+        {
+            get
+            {
+                lock (_errors)
+                {
+                    return _errors.ToString();
+                }
+            }
+        }
+
+        public static double MaxTotal(IEnumerable<NodeProcess> nodes) => Volatile.Read(ref s_maxTotal);
+
+        public static NodeProcess Start(string ns, string name, string fibre, string etcd)
+        {
+            var jobs = Enumerable.Range(0, JobsPerNode).Select(_ => Process.Start(new ProcessStartInfo("sleep", "120"))!).ToList();
+            var sigil = Path.Combine(AppContext.BaseDirectory, "sigil.dll");
+            var info = new ProcessStartInfo("ip", $"netns exec {ns} dotnet {sigil} run {fibre} --etcd {etcd} --node {name} --round 200ms --lease 2s --scope {string.Join(' ', jobs.Select(j => j.Id))} --duration 120s")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            var process = Process.Start(info)!;
+            var node = new NodeProcess(name, process, jobs);
+            process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
+            process.ErrorDataReceived += (_, e) =>
+            {
+                lock (node._errors)
+                {
+                    node._errors.AppendLine(e.Data);
+                }
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return node;
+        }
+
+        /// <summary>kill -9.</summary>
+        public void Kill()
+        {
+            Killed = true;
+            s_applied.TryRemove(Name, out _);
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+
+            _process.Dispose();
+            foreach (var job in _jobs)
+            {
+                job.Kill();
+                job.Dispose();
+            }
+
+            s_applied.TryRemove(Name, out _);
+        }
+
+        private void OnLine(string? line)
+        {
+            if (line is null || !line.StartsWith("{\"status\"", StringComparison.Ordinal) || Killed)
+            {
+                return;
+            }
+
+            using var doc = JsonDocument.Parse(line);
+            var status = doc.RootElement.GetProperty("status").Deserialize<StatusLine>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            Last = status;
+            s_applied[Name] = status.Applied;
+            var total = s_applied.Values.Sum();
+            double seen;
+            while (total > (seen = Volatile.Read(ref s_maxTotal)) && Interlocked.CompareExchange(ref s_maxTotal, total, seen) != seen)
+            {
+            }
+        }
+    }
+}
