@@ -57,7 +57,7 @@ internal static class ClusterInstance
             jobs.Select(j => j.Job.Weight).ToArray(), jobs.Select(j => j.Job.Offset).ToArray(), jobs.Select(j => j.Job.Alpha).ToArray(),
             jobs.Select(j => j.Job.Lower).ToArray(), jobs.Select(j => j.Job.Upper).ToArray());
         var problem = new NumProblem<AlphaFairAgents>(a, capacity, Enumerable.Repeat(RowSense.LessOrEqual, nodes + 1).ToArray(), agents);
-        var result = new DualSolver<AlphaFairAgents>(problem, new DualOptions { GapTolerance = 1e-9, FeasibilityTolerance = 1e-7, MaxIterations = 200_000 }).Solve();
+        var result = new DualSolver<AlphaFairAgents>(problem, new DualOptions { RelativeTolerance = 1e-9, FeasibilityTolerance = 1e-7, MaxIterations = 200_000 }).Solve();
         Assert.True(result.Converged, "the centralized solve converges");
         var loads = new double[nodes];
         for (var s = 0; s < jobs.Length; s++)

@@ -108,7 +108,7 @@ public sealed class ClusterNamespaceTests(ITestOutputHelper output)
             new Sigil.Runtime.Solvers.AlphaFairAgents(
                 Enumerable.Repeat(1.0, nodes * JobsPerNode).ToArray(), Enumerable.Repeat(0.1, nodes * JobsPerNode).ToArray(), Enumerable.Repeat(2.0, nodes * JobsPerNode).ToArray(),
                 new double[nodes * JobsPerNode], Enumerable.Repeat(4.0, nodes * JobsPerNode).ToArray()));
-        var result = new Sigil.Runtime.Solvers.DualSolver<Sigil.Runtime.Solvers.AlphaFairAgents>(problem, new Sigil.Runtime.Solvers.DualOptions { GapTolerance = 1e-9, FeasibilityTolerance = 1e-7, MaxIterations = 200_000 }).Solve();
+        var result = new Sigil.Runtime.Solvers.DualSolver<Sigil.Runtime.Solvers.AlphaFairAgents>(problem, new Sigil.Runtime.Solvers.DualOptions { RelativeTolerance = 1e-9, FeasibilityTolerance = 1e-7, MaxIterations = 200_000 }).Solve();
         Assert.True(result.Converged);
         return (result.Prices[nodes], result.X.Take(JobsPerNode).Sum() * 50);
     }
