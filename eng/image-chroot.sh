@@ -14,6 +14,6 @@ exec unshare --mount -- bash -c '
     mount -t proc proc "$root/proc"
     mount --rbind /sys "$root/sys"
     mount -t tmpfs tmpfs "$root/tmp"
-    mount -t tmpfs tmpfs "$root/var/lib/sigil"
+    mount -t tmpfs -o mode=0700 tmpfs "$root/var/lib/sigil"   # the daemon refuses a state folder others may write
     exec chroot "$root" /usr/bin/env DOTNET_ROOT=/usr/share/dotnet /app/sigil "$@"
 ' image-chroot "$root" "$@"

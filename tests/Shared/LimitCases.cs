@@ -70,7 +70,7 @@ public static class LimitCases
         Make("metric m and m_target", Online(extra: new[] { "metric m = mean($x) target 5;", "[|metric m_target = mean($x);" }), "SIG3011"),
         Make("index members", Offline("index [|members in 0 .. 1;", "$z[members] : 1 in [0, 1];", "couple lim: sum(k in members) $z[k] <= 1;", "utility $z[k] ~ log(1 + $z[k]);"), "SIG3012"),
         // Kubernetes: object names are DNS-1123 labels of at most 63 characters.
-        Make("fibre name too long for Kubernetes", Online().Replace("fibre f {", "fibre [|" + new string('k', 50) + " {"), "SIG3013"),
+        Make("fibre name too long for eBPF and Kubernetes", Online().Replace("fibre f {", "fibre [|" + new string('k', 60) + " {"), "SIG3013"),
     };
 
     /// <summary>
@@ -91,7 +91,7 @@ public static class LimitCases
             "@b : 1 = 3;",
             "couple @b >= sum(i in d) $q[i];",
             "utility $q[i] ~ a_b * log(1 + $q[i]);",
-            "solve dual { step = auto; }",
+            "solve dual { step = auto; rule = fixed; }",
             "certify lyapunov, step;")),
         ("edge_kernel", Fibre(
             "edge_kernel",

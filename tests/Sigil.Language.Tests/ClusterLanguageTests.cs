@@ -64,7 +64,7 @@ public sealed class ClusterLanguageTests
     }
 
     [Theory]
-    [InlineData("@power : W = 2000 cluster max 8;", "couple @power >= sum(j in job) watts * $cpu[j] - sum(k in job) 1 * watts * $cpu[k];", "a load term has a negative coefficient")]
+    [InlineData("@power : W = 2000 cluster max 8;", "couple @power >= (sum(j in job) watts * $cpu[j]) - sum(k in job) 1 * watts * $cpu[k];", "a load term has a negative coefficient")]
     [InlineData("@power : W = 2000 cluster max 0;", null, null)]
     [InlineData("@power : W = 2000 clustre;", null, null)]
     public void Cluster_BadDeclarations_AreDiagnosed(string resource, string? row, string? reason)

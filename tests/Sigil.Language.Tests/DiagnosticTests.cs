@@ -113,7 +113,7 @@ public sealed class DiagnosticTests
         ["SIG3010"] = new(Online("index e in 0 .. 1;", "index g in 0 .. 1;", "$w[e] : 1 in [0, 1];", "@c[e, g] : 1 = 1;", "{|SIG3010:^c -> map price_c;|}", "couple @c[i, j] >= $w[i];", "utility $w[i] ~ log(1 + $w[i]);")),
         ["SIG3011"] = new(Base("param a_b = 1;", "param {|SIG3011:aB|} = 2;")),
         ["SIG3012"] = new(Base("param {|SIG3012:step|} = 1;")),
-        ["SIG3013"] = new(Online().Replace("fibre f {", "fibre {|SIG3013:" + new string('k', 50) + "|} {")),
+        ["SIG3013"] = new(Online().Replace("fibre f {", "fibre {|SIG3013:" + new string('k', 60) + "|} {")),
 
         // 9999 internal
         ["SIG9999"] = new("// a comment first\n{|SIG9999:|}" + Base(), Options: new CompilationOptions { OnStage = static stage => { if (stage == "bind") { throw new InvalidOperationException("injected"); } } }),

@@ -52,7 +52,15 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(bool arm, string? fibrePath, string sensorName, TimeSpan hold, TimeSpan timeout, string metricsUrl, bool interactive, string? bpfObject, CancellationToken token)
     {
         var console = Terminal.Out;
-        console.Write(new Rule("[bold]sigil demo: dwell[/]").LeftJustified());
+        // A rule spans the terminal; piped output (no width) gets the title as a plain line.
+        if (Terminal.IsInteractive)
+        {
+            console.Write(new Rule("[bold]sigil demo: dwell[/]").LeftJustified());
+        }
+        else
+        {
+            console.MarkupLine("── sigil demo: dwell ──");
+        }
 
         // 1. The fibre.
         var path = fibrePath ?? FibreSource.FindShipped("dwell")

@@ -17,9 +17,16 @@ internal static class TargetLimitAnalyzer
 {
     public static void Analyze(FibreSpec spec, BoundFibre bound, DiagnosticBag diagnostics)
     {
+        // One diagnostic per code and statement: when two backends refuse the same statement for
+        // the same kind of limit (a long fibre name is too long for the eBPF C and for Kubernetes),
+        // the first backend's reason is reported, as an error symbol stops a cascade.
+        var reported = new System.Collections.Generic.HashSet<(string, SpecSite)>();
         foreach (var problem in ArtefactEmitter.Check(spec))
         {
-            diagnostics.ReportTargetProblem(SpanOf(problem.Site, bound), problem);
+            if (reported.Add((problem.Descriptor.Id, problem.Site)))
+            {
+                diagnostics.ReportTargetProblem(SpanOf(problem.Site, bound), problem);
+            }
         }
     }
 

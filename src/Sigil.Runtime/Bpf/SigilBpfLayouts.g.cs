@@ -4,7 +4,7 @@
 namespace Sigil.Runtime.Bpf;
 
 /// <summary>struct sigil_control of every fibre's header: the control map's value: set by the daemon, read by every program.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 32)]
 public partial struct SigilControl
 {
@@ -34,7 +34,7 @@ public partial struct SigilControl
 }
 
 /// <summary>struct sigil_stats of every fibre's header: per-CPU counters; seen = processed + filtered + dropped.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 120)]
 public partial struct SigilStats
 {
@@ -100,7 +100,7 @@ public partial struct SigilStats
 }
 
 /// <summary>struct sigil_event of every fibre's header: a ring buffer record the daemon must see.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 64)]
 public unsafe partial struct SigilEvent
 {
@@ -146,7 +146,7 @@ public unsafe partial struct SigilEvent
 }
 
 /// <summary>enum sigil_event_kind: what a ring buffer record reports.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 public enum SigilEventKind : uint
 {
     /// <summary>SIGIL_EVENT_SAMPLE: a load sample (only with SIGIL_CONTROL_SAMPLES).</summary>
@@ -169,7 +169,7 @@ public enum SigilEventKind : uint
 }
 
 /// <summary>enum sigil_control_flags: bits of sigil_control.flags.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Flags]
 public enum SigilControlFlags : uint
 {

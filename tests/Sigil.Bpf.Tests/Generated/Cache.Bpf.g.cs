@@ -4,7 +4,7 @@
 namespace Sigil.Bpf.Tests.Generated;
 
 /// <summary>The eBPF object of the fibre cache (cache.bpf.o, generated from cache.sigil): its maps, tunables and defaults.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 public static partial class CacheBpf
 {
     /// <summary>The object file the build writes.</summary>
@@ -62,7 +62,7 @@ public static partial class CacheBpf
 }
 
 /// <summary>struct cache_thread_state of cache.h: per-thread state of the index thread, keyed by tid.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 32)]
 public partial struct CacheThreadState
 {

@@ -4,7 +4,7 @@
 namespace Sigil.Bpf.Tests.Generated;
 
 /// <summary>The eBPF object of the fibre dwell (dwell.bpf.o, generated from dwell.sigil): its maps, tunables and defaults.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 public static partial class DwellBpf
 {
     /// <summary>The object file the build writes.</summary>
@@ -94,7 +94,7 @@ public static partial class DwellBpf
 }
 
 /// <summary>struct dwell_task_state of dwell.h: per-process state of the index task, keyed by tgid.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 40)]
 public partial struct DwellTaskState
 {
@@ -122,7 +122,7 @@ public partial struct DwellTaskState
 }
 
 /// <summary>struct dwell_hold_key of dwell.h: $hold: an open span's key.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial struct DwellHoldKey
 {
@@ -136,7 +136,7 @@ public partial struct DwellHoldKey
 }
 
 /// <summary>struct dwell_hold_span of dwell.h: $hold: the span of one fd; kept after its close, for reuse.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial struct DwellHoldSpan
 {
@@ -150,7 +150,7 @@ public partial struct DwellHoldSpan
 }
 
 /// <summary>struct dwell_hold_pending of dwell.h: $hold: per thread, an open between syscall entry and exit.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial struct DwellHoldPending
 {

@@ -4,7 +4,7 @@
 namespace Sigil.Bpf.Tests.Generated;
 
 /// <summary>The eBPF object of the fibre ransomware (ransomware.bpf.o, generated from ransomware.sigil): its maps, tunables and defaults.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 public static partial class RansomwareBpf
 {
     /// <summary>The object file the build writes.</summary>
@@ -85,7 +85,7 @@ public static partial class RansomwareBpf
 }
 
 /// <summary>struct ransomware_agent_state of ransomware.h: per-agent state of the index agent, keyed by the root tgid of a process tree.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 48)]
 public partial struct RansomwareAgentState
 {
@@ -115,7 +115,7 @@ public partial struct RansomwareAgentState
 }
 
 /// <summary>struct ransomware_member of ransomware.h: a process's agent: the root of its tree.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 24)]
 public partial struct RansomwareMember
 {
@@ -137,7 +137,7 @@ public partial struct RansomwareMember
 }
 
 /// <summary>struct ransomware_file_key of ransomware.h: a file as one agent knows it.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial struct RansomwareFileKey
 {
@@ -155,7 +155,7 @@ public partial struct RansomwareFileKey
 }
 
 /// <summary>struct ransomware_exe_key of ransomware.h: an executable file, the key of a class.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
 [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial struct RansomwareExeKey
 {

@@ -44,6 +44,12 @@ internal static class BpfModelBuilder
     /// <summary>The plan, or null with the problems that prevent one.</summary>
     public static BpfPlan? Build(FibreSpec spec, TargetProblems problems)
     {
+        if (LongestStructName(spec) is { } tooLong)
+        {
+            problems.Add(SpecSite.Fibre, DiagnosticDescriptors.TargetLimit, "eBPF", spec.Name, $"the C struct name '{BpfNames.CommentText(tooLong)}' made from its names is longer than 64 characters; shorten the fibre's, its index's or its sensed variable's name");
+            return null;
+        }
+
         if (BpfBehaviourBuilder.Applies(spec))
         {
             return BpfBehaviourBuilder.Build(spec, problems);
@@ -632,6 +638,17 @@ internal static class BpfModelBuilder
         SpecSiteKind.PriceExport => "^" + spec.PriceExports[site.Ordinal].Resource + " -> map " + spec.PriceExports[site.Ordinal].MapName,
         _ => spec.Name,
     };
+
+    // The struct names both program kinds make from the fibre's, its indices' and its sensed
+    // variables' names (<fibre>_<index>_state, <fibre>_<v>_pending, <fibre>_file_key, ...): the first
+    // that is too long to be an identifier, or null.
+    private static string? LongestStructName(FibreSpec spec)
+    {
+        var parts = spec.Indices.Select(static i => i.Name + "_state")
+            .Concat(spec.Sensors.SelectMany(static s => new[] { s.Variable + "_key", s.Variable + "_span", s.Variable + "_pending" }))
+            .Concat(new[] { "member", "file_key", "exe_key" });
+        return parts.Select(p => spec.Name + "_" + p).Where(static n => n.Length > 64).OrderByDescending(static n => n.Length).FirstOrDefault();
+    }
 
     internal static int IndexOf<T>(EquatableArray<T> items, T item)
         where T : IEquatable<T>
