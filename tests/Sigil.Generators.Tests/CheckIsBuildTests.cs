@@ -142,6 +142,7 @@ public sealed class CheckIsBuildTests : IDisposable
                 <SigilAutoInclude>false</SigilAutoInclude>
                 <SigilBuildTaskAssembly>{{repo}}src/Sigil.Build/bin/Release/netstandard2.0/Sigil.Build.dll</SigilBuildTaskAssembly>
                 <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                <SigilNativeTargetsDir>{{repo}}eng/</SigilNativeTargetsDir>
               </PropertyGroup>
               <ItemGroup>
                 <SigilFibre Include="*.sigil" />
@@ -150,9 +151,6 @@ public sealed class CheckIsBuildTests : IDisposable
               </ItemGroup>
               <Import Project="{{repo}}src/Sigil.Generators/build/Sigil.Generators.props" />
               <Import Project="{{repo}}src/Sigil.Generators/build/Sigil.Generators.targets" />
-              <Import Project="{{repo}}eng/llvm.targets" />
-              <Import Project="{{repo}}eng/bpf.targets" />
-              <Import Project="{{repo}}eng/coq.targets" />
               <Target Name="SigilBuildBpf" AfterTargets="SigilWriteArtefacts" DependsOnTargets="SigilBpfObjects" />
             </Project>
             """);
