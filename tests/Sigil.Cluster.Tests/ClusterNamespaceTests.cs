@@ -185,7 +185,7 @@ public sealed class ClusterNamespaceTests(ITestOutputHelper output)
         public static NodeProcess Start(string ns, string name, string fibre, string etcd)
         {
             var jobs = Enumerable.Range(0, JobsPerNode).Select(_ => Process.Start(new ProcessStartInfo("sleep", "120"))!).ToList();
-            var sigil = Path.Combine(AppContext.BaseDirectory, "sigil.dll");
+            var sigil = Sigil.Tests.Shared.SigilCommand.Dll;
             var info = new ProcessStartInfo("ip", $"netns exec {ns} dotnet {sigil} run {fibre} --etcd {etcd} --node {name} --round 200ms --lease 2s --scope {string.Join(' ', jobs.Select(j => j.Id))} --duration 120s")
             {
                 RedirectStandardOutput = true,

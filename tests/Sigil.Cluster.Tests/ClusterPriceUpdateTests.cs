@@ -170,7 +170,7 @@ public sealed class ClusterDeploymentTests
 
     private static string Run(string args)
     {
-        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", System.IO.Path.Combine(System.AppContext.BaseDirectory, "sigil.dll") + " " + args) { RedirectStandardOutput = true })!;
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", Sigil.Tests.Shared.SigilCommand.Dll + " " + args) { RedirectStandardOutput = true })!;
         var text = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         return text;

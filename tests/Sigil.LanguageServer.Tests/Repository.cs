@@ -25,7 +25,7 @@ internal static class Repository
 
     public static string Docs => Path.Combine(Root, "docs");
 
-    public static string SigilDll => Path.Combine(AppContext.BaseDirectory, "sigil.dll");
+    public static string SigilDll => Sigil.Tests.Shared.SigilCommand.Dll;
 
     public static string[] ShippedFibres() => Directory.GetFiles(Fibres, "*.sigil");
 }

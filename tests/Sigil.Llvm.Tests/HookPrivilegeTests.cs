@@ -42,7 +42,7 @@ public sealed class HookPrivilegeTests
         using var map = new PriceMap("price_dwell");
         // A decoy: the price of the host process whose pid is the program's namespace pid (1).
         map.Set(1, 99UL << ScaleBits);
-        using var unshare = Toolchain.Start("unshare", ["--pid", "--fork", program], null, Environment(map.Path), redirectInput: false);
+        using var unshare = Toolchain.Start("unshare", ["--pid", "--fork", program], null, _fixture.Dwell.HookEnvironment(map: map.Path, stats: false, extra: ("REFRESH_US", "10000")), redirectInput: false);
         var clock = Stopwatch.StartNew();
         var child = 0;
         while (child == 0 && clock.Elapsed < TimeSpan.FromSeconds(5))
@@ -99,7 +99,7 @@ public sealed class HookPrivilegeTests
                 return 0;
             }
             """, "-D_GNU_SOURCE");
-        var result = Toolchain.Run(program, [], null, Environment(string.Empty));
+        var result = Toolchain.Run(program, [], null, _fixture.Dwell.HookEnvironment(stats: false, extra: ("REFRESH_US", "10000")));
         Assert.True(result.ExitCode == 0, result.ToString());
 
         // One block of five lines per thread: the program's and the refresher's.
@@ -127,11 +127,4 @@ public sealed class HookPrivilegeTests
         Toolchain.RunChecked(Toolchain.Clang, arguments);
         return output;
     }
-
-    private static Dictionary<string, string> Environment(string map) => new()
-    {
-        ["SIGIL_DWELL_PRICE_MAP"] = map,
-        ["SIGIL_DWELL_PRICE_PAGE"] = string.Empty,
-        ["SIGIL_DWELL_REFRESH_US"] = "10000",
-    };
 }

@@ -40,7 +40,7 @@ public sealed class HookRuntimeTests
             var arguments = positioned ? new[] { "-p", "-b", "4096", source, target } : new[] { "-b", "4096", source, target };
 
             // price 2: 2 * 100 us before each of the 64 writes
-            var result = PricedRun.Run(copy, arguments, DwellEnvironment(map.Path), pid => map.Set(pid, 2UL << ScaleBits));
+            var result = PricedRun.Run(copy, arguments, _fixture.Dwell.HookEnvironment(map: map.Path), pid => map.Set(pid, 2UL << ScaleBits));
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(target));
             var stats = HookStats.Parse("sigil-dwell", result.Stderr);
@@ -64,7 +64,7 @@ public sealed class HookRuntimeTests
         var target = Path.Combine(dwell.Root, "out-zero.bin");
         using var map = new PriceMap("price_dwell");
 
-        var result = PricedRun.Run(copy, ["-b", "4096", source, target], DwellEnvironment(map.Path), pid => map.Set(pid, 0));
+        var result = PricedRun.Run(copy, ["-b", "4096", source, target], _fixture.Dwell.HookEnvironment(map: map.Path), pid => map.Set(pid, 0));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(target));
@@ -86,7 +86,7 @@ public sealed class HookRuntimeTests
         using var map = new PriceMap("price_dwell");
 
         // price 1.5: 150 us per write
-        var result = PricedRun.Run(copy, ["-b", "4096", source, target], DwellEnvironment(map.Path), pid => map.Set(pid, 3UL << (ScaleBits - 1)));
+        var result = PricedRun.Run(copy, ["-b", "4096", source, target], _fixture.Dwell.HookEnvironment(map: map.Path), pid => map.Set(pid, 3UL << (ScaleBits - 1)));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var stats = HookStats.Parse("sigil-dwell", result.Stderr);
@@ -112,7 +112,7 @@ public sealed class HookRuntimeTests
         var result = PricedRun.Run(
             copy,
             ["-b", "4096", fifo, target],
-            DwellEnvironment(map.Path),
+            _fixture.Dwell.HookEnvironment(map: map.Path),
             pid => map.Set(pid, 0),
             pid =>
             {
@@ -232,7 +232,7 @@ public sealed class HookRuntimeTests
         Toolchain.RunChecked(Toolchain.Clang, ["-O2", "-fpass-plugin=" + dwell.Plugin, "-I" + dwell.LlvmFolder, source, dwell.HookArchive, "-pthread", "-o", program]);
         using var map = new PriceMap("price_dwell");
 
-        var result = PricedRun.Run(program, [], DwellEnvironment(map.Path), pid => map.Set(pid, 1UL << ScaleBits));
+        var result = PricedRun.Run(program, [], _fixture.Dwell.HookEnvironment(map: map.Path), pid => map.Set(pid, 1UL << ScaleBits));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("child backoffs 0 tasks 2\nparent backoffs 10 tasks 2\n", result.Stdout);
@@ -246,7 +246,7 @@ public sealed class HookRuntimeTests
         var source = Toolchain.RandomFile(dwell.Root, "in-none.bin", Block * 4);
         var target = Path.Combine(dwell.Root, "out-none.bin");
 
-        var result = Toolchain.Run(copy, [source, target], environment: DwellEnvironment(Path.Combine(dwell.Root, "no-such-map")));
+        var result = Toolchain.Run(copy, [source, target], environment: _fixture.Dwell.HookEnvironment(map: Path.Combine(dwell.Root, "no-such-map")));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var stats = HookStats.Parse("sigil-dwell", result.Stderr);
@@ -263,7 +263,7 @@ public sealed class HookRuntimeTests
         var target = Path.Combine(gate.Root, "out-refuse.bin");
         var page = Path.Combine(gate.Root, "refuse.prices");
 
-        var result = PricedRun.Run(copy, [source, target], GateEnvironment(page), pid => PricePage.Write(page, ScaleBits, 64, new Dictionary<int, ulong> { [pid] = 1UL << ScaleBits, [pid + 1] = 7 }));
+        var result = PricedRun.Run(copy, [source, target], _fixture.Gate.HookEnvironment(page: page), pid => PricePage.Write(page, ScaleBits, 64, new Dictionary<int, ulong> { [pid] = 1UL << ScaleBits, [pid + 1] = 7 }));
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("copy: write: Resource temporarily unavailable", result.Stderr, StringComparison.Ordinal);
@@ -286,7 +286,7 @@ public sealed class HookRuntimeTests
         var target = Path.Combine(gate.Root, "out-entry.bin");
         var page = Path.Combine(gate.Root, "entry.prices");
 
-        var result = PricedRun.Run(copy, ["-p", source, target], GateEnvironment(page), pid => PricePage.Write(page, ScaleBits, 16, new Dictionary<int, ulong> { [pid] = 3UL << ScaleBits }));
+        var result = PricedRun.Run(copy, ["-p", source, target], _fixture.Gate.HookEnvironment(page: page), pid => PricePage.Write(page, ScaleBits, 16, new Dictionary<int, ulong> { [pid] = 3UL << ScaleBits }));
 
         Assert.Equal(255, result.ExitCode); // copy_positioned returned -1 before doing anything
         Assert.DoesNotContain("copy:", result.Stderr, StringComparison.Ordinal);
@@ -306,7 +306,7 @@ public sealed class HookRuntimeTests
         var page = Path.Combine(gate.Root, "zero.prices");
 
         // another process is priced; this one is not in the page
-        var result = PricedRun.Run(copy, [source, target], GateEnvironment(page), pid => PricePage.Write(page, ScaleBits, 16, new Dictionary<int, ulong> { [pid + 1] = 9UL << ScaleBits }));
+        var result = PricedRun.Run(copy, [source, target], _fixture.Gate.HookEnvironment(page: page), pid => PricePage.Write(page, ScaleBits, 16, new Dictionary<int, ulong> { [pid + 1] = 9UL << ScaleBits }));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(target));
@@ -325,23 +325,9 @@ public sealed class HookRuntimeTests
         var target = Path.Combine(gate.Root, "out-scale.bin");
         var page = Path.Combine(gate.Root, "scale.prices");
 
-        var result = PricedRun.Run(copy, [source, target], GateEnvironment(page), pid => PricePage.Write(page, 16, 16, new Dictionary<int, ulong> { [pid] = 1UL << 16 }));
+        var result = PricedRun.Run(copy, [source, target], _fixture.Gate.HookEnvironment(page: page), pid => PricePage.Write(page, 16, 16, new Dictionary<int, ulong> { [pid] = 1UL << 16 }));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("none", HookStats.Parse("sigil-gate", result.Stderr).Source);
     }
-
-    private static Dictionary<string, string> DwellEnvironment(string map) => new()
-    {
-        ["SIGIL_DWELL_PRICE_MAP"] = map,
-        ["SIGIL_DWELL_PRICE_PAGE"] = string.Empty,
-        ["SIGIL_DWELL_STATS"] = "1",
-    };
-
-    private static Dictionary<string, string> GateEnvironment(string page) => new()
-    {
-        ["SIGIL_GATE_PRICE_MAP"] = string.Empty,
-        ["SIGIL_GATE_PRICE_PAGE"] = page,
-        ["SIGIL_GATE_STATS"] = "1",
-    };
 }

@@ -38,7 +38,7 @@ public sealed class HostilePageTests
         var page = Path.Combine(gate.Root, tag + ".prices");
 
         // A page that would refuse every write of this process.
-        var result = PricedRun.Run(copy, [source, target], Environment(page), pid =>
+        var result = PricedRun.Run(copy, [source, target], _fixture.Gate.HookEnvironment(page: page), pid =>
         {
             var real = forgery == "through a link" ? page + ".real" : page;
             PricePage.Write(real, ScaleBits, 16, new Dictionary<int, ulong> { [pid] = 9UL << ScaleBits });
@@ -71,12 +71,7 @@ public sealed class HostilePageTests
         var source = Toolchain.RandomFile(dwell.Root, "in-truncated.bin", Block * 300);
         var target = Path.Combine(dwell.Root, "out-truncated.bin");
         var page = Path.Combine(dwell.Root, "truncated.prices");
-        var environment = new Dictionary<string, string>
-        {
-            ["SIGIL_DWELL_PRICE_MAP"] = string.Empty,
-            ["SIGIL_DWELL_PRICE_PAGE"] = page,
-            ["SIGIL_DWELL_STATS"] = "1",
-        };
+        var environment = dwell.HookEnvironment(page: page);
 
         // 20 * 100 us = 2 ms per write, 300 writes: the page is cut well before the copy ends.
         var result = PricedRun.Run(
@@ -97,11 +92,4 @@ public sealed class HostilePageTests
         Assert.Equal(0UL, stats.Price);
         Assert.InRange(stats.Backoffs, 1UL, 299UL);
     }
-
-    private static Dictionary<string, string> Environment(string page) => new()
-    {
-        ["SIGIL_GATE_PRICE_MAP"] = string.Empty,
-        ["SIGIL_GATE_PRICE_PAGE"] = page,
-        ["SIGIL_GATE_STATS"] = "1",
-    };
 }

@@ -39,6 +39,32 @@ internal sealed class EmittedFibre
 
     public string PassName => LlvmNames.PassName(Spec.Name);
 
+    /// <summary>
+    /// The hook's environment (its variable names from <see cref="LlvmNames.MacroPrefix"/>): the price
+    /// map and page paths ("" turns a source off), counters printed at exit, and any extra settings
+    /// such as REFRESH_US.
+    /// </summary>
+    public Dictionary<string, string> HookEnvironment(string map = "", string page = "", bool stats = true, params (string Name, string Value)[] extra)
+    {
+        var prefix = LlvmNames.MacroPrefix(Spec.Name);
+        var environment = new Dictionary<string, string>
+        {
+            [prefix + "_PRICE_MAP"] = map,
+            [prefix + "_PRICE_PAGE"] = page,
+        };
+        if (stats)
+        {
+            environment[prefix + "_STATS"] = "1";
+        }
+
+        foreach (var (name, value) in extra)
+        {
+            environment[prefix + "_" + name] = value;
+        }
+
+        return environment;
+    }
+
     /// <summary>Runs the build step, eng/llvm.targets, on the llvm/ folder.</summary>
     public ProcessResult Build(params string[] properties)
     {

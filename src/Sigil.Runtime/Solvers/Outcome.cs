@@ -94,7 +94,8 @@ internal static class Outcome
         (double Primal, double Dual) objectives,
         Accuracy accuracy,
         bool recovered,
-        double iterateViolation)
+        double? iterateViolation,
+        (double[]? Certificate, double[]? Direction) evidence = default)
         where TAgents : struct, IAgentStep
     {
         (double absolute, double relative) = Certificate<TAgents>.Violation(point.Load, problem.Capacity, problem.Senses);
@@ -115,7 +116,9 @@ internal static class Outcome
             PrimalObjective = objectives.Primal,
             DualObjective = objectives.Dual,
             Recovered = recovered,
-            IterateRelativeOverload = iterateViolation,
+            IterateRelativeOverload = iterateViolation ?? relative,
+            InfeasibilityCertificate = evidence.Certificate,
+            UnboundedDirection = evidence.Direction,
         };
     }
 
@@ -140,27 +143,19 @@ internal static class Outcome
 
         var load = new double[problem.ResourceCount];
         problem.Coupling.Multiply(x, load);
-        (double absolute, double relative) = Certificate<TAgents>.Violation(load, problem.Capacity, problem.Senses);
-        return new SolverResult
-        {
-            Method = method,
-            X = x,
-            Prices = new double[problem.ResourceCount],
-            Loads = load,
-            Iterations = iterations,
-            Status = status,
-            Accuracy = new Accuracy(double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity),
-            Tolerances = tolerances,
-            Elapsed = elapsed,
-            InfeasibilityCertificate = certificate,
-            UnboundedDirection = direction,
-            PrimalResidual = absolute,
-            RelativePrimalResidual = relative,
-            DualResidual = double.PositiveInfinity,
-            PrimalObjective = double.NaN,
-            DualObjective = double.NaN,
-            Recovered = false,
-            IterateRelativeOverload = relative,
-        };
+        var unknown = new Accuracy(double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity);
+        return Answer(
+            problem,
+            method,
+            tolerances,
+            status,
+            iterations,
+            elapsed,
+            (x, new double[problem.ResourceCount], load),
+            (double.NaN, double.NaN),
+            unknown,
+            recovered: false,
+            iterateViolation: null,
+            (certificate, direction));
     }
 }

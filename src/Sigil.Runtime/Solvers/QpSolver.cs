@@ -676,7 +676,7 @@ public sealed class QpSolver<TAgents>
     }
 
     private SolverResult Result(Candidate e, SolveStatus status, long started) =>
-        Outcome.Answer(Problem, SolverKind.Qp, Options.Tolerances, status, Iterations, Stopwatch.GetElapsedTime(started), (e.X, e.Prices, e.Load), (e.Primal, e.Dual), e.Accuracy, false, Certificate<TAgents>.Violation(e.Load, Problem.Capacity, Problem.Senses).Relative);
+        Outcome.Answer(Problem, SolverKind.Qp, Options.Tolerances, status, Iterations, Stopwatch.GetElapsedTime(started), (e.X, e.Prices, e.Load), (e.Primal, e.Dual), e.Accuracy, false, iterateViolation: null);
 
     private sealed record Candidate(double[] X, double[] Prices, double[] Load, double Primal, double Dual, Accuracy Accuracy);
 }

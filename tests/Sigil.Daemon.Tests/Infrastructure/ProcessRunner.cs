@@ -80,7 +80,7 @@ internal static class ProcessRunner
     }
 
     /// <summary>The path of the sigil command's assembly, built next to the tests.</summary>
-    public static string SigilDll => Path.Combine(AppContext.BaseDirectory, "sigil.dll");
+    public static string SigilDll => Sigil.Tests.Shared.SigilCommand.Dll;
 
     /// <summary>Runs <c>dotnet sigil.dll args</c>.</summary>
     public static Task<ProcessResult> RunSigilAsync(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
