@@ -56,6 +56,22 @@ else
     npm install --prefix .tools/textmate --no-save --no-audit --no-fund --loglevel=error ${textmate_packages} >/dev/null
 fi
 
+# SQLite's amalgamation (sqlite3.c, sqlite3.h), a real program the LLVM pass is tested on: taken
+# from the npm registry's better-sqlite3 tarball (npm pack runs no install script), into .tools/sqlite.
+sqlite_package=better-sqlite3@12.11.1
+if [ "$(cat .tools/sqlite/PACKAGE 2>/dev/null)" = "${sqlite_package}" ] && [ -f .tools/sqlite/sqlite3.c ]; then
+    log "SQLite amalgamation present"
+else
+    log "fetching SQLite's amalgamation from ${sqlite_package}"
+    sqlite_tmp=$(mktemp -d)
+    (cd "${sqlite_tmp}" && npm pack --silent --loglevel=error "${sqlite_package}" >/dev/null)
+    tar -xzf "${sqlite_tmp}"/better-sqlite3-*.tgz -C "${sqlite_tmp}" package/deps/sqlite3/sqlite3.c package/deps/sqlite3/sqlite3.h
+    mkdir -p .tools/sqlite
+    mv "${sqlite_tmp}"/package/deps/sqlite3/sqlite3.[ch] .tools/sqlite/
+    echo "${sqlite_package}" > .tools/sqlite/PACKAGE
+    rm -rf "${sqlite_tmp}"
+fi
+
 log "restoring NuGet packages"
 dotnet restore Sigil.sln --verbosity quiet
 log "ready"
