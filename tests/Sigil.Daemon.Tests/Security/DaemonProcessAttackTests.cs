@@ -5,6 +5,8 @@ using System.Net.Http;
 using System.Net.Sockets;
 using Sigil.Daemon.Tests.Infrastructure;
 using Sigil.Runtime.Hosting;
+using Sigil.Runtime.State;
+using Xunit.Abstractions;
 
 namespace Sigil.Daemon.Tests.Security;
 
@@ -16,6 +18,10 @@ namespace Sigil.Daemon.Tests.Security;
 [Collection(Sequential.Name)]
 public sealed class DaemonProcessAttackTests
 {
+    private readonly ITestOutputHelper _output;
+
+    public DaemonProcessAttackTests(ITestOutputHelper output) => _output = output;
+
     private static ProcessStartInfo Daemon(string workingDirectory, string descriptor, int scope, string state, int port, params string[] more)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
@@ -111,9 +117,13 @@ public sealed class DaemonProcessAttackTests
     }
 
     /// <summary>
-    /// Nobody opens 20,000 connections to the metrics port and holds them; the daemon (whose
-    /// descriptor limit is this machine's default) must still throttle a process whose price
-    /// crosses the threshold, within a second, and still be alive and healthy afterwards.
+    /// Nobody opens 20,000 connections to the metrics port, each one established (the handshake
+    /// done, so the daemon has accepted it or holds it in its accept queue), and holds them idle;
+    /// the daemon (whose descriptor limit is this machine's, 20,000) must still throttle a process
+    /// whose price crosses the threshold, within a second, write a checkpoint that records the
+    /// throttle while the connections are held, and be alive and healthy afterwards. Without
+    /// Kestrel's connection limit the accepted connections take every descriptor: the throttle
+    /// and the checkpoints fail.
     /// </summary>
     [AttackFact]
     public async Task ConnectionFlood_DoesNotStopAThrottle()
@@ -121,6 +131,7 @@ public sealed class DaemonProcessAttackTests
         using var dir = new TempDirectory();
         Hostile.Traversable(dir.Path);
         var descriptor = dir.Combine("dwell.daemon.json");
+        var state = dir.Combine("state");
 
         // One 0.6 s hold over a 0.1 s budget prices the child at about 1: throttled at 0.5.
         File.WriteAllText(descriptor, DaemonFibreJson.Write(Fixtures.Dwell(budget: 0.1, step: 2, throttle: 0.5, kill: 100)));
@@ -128,23 +139,41 @@ public sealed class DaemonProcessAttackTests
         using var child = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"read go; exec 3<'{dir.Combine("held")}'; sleep 0.6; exec 3<&-; sleep 300"]) { RedirectStandardInput = true })!;
         var port = Ports.FreeLoopbackPort();
         var log = new List<string>();
-        using var daemon = Start(Daemon(dir.Path, descriptor, child.Id, dir.Combine("state"), port, "--arm", "--checkpoint-interval", "200ms"), log);
+        using var daemon = Start(Daemon(dir.Path, descriptor, child.Id, state, port, "--arm", "--checkpoint-interval", "200ms"), log);
+
+        // Connections in batches, each batch's handshakes awaited (a loopback SYN that finds the
+        // accept queue full is retried only after a second). Each attacker binds its own source
+        // address in 127/8, so the ports that earlier floods left in TIME_WAIT are not in the way.
         var flood = dir.Combine("flood.py");
         File.WriteAllText(flood, $$"""
-            import socket, sys
-            held = []
-            for _ in range(10000):
-                s = socket.socket()
-                s.setblocking(False)
-                try:
-                    s.connect(("127.0.0.1", {{port}}))
-                except BlockingIOError:
-                    pass
-                except OSError as e:
-                    print("connect:", e, file=sys.stderr)
-                    break
-                held.append(s)
-            print(len(held), flush=True)
+            import select, socket, sys, time
+            source, count = sys.argv[1], int(sys.argv[2])
+            held, established, batch = [], 0, 500
+            deadline = time.monotonic() + 20
+            while len(held) < count and time.monotonic() < deadline:
+                pending = {}
+                for _ in range(min(batch, count - len(held))):
+                    s = socket.socket()
+                    s.setblocking(False)
+                    s.bind((source, 0))
+                    try:
+                        s.connect(("127.0.0.1", {{port}}))
+                    except BlockingIOError:
+                        pass
+                    held.append(s)
+                    pending[s.fileno()] = s
+                poller = select.poll()
+                for fd in pending:
+                    poller.register(fd, select.POLLOUT)
+                waited = time.monotonic() + 3
+                while pending and time.monotonic() < waited:
+                    for fd, _ in poller.poll(100):
+                        s = pending.pop(fd, None)
+                        if s is not None:
+                            poller.unregister(fd)
+                            if s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0:
+                                established += 1
+            print(len(held), established, flush=True)
             sys.stdin.read()
             """);
         var attackers = new List<Process>();
@@ -157,23 +186,33 @@ public sealed class DaemonProcessAttackTests
             // Two attackers of 10,000 connections each: this machine's hard descriptor limit
             // (20,000) is below 20,000 sockets and a process's own files, and a container's root
             // may not raise it.
+            var flooding = Stopwatch.StartNew();
             for (var i = 0; i < 2; i++)
             {
-                var info = new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", flood])
+                var source = $"127.{Random.Shared.Next(1, 255)}.{Random.Shared.Next(0, 256)}.{Random.Shared.Next(1, 255)}";
+                var info = new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", flood, source, "10000"])
                 {
                     UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true,
                 };
-                var attacker = Process.Start(info)!;
-                attackers.Add(attacker);
-                var opened = await attacker.StandardOutput.ReadLineAsync();
-                Assert.Equal("10000", opened);
+                attackers.Add(Process.Start(info)!);
             }
+
+            foreach (var attacker in attackers)
+            {
+                var counts = (await attacker.StandardOutput.ReadLineAsync())?.Split(' ');
+                Assert.Equal("10000", counts?[0]);
+                Assert.Equal("10000", counts?[1]); // every handshake done: accepted by the daemon or queued for it
+            }
+
+            var descriptors = Directory.GetFiles($"/proc/{daemon.Id}/fd").Length;
+            var floodTime = flooding.Elapsed;
+            var figures = $"flood of 20,000 established in {floodTime.TotalSeconds:F1} s; the daemon then held {descriptors} descriptors (limit {limits[3]}), {log.Count} log lines";
 
             child.StandardInput.WriteLine("go");
             child.StandardInput.Flush();
             var clock = Stopwatch.StartNew();
             var throttledAt = TimeSpan.Zero;
-            while (clock.Elapsed < TimeSpan.FromSeconds(10))
+            while (clock.Elapsed < TimeSpan.FromSeconds(5))
             {
                 if (File.ReadAllText($"/proc/{child.Id}/cgroup").Contains("/sigil/dwell/throttled-", StringComparison.Ordinal))
                 {
@@ -184,11 +223,32 @@ public sealed class DaemonProcessAttackTests
                 await Task.Delay(20);
             }
 
-            Assert.False(daemon.HasExited, "the daemon died under the flood: " + string.Join('\n', log));
-            Assert.True(throttledAt > TimeSpan.Zero, "no throttle under the flood: " + string.Join('\n', log.TakeLast(20)));
+            Assert.False(daemon.HasExited, $"the daemon died under the flood ({figures}): " + string.Join('\n', log.TakeLast(20)));
+            Assert.True(throttledAt > TimeSpan.Zero, $"no throttle under the flood ({figures}): " + string.Join('\n', log.TakeLast(20)));
 
             // The hold ends 0.6 s after go; the throttle follows within a second of it.
+            _output.WriteLine($"{figures}; throttled {throttledAt.TotalSeconds:F2} s after go");
             Assert.InRange(throttledAt, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.6));
+
+            // A checkpoint (every 200 ms) that records the throttle, written while the flood is held.
+            var recorded = false;
+            var checkpoint = Path.Combine(state, "dwell.state");
+            while (!recorded && clock.Elapsed < throttledAt + TimeSpan.FromSeconds(3))
+            {
+                await Task.Delay(100);
+                try
+                {
+                    recorded = CheckpointFormat.TryDecode(File.ReadAllBytes(checkpoint), out var saved, out _)
+                        && saved!.Throttled is { } throttled && throttled.Any(t => t.Agent == child.Id);
+                }
+                catch (IOException)
+                {
+                    // Renamed while read: the next one.
+                }
+            }
+
+            Assert.True(recorded, $"no checkpoint recorded the throttle under the flood ({figures}): " + string.Join('\n', log.TakeLast(20)));
+            Assert.All(attackers, a => Assert.False(a.HasExited));
             foreach (var attacker in attackers)
             {
                 attacker.StandardInput.Close();
@@ -196,7 +256,7 @@ public sealed class DaemonProcessAttackTests
             }
 
             var healthy = Stopwatch.StartNew();
-            while (!await ServesAsync(port, "/healthz") && healthy.Elapsed < TimeSpan.FromSeconds(15))
+            while (!await ServesAsync(port, "/healthz") && healthy.Elapsed < TimeSpan.FromSeconds(10))
             {
                 await Task.Delay(100);
             }

@@ -106,16 +106,36 @@ public sealed class RuntimeFileTests
         Hostile.Traversable(dir.Path);
         var state = dir.Combine("state");
         using var store = new CheckpointStore(state, "dwell");
-        using var held = store.AcquireLock();
-        store.Save(State(1));
+        using (store.AcquireLock())
+        {
+            store.Save(State(1));
+        }
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(state));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(state, "dwell.lock")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.CurrentPath));
-
-        // The start-up denial: a shared flock by another user on the lock file.
-        Assert.NotEqual(0, Hostile.Run($"flock -s -n '{Path.Combine(state, "dwell.lock")}' true"));
         Assert.NotEqual(0, Hostile.Run($"cat '{store.CurrentPath}'"));
+
+        // The start-up denial: in a state folder others may search (root's, 0755, as an
+        // administrator may make /var/lib/sigil), between two runs of the daemon (the lock file
+        // left, unlocked), another user takes a shared flock on it and holds it; the next start
+        // must still lock.
+        var open = dir.Combine("open");
+        Directory.CreateDirectory(open);
+        File.SetUnixFileMode(open, (UnixFileMode)Convert.ToInt32("755", 8));
+        using var second = new CheckpointStore(open, "dwell");
+        second.AcquireLock().Dispose();
+        using var holder = Hostile.Start($"exec flock -s '{Path.Combine(open, "dwell.lock")}' sleep 30");
+        try
+        {
+            Thread.Sleep(500); // time for the holder to open and lock, were it allowed to
+            using var next = second.AcquireLock();
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            holder.WaitForExit();
+        }
     }
 
     [AttackFact]
