@@ -111,11 +111,6 @@ public sealed class RuntimeFileTests
             store.Save(State(1));
         }
 
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(state));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(state, "dwell.lock")));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.CurrentPath));
-        Assert.NotEqual(0, Hostile.Run($"cat '{store.CurrentPath}'"));
-
         // The start-up denial: in a state folder others may search (root's, 0755, as an
         // administrator may make /var/lib/sigil), between two runs of the daemon (the lock file
         // left, unlocked), another user takes a shared flock on it and holds it; the next start
@@ -136,6 +131,11 @@ public sealed class RuntimeFileTests
             holder.Kill(entireProcessTree: true);
             holder.WaitForExit();
         }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(state));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(state, "dwell.lock")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.CurrentPath));
+        Assert.NotEqual(0, Hostile.Run($"cat '{store.CurrentPath}'"));
     }
 
     [AttackFact]

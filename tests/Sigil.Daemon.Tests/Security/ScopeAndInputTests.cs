@@ -96,9 +96,9 @@ public sealed class ScopeAndInputTests
         // and stops: daemon A's process stays throttled throughout.
         using (var second = new CpuThrottler(cpu, fibre, 0.2, instance: DaemonLauncher.Instance(b.Path)))
         {
-            Assert.NotEqual(first.GroupPath, second.GroupPath);
             second.ReleaseAll();
             Assert.True(first.IsThrottled(child.Pid), "the second daemon's start released the first's process");
+            Assert.NotEqual(first.GroupPath, second.GroupPath);
         }
 
         Assert.True(first.IsThrottled(child.Pid), "the second daemon's stop released the first's process");
