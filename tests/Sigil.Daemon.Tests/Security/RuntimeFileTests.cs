@@ -1,4 +1,6 @@
 using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Runtime.Bpf;
+using Sigil.Runtime.Hosting.Kernel;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Security;
 using Sigil.Runtime.State;
@@ -218,6 +220,59 @@ public sealed class RuntimeFileTests
         finally
         {
             Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A pin of another shape where the daemon pins its price map (root made it: in a 0700 folder on
+    /// bpffs no one else can) is refused with the shapes named, and left in place; a pin of the
+    /// price map's own shape and name (a killed predecessor's) is replaced by the daemon's map.
+    /// </summary>
+    [AttackFact]
+    public void PinFolder_APinOfAnotherShape_IsRefusedAndKept_AStalePriceMapIsReplaced()
+    {
+        var root = Path.Combine("/sys/fs/bpf", $"sigil-sec-{Guid.NewGuid():N}");
+        var folder = Path.Combine(root, "dwell");
+        using var first = new BpfKernelFibreFactory(KernelObjects.Dwell).Open(Fixtures.Dwell(), "/sys/fs/bpf", "/sys/kernel/tracing");
+        first.Attach();
+        try
+        {
+            using (var pins = SecureDirectory.Open(root, 0x1C0))
+            using (var fibreFolder = SecureDirectory.Open(folder, 0x1C0))
+            {
+                // An array of one 4-byte value, pinned under the price map's name.
+                var forged = Libbpf.bpf_map_create((int)BpfMapType.Array, "price_dwell", 4, 4, 1, 0);
+                Assert.True(forged >= 0, $"bpf_map_create: {forged}");
+                using (new Microsoft.Win32.SafeHandles.SafeFileHandle(forged, ownsHandle: true))
+                {
+                    BpfPin.Pin(forged, fibreFolder, "price_dwell");
+                }
+            }
+
+            var e = Assert.Throws<UnsafeFileException>(() => first.PinPriceMap(folder));
+            Assert.Contains($"refused: '{folder}/price_dwell' holds price_dwell (Array, key 4 B, value 4 B, 1 entries), not the price map price_dwell (", e.Message, StringComparison.Ordinal);
+            using (var kept = BpfMap.OpenPinned(folder + "/price_dwell"))
+            {
+                Assert.Equal(BpfMapType.Array, kept.Type);
+            }
+
+            // The predecessor's price map: the same object's, pinned by another instance.
+            File.Delete(folder + "/price_dwell");
+            using var second = new BpfKernelFibreFactory(KernelObjects.Dwell).Open(Fixtures.Dwell(), "/sys/fs/bpf", "/sys/kernel/tracing");
+            second.Attach();
+            Assert.Equal(folder + "/price_dwell", second.PinPriceMap(folder));
+            Assert.Equal(folder + "/price_dwell", first.PinPriceMap(folder));
+            first.WritePrice(4242, 2.0);
+            using var pinned = BpfMap.OpenPinned(folder + "/price_dwell");
+            Assert.True(pinned.TryLookup(4242u, out long price));
+            Assert.True(price > 0, "the pin is not the daemon's map");
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
         }
     }
 }
