@@ -111,6 +111,39 @@ public sealed unsafe class BpfMap : IDisposable
             throw new BpfException($"opening the pinned map {path}", -fd, BpfErrors.PinHint(-fd));
         }
 
+        return FromPinnedFd(fd, path);
+    }
+
+    /// <summary>
+    /// Opens the map pinned as <paramref name="name"/> in <paramref name="folder"/>, resolved
+    /// relative to the folder's descriptor; null when nothing is pinned there.
+    /// </summary>
+    internal static BpfMap? OpenPinnedIn(Security.SecureDirectory folder, string name)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var fd = BpfPin.Get(folder, name);
+        if (fd == -Errno.ENOENT)
+        {
+            return null;
+        }
+
+        if (fd < 0)
+        {
+            throw new BpfException($"opening the pinned map {folder.Combine(name)}", -fd, BpfErrors.PinHint(-fd));
+        }
+
+        return FromPinnedFd(fd, folder.Combine(name));
+    }
+
+    /// <summary>True when <paramref name="other"/> has this map's type, key and value sizes and capacity.</summary>
+    public bool HasShapeOf(BpfMap other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return other.Type == Type && other.KeySize == KeySize && other.ValueSize == ValueSize && other.MaxEntries == MaxEntries;
+    }
+
+    private static BpfMap FromPinnedFd(int fd, string path)
+    {
         var handle = new SafeBpfFdHandle(fd);
         var info = stackalloc byte[88];
         new Span<byte>(info, 88).Clear();
@@ -347,7 +380,7 @@ public sealed unsafe class BpfMap : IDisposable
     {
         ArgumentNullException.ThrowIfNull(existing);
         RequireObjectMap("reuse");
-        if (existing.Type != Type || existing.KeySize != KeySize || existing.ValueSize != ValueSize || existing.MaxEntries != MaxEntries)
+        if (!HasShapeOf(existing))
         {
             throw new ArgumentException($"map {Name} ({this}) cannot reuse {existing.Name} ({existing}): type, sizes and capacity must match", nameof(existing));
         }

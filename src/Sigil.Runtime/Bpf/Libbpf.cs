@@ -106,6 +106,9 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Library, SetLastError = true)]
     internal static partial int bpf_obj_get_info_by_fd(int fd, void* info, uint* infoLength);
 
+    [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int bpf_map_create(int type, string? name, uint keySize, uint valueSize, uint maxEntries, nint opts);
+
     [LibraryImport(Library, SetLastError = true)]
     internal static partial int bpf_enable_stats(int type);
 

@@ -141,6 +141,10 @@ public sealed class DaemonApplication : IAsyncDisposable
         // Start-up failures are reported once, as one line, by the launcher; the host's own
         // report repeats them with a stack trace.
         logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+
+        // A connection beyond the metrics server's limit is closed at once; a warning line for each
+        // would let any local user flood the log (and the daemon's CPU) at the rate they connect.
+        logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Error);
         switch (format)
         {
             case LogFormat.Json:

@@ -5,6 +5,8 @@ using System.Net.Http;
 using System.Net.Sockets;
 using Sigil.Daemon.Tests.Infrastructure;
 using Sigil.Runtime.Hosting;
+using Sigil.Runtime.State;
+using Xunit.Abstractions;
 
 namespace Sigil.Daemon.Tests.Security;
 
@@ -16,6 +18,10 @@ namespace Sigil.Daemon.Tests.Security;
 [Collection(Sequential.Name)]
 public sealed class DaemonProcessAttackTests
 {
+    private readonly ITestOutputHelper _output;
+
+    public DaemonProcessAttackTests(ITestOutputHelper output) => _output = output;
+
     private static ProcessStartInfo Daemon(string workingDirectory, string descriptor, int scope, string state, int port, params string[] more)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
@@ -111,9 +117,19 @@ public sealed class DaemonProcessAttackTests
     }
 
     /// <summary>
-    /// Nobody opens 20,000 connections to the metrics port and holds them; the daemon (whose
-    /// descriptor limit is this machine's default) must still throttle a process whose price
-    /// crosses the threshold, within a second, and still be alive and healthy afterwards.
+    /// The daemon's descriptor limit in the flood test (soft and hard): a fifth of this machine's,
+    /// so that a server without a connection limit runs out within the seconds the test allows.
+    /// </summary>
+    private const int DaemonDescriptors = 4096;
+
+    /// <summary>
+    /// Nobody opens 20,000 connections to the metrics port, each one established (the handshake
+    /// done, so the daemon has accepted it or holds it in its accept queue), and holds them idle;
+    /// the daemon (with <see cref="DaemonDescriptors"/> descriptors) must still throttle a process
+    /// whose price crosses the threshold, within a second, write a checkpoint that records the
+    /// throttle while the connections are held, and be alive and healthy afterwards. Without
+    /// Kestrel's connection limit the accepted connections take every descriptor: the throttle
+    /// and the checkpoints fail.
     /// </summary>
     [AttackFact]
     public async Task ConnectionFlood_DoesNotStopAThrottle()
@@ -121,6 +137,7 @@ public sealed class DaemonProcessAttackTests
         using var dir = new TempDirectory();
         Hostile.Traversable(dir.Path);
         var descriptor = dir.Combine("dwell.daemon.json");
+        var state = dir.Combine("state");
 
         // One 0.6 s hold over a 0.1 s budget prices the child at about 1: throttled at 0.5.
         File.WriteAllText(descriptor, DaemonFibreJson.Write(Fixtures.Dwell(budget: 0.1, step: 2, throttle: 0.5, kill: 100)));
@@ -128,23 +145,49 @@ public sealed class DaemonProcessAttackTests
         using var child = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"read go; exec 3<'{dir.Combine("held")}'; sleep 0.6; exec 3<&-; sleep 300"]) { RedirectStandardInput = true })!;
         var port = Ports.FreeLoopbackPort();
         var log = new List<string>();
-        using var daemon = Start(Daemon(dir.Path, descriptor, child.Id, dir.Combine("state"), port, "--arm", "--checkpoint-interval", "200ms"), log);
+        var limited = Daemon(dir.Path, descriptor, child.Id, state, port, "--arm", "--checkpoint-interval", "200ms");
+        limited.ArgumentList.Insert(0, limited.FileName);
+        limited.ArgumentList.Insert(0, "--");
+        limited.ArgumentList.Insert(0, $"--nofile={DaemonDescriptors}:{DaemonDescriptors}");
+        limited.FileName = "prlimit";
+        using var daemon = Start(limited, log);
+
+        // Each attacker fires its connections at once (non-blocking; a SYN that finds the accept
+        // queue full is retried by the kernel after 1, 3, 7 s) and counts the handshakes done
+        // (accepted by the daemon or queued for it) until all are done or 8 s have passed. Each binds
+        // its own source address in 127/8, so ports that earlier floods left in TIME_WAIT are not in
+        // the way.
         var flood = dir.Combine("flood.py");
         File.WriteAllText(flood, $$"""
-            import socket, sys
-            held = []
-            for _ in range(10000):
+            import select, socket, sys, time
+            source, count = sys.argv[1], int(sys.argv[2])
+            held, pending, established = [], {}, 0
+            poller = select.poll()
+            def collect(timeout):
+                global established
+                for fd, _ in poller.poll(timeout):
+                    s = pending.pop(fd, None)
+                    if s is not None:
+                        poller.unregister(fd)
+                        if s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0:
+                            established += 1
+            for i in range(count):
                 s = socket.socket()
                 s.setblocking(False)
+                s.bind((source, 0))
                 try:
                     s.connect(("127.0.0.1", {{port}}))
                 except BlockingIOError:
                     pass
-                except OSError as e:
-                    print("connect:", e, file=sys.stderr)
-                    break
                 held.append(s)
-            print(len(held), flush=True)
+                pending[s.fileno()] = s
+                poller.register(s.fileno(), select.POLLOUT)
+                if i % 250 == 249:
+                    collect(0)
+            deadline = time.monotonic() + 8
+            while pending and time.monotonic() < deadline:
+                collect(100)
+            print(len(held), established, flush=True)
             sys.stdin.read()
             """);
         var attackers = new List<Process>();
@@ -157,23 +200,36 @@ public sealed class DaemonProcessAttackTests
             // Two attackers of 10,000 connections each: this machine's hard descriptor limit
             // (20,000) is below 20,000 sockets and a process's own files, and a container's root
             // may not raise it.
+            Assert.Equal(DaemonDescriptors.ToString(CultureInfo.InvariantCulture), limits[3]);
+            var flooding = Stopwatch.StartNew();
             for (var i = 0; i < 2; i++)
             {
-                var info = new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", flood])
+                var source = $"127.{Random.Shared.Next(1, 255)}.{Random.Shared.Next(0, 256)}.{Random.Shared.Next(1, 255)}";
+                var info = new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", flood, source, "10000"])
                 {
                     UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true,
                 };
-                var attacker = Process.Start(info)!;
-                attackers.Add(attacker);
-                var opened = await attacker.StandardOutput.ReadLineAsync();
-                Assert.Equal("10000", opened);
+                attackers.Add(Process.Start(info)!);
             }
+
+            var established = 0;
+            foreach (var attacker in attackers)
+            {
+                var counts = (await attacker.StandardOutput.ReadLineAsync())?.Split(' ');
+                Assert.Equal("10000", counts?[0]);
+                established += int.Parse(counts![1], CultureInfo.InvariantCulture);
+            }
+
+            // Enough to take every descriptor of a server without a connection limit.
+            Assert.True(established >= DaemonDescriptors, $"only {established} connections established");
+            var descriptors = Directory.GetFiles($"/proc/{daemon.Id}/fd").Length;
+            var figures = $"20,000 connections in {flooding.Elapsed.TotalSeconds:F1} s, {established} established (accepted by the daemon or queued for it); the daemon then held {descriptors} descriptors (limit {limits[3]}), {log.Count} log lines";
 
             child.StandardInput.WriteLine("go");
             child.StandardInput.Flush();
             var clock = Stopwatch.StartNew();
             var throttledAt = TimeSpan.Zero;
-            while (clock.Elapsed < TimeSpan.FromSeconds(10))
+            while (clock.Elapsed < TimeSpan.FromSeconds(5))
             {
                 if (File.ReadAllText($"/proc/{child.Id}/cgroup").Contains("/sigil/dwell/throttled-", StringComparison.Ordinal))
                 {
@@ -184,11 +240,32 @@ public sealed class DaemonProcessAttackTests
                 await Task.Delay(20);
             }
 
-            Assert.False(daemon.HasExited, "the daemon died under the flood: " + string.Join('\n', log));
-            Assert.True(throttledAt > TimeSpan.Zero, "no throttle under the flood: " + string.Join('\n', log.TakeLast(20)));
+            Assert.False(daemon.HasExited, $"the daemon died under the flood ({figures}): " + string.Join('\n', log.TakeLast(20)));
+            Assert.True(throttledAt > TimeSpan.Zero, $"no throttle under the flood ({figures}): " + string.Join('\n', log.TakeLast(20)));
 
             // The hold ends 0.6 s after go; the throttle follows within a second of it.
+            _output.WriteLine($"{figures}; throttled {throttledAt.TotalSeconds:F2} s after go");
             Assert.InRange(throttledAt, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.6));
+
+            // A checkpoint (every 200 ms) that records the throttle, written while the flood is held.
+            var recorded = false;
+            var checkpoint = Path.Combine(state, "dwell.state");
+            while (!recorded && clock.Elapsed < throttledAt + TimeSpan.FromSeconds(3))
+            {
+                await Task.Delay(100);
+                try
+                {
+                    recorded = CheckpointFormat.TryDecode(File.ReadAllBytes(checkpoint), out var saved, out _)
+                        && saved!.Throttled is { } throttled && throttled.Any(t => t.Agent == child.Id);
+                }
+                catch (IOException)
+                {
+                    // Renamed while read: the next one.
+                }
+            }
+
+            Assert.True(recorded, $"no checkpoint recorded the throttle under the flood ({figures}): " + string.Join('\n', log.TakeLast(20)));
+            Assert.All(attackers, a => Assert.False(a.HasExited));
             foreach (var attacker in attackers)
             {
                 attacker.StandardInput.Close();
@@ -196,7 +273,7 @@ public sealed class DaemonProcessAttackTests
             }
 
             var healthy = Stopwatch.StartNew();
-            while (!await ServesAsync(port, "/healthz") && healthy.Elapsed < TimeSpan.FromSeconds(15))
+            while (!await ServesAsync(port, "/healthz") && healthy.Elapsed < TimeSpan.FromSeconds(10))
             {
                 await Task.Delay(100);
             }

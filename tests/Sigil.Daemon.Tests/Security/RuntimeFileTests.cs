@@ -1,4 +1,6 @@
 using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Runtime.Bpf;
+using Sigil.Runtime.Hosting.Kernel;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Security;
 using Sigil.Runtime.State;
@@ -106,15 +108,35 @@ public sealed class RuntimeFileTests
         Hostile.Traversable(dir.Path);
         var state = dir.Combine("state");
         using var store = new CheckpointStore(state, "dwell");
-        using var held = store.AcquireLock();
-        store.Save(State(1));
+        using (store.AcquireLock())
+        {
+            store.Save(State(1));
+        }
+
+        // The start-up denial: in a state folder others may search (root's, 0755, as an
+        // administrator may make /var/lib/sigil), between two runs of the daemon (the lock file
+        // left, unlocked), another user takes a shared flock on it and holds it; the next start
+        // must still lock.
+        var open = dir.Combine("open");
+        Directory.CreateDirectory(open);
+        File.SetUnixFileMode(open, (UnixFileMode)Convert.ToInt32("755", 8));
+        using var second = new CheckpointStore(open, "dwell");
+        second.AcquireLock().Dispose();
+        using var holder = Hostile.Start($"exec flock -s '{Path.Combine(open, "dwell.lock")}' sleep 30");
+        try
+        {
+            Thread.Sleep(500); // time for the holder to open and lock, were it allowed to
+            using var next = second.AcquireLock();
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            holder.WaitForExit();
+        }
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(state));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(state, "dwell.lock")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.CurrentPath));
-
-        // The start-up denial: a shared flock by another user on the lock file.
-        Assert.NotEqual(0, Hostile.Run($"flock -s -n '{Path.Combine(state, "dwell.lock")}' true"));
         Assert.NotEqual(0, Hostile.Run($"cat '{store.CurrentPath}'"));
     }
 
@@ -198,6 +220,59 @@ public sealed class RuntimeFileTests
         finally
         {
             Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A pin of another shape where the daemon pins its price map (root made it: in a 0700 folder on
+    /// bpffs no one else can) is refused with the shapes named, and left in place; a pin of the
+    /// price map's own shape and name (a killed predecessor's) is replaced by the daemon's map.
+    /// </summary>
+    [AttackFact]
+    public void PinFolder_APinOfAnotherShape_IsRefusedAndKept_AStalePriceMapIsReplaced()
+    {
+        var root = Path.Combine("/sys/fs/bpf", $"sigil-sec-{Guid.NewGuid():N}");
+        var folder = Path.Combine(root, "dwell");
+        using var first = new BpfKernelFibreFactory(KernelObjects.Dwell).Open(Fixtures.Dwell(), "/sys/fs/bpf", "/sys/kernel/tracing");
+        first.Attach();
+        try
+        {
+            using (var pins = SecureDirectory.Open(root, 0x1C0))
+            using (var fibreFolder = SecureDirectory.Open(folder, 0x1C0))
+            {
+                // An array of one 4-byte value, pinned under the price map's name.
+                var forged = Libbpf.bpf_map_create((int)BpfMapType.Array, "price_dwell", 4, 4, 1, 0);
+                Assert.True(forged >= 0, $"bpf_map_create: {forged}");
+                using (new Microsoft.Win32.SafeHandles.SafeFileHandle(forged, ownsHandle: true))
+                {
+                    BpfPin.Pin(forged, fibreFolder, "price_dwell");
+                }
+            }
+
+            var e = Assert.Throws<UnsafeFileException>(() => first.PinPriceMap(folder));
+            Assert.Contains($"refused: '{folder}/price_dwell' holds price_dwell (Array, key 4 B, value 4 B, 1 entries), not the price map price_dwell (", e.Message, StringComparison.Ordinal);
+            using (var kept = BpfMap.OpenPinned(folder + "/price_dwell"))
+            {
+                Assert.Equal(BpfMapType.Array, kept.Type);
+            }
+
+            // The predecessor's price map: the same object's, pinned by another instance.
+            File.Delete(folder + "/price_dwell");
+            using var second = new BpfKernelFibreFactory(KernelObjects.Dwell).Open(Fixtures.Dwell(), "/sys/fs/bpf", "/sys/kernel/tracing");
+            second.Attach();
+            Assert.Equal(folder + "/price_dwell", second.PinPriceMap(folder));
+            Assert.Equal(folder + "/price_dwell", first.PinPriceMap(folder));
+            first.WritePrice(4242, 2.0);
+            using var pinned = BpfMap.OpenPinned(folder + "/price_dwell");
+            Assert.True(pinned.TryLookup(4242u, out long price));
+            Assert.True(price > 0, "the pin is not the daemon's map");
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
         }
     }
 }

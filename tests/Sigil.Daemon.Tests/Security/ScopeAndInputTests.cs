@@ -87,10 +87,22 @@ public sealed class ScopeAndInputTests
         using var b = new TempDirectory();
         var cpu = new CgroupCpu(CgroupVersion.V1, "/sys/fs/cgroup/cpu");
         var fibre = UniqueFibre();
+        using var child = Sacrificial.Sleeper();
         using var first = new CpuThrottler(cpu, fibre, 0.2, instance: DaemonLauncher.Instance(a.Path));
-        using var second = new CpuThrottler(cpu, fibre, 0.2, instance: DaemonLauncher.Instance(b.Path));
+        first.Throttle(new ProcessGuard(GuardPolicy.None).Check(child.Pid).Target!);
+        Assert.True(first.IsThrottled(child.Pid));
+
+        // Daemon B of the same fibre starts, releases what a killed predecessor left in its group,
+        // and stops: daemon A's process stays throttled throughout.
+        using (var second = new CpuThrottler(cpu, fibre, 0.2, instance: DaemonLauncher.Instance(b.Path)))
+        {
+            second.ReleaseAll();
+            Assert.True(first.IsThrottled(child.Pid), "the second daemon's start released the first's process");
+            Assert.NotEqual(first.GroupPath, second.GroupPath);
+        }
+
+        Assert.True(first.IsThrottled(child.Pid), "the second daemon's stop released the first's process");
         using var again = new CpuThrottler(cpu, fibre, 0.2, instance: DaemonLauncher.Instance(a.Path + "/"));
-        Assert.NotEqual(first.GroupPath, second.GroupPath);
         Assert.Equal(first.GroupPath, again.GroupPath);
     }
 

@@ -251,12 +251,30 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
         _pinParent = parent is not null && Path.GetFileName(parent) == "sigil" ? SecureDirectory.Open(parent, PinFolderMode) : null;
         _pinFolder = SecureDirectory.Open(full, PinFolderMode);
 
-        // A pin a killed predecessor left: this daemon holds the fibre's lock, so it is stale.
+        // A pin a killed predecessor left: this daemon holds the fibre's lock, so it is stale. Only
+        // a map of this one's shape and name is taken for that; anything else pinned there is not
+        // the daemon's to remove, and hooks would read it as the price map: refused.
+        using (var existing = BpfMap.OpenPinnedIn(_pinFolder, map.Name))
+        {
+            if (existing is not null && (!existing.HasShapeOf(map) || !IsKernelNameOf(existing.Name, map.Name)))
+            {
+                var refused = $"refused: '{_pinFolder.Combine(map.Name)}' holds {existing}, not the price map {map} this daemon pins: remove it if it is stale";
+                _pinFolder.Dispose();
+                _pinParent?.Dispose();
+                _pinFolder = _pinParent = null;
+                throw new UnsafeFileException(refused);
+            }
+        }
+
         _pinFolder.Delete(map.Name);
         BpfPin.Pin(map.Fd, _pinFolder, map.Name);
         _pin = _pinFolder.Combine(map.Name);
         return _pin;
     }
+
+    /// <summary>True when <paramref name="kernelName"/> is what the kernel keeps of <paramref name="name"/> (BPF_OBJ_NAME_LEN: 15 characters).</summary>
+    private static bool IsKernelNameOf(string kernelName, string name) =>
+        string.Equals(kernelName, name.Length > 15 ? name[..15] : name, StringComparison.Ordinal);
 
     /// <inheritdoc/>
     public void Dispose()
