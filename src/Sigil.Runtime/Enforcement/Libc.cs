@@ -33,6 +33,10 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
     public static unsafe partial int SchedGetAffinity(int pid, nuint size, ulong* mask);
 
+    /// <summary>stat(2) into a struct stat buffer (144 bytes on x86_64; st_dev at 0, st_ino at 8 there and on aarch64).</summary>
+    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int Stat(string path, byte* buffer);
+
     /// <summary>glibc: returns freed heap memory to the system; 1 when some was released.</summary>
     [LibraryImport("libc", EntryPoint = "malloc_trim")]
     public static partial int MallocTrim(nuint pad);

@@ -36,6 +36,12 @@ public interface IKernelFibre : ISensor
     /// there is no such map.
     /// </summary>
     string? PinPriceMap(string folder) => null;
+
+    /// <summary>
+    /// Gives the executable at <paramref name="path"/> a class weight that scales its processes'
+    /// events (behaviour programs); false when the program has no classes.
+    /// </summary>
+    bool Weigh(string path, double weight) => false;
 }
 
 /// <summary>Opens the kernel side of a fibre.</summary>
