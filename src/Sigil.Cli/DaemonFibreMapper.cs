@@ -77,6 +77,12 @@ internal static class DaemonFibreMapper
         var rules = new List<ActuatorRule>();
         foreach (var actuator in spec.Actuators)
         {
+            if (actuator.Kind == ActuatorKind.Freeze)
+            {
+                errors.Add($"'{actuator.Statement}': not available yet: freeze stops an agent at its damaging event, which behaviour fibres (index ... by tree, files(...) and bytes(...) sensors) sense; fibre '{spec.Name}' is not one");
+                continue;
+            }
+
             var kind = actuator.Kind switch
             {
                 ActuatorKind.Throttle => ActionKind.Throttle,
@@ -144,13 +150,13 @@ internal static class DaemonFibreMapper
         var rules = new List<ActuatorRule>();
         foreach (var actuator in spec.Actuators)
         {
-            if (actuator.Kind != ActuatorKind.Kill)
+            if (actuator.Kind is not (ActuatorKind.Kill or ActuatorKind.Freeze))
             {
-                errors.Add($"'{actuator.Statement}': not available yet: a behaviour fibre's kernel program kills at the damaging event; it does not {actuator.Kind.ToString().ToLowerInvariant()}");
+                errors.Add($"'{actuator.Statement}': not available yet: a behaviour fibre's kernel program kills or freezes at the damaging event; it does not {actuator.Kind.ToString().ToLowerInvariant()}");
                 continue;
             }
 
-            rules.Add(new ActuatorRule(ActionKind.Kill, actuator.Resource, actuator.Threshold, 0, actuator.Statement));
+            rules.Add(new ActuatorRule(actuator.Kind == ActuatorKind.Kill ? ActionKind.Kill : ActionKind.Freeze, actuator.Resource, actuator.Threshold, 0, actuator.Statement));
         }
 
         if (errors.Count > 0)

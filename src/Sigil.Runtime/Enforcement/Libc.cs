@@ -7,6 +7,7 @@ internal static partial class Libc
 {
     public const int SIGTERM = 15;
     public const int SIGKILL = 9;
+    public const int SIGCONT = 18;
     public const int EPERM = 1;
     public const int ESRCH = 3;
     public const int EINTR = 4;
@@ -23,6 +24,9 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static unsafe partial int Poll(PollFd* fds, ulong count, int timeoutMilliseconds);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -72,6 +73,9 @@ public sealed class DaemonEngine
     /// <summary>The fibre.</summary>
     public DaemonFibre Fibre { get; }
 
+    /// <summary>Freezes the agents the kernel stopped at the freeze price (armed behaviour fibres with a freeze rule), or null.</summary>
+    public CgroupFreezer? Freezer { get; set; }
+
     /// <summary>The shared price page published after every tick's solver step, or null.</summary>
     public SharedPricePage? PricePage { get; set; }
 
@@ -123,7 +127,7 @@ public sealed class DaemonEngine
         _planner.KernelKills = _kernel is { KillsInKernel: true } && (_actuator.Armed || Fibre.AgentKey == AgentKeyKind.Tree);
         foreach (var decision in frame.Decisions)
         {
-            if (decision.Done || _planner.KernelKills)
+            if (decision.Done || _planner.KernelKills || decision.Kind == ActionKind.Freeze)
             {
                 results.Add(Decided(decision, tick));
             }
@@ -421,8 +425,15 @@ public sealed class DaemonEngine
         var detail = decision.Done
             ? $"in the kernel: {who} stopped at {events}; {because}"
             : $"in the kernel: {who} {(_actuator.Armed ? "is protected (allow-listed or the daemon)" : "would be stopped (dry run)")} at {events}; {because}";
-        var result = new ActionResult(new ActionRequest(decision.Kind, decision.Agent, because), status, detail, status == ActionStatus.Refused ? RefusalReason.AllowListed : RefusalReason.None);
         var agent = Agents.Find(decision.Agent) ?? Agents.Get(decision.Agent, 0, decision.Name);
+        string? thaw = null;
+        if (decision.Done && decision.Kind == ActionKind.Freeze)
+        {
+            // The kernel stopped the process (SIGSTOP); the whole agent goes into its own frozen cgroup.
+            (status, detail, thaw) = Freeze(decision, agent, $"in the kernel: {who} stopped at {events}; {because}");
+        }
+
+        var result = new ActionResult(new ActionRequest(decision.Kind, decision.Agent, because), status, detail, status == ActionStatus.Refused ? RefusalReason.AllowListed : RefusalReason.None);
         if (agent is not null)
         {
             agent.LastActiveTick = tick;
@@ -430,6 +441,11 @@ public sealed class DaemonEngine
             {
                 agent.Level = EnforcementLevel.Killed;
                 agent.LastAction = $"killed in the kernel ({events})";
+            }
+            else if (thaw is not null)
+            {
+                agent.Level = EnforcementLevel.Frozen;
+                agent.LastAction = "frozen: " + thaw;
             }
             else
             {
@@ -441,6 +457,29 @@ public sealed class DaemonEngine
 
         Report(result);
         return result;
+    }
+
+    // Freezes the agent's processes (those the guard allows) in the agent's cgroup; returns the
+    // outcome, the log's sentence and, when frozen, the command that thaws it.
+    private (ActionStatus Status, string Detail, string? Thaw) Freeze(KernelDecision decision, AgentState? agent, string stopped)
+    {
+        if (Freezer is null)
+        {
+            return (ActionStatus.Failed, stopped + "; not frozen (no cgroup v2 hierarchy): the process stays stopped; kill -CONT resumes it", null);
+        }
+
+        var guard = (_actuator as Enforcer)?.Guard;
+        var processes = (_kernel?.AgentProcesses(decision.Agent) ?? [decision.Agent]).Append(decision.Process).Distinct()
+            .Where(pid => guard is null || guard.Check(pid).IsAllowed).ToList();
+        try
+        {
+            var frozen = Freezer.Freeze(Fibre.Name, decision.Agent, agent?.StartTime ?? 0, processes);
+            return (ActionStatus.Applied, $"{stopped}; agent frozen in {frozen.Cgroup} ({frozen.Pids.Count} process(es): {string.Join(", ", frozen.Pids)}); thaw with: {frozen.ThawCommand}", frozen.ThawCommand);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (ActionStatus.Failed, $"{stopped}; not frozen ({e.Message}): the process stays stopped; kill -CONT resumes it", null);
+        }
     }
 
     private void Report(ActionResult result)

@@ -224,6 +224,12 @@ public sealed class DaemonLauncher
         {
             try
             {
+                if (fibre.Rules.Any(r => r.Kind == ActionKind.Freeze))
+                {
+                    app.Engine.Freezer = new CgroupFreezer(CgroupFreezer.FindRoot(options.SysRoot)
+                        ?? throw new InvalidOperationException($"fibre '{fibre.Name}' freezes agents, and {options.SysRoot}/fs/cgroup has no cgroup v2 hierarchy (cgroup.controllers)"));
+                }
+
                 if (kernel is not null)
                 {
                     foreach (var pid in options.AllowPids)

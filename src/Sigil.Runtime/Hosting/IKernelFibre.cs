@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Sigil.Runtime.Hosting;
 
 /// <summary>
@@ -42,6 +44,9 @@ public interface IKernelFibre : ISensor
     /// events (behaviour programs); false when the program has no classes.
     /// </summary>
     bool Weigh(string path, double weight) => false;
+
+    /// <summary>The processes of agent <paramref name="agent"/> (for a process tree: its root and every member), the agent alone otherwise.</summary>
+    IReadOnlyList<int> AgentProcesses(int agent) => [agent];
 }
 
 /// <summary>Opens the kernel side of a fibre.</summary>

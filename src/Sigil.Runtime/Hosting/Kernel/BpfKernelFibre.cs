@@ -68,6 +68,39 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     /// <inheritdoc/>
     public bool KillsInKernel => KeepsPrices && _fibre.Rules.Any(r => r.Kind == ActionKind.Kill);
 
+    /// <inheritdoc/>
+    public IReadOnlyList<int> AgentProcesses(int agent)
+    {
+        // The root, and every process whose members entry names it and whose start time still
+        // matches (a reused tgid is another process).
+        var found = new List<int> { agent };
+        if (_members is not { ValueSize: 24 } members)
+        {
+            return found;
+        }
+
+        foreach (var (tgid, member) in members.Entries<uint, MemberBytes>())
+        {
+            var copy = member;
+            ReadOnlySpan<byte> bytes = copy;
+            if (tgid == (uint)agent || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes) != (uint)agent)
+            {
+                continue;
+            }
+
+            // self_start is the kernel's start_time (ns after boot); /proc gives clock ticks (USER_HZ,
+            // 100 on Linux): they agree to a tick.
+            var selfTicks = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]) / 10_000_000;
+            if (ProcStat.TryRead((int)tgid, _procRoot) is { } stat && Math.Abs((long)stat.StartTime - (long)selfTicks) <= 1)
+            {
+                found.Add((int)tgid);
+            }
+        }
+
+        return found;
+    }
+
+
     /// <summary>The fixed-point parameters the kernel uses.</summary>
     public FixedPointParameters Parameters => _bpf.FixedPoint;
 
@@ -108,8 +141,18 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
         try
         {
-            // A behaviour program (agents by tree) has its numbers compiled in from the same fibre.
-            if (bpf.PriceMap is not null && fibre.AgentKey != AgentKeyKind.Tree)
+            // A behaviour program (agents by tree) has its numbers compiled in from the same fibre;
+            // its stop prices come from the daemon's rules (0: no such rule), so that a fibre that
+            // freezes where the shipped one kills runs on the same object.
+            if (fibre.AgentKey == AgentKeyKind.Tree)
+            {
+                foreach (var (tunable, kind) in new[] { ("kill_price", ActionKind.Kill), ("freeze_price", ActionKind.Freeze) })
+                {
+                    var rule = fibre.Rules.FirstOrDefault(r => r.Kind == kind);
+                    bpf.Object.SetTunable(tunable, rule is null ? 0L : FixedPoint.ToFixed(rule.Threshold, fibre.PriceScaleBits));
+                }
+            }
+            else if (bpf.PriceMap is not null)
             {
                 var scale = bpf.FixedPoint.ScaleBits;
                 var row = fibre.Rows[0];
@@ -208,12 +251,13 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
         foreach (var e in _collector.Decisions)
         {
             var agent = (int)AgentOf(e.Tgid);
-            var done = e.Kind == SigilEventKind.Kill;
-            var at = decisions.FindIndex(d => d.Agent == agent && d.Done == done);
+            var done = e.Kind is SigilEventKind.Kill or SigilEventKind.Freeze;
+            var kind = e.Kind is SigilEventKind.Freeze or SigilEventKind.FreezeSuppressed ? ActionKind.Freeze : ActionKind.Kill;
+            var at = decisions.FindIndex(d => d.Agent == agent && d.Done == done && d.Kind == kind);
             var price = FixedPoint.ToDouble(e.Price, scale);
             if (at < 0)
             {
-                decisions.Add(new KernelDecision(ActionKind.Kill, done, agent, (int)e.Tgid, e.Comm, price, 1, e.TsNs));
+                decisions.Add(new KernelDecision(kind, done, agent, (int)e.Tgid, e.Comm, price, 1, e.TsNs));
             }
             else
             {
@@ -492,6 +536,13 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
         private byte _first;
     }
 
+    // struct <fibre>_member: u32 root, u32 pad, u64 root_start, u64 self_start.
+    [System.Runtime.CompilerServices.InlineArray(24)]
+    private struct MemberBytes
+    {
+        private byte _first;
+    }
+
     /// <summary>Collects the samples of one tick from the ring buffer, per agent, in order.</summary>
     private sealed class Collector : IBpfEventHandler<SigilEvent>
     {
@@ -507,7 +558,7 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
         public void OnEvent(in SigilEvent record)
         {
-            if (record.EventKind is SigilEventKind.Kill or SigilEventKind.KillSuppressed)
+            if (record.EventKind is SigilEventKind.Kill or SigilEventKind.KillSuppressed or SigilEventKind.Freeze or SigilEventKind.FreezeSuppressed)
             {
                 Decisions.Add((record.EventKind, record.Tgid, record.CommandName, record.Price, record.TsNs));
                 return;
