@@ -49,9 +49,6 @@ public static partial class RansomwareBpf
     /// <summary>Names of the const volatile tunables, set before load.</summary>
     public static class Tunables
     {
-        /// <summary>freeze_price (__s64): freeze price, 0 (0: no freeze rule); default 0.</summary>
-        public const string FreezePrice = "freeze_price";
-
         /// <summary>fx_drain_per_s (__s64): step * budget per second, 1 * 0.1 per 1000000000 ns; default 104858.</summary>
         public const string FxDrainPerS = "fx_drain_per_s";
 
@@ -60,6 +57,9 @@ public static partial class RansomwareBpf
 
         /// <summary>kill_price (__s64): default kill price, 1.5 (0: no kill rule); the control map may override it; default 1572864.</summary>
         public const string KillPrice = "kill_price";
+
+        /// <summary>freeze_price (__s64): freeze price, 0 (0: no freeze rule); default 0.</summary>
+        public const string FreezePrice = "freeze_price";
 
         /// <summary>w_destroyed (__s64): step * the weight of $destroyed, 1 * 1, per event; default 1048576.</summary>
         public const string WDestroyed = "w_destroyed";

@@ -26,11 +26,7 @@ public sealed class DaemonFibreMapperTests
         Assert.Empty(daemon.Validate());
 
         // The descriptor round-trips through its JSON form.
-        using var dir = new TempDirectory();
-        File.WriteAllText(dir.Combine("d.json"), DaemonFibreJson.Write(daemon));
-        var back = DaemonFibreJson.TryRead(dir.Combine("d.json"), out var problem);
-        Assert.Null(problem);
-        Assert.Equal(DaemonFibreJson.Write(daemon), DaemonFibreJson.Write(back!));
+        RoundTrip(daemon);
     }
 
     [Fact]
@@ -47,12 +43,17 @@ public sealed class DaemonFibreMapperTests
         Assert.Equal("price_damage", daemon.PriceMaps["damage"]);
 
         // The descriptor sigil emit writes for it round-trips, terms and all.
+        Assert.Equal(row.Terms, RoundTrip(daemon).Rows[0].Terms);
+    }
+
+    private static DaemonFibre RoundTrip(DaemonFibre daemon)
+    {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.Combine("d.json"), DaemonFibreJson.Write(daemon));
         var back = DaemonFibreJson.TryRead(dir.Combine("d.json"), out var problem);
         Assert.Null(problem);
         Assert.Equal(DaemonFibreJson.Write(daemon), DaemonFibreJson.Write(back!));
-        Assert.Equal(row.Terms, back!.Rows[0].Terms);
+        return back!;
     }
 
     [Fact]
