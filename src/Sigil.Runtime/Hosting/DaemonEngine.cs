@@ -416,7 +416,9 @@ public sealed class DaemonEngine
     private ActionResult Decided(KernelDecision decision, long tick)
     {
         var rule = Fibre.Rules.FirstOrDefault(r => r.Kind == decision.Kind);
-        var events = decision.Count == 1 ? "1 damaging event" : $"{decision.Count} damaging events";
+        // A behaviour program decides at damaging file events; a span program at the event that prices (a close).
+        var what = Fibre.AgentKey == AgentKeyKind.Tree ? "damaging event" : "kernel event";
+        var events = decision.Count == 1 ? $"1 {what}" : $"{decision.Count} {what}s";
         var who = decision.Process == decision.Agent ? $"process {decision.Process} ({decision.Name})" : $"process {decision.Process} ({decision.Name}) of agent {decision.Agent}";
         var because = rule is null
             ? string.Create(CultureInfo.InvariantCulture, $"price {decision.Price:0.###}")

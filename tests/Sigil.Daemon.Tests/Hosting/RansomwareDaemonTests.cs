@@ -46,12 +46,14 @@ public sealed class RansomwareDaemonTests
             Assert.Equal(damaged, row.GetProperty("damaged").GetInt32());
             Assert.InRange(damaged, 1, 5);
             Assert.Equal(-9, row.GetProperty("exit").GetInt32());
+            // The kernel's first kill reached the daemon's log within a second and a tick (250 ms)
+            // of the first write, and within a tick of the process's end; one process per file ends
+            // at its next fork after a child's kill, a python start-up or two later.
             var stopped = row.GetProperty("stopped_after_ms").GetDouble();
-            Assert.InRange(stopped, 0, 1000);
-
-            // The kernel's kill reached the daemon's log within a tick (250 ms) of the process's end,
-            // with the agent, the price, the rule and the count of damaging events it stopped.
-            Assert.InRange(row.GetProperty("reported_after_ms").GetDouble(), 0, stopped + 250);
+            var reported = row.GetProperty("reported_after_ms").GetDouble();
+            Assert.InRange(reported, 0, 1250);
+            Assert.InRange(stopped, 0, name == "process_per_file" ? 3000 : 1000);
+            Assert.True(reported <= stopped + 250, $"{name}: logged {reported} ms, ended {stopped} ms after the first write");
             var kill = actions.First(a => a.GetProperty("State").GetProperty("Pid").GetInt32() == pid);
             Assert.Equal(4, kill.GetProperty("EventId").GetInt32());
             Assert.Equal("kill", kill.GetProperty("State").GetProperty("Kind").GetString());
