@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The main job, end to end: set up the machine, build, and run `sigil demo`: the dwell fibre's
-# daemon against a simulated ransomware process (long file holds) and a benign one (many short
-# opens). The demo arms enforcement on its own two workloads only (they are the only processes
-# in its scope): the ransomware is throttled, then killed; the benign process is left alone.
-# Every stage prints what it uses. Extra arguments go to `sigil demo`
-# (e.g. --hold 10s, --table true); run as root (cgroups, signals).
+# The main job, end to end: set up the machine, build, and run the ransomware fibre's daemon
+# (`sigil run fibres/ransomware.sigil --arm`) against realistic ransomware behaviours on a corpus
+# (in place, copy then unlink, rename then encrypt, intermittent, four threads, one process per
+# file) beside ordinary work (tar, cp -r, git, SQLite, an atomic-save service, gzip). The daemon is
+# armed and scoped to the demo's own workloads only. It prints, per behaviour, how long after its
+# first write it was stopped, the files of its corpus damaged and when the daemon reported the
+# kernel's kill; per benign workload, that it was untouched (eng/ransomware/demo.py; about a minute).
+# Options go to demo.py (e.g. --files 200, --behaviours inplace,threads, --work DIR).
+#
+# bash eng/demo.sh --dwell [args]: the dwell fibre's demo instead (`sigil demo --arm`): the origin's
+# port against a process holding files open long, throttled then killed (args go to `sigil demo`).
+# Run as root (eBPF, cgroups, signals).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +19,12 @@ bash eng/setup.sh
 configuration=${CONFIGURATION:-Release}
 echo "[demo] building the sigil command ($configuration)"
 dotnet build src/Sigil.Cli -c "$configuration" --no-restore -nologo -clp:NoSummary -v quiet
+sigil="dotnet src/Sigil.Cli/bin/$configuration/net10.0/sigil.dll"
 
-echo "[demo] sigil demo --arm $*"
-exec dotnet "src/Sigil.Cli/bin/$configuration/net10.0/sigil.dll" demo --arm "$@"
+if [[ "${1:-}" == "--dwell" ]]; then
+    shift
+    echo "[demo] sigil demo --arm $*"
+    exec $sigil demo --arm "$@"
+fi
+
+exec python3 eng/ransomware/demo.py --sigil "$sigil" "$@"

@@ -47,6 +47,11 @@ internal static class DaemonFibreMapper
             return MapPlacement(spec, index, placed, errors);
         }
 
+        if (index.Key == KernelKey.Tree)
+        {
+            return MapBehaviour(spec, index, errors);
+        }
+
         if (spec.Solver.Method != SolverMethod.Dual || !spec.Solver.Online)
         {
             var how = spec.Solver.Method.ToString().ToLowerInvariant() + (spec.Solver.Online ? string.Empty : " (offline)");
@@ -72,6 +77,12 @@ internal static class DaemonFibreMapper
         var rules = new List<ActuatorRule>();
         foreach (var actuator in spec.Actuators)
         {
+            if (actuator.Kind == ActuatorKind.Freeze)
+            {
+                errors.Add($"'{actuator.Statement}': not available yet: freeze stops an agent at its damaging event, which behaviour fibres (index ... by tree, files(...) and bytes(...) sensors) sense; fibre '{spec.Name}' is not one");
+                continue;
+            }
+
             var kind = actuator.Kind switch
             {
                 ActuatorKind.Throttle => ActionKind.Throttle,
@@ -115,6 +126,65 @@ internal static class DaemonFibreMapper
             metrics,
             maps,
             PriceScaleBits: spec.FixedPoint?.ScaleBits ?? Sigil.Language.Emit.Llvm.LlvmEmitter.DefaultScaleBits);
+        errors.AddRange(fibre.Validate());
+        return errors.Count == 0 ? fibre : null;
+    }
+
+    /// <summary>
+    /// A behaviour fibre (<c>index agent by tree</c>, file sensors): the kernel keeps the price of
+    /// its one priced row, a weighted sum of sensed rates, and makes every kill itself; the daemon
+    /// reads the prices each tick and reports the kernel's decisions. Its program is the one
+    /// <c>BpfBehaviourBuilder</c> plans from the same spec, so the row's terms are taken from it as
+    /// they stand (constant coefficients, a constant budget).
+    /// </summary>
+    private static DaemonFibre? MapBehaviour(FibreSpec spec, IndexSpec index, List<string> errors)
+    {
+        var sensed = spec.Sensors.Select(s => s.Variable).ToHashSet(StringComparer.Ordinal);
+        var row = spec.Couplings.FirstOrDefault(c => c.Resource is not null && c.Terms.Any(t => sensed.Contains(t.Variable)));
+        if (row is null || !row.Rhs.IsConstant || row.Terms.Any(t => !t.Coefficient.IsConstant || !sensed.Contains(t.Variable)))
+        {
+            errors.Add($"fibre '{spec.Name}': a behaviour fibre's daemon needs one priced row over its sensed rates, with constant weights and budget (couple @r[a] >= $x[a] + w * $y[a];)");
+            return null;
+        }
+
+        var rules = new List<ActuatorRule>();
+        foreach (var actuator in spec.Actuators)
+        {
+            if (actuator.Kind is not (ActuatorKind.Kill or ActuatorKind.Freeze))
+            {
+                errors.Add($"'{actuator.Statement}': not available yet: a behaviour fibre's kernel program kills or freezes at the damaging event; it does not {actuator.Kind.ToString().ToLowerInvariant()}");
+                continue;
+            }
+
+            rules.Add(new ActuatorRule(actuator.Kind == ActuatorKind.Kill ? ActionKind.Kill : ActionKind.Freeze, actuator.Resource, actuator.Threshold, 0, actuator.Statement));
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        var first = row.Terms[0];
+        var sensor = spec.Sensors.First(s => s.Variable == first.Variable);
+        var variable = spec.Variables.First(v => v.Name == first.Variable);
+        var agentRow = new AgentRow(row.Resource!, row.Rhs.Constant, first.Variable, first.Coefficient.Constant, row.Statement)
+        {
+            Terms = row.Terms.Select(t => new RowTerm(t.Variable, t.Coefficient.Constant)).ToList(),
+        };
+        var fibre = new DaemonFibre(
+            spec.Name,
+            index.Name,
+            AgentKeyKind.Tree,
+            index.Capacity,
+            [agentRow],
+            rules,
+            Sensor(sensor),
+            spec.Solver.Step,
+            variable.Upper is { IsConstant: true } upper ? upper.Constant : double.PositiveInfinity,
+            double.PositiveInfinity,
+            Metrics(spec),
+            new SortedDictionary<string, string>(spec.PriceExports.ToDictionary(p => p.Resource, p => p.MapName), StringComparer.Ordinal),
+            PriceScaleBits: Sigil.Language.Emit.Llvm.LlvmEmitter.DefaultScaleBits);
         errors.AddRange(fibre.Validate());
         return errors.Count == 0 ? fibre : null;
     }

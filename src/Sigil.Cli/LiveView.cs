@@ -103,6 +103,7 @@ internal sealed class LiveView
             var state = agent.Level switch
             {
                 EnforcementLevel.Killed => "[red]killed[/]",
+                EnforcementLevel.Frozen => "[blue]frozen[/]",
                 EnforcementLevel.Throttled => "[yellow]throttled[/]",
                 _ => "[green]ok[/]",
             };

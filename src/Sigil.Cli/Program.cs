@@ -23,6 +23,7 @@ internal static class Program
             DemoCommand.Create(),
             ProveCommand.Create(),
             ExplainCommand.Create(),
+            ThawCommand.Create(),
             LspCommand.Create(),
             WorkloadCommand.Create(),
         };

@@ -131,7 +131,7 @@ public sealed class RansomwareTests
     public void Benign_Workload_IsUntouched(string name, string script)
     {
         var folder = RansomwareHarness.Folder(name);
-        Shell.RunChecked("bash", Path.Combine(Repository.TestSource, "Ransomware", "benign.sh"), name, folder);
+        Shell.RunChecked("bash", RansomwareHarness.Benign, name, folder);
         var run = RansomwareHarness.Run(script, folder, TimeSpan.FromSeconds(60), fibre =>
         {
             // Archivers are a class of their own: a tenth of the weight, ten times the budget.

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using Sigil.Language;
+using Sigil.Language.Emit;
 using Sigil.Language.Emit.Bpf;
 using Sigil.Language.Model;
 using Sigil.Runtime.Bpf;
@@ -12,19 +13,28 @@ namespace Sigil.Benchmarks.Bpf;
 
 /// <summary>
 /// The objects the bpf suite attaches: fibres/dwell.sigil compiled by the front end, its eBPF C
-/// and the empty-program baseline emitted, and the ring buffer producer, all built by
-/// eng/bpf.targets (the build's own clang command line) under artifacts/bench/bpf.
+/// and the empty-program baseline emitted, fibres/ransomware.sigil's behaviour program, and the
+/// ring buffer producer, all built by eng/bpf.targets (the build's own clang command line) under
+/// artifacts/bench/bpf.
 /// </summary>
 internal sealed class BpfBenchmarkObjects
 {
-    private BpfBenchmarkObjects(FibreSpec spec, string dwell, string baseline, string producer)
+    private BpfBenchmarkObjects(FibreSpec spec, string dwell, string baseline, string producer, FibreSpec ransomwareSpec, string ransomware)
     {
         Spec = spec;
         Dwell = dwell;
         Baseline = baseline;
         Producer = producer;
         Descriptor = ToDescriptor(BpfEmitter.Describe(spec));
+        Ransomware = ransomware;
+        RansomwareDescriptor = ToDescriptor(BpfEmitter.Describe(ransomwareSpec));
     }
+
+    /// <summary>The ransomware fibre's behaviour program.</summary>
+    public string Ransomware { get; }
+
+    /// <summary>Its descriptor.</summary>
+    public BpfFibreDescriptor RansomwareDescriptor { get; }
 
     public FibreSpec Spec { get; }
 
@@ -39,13 +49,39 @@ internal sealed class BpfBenchmarkObjects
     public static BpfBenchmarkObjects Build()
     {
         var root = BenchmarkRepository.Root;
-        var fibrePath = Path.Combine(root, "fibres", "dwell.sigil");
-        var result = SigilCompiler.Compile(new SourceFile(fibrePath, File.ReadAllText(fibrePath)), name => File.ReadAllText(Path.Combine(root, "fibres", name)));
-        var spec = result.Spec ?? throw new InvalidOperationException("fibres/dwell.sigil did not compile: " + string.Join("; ", result.Diagnostics));
-
+        var spec = Compile(root, "dwell");
         var folder = Path.Combine(root, "artifacts", "bench", "bpf", "sigil", "dwell");
         var sources = new List<string>();
-        foreach (var artefact in BpfEmitter.Emit(spec).Append(BpfEmitter.EmitBaseline(spec)))
+        Write(folder, BpfEmitter.Emit(spec).Append(BpfEmitter.EmitBaseline(spec)), sources);
+        var ransomwareSpec = Compile(root, "ransomware");
+        var ransomwareFolder = Path.Combine(root, "artifacts", "bench", "bpf", "sigil", "ransomware");
+        Write(ransomwareFolder, BpfEmitter.Emit(ransomwareSpec), sources);
+
+        // The producer includes the generated dwell.h for struct sigil_event: it sits beside it.
+        var producerSource = Path.Combine(folder, "bpf", "ringbuf_producer.bpf.c");
+        var producerText = File.ReadAllText(Path.Combine(root, "benchmarks", "Sigil.Benchmarks", "Bpf", "ringbuf_producer.bpf.c"));
+        if (!File.Exists(producerSource) || File.ReadAllText(producerSource) != producerText)
+        {
+            File.WriteAllText(producerSource, producerText);
+        }
+
+        sources.Add(producerSource);
+        Compile(root, sources);
+        string Object(string name) => Path.Combine(folder, "bpf", name + ".bpf.o");
+        return new BpfBenchmarkObjects(spec, Object("dwell"), Object("dwell_baseline"), Object("ringbuf_producer"), ransomwareSpec, Path.Combine(ransomwareFolder, "bpf", "ransomware.bpf.o"));
+    }
+
+    private static FibreSpec Compile(string root, string fibre)
+    {
+        var fibrePath = Path.Combine(root, "fibres", fibre + ".sigil");
+        var result = SigilCompiler.Compile(new SourceFile(fibrePath, File.ReadAllText(fibrePath)), name => File.ReadAllText(Path.Combine(root, "fibres", name)));
+        return result.Spec ?? throw new InvalidOperationException($"fibres/{fibre}.sigil did not compile: " + string.Join("; ", result.Diagnostics));
+    }
+
+    // Writes the artefacts that changed; adds the eBPF sources to compile.
+    private static void Write(string folder, IEnumerable<Artefact> artefacts, List<string> sources)
+    {
+        foreach (var artefact in artefacts)
         {
             var path = Path.Combine(folder, artefact.RelativePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -59,19 +95,6 @@ internal sealed class BpfBenchmarkObjects
                 sources.Add(path);
             }
         }
-
-        // The producer includes the generated dwell.h for struct sigil_event: it sits beside it.
-        var producerSource = Path.Combine(folder, "bpf", "ringbuf_producer.bpf.c");
-        var producerText = File.ReadAllText(Path.Combine(root, "benchmarks", "Sigil.Benchmarks", "Bpf", "ringbuf_producer.bpf.c"));
-        if (!File.Exists(producerSource) || File.ReadAllText(producerSource) != producerText)
-        {
-            File.WriteAllText(producerSource, producerText);
-        }
-
-        sources.Add(producerSource);
-        Compile(root, sources);
-        string Object(string name) => Path.Combine(folder, "bpf", name + ".bpf.o");
-        return new BpfBenchmarkObjects(spec, Object("dwell"), Object("dwell_baseline"), Object("ringbuf_producer"));
     }
 
     private static void Compile(string root, IEnumerable<string> sources)

@@ -16,12 +16,14 @@ namespace Sigil.Benchmarks.Bpf;
 /// nothing attached, with empty programs on the same tracepoints (the floor), with the
 /// generated program, and with any objects named by <c>--attach</c>; one process, the order
 /// rotated every repetition, medians and ranges. Part 2: records per second one C# thread drains
-/// from the fibre's ring buffer while a BPF program (BPF_PROG_TEST_RUN) fills it.
+/// from the fibre's ring buffer while a BPF program (BPF_PROG_TEST_RUN) fills it. Part 3: the
+/// ransomware fibre's behaviour program per write, per openat+close (on ext4) and per getppid,
+/// against the same floor and dwell.
 /// </summary>
 /// <remarks>
 /// Options: <c>--repetitions N</c> (31), <c>--pairs N</c> per measurement (20,000),
 /// <c>--calls N</c> getppid per measurement (200,000), <c>--attach obj.bpf.o</c> (repeatable),
-/// <c>--ring-seconds S</c> per ring run (1), <c>--ring-runs N</c> (5), <c>--no-ring</c>, <c>--no-syscalls</c>.
+/// <c>--ring-seconds S</c> per ring run (1), <c>--ring-runs N</c> (5), <c>--no-ring</c>, <c>--no-syscalls</c>, <c>--no-behaviour</c>.
 /// A Stopwatch harness: BenchmarkDotNet cannot attach programs between its own iterations.
 /// </remarks>
 internal static class BpfBenchmarks
@@ -54,6 +56,11 @@ internal static class BpfBenchmarks
         if (options.Ring)
         {
             RingThroughput(objects, options);
+        }
+
+        if (options.Behaviour)
+        {
+            BehaviourCost(objects, options);
         }
 
         return 0;
@@ -258,6 +265,144 @@ internal static class BpfBenchmarks
         Console.WriteLine($"every measured pair was a sample of the generated programs: {configurations.Where(c => c.Fibre is not null).All(c => c.Samples >= expected)} (expected >= {expected:N0} each)");
     }
 
+    // Part 3: the ransomware fibre's behaviour program (tp_btf on ext4's write path, reads, truncate,
+    // unlink, eviction and fork) against the empty programs on dwell's syscall tracepoints (the
+    // floor) and the dwell program, on an ext4 file this process wrote from empty (its own output,
+    // so the program records it and never prices it), in the same run.
+    private static unsafe void BehaviourCost(BpfBenchmarkObjects objects, Options options)
+    {
+        var folder = Path.Combine(BenchmarkRepository.Root, "artifacts", "bench", "bpf", "ext4-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "own-output");
+        var self = (uint)Environment.ProcessId;
+        var resources = new List<IDisposable>();
+        var writes = Math.Max(1, options.Pairs / 4);
+        try
+        {
+            var configurations = new List<(string Name, Func<IDisposable?> Attach)> { ("nothing attached (by this run)", () => null) };
+            var baseline = BpfObject.Open(objects.Baseline);
+            resources.Add(baseline);
+            baseline.Load();
+            configurations.Add(("empty programs on dwell's hooks (floor)", baseline.AttachAll));
+            var dwell = BpfFibre.Open(objects.Dwell, objects.Descriptor);
+            resources.Add(dwell);
+            dwell.Load();
+            dwell.Scope(self);
+            configurations.Add(("generated dwell", dwell.Attach));
+            var ransomware = BpfFibre.Open(objects.Ransomware, objects.RansomwareDescriptor);
+            resources.Add(ransomware);
+            ransomware.Load();
+            ransomware.Scope(self);
+            configurations.Add(("generated ransomware (behaviour)", ransomware.Attach));
+
+            var path = Encoding.UTF8.GetBytes(file + "\0");
+            var block = new byte[4096];
+            var results = configurations.ToDictionary(c => c.Name, _ => (Write: new List<double>(), Pair: new List<double>(), Call: new List<double>()));
+            fixed (byte* p = path)
+            fixed (byte* b = block)
+            {
+                File.Delete(file);
+                var fd = Syscalls.OpenAt(Syscalls.AtFdCwd, p, Syscalls.ReadWrite | Syscalls.Create, 0x1A4);
+                if (fd < 0)
+                {
+                    throw new IOException($"cannot create {file}");
+                }
+
+                try
+                {
+                    var before = ransomware.ReadStats();
+                    for (var repetition = 0; repetition < options.Repetitions; repetition++)
+                    {
+                        for (var i = 0; i < configurations.Count; i++)
+                        {
+                            var (name, attach) = configurations[(i + repetition) % configurations.Count];
+                            using (attach())
+                            {
+                                Thread.Sleep(50);
+                                for (var w = 0; w < WarmUp; w++)
+                                {
+                                    Syscalls.PWrite(fd, b, 4096, 0);
+                                }
+
+                                var start = Syscalls.ThreadCpuNanoseconds();
+                                for (var w = 0; w < writes; w++)
+                                {
+                                    Syscalls.PWrite(fd, b, 4096, 0);
+                                }
+
+                                var writeNs = (double)(Syscalls.ThreadCpuNanoseconds() - start) / writes;
+                                start = Syscalls.ThreadCpuNanoseconds();
+                                for (var n = 0; n < options.Pairs; n++)
+                                {
+                                    Syscalls.Close(Syscalls.OpenAt(Syscalls.AtFdCwd, p, Syscalls.ReadOnly, 0));
+                                }
+
+                                var pairNs = (double)(Syscalls.ThreadCpuNanoseconds() - start) / options.Pairs;
+                                start = Syscalls.ThreadCpuNanoseconds();
+                                for (var n = 0; n < options.Calls; n++)
+                                {
+                                    Syscalls.GetParentPid();
+                                }
+
+                                var callNs = (double)(Syscalls.ThreadCpuNanoseconds() - start) / options.Calls;
+                                results[name].Write.Add(writeNs);
+                                results[name].Pair.Add(pairNs);
+                                results[name].Call.Add(callNs);
+                            }
+                        }
+                    }
+
+                    Console.WriteLine();
+                    Console.WriteLine($"Part 3: the ransomware behaviour program on ext4 ({folder}): {writes:N0} pwrite of 4 KiB at offset 0 of a file this process wrote from empty, {options.Pairs:N0} openat+close of it and {options.Calls:N0} getppid per measurement, {options.Repetitions} repetitions, order rotated; thread CPU time");
+                    var none = configurations[0].Name;
+                    double Added(Func<(List<double> Write, List<double> Pair, List<double> Call), List<double>> pick, string name) =>
+                        Statistics.Median(pick(results[name]).Zip(pick(results[none]), (c, n) => c - n).ToList());
+                    var floor = configurations[1].Name;
+                    var rows = new List<string[]> { new[] { "configuration", "pwrite 4 KiB ns", "added", "added / floor", "openat+close ns", "added", "added / floor", "getppid ns", "added" } };
+                    foreach (var (name, _) in configurations)
+                    {
+                        var r = results[name];
+                        var first = name == none;
+                        // The floor's empty programs sit on syscall tracepoints a write does not pass: no ratio then.
+                        string Ratio(Func<(List<double> Write, List<double> Pair, List<double> Call), List<double>> pick) =>
+                            first || name == floor ? "-" : Added(pick, floor) < 10 ? "n/a" : (Added(pick, name) / Added(pick, floor)).ToString("0.00x", CultureInfo.InvariantCulture);
+                        rows.Add(new[]
+                        {
+                            name,
+                            F(Statistics.Median(r.Write)), first ? "-" : F(Added(x => x.Write, name)), Ratio(x => x.Write),
+                            F(Statistics.Median(r.Pair)), first ? "-" : F(Added(x => x.Pair, name)), Ratio(x => x.Pair),
+                            F(Statistics.Median(r.Call)), first ? "-" : F(Added(x => x.Call, name)),
+                        });
+                    }
+
+                    Table(rows);
+                    var seen = ransomware.ReadStats().Since(before);
+                    var price = ransomware.TryGetPrice(self, out var fixedPrice) ? FixedPoint.ToDouble(fixedPrice, 20) : 0;
+                    Console.WriteLine($"added: median over repetitions of (configuration - nothing attached) in the same repetition; the behaviour program ran {seen.Seen:N0} times ({seen.Processed:N0} processed); this process's price {price.ToString("0.###", CultureInfo.InvariantCulture)} (bytes written only: its own file is never damage)");
+                    var behaviourWrite = Added(x => x.Write, "generated ransomware (behaviour)");
+                    var behaviourPair = Added(x => x.Pair, "generated ransomware (behaviour)");
+                    var none0 = Statistics.Median(results[none].Write);
+                    var floorPair = Added(x => x.Pair, floor);
+                    Console.WriteLine($"per 4 KiB write the behaviour program adds {F(behaviourWrite)} ns ({(100 * behaviourWrite / none0).ToString("0", CultureInfo.InvariantCulture)}% of the write), where the empty programs on dwell's hooks add nothing (a write passes no openat/close tracepoint); an empty-program floor on the behaviour program's own hooks is not built yet");
+                    Console.WriteLine($"per openat+close it adds {F(behaviourPair)} ns (floor {F(floorPair)} ns, dwell {F(Added(x => x.Pair, "generated dwell"))} ns): target <= 2x the floor {(behaviourPair <= 2 * floorPair ? "met" : "NOT met")}; per getppid {F(Added(x => x.Call, "generated ransomware (behaviour)"))} ns");
+                }
+                finally
+                {
+                    Syscalls.Close(fd);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var resource in Enumerable.Reverse(resources))
+            {
+                resource.Dispose();
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static void RingThroughput(BpfBenchmarkObjects objects, Options options)
     {
         using var fibre = BpfFibre.Open(objects.Dwell, objects.Descriptor);
@@ -383,6 +528,8 @@ internal static class BpfBenchmarks
 
         public bool Syscalls { get; private set; } = true;
 
+        public bool Behaviour { get; private set; } = true;
+
         public static Options? Parse(string[] args)
         {
             var options = new Options();
@@ -409,13 +556,14 @@ internal static class BpfBenchmarks
                         case "--ring-runs": options.RingRuns = Positive(Next()); break;
                         case "--no-ring": options.Ring = false; break;
                         case "--no-syscalls": options.Syscalls = false; break;
+                        case "--no-behaviour": options.Behaviour = false; break;
                         default: throw new ArgumentException($"unknown option {args[i]}");
                     }
                 }
                 catch (Exception e) when (e is ArgumentException or FormatException)
                 {
                     Console.Error.WriteLine($"bpf: {e.Message}");
-                    Console.Error.WriteLine("options: --repetitions N, --pairs N, --calls N, --attach obj.bpf.o (repeatable), --ring-seconds S, --ring-runs N, --no-ring, --no-syscalls");
+                    Console.Error.WriteLine("options: --repetitions N, --pairs N, --calls N, --attach obj.bpf.o (repeatable), --ring-seconds S, --ring-runs N, --no-ring, --no-syscalls, --no-behaviour");
                     return null;
                 }
             }

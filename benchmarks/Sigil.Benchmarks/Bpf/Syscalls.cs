@@ -14,6 +14,12 @@ internal static unsafe partial class Syscalls
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int Close(int fd);
 
+    public const int ReadWrite = 2;
+    public const int Create = 0x40;
+
+    [LibraryImport("libc", EntryPoint = "pwrite")]
+    public static partial nint PWrite(int fd, byte* buffer, nuint count, long offset);
+
     [LibraryImport("libc", EntryPoint = "getppid")]
     public static partial int GetParentPid();
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
@@ -30,6 +31,7 @@ internal static class RunCommand
         var scope = new Option<int[]>("--scope") { Description = "Sense only these pids (kernel sensor: these processes; procfs sensor and placement fibres: these and their descendants).", AllowMultipleArgumentsPerToken = true };
         var allowPid = new Option<int[]>("--allow-pid") { Description = "Never act on these pids.", AllowMultipleArgumentsPerToken = true };
         var allowComm = new Option<string[]>("--allow-comm") { Description = "Never act on processes with these command names.", AllowMultipleArgumentsPerToken = true };
+        var exeWeight = new Option<string[]>("--exe-weight") { Description = "Behaviour fibres: PATH=WEIGHT gives an executable a class weight in the kernel (0.1 for archivers: ten times the budget; 0 spares it).", AllowMultipleArgumentsPerToken = true };
         var tick = new Option<string?>("--tick") { Description = "Tick period (default 250ms)." };
         var procfsInterval = new Option<string?>("--procfs-interval") { Description = "procfs sensor: time between scans (default 1s)." };
         var checkpoint = new Option<string?>("--checkpoint-interval") { Description = "Checkpoint period (default 5s)." };
@@ -59,7 +61,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
         {
-            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, wake, pricePage, pinFolder, duration,
+            fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, exeWeight, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, wake, pricePage, pinFolder, duration,
             placementPeriod, placementThreads, placementHold, sysfs, etcd, node, etcdCa, etcdCert, etcdKey, round, lease,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
@@ -99,6 +101,7 @@ internal static class RunCommand
                 Scope = parse.GetValue(scope) is { Length: > 0 } s ? s : options.Scope,
                 AllowPids = parse.GetValue(allowPid) is { Length: > 0 } p ? p : options.AllowPids,
                 AllowComms = parse.GetValue(allowComm) is { Length: > 0 } c ? c : options.AllowComms,
+                ExecutableWeights = parse.GetValue(exeWeight) is { Length: > 0 } w ? ExecutableWeights(w) : options.ExecutableWeights,
                 Tick = parse.GetValue(tick) is { } t ? Durations.Parse(t, "--tick") : options.Tick,
                 WakeOnDecision = parse.GetValue(wake) ?? options.WakeOnDecision,
                 PricePage = parse.GetValue(pricePage) is { } page ? (page == "none" ? null : page) : options.PricePage,
@@ -153,6 +156,24 @@ internal static class RunCommand
             return code;
         }));
         return command;
+    }
+
+    /// <summary>Parses <c>--exe-weight PATH=WEIGHT</c> values.</summary>
+    private static Dictionary<string, double> ExecutableWeights(IEnumerable<string> values)
+    {
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var at = value.LastIndexOf('=');
+            if (at <= 0 || !double.TryParse(value.AsSpan(at + 1), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight))
+            {
+                throw new CliException(CliExitCodes.BadInput, $"--exe-weight '{value}': expected PATH=WEIGHT, e.g. /usr/bin/gzip=0.1");
+            }
+
+            weights[value[..at]] = weight;
+        }
+
+        return weights;
     }
 
     /// <summary>Loads a daemon descriptor, or compiles a .sigil file and maps it.</summary>

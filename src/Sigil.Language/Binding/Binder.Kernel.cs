@@ -14,7 +14,7 @@ internal sealed partial class Binder
     private static readonly string[] s_sensors = { "span", "oncpu", "count", "files", "bytes" };
     private static readonly string[] s_sensorKeys = { "pid", "tid", "fd", "cpu", "tree" };
     private static readonly string[] s_byteUnits = { "B", "KiB", "MiB", "GiB" };
-    private static readonly string[] s_actuators = { "throttle", "kill", "affinity" };
+    private static readonly string[] s_actuators = { "throttle", "kill", "affinity", "freeze" };
     private static readonly string[] s_aggregates = { "mean", "sum", "max", "min", "count" };
     private static readonly string[] s_instruments = { "calls", "entries" };
     private static readonly string[] s_hookArguments = { "site", "result", "fd" };
@@ -281,7 +281,7 @@ internal sealed partial class Binder
         _ => "pid",
     };
 
-    // act throttle(cpu = 20%) when ^r[t] >= value; | act kill when ...; | act affinity;
+    // act throttle(cpu = 20%) when ^r[t] >= value; | act kill when ...; | act freeze when ...; | act affinity;
     private void BindAct(ActDeclarationSyntax syntax)
     {
         var name = syntax.Call.Identifier.Text;
@@ -291,6 +291,7 @@ internal sealed partial class Binder
             case "throttle": kind = ActuatorKind.Throttle; break;
             case "kill": kind = ActuatorKind.Kill; break;
             case "affinity": kind = ActuatorKind.Affinity; break;
+            case "freeze": kind = ActuatorKind.Freeze; break;
             default:
                 if (!syntax.Call.Identifier.IsMissing)
                 {

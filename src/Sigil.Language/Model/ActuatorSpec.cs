@@ -11,6 +11,13 @@ public enum ActuatorKind
 
     /// <summary>Set CPU affinity from the placement (cache fibres).</summary>
     Affinity,
+
+    /// <summary>
+    /// Freeze the agent, reversibly: the kernel stops the process at its damaging event (SIGSTOP)
+    /// and the daemon freezes every task of the agent through the cgroup v2 freezer until an
+    /// operator thaws it (<c>sigil thaw</c>). Behaviour fibres (agents by tree) only.
+    /// </summary>
+    Freeze,
 }
 
 /// <summary>A named numeric argument of a call (<c>cpu = 20%</c> is <c>cpu</c>, 0.2).</summary>

@@ -166,6 +166,12 @@ public enum SigilEventKind : uint
 
     /// <summary>SIGIL_EVENT_EXIT: the agent exited; its state is gone.</summary>
     Exit = 6,
+
+    /// <summary>SIGIL_EVENT_FREEZE: the program stopped the process (SIGSTOP) at the freeze price: the daemon freezes its agent.</summary>
+    Freeze = 7,
+
+    /// <summary>SIGIL_EVENT_FREEZE_SUPPRESSED: the freeze price was reached while disarmed or protected.</summary>
+    FreezeSuppressed = 8,
 }
 
 /// <summary>enum sigil_control_flags: bits of sigil_control.flags.</summary>

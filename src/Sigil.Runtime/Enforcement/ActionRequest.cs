@@ -16,6 +16,9 @@ public enum ActionKind
 
     /// <summary>Set the task's CPU affinity.</summary>
     Affinity,
+
+    /// <summary>Freeze the agent's processes in a cgroup of their own (cgroup v2 freezer), until thawed.</summary>
+    Freeze,
 }
 
 /// <summary>How an action ended.</summary>

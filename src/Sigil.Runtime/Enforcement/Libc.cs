@@ -7,6 +7,7 @@ internal static partial class Libc
 {
     public const int SIGTERM = 15;
     public const int SIGKILL = 9;
+    public const int SIGCONT = 18;
     public const int EPERM = 1;
     public const int ESRCH = 3;
     public const int EINTR = 4;
@@ -24,6 +25,9 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static unsafe partial int Poll(PollFd* fds, ulong count, int timeoutMilliseconds);
 
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
@@ -32,6 +36,10 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
     public static unsafe partial int SchedGetAffinity(int pid, nuint size, ulong* mask);
+
+    /// <summary>stat(2) into a struct stat buffer (144 bytes on x86_64; st_dev at 0, st_ino at 8 there and on aarch64).</summary>
+    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int Stat(string path, byte* buffer);
 
     /// <summary>glibc: returns freed heap memory to the system; 1 when some was released.</summary>
     [LibraryImport("libc", EntryPoint = "malloc_trim")]

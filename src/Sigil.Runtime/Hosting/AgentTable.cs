@@ -15,6 +15,9 @@ public enum EnforcementLevel
 
     /// <summary>Killed (or, unarmed, would be).</summary>
     Killed,
+
+    /// <summary>Frozen in a cgroup of its own until an operator thaws it (<c>sigil thaw</c>).</summary>
+    Frozen,
 }
 
 /// <summary>What the daemon knows of one agent. Owned by the tick loop; not thread-safe.</summary>

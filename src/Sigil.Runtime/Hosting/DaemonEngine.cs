@@ -2,6 +2,8 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -71,6 +73,9 @@ public sealed class DaemonEngine
     /// <summary>The fibre.</summary>
     public DaemonFibre Fibre { get; }
 
+    /// <summary>Freezes the agents the kernel stopped at the freeze price (armed behaviour fibres with a freeze rule), or null.</summary>
+    public CgroupFreezer? Freezer { get; set; }
+
     /// <summary>The shared price page published after every tick's solver step, or null.</summary>
     public SharedPricePage? PricePage { get; set; }
 
@@ -116,6 +121,18 @@ public sealed class DaemonEngine
 
         var frame = _sensor.Sense();
         var step = _solver.Step(frame, Agents, tick);
+        // The kernel kills while armed; a behaviour program (agents by tree) also reports the kills it
+        // would make while disarmed, so the daemon plans no kill of its own for it either way. The
+        // kills the kernel would have made are reported here only when the planner does not plan them.
+        _planner.KernelKills = _kernel is { KillsInKernel: true } && (_actuator.Armed || Fibre.AgentKey == AgentKeyKind.Tree);
+        foreach (var decision in frame.Decisions)
+        {
+            if (decision.Done || _planner.KernelKills || decision.Kind == ActionKind.Freeze)
+            {
+                results.Add(Decided(decision, tick));
+            }
+        }
+
         Forget(tick);
         if (PricePage is { } page)
         {
@@ -128,7 +145,6 @@ public sealed class DaemonEngine
             page.Publish(_published);
         }
 
-        _planner.KernelKills = _kernel is { KillsInKernel: true } && _actuator.Armed;
         var plan = _placement is not null ? _placement.Plan(Agents, _actuator.Armed, tick) : _planner.Plan(Agents);
         foreach (var planned in plan)
         {
@@ -372,6 +388,13 @@ public sealed class DaemonEngine
             agent.LastSeenTick = tick;
             if (ProcStat.TryRead(agent.Agent, _procRoot) is not { } stat || stat.StartTime != agent.StartTime || stat.State == 'Z')
             {
+                // A killed agent stays on the table (as killed) for the active window, so the
+                // operator sees what was stopped; then it goes like any other.
+                if (agent.Level == EnforcementLevel.Killed && tick - agent.LastActiveTick < _activeTicks)
+                {
+                    continue;
+                }
+
                 (gone ??= []).Add(agent.Agent);
             }
         }
@@ -382,6 +405,82 @@ public sealed class DaemonEngine
             {
                 Agents.Remove(agent);
             }
+        }
+    }
+
+    /// <summary>
+    /// A decision the kernel made by itself (a kill at a damaging event, or one it would have made
+    /// while disarmed or for a protected process): on the agent's row, in the actions metric and in
+    /// the log, as an action of the daemon's own would be.
+    /// </summary>
+    private ActionResult Decided(KernelDecision decision, long tick)
+    {
+        var rule = Fibre.Rules.FirstOrDefault(r => r.Kind == decision.Kind);
+        // A behaviour program decides at damaging file events; a span program at the event that prices (a close).
+        var what = Fibre.AgentKey == AgentKeyKind.Tree ? "damaging event" : "kernel event";
+        var events = decision.Count == 1 ? $"1 {what}" : $"{decision.Count} {what}s";
+        var who = decision.Process == decision.Agent ? $"process {decision.Process} ({decision.Name})" : $"process {decision.Process} ({decision.Name}) of agent {decision.Agent}";
+        var because = rule is null
+            ? string.Create(CultureInfo.InvariantCulture, $"price {decision.Price:0.###}")
+            : string.Create(CultureInfo.InvariantCulture, $"^{rule.Resource} = {decision.Price:0.###} >= {rule.Threshold:0.###} ({rule.Statement})");
+        var status = decision.Done ? ActionStatus.Applied : _actuator.Armed ? ActionStatus.Refused : ActionStatus.WouldApply;
+        var detail = decision.Done
+            ? $"in the kernel: {who} stopped at {events}; {because}"
+            : $"in the kernel: {who} {(_actuator.Armed ? "is protected (allow-listed or the daemon)" : "would be stopped (dry run)")} at {events}; {because}";
+        var agent = Agents.Find(decision.Agent) ?? Agents.Get(decision.Agent, 0, decision.Name);
+        string? thaw = null;
+        if (decision.Done && decision.Kind == ActionKind.Freeze)
+        {
+            // The kernel stopped the process (SIGSTOP); the whole agent goes into its own frozen cgroup.
+            (status, detail, thaw) = Freeze(decision, agent, $"in the kernel: {who} stopped at {events}; {because}");
+        }
+
+        var result = new ActionResult(new ActionRequest(decision.Kind, decision.Agent, because), status, detail, status == ActionStatus.Refused ? RefusalReason.AllowListed : RefusalReason.None);
+        if (agent is not null)
+        {
+            agent.LastActiveTick = tick;
+            if (decision.Done && decision.Kind == ActionKind.Kill)
+            {
+                agent.Level = EnforcementLevel.Killed;
+                agent.LastAction = $"killed in the kernel ({events})";
+            }
+            else if (thaw is not null)
+            {
+                agent.Level = EnforcementLevel.Frozen;
+                agent.LastAction = "frozen: " + thaw;
+            }
+            else
+            {
+                agent.LastAction = decision.Done ? "stopped in the kernel" : _actuator.Armed ? "protected" : "would " + DaemonMetrics.KindLabel(decision.Kind);
+            }
+
+            agent.Prices[0] = Math.Max(agent.Prices[0], decision.Price);
+        }
+
+        Report(result);
+        return result;
+    }
+
+    // Freezes the agent's processes (those the guard allows) in the agent's cgroup; returns the
+    // outcome, the log's sentence and, when frozen, the command that thaws it.
+    private (ActionStatus Status, string Detail, string? Thaw) Freeze(KernelDecision decision, AgentState? agent, string stopped)
+    {
+        if (Freezer is null)
+        {
+            return (ActionStatus.Failed, stopped + "; not frozen (no cgroup v2 hierarchy): the process stays stopped; kill -CONT resumes it", null);
+        }
+
+        var guard = (_actuator as Enforcer)?.Guard;
+        var processes = (_kernel?.AgentProcesses(decision.Agent) ?? [decision.Agent]).Append(decision.Process).Distinct()
+            .Where(pid => guard is null || guard.Check(pid).IsAllowed).ToList();
+        try
+        {
+            var frozen = Freezer.Freeze(Fibre.Name, decision.Agent, agent?.StartTime ?? 0, processes);
+            return (ActionStatus.Applied, $"{stopped}; agent frozen in {frozen.Cgroup} ({frozen.Pids.Count} process(es): {string.Join(", ", frozen.Pids)}); thaw with: {frozen.ThawCommand}", frozen.ThawCommand);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (ActionStatus.Failed, $"{stopped}; not frozen ({e.Message}): the process stays stopped; kill -CONT resumes it", null);
         }
     }
 

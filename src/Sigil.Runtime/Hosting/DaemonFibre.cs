@@ -13,6 +13,12 @@ public enum AgentKeyKind
 
     /// <summary>A thread.</summary>
     Tid,
+
+    /// <summary>
+    /// A process tree, keyed by its root's tgid: a process forked after load joins its parent's
+    /// agent in the kernel, so the kernel keeps the prices and makes the decisions.
+    /// </summary>
+    Tree,
 }
 
 /// <summary>How a fibre metric aggregates over agents.</summary>
@@ -56,7 +62,21 @@ public enum MetricSourceKind
 /// <param name="Variable">The sensed variable family that loads the row.</param>
 /// <param name="Coefficient">Its constant coefficient.</param>
 /// <param name="Statement">The coupling statement, for logs.</param>
-public sealed record AgentRow(string Resource, double Budget, string Variable, double Coefficient, string Statement);
+public sealed record AgentRow(string Resource, double Budget, string Variable, double Coefficient, string Statement)
+{
+    /// <summary>
+    /// Every sensed variable of a row the kernel prices from several rates (a behaviour fibre:
+    /// <c>$destroyed[a] + per_mib * $written[a]</c>), in fibre order; the first is
+    /// <see cref="Variable"/>. Null for a row of one variable.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RowTerm>? Terms { get; init; }
+}
+
+/// <summary>One weighted term of a row: <c>coefficient * $variable[a]</c>.</summary>
+/// <param name="Variable">The sensed variable family.</param>
+/// <param name="Coefficient">Its constant coefficient.</param>
+public sealed record RowTerm(string Variable, double Coefficient);
 
 /// <summary>An actuator rule with its numbers resolved.</summary>
 /// <param name="Kind">The action: <see cref="ActionKind.Throttle"/>, <see cref="ActionKind.Kill"/> or <see cref="ActionKind.Affinity"/>.</param>

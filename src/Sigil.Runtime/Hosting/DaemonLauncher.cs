@@ -83,6 +83,11 @@ public sealed class DaemonLauncher
             }
         }
 
+        if (fibre.AgentKey == AgentKeyKind.Tree && options.Sensor != SensorChoice.Kernel)
+        {
+            return Fail(DaemonExitCodes.BadInput, [$"fibre '{fibre.Name}' senses file behaviour of process trees, which only its eBPF program sees: run it with --sensor kernel"]);
+        }
+
         IKernelFibre? kernel = null;
         ISensor sensor;
         try
@@ -92,6 +97,13 @@ public sealed class DaemonLauncher
                 // Attach loads the object disarmed: nothing is enforced before the last step below.
                 kernel = KernelFactory.Open(fibre, options.BpfFs, options.TraceFs);
                 kernel.Attach();
+                foreach (var (path, weight) in options.ExecutableWeights)
+                {
+                    if (!kernel.Weigh(path, weight))
+                    {
+                        throw new InvalidOperationException($"executable weight '{path}': fibre '{fibre.Name}' has no class map (only behaviour fibres, index ... by tree, weigh executables)");
+                    }
+                }
                 sensor = kernel;
             }
             else if (fibre.Sensor.Kind == "oncpu")
@@ -212,6 +224,12 @@ public sealed class DaemonLauncher
         {
             try
             {
+                if (fibre.Rules.Any(r => r.Kind == ActionKind.Freeze))
+                {
+                    app.Engine.Freezer = new CgroupFreezer(CgroupFreezer.FindRoot(options.SysRoot)
+                        ?? throw new InvalidOperationException($"fibre '{fibre.Name}' freezes agents, and {options.SysRoot}/fs/cgroup has no cgroup v2 hierarchy (cgroup.controllers)"));
+                }
+
                 if (kernel is not null)
                 {
                     foreach (var pid in options.AllowPids)

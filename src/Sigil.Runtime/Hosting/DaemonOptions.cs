@@ -104,6 +104,13 @@ public sealed record DaemonOptions
     /// <summary>Command names never acted on.</summary>
     public IReadOnlyList<string> AllowComms { get; init; } = [];
 
+    /// <summary>
+    /// Behaviour fibres: executables (absolute paths) with a class weight that scales every event of
+    /// their processes in the kernel (0.1: a tenth of the weight, ten times the budget, as for
+    /// archivers; 0 spares them). The kernel knows them by device and inode.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> ExecutableWeights { get; init; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
     /// <summary>Time between SIGTERM and SIGKILL.</summary>
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -148,6 +155,14 @@ public sealed record DaemonOptions
         if (MetricsUrl is not null && !TryParseMetricsUrl(MetricsUrl, out _, out var problem))
         {
             problems.Add(problem!);
+        }
+
+        foreach (var (path, weight) in ExecutableWeights)
+        {
+            if (!System.IO.Path.IsPathFullyQualified(path) || !double.IsFinite(weight) || weight < 0 || weight > 1000)
+            {
+                problems.Add($"executable weight '{path}={weight}': needs an absolute path and a weight between 0 and 1000");
+            }
         }
 
         if (ProcfsInterval < TimeSpan.FromMilliseconds(10) || ProcfsInterval > TimeSpan.FromMinutes(1))

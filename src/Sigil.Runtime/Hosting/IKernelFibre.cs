@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Sigil.Runtime.Hosting;
 
 /// <summary>
@@ -36,6 +38,15 @@ public interface IKernelFibre : ISensor
     /// there is no such map.
     /// </summary>
     string? PinPriceMap(string folder) => null;
+
+    /// <summary>
+    /// Gives the executable at <paramref name="path"/> a class weight that scales its processes'
+    /// events (behaviour programs); false when the program has no classes.
+    /// </summary>
+    bool Weigh(string path, double weight) => false;
+
+    /// <summary>The processes of agent <paramref name="agent"/> (for a process tree: its root and every member), the agent alone otherwise.</summary>
+    IReadOnlyList<int> AgentProcesses(int agent) => [agent];
 }
 
 /// <summary>Opens the kernel side of a fibre.</summary>

@@ -29,7 +29,25 @@ public sealed record SensorFrame(string Variable, IReadOnlyList<AgentObservation
     /// the placement period) on the frame that closes one: the window's length. Null otherwise.
     /// </summary>
     public TimeSpan? Window { get; init; }
+
+    /// <summary>
+    /// What the kernel decided by itself since the previous frame (kills at a damaging event, and
+    /// the kills it would have made while disarmed or for a protected process), one entry per
+    /// agent and kind, in the order they first happened. Empty for sensors that decide nothing.
+    /// </summary>
+    public IReadOnlyList<KernelDecision> Decisions { get; init; } = [];
 }
+
+/// <summary>What the kernel did (or would have done) about one agent in one frame.</summary>
+/// <param name="Kind">Kill or freeze.</param>
+/// <param name="Done">True when carried out; false when the kernel was disarmed or the process protected.</param>
+/// <param name="Agent">The agent: the root tgid of a process tree, or the process.</param>
+/// <param name="Process">The last process the kernel acted on.</param>
+/// <param name="Name">That process's command name.</param>
+/// <param name="Price">The agent's price at the decision.</param>
+/// <param name="Count">How many damaging events it met in the frame (each one a decision).</param>
+/// <param name="TimestampNs">The first decision's kernel time (CLOCK_MONOTONIC, nanoseconds).</param>
+public sealed record KernelDecision(Enforcement.ActionKind Kind, bool Done, int Agent, int Process, string Name, double Price, int Count, ulong TimestampNs);
 
 /// <summary>A source of sensed loads, read once per daemon tick.</summary>
 public interface ISensor : IDisposable

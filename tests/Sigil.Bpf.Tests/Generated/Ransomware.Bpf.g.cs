@@ -55,8 +55,11 @@ public static partial class RansomwareBpf
         /// <summary>fx_price_max (__s64): prices saturate here; default 1048576000000.</summary>
         public const string FxPriceMax = "fx_price_max";
 
-        /// <summary>kill_price (__s64): default kill price, 1.5; the control map may override it; default 1572864.</summary>
+        /// <summary>kill_price (__s64): default kill price, 1.5 (0: no kill rule); the control map may override it; default 1572864.</summary>
         public const string KillPrice = "kill_price";
+
+        /// <summary>freeze_price (__s64): freeze price, 0 (0: no freeze rule); default 0.</summary>
+        public const string FreezePrice = "freeze_price";
 
         /// <summary>w_destroyed (__s64): step * the weight of $destroyed, 1 * 1, per event; default 1048576.</summary>
         public const string WDestroyed = "w_destroyed";

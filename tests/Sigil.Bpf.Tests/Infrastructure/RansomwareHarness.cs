@@ -17,7 +17,7 @@ namespace Sigil.Bpf.Tests.Infrastructure;
 /// The ransomware fibre's harness: its object built from fibres/ransomware.sigil, a corpus with a
 /// SHA-256 manifest, and workloads run with the same discipline every time: prepare, start the
 /// workload behind a gate (a fifo it blocks on), load and arm the program scoped to it, then open
-/// the gate. The behaviours live in Ransomware/behaviours.py.
+/// the gate. The behaviours live in eng/ransomware/behaviours.py, which the demo runs too.
 /// </summary>
 public static class RansomwareHarness
 {
@@ -27,8 +27,11 @@ public static class RansomwareHarness
     /// <summary>ransomware.bpf.o, built from the shipped fibre the way the build builds it.</summary>
     public static string ObjectPath => s_object.Value;
 
-    /// <summary>The behaviours script.</summary>
-    public static string Behaviours => Path.Combine(Repository.TestSource, "Ransomware", "behaviours.py");
+    /// <summary>The behaviours script (shared with the demo, eng/ransomware/).</summary>
+    public static string Behaviours => Path.Combine(Repository.Root, "eng", "ransomware", "behaviours.py");
+
+    /// <summary>The benign workloads' preparation script (shared with the demo).</summary>
+    public static string Benign => Path.Combine(Repository.Root, "eng", "ransomware", "benign.sh");
 
     /// <summary>A fresh folder under the scratch space, unique to this run.</summary>
     public static string Folder(string name)

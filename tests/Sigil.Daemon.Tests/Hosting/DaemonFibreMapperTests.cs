@@ -26,11 +26,49 @@ public sealed class DaemonFibreMapperTests
         Assert.Empty(daemon.Validate());
 
         // The descriptor round-trips through its JSON form.
+        RoundTrip(daemon);
+    }
+
+    [Fact]
+    public void Ransomware_MapsToProcessTrees_PricedAndStoppedInTheKernel()
+    {
+        var daemon = DaemonFibreMapper.Map(ShippedFibres.Compile("ransomware"), out var problems);
+        Assert.Empty(problems);
+        Assert.NotNull(daemon);
+        Assert.Equal(("ransomware", "agent", AgentKeyKind.Tree, 8192), (daemon.Name, daemon.AgentIndex, daemon.AgentKey, daemon.Capacity));
+        var row = Assert.Single(daemon.Rows);
+        Assert.Equal(("damage", 0.1, "destroyed", 1.0), (row.Resource, row.Budget, row.Variable, row.Coefficient));
+        Assert.Equal([new RowTerm("destroyed", 1.0), new RowTerm("written", 0.001)], row.Terms!);
+        Assert.Equal([(ActionKind.Kill, 1.5)], daemon.Rules.Select(r => (r.Kind, r.Threshold)));
+        Assert.Equal("price_damage", daemon.PriceMaps["damage"]);
+
+        // The descriptor sigil emit writes for it round-trips, terms and all.
+        Assert.Equal(row.Terms, RoundTrip(daemon).Rows[0].Terms);
+    }
+
+    private static DaemonFibre RoundTrip(DaemonFibre daemon)
+    {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.Combine("d.json"), DaemonFibreJson.Write(daemon));
         var back = DaemonFibreJson.TryRead(dir.Combine("d.json"), out var problem);
         Assert.Null(problem);
         Assert.Equal(DaemonFibreJson.Write(daemon), DaemonFibreJson.Write(back!));
+        return back!;
+    }
+
+    [Fact]
+    public void Freeze_OnAPerProcessFibre_IsAKernelActionError_AtItsStatement()
+    {
+        // The span program has no damaging event to stop a process at: the compiler says so (the
+        // daemon would refuse it too, but the build stops first).
+        using var dir = new TempDirectory();
+        var path = dir.Combine("dwell.sigil");
+        File.WriteAllText(path, File.ReadAllText(ShippedFibres.PathOf("dwell")).Replace("act kill when", "act freeze when", StringComparison.Ordinal));
+        var result = Sigil.Language.SigilCompiler.Compile(new Sigil.Language.SourceFile(path, File.ReadAllText(path)), _ => null);
+        Assert.Null(result.Spec);
+        var error = Assert.Single(result.Diagnostics, d => d.Id == "SIG3009");
+        Assert.Equal("The kernel cannot apply 'act freeze when ^dwell[t] >= kill_price;': freeze stops an agent at a damaging file event, which only a behaviour fibre senses (index ... by tree, files(...) and bytes(...) sensors)", error.Message);
+        Assert.Equal((25, 4), (error.LineSpan.Start.Line, error.LineSpan.Start.Character));
     }
 
     [Fact]

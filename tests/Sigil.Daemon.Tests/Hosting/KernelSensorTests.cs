@@ -118,7 +118,12 @@ public sealed class KernelSensorTests
             Assert.True(child.HasExited, "the kernel did not kill the child");
             Assert.Equal(128 + 9, child.ExitCode);
             Assert.Equal(1, app!.Engine.Metrics.Count(ActionKind.Throttle, ActionStatus.Applied));
-            Assert.Equal(0, app.Engine.Metrics.Count(ActionKind.Kill, ActionStatus.Applied)); // the kernel's kill, not the daemon's
+            // The kernel's kill (the daemon sends none) reaches the actions metric and the agent's row.
+            Assert.Equal(1, app.Engine.Metrics.Count(ActionKind.Kill, ActionStatus.Applied));
+            var killed = app.Engine.Agents.Find(child.Id);
+            Assert.NotNull(killed);
+            Assert.Equal(EnforcementLevel.Killed, killed!.Level);
+            Assert.StartsWith("killed in the kernel", killed.LastAction, StringComparison.Ordinal);
         }
         finally
         {

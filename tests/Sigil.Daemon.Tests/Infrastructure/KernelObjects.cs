@@ -8,6 +8,11 @@ internal static class KernelObjects
     /// <summary>dwell.bpf.o.</summary>
     public static string Dwell => s_dwell.Value;
 
+    private static readonly Lazy<string> s_ransomware = new(() => Find("ransomware"));
+
+    /// <summary>ransomware.bpf.o.</summary>
+    public static string Ransomware => s_ransomware.Value;
+
     private static string Find(string fibre)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

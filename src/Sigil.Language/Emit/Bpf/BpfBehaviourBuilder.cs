@@ -121,10 +121,13 @@ internal static class BpfBehaviourBuilder
             return null;
         }
 
-        var kills = spec.Actuators.Where(a => a.Resource == resourceName).ToList();
-        if (kills.Count != 1 || kills[0].Kind != ActuatorKind.Kill)
+        var actions = spec.Actuators.Where(a => a.Resource == resourceName).ToList();
+        var kill = actions.FirstOrDefault(static a => a.Kind == ActuatorKind.Kill);
+        var freeze = actions.FirstOrDefault(static a => a.Kind == ActuatorKind.Freeze);
+        if (actions.Count == 0 || actions.Count > 2 || actions.Any(static a => a.Kind is not (ActuatorKind.Kill or ActuatorKind.Freeze)) || actions.Count(static a => a.Kind == ActuatorKind.Kill) > 1
+            || actions.Count(static a => a.Kind == ActuatorKind.Freeze) > 1 || actions.Any(static a => !(a.Threshold > 0)))
         {
-            problems.Add(rowSite, DiagnosticDescriptors.KernelPrice, resourceName, $"a behaviour fibre acts on it with one 'act kill when ^{resourceName}[a] >= price;' (throttle is too late for file damage)");
+            problems.Add(rowSite, DiagnosticDescriptors.KernelPrice, resourceName, $"a behaviour fibre acts on it with 'act kill when ^{resourceName}[a] >= price;', 'act freeze when ^{resourceName}[a] >= price;' or both, each once and above 0 (throttle is too late for file damage)");
             return null;
         }
 
@@ -132,8 +135,10 @@ internal static class BpfBehaviourBuilder
         var scale = Math.Pow(2, scaleBits);
         var perSecond = 1e9 / nanoseconds[0];
         var drainPerSecond = Math.Round(solver.Step * row.Rhs.Constant * perSecond * scale, MidpointRounding.AwayFromZero);
-        var killThreshold = kills[0].Threshold;
-        var priceMax = Math.Max(1e6, 4 * killThreshold);
+        // 0: no such rule (the kernel then never stops that way).
+        var killThreshold = kill?.Threshold ?? 0;
+        var freezeThreshold = freeze?.Threshold ?? 0;
+        var priceMax = Math.Max(1e6, 4 * Math.Max(killThreshold, freezeThreshold));
         if (drainPerSecond >= 8.5e9 || priceMax * scale >= 9e18)
         {
             problems.Add(SpecSite.Solve, DiagnosticDescriptors.KernelPrice, resourceName, "step * budget and the price bound must fit the kernel's 64-bit fixed point; lower them");
@@ -149,7 +154,8 @@ internal static class BpfBehaviourBuilder
         {
             BpfModelBuilder.Tunable("fx_drain_per_s", BpfScalarType.S64, (long)drainPerSecond, $"step * budget per second, {BpfNames.Number(solver.Step)} * {BpfNames.Number(row.Rhs.Constant)} per {BpfNames.Number(nanoseconds[0])} ns"),
             BpfModelBuilder.Tunable("fx_price_max", BpfScalarType.S64, (long)Math.Round(priceMax * scale), "prices saturate here"),
-            BpfModelBuilder.Tunable("kill_price", BpfScalarType.S64, (long)Math.Round(killThreshold * scale), $"default kill price, {BpfNames.Number(killThreshold)}; the control map may override it"),
+            BpfModelBuilder.Tunable("kill_price", BpfScalarType.S64, (long)Math.Round(killThreshold * scale), $"default kill price, {BpfNames.Number(killThreshold)} (0: no kill rule); the control map may override it"),
+            BpfModelBuilder.Tunable("freeze_price", BpfScalarType.S64, (long)Math.Round(freezeThreshold * scale), $"freeze price, {BpfNames.Number(freezeThreshold)} (0: no freeze rule)"),
         };
 
         var terms = new Dictionary<string, List<BpfTermModel>>(StringComparer.Ordinal);
@@ -273,7 +279,16 @@ internal static class BpfBehaviourBuilder
 
         var summary = sensors.Select((s, i) => $"sensor {i.ToString(CultureInfo.InvariantCulture)}: {Quote(s.Statement)}").ToList();
         summary.Add($"price:    ^{resourceName} in the kernel, fixed point: {Quote(row.Statement)}");
-        summary.Add($"kill:     {Quote(kills[0].Statement)} (SIGKILL from the kernel at the damaging event, only while armed)");
+        if (kill is not null)
+        {
+            summary.Add($"kill:     {Quote(kill.Statement)} (SIGKILL from the kernel at the damaging event, only while armed)");
+        }
+
+        if (freeze is not null)
+        {
+            summary.Add($"freeze:   {Quote(freeze.Statement)} (SIGSTOP from the kernel at the damaging event, only while armed; the daemon freezes the agent's cgroup)");
+        }
+
 
         var model = new BpfFibreModel
         {
@@ -313,7 +328,8 @@ internal static class BpfBehaviourBuilder
                 ScaleBits = scaleBits,
                 CoupleStatement = Quote(row.Statement),
                 SolveStatement = Quote(solver.Statement),
-                KillStatement = Quote(kills[0].Statement),
+                KillStatement = kill is null ? "no kill rule" : Quote(kill.Statement),
+                FreezeStatement = freeze is null ? "no freeze rule" : Quote(freeze.Statement),
                 MemberMap = memberMap,
                 MemberStruct = member.CName,
                 BoundaryMap = boundaryMap,
@@ -344,7 +360,7 @@ internal static class BpfBehaviourBuilder
             LoadMax = 0,
             PriceMax = (long)Math.Round(priceMax * scale),
             NanosecondsPerUnit = (long)nanoseconds[0],
-            KillPrice = (long)Math.Round(killThreshold * scale),
+            KillPrice = kill is null ? null : (long)Math.Round(killThreshold * scale),
         };
     }
 

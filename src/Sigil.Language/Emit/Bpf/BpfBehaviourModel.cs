@@ -20,6 +20,8 @@ internal sealed class BpfBehaviourModel
 
     public string KillStatement { get; init; } = "";
 
+    public string FreezeStatement { get; init; } = "";
+
     public string MemberMap { get; init; } = "";
 
     public string MemberStruct { get; init; } = "";

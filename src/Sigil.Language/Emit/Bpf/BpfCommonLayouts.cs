@@ -72,7 +72,9 @@ public static class BpfCommonLayouts
             new BpfConstant("SIGIL_EVENT_RELEASE", "Release", 3, "the price fell below the throttle price: the daemon releases"),
             new BpfConstant("SIGIL_EVENT_KILL", "Kill", 4, "the program sent SIGKILL"),
             new BpfConstant("SIGIL_EVENT_KILL_SUPPRESSED", "KillSuppressed", 5, "the kill price was reached while disarmed or protected"),
-            new BpfConstant("SIGIL_EVENT_EXIT", "Exit", 6, "the agent exited; its state is gone")),
+            new BpfConstant("SIGIL_EVENT_EXIT", "Exit", 6, "the agent exited; its state is gone"),
+            new BpfConstant("SIGIL_EVENT_FREEZE", "Freeze", 7, "the program stopped the process (SIGSTOP) at the freeze price: the daemon freezes its agent"),
+            new BpfConstant("SIGIL_EVENT_FREEZE_SUPPRESSED", "FreezeSuppressed", 8, "the freeze price was reached while disarmed or protected")),
         "what a ring buffer record reports");
 
     /// <summary><c>enum sigil_control_flags</c>.</summary>

@@ -55,6 +55,15 @@ internal static class BpfModelBuilder
             return BpfBehaviourBuilder.Build(spec, problems);
         }
 
+        // freeze stops a process at a damaging file event: only the behaviour program has such events.
+        for (var i = 0; i < spec.Actuators.Count; i++)
+        {
+            if (spec.Actuators[i].Kind == ActuatorKind.Freeze)
+            {
+                problems.Add(Site(SpecSiteKind.Actuator, i), DiagnosticDescriptors.KernelAction, Quote(spec.Actuators[i].Statement), "freeze stops an agent at a damaging file event, which only a behaviour fibre senses (index ... by tree, files(...) and bytes(...) sensors)");
+            }
+        }
+
         var fibre = spec.Name;
         if (!BpfNames.IsIdentifier(fibre))
         {

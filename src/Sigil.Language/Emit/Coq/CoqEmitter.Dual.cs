@@ -245,6 +245,7 @@ public static partial class CoqEmitter
         {
             ActuatorKind.Throttle => "throttle",
             ActuatorKind.Kill => "kill",
+            ActuatorKind.Freeze => "freeze",
             _ => "affinity",
         };
 

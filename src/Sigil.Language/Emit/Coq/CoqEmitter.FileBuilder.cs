@@ -111,6 +111,7 @@ public static partial class CoqEmitter
             {
                 ActuatorKind.Kill => $"is killed (its price reaches {price})",
                 ActuatorKind.Throttle => $"is throttled (its price reaches {price})",
+                ActuatorKind.Freeze => $"is frozen (its price reaches {price})",
                 _ => $"has its price reach {price}",
             };
             return resource.IndexSets.Count == 0

@@ -95,7 +95,7 @@ public static class KubernetesEmitter
             Pair("app.kubernetes.io/part-of", "sigil"),
         };
         var fibreConfigMap = YamlText.Label("sigil", fibre, "fibre");
-        var kills = spec.Actuators.Any(a => a.Kind == ActuatorKind.Kill);
+        var kills = spec.Actuators.Any(a => a.Kind is ActuatorKind.Kill or ActuatorKind.Freeze);
         var throttles = spec.Actuators.Any(a => a.Kind == ActuatorKind.Throttle);
         var pins = spec.Actuators.Any(a => a.Kind == ActuatorKind.Affinity);
         var capabilities = new List<string> { "BPF", "PERFMON", "SYS_RESOURCE" };
@@ -168,6 +168,7 @@ public static class KubernetesEmitter
         {
             ActuatorKind.Throttle => "cgroup CPU throttling",
             ActuatorKind.Kill => "kill",
+            ActuatorKind.Freeze => "freeze (cgroup v2 freezer)",
             _ => "CPU affinity",
         }).Distinct().ToList();
         var common = new Dictionary<string, object>

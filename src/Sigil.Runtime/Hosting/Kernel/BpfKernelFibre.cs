@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Security;
@@ -23,6 +25,12 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     private readonly Dictionary<uint, (ulong Start, string Comm, long ReadAt)> _identities = [];
     private readonly double _nanosecondsPerUnit;
     private readonly string _procRoot;
+    private readonly bool _tree;
+    private readonly Dictionary<uint, ulong> _totals = [];
+    private readonly HashSet<uint> _priced = [];
+    private BpfMap? _members;
+    private long _drainPerSecond;
+    private long _lastSenseNs;
     private BpfLinkSet? _links;
     private BpfRingBuffer? _events;
     private BpfRingBuffer? _wake;
@@ -36,6 +44,7 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
         _bpf = bpf;
         _scope = scope;
         _procRoot = procRoot;
+        _tree = fibre.AgentKey == AgentKeyKind.Tree;
         _nanosecondsPerUnit = fibre.Sensor.NanosecondsPerUnit > 0 ? fibre.Sensor.NanosecondsPerUnit : 1;
     }
 
@@ -59,8 +68,44 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     /// <inheritdoc/>
     public bool KillsInKernel => KeepsPrices && _fibre.Rules.Any(r => r.Kind == ActionKind.Kill);
 
+    /// <inheritdoc/>
+    public IReadOnlyList<int> AgentProcesses(int agent)
+    {
+        // The root, and every process whose members entry names it and whose start time still
+        // matches (a reused tgid is another process).
+        var found = new List<int> { agent };
+        if (_members is not { ValueSize: 24 } members)
+        {
+            return found;
+        }
+
+        foreach (var (tgid, member) in members.Entries<uint, MemberBytes>())
+        {
+            var copy = member;
+            ReadOnlySpan<byte> bytes = copy;
+            if (tgid == (uint)agent || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes) != (uint)agent)
+            {
+                continue;
+            }
+
+            // self_start is the kernel's start_time (ns after boot); /proc gives clock ticks (USER_HZ,
+            // 100 on Linux): they agree to a tick.
+            var selfTicks = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]) / 10_000_000;
+            if (ProcStat.TryRead((int)tgid, _procRoot) is { } stat && Math.Abs((long)stat.StartTime - (long)selfTicks) <= 1)
+            {
+                found.Add((int)tgid);
+            }
+        }
+
+        return found;
+    }
+
+
     /// <summary>The fixed-point parameters the kernel uses.</summary>
     public FixedPointParameters Parameters => _bpf.FixedPoint;
+
+    // The scale of the kernel's prices: the span program's tunable, the behaviour program's fibre scale.
+    private int ScaleBits => _tree ? _fibre.PriceScaleBits : _bpf.FixedPoint.ScaleBits;
 
     /// <summary>The underlying object.</summary>
     public BpfFibre Bpf => _bpf;
@@ -96,7 +141,18 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
         try
         {
-            if (bpf.PriceMap is not null)
+            // A behaviour program (agents by tree) has its numbers compiled in from the same fibre;
+            // its stop prices come from the daemon's rules (0: no such rule), so that a fibre that
+            // freezes where the shipped one kills runs on the same object.
+            if (fibre.AgentKey == AgentKeyKind.Tree)
+            {
+                foreach (var (tunable, kind) in new[] { ("kill_price", ActionKind.Kill), ("freeze_price", ActionKind.Freeze) })
+                {
+                    var rule = fibre.Rules.FirstOrDefault(r => r.Kind == kind);
+                    bpf.Object.SetTunable(tunable, rule is null ? 0L : FixedPoint.ToFixed(rule.Threshold, fibre.PriceScaleBits));
+                }
+            }
+            else if (bpf.PriceMap is not null)
             {
                 var scale = bpf.FixedPoint.ScaleBits;
                 var row = fibre.Rows[0];
@@ -129,13 +185,22 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
             _bpf.Scope(_scope);
             if (_bpf.PriceMap is not null)
             {
-                var scale = _bpf.FixedPoint.ScaleBits;
+                var scale = ScaleBits;
                 var throttle = _fibre.Rules.FirstOrDefault(r => r.Kind == ActionKind.Throttle)?.Threshold;
                 var kill = _fibre.Rules.FirstOrDefault(r => r.Kind == ActionKind.Kill)?.Threshold;
                 _bpf.SetThresholds(throttle is { } t ? FixedPoint.ToFixed(t, scale) : 0, kill is { } k ? FixedPoint.ToFixed(k, scale) : 0);
             }
 
-            _bpf.SendSamples(true);
+            if (_tree)
+            {
+                // The behaviour program prices every file write: the daemon reads its price map
+                // once per tick instead of a sample per event. Its members map names each
+                // process's agent (the root of its tree) for the kernel's decisions.
+                _drainPerSecond = _bpf.Object.GetTunable<long>("fx_drain_per_s");
+                _members = _bpf.Object.Map(_fibre.Name + "_members");
+            }
+
+            _bpf.SendSamples(!_tree);
             _events = _bpf.OpenEvents(_collector);
             _wake = _bpf.OpenWake();
             _links = _bpf.Attach();
@@ -154,7 +219,13 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     {
         _collector.Clear();
         _events?.Consume();
-        var scale = KeepsPrices ? _bpf.FixedPoint.ScaleBits : 0;
+        var scale = KeepsPrices ? ScaleBits : 0;
+        var decisions = Decisions(scale);
+        if (_tree)
+        {
+            return SenseTree(scale, decisions);
+        }
+
         var agents = new List<AgentObservation>(_collector.Agents.Count);
         foreach (var (tgid, sample) in _collector.Agents)
         {
@@ -170,7 +241,105 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
         agents.Sort(static (a, b) => a.Agent.CompareTo(b.Agent));
         var stats = _bpf.ReadStats();
-        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped));
+        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped)) { Decisions = decisions };
+    }
+
+    // The kernel's kills (and the kills it would have made) of this tick, one per agent and kind.
+    private List<KernelDecision> Decisions(int scale)
+    {
+        var decisions = new List<KernelDecision>();
+        foreach (var e in _collector.Decisions)
+        {
+            var agent = (int)AgentOf(e.Tgid);
+            var done = e.Kind is SigilEventKind.Kill or SigilEventKind.Freeze;
+            var kind = e.Kind is SigilEventKind.Freeze or SigilEventKind.FreezeSuppressed ? ActionKind.Freeze : ActionKind.Kill;
+            var at = decisions.FindIndex(d => d.Agent == agent && d.Done == done && d.Kind == kind);
+            var price = FixedPoint.ToDouble(e.Price, scale);
+            if (at < 0)
+            {
+                decisions.Add(new KernelDecision(kind, done, agent, (int)e.Tgid, e.Comm, price, 1, e.TsNs));
+            }
+            else
+            {
+                decisions[at] = decisions[at] with { Process = (int)e.Tgid, Name = e.Comm, Price = Math.Max(price, decisions[at].Price), Count = decisions[at].Count + 1 };
+            }
+        }
+
+        return decisions;
+    }
+
+    // The agent of a process: the root of its tree (from the members map, while the process's entry
+    // is there), else the process itself.
+    private uint AgentOf(uint tgid)
+    {
+        if (_members is null)
+        {
+            return tgid;
+        }
+
+        // struct <fibre>_member: u32 root, u32 pad, u64 root_start, u64 self_start (BpfBehaviourBuilder).
+        Span<byte> key = stackalloc byte[sizeof(uint)];
+        Span<byte> value = stackalloc byte[_members.ValueSize];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(key, tgid);
+        return _members.ValueSize >= sizeof(uint) && _members.TryLookup(key, value)
+            ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(value)
+            : tgid;
+    }
+
+    // A behaviour fibre: every agent's price as it stands now (the kernel drains a price only at the
+    // agent's next event: the daemon drains it for the time since), and the rate of the row's first
+    // variable since the previous tick, from the agent state's running total.
+    private SensorFrame SenseTree(int scale, List<KernelDecision> decisions)
+    {
+        var now = (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+        var seconds = _lastSenseNs > 0 ? Math.Max(1e-3, (now - _lastSenseNs) / 1e9) : 1;
+        _lastSenseNs = now;
+        var agents = new List<AgentObservation>();
+        var state = _bpf.StateMap;
+        Span<byte> key = stackalloc byte[sizeof(uint)];
+        Span<byte> value = stackalloc byte[state.ValueSize];
+        foreach (var (root, fixedPrice) in _bpf.Prices())
+        {
+            // struct <fibre>_agent_state: u64 start_time, u64 last_ns, then per sensed variable
+            // u64 <variable>_total, u64 <variable>_samples, in fibre order (BpfBehaviourBuilder).
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(key, root);
+            if (state.ValueSize < 24 || !state.TryLookup(key, value))
+            {
+                continue;
+            }
+
+            var lastNs = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(value[8..]);
+            var total = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(value[16..]);
+            var elapsed = Math.Max(0, now - lastNs) / 1e9;
+            var price = Math.Max(0, FixedPoint.ToDouble(fixedPrice, scale) - (elapsed * _drainPerSecond / (1L << scale)));
+            var delta = _totals.TryGetValue(root, out var before) && total >= before ? total - before : total;
+            _totals[root] = total;
+            if (price <= 0 && delta == 0 && !_priced.Contains(root) && !decisions.Any(d => d.Agent == (int)root))
+            {
+                continue;
+            }
+
+            if (price > 0)
+            {
+                _priced.Add(root);
+            }
+            else
+            {
+                _priced.Remove(root);
+            }
+
+            var (start, comm) = Identity(root, "?");
+            agents.Add(new AgentObservation((int)root, start, comm, delta > 0 ? [delta / seconds] : [], price));
+        }
+
+        if (_totals.Count > 4 * _fibre.Capacity)
+        {
+            _totals.Clear();
+        }
+
+        agents.Sort(static (a, b) => a.Agent.CompareTo(b.Agent));
+        var stats = _bpf.ReadStats();
+        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped)) { Decisions = decisions };
     }
 
     // A process's start time and name, read from /proc at most every two seconds per process:
@@ -219,7 +388,7 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     {
         if (_bpf.PriceMap is { } map)
         {
-            map.Update((uint)tgid, FixedPoint.ToFixed(price, _bpf.FixedPoint.ScaleBits));
+            map.Update((uint)tgid, FixedPoint.ToFixed(price, ScaleBits));
         }
     }
 
@@ -228,6 +397,38 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
     /// <inheritdoc/>
     public void Allow(int tgid) => _bpf.Allow((uint)tgid);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The class map (<c>&lt;fibre&gt;_classes</c>) is keyed by struct <c>&lt;fibre&gt;_exe_key</c>:
+    /// u32 dev (the kernel's encoding, major &lt;&lt; 20 | minor), u32 pad, u64 ino; its value is
+    /// the weight in the fibre's fixed point.
+    /// </remarks>
+    public unsafe bool Weigh(string path, double weight)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!_tree || _bpf.Object.Maps.FirstOrDefault(m => m.Name == _fibre.Name + "_classes") is not { KeySize: 16, ValueSize: 8 } classes)
+        {
+            return false;
+        }
+
+        var stat = stackalloc byte[256];
+        if (Libc.Stat(path, stat) != 0)
+        {
+            throw new IOException($"executable weight: cannot stat {path}: {Libc.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
+        }
+
+        // glibc's st_dev (gnu_dev_major/minor) as the kernel's dev_t (MKDEV).
+        var st = *(ulong*)stat;
+        var major = (uint)(((st >> 8) & 0xfff) | ((st >> 32) & 0xfffff000));
+        var minor = (uint)((st & 0xff) | ((st >> 12) & 0xffffff00));
+        Span<byte> key = stackalloc byte[16];
+        key.Clear();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(key, (major << 20) | minor);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(key[8..], *(ulong*)(stat + 8));
+        classes.Update(MemoryMarshal.Read<KeyBytes>(key), FixedPoint.ToFixed(weight, ScaleBits));
+        return true;
+    }
 
     /// <summary>The mode of the pin folders: root's alone.</summary>
     public const int PinFolderMode = 0x1C0; // 0700
@@ -332,7 +533,7 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
         return new BpfFibreDescriptor(
             fibre.Name,
             Path.GetFileName(objectPath),
-            fibre.AgentKey == AgentKeyKind.Tid ? "tid" : "tgid",
+            fibre.AgentKey switch { AgentKeyKind.Tid => "tid", AgentKeyKind.Tree => "tree", _ => "tgid" },
             prefix + fibre.AgentIndex,
             prefix + "stats",
             prefix + "control",
@@ -347,15 +548,40 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
             programs.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [System.Runtime.CompilerServices.InlineArray(16)]
+    private struct KeyBytes
+    {
+        private byte _first;
+    }
+
+    // struct <fibre>_member: u32 root, u32 pad, u64 root_start, u64 self_start.
+    [System.Runtime.CompilerServices.InlineArray(24)]
+    private struct MemberBytes
+    {
+        private byte _first;
+    }
+
     /// <summary>Collects the samples of one tick from the ring buffer, per agent, in order.</summary>
     private sealed class Collector : IBpfEventHandler<SigilEvent>
     {
         public Dictionary<uint, AgentSamples> Agents { get; } = [];
 
-        public void Clear() => Agents.Clear();
+        public List<(SigilEventKind Kind, uint Tgid, string Comm, long Price, ulong TsNs)> Decisions { get; } = [];
+
+        public void Clear()
+        {
+            Agents.Clear();
+            Decisions.Clear();
+        }
 
         public void OnEvent(in SigilEvent record)
         {
+            if (record.EventKind is SigilEventKind.Kill or SigilEventKind.KillSuppressed or SigilEventKind.Freeze or SigilEventKind.FreezeSuppressed)
+            {
+                Decisions.Add((record.EventKind, record.Tgid, record.CommandName, record.Price, record.TsNs));
+                return;
+            }
+
             if (record.EventKind != SigilEventKind.Sample)
             {
                 return;
