@@ -229,12 +229,7 @@ internal static class BpfBehaviourBuilder
         var fibreStructs = new List<BpfStructLayout> { stateLayout, member, fileKey, exeKey };
 
         var capacity = index.Capacity;
-        var statsMap = $"{fibre}_stats";
-        var controlMap = $"{fibre}_control";
-        var allowMap = $"{fibre}_allow";
-        var scopeMap = $"{fibre}_scope";
-        var eventsMap = $"{fibre}_events";
-        var wakeMap = $"{fibre}_wake";
+        var common = CommonMaps.Of(fibre, wake: true);
         var memberMap = $"{fibre}_members";
         var boundaryMap = $"{fibre}_boundary";
         var fileMap = $"{fibre}_files";
@@ -247,23 +242,9 @@ internal static class BpfBehaviourBuilder
             BpfModelBuilder.Map(boundaryMap, "tgids whose children root new agents (besides pid 1 and the daemon)", "BPF_MAP_TYPE_HASH", BoundaryCapacity, "__u32", "__u32"),
             BpfModelBuilder.Map(fileMap, "what each agent did to each file: FILE_FILLED, FILE_READ, FILE_COUNTED", "BPF_MAP_TYPE_LRU_HASH", Math.Min(FileMapMax, (long)capacity * FilesPerAgent), $"struct {fileKey.CName}", "__u32"),
             BpfModelBuilder.Map(classMap, $"executables with a class weight (fixed point, 2^{scaleBits} is 1): archivers, compilers, databases; 0 spares them", "BPF_MAP_TYPE_HASH", ClassCapacity, $"struct {exeKey.CName}", "__s64"),
-            BpfModelBuilder.Map(statsMap, "counters, per CPU: seen = processed + filtered + dropped", "BPF_MAP_TYPE_PERCPU_ARRAY", 1, "__u32", "struct sigil_stats"),
-            BpfModelBuilder.Map(controlMap, "the daemon's control: armed, its tgid, scope, thresholds", "BPF_MAP_TYPE_ARRAY", 1, "__u32", "struct sigil_control"),
-            BpfModelBuilder.Map(allowMap, "tgids (or agent roots) the programs never signal", "BPF_MAP_TYPE_HASH", BpfModelBuilder.AllowListCapacity, "__u32", "__u32"),
-            BpfModelBuilder.Map(scopeMap, "agent roots sensed besides the control's target_tgid while sensing is scoped", "BPF_MAP_TYPE_HASH", BpfModelBuilder.ScopeCapacity, "__u32", "__u32"),
-            new BpfMapModel
-            {
-                Name = eventsMap,
-                Comment = "events the daemon must see (struct sigil_event)",
-                Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {BpfModelBuilder.RingBufferBytes.ToString(CultureInfo.InvariantCulture)});" },
-            },
-            new BpfMapModel
-            {
-                Name = wakeMap,
-                Comment = "one byte per decision (kill), written to wake a waiting daemon at once; the decision itself is in the events ring",
-                Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {BpfModelBuilder.WakeRingBytes.ToString(CultureInfo.InvariantCulture)});" },
-            },
         };
+
+        maps.AddRange(common.Models("tgids (or agent roots)", "agent roots", "kill"));
 
         var programs = new List<BpfProgramModel>
         {
@@ -303,12 +284,12 @@ internal static class BpfBehaviourBuilder
             Structs = BpfCommonLayouts.Structs.Concat(fibreStructs).Select(BpfModelBuilder.StructModel).ToList(),
             Tunables = tunables.Select(BpfModelBuilder.TunableModel).ToList(),
             Maps = maps,
-            StatsMap = statsMap,
-            ControlMap = controlMap,
-            AllowMap = allowMap,
-            ScopeMap = scopeMap,
-            EventsMap = eventsMap,
-            WakeMap = wakeMap,
+            StatsMap = common.Stats,
+            ControlMap = common.Control,
+            AllowMap = common.Allow,
+            ScopeMap = common.Scope,
+            EventsMap = common.Events,
+            WakeMap = common.Wake,
             Agent = new BpfAgentModel
             {
                 Index = index.Name,

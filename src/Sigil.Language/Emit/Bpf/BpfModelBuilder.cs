@@ -359,45 +359,12 @@ internal static class BpfModelBuilder
             daemonPrices.Add(new BpfExportedPriceModel { Map = export.MapName, Resource = export.Resource });
         }
 
-        var statsMap = $"{fibre}_stats";
-        var controlMap = $"{fibre}_control";
-        var allowMap = $"{fibre}_allow";
-        var scopeMap = $"{fibre}_scope";
-        var eventsMap = $"{fibre}_events";
+        var common = CommonMaps.Of(fibre, wake: price?.HasActions == true);
         maps.Insert(price is null ? 0 : 1, Map(stateMap, $"per-{(isProcess ? "process" : "thread")} state, keyed by {keyField}; removed at exit", "BPF_MAP_TYPE_HASH", capacity, "__u32", $"struct {stateStruct}"));
-        maps.Add(Map(statsMap, "counters, per CPU: seen = processed + filtered + dropped", "BPF_MAP_TYPE_PERCPU_ARRAY", 1, "__u32", "struct sigil_stats"));
-        maps.Add(Map(controlMap, "the daemon's control: armed, its tgid, scope, thresholds", "BPF_MAP_TYPE_ARRAY", 1, "__u32", "struct sigil_control"));
-        maps.Add(Map(allowMap, "tgids the programs never signal", "BPF_MAP_TYPE_HASH", AllowListCapacity, "__u32", "__u32"));
-        maps.Add(Map(scopeMap, "tgids sensed besides the control's target_tgid while sensing is scoped", "BPF_MAP_TYPE_HASH", ScopeCapacity, "__u32", "__u32"));
-        maps.Add(new BpfMapModel
-        {
-            Name = eventsMap,
-            Comment = "events the daemon must see (struct sigil_event)",
-            Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {RingBufferBytes.ToString(CultureInfo.InvariantCulture)});" },
-        });
-
-        var wakeMap = price?.HasActions == true ? $"{fibre}_wake" : "";
-        if (wakeMap.Length > 0)
-        {
-            maps.Add(new BpfMapModel
-            {
-                Name = wakeMap,
-                Comment = "one byte per decision (throttle, release, kill), written to wake a waiting daemon at once; the decision itself is in the events ring",
-                Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {WakeRingBytes.ToString(CultureInfo.InvariantCulture)});" },
-            });
-        }
+        maps.AddRange(common.Models("tgids", "tgids", "throttle, release, kill"));
 
         claims.Add((stateMap, Site(SpecSiteKind.Index, IndexOf(spec.Indices, index)), $"the state of index {index.Name}"));
-        var fibreMaps = new List<(string Name, string What)>
-        {
-            (statsMap, "the counters map"), (controlMap, "the daemon's control map"), (allowMap, "the allow-list map"),
-            (scopeMap, "the scope map"), (eventsMap, "the events ring"),
-        };
-        if (wakeMap.Length > 0)
-        {
-            fibreMaps.Add((wakeMap, "the wake ring"));
-        }
-
+        var fibreMaps = common.Roles().ToList();
         claims.AddRange(fibreMaps.Select(static m => (m.Name, (SpecSite?)null, m.What)));
         foreach (var (name, _) in fibreMaps.Where(static m => BpfNames.IsHeaderName(m.Name)))
         {
@@ -435,12 +402,12 @@ internal static class BpfModelBuilder
             Structs = structs.Select(StructModel).ToList(),
             Tunables = tunables.Select(TunableModel).ToList(),
             Maps = maps,
-            StatsMap = statsMap,
-            ControlMap = controlMap,
-            AllowMap = allowMap,
-            ScopeMap = scopeMap,
-            EventsMap = eventsMap,
-            WakeMap = wakeMap,
+            StatsMap = common.Stats,
+            ControlMap = common.Control,
+            AllowMap = common.Allow,
+            ScopeMap = common.Scope,
+            EventsMap = common.Events,
+            WakeMap = common.Wake,
             Agent = new BpfAgentModel
             {
                 Index = index.Name,
@@ -764,4 +731,50 @@ internal static class BpfModelBuilder
 
         return lines;
     }
+}
+
+/// <summary>
+/// The maps every fibre's program has, named from the fibre: counters, the daemon's control, the
+/// allow-list, the scope set, the events ring and, where the kernel decides, the wake ring ("" when
+/// it does not).
+/// </summary>
+internal sealed record CommonMaps(string Stats, string Control, string Allow, string Scope, string Events, string Wake)
+{
+    public static CommonMaps Of(string fibre, bool wake) =>
+        new($"{fibre}_stats", $"{fibre}_control", $"{fibre}_allow", $"{fibre}_scope", $"{fibre}_events", wake ? $"{fibre}_wake" : "");
+
+    /// <summary>The maps' declarations; the comments say what the allow-list and scope set hold and which decisions wake the daemon.</summary>
+    public IEnumerable<BpfMapModel> Models(string allowHolds, string scopeHolds, string decisions)
+    {
+        yield return BpfModelBuilder.Map(Stats, "counters, per CPU: seen = processed + filtered + dropped", "BPF_MAP_TYPE_PERCPU_ARRAY", 1, "__u32", "struct sigil_stats");
+        yield return BpfModelBuilder.Map(Control, "the daemon's control: armed, its tgid, scope, thresholds", "BPF_MAP_TYPE_ARRAY", 1, "__u32", "struct sigil_control");
+        yield return BpfModelBuilder.Map(Allow, $"{allowHolds} the programs never signal", "BPF_MAP_TYPE_HASH", BpfModelBuilder.AllowListCapacity, "__u32", "__u32");
+        yield return BpfModelBuilder.Map(Scope, $"{scopeHolds} sensed besides the control's target_tgid while sensing is scoped", "BPF_MAP_TYPE_HASH", BpfModelBuilder.ScopeCapacity, "__u32", "__u32");
+        yield return Ring(Events, "events the daemon must see (struct sigil_event)", BpfModelBuilder.RingBufferBytes);
+        if (Wake.Length > 0)
+        {
+            yield return Ring(Wake, $"one byte per decision ({decisions}), written to wake a waiting daemon at once; the decision itself is in the events ring", BpfModelBuilder.WakeRingBytes);
+        }
+    }
+
+    /// <summary>Each map with the role a clash report names it by.</summary>
+    public IEnumerable<(string Name, string What)> Roles()
+    {
+        yield return (Stats, "the counters map");
+        yield return (Control, "the daemon's control map");
+        yield return (Allow, "the allow-list map");
+        yield return (Scope, "the scope map");
+        yield return (Events, "the events ring");
+        if (Wake.Length > 0)
+        {
+            yield return (Wake, "the wake ring");
+        }
+    }
+
+    private static BpfMapModel Ring(string name, string comment, int bytes) => new()
+    {
+        Name = name,
+        Comment = comment,
+        Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {bytes.ToString(CultureInfo.InvariantCulture)});" },
+    };
 }
