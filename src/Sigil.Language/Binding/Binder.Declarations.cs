@@ -289,6 +289,11 @@ internal sealed partial class Binder
                             _diagnostics.ReportWrongNameKind(fromTable.Table.Span, fromTable.Table.Text, symbol.KindText, "a table");
                             ok = false;
                         }
+                        else if (t.IsMatrix)
+                        {
+                            _diagnostics.ReportWrongNameKind(fromTable.Table.Span, fromTable.Table.Text, "a two-dimensional table", "a table of rows");
+                            ok = false;
+                        }
                         else
                         {
                             table = t;
@@ -501,8 +506,8 @@ internal sealed partial class Binder
         if (ok)
         {
             var scope = IndexScope.Closed(sets);
-            var lower = BindValue(syntax.Lower, scope);
-            var upper = BindValue(syntax.Upper, scope);
+            var lower = BindBound(syntax.Lower, scope);
+            var upper = BindBound(syntax.Upper, scope);
             if (lower.IsError || upper.IsError)
             {
                 ok = false;
