@@ -162,20 +162,9 @@ internal sealed partial class Binder
 
     private CsvTable? ReadCsv(string path, TextSpan span)
     {
-        string? text;
-        try
-        {
-            text = _readTable(path);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _diagnostics.ReportTableNotFound(span, path, " (" + e.Message + ")");
-            return null;
-        }
-
+        var text = ReadTableText(path, span);
         if (text is null)
         {
-            _diagnostics.ReportTableNotFound(span, path, string.Empty);
             return null;
         }
 

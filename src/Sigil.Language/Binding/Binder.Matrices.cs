@@ -175,6 +175,7 @@ internal sealed partial class Binder
         return SyntaxTree.IsFinite(value) ? (negate ? -value : value) : null;
     }
 
+    /// <summary>The text of a table file, or null after SIG1014.</summary>
     private string? ReadTableText(string path, TextSpan span)
     {
         try
