@@ -368,7 +368,20 @@ internal sealed partial class Binder
     // An entry given twice (in the file, inline, or once in each) is SIG1051 at the later one.
     private bool CheckDuplicates(TableSymbol table, string? path, IndexSymbol rows, IndexSymbol columns, List<MatrixEntry> entries)
     {
-        entries.Sort(static (a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Column != b.Column ? a.Column.CompareTo(b.Column) : a.Order.CompareTo(b.Order));
+        // A file written in row order (the common case) needs no sort.
+        static int Compare(MatrixEntry a, MatrixEntry b) =>
+            a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Column != b.Column ? a.Column.CompareTo(b.Column) : a.Order.CompareTo(b.Order);
+        var sorted = true;
+        for (var i = 1; i < entries.Count && sorted; i++)
+        {
+            sorted = Compare(entries[i - 1], entries[i]) <= 0;
+        }
+
+        if (!sorted)
+        {
+            entries.Sort(Compare);
+        }
+
         for (var i = 1; i < entries.Count; i++)
         {
             var first = entries[i - 1];
