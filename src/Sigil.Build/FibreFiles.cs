@@ -22,7 +22,7 @@ internal static class FibreFiles
     public const int MaxFibreBytes = 16 << 20;
 
     /// <summary>Most bytes a table may have.</summary>
-    public const int MaxTableBytes = 16 << 20;
+    public const int MaxTableBytes = 64 << 20;
 
     /// <summary>The text of the fibre at <paramref name="path"/>, or null with why not.</summary>
     public static string? ReadFibre(string path, out string? problem) => Read(path, null, MaxFibreBytes, out problem);

@@ -136,9 +136,16 @@ internal sealed class OfflineInstance
                             flat = (flat * members[variable.IndexSets[i]].Length) + inner[term.Subscript[i]];
                         }
 
+                        // A holds nonzeros only: a table's absent (zero) entries load nothing.
+                        var coefficient = values.Evaluate(term.Coefficient, inner);
+                        if (coefficient == 0)
+                        {
+                            continue;
+                        }
+
                         rows.Add(capacity.Count);
                         columns.Add(offsets[variable.Name] + flat);
-                        coefficients.Add(values.Evaluate(term.Coefficient, inner));
+                        coefficients.Add(coefficient);
                     }
                 }
 

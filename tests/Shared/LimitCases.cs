@@ -71,6 +71,13 @@ public static class LimitCases
         Make("index members", Offline("index [|members in 0 .. 1;", "$z[members] : 1 in [0, 1];", "couple lim: sum(k in members) $z[k] <= 1;", "utility $z[k] ~ log(1 + $z[k]);"), "SIG3012"),
         // Kubernetes: object names are DNS-1123 labels of at most 63 characters.
         Make("fibre name too long for eBPF and Kubernetes", Online().Replace("fibre f {", "fibre [|" + new string('k', 60) + " {"), "SIG3013"),
+        // Two-dimensional tables and infinite bounds: the same diagnostic from check, generator and task.
+        Make("table key not a member", Offline("index e in 0 .. 1;", "table M[e, d] { [0, 0] = 1; [[|7, 0] = 1; }"), "SIG1050"),
+        Make("table entry twice", Offline("index e in 0 .. 1;", "table M[e, d] { [0, 0] = 1; [|[0, 0] = 2; }"), "SIG1051"),
+        Make("table over a dynamic set", Offline("index w by pid;", "table M[[|w, d] { }"), "SIG1052"),
+        Make("table file missing", Offline("index e in 0 .. 1;", "table M[e, d] from [|\"missing.csv\";"), "SIG1014"),
+        Make("inf as a parameter", Offline("param p = [|inf;"), "SIG1053"),
+        Make("inf bound of a log utility", Fibre("f", "index d in 0 .. 2;", "[|$q[d] : 1 in [0, inf];", "@b : 1 = 3;", "couple @b >= sum(i in d) $q[i];", "utility $q[i] ~ log(1 + $q[i]);", "solve admm { }"), "SIG2030"),
     };
 
     /// <summary>
@@ -93,6 +100,17 @@ public static class LimitCases
             "utility $q[i] ~ a_b * log(1 + $q[i]);",
             "solve dual { step = auto; rule = fixed; }",
             "certify lyapunov, step;")),
+        ("edge_matrix", Fibre(
+            "edge_matrix",
+            "index node in 0 .. 2;",
+            "index arc in 0 .. 3;",
+            "table B[node, arc] { [0, 0] = 1; [0, 1] = 1; [1, 0] = -1; [1, 2] = 1; [2, 1] = -1; [2, 3] = -1; }",
+            "$z[arc] : 1 in [0, inf];",
+            "@lim : 1 = 4;",
+            "couple balance[v]: sum(a in arc) B[v, a] * $z[a] <= 1;",
+            "couple @lim >= sum(a in arc) $z[a];",
+            "utility $z[a] ~ 3 * $z[a] - 1/2 * $z[a] ** 2;",
+            "solve admm { }")),
         ("edge_kernel", Fibre(
             "edge_kernel",
             "index control2 by pid;",

@@ -72,7 +72,13 @@ public sealed class DiagnosticTests
         ["SIG1039"] = new(Base("table tab from \"t.csv\" { a : s; }", "index e from tab;", "@q[task] : s = a[{|SIG1039:task|}];"), new() { ["t.csv"] = Csv }),
         ["SIG1040"] = new(Base("act {|SIG1040:kill|};")),
 
+        ["SIG1050"] = new(Base("index e in 0 .. 1;", "index g in 0 .. 1;", "table M[e, g] { [0, 1] = 2; [{|SIG1050:5|}, 0] = 1; }")),
+        ["SIG1051"] = new(Base("index e in 0 .. 1;", "index g in 0 .. 1;", "table M[e, g] { [0, 1] = 2; {|SIG1051:[0, 1] = 3;|} }")),
+        ["SIG1052"] = new(Base("index g in 0 .. 1;", "table M[{|SIG1052:task|}, g] { }")),
+        ["SIG1053"] = new(Base("param p = {|SIG1053:inf|};")),
+
         // 2xxx math and certificates
+        ["SIG2030"] = new(Fibre(Task, "{|SIG2030:$x[task] : s in [0, inf];|}", R, Row, Utility, "solve admm { }")),
         ["SIG2001"] = new(Fibre(Task, X, R, "couple @r[t] >= {|SIG2001:$x[t] * $x[t]|};", Utility, Solve)),
         ["SIG2002"] = new(Fibre(Task, X, R, Row, "utility $x[t] ~ {|SIG2002:exp|}($x[t]);", Solve)),
         ["SIG2003"] = new(Fibre(Task, X, R, Row, "utility $x[t] ~ {|SIG2003:-log(1 + $x[t])|};", Solve)),

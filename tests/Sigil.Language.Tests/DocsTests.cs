@@ -64,11 +64,17 @@ public sealed class DocsTests
     [Fact]
     public void Language_EveryFibreExample_CompilesClean()
     {
-        var examples = Regex.Matches(Doc("language.md"), "```sigil\n((?://[^\n]*\n)*fibre .*?)\n```", RegexOptions.Singleline);
+        var doc = Doc("language.md");
+        var examples = Regex.Matches(doc, "```sigil\n((?://[^\n]*\n)*fibre .*?)\n```", RegexOptions.Singleline);
         Assert.NotEmpty(examples);
+
+        // The table files the examples read: each `name.csv`: block of the document.
+        var files = Regex.Matches(doc, "`([^`]+\\.csv)`:\n\n```csv\n(.*?)\n```", RegexOptions.Singleline)
+            .ToDictionary(static m => m.Groups[1].Value, static m => m.Groups[2].Value + "\n", StringComparer.Ordinal);
+        Assert.Contains("network.csv", files.Keys);
         foreach (Match example in examples)
         {
-            var result = SigilCompiler.Compile(new SourceFile("example.sigil", example.Groups[1].Value));
+            var result = SigilCompiler.Compile(new SourceFile("example.sigil", example.Groups[1].Value), path => files.TryGetValue(path, out var t) ? t : null);
             Assert.True(result.Diagnostics.IsEmpty, string.Join("; ", result.Diagnostics));
         }
     }

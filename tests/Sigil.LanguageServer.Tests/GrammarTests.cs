@@ -42,9 +42,11 @@ public sealed class GrammarTests
     public async System.Threading.Tasks.Task Grammar_TokenisesFibresAndLanguageDocExamples_WithoutUnknownScopes()
     {
         var modules = NodeTools.EnsureTextMate(s_extension);
-        var snippets = Regex.Matches(File.ReadAllText(Path.Combine(Repository.Docs, "language.md")), "```(?:sigil)?\n(.*?)```", RegexOptions.Singleline)
+        // The sigil snippets of language.md; its CSV files (```csv blocks) are not sigil.
+        var doc = Regex.Replace(File.ReadAllText(Path.Combine(Repository.Docs, "language.md")), "```csv\n.*?```\n", string.Empty, RegexOptions.Singleline);
+        var snippets = Regex.Matches(doc, "```(?:sigil)?\n(.*?)```", RegexOptions.Singleline)
             .Select(static m => m.Groups[1].Value).ToList();
-        Assert.Equal(Regex.Matches(File.ReadAllText(Path.Combine(Repository.Docs, "language.md")), "^```", RegexOptions.Multiline).Count / 2, snippets.Count);
+        Assert.Equal(Regex.Matches(doc, "^```", RegexOptions.Multiline).Count / 2, snippets.Count);
 
         var info = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(s_extension, "test", "tokenise.mjs"));

@@ -16,7 +16,8 @@ namespace Sigil.Cli.Commands;
 internal sealed record OfflineSolution(
     IReadOnlyList<(string Variable, double Value)> Values,
     IReadOnlyList<(string Row, double Price, double Load, double Budget)> Prices,
-    SolverResult Result);
+    SolverResult Result,
+    int NonZeros = 0);
 
 /// <summary>
 /// <c>sigil solve &lt;fibre.sigil&gt; [--members index=N] [--format text|json|csv]</c>: build the fibre's
@@ -53,7 +54,7 @@ internal static class SolveCommand
             if (output == OutputFormat.Text)
             {
                 SolverResult? solved = null;
-                Terminal.Out.Status().Start($"solving '{spec.Name}' ({spec.Solver.Method.ToString().ToLowerInvariant()}, {instance.VariableNames.Length} variables, {instance.RowNames.Length} rows)", _ => solved = instance.Solve(spec));
+                Terminal.Out.Status().Start($"solving '{spec.Name}' ({spec.Solver.Method.ToString().ToLowerInvariant()}, {instance.VariableNames.Length} variables, {instance.RowNames.Length} rows, {instance.Problem.Coupling.NonZeroCount} nonzeros)", _ => solved = instance.Solve(spec));
                 result = solved!;
             }
             else
@@ -64,7 +65,8 @@ internal static class SolveCommand
             var solution = new OfflineSolution(
                 instance.VariableNames.Select((name, i) => (name, result.X[i])).ToList(),
                 instance.RowNames.Select((name, i) => (name, result.Prices[i], result.Loads[i], instance.Problem.Capacity[i])).ToList(),
-                result);
+                result,
+                instance.Problem.Coupling.NonZeroCount);
             switch (output)
             {
                 case OutputFormat.Json:
@@ -134,6 +136,7 @@ internal static class SolveCommand
             json.WriteString("method", method);
             json.WriteString("status", StatusText(r.Status));
             json.WriteNumber("iterations", r.Iterations);
+            json.WriteNumber("nonzeros", solution.NonZeros);
             Number(json, "primal_objective", r.PrimalObjective);
             Number(json, "dual_objective", r.DualObjective);
             Number(json, "relative_gap", r.RelativeDualityGap);

@@ -54,6 +54,12 @@ internal sealed partial class FibreAnalyzer
                     ForEachMember(sums, members, () =>
                     {
                         var coefficient = _evaluator.Evaluate(term.Coefficient, members);
+                        if (coefficient == 0)
+                        {
+                            // An absent table entry: no entry of A (and no 0 * inf from an infinite bound).
+                            return;
+                        }
+
                         var variableMembers = new Dictionary<string, int>(members, StringComparer.Ordinal);
                         var key = new System.Text.StringBuilder(term.Variable);
                         for (var i = 0; i < term.Subscript.Count; i++)

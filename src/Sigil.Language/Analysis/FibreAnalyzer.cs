@@ -136,8 +136,49 @@ internal sealed partial class FibreAnalyzer
                     reported = true;
                     _diagnostics.ReportBoundsInverted(_bound.VariableSpans[variable.Name], Format(lower), variable.Name, Format(upper), MemberText(bindings, members));
                 }
+                else if (InfiniteBoundProblem(variable, lower, upper) is { } problem)
+                {
+                    reported = true;
+                    _diagnostics.ReportInfiniteBound(_bound.VariableSpans[variable.Name], problem.Side, variable.Name, problem.Reason);
+                }
             }, _bound.VariableSpans[variable.Name], "the bounds of '$" + variable.Name + "'");
         }
+    }
+
+    // Where the solvers take an infinite bound: an upper bound of a quadratic utility's variable,
+    // whose closed-form step (w - q)/k is finite at every price. Every agent of the runtime needs a
+    // finite lower bound, and a log, alpha-fair or linear agent (or a variable with no utility, a
+    // zero-weight linear agent) a finite upper one: its step is unbounded at price 0.
+    private (string Side, string Reason)? InfiniteBoundProblem(VariableSpec variable, double lower, double upper)
+    {
+        if (double.IsPositiveInfinity(lower) || double.IsNegativeInfinity(upper))
+        {
+            return (double.IsPositiveInfinity(lower) ? "lower" : "upper", "no value meets; write a finite bound");
+        }
+
+        if (double.IsNegativeInfinity(lower))
+        {
+            return ("lower", "no solver takes: every agent needs a finite lower bound");
+        }
+
+        if (!double.IsPositiveInfinity(upper))
+        {
+            return null;
+        }
+
+        var utility = _spec.Utilities.FirstOrDefault(u => u.Variable == variable.Name);
+        if (utility?.Family == UtilityFamily.Quadratic)
+        {
+            return null;
+        }
+
+        var family = utility is null ? "a variable without utility (a zero-weight linear agent)" : "a " + utility.Family switch
+        {
+            UtilityFamily.Log => "log",
+            UtilityFamily.AlphaFair => "alpha-fair",
+            _ => "linear",
+        } + " utility";
+        return ("upper", "'solve " + _spec.Solver.Method.ToString().ToLowerInvariant() + "' cannot take for " + family + ": its step is unbounded at price 0 (only a quadratic utility's variable may be unbounded above)");
     }
 
     /// <summary>" at edit = 'pfkA'" for the static members of a binding list, or empty.</summary>

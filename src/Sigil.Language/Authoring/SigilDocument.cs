@@ -377,8 +377,9 @@ public sealed partial class SigilDocument
     /// <summary>A bound value as sigil text: <c>5</c>, <c>lo[edit]</c>, <c>(a + b)</c>.</summary>
     internal static string ValueText(ValueSpec value) => value.Kind switch
     {
-        ValueKind.Constant => Number(value.Constant),
+        ValueKind.Constant => double.IsInfinity(value.Constant) ? (value.Constant > 0 ? "inf" : "-inf") : Number(value.Constant),
         ValueKind.Column => value.Column + "[" + value.IndexVariable + "]",
+        ValueKind.Entry => value.Table + "[" + value.IndexVariable + ", " + value.ColumnIndexVariable + "]",
         ValueKind.Negate => "-" + ValueText(value.Operands[0]),
         ValueKind.Add => "(" + ValueText(value.Operands[0]) + " + " + ValueText(value.Operands[1]) + ")",
         ValueKind.Subtract => "(" + ValueText(value.Operands[0]) + " - " + ValueText(value.Operands[1]) + ")",

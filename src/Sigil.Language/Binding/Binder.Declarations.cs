@@ -162,20 +162,9 @@ internal sealed partial class Binder
 
     private CsvTable? ReadCsv(string path, TextSpan span)
     {
-        string? text;
-        try
-        {
-            text = _readTable(path);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _diagnostics.ReportTableNotFound(span, path, " (" + e.Message + ")");
-            return null;
-        }
-
+        var text = ReadTableText(path, span);
         if (text is null)
         {
-            _diagnostics.ReportTableNotFound(span, path, string.Empty);
             return null;
         }
 
@@ -287,6 +276,11 @@ internal sealed partial class Binder
                         else if (symbol is not TableSymbol t)
                         {
                             _diagnostics.ReportWrongNameKind(fromTable.Table.Span, fromTable.Table.Text, symbol.KindText, "a table");
+                            ok = false;
+                        }
+                        else if (t.IsMatrix)
+                        {
+                            _diagnostics.ReportWrongNameKind(fromTable.Table.Span, fromTable.Table.Text, "a two-dimensional table", "a table of rows");
                             ok = false;
                         }
                         else
@@ -501,8 +495,8 @@ internal sealed partial class Binder
         if (ok)
         {
             var scope = IndexScope.Closed(sets);
-            var lower = BindValue(syntax.Lower, scope);
-            var upper = BindValue(syntax.Upper, scope);
+            var lower = BindBound(syntax.Lower, scope);
+            var upper = BindBound(syntax.Upper, scope);
             if (lower.IsError || upper.IsError)
             {
                 ok = false;

@@ -150,6 +150,31 @@ internal sealed partial class Binder
             }
 
             quantifiers = scope.Free.Select(static v => new IndexBinding(v.Name, v.Set!.Name)).ToImmutableArray();
+            if (syntax.LabelIndices is { } named)
+            {
+                // `balance[m]:` names the row's free indices, each once, in the order of its rows.
+                const string LabelRule = " in the label (the label names the indices the row ranges over, each once)";
+                foreach (var free in scope.Free.Where(f => !named.Names.Any(n => n.Text == f.Name)))
+                {
+                    _diagnostics.ReportUndefinedName(free.Span, "Row index", free.Name, LabelRule);
+                    return;
+                }
+
+                var ordered = new List<IndexBinding>();
+                foreach (var index in named.Names)
+                {
+                    var binding = quantifiers.FirstOrDefault(q => q.Variable == index.Text);
+                    if (binding is null || ordered.Contains(binding))
+                    {
+                        _diagnostics.ReportUndefinedName(index.Span, "Row index", index.Text, LabelRule);
+                        return;
+                    }
+
+                    ordered.Add(binding);
+                }
+
+                quantifiers = ordered.ToImmutableArray();
+            }
         }
 
         _rowNames.Add(name, syntax.Span);
@@ -379,9 +404,9 @@ internal sealed partial class Binder
         return body;
     }
 
-    /// <summary>True when <paramref name="value"/> reads a column at the index variable <paramref name="name"/>.</summary>
+    /// <summary>True when <paramref name="value"/> reads a column or a table entry at the index variable <paramref name="name"/>.</summary>
     private static bool Uses(ValueSpec value, string name) =>
-        value.IndexVariable == name || value.Operands.Any(o => Uses(o, name));
+        value.IndexVariable == name || value.ColumnIndexVariable == name || value.Operands.Any(o => Uses(o, name));
 
     /// <summary>True when the expression reads no variable, resource or price and has no sum or call.</summary>
     private static bool IsPureValue(ExpressionSyntax syntax)

@@ -156,7 +156,13 @@ internal sealed partial class Binder
         }
 
         var text = name.Identifier.Text;
-        if (!_names.TryGetValue(text, out var symbol))
+        if (!_names.TryGetValue(text, out var symbol) && text == InfinityName)
+        {
+            _diagnostics.ReportInfinityOutsideBound(name.Span, "'" + _tree.GetStatementText(name.Span) + "' here");
+            return BoundValue.Error;
+        }
+
+        if (symbol is null)
         {
             var candidates = _fibre.Parameters.Select(static p => p.Name).Concat(_fibre.Tables.SelectMany(static t => t.Columns).Select(static c => c.Name));
             _diagnostics.ReportUndefinedName(name.Identifier.Span, "Name", text, DidYouMean(text, candidates));
@@ -178,6 +184,19 @@ internal sealed partial class Binder
                 }
 
                 return new BoundValue(ValueSpec.Of(parameter.Value), parameter.HasUnit ? parameter.Unit : null);
+            case TableSymbol { IsMatrix: true } table:
+                {
+                    if (table.IsError || table.Matrix is null)
+                    {
+                        return BoundValue.Error;
+                    }
+
+                    var sets = ImmutableArray.Create((IndexSymbol)_names[table.Matrix.RowSet], (IndexSymbol)_names[table.Matrix.ColumnSet]);
+                    return ResolveSubscript(name, sets, scope) is { } at
+                        ? new BoundValue(ValueSpec.EntryAt(table.Name, at[0], at[1]), table.Matrix.Unit)
+                        : BoundValue.Error;
+                }
+
             case ColumnSymbol column:
                 {
                     if (column.IsError || column.Table is null)
@@ -202,6 +221,34 @@ internal sealed partial class Binder
                 _diagnostics.ReportExpectedConstant(name.Span, symbol.KindText + " '" + text + "'");
                 return BoundValue.Error;
         }
+    }
+
+    /// <summary>
+    /// Binds a variable bound: a value, or <c>inf</c> / <c>-inf</c> (no bound on that side), which
+    /// only a bound may be (elsewhere <c>inf</c> is SIG1053).
+    /// </summary>
+    private BoundValue BindBound(ExpressionSyntax syntax, IndexScope scope)
+    {
+        var negate = false;
+        var inner = syntax;
+        while (inner is ParenthesizedExpressionSyntax parenthesized)
+        {
+            inner = parenthesized.Expression;
+        }
+
+        if (inner is UnaryExpressionSyntax { OperatorToken.Kind: SyntaxKind.MinusToken } unary)
+        {
+            negate = true;
+            inner = unary.Operand;
+        }
+
+        if (inner is NameExpressionSyntax { NameKind: SyntaxKind.NameExpression, Subscript: null } name
+            && name.Identifier.Text == InfinityName && !_names.ContainsKey(InfinityName))
+        {
+            return new BoundValue(ValueSpec.Of(negate ? double.NegativeInfinity : double.PositiveInfinity), null);
+        }
+
+        return BindValue(syntax, scope);
     }
 
     /// <summary>Resolves <c>j</c> in <c>cost[j]</c>: it must range over an index set of the column's table.</summary>

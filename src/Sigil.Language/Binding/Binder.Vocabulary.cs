@@ -33,6 +33,12 @@ internal sealed partial class Binder
     /// <summary>Responses of <c>instrument ... respond</c>.</summary>
     public static IReadOnlyList<string> ResponseNames => s_responses;
 
+    /// <summary>Layouts of a two-dimensional table's file (<c>from "s.csv" wide</c>).</summary>
+    public static IReadOnlyList<string> TableLayoutNames => s_layouts;
+
+    /// <summary>The name of an infinite bound: <c>$v[r] : 1 in [-inf, inf];</c>.</summary>
+    public const string InfinityName = "inf";
+
     /// <summary>Kernel keys of a dynamic index (<c>index task by pid</c>).</summary>
     public static IReadOnlyList<string> KernelKeyNames => s_kernelKeys;
 }

@@ -66,9 +66,17 @@ internal sealed partial class Binder
         _fibre = new BoundFibre(syntax.Identifier.Text, syntax.Identifier.Span);
         var members = syntax.Members;
 
-        foreach (var table in members.OfType<TableDeclarationSyntax>())
+        foreach (var member in members)
         {
-            BindTable(table);
+            switch (member)
+            {
+                case TableDeclarationSyntax table:
+                    BindTable(table);
+                    break;
+                case MatrixTableDeclarationSyntax matrix:
+                    DeclareMatrix(matrix);
+                    break;
+            }
         }
 
         foreach (var member in members)
@@ -79,6 +87,12 @@ internal sealed partial class Binder
                     BindIndex(member);
                     break;
             }
+        }
+
+        // A two-dimensional table reads its index sets' members, so it binds after them.
+        foreach (var (matrix, table) in _matrices)
+        {
+            BindMatrix(matrix, table);
         }
 
         foreach (var parameter in members.OfType<ParameterDeclarationSyntax>())

@@ -22,5 +22,11 @@ internal sealed class TableSymbol : Symbol
 
     public List<ColumnSymbol> Columns { get; }
 
+    /// <summary>The entries of a two-dimensional table once bound; null for a table of columns.</summary>
+    public MatrixSpec? Matrix { get; set; }
+
+    /// <summary>True for a table over two index sets (<c>table S[met, rxn]</c>).</summary>
+    public bool IsMatrix { get; init; }
+
     public override string KindText => "a table";
 }

@@ -95,6 +95,11 @@ internal static class ValueMath
             return ValueSpec.ColumnAt(v.Table!, v.Column!, rename(v.IndexVariable!));
         }
 
+        if (v.Kind == ValueKind.Entry)
+        {
+            return ValueSpec.EntryAt(v.Table!, rename(v.IndexVariable!), rename(v.ColumnIndexVariable!));
+        }
+
         if (v.Operands.IsEmpty)
         {
             return v;

@@ -159,6 +159,18 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG1040: Actuator condition.</summary>
     public void ReportActuatorCondition(TextSpan span, string actuator, string problem) => Report(DiagnosticDescriptors.ActuatorCondition, span, actuator, problem);
 
+    /// <summary>SIG1050: Unknown table key.</summary>
+    public void ReportTableKeyUnknown(TextSpan span, string table, string key, string where, string set) => Report(DiagnosticDescriptors.TableKeyUnknown, span, table, key, where, set);
+
+    /// <summary>SIG1051: Duplicate table entry.</summary>
+    public void ReportTableEntryDuplicate(TextSpan span, string table, string row, string column, string first, string second) => Report(DiagnosticDescriptors.TableEntryDuplicate, span, table, row, column, first, second);
+
+    /// <summary>SIG1052: Table over a dynamic set.</summary>
+    public void ReportTableSet(TextSpan span, string table, string set, string problem) => Report(DiagnosticDescriptors.TableSet, span, table, set, problem);
+
+    /// <summary>SIG1053: Infinity outside a bound.</summary>
+    public void ReportInfinityOutsideBound(TextSpan span, string what) => Report(DiagnosticDescriptors.InfinityOutsideBound, span, what);
+
     /// <summary>SIG2001: Nonlinear row.</summary>
     public void ReportNonlinearRow(TextSpan span, string problem) => Report(DiagnosticDescriptors.NonlinearRow, span, problem);
 
@@ -215,6 +227,9 @@ internal sealed partial class DiagnosticBag
 
     /// <summary>SIG2019: Not decomposable across nodes.</summary>
     public void ReportNotDecomposable(TextSpan span, string resource, string reason) => Report(DiagnosticDescriptors.NotDecomposable, span, resource, reason);
+
+    /// <summary>SIG2030: Infinite bound not supported.</summary>
+    public void ReportInfiniteBound(TextSpan span, string side, string variable, string reason) => Report(DiagnosticDescriptors.InfiniteBound, span, side, variable, reason);
 
     /// <summary>SIG3001: Map name too long.</summary>
     public void ReportMapNameTooLong(TextSpan span, string name, string length) => Report(DiagnosticDescriptors.MapNameTooLong, span, name, length);

@@ -178,6 +178,18 @@ public static class DiagnosticDescriptors
     /// <summary>SIG1041: a sensor whose events do not yield what it measures (an fd that is a byte count, a size an event lacks).</summary>
     public static readonly DiagnosticDescriptor SensorMeaning = Error("SIG1041", "Sensor meaning", "'{0}' {1}", Names);
 
+    /// <summary>SIG1050: a row or column name of a two-dimensional table that is not a member of its index set.</summary>
+    public static readonly DiagnosticDescriptor TableKeyUnknown = Error("SIG1050", "Unknown table key", "Table '{0}': '{1}'{2} is not a member of index set '{3}'", Names);
+
+    /// <summary>SIG1051: an entry of a two-dimensional table given twice.</summary>
+    public static readonly DiagnosticDescriptor TableEntryDuplicate = Error("SIG1051", "Duplicate table entry", "Table '{0}' gives the entry [{1}, {2}] twice: {3} and {4}", Names);
+
+    /// <summary>SIG1052: a two-dimensional table over a set that is not a static index set.</summary>
+    public static readonly DiagnosticDescriptor TableSet = Error("SIG1052", "Table over a dynamic set", "Table '{0}' ranges over '{1}', {2}; a two-dimensional table ranges over static index sets (from a table or a range)", Names);
+
+    /// <summary>SIG1053: <c>inf</c> where a finite value is needed.</summary>
+    public static readonly DiagnosticDescriptor InfinityOutsideBound = Error("SIG1053", "Infinity outside a bound", "'inf' is a variable bound only; {0} needs a finite value", Names);
+
     // 2xxx: math and certificates.
 
     /// <summary>SIG2001: a row that is not linear in the variables.</summary>
@@ -236,6 +248,9 @@ public static class DiagnosticDescriptors
 
     /// <summary>SIG2019: a cluster resource the nodes cannot price apart.</summary>
     public static readonly DiagnosticDescriptor NotDecomposable = Error("SIG2019", "Not decomposable across nodes", "Cluster resource '@{0}' cannot be decomposed across nodes: {1}", Math);
+
+    /// <summary>SIG2030: an infinite variable bound the fibre's method cannot take.</summary>
+    public static readonly DiagnosticDescriptor InfiniteBound = Error("SIG2030", "Infinite bound not supported", "The {0} bound of '${1}' is infinite, which {2}", Math);
 
     // 3xxx: target limits.
 

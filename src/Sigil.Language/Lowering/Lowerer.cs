@@ -19,7 +19,8 @@ internal static class Lowerer
             t.Name,
             t.Path,
             t.Keys.ToEquatableArray(),
-            t.Columns.Select(static c => new ColumnSpec(c.Name, c.Unit, c.Values.ToEquatableArray())).ToEquatableArray()));
+            t.Columns.Select(static c => new ColumnSpec(c.Name, c.Unit, c.Values.ToEquatableArray())).ToEquatableArray(),
+            t.Matrix));
         var variables = fibre.Variables.Select(static v => new VariableSpec(
             v.Name,
             v.IndexSets.Select(static s => s.Name).ToEquatableArray(),

@@ -23,11 +23,18 @@ public enum ValueKind
 
     /// <summary>Negation of the one operand.</summary>
     Negate,
+
+    /// <summary>
+    /// An entry of a two-dimensional table read at two index variables: <c>S[m, r]</c>, with the
+    /// row's in <see cref="ValueSpec.IndexVariable"/> and the column's in <see cref="ValueSpec.ColumnIndexVariable"/>.
+    /// </summary>
+    Entry,
 }
 
 /// <summary>
 /// A number known at compile time or per index member: a constant (parameters are folded in),
-/// or an expression over table columns indexed by the row's index variables. Value-equatable.
+/// or an expression over table columns and two-dimensional table entries indexed by the row's
+/// index variables. Value-equatable.
 /// </summary>
 /// <param name="Kind">The node's shape.</param>
 /// <param name="Constant">The value of a <see cref="ValueKind.Constant"/> node, else 0.</param>
@@ -35,14 +42,20 @@ public enum ValueKind
 /// <param name="Column">The column of a <see cref="ValueKind.Column"/> node, else null.</param>
 /// <param name="IndexVariable">The index variable a column is read at, else null.</param>
 /// <param name="Operands">Operands of the arithmetic kinds.</param>
+/// <param name="ColumnIndexVariable">The second index variable of an <see cref="ValueKind.Entry"/> node, else null.</param>
 public sealed record ValueSpec(
     ValueKind Kind,
     double Constant,
     string? Table,
     string? Column,
     string? IndexVariable,
-    EquatableArray<ValueSpec> Operands)
+    EquatableArray<ValueSpec> Operands,
+    string? ColumnIndexVariable = null)
 {
+    /// <summary>An entry of a two-dimensional table read at a row and a column index variable.</summary>
+    public static ValueSpec EntryAt(string table, string rowVariable, string columnVariable) =>
+        new(ValueKind.Entry, 0, table, null, rowVariable, EquatableArray<ValueSpec>.Empty, columnVariable);
+
     /// <summary>A constant.</summary>
     public static ValueSpec Of(double value) => new(ValueKind.Constant, value, null, null, null, EquatableArray<ValueSpec>.Empty);
 

@@ -52,8 +52,17 @@ parameterDeclaration
     ;
 
 // table edits from "atp.edits.csv" { cost : mmol/gDW; weight; lo : mmol/gDW/h; }
+// table S[met, rxn] from "stoichiometry.csv";            two-dimensional, long CSV: row,column,value
+// table R[link, flow] from "routes.csv" wide;             wide CSV: a header of column names
+// table R[link, flow] { [l1, f1] = 1; [l2, f1] = 1; }    entries inline (absent entries are 0)
 tableDeclaration
-    : TABLE name=IDENT FROM path=STRING LBRACE columnDeclaration* RBRACE
+    : TABLE name=IDENT FROM path=STRING LBRACE columnDeclaration* RBRACE           # columnTable
+    | TABLE name=IDENT LBRACK rowSet=IDENT COMMA columnSet=IDENT RBRACK (COLON unit)?
+      (FROM path=STRING layout=IDENT?)? (LBRACE entryDeclaration* RBRACE | SEMI)    # matrixTable
+    ;
+
+entryDeclaration
+    : LBRACK row=(IDENT | NUMBER) COMMA column=(IDENT | NUMBER) RBRACK ASSIGN value=signedNumber SEMI
     ;
 
 columnDeclaration
@@ -83,10 +92,11 @@ priceDeclaration
 // couple @dwell[t] >= $hold[t];
 // couple @llc[d] >= sum(t in thread) footprint[t] * $x[t, d];
 // couple placed: sum(d in domain) $x[t, d] == 1;
+// couple balance[m]: sum(r in rxn) S[m, r] * $v[r] == 0;    the label names the row's indices
 // The expression must be one comparison (the binder checks). Index names that no sum binds
 // are quantified over the index sets they are used against.
 coupleDeclaration
-    : COUPLE (label=IDENT COLON)? expression SEMI
+    : COUPLE (label=IDENT labelIndices=subscript? COLON)? expression SEMI
     ;
 
 // utility $hold[t] ~ log(1 + $hold[t]);

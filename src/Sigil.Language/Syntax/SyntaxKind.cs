@@ -79,6 +79,8 @@ internal enum SyntaxKind
     ParameterDeclaration,
     TableDeclaration,
     ColumnDeclaration,
+    MatrixTableDeclaration,
+    EntryDeclaration,
     VariableDeclaration,
     ResourceDeclaration,
     PriceDeclaration,

@@ -67,7 +67,7 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
                 return new RangeIndexDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), SignedNumber(c.low, c), SignedNumber(c.high, c));
             case SigilParser.ParameterDeclarationContext c:
                 return new ParameterDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), c.unit() is { } u ? Unit(u) : null, Expression(c.expression(), c));
-            case SigilParser.TableDeclarationContext c:
+            case SigilParser.ColumnTableContext c:
                 {
                     var columns = ImmutableArray.CreateBuilder<ColumnDeclarationSyntax>();
                     foreach (var column in c.columnDeclaration())
@@ -78,6 +78,25 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
                     return new TableDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), Token(c.path, SyntaxKind.StringToken, c), columns.ToImmutable());
                 }
 
+            case SigilParser.MatrixTableContext c:
+                {
+                    var entries = ImmutableArray.CreateBuilder<EntryDeclarationSyntax>();
+                    foreach (var entry in c.entryDeclaration())
+                    {
+                        entries.Add(new EntryDeclarationSyntax(SpanOf(entry), Token(entry.row, SyntaxKind.IdentifierToken, entry), Token(entry.column, SyntaxKind.IdentifierToken, entry), SignedNumber(entry.value, entry)));
+                    }
+
+                    return new MatrixTableDeclarationSyntax(
+                        SpanOf(c),
+                        Token(c.name, SyntaxKind.IdentifierToken, c),
+                        Token(c.rowSet, SyntaxKind.IdentifierToken, c),
+                        Token(c.columnSet, SyntaxKind.IdentifierToken, c),
+                        c.unit() is { } matrixUnit ? Unit(matrixUnit) : null,
+                        OptionalToken(c.path),
+                        OptionalToken(c.layout),
+                        entries.ToImmutable());
+                }
+
             case SigilParser.VariableDeclarationContext c:
                 return new VariableDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), IndexList(c.indexList()), Unit(c.unit(), c), Expression(c.low, c), Expression(c.high, c));
             case SigilParser.ResourceDeclarationContext c:
@@ -85,7 +104,7 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
             case SigilParser.PriceDeclarationContext c:
                 return new PriceDeclarationSyntax(SpanOf(c), Token(c.resource, SyntaxKind.IdentifierToken, c), Token(c.name, SyntaxKind.IdentifierToken, c));
             case SigilParser.CoupleDeclarationContext c:
-                return new CoupleDeclarationSyntax(SpanOf(c), OptionalToken(c.label), Expression(c.expression(), c));
+                return new CoupleDeclarationSyntax(SpanOf(c), OptionalToken(c.label), Subscript(c.labelIndices), Expression(c.expression(), c));
             case SigilParser.UtilityDeclarationContext c:
                 return new UtilityDeclarationSyntax(SpanOf(c), VariableReference(c.target, c), Expression(c.expression(), c));
             case SigilParser.SolveDeclarationContext c:

@@ -41,6 +41,19 @@ public static partial class CSharpEmitter
             {
                 tableFields.Add((ColumnField(spec.Tables[t].Name, column.Name), new SpecSite(SpecSiteKind.Table, t), "table " + spec.Tables[t].Name + " column " + column.Name));
             }
+
+            if (spec.Tables[t].Matrix is not null)
+            {
+                foreach (var part in s_matrixParts)
+                {
+                    tableFields.Add((MatrixField(spec.Tables[t].Name, part), new SpecSite(SpecSiteKind.Table, t), "the entries of table " + spec.Tables[t].Name));
+                }
+            }
+        }
+
+        if (spec.Tables.FirstOrDefault(static t => t.Matrix is not null) is { } first)
+        {
+            tableFields.Add((EntryMethod, new SpecSite(SpecSiteKind.Table, spec.Tables.ToList().IndexOf(first)), "the entry lookup of table " + first.Name));
         }
 
         CheckScope(problems, "class " + type, type, s_fibreClassMembers, tableFields);

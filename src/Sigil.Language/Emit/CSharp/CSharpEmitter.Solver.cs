@@ -57,6 +57,21 @@ public static partial class CSharpEmitter
     {
         foreach (var table in spec.Tables)
         {
+            if (table.Matrix is { } matrix)
+            {
+                // Compressed sparse rows: row r's entries are column[start[r] .. start[r + 1]]; no zero is stored.
+                var rowCount = matrix.RowStarts.Count - 1;
+                var columnCount = spec.Indices.First(i => i.Name == matrix.ColumnSet).Members.Count;
+                w.Line("// " + CodeText.CComment(table.Name) + "[" + CodeText.CComment(matrix.RowSet) + ", " + CodeText.CComment(matrix.ColumnSet) + "]"
+                    + (table.Path.Length > 0 ? " from " + CodeText.CComment(table.Path) : string.Empty)
+                    + (matrix.Unit.IsDimensionless ? string.Empty : " (" + CodeText.CComment(matrix.Unit.ToString()) + ")")
+                    + ": " + matrix.Values.Count.ToString(CultureInfo.InvariantCulture) + " nonzeros of " + rowCount.ToString(CultureInfo.InvariantCulture) + " x " + columnCount.ToString(CultureInfo.InvariantCulture));
+                w.Line("private static readonly int[] " + MatrixField(table.Name, "start") + " = { " + string.Join(", ", matrix.RowStarts.Select(static s => s.ToString(CultureInfo.InvariantCulture))) + " };");
+                w.Line("private static readonly int[] " + MatrixField(table.Name, "column") + " = { " + string.Join(", ", matrix.Columns.Select(static s => s.ToString(CultureInfo.InvariantCulture))) + " };");
+                w.Line("private static readonly double[] " + MatrixField(table.Name, "value") + " = { " + string.Join(", ", matrix.Values.Select(CodeText.CSharpDouble)) + " };");
+                continue;
+            }
+
             foreach (var column in table.Columns)
             {
                 w.Line("// " + CodeText.CComment(table.Path) + ", column " + CodeText.CComment(column.Name) + (column.Unit.IsDimensionless ? string.Empty : " (" + CodeText.CComment(column.Unit.ToString()) + ")"));
@@ -68,9 +83,25 @@ public static partial class CSharpEmitter
         {
             w.Line();
         }
+
+        if (spec.Tables.Any(static t => t.Matrix is not null))
+        {
+            w.Line("// The entry of a two-dimensional table at (row, col): a binary search of the row's columns; 0 when absent.");
+            w.Open("private static double " + EntryMethod + "(int[] start, int[] column, double[] value, int row, int col)");
+            w.Line("var k = global::System.Array.BinarySearch(column, start[row], start[row + 1] - start[row], col);");
+            w.Line("return k >= 0 ? value[k] : 0.0;");
+            w.Close();
+            w.Line();
+        }
     }
 
+    private static readonly string[] s_matrixParts = { "start", "column", "value" };
+
+    private const string EntryMethod = "SparseEntry";
+
     private static string ColumnField(string table, string column) => "s_" + CodeText.Identifier(table) + "_" + CodeText.Identifier(column);
+
+    private static string MatrixField(string table, string part) => "s_" + CodeText.Identifier(table) + "_" + part;
 
     private static void EmitCreateProblem(SourceWriter w, FibreSpec spec)
     {
@@ -140,6 +171,7 @@ public static partial class CSharpEmitter
         w.Line("var values = new global::System.Collections.Generic.List<double>();");
         w.Line("var capacity = new global::System.Collections.Generic.List<double>();");
         w.Line("var senses = new global::System.Collections.Generic.List<global::Sigil.Runtime.Solvers.RowSense>();");
+        var termNumber = 0;
         foreach (var c in spec.Couplings)
         {
             w.Line();
@@ -151,9 +183,25 @@ public static partial class CSharpEmitter
             {
                 var variable = spec.Variables.First(v => v.Name == term.Variable);
                 OpenLoops(w, term.Sums.Select(b => b.Set).ToList(), term.Sums.Select(b => b.Variable).ToList());
-                w.Line("rows.Add(capacity.Count);");
-                w.Line("columns.Add(" + OffsetName(variable.Name) + " + " + FlatIndex(variable.IndexSets, term.Subscript) + ");");
-                w.Line("values.Add(" + Value(term.Coefficient, null) + ");");
+                if (term.Coefficient.IsConstant)
+                {
+                    // A constant coefficient: a zero one was dropped when the row was bound.
+                    w.Line("rows.Add(capacity.Count);");
+                    w.Line("columns.Add(" + OffsetName(variable.Name) + " + " + FlatIndex(variable.IndexSets, term.Subscript) + ");");
+                    w.Line("values.Add(" + Value(term.Coefficient, null) + ");");
+                }
+                else
+                {
+                    // A coefficient read from a table: A holds its nonzeros only.
+                    var a = "a" + (termNumber++).ToString(CultureInfo.InvariantCulture);
+                    w.Line("var " + a + " = " + Value(term.Coefficient, null) + ";");
+                    w.Open("if (" + a + " != 0.0)");
+                    w.Line("rows.Add(capacity.Count);");
+                    w.Line("columns.Add(" + OffsetName(variable.Name) + " + " + FlatIndex(variable.IndexSets, term.Subscript) + ");");
+                    w.Line("values.Add(" + a + ");");
+                    w.Close();
+                }
+
                 CloseLoops(w, term.Sums.Count);
             }
 
@@ -446,6 +494,7 @@ public static partial class CSharpEmitter
     {
         ValueKind.Constant => CodeText.CSharpDouble(value.Constant),
         ValueKind.Column => ColumnField(value.Table!, value.Column!) + "[" + LoopVar(Renamed(value.IndexVariable!, rename)) + "]",
+        ValueKind.Entry => EntryMethod + "(" + string.Join(", ", s_matrixParts.Select(p => MatrixField(value.Table!, p))) + ", " + LoopVar(Renamed(value.IndexVariable!, rename)) + ", " + LoopVar(Renamed(value.ColumnIndexVariable!, rename)) + ")",
         ValueKind.Add => "(" + Value(value.Operands[0], rename) + " + " + Value(value.Operands[1], rename) + ")",
         ValueKind.Subtract => "(" + Value(value.Operands[0], rename) + " - " + Value(value.Operands[1], rename) + ")",
         ValueKind.Multiply => "(" + Value(value.Operands[0], rename) + " * " + Value(value.Operands[1], rename) + ")",

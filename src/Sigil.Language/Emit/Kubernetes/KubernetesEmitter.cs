@@ -151,7 +151,7 @@ public static class KubernetesEmitter
 
         // The fibre's files: its source and its tables, by their paths relative to its folder.
         var files = new List<string> { sourceFile };
-        files.AddRange(spec.Tables.Select(t => PlainRelativePath(t.Path)).Distinct(StringComparer.Ordinal));
+        files.AddRange(spec.Tables.Where(static t => t.Path.Length > 0).Select(t => PlainRelativePath(t.Path)).Distinct(StringComparer.Ordinal));
 
         var args = new[]
         {
