@@ -21,12 +21,14 @@ namespace Sigil.Runtime.Solvers;
 /// </para>
 /// <para>
 /// Every <see cref="QpOptions.CheckInterval"/> iterations: OSQP's residuals (infinity norms, unscaled,
-/// relative to the size of their terms); rho adapts by OSQP's residual balancing and the matrix is
-/// refactorised when it moves by more than 5x; the growth of the row duals is tried as a Farkas certificate
-/// and the growth of x as a direction of unbounded improvement. When the residuals hold, the active set is
-/// polished (a reduced KKT system solved with iterative refinement) and the better of the two points is
-/// assessed against <see cref="SolverLimits.Tolerances"/>; only a point that passes is
-/// <see cref="SolveStatus.Solved"/>.
+/// relative to the size of their terms), and the growth of the row duals tried as a Farkas certificate
+/// and the growth of x as a direction of unbounded improvement. Every <see cref="QpOptions.RhoInterval"/>
+/// iterations rho adapts by OSQP's residual balancing, the matrix refactorised when it moves by more than
+/// 5x. Once the residuals hold to OSQP's default accuracy (1e-3, or the stated tolerances if looser), the
+/// active set is polished (a reduced KKT system solved with proximal iterative refinement from the ADMM
+/// point) and the better of the two points is assessed against <see cref="SolverLimits.Tolerances"/>;
+/// only a point that passes is <see cref="SolveStatus.Solved"/>, else ADMM goes on and polishing is
+/// tried again an eighth more iterations later.
 /// </para>
 /// </remarks>
 /// <typeparam name="TAgents">The agent type; every agent must have a linear or quadratic utility.</typeparam>
@@ -37,6 +39,8 @@ public sealed class QpSolver<TAgents>
     private const double Alpha = 1.6;
     private const double EqualityFactor = 1e3;
     private const double PolishDelta = 1e-6;
+    private const double PolishFrom = 1e-3;
+    private const int PolishRefinements = 25;
 
     private readonly int _n;
     private readonly int _m;
@@ -206,6 +210,9 @@ public sealed class QpSolver<TAgents>
     /// <summary>Iterations of the last solve.</summary>
     public int Iterations { get; private set; }
 
+    /// <summary>True when the last solve returned a polished point.</summary>
+    public bool Polished { get; private set; }
+
     /// <summary>Nonzeros of the KKT factor (for the record).</summary>
     public int FactorNonZeros => _ldl.FactorNonZeros;
 
@@ -277,6 +284,8 @@ public sealed class QpSolver<TAgents>
         var xTilde = new double[_n];
         bool timed = Options.TimeLimit is not null;
         int nextAssessment = 0;
+        int nextRhoUpdate = Options.RhoInterval;
+        Polished = false;
         Candidate? best = null;
         while (true)
         {
@@ -296,14 +305,22 @@ public sealed class QpSolver<TAgents>
                 continue;
             }
 
-            (bool residualsHold, double ratio) = Residuals();
-            if ((residualsHold && Iterations >= nextAssessment) || last)
+            Residual residual = Residuals();
+
+            // The point is assessed (and polished) when ADMM's residuals hold at the stated tolerances,
+            // or earlier, from OSQP's default accuracy (1e-3) on: polishing turns a rough point with the
+            // right active set into an exact one, which an LP's ADMM would take thousands of iterations to
+            // reach. A failed attempt is retried after a quarter more iterations.
+            bool ready = residual.Within(Options.AbsoluteTolerance, Options.FeasibilityTolerance, Options.RelativeTolerance)
+                || (Options.Polish && residual.Within(Math.Max(Options.AbsoluteTolerance, PolishFrom), Math.Max(Options.FeasibilityTolerance, PolishFrom), Math.Max(Options.RelativeTolerance, PolishFrom)));
+            if ((ready && Iterations >= nextAssessment) || last)
             {
                 Candidate admm = Unscaled(_x, _yRow);
                 Candidate answer = admm;
                 if (Options.Polish && Polish() is { } polished && polished.Accuracy.Worst < admm.Accuracy.Worst)
                 {
                     answer = polished;
+                    Polished = true;
                 }
 
                 if (best is null || answer.Accuracy.Worst < best.Accuracy.Worst)
@@ -321,7 +338,8 @@ public sealed class QpSolver<TAgents>
                     return Result(best, best.Accuracy.Classify(outOfTime), started);
                 }
 
-                nextAssessment = Iterations + Math.Max(5 * Options.CheckInterval, Iterations / 4);
+                Polished = false;
+                nextAssessment = Iterations + Math.Max(5 * Options.CheckInterval, Iterations / 8);
             }
 
             if (Certificates(xBefore, yBefore, started) is { } failed)
@@ -329,14 +347,20 @@ public sealed class QpSolver<TAgents>
                 return failed;
             }
 
-            // OSQP's residual balancing: rho by the square root of the residuals' ratio.
-            double proposed = Math.Clamp(_rho * Math.Sqrt(ratio), 1e-6, 1e6);
-            if (Options.AdaptiveRho && double.IsFinite(proposed) && (proposed > 5 * _rho || proposed < _rho / 5))
+            // OSQP's residual balancing: rho by the square root of the residuals' ratio, looked at every
+            // RhoInterval iterations and refactorised only when it moves by more than 5x (changing rho
+            // more often restarts ADMM's progress every time).
+            if (Options.AdaptiveRho && Iterations >= nextRhoUpdate)
             {
-                _rho = proposed;
-                if (!Refactor())
+                nextRhoUpdate = Iterations + Options.RhoInterval;
+                double proposed = Math.Clamp(_rho * Math.Sqrt(residual.Balance), 1e-6, 1e6);
+                if (double.IsFinite(proposed) && (proposed > 5 * _rho || proposed < _rho / 5))
                 {
-                    return Outcome.Failed(Problem, SolverKind.Qp, Options.Tolerances, SolveStatus.NumericalFailure, Iterations, Stopwatch.GetElapsedTime(started), null);
+                    _rho = proposed;
+                    if (!Refactor())
+                    {
+                        return Outcome.Failed(Problem, SolverKind.Qp, Options.Tolerances, SolveStatus.NumericalFailure, Iterations, Stopwatch.GetElapsedTime(started), null);
+                    }
                 }
             }
         }
@@ -431,7 +455,7 @@ public sealed class QpSolver<TAgents>
     }
 
     /// <summary>OSQP's unscaled residual test, and the ratio that steers rho.</summary>
-    private (bool Hold, double Ratio) Residuals()
+    private Residual Residuals()
     {
         _a.Multiply(_x, _ax);
         double prim = 0, primScale = 0;
@@ -458,12 +482,7 @@ public sealed class QpSolver<TAgents>
             dualScale = Math.Max(dualScale, Math.Max(Math.Abs(px), Math.Max(Math.Abs(aty[j] + _yBox[j]), Math.Abs(_qh[j]))) / _d[j]);
         }
 
-        dual /= _cost;
-        dualScale /= _cost;
-        bool hold = prim <= Options.AbsoluteTolerance + Options.FeasibilityTolerance * primScale
-            && dual <= Options.AbsoluteTolerance + Options.RelativeTolerance * dualScale;
-        double ratio = (prim / Math.Max(primScale, 1e-30)) / Math.Max(dual / Math.Max(dualScale, 1e-30), 1e-30);
-        return (hold, ratio);
+        return new Residual(prim, primScale, dual / _cost, dualScale / _cost);
     }
 
     /// <summary>The growth of the row duals as a Farkas certificate, and of x as a direction of unbounded improvement (unscaled).</summary>
@@ -502,30 +521,46 @@ public sealed class QpSolver<TAgents>
     }
 
     /// <summary>
-    /// Polishing: the active set read from the ADMM iterate (rows and bounds whose dual pushes against
-    /// them), the equality-constrained QP on it solved with a regularised KKT system and three steps of
-    /// iterative refinement. Null when the reduced system cannot be factorised.
+    /// Polishing (OSQP's, Stellato et al. 2020 §5.2): the active set read from the ADMM iterate, the
+    /// equality-constrained QP on it solved with the regularised KKT matrix
+    /// <c>[P_F + delta I, A_AF^T; A_AF, -delta I]</c> and iterative refinement against the exact one.
+    /// Two changes for degenerate LPs, whose optimal face is not a point: the refinement starts from
+    /// the ADMM point (so it is a proximal-point iteration that converges to the solution of the reduced
+    /// system nearest that point, inside the box, not to the least-norm one, which may leave it), and a
+    /// second active set also fixes every variable the ADMM point holds at a bound with a dual of either
+    /// sign. The better of the two is returned; null when neither reduced system can be factorised.
     /// </summary>
     private Candidate? Polish()
     {
-        // Active bounds fix variables; active rows become equalities.
+        Candidate? osqp = Polish(strictBounds: false);
+        Candidate? atBounds = Polish(strictBounds: true);
+        if (osqp is null || (atBounds is not null && atBounds.Accuracy.Worst < osqp.Accuracy.Worst))
+        {
+            return atBounds;
+        }
+
+        return osqp;
+    }
+
+    private Candidate? Polish(bool strictBounds)
+    {
+        // Active bounds fix variables (OSQP's test: the bound is nearer than the dual pushing on it);
+        // active rows become equalities.
         var fixedAt = new double[_n];
         var free = new List<int>();
-        var position = new int[_n];
         for (int j = 0; j < _n; j++)
         {
             fixedAt[j] = double.NaN;
-            if (_zBox[j] - _lowBox[j] < -_yBox[j])
+            if (_zBox[j] - _lowBox[j] < -_yBox[j] || (strictBounds && _zBox[j] <= _lowBox[j]))
             {
                 fixedAt[j] = _lowBox[j];
             }
-            else if (_highBox[j] - _zBox[j] < _yBox[j])
+            else if (_highBox[j] - _zBox[j] < _yBox[j] || (strictBounds && _zBox[j] >= _highBox[j]))
             {
                 fixedAt[j] = _highBox[j];
             }
 
-            position[j] = double.IsNaN(fixedAt[j]) ? free.Count : -1;
-            if (position[j] >= 0)
+            if (double.IsNaN(fixedAt[j]))
             {
                 free.Add(j);
             }
@@ -614,10 +649,20 @@ public sealed class QpSolver<TAgents>
             return null;
         }
 
-        var solution = (double[])b.Clone();
-        ldl.Solve(solution);
+        // Proximal refinement from the ADMM point: s += K_delta^-1 (b - K s).
+        var solution = new double[size];
+        for (int f = 0; f < nf; f++)
+        {
+            solution[f] = _x[free[f]];
+        }
+
+        for (int r = 0; r < na; r++)
+        {
+            solution[nf + r] = _yRow[active[r]];
+        }
+
         var residual = new double[size];
-        for (int refine = 0; refine < 3; refine++)
+        for (int refine = 0; refine < PolishRefinements; refine++)
         {
             b.AsSpan().CopyTo(residual);
             for (int e = 0; e < kv.Count; e++)
@@ -627,6 +672,17 @@ public sealed class QpSolver<TAgents>
                 {
                     residual[kc[e]] -= kv[e] * solution[kr[e]];
                 }
+            }
+
+            double worst = 0;
+            foreach (double v in residual)
+            {
+                worst = Math.Max(worst, Math.Abs(v));
+            }
+
+            if (worst <= 1e-13)
+            {
+                break;
             }
 
             ldl.Solve(residual);
@@ -677,6 +733,16 @@ public sealed class QpSolver<TAgents>
 
     private SolverResult Result(Candidate e, SolveStatus status, long started) =>
         Outcome.Answer(Problem, SolverKind.Qp, Options.Tolerances, status, Iterations, Stopwatch.GetElapsedTime(started), (e.X, e.Prices, e.Load), (e.Primal, e.Dual), e.Accuracy, false, Certificate<TAgents>.Violation(e.Load, Problem.Capacity, Problem.Senses).Relative);
+
+    /// <summary>OSQP's unscaled residuals and the size of their terms.</summary>
+    private readonly record struct Residual(double Primal, double PrimalScale, double Dual, double DualScale)
+    {
+        /// <summary>The ratio of the relative residuals, which residual balancing drives to 1.</summary>
+        public double Balance => (Primal / Math.Max(PrimalScale, 1e-30)) / Math.Max(Dual / Math.Max(DualScale, 1e-30), 1e-30);
+
+        public bool Within(double absolute, double feasibility, double relative) =>
+            Primal <= absolute + feasibility * PrimalScale && Dual <= absolute + relative * DualScale;
+    }
 
     private sealed record Candidate(double[] X, double[] Prices, double[] Load, double Primal, double Dual, Accuracy Accuracy);
 }

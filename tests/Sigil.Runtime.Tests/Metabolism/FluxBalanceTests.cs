@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using Sigil.Runtime.Metabolism;
 using Sigil.Runtime.Solvers;
+using Xunit.Abstractions;
 
 namespace Sigil.Runtime.Tests.Metabolism;
 
@@ -13,7 +14,7 @@ namespace Sigil.Runtime.Tests.Metabolism;
 /// Flux balance on the models Debian's python3-cobra ships, against GLPK's simplex (glpsol) on the
 /// same LP written from the same file.
 /// </summary>
-public sealed class FluxBalanceTests
+public sealed class FluxBalanceTests(ITestOutputHelper output)
 {
     public const string CobraData = "/usr/lib/python3/dist-packages/cobra/data";
 
@@ -50,6 +51,31 @@ public sealed class FluxBalanceTests
             {
                 Assert.True(Math.Abs(r.PrimalObjective - glpk) <= 1e-4 * glpk, $"{r.Method}: solved at {r.PrimalObjective:R}, GLPK {glpk:R}");
             }
+        }
+    }
+
+    [ModelFact]
+    public void EcoliCore_Qp_SolvesToGlpksOptimum_WithinOneInAMillion()
+    {
+        MetabolicModel model = MetabolicModel.ReadSbml(Path.Combine(CobraData, "textbook.xml.gz"));
+        (string status, double glpk) = Glpk.Solve(model);
+        Assert.Equal("OPTIMAL", status);
+        NumProblem<LinearAgents> problem = model.ToProblem();
+
+        // The language's default tolerances and tight ones: both end solved at GLPK's optimum, on a
+        // point whose rows, stationarity and gap the status vouches for.
+        foreach (QpOptions options in new[] { new QpOptions(), s_tight })
+        {
+            var solver = new QpSolver<LinearAgents>(problem, options);
+            SolverResult r = solver.Solve();
+            output.WriteLine($"tolerances {options.Tolerances}: {r.Status}, objective {r.PrimalObjective:R} (GLPK {glpk:R}, relative error {Math.Abs(r.PrimalObjective - glpk) / glpk:E2}), {r.Iterations} iterations, polished {solver.Polished}, {r.Elapsed.TotalMilliseconds:F1} ms");
+            Assert.True(r.Status == SolveStatus.Solved, $"{r.Status} after {r.Iterations} iterations at {r.PrimalObjective:R}: {r.Accuracy}");
+            Assert.True(Math.Abs(r.PrimalObjective - glpk) <= 1e-6 * glpk, $"optimum {r.PrimalObjective:R}, GLPK {glpk:R}");
+            Assert.True(r.Accuracy.Holds, r.Accuracy.ToString());
+            var load = new double[model.Metabolites.Count];
+            problem.Coupling.Multiply(r.X, load);
+            Assert.All(load, b => Assert.True(Math.Abs(b) <= 1e-6, $"mass balance off by {b:E2}"));
+            Assert.All(Enumerable.Range(0, r.X.Length), j => Assert.InRange(r.X[j], model.Lower[j], model.Upper[j]));
         }
     }
 
