@@ -41,6 +41,7 @@ public sealed class QpSolver<TAgents>
     private const double PolishDelta = 1e-6;
     private const double PolishFrom = 1e-3;
     private const int PolishRefinements = 25;
+    private const double BoundSnap = 1e-14;
 
     private readonly int _n;
     private readonly int _m;
@@ -713,7 +714,11 @@ public sealed class QpSolver<TAgents>
         var x = new double[_n];
         for (int j = 0; j < _n; j++)
         {
-            x[j] = Math.Clamp(_d[j] * xh[j], agents.Lower(j), agents.Upper(j));
+            // A bound divided by d and multiplied back may land an ulp inside it, where a linear
+            // agent's stationarity would be judged as if it were free: such a value is the bound.
+            double lower = agents.Lower(j), upper = agents.Upper(j);
+            double v = Math.Clamp(_d[j] * xh[j], lower, upper);
+            x[j] = Math.Abs(v - lower) <= BoundSnap * Math.Abs(lower) ? lower : Math.Abs(upper - v) <= BoundSnap * Math.Abs(upper) ? upper : v;
         }
 
         var prices = new double[_m];
