@@ -42,6 +42,7 @@ public sealed class QpSolver<TAgents>
     private const double PolishFrom = 1e-3;
     private const int PolishRefinements = 25;
     private const double BoundSnap = 1e-14;
+    private const int PolishRounds = 4;
 
     private readonly int _n;
     private readonly int _m;
@@ -73,6 +74,7 @@ public sealed class QpSolver<TAgents>
     private readonly double[] _ax;
     private readonly Certificate<TAgents> _certificate;
     private double _rho;
+    private bool _hasState;
 
     /// <summary>Builds the solver: reads the utilities, equilibrates, orders and analyses the KKT matrix.</summary>
     /// <exception cref="ArgumentException">An agent's utility is not linear or quadratic, or the options are out of range.</exception>
@@ -153,14 +155,7 @@ public sealed class QpSolver<TAgents>
         _qh = new double[_n];
         _lowBox = new double[_n];
         _highBox = new double[_n];
-        TAgents agents = problem.Agents;
-        for (int j = 0; j < _n; j++)
-        {
-            _kh[j] = _cost * _k[j] * _d[j] * _d[j];
-            _qh[j] = -_cost * _w[j] * _d[j];
-            _lowBox[j] = agents.Lower(j) / _d[j];
-            _highBox[j] = agents.Upper(j) / _d[j];
-        }
+        ScaleAgents();
 
         _lowRow = new double[_m];
         _highRow = new double[_m];
@@ -237,10 +232,38 @@ public sealed class QpSolver<TAgents>
     public SolverResult Solve() => Solve(default);
 
     /// <summary>Solves, warm-started from the row prices <paramref name="initialPrices"/> (cold when empty).</summary>
-    public SolverResult Solve(ReadOnlySpan<double> initialPrices)
+    public SolverResult Solve(ReadOnlySpan<double> initialPrices) => Solve(initialPrices, warm: false);
+
+    /// <summary>
+    /// Re-solves after the data changed (the problem's budgets, or the agents' bounds and weights
+    /// after <see cref="Update"/>), warm-started from the last solve's ADMM state (x, z, both duals and
+    /// rho), as OSQP's warm start does; the matrix is the same, so nothing is re-analysed. Cold when there
+    /// was no earlier solve.
+    /// </summary>
+    public SolverResult SolveWarm() => Solve(default, warm: _hasState);
+
+    /// <summary>
+    /// Re-reads the agents' utilities and bounds (the problem's budgets are read at every solve), for
+    /// parameters changed at run time; the equilibration of the matrix is kept.
+    /// </summary>
+    /// <exception cref="ArgumentException">An agent's utility is no longer linear or quadratic.</exception>
+    public void Update()
+    {
+        (double[] w, double[] k) = Coefficients(Problem);
+        w.AsSpan().CopyTo(_w);
+        k.AsSpan().CopyTo(_k);
+        ScaleAgents();
+    }
+
+    private SolverResult Solve(ReadOnlySpan<double> initialPrices, bool warm)
     {
         long started = Stopwatch.GetTimestamp();
         Iterations = 0;
+        if (!initialPrices.IsEmpty)
+        {
+            CouplingMatrix.CheckLength(initialPrices.Length, _m, nameof(initialPrices));
+        }
+
         if (Outcome.Presolve(Problem, SolverKind.Qp, Options.Tolerances) is { } settled)
         {
             return settled;
@@ -253,28 +276,41 @@ public sealed class QpSolver<TAgents>
             _lowRow[i] = Problem.Senses[i] == RowSense.Equal ? _highRow[i] : double.NegativeInfinity;
         }
 
-        Array.Clear(_x);
-        Array.Clear(_zRow);
-        Array.Clear(_yBox);
-        for (int j = 0; j < _n; j++)
+        if (warm)
         {
-            _x[j] = Math.Clamp(0, _lowBox[j], _highBox[j]);
-            _zBox[j] = _x[j];
+            // The last state, its projections moved into the new sets.
+            for (int j = 0; j < _n; j++)
+            {
+                _zBox[j] = Math.Clamp(_zBox[j], _lowBox[j], _highBox[j]);
+            }
+
+            for (int i = 0; i < _m; i++)
+            {
+                _zRow[i] = Math.Clamp(_zRow[i], _lowRow[i], _highRow[i]);
+            }
+        }
+        else
+        {
+            Array.Clear(_x);
+            Array.Clear(_zRow);
+            Array.Clear(_yBox);
+            for (int j = 0; j < _n; j++)
+            {
+                _x[j] = Math.Clamp(0, _lowBox[j], _highBox[j]);
+                _zBox[j] = _x[j];
+            }
+
+            _a.Multiply(_x, _zRow);
+            for (int i = 0; i < _m; i++)
+            {
+                _zRow[i] = Math.Clamp(_zRow[i], _lowRow[i], _highRow[i]);
+                _yRow[i] = initialPrices.IsEmpty ? 0 : _cost * initialPrices[i] / _e[i];
+            }
+
+            _rho = Options.Rho;
         }
 
-        _a.Multiply(_x, _zRow);
-        for (int i = 0; i < _m; i++)
-        {
-            _zRow[i] = Math.Clamp(_zRow[i], _lowRow[i], _highRow[i]);
-            _yRow[i] = initialPrices.IsEmpty ? 0 : _cost * initialPrices[i] / _e[i];
-        }
-
-        if (!initialPrices.IsEmpty)
-        {
-            CouplingMatrix.CheckLength(initialPrices.Length, _m, nameof(initialPrices));
-        }
-
-        _rho = Options.Rho;
+        _hasState = true;
         if (!Refactor())
         {
             return Outcome.Failed(Problem, SolverKind.Qp, Options.Tolerances, SolveStatus.NumericalFailure, 0, Stopwatch.GetElapsedTime(started), null);
@@ -364,6 +400,19 @@ public sealed class QpSolver<TAgents>
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>The utilities and bounds in the scaled variables.</summary>
+    private void ScaleAgents()
+    {
+        TAgents agents = Problem.Agents;
+        for (int j = 0; j < _n; j++)
+        {
+            _kh[j] = _cost * _k[j] * _d[j] * _d[j];
+            _qh[j] = -_cost * _w[j] * _d[j];
+            _lowBox[j] = agents.Lower(j) / _d[j];
+            _highBox[j] = agents.Upper(j) / _d[j];
         }
     }
 
@@ -548,7 +597,6 @@ public sealed class QpSolver<TAgents>
         // Active bounds fix variables (OSQP's test: the bound is nearer than the dual pushing on it);
         // active rows become equalities.
         var fixedAt = new double[_n];
-        var free = new List<int>();
         for (int j = 0; j < _n; j++)
         {
             fixedAt[j] = double.NaN;
@@ -559,11 +607,6 @@ public sealed class QpSolver<TAgents>
             else if (_highBox[j] - _zBox[j] < _yBox[j] || (strictBounds && _zBox[j] >= _highBox[j]))
             {
                 fixedAt[j] = _highBox[j];
-            }
-
-            if (double.IsNaN(fixedAt[j]))
-            {
-                free.Add(j);
             }
         }
 
@@ -576,6 +619,67 @@ public sealed class QpSolver<TAgents>
             if (on)
             {
                 active.Add(i);
+            }
+        }
+
+        // A fixed variable whose bound dual comes out with the wrong sign (the objective would gain by
+        // leaving the bound) was guessed wrong: it is freed and the reduced system solved again, from
+        // the last solution, up to PolishRounds times. The best point of the rounds is kept.
+        Candidate? best = null;
+        var aty = new double[_n];
+        for (int round = 0; round < PolishRounds; round++)
+        {
+            if (SolveReduced(fixedAt, active, rowPosition) is not var (xh, yh))
+            {
+                break;
+            }
+
+            Candidate candidate = Unscaled(xh, yh);
+            if (best is null || candidate.Accuracy.Worst < best.Accuracy.Worst)
+            {
+                best = candidate;
+            }
+
+            if (candidate.Accuracy.Holds)
+            {
+                break;
+            }
+
+            _a.MultiplyTransposed(yh, aty);
+            bool freed = false;
+            for (int j = 0; j < _n; j++)
+            {
+                if (double.IsNaN(fixedAt[j]))
+                {
+                    continue;
+                }
+
+                double boundDual = -(_kh[j] * xh[j] + _qh[j] + aty[j]);
+                if ((fixedAt[j] == _lowBox[j] && boundDual > 0) || (fixedAt[j] == _highBox[j] && boundDual < 0))
+                {
+                    fixedAt[j] = double.NaN;
+                    freed = true;
+                }
+            }
+
+            if (!freed)
+            {
+                break;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The reduced KKT system for the variables not in <paramref name="fixedAt"/> and the active rows; null when it cannot be factorised.</summary>
+    private (double[] X, double[] Y)? SolveReduced(double[] fixedAt, List<int> active, int[] rowPosition)
+    {
+        var free = new List<int>();
+        for (int j = 0; j < _n; j++)
+        {
+            if (double.IsNaN(fixedAt[j]))
+            {
+                free.Add(j);
             }
         }
 
@@ -704,7 +808,7 @@ public sealed class QpSolver<TAgents>
             yh[active[r]] = solution[nf + r];
         }
 
-        return Unscaled(xh, yh);
+        return (xh, yh);
     }
 
     /// <summary>A scaled (x, y) unscaled, projected onto the box and the prices' signs, with its objectives and accuracy.</summary>
