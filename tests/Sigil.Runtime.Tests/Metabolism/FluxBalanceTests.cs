@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using Sigil.Runtime.Metabolism;
 using Sigil.Runtime.Solvers;
 using Xunit.Abstractions;
@@ -135,7 +134,7 @@ internal static class Glpk
         try
         {
             string lp = Path.Combine(folder, "model.lp");
-            File.WriteAllText(lp, CplexLp(model));
+            model.WriteCplexLp(lp);
             var start = new ProcessStartInfo(Glpsol) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string a in new[] { "--lp", lp, "-o", Path.Combine(folder, "out.txt") })
             {
@@ -155,45 +154,6 @@ internal static class Glpk
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static string CplexLp(MetabolicModel model)
-    {
-        string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var text = new StringBuilder("Maximize\n obj:");
-        for (int r = 0; r < model.Reactions.Count; r++)
-        {
-            if (model.Objective[r] != 0)
-            {
-                text.Append(' ').Append(model.Objective[r] >= 0 ? "+ " : "- ").Append(N(Math.Abs(model.Objective[r]))).Append(" v").Append(r);
-            }
-        }
-
-        text.Append("\nSubject To\n");
-        for (int m = 0; m < model.Metabolites.Count; m++)
-        {
-            text.Append(" m").Append(m).Append(':');
-            for (int e = 0; e < model.EntryValue.Count; e++)
-            {
-                if (model.EntryMetabolite[e] == m)
-                {
-                    double v = model.EntryValue[e];
-                    text.Append(' ').Append(v >= 0 ? "+ " : "- ").Append(N(Math.Abs(v))).Append(" v").Append(model.EntryReaction[e]);
-                }
-            }
-
-            text.Append(" = 0\n");
-        }
-
-        text.Append("Bounds\n");
-        for (int r = 0; r < model.Reactions.Count; r++)
-        {
-            string lo = double.IsNegativeInfinity(model.Lower[r]) ? "-inf" : N(model.Lower[r]);
-            string hi = double.IsPositiveInfinity(model.Upper[r]) ? "+inf" : N(model.Upper[r]);
-            text.Append(' ').Append(lo).Append(" <= v").Append(r).Append(" <= ").Append(hi).Append('\n');
-        }
-
-        return text.Append("End\n").ToString();
     }
 }
 
