@@ -78,11 +78,11 @@ internal static class FluxBalanceBenchmark
                 new[] { "GLPK simplex (glpsol process)", "optimal", glpk.ToString("R", CultureInfo.InvariantCulture), "0", "-", Ms(glpkSeconds) },
                 new[] { "Sigil QP, cold (build + solve)", cold.Status.ToString(), cold.PrimalObjective.ToString("R", CultureInfo.InvariantCulture), Rel(cold.PrimalObjective, glpk), cold.Iterations.ToString(CultureInfo.InvariantCulture), Ms(coldSeconds) },
                 new[] { "Sigil QP, cold (solve only)", cold.Status.ToString(), cold.PrimalObjective.ToString("R", CultureInfo.InvariantCulture), Rel(cold.PrimalObjective, glpk), cold.Iterations.ToString(CultureInfo.InvariantCulture), Ms(solveOnlySeconds) },
-                new[] { "ATPM +1%: Sigil QP cold", changedCold.Status.ToString(), changedCold.PrimalObjective.ToString("R", CultureInfo.InvariantCulture), "-", changedCold.Iterations.ToString(CultureInfo.InvariantCulture), Ms(MedianOf(coldTimes)) },
-                new[] { "ATPM +1%: Sigil QP warm", warm.Status.ToString(), warm.PrimalObjective.ToString("R", CultureInfo.InvariantCulture), Rel(warm.PrimalObjective, changedCold.PrimalObjective) + " vs cold", warm.Iterations.ToString(CultureInfo.InvariantCulture), Ms(MedianOf(warmTimes)) },
+                new[] { "ATPM +1%: Sigil QP cold", changedCold.Status.ToString(), changedCold.PrimalObjective.ToString("R", CultureInfo.InvariantCulture), "-", changedCold.Iterations.ToString(CultureInfo.InvariantCulture), Ms(Statistics.Median(coldTimes)) },
+                new[] { "ATPM +1%: Sigil QP warm", warm.Status.ToString(), warm.PrimalObjective.ToString("R", CultureInfo.InvariantCulture), Rel(warm.PrimalObjective, changedCold.PrimalObjective) + " vs cold", warm.Iterations.ToString(CultureInfo.InvariantCulture), Ms(Statistics.Median(warmTimes)) },
             };
             Print(table);
-            Console.WriteLine($"Sigil QP cold / GLPK process: {coldSeconds / glpkSeconds:F1}x (target: within 10x); warm / cold re-solve: {MedianOf(warmTimes) / MedianOf(coldTimes):F2}x");
+            Console.WriteLine($"Sigil QP cold / GLPK process: {coldSeconds / glpkSeconds:F1}x (target: within 10x); warm / cold re-solve: {Statistics.Median(warmTimes) / Statistics.Median(coldTimes):F2}x");
             return cold.Status == SolveStatus.Solved && Math.Abs(cold.PrimalObjective - glpk) <= 1e-6 * glpk ? 0 : 1;
         }
         finally
@@ -119,16 +119,10 @@ internal static class FluxBalanceBenchmark
             times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
         }
 
-        return MedianOf(times);
+        return Statistics.Median(times);
     }
 
     private static double Median(int count, Func<(double, string)> action) => Median(count, () => { action(); });
-
-    private static double MedianOf(List<double> times)
-    {
-        var sorted = times.OrderBy(t => t).ToList();
-        return sorted[sorted.Count / 2];
-    }
 
     private static string Ms(double seconds) => (seconds * 1e3).ToString("F2", CultureInfo.InvariantCulture);
 
