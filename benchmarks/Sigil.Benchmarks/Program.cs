@@ -14,6 +14,7 @@ internal static class Program
     private static readonly Dictionary<string, (string Description, Func<string[], int> Run)> s_suites = new(StringComparer.Ordinal)
     {
         ["solvers"] = ("NUM solver engines vs CVXOPT and NumPy, and memory bandwidth at scale", SolverBenchmarks.Run),
+        ["fluxbalance"] = ("E. coli core flux balance: the QP engine to 1e-6 of GLPK vs glpsol in the same run; warm vs cold re-solve after a 1% change", FluxBalanceBenchmark.Run),
         ["generator"] = ("generator time per fibre on a warm build, and what a no-op rebuild regenerates", Generator.GeneratorBenchmark.Run),
         ["llvm"] = ("LLVM hook call cost at price 0 and instrumented file-copy slowdown", Llvm.LlvmSuite.Run),
         ["proofs"] = ("coqc on the Coq library once and on each fibre's file vs coqc's start-up", Proofs.ProofsBenchmark.Run),

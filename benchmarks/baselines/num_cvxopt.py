@@ -190,6 +190,18 @@ def solve(args):
         print(json.dumps({"status": sol["status"], "objective": objective, "iterations": sol.get("iterations"),
                           "seconds": seconds, "gap": sol.get("relative gap")}))
         return
+    if (is_lin | is_quad).all():
+        # A quadratic programme: CVXOPT's QP solver (its own KKT solver handles equality rows).
+        P = spdiag(matrix(np.where(is_quad, shape, 0.0)))
+        sol = solvers.qp(P, matrix(-w), G, h, A if meq else None, b if meq else None)
+        seconds = time.perf_counter() - start
+        x = sol["x"]
+        objective = float(derivatives(np.array(x).ravel())[0].sum()) if x is not None else None
+        if xout and x is not None:
+            np.savetxt(xout, np.array(x).ravel(), fmt="%.17g")
+        print(json.dumps({"status": sol["status"], "objective": objective, "iterations": sol.get("iterations"),
+                          "seconds": seconds, "gap": sol.get("relative gap")}))
+        return
     sol = solvers.cp(F, G=G, h=h, A=A, b=b, kktsolver=None if "--default" in sys.argv else kktsolver)
     seconds = time.perf_counter() - start
     x = sol["x"]

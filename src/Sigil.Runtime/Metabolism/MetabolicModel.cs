@@ -91,6 +91,53 @@ public sealed class MetabolicModel
     }
 
     /// <summary>
+    /// Writes the flux-balance LP as a CPLEX LP file (maximise the objective; one equality row per
+    /// metabolite over its nonzeros; the flux bounds, infinite ones as <c>-inf</c> / <c>+inf</c>), which
+    /// GLPK's <c>glpsol --lp</c> reads: the independent reference the tests and benchmarks solve.
+    /// </summary>
+    public void WriteCplexLp(string path)
+    {
+        static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var byMetabolite = new List<int>[Metabolites.Count];
+        for (int e = 0; e < EntryValue.Count; e++)
+        {
+            (byMetabolite[EntryMetabolite[e]] ??= new List<int>()).Add(e);
+        }
+
+        var text = new StringBuilder("Maximize\n obj:");
+        for (int r = 0; r < Reactions.Count; r++)
+        {
+            if (Objective[r] != 0)
+            {
+                text.Append(' ').Append(Objective[r] >= 0 ? "+ " : "- ").Append(N(Math.Abs(Objective[r]))).Append(" v").Append(r);
+            }
+        }
+
+        text.Append("\nSubject To\n");
+        for (int m = 0; m < Metabolites.Count; m++)
+        {
+            text.Append(" m").Append(m).Append(':');
+            foreach (int e in byMetabolite[m] ?? new List<int>())
+            {
+                double v = EntryValue[e];
+                text.Append(' ').Append(v >= 0 ? "+ " : "- ").Append(N(Math.Abs(v))).Append(" v").Append(EntryReaction[e]);
+            }
+
+            text.Append(" = 0\n");
+        }
+
+        text.Append("Bounds\n");
+        for (int r = 0; r < Reactions.Count; r++)
+        {
+            string lo = double.IsNegativeInfinity(Lower[r]) ? "-inf" : N(Lower[r]);
+            string hi = double.IsPositiveInfinity(Upper[r]) ? "+inf" : N(Upper[r]);
+            text.Append(' ').Append(lo).Append(" <= v").Append(r).Append(" <= ").Append(hi).Append('\n');
+        }
+
+        File.WriteAllText(path, text.Append("End\n").ToString());
+    }
+
+    /// <summary>
     /// Writes the model as the tables a fibre reads: <c>reactions.csv</c> (<c>reaction,lower,upper,objective</c>;
     /// infinite bounds written <c>inf</c> / <c>-inf</c>) and <c>stoichiometry.csv</c> in long form
     /// (<c>metabolite,reaction,value</c>, nonzeros only). Numbers in round-trip form.

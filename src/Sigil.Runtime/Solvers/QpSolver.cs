@@ -21,12 +21,14 @@ namespace Sigil.Runtime.Solvers;
 /// </para>
 /// <para>
 /// Every <see cref="QpOptions.CheckInterval"/> iterations: OSQP's residuals (infinity norms, unscaled,
-/// relative to the size of their terms); rho adapts by OSQP's residual balancing and the matrix is
-/// refactorised when it moves by more than 5x; the growth of the row duals is tried as a Farkas certificate
-/// and the growth of x as a direction of unbounded improvement. When the residuals hold, the active set is
-/// polished (a reduced KKT system solved with iterative refinement) and the better of the two points is
-/// assessed against <see cref="SolverLimits.Tolerances"/>; only a point that passes is
-/// <see cref="SolveStatus.Solved"/>.
+/// relative to the size of their terms), and the growth of the row duals tried as a Farkas certificate
+/// and the growth of x as a direction of unbounded improvement. Every <see cref="QpOptions.RhoInterval"/>
+/// iterations rho adapts by OSQP's residual balancing, the matrix refactorised when it moves by more than
+/// 5x. Once the residuals hold to OSQP's default accuracy (1e-3, or the stated tolerances if looser), the
+/// active set is polished (a reduced KKT system solved with proximal iterative refinement from the ADMM
+/// point) and the better of the two points is assessed against <see cref="SolverLimits.Tolerances"/>;
+/// only a point that passes is <see cref="SolveStatus.Solved"/>, else ADMM goes on and polishing is
+/// tried again an eighth more iterations later.
 /// </para>
 /// </remarks>
 /// <typeparam name="TAgents">The agent type; every agent must have a linear or quadratic utility.</typeparam>
@@ -37,6 +39,10 @@ public sealed class QpSolver<TAgents>
     private const double Alpha = 1.6;
     private const double EqualityFactor = 1e3;
     private const double PolishDelta = 1e-6;
+    private const double PolishFrom = 1e-3;
+    private const int PolishRefinements = 25;
+    private const double BoundSnap = 1e-14;
+    private const int PolishRounds = 4;
 
     private readonly int _n;
     private readonly int _m;
@@ -68,6 +74,7 @@ public sealed class QpSolver<TAgents>
     private readonly double[] _ax;
     private readonly Certificate<TAgents> _certificate;
     private double _rho;
+    private bool _hasState;
 
     /// <summary>Builds the solver: reads the utilities, equilibrates, orders and analyses the KKT matrix.</summary>
     /// <exception cref="ArgumentException">An agent's utility is not linear or quadratic, or the options are out of range.</exception>
@@ -148,14 +155,7 @@ public sealed class QpSolver<TAgents>
         _qh = new double[_n];
         _lowBox = new double[_n];
         _highBox = new double[_n];
-        TAgents agents = problem.Agents;
-        for (int j = 0; j < _n; j++)
-        {
-            _kh[j] = _cost * _k[j] * _d[j] * _d[j];
-            _qh[j] = -_cost * _w[j] * _d[j];
-            _lowBox[j] = agents.Lower(j) / _d[j];
-            _highBox[j] = agents.Upper(j) / _d[j];
-        }
+        ScaleAgents();
 
         _lowRow = new double[_m];
         _highRow = new double[_m];
@@ -206,6 +206,9 @@ public sealed class QpSolver<TAgents>
     /// <summary>Iterations of the last solve.</summary>
     public int Iterations { get; private set; }
 
+    /// <summary>True when the last solve returned a polished point.</summary>
+    public bool Polished { get; private set; }
+
     /// <summary>Nonzeros of the KKT factor (for the record).</summary>
     public int FactorNonZeros => _ldl.FactorNonZeros;
 
@@ -229,10 +232,38 @@ public sealed class QpSolver<TAgents>
     public SolverResult Solve() => Solve(default);
 
     /// <summary>Solves, warm-started from the row prices <paramref name="initialPrices"/> (cold when empty).</summary>
-    public SolverResult Solve(ReadOnlySpan<double> initialPrices)
+    public SolverResult Solve(ReadOnlySpan<double> initialPrices) => Solve(initialPrices, warm: false);
+
+    /// <summary>
+    /// Re-solves after the data changed (the problem's budgets, or the agents' bounds and weights
+    /// after <see cref="Update"/>), warm-started from the last solve's ADMM state (x, z, both duals and
+    /// rho), as OSQP's warm start does; the matrix is the same, so nothing is re-analysed. Cold when there
+    /// was no earlier solve.
+    /// </summary>
+    public SolverResult SolveWarm() => Solve(default, warm: _hasState);
+
+    /// <summary>
+    /// Re-reads the agents' utilities and bounds (the problem's budgets are read at every solve), for
+    /// parameters changed at run time; the equilibration of the matrix is kept.
+    /// </summary>
+    /// <exception cref="ArgumentException">An agent's utility is no longer linear or quadratic.</exception>
+    public void Update()
+    {
+        (double[] w, double[] k) = Coefficients(Problem);
+        w.AsSpan().CopyTo(_w);
+        k.AsSpan().CopyTo(_k);
+        ScaleAgents();
+    }
+
+    private SolverResult Solve(ReadOnlySpan<double> initialPrices, bool warm)
     {
         long started = Stopwatch.GetTimestamp();
         Iterations = 0;
+        if (!initialPrices.IsEmpty)
+        {
+            CouplingMatrix.CheckLength(initialPrices.Length, _m, nameof(initialPrices));
+        }
+
         if (Outcome.Presolve(Problem, SolverKind.Qp, Options.Tolerances) is { } settled)
         {
             return settled;
@@ -245,28 +276,41 @@ public sealed class QpSolver<TAgents>
             _lowRow[i] = Problem.Senses[i] == RowSense.Equal ? _highRow[i] : double.NegativeInfinity;
         }
 
-        Array.Clear(_x);
-        Array.Clear(_zRow);
-        Array.Clear(_yBox);
-        for (int j = 0; j < _n; j++)
+        if (warm)
         {
-            _x[j] = Math.Clamp(0, _lowBox[j], _highBox[j]);
-            _zBox[j] = _x[j];
+            // The last state, its projections moved into the new sets.
+            for (int j = 0; j < _n; j++)
+            {
+                _zBox[j] = Math.Clamp(_zBox[j], _lowBox[j], _highBox[j]);
+            }
+
+            for (int i = 0; i < _m; i++)
+            {
+                _zRow[i] = Math.Clamp(_zRow[i], _lowRow[i], _highRow[i]);
+            }
+        }
+        else
+        {
+            Array.Clear(_x);
+            Array.Clear(_zRow);
+            Array.Clear(_yBox);
+            for (int j = 0; j < _n; j++)
+            {
+                _x[j] = Math.Clamp(0, _lowBox[j], _highBox[j]);
+                _zBox[j] = _x[j];
+            }
+
+            _a.Multiply(_x, _zRow);
+            for (int i = 0; i < _m; i++)
+            {
+                _zRow[i] = Math.Clamp(_zRow[i], _lowRow[i], _highRow[i]);
+                _yRow[i] = initialPrices.IsEmpty ? 0 : _cost * initialPrices[i] / _e[i];
+            }
+
+            _rho = Options.Rho;
         }
 
-        _a.Multiply(_x, _zRow);
-        for (int i = 0; i < _m; i++)
-        {
-            _zRow[i] = Math.Clamp(_zRow[i], _lowRow[i], _highRow[i]);
-            _yRow[i] = initialPrices.IsEmpty ? 0 : _cost * initialPrices[i] / _e[i];
-        }
-
-        if (!initialPrices.IsEmpty)
-        {
-            CouplingMatrix.CheckLength(initialPrices.Length, _m, nameof(initialPrices));
-        }
-
-        _rho = Options.Rho;
+        _hasState = true;
         if (!Refactor())
         {
             return Outcome.Failed(Problem, SolverKind.Qp, Options.Tolerances, SolveStatus.NumericalFailure, 0, Stopwatch.GetElapsedTime(started), null);
@@ -277,6 +321,8 @@ public sealed class QpSolver<TAgents>
         var xTilde = new double[_n];
         bool timed = Options.TimeLimit is not null;
         int nextAssessment = 0;
+        int nextRhoUpdate = Options.RhoInterval;
+        Polished = false;
         Candidate? best = null;
         while (true)
         {
@@ -296,14 +342,22 @@ public sealed class QpSolver<TAgents>
                 continue;
             }
 
-            (bool residualsHold, double ratio) = Residuals();
-            if ((residualsHold && Iterations >= nextAssessment) || last)
+            Residual residual = Residuals();
+
+            // The point is assessed (and polished) when ADMM's residuals hold at the stated tolerances,
+            // or earlier, from OSQP's default accuracy (1e-3) on: polishing turns a rough point with the
+            // right active set into an exact one, which an LP's ADMM would take thousands of iterations to
+            // reach. A failed attempt is retried after a quarter more iterations.
+            bool ready = residual.Within(Options.AbsoluteTolerance, Options.FeasibilityTolerance, Options.RelativeTolerance)
+                || (Options.Polish && residual.Within(Math.Max(Options.AbsoluteTolerance, PolishFrom), Math.Max(Options.FeasibilityTolerance, PolishFrom), Math.Max(Options.RelativeTolerance, PolishFrom)));
+            if ((ready && Iterations >= nextAssessment) || last)
             {
                 Candidate admm = Unscaled(_x, _yRow);
                 Candidate answer = admm;
                 if (Options.Polish && Polish() is { } polished && polished.Accuracy.Worst < admm.Accuracy.Worst)
                 {
                     answer = polished;
+                    Polished = true;
                 }
 
                 if (best is null || answer.Accuracy.Worst < best.Accuracy.Worst)
@@ -321,7 +375,8 @@ public sealed class QpSolver<TAgents>
                     return Result(best, best.Accuracy.Classify(outOfTime), started);
                 }
 
-                nextAssessment = Iterations + Math.Max(5 * Options.CheckInterval, Iterations / 4);
+                Polished = false;
+                nextAssessment = Iterations + Math.Max(5 * Options.CheckInterval, Iterations / 8);
             }
 
             if (Certificates(xBefore, yBefore, started) is { } failed)
@@ -329,16 +384,35 @@ public sealed class QpSolver<TAgents>
                 return failed;
             }
 
-            // OSQP's residual balancing: rho by the square root of the residuals' ratio.
-            double proposed = Math.Clamp(_rho * Math.Sqrt(ratio), 1e-6, 1e6);
-            if (Options.AdaptiveRho && double.IsFinite(proposed) && (proposed > 5 * _rho || proposed < _rho / 5))
+            // OSQP's residual balancing: rho by the square root of the residuals' ratio, looked at every
+            // RhoInterval iterations and refactorised only when it moves by more than 5x (changing rho
+            // more often restarts ADMM's progress every time).
+            if (Options.AdaptiveRho && Iterations >= nextRhoUpdate)
             {
-                _rho = proposed;
-                if (!Refactor())
+                nextRhoUpdate = Iterations + Options.RhoInterval;
+                double proposed = Math.Clamp(_rho * Math.Sqrt(residual.Balance), 1e-6, 1e6);
+                if (double.IsFinite(proposed) && (proposed > 5 * _rho || proposed < _rho / 5))
                 {
-                    return Outcome.Failed(Problem, SolverKind.Qp, Options.Tolerances, SolveStatus.NumericalFailure, Iterations, Stopwatch.GetElapsedTime(started), null);
+                    _rho = proposed;
+                    if (!Refactor())
+                    {
+                        return Outcome.Failed(Problem, SolverKind.Qp, Options.Tolerances, SolveStatus.NumericalFailure, Iterations, Stopwatch.GetElapsedTime(started), null);
+                    }
                 }
             }
+        }
+    }
+
+    /// <summary>The utilities and bounds in the scaled variables.</summary>
+    private void ScaleAgents()
+    {
+        TAgents agents = Problem.Agents;
+        for (int j = 0; j < _n; j++)
+        {
+            _kh[j] = _cost * _k[j] * _d[j] * _d[j];
+            _qh[j] = -_cost * _w[j] * _d[j];
+            _lowBox[j] = agents.Lower(j) / _d[j];
+            _highBox[j] = agents.Upper(j) / _d[j];
         }
     }
 
@@ -431,7 +505,7 @@ public sealed class QpSolver<TAgents>
     }
 
     /// <summary>OSQP's unscaled residual test, and the ratio that steers rho.</summary>
-    private (bool Hold, double Ratio) Residuals()
+    private Residual Residuals()
     {
         _a.Multiply(_x, _ax);
         double prim = 0, primScale = 0;
@@ -458,12 +532,7 @@ public sealed class QpSolver<TAgents>
             dualScale = Math.Max(dualScale, Math.Max(Math.Abs(px), Math.Max(Math.Abs(aty[j] + _yBox[j]), Math.Abs(_qh[j]))) / _d[j]);
         }
 
-        dual /= _cost;
-        dualScale /= _cost;
-        bool hold = prim <= Options.AbsoluteTolerance + Options.FeasibilityTolerance * primScale
-            && dual <= Options.AbsoluteTolerance + Options.RelativeTolerance * dualScale;
-        double ratio = (prim / Math.Max(primScale, 1e-30)) / Math.Max(dual / Math.Max(dualScale, 1e-30), 1e-30);
-        return (hold, ratio);
+        return new Residual(prim, primScale, dual / _cost, dualScale / _cost);
     }
 
     /// <summary>The growth of the row duals as a Farkas certificate, and of x as a direction of unbounded improvement (unscaled).</summary>
@@ -502,32 +571,42 @@ public sealed class QpSolver<TAgents>
     }
 
     /// <summary>
-    /// Polishing: the active set read from the ADMM iterate (rows and bounds whose dual pushes against
-    /// them), the equality-constrained QP on it solved with a regularised KKT system and three steps of
-    /// iterative refinement. Null when the reduced system cannot be factorised.
+    /// Polishing (OSQP's, Stellato et al. 2020 §5.2): the active set read from the ADMM iterate, the
+    /// equality-constrained QP on it solved with the regularised KKT matrix
+    /// <c>[P_F + delta I, A_AF^T; A_AF, -delta I]</c> and iterative refinement against the exact one.
+    /// Two changes for degenerate LPs, whose optimal face is not a point: the refinement starts from
+    /// the ADMM point (so it is a proximal-point iteration that converges to the solution of the reduced
+    /// system nearest that point, inside the box, not to the least-norm one, which may leave it), and a
+    /// second active set also fixes every variable the ADMM point holds at a bound with a dual of either
+    /// sign. The better of the two is returned; null when neither reduced system can be factorised.
     /// </summary>
     private Candidate? Polish()
     {
-        // Active bounds fix variables; active rows become equalities.
+        Candidate? osqp = Polish(strictBounds: false);
+        Candidate? atBounds = Polish(strictBounds: true);
+        if (osqp is null || (atBounds is not null && atBounds.Accuracy.Worst < osqp.Accuracy.Worst))
+        {
+            return atBounds;
+        }
+
+        return osqp;
+    }
+
+    private Candidate? Polish(bool strictBounds)
+    {
+        // Active bounds fix variables (OSQP's test: the bound is nearer than the dual pushing on it);
+        // active rows become equalities.
         var fixedAt = new double[_n];
-        var free = new List<int>();
-        var position = new int[_n];
         for (int j = 0; j < _n; j++)
         {
             fixedAt[j] = double.NaN;
-            if (_zBox[j] - _lowBox[j] < -_yBox[j])
+            if (_zBox[j] - _lowBox[j] < -_yBox[j] || (strictBounds && _zBox[j] <= _lowBox[j]))
             {
                 fixedAt[j] = _lowBox[j];
             }
-            else if (_highBox[j] - _zBox[j] < _yBox[j])
+            else if (_highBox[j] - _zBox[j] < _yBox[j] || (strictBounds && _zBox[j] >= _highBox[j]))
             {
                 fixedAt[j] = _highBox[j];
-            }
-
-            position[j] = double.IsNaN(fixedAt[j]) ? free.Count : -1;
-            if (position[j] >= 0)
-            {
-                free.Add(j);
             }
         }
 
@@ -540,6 +619,67 @@ public sealed class QpSolver<TAgents>
             if (on)
             {
                 active.Add(i);
+            }
+        }
+
+        // A fixed variable whose bound dual comes out with the wrong sign (the objective would gain by
+        // leaving the bound) was guessed wrong: it is freed and the reduced system solved again, from
+        // the last solution, up to PolishRounds times. The best point of the rounds is kept.
+        Candidate? best = null;
+        var aty = new double[_n];
+        for (int round = 0; round < PolishRounds; round++)
+        {
+            if (SolveReduced(fixedAt, active, rowPosition) is not var (xh, yh))
+            {
+                break;
+            }
+
+            Candidate candidate = Unscaled(xh, yh);
+            if (best is null || candidate.Accuracy.Worst < best.Accuracy.Worst)
+            {
+                best = candidate;
+            }
+
+            if (candidate.Accuracy.Holds)
+            {
+                break;
+            }
+
+            _a.MultiplyTransposed(yh, aty);
+            bool freed = false;
+            for (int j = 0; j < _n; j++)
+            {
+                if (double.IsNaN(fixedAt[j]))
+                {
+                    continue;
+                }
+
+                double boundDual = -(_kh[j] * xh[j] + _qh[j] + aty[j]);
+                if ((fixedAt[j] == _lowBox[j] && boundDual > 0) || (fixedAt[j] == _highBox[j] && boundDual < 0))
+                {
+                    fixedAt[j] = double.NaN;
+                    freed = true;
+                }
+            }
+
+            if (!freed)
+            {
+                break;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The reduced KKT system for the variables not in <paramref name="fixedAt"/> and the active rows; null when it cannot be factorised.</summary>
+    private (double[] X, double[] Y)? SolveReduced(double[] fixedAt, List<int> active, int[] rowPosition)
+    {
+        var free = new List<int>();
+        for (int j = 0; j < _n; j++)
+        {
+            if (double.IsNaN(fixedAt[j]))
+            {
+                free.Add(j);
             }
         }
 
@@ -614,10 +754,20 @@ public sealed class QpSolver<TAgents>
             return null;
         }
 
-        var solution = (double[])b.Clone();
-        ldl.Solve(solution);
+        // Proximal refinement from the ADMM point: s += K_delta^-1 (b - K s).
+        var solution = new double[size];
+        for (int f = 0; f < nf; f++)
+        {
+            solution[f] = _x[free[f]];
+        }
+
+        for (int r = 0; r < na; r++)
+        {
+            solution[nf + r] = _yRow[active[r]];
+        }
+
         var residual = new double[size];
-        for (int refine = 0; refine < 3; refine++)
+        for (int refine = 0; refine < PolishRefinements; refine++)
         {
             b.AsSpan().CopyTo(residual);
             for (int e = 0; e < kv.Count; e++)
@@ -627,6 +777,17 @@ public sealed class QpSolver<TAgents>
                 {
                     residual[kc[e]] -= kv[e] * solution[kr[e]];
                 }
+            }
+
+            double worst = 0;
+            foreach (double v in residual)
+            {
+                worst = Math.Max(worst, Math.Abs(v));
+            }
+
+            if (worst <= 1e-13)
+            {
+                break;
             }
 
             ldl.Solve(residual);
@@ -647,7 +808,7 @@ public sealed class QpSolver<TAgents>
             yh[active[r]] = solution[nf + r];
         }
 
-        return Unscaled(xh, yh);
+        return (xh, yh);
     }
 
     /// <summary>A scaled (x, y) unscaled, projected onto the box and the prices' signs, with its objectives and accuracy.</summary>
@@ -657,7 +818,11 @@ public sealed class QpSolver<TAgents>
         var x = new double[_n];
         for (int j = 0; j < _n; j++)
         {
-            x[j] = Math.Clamp(_d[j] * xh[j], agents.Lower(j), agents.Upper(j));
+            // A bound divided by d and multiplied back may land an ulp inside it, where a linear
+            // agent's stationarity would be judged as if it were free: such a value is the bound.
+            double lower = agents.Lower(j), upper = agents.Upper(j);
+            double v = Math.Clamp(_d[j] * xh[j], lower, upper);
+            x[j] = Math.Abs(v - lower) <= BoundSnap * Math.Abs(lower) ? lower : Math.Abs(upper - v) <= BoundSnap * Math.Abs(upper) ? upper : v;
         }
 
         var prices = new double[_m];
@@ -677,6 +842,16 @@ public sealed class QpSolver<TAgents>
 
     private SolverResult Result(Candidate e, SolveStatus status, long started) =>
         Outcome.Answer(Problem, SolverKind.Qp, Options.Tolerances, status, Iterations, Stopwatch.GetElapsedTime(started), (e.X, e.Prices, e.Load), (e.Primal, e.Dual), e.Accuracy, false, iterateViolation: null);
+
+    /// <summary>OSQP's unscaled residuals and the size of their terms.</summary>
+    private readonly record struct Residual(double Primal, double PrimalScale, double Dual, double DualScale)
+    {
+        /// <summary>The ratio of the relative residuals, which residual balancing drives to 1.</summary>
+        public double Balance => (Primal / Math.Max(PrimalScale, 1e-30)) / Math.Max(Dual / Math.Max(DualScale, 1e-30), 1e-30);
+
+        public bool Within(double absolute, double feasibility, double relative) =>
+            Primal <= absolute + feasibility * PrimalScale && Dual <= absolute + relative * DualScale;
+    }
 
     private sealed record Candidate(double[] X, double[] Prices, double[] Load, double Primal, double Dual, Accuracy Accuracy);
 }

@@ -132,8 +132,11 @@ public sealed record QpOptions : SolverLimits
     /// <summary>Adapt rho by OSQP's residual balancing (refactorising when it moves by more than 5x).</summary>
     public bool AdaptiveRho { get; init; } = true;
 
-    /// <summary>Residuals, rho and the certificates are looked at every this many iterations.</summary>
+    /// <summary>Residuals and the certificates are looked at every this many iterations.</summary>
     public int CheckInterval { get; init; } = 10;
+
+    /// <summary>Rho is reconsidered every this many iterations (OSQP's <c>adaptive_rho_interval</c>, 50 in OSQP 1.0).</summary>
+    public int RhoInterval { get; init; } = 50;
 
     internal void Validate()
     {
@@ -146,6 +149,7 @@ public sealed record QpOptions : SolverLimits
         Tolerances.Validate();
         SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
         SolverChecks.PositiveCount(CheckInterval, nameof(CheckInterval));
+        SolverChecks.PositiveCount(RhoInterval, nameof(RhoInterval));
     }
 }
 

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using Sigil.Runtime.Metabolism;
 using Sigil.Runtime.Solvers;
+using Xunit.Abstractions;
 
 namespace Sigil.Runtime.Tests.Metabolism;
 
@@ -13,7 +13,7 @@ namespace Sigil.Runtime.Tests.Metabolism;
 /// Flux balance on the models Debian's python3-cobra ships, against GLPK's simplex (glpsol) on the
 /// same LP written from the same file.
 /// </summary>
-public sealed class FluxBalanceTests
+public sealed class FluxBalanceTests(ITestOutputHelper output)
 {
     public const string CobraData = "/usr/lib/python3/dist-packages/cobra/data";
 
@@ -50,6 +50,31 @@ public sealed class FluxBalanceTests
             {
                 Assert.True(Math.Abs(r.PrimalObjective - glpk) <= 1e-4 * glpk, $"{r.Method}: solved at {r.PrimalObjective:R}, GLPK {glpk:R}");
             }
+        }
+    }
+
+    [ModelFact]
+    public void EcoliCore_Qp_SolvesToGlpksOptimum_WithinOneInAMillion()
+    {
+        MetabolicModel model = MetabolicModel.ReadSbml(Path.Combine(CobraData, "textbook.xml.gz"));
+        (string status, double glpk) = Glpk.Solve(model);
+        Assert.Equal("OPTIMAL", status);
+        NumProblem<LinearAgents> problem = model.ToProblem();
+
+        // The language's default tolerances and tight ones: both end solved at GLPK's optimum, on a
+        // point whose rows, stationarity and gap the status vouches for.
+        foreach (QpOptions options in new[] { new QpOptions(), s_tight })
+        {
+            var solver = new QpSolver<LinearAgents>(problem, options);
+            SolverResult r = solver.Solve();
+            output.WriteLine($"tolerances {options.Tolerances}: {r.Status}, objective {r.PrimalObjective:R} (GLPK {glpk:R}, relative error {Math.Abs(r.PrimalObjective - glpk) / glpk:E2}), {r.Iterations} iterations, polished {solver.Polished}, {r.Elapsed.TotalMilliseconds:F1} ms");
+            Assert.True(r.Status == SolveStatus.Solved, $"{r.Status} after {r.Iterations} iterations at {r.PrimalObjective:R}: {r.Accuracy}");
+            Assert.True(Math.Abs(r.PrimalObjective - glpk) <= 1e-6 * glpk, $"optimum {r.PrimalObjective:R}, GLPK {glpk:R}");
+            Assert.True(r.Accuracy.Holds, r.Accuracy.ToString());
+            var load = new double[model.Metabolites.Count];
+            problem.Coupling.Multiply(r.X, load);
+            Assert.All(load, b => Assert.True(Math.Abs(b) <= 1e-6, $"mass balance off by {b:E2}"));
+            Assert.All(Enumerable.Range(0, r.X.Length), j => Assert.InRange(r.X[j], model.Lower[j], model.Upper[j]));
         }
     }
 
@@ -109,7 +134,7 @@ internal static class Glpk
         try
         {
             string lp = Path.Combine(folder, "model.lp");
-            File.WriteAllText(lp, CplexLp(model));
+            model.WriteCplexLp(lp);
             var start = new ProcessStartInfo(Glpsol) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string a in new[] { "--lp", lp, "-o", Path.Combine(folder, "out.txt") })
             {
@@ -129,45 +154,6 @@ internal static class Glpk
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static string CplexLp(MetabolicModel model)
-    {
-        string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var text = new StringBuilder("Maximize\n obj:");
-        for (int r = 0; r < model.Reactions.Count; r++)
-        {
-            if (model.Objective[r] != 0)
-            {
-                text.Append(' ').Append(model.Objective[r] >= 0 ? "+ " : "- ").Append(N(Math.Abs(model.Objective[r]))).Append(" v").Append(r);
-            }
-        }
-
-        text.Append("\nSubject To\n");
-        for (int m = 0; m < model.Metabolites.Count; m++)
-        {
-            text.Append(" m").Append(m).Append(':');
-            for (int e = 0; e < model.EntryValue.Count; e++)
-            {
-                if (model.EntryMetabolite[e] == m)
-                {
-                    double v = model.EntryValue[e];
-                    text.Append(' ').Append(v >= 0 ? "+ " : "- ").Append(N(Math.Abs(v))).Append(" v").Append(model.EntryReaction[e]);
-                }
-            }
-
-            text.Append(" = 0\n");
-        }
-
-        text.Append("Bounds\n");
-        for (int r = 0; r < model.Reactions.Count; r++)
-        {
-            string lo = double.IsNegativeInfinity(model.Lower[r]) ? "-inf" : N(model.Lower[r]);
-            string hi = double.IsPositiveInfinity(model.Upper[r]) ? "+inf" : N(model.Upper[r]);
-            text.Append(' ').Append(lo).Append(" <= v").Append(r).Append(" <= ").Append(hi).Append('\n');
-        }
-
-        return text.Append("End\n").ToString();
     }
 }
 
