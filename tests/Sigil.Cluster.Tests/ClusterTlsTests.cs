@@ -216,6 +216,17 @@ public sealed class ClusterTlsTests(ITestOutputHelper output)
         {
             if (!_process.HasExited)
             {
+                // SIGTERM first, so that a node stopped by a failing test still removes its cgroups.
+                using (var term = Process.Start("kill", $"-TERM {_process.Id}"))
+                {
+                    term.WaitForExit();
+                }
+
+                _process.WaitForExit(10_000);
+            }
+
+            if (!_process.HasExited)
+            {
                 _process.Kill(entireProcessTree: true);
                 _process.WaitForExit(5000);
             }
