@@ -12,7 +12,7 @@ apt_packages=(
     coq prometheus python3-cvxopt python3-numpy python3-cobra glpk-utils linux-perf procps
     mmdebstrap umoci
     git make gcc tar gzip dpkg coreutils python3
-    etcd-server etcd-client iproute2
+    etcd-server etcd-client iproute2 openssl
 )
 # kubectl, for `kubectl kustomize` in eng/k8s/validate.sh: Debian's kubernetes-client unless one is installed.
 command -v kubectl >/dev/null || apt_packages+=(kubernetes-client)

@@ -36,6 +36,11 @@ public sealed class ClusterNode : IDisposable
     private PriceRecord? _written;
     private LoadRecord? _published;
     private long _publishedLease;
+    private double _cap;
+    private string? _lastProblem;
+    private CancellationTokenSource? _campaign;
+    private double _rampFrom;
+    private int _rampLeft;
 
     /// <summary>A node named <paramref name="name"/> solving <paramref name="problem"/>.</summary>
     public ClusterNode(string name, ClusterSettings settings, NodeProblem problem, IClusterStore store, TimeProvider? time = null, ILogger? logger = null)
@@ -59,7 +64,7 @@ public sealed class ClusterNode : IDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _lastContact = _time.GetTimestamp();
-        _share = problem.Floor;
+        _share = _cap = problem.Floor;
         Status = Snapshot(problem.Solve(0, problem.Floor), problem.Solve(0));
     }
 
@@ -103,6 +108,7 @@ public sealed class ClusterNode : IDisposable
             await RenewAsync(cancellationToken).ConfigureAwait(false);
             var raw = await _store.GetAsync(_settings.KeyPrefix + "/price", cancellationToken).ConfigureAwait(false);
             var record = Parse(raw);
+            double cap;
             lock (_gate)
             {
                 _lastContact = _time.GetTimestamp();
@@ -115,17 +121,37 @@ public sealed class ClusterNode : IDisposable
                         _share = grant.Share;
                         _granted = true;
                     }
-                    else if (!_granted)
+                    else
                     {
+                        // No grant (not yet, or the updater gave this node's share away after it
+                        // was missing too long): the floor until the next grant.
                         _share = problem.Floor;
+                        _granted = false;
                     }
                 }
 
+                if (_mode is ClusterMode.Fallback or ClusterMode.Floor)
+                {
+                    // Back in touch: ramp from what was applied while out of reach, never above the grant.
+                    _rampFrom = _cap;
+                    _rampLeft = _settings.RejoinRounds;
+                }
+
                 _mode = _granted ? ClusterMode.Joined : ClusterMode.Joining;
+                _lastProblem = null;
+                cap = _share;
+                if (_rampLeft > 0)
+                {
+                    _rampLeft--;
+                    cap = Math.Min(_share, _rampFrom + ((_share - _rampFrom) / (_rampLeft + 1)));
+                    _rampFrom = cap;
+                }
+
+                _cap = cap;
             }
 
             var desired = problem.Solve(_price);
-            var applied = problem.Solve(_price, _share);
+            var applied = problem.Solve(_price, cap);
             var load = new LoadRecord(_round, desired.ClusterLoad, applied.ClusterLoad, problem.Floor, _time.GetUtcNow().ToUnixTimeMilliseconds());
             if (_published is { } last && last.Round == load.Round && last.Load == load.Load && last.Applied == load.Applied && _publishedLease == Volatile.Read(ref _lease))
             {
@@ -147,13 +173,16 @@ public sealed class ClusterNode : IDisposable
             {
                 var age = _time.GetElapsedTime(_lastContact);
                 var mode = age >= _settings.FloorAfter ? ClusterMode.Floor : age >= _settings.FallbackAfter ? ClusterMode.Fallback : _mode;
-                if (mode != _mode && mode is ClusterMode.Fallback or ClusterMode.Floor)
+                if (mode is ClusterMode.Fallback or ClusterMode.Floor && (mode != _mode || !string.Equals(e.Message, _lastProblem, StringComparison.Ordinal)))
                 {
+                    // Once on entering the mode, and again when the reason changes (a deadline first, then the TLS refusal that caused it).
                     ClusterLog.Fallback(_logger, Name, mode.ToString().ToLowerInvariant(), age.TotalSeconds, e.Message);
+                    _lastProblem = e.Message;
                 }
 
                 _mode = mode;
-                cap = _mode == ClusterMode.Floor ? problem.Floor : _share;
+                cap = _mode == ClusterMode.Floor ? Math.Min(problem.Floor, _cap) : _cap;
+                _cap = cap;
             }
 
             return Finish(problem.Solve(_price, cap), problem.Solve(_price));
@@ -228,15 +257,24 @@ public sealed class ClusterNode : IDisposable
                 continue;
             }
 
+            // A lease replaced while the campaign waits (this node was cut off long enough for it to
+            // expire) ends the campaign: its key went with the old lease, and it campaigns anew.
+            using var campaign = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Volatile.Write(ref _campaign, campaign);
             try
             {
-                var ticket = await _store.CampaignAsync(_settings.KeyPrefix + "/updater", lease, Name, cancellationToken).ConfigureAwait(false);
-                _updater = true;
-                ClusterLog.Elected(_logger, Name);
+                var ticket = await _store.CampaignAsync(_settings.KeyPrefix + "/updater", lease, Name, campaign.Token).ConfigureAwait(false);
                 while (!cancellationToken.IsCancellationRequested && Interlocked.Read(ref _leaseGeneration) == generation)
                 {
                     var start = _time.GetTimestamp();
                     await UpdateAsync(ticket, cancellationToken).ConfigureAwait(false);
+                    if (!_updater)
+                    {
+                        // The updater is the node whose fenced write succeeded, not merely one whose campaign returned.
+                        _updater = true;
+                        ClusterLog.Elected(_logger, Name);
+                    }
+
                     UpdateRounds++;
                     UpdateMilliseconds += _time.GetElapsedTime(start).TotalMilliseconds;
                     var left = _settings.Round - _time.GetElapsedTime(start);
@@ -245,6 +283,10 @@ public sealed class ClusterNode : IDisposable
                         await Delay(left, cancellationToken).ConfigureAwait(false);
                     }
                 }
+            }
+            catch (Exception) when (campaign.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The lease changed under the campaign: campaign again with the new one.
             }
             catch (ClusterFencedException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -259,6 +301,7 @@ public sealed class ClusterNode : IDisposable
             finally
             {
                 _updater = false;
+                Interlocked.CompareExchange(ref _campaign, null, campaign);
             }
         }
     }
@@ -280,6 +323,14 @@ public sealed class ClusterNode : IDisposable
             lease = await _store.GrantLeaseAsync(_settings.LeaseTtl, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _lease, lease);
             Interlocked.Increment(ref _leaseGeneration);
+            try
+            {
+                Volatile.Read(ref _campaign)?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The campaign ended meanwhile.
+            }
         }
 
         _renewedAt = _time.GetTimestamp();
@@ -306,8 +357,7 @@ public sealed class ClusterNode : IDisposable
     {
         lock (_gate)
         {
-            var cap = _mode == ClusterMode.Floor ? Problem.Floor : _share;
-            return new ClusterNodeStatus(Name, _mode, _round, _price, _share, cap, desired.ClusterLoad, applied.ClusterLoad, applied.NodePrice, _updater,
+            return new ClusterNodeStatus(Name, _mode, _round, _price, _share, _cap, desired.ClusterLoad, applied.ClusterLoad, applied.NodePrice, _updater,
                 _time.GetElapsedTime(_lastContact).TotalSeconds, Interlocked.Read(ref _failures), _store.Requests, Interlocked.Read(ref _ignored));
         }
     }

@@ -45,6 +45,12 @@ public static class ClusterPriceUpdate
     /// <summary>Rounds a live node may lag behind the current price before the updater stops waiting for it.</summary>
     public const int StragglerRounds = 4;
 
+    /// <summary>
+    /// The share of the desired load that nodes yet to answer the current price may carry for the
+    /// aggregate to count as fresh (with few nodes, one node is more than this: all must answer).
+    /// </summary>
+    public const double LagFraction = 0.01;
+
     /// <summary>The longest node name a key may carry.</summary>
     public const int MaxNodeName = 63;
 
@@ -146,8 +152,13 @@ public static class ClusterPriceUpdate
         }
 
         var excess = desired - available;
-        var fresh = liveCount > 0 && live.Values.All(l => l.Round >= search.PricedRound || round - l.Round > StragglerRounds)
-            && live.Values.Any(l => l.Round >= search.PricedRound);
+        // Fresh: the nodes that have not yet answered the current price (stragglers aside) carry at
+        // most LagFraction of the desired load. Waiting for every one of N nodes stalls the price
+        // as N grows (at 1,000 nodes some node is nearly always a round behind); a stale load from
+        // a small fraction of the nodes shifts the excess by at most that fraction of the demand.
+        var lagging = live.Values.Where(l => l.Round < search.PricedRound && round - l.Round <= StragglerRounds).Sum(l => l.Load);
+        var fresh = liveCount > 0 && live.Values.Any(l => l.Round >= search.PricedRound)
+            && (live.Values.All(l => l.Round >= search.PricedRound || round - l.Round > StragglerRounds) || lagging <= LagFraction * desired);
         if (fresh && previous is not null)
         {
             (price, search) = Search(settings, price, excess, available, search, round);
@@ -215,30 +226,38 @@ public static class ClusterPriceUpdate
         }
 
         s = s with { Converged = false };
-        if ((excess > 0 && s.High >= 0 && price >= s.High) || (excess < 0 && s.LastSide != 0 && price <= s.Low))
+        if ((excess > 0 && s.High >= 0 && price >= s.High) || (excess < 0 && s.LowExcess > 0 && price <= s.Low))
         {
             // The loads moved under the bracket (jobs changed): search again from here.
             s = PriceSearch.Start with { Members = s.Members };
         }
 
+        // A bracket end is known once a price on that side has been measured since the search
+        // (re)started: Low by a positive excess, High by a non-negative price with a negative one.
+        var side = excess > 0 ? 1 : -1;
         if (excess > 0)
         {
             var halve = s.LastSide == 1 && s.High >= 0;
-            s = s with { Low = price, LowExcess = excess, LastSide = 1, HighExcess = halve ? s.HighExcess / 2 : s.HighExcess };
+            s = s with { Low = price, LowExcess = excess, HighExcess = halve ? s.HighExcess / 2 : s.HighExcess };
         }
         else
         {
-            var halve = s.LastSide == -1;
-            s = s with { High = price, HighExcess = excess, LastSide = -1, LowExcess = halve ? s.LowExcess / 2 : s.LowExcess };
+            var halve = s.LastSide == -1 && s.LowExcess > 0;
+            s = s with { High = price, HighExcess = excess, LowExcess = halve ? s.LowExcess / 2 : s.LowExcess };
         }
 
         double next;
-        if (s.High < 0)
+        if (s.High < 0 || s.LowExcess <= 0)
         {
-            // No price with spare budget seen yet: the fibre's dual step from 0, then doubling.
-            next = price > 0 ? Math.Max(2 * price, price + (settings.Step * excess)) : settings.Step * excess;
+            // One end still unknown: expand from the current price towards it by the fibre's dual
+            // step, doubling the stride while the excess keeps its sign. From a cold start (price 0)
+            // this doubles the price; after a restart near the root (a node joined or left) the
+            // first move is one dual step, so a converged price does not jump.
+            var stride = s.LastSide == side && s.Stride > 0 ? 2 * s.Stride : settings.Step * Math.Abs(excess);
+            next = price + (side * stride);
+            s = s with { Stride = stride };
         }
-        else if (s.LowExcess <= 0 || s.Low >= s.High)
+        else if (s.Low >= s.High)
         {
             next = 0.5 * (s.Low + s.High);
         }
@@ -252,6 +271,7 @@ public static class ClusterPriceUpdate
             }
         }
 
+        s = s with { LastSide = side };
         if (!double.IsFinite(next) || next < 0)
         {
             next = 0;

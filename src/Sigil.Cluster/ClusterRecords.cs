@@ -29,7 +29,8 @@ public sealed record PriceRecord(long Round, double Price, double Budget, string
 /// <param name="LastSide">+1 when the last update moved <paramref name="Low"/>, -1 for <paramref name="High"/>, 0 at the start.</param>
 /// <param name="Members">The live nodes the bracket was measured with; a change restarts the search.</param>
 /// <param name="Converged">True when the last fresh excess was within tolerance.</param>
-public sealed record PriceSearch(long PricedRound, double Low, double LowExcess, double High, double HighExcess, int LastSide, string Members, bool Converged)
+/// <param name="Stride">The last move while one bracket end was unknown (doubled while the excess keeps its sign).</param>
+public sealed record PriceSearch(long PricedRound, double Low, double LowExcess, double High, double HighExcess, int LastSide, string Members, bool Converged, double Stride = 0)
 {
     /// <summary>The search before any round.</summary>
     public static PriceSearch Start { get; } = new(0, 0, 0, -1, 0, 0, "", false);

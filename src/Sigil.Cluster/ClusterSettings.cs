@@ -49,6 +49,12 @@ public sealed record ClusterSettings
     /// </summary>
     public int ReserveRounds { get; init; } = 40;
 
+    /// <summary>
+    /// Node rounds (two per round) over which a node back in touch with etcd after a fallback
+    /// raises its cap linearly from what it applied while cut off to its grant (a decrease applies at once).
+    /// </summary>
+    public int RejoinRounds { get; init; } = 10;
+
     /// <summary>Deadline of one etcd request.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -87,7 +93,7 @@ public sealed record ClusterSettings
             problems.Add($"{MaxNodes} nodes at their floor {NodeFloor} need more than the budget {Budget}");
         }
 
-        if (Round <= TimeSpan.Zero || LeaseTtl < TimeSpan.FromSeconds(1) || FallbackAfter <= TimeSpan.Zero || ReserveRounds < 1)
+        if (Round <= TimeSpan.Zero || LeaseTtl < TimeSpan.FromSeconds(1) || FallbackAfter <= TimeSpan.Zero || ReserveRounds < 1 || RejoinRounds < 0)
         {
             problems.Add("round, fallback and reserve must be positive and the lease at least 1 s (etcd's unit)");
         }

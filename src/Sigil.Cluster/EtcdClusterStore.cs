@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
@@ -58,15 +59,18 @@ public interface IClusterStore : IDisposable
 public sealed class EtcdClusterStore : IClusterStore
 {
     private readonly EtcdClient _client;
+    private readonly EtcdEndpoint _endpoint;
     private readonly TimeSpan _timeout;
     private long _requests;
+    private volatile string? _tlsRejection;
 
     /// <summary>A store on <paramref name="endpoint"/>; every request is cancelled after <paramref name="timeout"/>.</summary>
     public EtcdClusterStore(EtcdEndpoint endpoint, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        _endpoint = endpoint;
         _timeout = timeout;
-        _client = endpoint.Tls ? new EtcdClient(endpoint.Endpoints, ssl => ConfigureTls(ssl, endpoint)) : new EtcdClient(endpoint.Endpoints);
+        _client = endpoint.Tls ? new EtcdClient(endpoint.Endpoints, ConfigureTls) : new EtcdClient(endpoint.Endpoints);
     }
 
     /// <inheritdoc/>
@@ -75,40 +79,39 @@ public sealed class EtcdClusterStore : IClusterStore
     /// <inheritdoc/>
     public async Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken)
     {
-        using var cts = Deadline(cancellationToken);
-        var response = await _client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Math.Ceiling(ttl.TotalSeconds) }, cancellationToken: cts.Token).ConfigureAwait(false);
+        var response = await SendAsync(token => _client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Math.Ceiling(ttl.TotalSeconds) }, cancellationToken: token), cancellationToken).ConfigureAwait(false);
         return response.ID;
     }
 
     /// <inheritdoc/>
     public async Task<bool> KeepAliveAsync(long lease, CancellationToken cancellationToken)
     {
-        using var cts = Deadline(cancellationToken);
         long ttl = -1;
-        await _client.LeaseKeepAlive(new LeaseKeepAliveRequest { ID = lease }, r => ttl = r.TTL, cts.Token, null).ConfigureAwait(false);
+        await SendAsync(async token =>
+        {
+            await _client.LeaseKeepAlive(new LeaseKeepAliveRequest { ID = lease }, r => ttl = r.TTL, token, null).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
         return ttl > 0;
     }
 
     /// <inheritdoc/>
     public async Task PutAsync(string key, string value, long lease, CancellationToken cancellationToken)
     {
-        using var cts = Deadline(cancellationToken);
-        await _client.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value), Lease = lease }, cancellationToken: cts.Token).ConfigureAwait(false);
+        await SendAsync(token => _client.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value), Lease = lease }, cancellationToken: token), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async Task<string?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        using var cts = Deadline(cancellationToken);
-        var response = await _client.GetAsync(key, cancellationToken: cts.Token).ConfigureAwait(false);
+        var response = await SendAsync(token => _client.GetAsync(key, cancellationToken: token), cancellationToken).ConfigureAwait(false);
         return response.Kvs.Count == 0 ? null : response.Kvs[0].Value.ToStringUtf8();
     }
 
     /// <inheritdoc/>
     public async Task<IReadOnlyDictionary<string, string>> GetPrefixAsync(string prefix, CancellationToken cancellationToken)
     {
-        using var cts = Deadline(cancellationToken);
-        var response = await _client.GetRangeAsync(prefix, cancellationToken: cts.Token).ConfigureAwait(false);
+        var response = await SendAsync(token => _client.GetRangeAsync(prefix, cancellationToken: token), cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<string, string>(response.Kvs.Count, StringComparer.Ordinal);
         foreach (var kv in response.Kvs)
         {
@@ -122,8 +125,7 @@ public sealed class EtcdClusterStore : IClusterStore
     public async Task<ElectionTicket> CampaignAsync(string election, long lease, string value, CancellationToken cancellationToken)
     {
         // A campaign waits for leadership: no deadline, only the caller's cancellation.
-        Interlocked.Increment(ref _requests);
-        var response = await _client.CampaignAsync(election, lease, value, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(token => _client.CampaignAsync(election, lease, value, cancellationToken: token), cancellationToken, deadline: false).ConfigureAwait(false);
         return new ElectionTicket(response.Leader.Key.ToStringUtf8(), response.Leader.Rev);
     }
 
@@ -131,7 +133,6 @@ public sealed class EtcdClusterStore : IClusterStore
     public async Task<bool> PutIfLeaderAsync(ElectionTicket ticket, string key, string value, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        using var cts = Deadline(cancellationToken);
         var txn = new TxnRequest();
         txn.Compare.Add(new Compare
         {
@@ -141,37 +142,51 @@ public sealed class EtcdClusterStore : IClusterStore
             CreateRevision = ticket.Revision,
         });
         txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value) } });
-        var response = await _client.TransactionAsync(txn, cancellationToken: cts.Token).ConfigureAwait(false);
+        var response = await SendAsync(token => _client.TransactionAsync(txn, cancellationToken: token), cancellationToken).ConfigureAwait(false);
         return response.Succeeded;
     }
 
     /// <inheritdoc/>
     public void Dispose() => _client.Dispose();
 
-    // Deadlines run on the monotonic clock (CancelAfter), not on gRPC's wall-clock deadline, so a
-    // clock jump neither cuts a request short nor lets it hang.
-    private CancellationTokenSource Deadline(CancellationToken cancellationToken)
+    // One request. Deadlines run on the monotonic clock (CancelAfter), not on gRPC's wall-clock
+    // deadline, so a clock jump neither cuts a request short nor lets it hang. A request that fails
+    // because the server's certificate was refused says why, not only that the channel is down.
+    private async Task<T> SendAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool deadline = true)
     {
         Interlocked.Increment(ref _requests);
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(_timeout);
-        return cts;
-    }
-
-    private static void ConfigureTls(SslClientAuthenticationOptions ssl, EtcdEndpoint endpoint)
-    {
-        if (endpoint.CertFile is not null && endpoint.KeyFile is not null)
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (deadline)
         {
-            ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(endpoint.CertFile, endpoint.KeyFile)];
+            cts.CancelAfter(_timeout);
         }
 
-        if (endpoint.CaFile is not null)
+        try
         {
-            var ca = X509CertificateLoader.LoadCertificateFromFile(endpoint.CaFile);
+            return await call(cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (_tlsRejection is { } why && !cancellationToken.IsCancellationRequested)
+        {
+            throw new EtcdTlsException($"TLS with etcd at {_endpoint.Endpoints} failed: {why}", e);
+        }
+    }
+
+    private void ConfigureTls(SslClientAuthenticationOptions ssl)
+    {
+        if (_endpoint.CertFile is not null && _endpoint.KeyFile is not null)
+        {
+            ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(_endpoint.CertFile, _endpoint.KeyFile)];
+        }
+
+        if (_endpoint.CaFile is not null)
+        {
+            var ca = X509CertificateLoader.LoadCertificateFromFile(_endpoint.CaFile);
+            var caFile = _endpoint.CaFile;
             ssl.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {
                 if (certificate is null)
                 {
+                    _tlsRejection = "the server sent no certificate";
                     return false;
                 }
 
@@ -179,8 +194,20 @@ public sealed class EtcdClusterStore : IClusterStore
                 chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                 chain.ChainPolicy.CustomTrustStore.Add(ca);
                 chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(certificate));
+                using var server = new X509Certificate2(certificate);
+                if (chain.Build(server))
+                {
+                    _tlsRejection = null;
+                    return true;
+                }
+
+                var status = string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
+                _tlsRejection = $"the server's certificate '{server.Subject}' does not chain to the CA in '{caFile}' ({status})";
+                return false;
             };
         }
     }
 }
+
+/// <summary>etcd's TLS handshake failed: the message says why (for example a certificate from another CA).</summary>
+public sealed class EtcdTlsException(string message, Exception inner) : Exception(message, inner);

@@ -112,6 +112,25 @@ public sealed class ClusterPriceUpdateTests
         }
     }
 
+    /// <summary>
+    /// One node a round behind holds the price back among 3 nodes (a third of the load), but not
+    /// among 200 (0.5 % of the load, within <see cref="ClusterPriceUpdate.LagFraction"/>).
+    /// </summary>
+    [Theory]
+    [InlineData(3, false)]
+    [InlineData(200, true)]
+    public void Next_OneNodeBehind_HoldsThePriceOnlyWhenItCarriesMuchOfTheLoad(int count, bool moves)
+    {
+        var settings = ClusterInstance.Settings(count, 200 * count, "/t");
+        Dictionary<string, string> Loads(long round, long laggard) =>
+            Enumerable.Range(0, count).ToDictionary(i => "n" + i, i => Load(i == 0 ? laggard : round, 600));
+        var first = ClusterPriceUpdate.Next(settings, null, Loads(0, 0), "n1").Record;
+        var second = ClusterPriceUpdate.Next(settings, first, Loads(1, 1), "n1").Record;
+        Assert.True(second.Price > 0);
+        var third = ClusterPriceUpdate.Next(settings, second, Loads(2, 1), "n1").Record;
+        Assert.Equal(moves, third.Price != second.Price);
+    }
+
     /// <summary>The update alone (no etcd) with exact node responses reaches the centralized price.</summary>
     [Fact]
     public void Next_ExactResponses_ConvergeToCentralizedOptimum()

@@ -22,14 +22,20 @@ internal sealed class EtcdServer : IDisposable
     private readonly string _listen;
     private Process? _process;
 
-    public EtcdServer(string? netns = null, string? address = null)
+    private readonly TestCertificates? _tls;
+
+    public EtcdServer(string? netns = null, string? address = null, TestCertificates? tls = null)
     {
         _netns = netns;
+        _tls = tls;
         ClientPort = FreePort();
         PeerPort = FreePort();
         _listen = address ?? "127.0.0.1";
-        Url = $"http://{_listen}:{ClientPort}";
+        Url = $"{(tls is null ? "http" : "https")}://{_listen}:{ClientPort}";
     }
+
+    /// <summary>How a client reaches this server (with the test CA and client certificate under TLS).</summary>
+    public EtcdEndpoint Endpoint => _tls is null ? new EtcdEndpoint(Url) : new EtcdEndpoint(Url, _tls.CaFile, _tls.ClientCertFile, _tls.ClientKeyFile);
 
     public int ClientPort { get; }
 
@@ -45,7 +51,8 @@ internal sealed class EtcdServer : IDisposable
         var name = "sigil-test";
         var args = $"--name {name} --data-dir {_dataDir} --listen-client-urls {Url} --advertise-client-urls {Url} " +
                    $"--listen-peer-urls http://127.0.0.1:{PeerPort} --initial-advertise-peer-urls http://127.0.0.1:{PeerPort} " +
-                   $"--initial-cluster {name}=http://127.0.0.1:{PeerPort} --log-level error --logger zap";
+                   $"--initial-cluster {name}=http://127.0.0.1:{PeerPort} --log-level error --logger zap"
+                   + (_tls is null ? string.Empty : $" --cert-file {_tls.ServerCertFile} --key-file {_tls.ServerKeyFile} --trusted-ca-file {_tls.CaFile} --client-cert-auth");
         var info = _netns is null
             ? new ProcessStartInfo(Binary, args)
             : new ProcessStartInfo("ip", $"netns exec {_netns} {Binary} {args}");
@@ -65,7 +72,7 @@ internal sealed class EtcdServer : IDisposable
                 throw new InvalidOperationException($"etcd exited with {_process.ExitCode}");
             }
 
-            using var store = new EtcdClusterStore(new EtcdEndpoint(Url), TimeSpan.FromMilliseconds(500));
+            using var store = new EtcdClusterStore(Endpoint, TimeSpan.FromMilliseconds(500));
             try
             {
                 if (_netns is null)
@@ -90,6 +97,18 @@ internal sealed class EtcdServer : IDisposable
         }
 
         throw new TimeoutException("etcd did not answer within 20 s");
+    }
+
+    /// <summary>The keys under <paramref name="prefix"/>, read by etcdctl (inside the namespace when there is one).</summary>
+    public async Task<string[]> KeysAsync(string prefix)
+    {
+        var args = $"--endpoints {Url} --dial-timeout 1s --command-timeout 2s get --prefix --keys-only {prefix}";
+        using var p = Process.Start(_netns is null
+            ? new ProcessStartInfo("/usr/bin/etcdctl", args) { RedirectStandardOutput = true, RedirectStandardError = true }
+            : new ProcessStartInfo("ip", $"netns exec {_netns} /usr/bin/etcdctl {args}") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var text = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return p.ExitCode == 0 ? text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : throw new InvalidOperationException($"etcdctl get: exit {p.ExitCode}");
     }
 
     /// <summary>Stops etcd at once (SIGKILL); the data directory stays for a restart.</summary>

@@ -76,7 +76,8 @@ internal static class ClusterRun
         var cpu = CgroupCpu.Detect(out var cgroupProblem);
         var guard = new ProcessGuard(GuardPolicy.From(options.AllowPids, options.AllowComms));
         using var actuator = new JobQuotaActuator(fibre.Settings.Fibre, cpu, guard, options.Arm);
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning));
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning));
+        // Logs go to stderr with the start-up facts; stdout carries only the JSON status lines.
         var logger = loggers.CreateLogger("sigil.cluster");
         await Console.Error.WriteLineAsync(
             $"cluster node '{name}': fibre '{fibre.Settings.Fibre}' ({Path.GetFileName(path)}), @{fibre.Settings.Resource} budget {Fmt(settings.Budget)} {fibre.Unit} over at most {settings.MaxNodes} nodes; "

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -76,6 +77,10 @@ internal static class RunCommand
             var compiled = fibrePath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? null : FibreSource.Compile(fibrePath, Console.Error);
             if (compiled is not null && ClusterFibreMapper.IsCluster(compiled))
             {
+                // A cluster node has no host to catch SIGTERM and Ctrl+C: stop its rounds, so that its
+                // jobs are put back and its cgroups removed, rather than exit with them throttled.
+                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stopCluster));
+                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stopCluster));
                 var clusterFibre = ClusterFibreMapper.Map(compiled, out var clusterProblems)
                     ?? throw new CliException(CliExitCodes.NotAvailable, string.Join("; ", clusterProblems));
                 return await ClusterRun.RunAsync(fibrePath, clusterFibre, new ClusterRunOptions(
@@ -202,4 +207,10 @@ internal static class RunCommand
 
     /// <summary>True when <paramref name="path"/> names a readable file.</summary>
     public static bool Exists(string path) => File.Exists(path);
+
+    private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
 }
