@@ -260,3 +260,9 @@ Ltac premises T numbers :=
   end.
 
 Ltac witness T w numbers := premises T numbers; specialize (T w).
+
+(** [fact P numbers] proves a fact [P] about the witnesses (that a load lies in the fibre's
+    range, say), or fails saying which. *)
+Ltac fact P numbers :=
+  let H := fresh "H" in
+  assert (H : P) by (hypothesis_holds numbers || fail "this fact does not hold at the witnesses:" P).

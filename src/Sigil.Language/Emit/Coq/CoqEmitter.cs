@@ -137,7 +137,7 @@ public static partial class CoqEmitter
 
         foreach (var bound in witness.Bounds)
         {
-            lines.Add($"assert ({bound}) by hypothesis_holds {tactic}.");
+            lines.Add($"fact ({bound}) {tactic}.");
         }
 
         lines.Add("exact I.");
