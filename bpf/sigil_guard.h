@@ -9,7 +9,8 @@
  *   - a kernel thread (PF_KTHREAD),
  *   - the daemon that armed it (a control map without a daemon tgid is not armed),
  *   - a process on the allow-list.
- * proofs/Sigil/Kernel.v proves exactly this of the printed function (may_signal_spec).
+ * proofs/Sigil/KernelGuard.v proves exactly this of the printed function, for every input
+ * of its parameter types (may_signal_exact and its corollaries).
  */
 #ifndef SIGIL_GUARD_H
 #define SIGIL_GUARD_H

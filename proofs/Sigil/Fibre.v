@@ -213,3 +213,56 @@ Proof.
   rewrite !andb_true_iff, !Z.leb_le, !Z.ltb_lt in H.
   apply c_from_ns_spec; lia.
 Qed.
+
+(** ** Witnesses: no theorem of a fibre is vacuous
+
+    A generated file follows each theorem that has hypotheses by an [Example] that applies the
+    theorem to witnesses (a load, a price, a count) taken from the fibre's own numbers and
+    proves every hypothesis at those witnesses with [hypothesis_holds]: a theorem whose
+    hypotheses no such point satisfies (as a contraction that assumes a strongly decreasing
+    load of a bounded load would) fails its file. [premises T numbers] proves the hypotheses
+    at the head of [T]'s statement; [witness T w numbers] proves them and then fixes the next
+    universally bound variable of [T] to [w]. [numbers] unfolds the fibre's numbers. *)
+
+Open Scope R_scope.
+
+(** The real-valued price with the kernel's numbers stays at its start for the first update
+    count, 0: the hypothesis of [fx_tracks_price] holds at [n = 0]. *)
+Lemma real_of_at_start : forall P load p0, (0 <= fx_bits P)%Z -> (p0 <= fx_price_max P)%Z ->
+  forall k, (k <= 0)%nat -> real_of P load p0 k <= to_real P (fx_price_max P).
+Proof.
+  intros P load p0 Hb Hp k Hk. inversion Hk. unfold real_of, to_real. cbn [price].
+  apply Rmult_le_compat_r; [left; apply Rinv_0_lt_compat, scale_pos; exact Hb | apply IZR_le; exact Hp].
+Qed.
+
+Ltac hypothesis_holds numbers :=
+  numbers; cbv beta in *;
+  unfold nonincreasing, lipschitz, equilibrium, update, in_int64, int64_min, int64_max in *;
+  repeat (intros; cbv beta in *; split); intros; cbv beta in *;
+  repeat match goal with
+         | |- context [Rabs ?x] =>
+             let H := fresh "H" in
+             destruct (Rle_dec 0 x) as [H | H]; [rewrite (Rabs_pos_eq x H) | rewrite (Rabs_left1 x) by lra]
+         end;
+  repeat match goal with |- context [Rmax ?a ?b] => unfold Rmax; destruct (Rle_dec a b) end;
+  first [ exact I | lra | nra | lia
+        | (apply real_of_at_start; [vm_compute; intro; discriminate | vm_compute; intro; discriminate | lia])
+        | (vm_compute; first [reflexivity | intro; discriminate])
+        | (cbn; intuition (auto || congruence)) ].
+
+Ltac premises T numbers :=
+  lazymatch type of T with
+  | ?A -> ?B =>
+      let H := fresh "H" in
+      assert (H : A) by (hypothesis_holds numbers || fail "this hypothesis does not hold at the witnesses:" A);
+      specialize (T H); clear H; premises T numbers
+  | _ => idtac
+  end.
+
+Ltac witness T w numbers := premises T numbers; specialize (T w).
+
+(** [fact P numbers] proves a fact [P] about the witnesses (that a load lies in the fibre's
+    range, say), or fails saying which. *)
+Ltac fact P numbers :=
+  let H := fresh "H" in
+  assert (H : P) by (hypothesis_holds numbers || fail "this fact does not hold at the witnesses:" P).

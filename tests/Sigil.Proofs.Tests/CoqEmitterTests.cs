@@ -71,7 +71,7 @@ public sealed class CoqEmitterTests
             Assert.False(Regex.IsMatch(code, @"\b" + banned + @"\b"), $"{name}: uses {banned}");
         }
 
-        var theorems = Regex.Matches(code, @"^Theorem ", RegexOptions.Multiline).Count;
+        var theorems = Regex.Matches(code, @"^(?:Theorem|Example) ", RegexOptions.Multiline).Count;
         Assert.Equal(theorems, Regex.Matches(code, @"^Qed\.", RegexOptions.Multiline).Count);
     }
 

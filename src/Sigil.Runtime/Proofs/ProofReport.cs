@@ -170,7 +170,11 @@ public static class ProofReport
 
     private sealed record TheoremSpan(string Name, int FirstLine, int LastLine, int StartByte, int EndByte);
 
-    /// <summary>Each theorem's lines and byte range in <paramref name="text"/>, from <c>Theorem name :</c> to its <c>Qed.</c>.</summary>
+    /// <summary>
+    /// Each theorem's lines and byte range in <paramref name="text"/>, from <c>Theorem name :</c> to
+    /// its <c>Qed.</c>, or to the <c>Qed.</c> of the example after it that shows its hypotheses can
+    /// hold (a theorem whose hypotheses fail there is rejected).
+    /// </summary>
     private static List<TheoremSpan> Spans(string text, IReadOnlyList<CoqTheorem> theorems)
     {
         var spans = new List<TheoremSpan>();
@@ -185,6 +189,13 @@ public static class ProofReport
 
             var qed = text.IndexOf("\nQed.", start, StringComparison.Ordinal);
             var end = qed < 0 ? text.Length : qed + "\nQed.".Length;
+            if (theorem.Witness is not null && qed >= 0)
+            {
+                var example = text.IndexOf("Example " + CoqEmitter.WitnessName(theorem) + " :", end, StringComparison.Ordinal);
+                var exampleQed = example < 0 ? -1 : text.IndexOf("\nQed.", example, StringComparison.Ordinal);
+                end = exampleQed < 0 ? end : exampleQed + "\nQed.".Length;
+            }
+
             spans.Add(new TheoremSpan(
                 theorem.Name,
                 LineOf(text, start),

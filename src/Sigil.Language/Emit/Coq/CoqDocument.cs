@@ -40,13 +40,37 @@ public sealed record CoqDefinition(string Name, string Type, string Value, strin
 /// <param name="Statement">The Coq statement (after <c>Theorem name :</c>).</param>
 /// <param name="Proof">The Coq proof script (between <c>Proof.</c> and <c>Qed.</c>).</param>
 /// <param name="Bound">The number of updates it states, for detection and recovery theorems; else null.</param>
+/// <param name="Witness">
+/// Where its hypotheses hold, for a theorem that has any: the file follows the theorem with an
+/// <c>Example &lt;name&gt;_satisfiable</c> that applies it there, so a vacuous theorem fails the file.
+/// </param>
 public sealed record CoqTheorem(
     string Name,
     string Certificate,
     string Meaning,
     string Statement,
     string Proof,
-    CoqUpdateBound? Bound);
+    CoqUpdateBound? Bound,
+    CoqWitness? Witness = null);
+
+/// <summary>
+/// Values of a theorem's universally bound variables at which every one of its hypotheses holds.
+/// </summary>
+/// <param name="Text">The values in plain words (<c>load = 6 s at every update, p0 = 0, n = 8</c>).</param>
+/// <param name="Parts">
+/// The Coq terms, in the order the statement binds the variables; one list per conjunct for a
+/// statement <c>A /\ B</c> of two universally quantified parts, else one list.
+/// </param>
+/// <param name="Bounds">
+/// Facts about the values that say they are the fibre's own (a load within the range the
+/// variables' bounds allow, one the kernel's clamp lets through), proven beside the hypotheses.
+/// </param>
+/// <param name="Tactic">A tactic run before proving each hypothesis, after the fibre's numbers are unfolded (library definitions to unfold), or null.</param>
+public sealed record CoqWitness(string Text, EquatableArray<CoqWitnessPart> Parts, EquatableArray<string> Bounds, string? Tactic = null);
+
+/// <summary>The values of one conjunct's bound variables, as Coq terms.</summary>
+/// <param name="Terms">The terms, in binding order.</param>
+public sealed record CoqWitnessPart(EquatableArray<string> Terms);
 
 /// <summary>What a detection or recovery theorem states, as numbers a simulation can check.</summary>
 /// <param name="Kind"><c>detection</c> (reach <see cref="Price"/> from any start) or <c>recovery</c> (fall from <see cref="Price"/> to 0).</param>

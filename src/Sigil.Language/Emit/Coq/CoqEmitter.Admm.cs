@@ -40,7 +40,8 @@ public static partial class CoqEmitter
                 + "  forall k, k <> O ->\n"
                 + $"    lyapunov_admm n {rho} zs us (u (S k)) (z (S k))\n"
                 + $"      <= lyapunov_admm n {rho} zs us (u k) (z k) - {rho} * dist2 n (x (S k)) (z (S k)) - {rho} * dist2 n (z (S k)) (z k)",
-                $"intros n f g Df Dg xs zs us x z u HDf HDg Hf Hg Hfeas Hdom Hsaddle Hrun k Hk.\n  refine (admm_lyapunov n f g Df Dg {rho} _ HDf HDg Hf Hg xs zs us Hfeas Hdom Hsaddle x z u Hrun k Hk). {Numbers}; lra.");
+                $"intros n f g Df Dg xs zs us x z u HDf HDg Hf Hg Hfeas Hdom Hsaddle Hrun k Hk.\n  refine (admm_lyapunov n f g Df Dg {rho} _ HDf HDg Hf Hg xs zs us Hfeas Hdom Hsaddle x z u Hrun k Hk). {Numbers}; lra.",
+                witness: ZeroDimensional(new[] { "1%nat" }));
             Theorem(
                 Id("admm_residuals"),
                 "admm",
@@ -50,7 +51,23 @@ public static partial class CoqEmitter
                 + $"  admm_run n f g Df Dg {rho} x z u ->\n"
                 + $"  forall N, sum_to N (fun k => {rho} * dist2 n (x (S (S k))) (z (S (S k))) + {rho} * dist2 n (z (S (S k))) (z (S k)))\n"
                 + $"    <= lyapunov_admm n {rho} zs us (u 1%nat) (z 1%nat) - lyapunov_admm n {rho} zs us (u (S N)) (z (S N))",
-                $"intros n f g Df Dg xs zs us x z u HDf HDg Hf Hg Hfeas Hdom Hsaddle Hrun N.\n  refine (admm_residuals_summable n f g Df Dg {rho} _ HDf HDg Hf Hg xs zs us Hfeas Hdom Hsaddle x z u Hrun N). {Numbers}; lra.");
+                $"intros n f g Df Dg xs zs us x z u HDf HDg Hf Hg Hfeas Hdom Hsaddle Hrun N.\n  refine (admm_residuals_summable n f g Df Dg {rho} _ HDf HDg Hf Hg xs zs us Hfeas Hdom Hsaddle x z u Hrun N). {Numbers}; lra.",
+                witness: ZeroDimensional(System.Array.Empty<string>()));
+        }
+
+        /// <summary>
+        /// The zero-dimensional problem with zero costs and no bounds, where every hypothesis holds
+        /// with the fibre's rho: it shows them consistent, not that they hold for the fibre's own
+        /// utilities and rows (which these theorems do not mention).
+        /// </summary>
+        private static CoqWitness ZeroDimensional(string[] after)
+        {
+            var terms = new[] { "O", "fun _ : vec => 0", "fun _ : vec => 0", "fun _ : vec => True", "fun _ : vec => True", "fun _ : nat => 0", "fun _ : nat => 0", "fun _ : nat => 0", "fun (_ : nat) (_ : nat) => 0", "fun (_ : nat) (_ : nat) => 0", "fun (_ : nat) (_ : nat) => 0" };
+            return new CoqWitness(
+                "n = 0 (no coordinates), zero costs, no bounds, every iterate 0" + (after.Length == 0 ? string.Empty : ", k = 1") + "; the fibre's utilities and rows do not appear in these hypotheses",
+                EquatableArray.Create(new CoqWitnessPart(System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Concat(terms, after)).ToEquatableArray())),
+                EquatableArray<string>.Empty,
+                "unfold admm_run, x_update, z_update, u_update, convex_set, convex_on, segment, dot, dist2 in *; cbn [sum_to] in *");
         }
     }
 }

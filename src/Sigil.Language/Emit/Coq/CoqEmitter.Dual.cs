@@ -82,13 +82,15 @@ public static partial class CoqEmitter
                 "price",
                 $"The price of @{r} is never negative: from any starting price p0 >= 0, every update max(0, p + {D(_spec.Solver.Step)} (l - {Q(ConstantBudget(resource)!.Value, resource)})) stays >= 0.",
                 $"forall load p0 n, 0 <= p0 -> 0 <= price {step} {budget} load p0 n",
-                "intros load p0 n Hp0. apply price_nonneg. exact Hp0.");
+                "intros load p0 n Hp0. apply price_nonneg. exact Hp0.",
+                witness: At("a load at the budget at every update, p0 = 0, n = 0", new[] { Constant("nat", budget), "0", "O" }));
             Theorem(
                 Id("price_monotone", r),
                 "price",
                 $"A larger load never gives a lower price of @{r}: two runs from the same price, one with loads at least the other's at every update, keep their prices in that order (step {D(_spec.Solver.Step)} >= 0).",
                 $"forall load1 load2 p0 n, (forall k, load1 k <= load2 k) ->\n  price {step} {budget} load1 p0 n <= price {step} {budget} load2 p0 n",
-                $"intros load1 load2 p0 n Hl. apply price_mono_load; [{Numbers}; lra | exact Hl | lra].");
+                $"intros load1 load2 p0 n Hl. apply price_mono_load; [{Numbers}; lra | exact Hl | lra].",
+                witness: At("load1 at the budget and load2 one unit above it at every update, p0 = 0, n = 0", new[] { Constant("nat", budget), Constant("nat", budget + " + 1"), "0", "O" }));
         }
 
         private void AddDrift(ResourceSpec resource, string step, string budget)
@@ -103,20 +105,23 @@ public static partial class CoqEmitter
                 "lyapunov",
                 $"Bounded drift: for any reference price p* >= 0, one update of the price of @{r} changes V = (p - p*)^2 by at most 2 g (p - p*)(l - c) + g^2 G^2 = 2 g (p - p*)(l - c) + {drift}, whenever the load l is within G = {Q(analysis.LoadErrorBound, resource)} of the budget c = {c} (g = {D(_spec.Solver.Step)}).",
                 $"forall l p pstar, 0 <= pstar -> Rabs (l - {budget}) <= {error} ->\n  lyapunov pstar (update {step} {budget} l p) - lyapunov pstar p\n    <= 2 * {step} * (p - pstar) * (l - {budget}) + {step} ^ 2 * {error} ^ 2",
-                "intros l p pstar Hs HG. apply drift; assumption.");
+                "intros l p pstar Hs HG. apply drift; assumption.",
+                witness: At("l = the budget, p = p* = 0", new[] { budget, "0", "0" }));
             Theorem(
                 Id("drift_equilibrium", r),
                 "lyapunov",
                 $"At an equilibrium price p* of @{r} (p* >= 0, load at p* within the budget {c}, complementary slackness), when the agents answer a price with a load that does not increase with it, one update raises V = (p - p*)^2 by at most g^2 G^2 = {drift}. This is a one-step bound: over n updates it allows V to grow by n g^2 G^2; the band theorem below bounds the price itself.",
                 $"forall (load : R -> R) pstar p, 0 <= p -> nonincreasing load ->\n  0 <= pstar -> load pstar <= {budget} -> pstar * (load pstar - {budget}) = 0 ->\n  Rabs (load p - {budget}) <= {error} ->\n  lyapunov pstar (update {step} {budget} (load p) p) - lyapunov pstar p <= {step} ^ 2 * {error} ^ 2",
-                $"intros load pstar p Hp Hmono Hs Hf Hc HG. apply drift_at_equilibrium; try assumption. {Numbers}; lra.");
+                $"intros load pstar p Hp Hmono Hs Hf Hc HG. apply drift_at_equilibrium; try assumption. {Numbers}; lra.",
+                witness: At("a load at the budget at every price, p* = 0, p = 0", new[] { Constant("R", budget), "0", "0" }));
             var band = D(_spec.Solver.Step * analysis.LoadErrorBound);
             Theorem(
                 Id("band", r),
                 "lyapunov",
                 $"The band: when the agents answer each price p of @{r} with a load that does not increase with p and stays within G = {Q(analysis.LoadErrorBound, resource)} of the budget {c}, and p* is an equilibrium (the update leaves p* where it is), the price from any p0 >= 0 stays within max(|p0 - p*|, g G) = max(|p0 - p*|, {band}) of p* at every update (g = {D(_spec.Solver.Step)}). It bounds the price; it does not say the price converges.",
                 $"forall (load : R -> R) pstar p0, 0 <= p0 -> nonincreasing load -> equilibrium {step} {budget} load pstar ->\n  (forall p, 0 <= p -> Rabs (load p - {budget}) <= {error}) ->\n  forall n, Rabs (closed_loop {step} {budget} load p0 n - pstar) <= Rmax (Rabs (p0 - pstar)) ({step} * {error})",
-                $"intros load pstar p0 Hp0 Hmono Heq HG n. apply band; try assumption. {Numbers}; lra.");
+                $"intros load pstar p0 Hp0 Hmono Heq HG n. apply band; try assumption. {Numbers}; lra.",
+                witness: At("a load at the budget at every price, p* = 0, p0 = 0", new[] { Constant("R", budget), "0", "0" }));
         }
 
         private void AddFeasibility()
@@ -138,6 +143,12 @@ public static partial class CoqEmitter
             var g = CoqRational.FromDouble(_spec.Solver.Step);
             var c = ConstantBudget(resource)!.Value;
             var margin = 1.0;
+            var m = CoqText.Real(margin);
+            // The witnesses' loads lie within G of the budget, where the variables' bounds put every load.
+            var error = !double.IsNaN(_spec.Analysis.LoadErrorBound) && !double.IsInfinity(_spec.Analysis.LoadErrorBound)
+                ? DefineReal(Id("load_error"), _spec.Analysis.LoadErrorBound, "G: the bound on |A x - c| per row over the variables' bounds (analysis)")
+                : null;
+            var within = error is null ? "G is not finite" : $"within G = {Q(_spec.Analysis.LoadErrorBound, resource)} of the budget, the range the variables' bounds allow";
             var actuators = ThresholdActuators(resource).ToList();
             foreach (var (actuator, kind, threshold) in actuators)
             {
@@ -151,7 +162,8 @@ public static partial class CoqEmitter
                     $"Detection: {Detected(resource, Q(margin, resource), Q(c, resource), actuator.Kind, D(actuator.Threshold), D(updates))}, from any starting price (step {D(_spec.Solver.Step)}).",
                     $"forall load p0, 0 <= p0 -> (forall k, {budget} + {CoqText.Real(margin)} <= load k) ->\n  forall n, ({n} <= Z.of_nat n)%Z -> {threshold} <= price {step} {budget} load p0 n",
                     $"apply (detection_within {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.",
-                    bound);
+                    bound,
+                    At($"a load of {Q(c + margin, resource)} at every update ({within}), p0 = 0, n = {D(updates)}", new[] { Constant("nat", budget + " + " + m), "0", "Z.to_nat " + n }, Within(error, $"{budget} + {m} - {budget}")));
                 if (t.Sign > 0)
                 {
                     Theorem(
@@ -159,7 +171,8 @@ public static partial class CoqEmitter
                         "detection",
                         $"{D(updates)} updates is exact: under a load of exactly {Q(c + margin, resource)} from price 0, the price of @{r} is still below {D(actuator.Threshold)} after {D(updates - 1)} updates.",
                         $"forall n, (Z.of_nat n < {n})%Z -> price {step} {budget} (fun _ => {budget} + {CoqText.Real(margin)}) 0 n < {threshold}",
-                        $"apply (detection_exact {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.");
+                        $"apply (detection_exact {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.",
+                        witness: At("n = 0", new[] { "O" }));
                 }
 
                 Theorem(
@@ -167,18 +180,23 @@ public static partial class CoqEmitter
                     "detection",
                     $"For any margin d > 0 of the load on @{r} above its budget, the price reaches {D(actuator.Threshold)} within ceil({D(actuator.Threshold)} / ({D(_spec.Solver.Step)} d)) updates.",
                     $"forall delta load p0, 0 < delta -> 0 <= p0 -> (forall k, {budget} + delta <= load k) ->\n  forall n, (detection_updates {step} delta {threshold} <= n)%nat -> {threshold} <= price {step} {budget} load p0 n",
-                    $"intros delta load p0 Hd Hp0 Hl n Hn. apply (detection {step} {budget} delta {threshold} load p0); try assumption. {Numbers}; lra.");
+                    $"intros delta load p0 Hd Hp0 Hl n Hn. apply (detection {step} {budget} delta {threshold} load p0); try assumption. {Numbers}; lra.",
+                    witness: At($"d = {Q(margin, resource)}, a load of {Q(c + margin, resource)} at every update, p0 = 0, n = ceil({D(actuator.Threshold)} / ({D(_spec.Solver.Step)} d))", new[] { m, Constant("nat", budget + " + " + m), "0", $"detection_updates {step} {m} {threshold}" }));
 
                 if (actuator.Kind != ActuatorKind.Kill)
                 {
-                    AddRecovery(resource, step, budget, kind, threshold, actuator.Threshold);
+                    AddRecovery(resource, step, budget, kind, threshold, actuator.Threshold, error, within);
                 }
             }
 
             AddEscalation(resource, actuators);
         }
 
-        private void AddRecovery(ResourceSpec resource, string step, string budget, string kind, string threshold, double from)
+        /// <summary>The fact <c>|difference| &lt;= G</c>, or none when G is not finite.</summary>
+        private static string[] Within(string? error, string difference)
+            => error is null ? System.Array.Empty<string>() : new[] { $"Rabs ({difference}) <= {error}" };
+
+        private void AddRecovery(ResourceSpec resource, string step, string budget, string kind, string threshold, double from, string? error, string within)
         {
             var r = resource.Name;
             var c = ConstantBudget(resource)!.Value;
@@ -197,13 +215,15 @@ public static partial class CoqEmitter
                 $"Recovery: {Recovered(resource, Q(margin, resource), Q(c, resource), kind, D(from), D(updates))}.",
                 $"forall load, (forall k, load k <= {budget} - {CoqText.Real(margin)}) ->\n  forall n, ({n} <= Z.of_nat n)%Z -> price {step} {budget} load {threshold} n = 0",
                 $"apply (recovery_within {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.",
-                new CoqUpdateBound("recovery", r, from, margin, ToLong(updates), false));
+                new CoqUpdateBound("recovery", r, from, margin, ToLong(updates), false),
+                At($"a load of {Q(c - margin, resource)} at every update ({within}), n = {D(updates)}", new[] { Constant("nat", budget + " - " + CoqText.Real(margin)), "Z.to_nat " + n }, Within(error, $"{budget} - {CoqText.Real(margin)} - {budget}")));
             Theorem(
                 Id("recovers_from", kind, r, "exact"),
                 "detection",
                 $"{D(updates)} updates is exact: under a load of exactly {Q(c - margin, resource)} the price of @{r} is still positive after {D(updates - 1)} updates from {D(from)}.",
                 $"forall n, (Z.of_nat n < {n})%Z -> 0 < price {step} {budget} (fun _ => {budget} - {CoqText.Real(margin)}) {threshold} n",
-                $"apply (recovery_exact {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.");
+                $"apply (recovery_exact {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.",
+                witness: At("n = 0", new[] { "O" }));
         }
 
         /// <summary>Throttling escalates to killing: every kill threshold is at or above every throttle threshold.</summary>
@@ -220,7 +240,8 @@ public static partial class CoqEmitter
                         "detection",
                         $"Escalation: the kill price {D(kill.Actuator.Threshold)} of @{resource.Name} is at or above its throttle price {D(throttle.Actuator.Threshold)}, so any agent at the kill price has crossed the throttle price: throttling comes first, or together.",
                         $"forall p, {kill.Threshold} <= p -> {throttle.Threshold} <= p",
-                        $"intros p Hp. {Numbers}; lra.");
+                        $"intros p Hp. {Numbers}; lra.",
+                        witness: At($"p = {D(kill.Actuator.Threshold)}, the kill price", new[] { kill.Threshold }));
                 }
             }
         }

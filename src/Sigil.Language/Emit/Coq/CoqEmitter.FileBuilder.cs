@@ -57,11 +57,27 @@ public static partial class CoqEmitter
             return Define(name, "R", Real(value, comment), comment);
         }
 
-        private void Theorem(string name, string certificate, string meaning, string statement, string proof, CoqUpdateBound? bound = null)
+        private void Theorem(string name, string certificate, string meaning, string statement, string proof, CoqUpdateBound? bound = null, CoqWitness? witness = null)
         {
             Claim(name);
-            _theorems.Add(new CoqTheorem(name, certificate, meaning, statement, proof, bound));
+            if (witness is not null)
+            {
+                Claim(name + "_satisfiable");
+            }
+
+            _theorems.Add(new CoqTheorem(name, certificate, meaning, statement, proof, bound, witness));
         }
+
+        /// <summary>A witness: <paramref name="text"/> in words, <paramref name="terms"/> in binding order, and facts that tie them to the fibre.</summary>
+        private static CoqWitness At(string text, string[] terms, params string[] bounds)
+            => new(text, EquatableArray.Create(new CoqWitnessPart(terms.ToEquatableArray())), bounds.ToEquatableArray());
+
+        /// <summary>A witness of a statement <c>A /\ B</c> whose two parts bind variables.</summary>
+        private static CoqWitness AtBoth(string text, string[] first, string[] second, params string[] bounds)
+            => new(text, EquatableArray.Create(new CoqWitnessPart(first.ToEquatableArray()), new CoqWitnessPart(second.ToEquatableArray())), bounds.ToEquatableArray());
+
+        /// <summary>The constant load <paramref name="value"/>, as a function of the update count (<c>nat</c>), the price (<c>R</c>) or a Z-valued count.</summary>
+        private static string Constant(string over, string value) => $"fun _ : {over} => {value}";
 
         private void Claim(string name)
         {

@@ -48,13 +48,15 @@ public static partial class CoqEmitter
                 "kernel",
                 $"The kernel's fixed-point update of the price of @{r} (scale 2^{fixedPoint.ScaleBits}) never overflows: for any 64-bit load and any price in [0, {D(priceMax)}], the load clamped to [0, {CoqText.Quantity(loadMax, unit)}], its excess over the budget, the product with the step, the shifted increment, the sum and the result all stay within signed 64-bit integers.",
                 $"forall l p, in_int64 l -> (0 <= p <= fx_price_max {kernel})%Z ->\n  in_int64 (clamp_load {kernel} l) /\\ in_int64 (excess {kernel} l) /\\ in_int64 (product {kernel} l)\n  /\\ in_int64 (increment {kernel} l) /\\ in_int64 (raw_sum {kernel} l p) /\\ in_int64 (fx_update {kernel} l p)",
-                "apply fx_no_overflow_checked. vm_compute. reflexivity.");
+                "apply fx_no_overflow_checked. vm_compute. reflexivity.",
+                witness: At("l = 0, p = 0", new[] { "0%Z", "0%Z" }));
             Theorem(
                 Id("kernel_saturates"),
                 "kernel",
                 $"The kernel's price of @{r} stays within [0, {D(priceMax)}] and sits at {D(priceMax)} when an update would pass it.",
                 $"(forall l p, (0 <= fx_update {kernel} l p <= fx_price_max {kernel})%Z)\n  /\\ (forall l p, (fx_price_max {kernel} <= raw_sum {kernel} l p)%Z -> fx_update {kernel} l p = fx_price_max {kernel})",
-                "split; [apply fx_range_checked | apply fx_saturates_checked]; vm_compute; reflexivity.");
+                "split; [apply fx_range_checked | apply fx_saturates_checked]; vm_compute; reflexivity.",
+                witness: AtBoth($"l = 0 and p = 0 for the range, and, for the saturation, the largest load the clamp lets through at the price {D(priceMax)}", new[] { "0%Z", "0%Z" }, new[] { $"fx_load_max {kernel}", $"fx_price_max {kernel}" }));
             Theorem(
                 Id("kernel_error"),
                 "kernel",
@@ -66,7 +68,8 @@ public static partial class CoqEmitter
                 "kernel",
                 $"While the real-valued price of @{r} (the update over R with the kernel's numbers) stays at or below {D(priceMax)}, the kernel's price after n updates is below it by at most n / 2^{fixedPoint.ScaleBits}.",
                 $"forall load p0 n,\n  (forall k, (k <= n)%nat -> real_of {kernel} load p0 k <= to_real {kernel} (fx_price_max {kernel})) ->\n  0 <= real_of {kernel} load p0 n - to_real {kernel} (fx_price {kernel} load p0 n) <= INR n / scale {kernel}",
-                "apply fx_tracks_price_checked. vm_compute. reflexivity.");
+                "apply fx_tracks_price_checked. vm_compute. reflexivity.",
+                witness: At("a load of 0 at every update, p0 = 0, n = 0", new[] { Constant("nat", "0%Z"), "0%Z", "O" }));
 
             AddKernelEncoding(fixedPoint, resource, kernel, scale);
             AddCCode(fixedPoint, kernel, unit);
@@ -111,7 +114,8 @@ public static partial class CoqEmitter
                 $"(forall l p, in_int64 l -> (0 <= p <= fx_price_max {kernel})%Z -> kernel_update {kernel} l p = fx_update {kernel} l p)\n"
                 + $"  /\\ (forall load p0, (forall k, in_int64 (load k)) -> (0 <= p0 <= fx_price_max {kernel})%Z ->\n"
                 + $"        forall n, kernel_price {kernel} load p0 n = fx_price {kernel} load p0 n)",
-                "apply kernel_exact_checked. vm_compute. reflexivity.");
+                "apply kernel_exact_checked. vm_compute. reflexivity.",
+                witness: AtBoth("l = 0 and p = 0 for one update, a load of 0 at every update from p0 = 0 for the run", new[] { "0%Z", "0%Z" }, new[] { Constant("nat", "0%Z"), "0%Z" }));
 
             if (fixedPoint.NanosecondsPerUnit <= 0)
             {
@@ -131,7 +135,8 @@ public static partial class CoqEmitter
                 + $"  /\\ (0 <= Z.shiftl (ns - ns / {npu} * {npu}) {bits} < 2 ^ 64)%Z\n"
                 + $"  /\\ ((ns / {npu} <= Z.shiftr {max} {bits})%Z ->\n"
                 + $"      (0 <= Z.shiftl (ns / {npu}) {bits} + Z.shiftl (ns - ns / {npu} * {npu}) {bits} / {npu} < 2 ^ 64)%Z)",
-                "apply c_from_ns_checked. vm_compute. reflexivity.");
+                "apply c_from_ns_checked. vm_compute. reflexivity.",
+                witness: At("ns = 0", new[] { "0%Z" }));
         }
 
         /// <summary>Detection and recovery in fixed point, at the thresholds the kernel compares against.</summary>
@@ -166,7 +171,8 @@ public static partial class CoqEmitter
                     $"Detection in the kernel, in fixed point (1 = {margin}): {Detected(resource, Q(1, resource), Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)scale, resource), actuator.Kind, D(actuator.Threshold) + " = " + threshold + " / 2^" + fixedPoint.ScaleBits, D(updates))}, from any starting price.",
                     $"forall load p0, (0 <= p0)%Z -> (forall k, (fx_budget {kernel} + {CoqText.Z(margin)} <= load k)%Z) ->\n  forall n, ({CoqText.Z(updates)} <= Z.of_nat n)%Z -> ({t} <= fx_price {kernel} load p0 n)%Z",
                     $"apply (fx_detection_checked {kernel} {CoqText.Z(margin)} {t} {CoqText.Z(updates)}). vm_compute. reflexivity.",
-                    new CoqUpdateBound("detection", r, actuator.Threshold, 1, ToLong(updates), true));
+                    new CoqUpdateBound("detection", r, actuator.Threshold, 1, ToLong(updates), true),
+                    At($"a load one unit above the budget at every update (one the kernel's clamp to {fixedPoint.LoadMaxFixed} lets through), p0 = 0, n = {D(updates)}", new[] { Constant("nat", $"(fx_budget {kernel} + {CoqText.Z(margin)})%Z"), "0%Z", "Z.to_nat " + CoqText.Z(updates) }, $"(fx_budget {kernel} + {CoqText.Z(margin)} <= fx_load_max {kernel})%Z"));
 
                 if (actuator.Kind != ActuatorKind.Kill && threshold.Sign > 0 && margin <= fixedPoint.BudgetFixed)
                 {
@@ -177,7 +183,8 @@ public static partial class CoqEmitter
                         $"Recovery in the kernel, in fixed point: {Recovered(resource, Q(1, resource), Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)scale, resource), kind, D(actuator.Threshold), D(back))}.",
                         $"forall load, (forall k, (load k <= fx_budget {kernel} - {CoqText.Z(margin)})%Z) ->\n  forall n, ({CoqText.Z(back)} <= Z.of_nat n)%Z -> fx_price {kernel} load {t} n = 0%Z",
                         $"apply (fx_recovery_checked {kernel} {CoqText.Z(margin)} {t} {CoqText.Z(back)}). vm_compute. reflexivity.",
-                        new CoqUpdateBound("recovery", r, actuator.Threshold, 1, ToLong(back), true));
+                        new CoqUpdateBound("recovery", r, actuator.Threshold, 1, ToLong(back), true),
+                        At($"a load one unit below the budget at every update (not negative), n = {D(back)}", new[] { Constant("nat", $"(fx_budget {kernel} - {CoqText.Z(margin)})%Z"), "Z.to_nat " + CoqText.Z(back) }, $"(0 <= fx_budget {kernel} - {CoqText.Z(margin)})%Z"));
                 }
             }
         }

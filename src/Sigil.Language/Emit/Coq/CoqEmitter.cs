@@ -65,13 +65,14 @@ public static partial class CoqEmitter
         var omitted = new HashSet<string>(omit ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
         // Later definitions may use earlier ones: unfold them first.
         var unfolded = document.Definitions.Where(static d => d.Unfold).Select(static d => d.Name).Reverse().ToList();
+        var numbers = CoqText.Prefix(document.Fibre) + "numbers";
         var model = new Dictionary<string, object>
         {
             ["sourceFile"] = CoqText.Comment(document.SourceFileName),
             ["fibre"] = document.Fibre,
             ["module"] = document.ModuleName,
             ["libraries"] = string.Join(" ", document.Libraries),
-            ["numbers"] = CoqText.Prefix(document.Fibre) + "numbers",
+            ["numbers"] = numbers,
             ["unfold"] = unfolded.Count == 0 ? "idtac" : "unfold " + string.Join(", ", unfolded) + " in *",
             ["definitions"] = document.Definitions.Select(static d => new Dictionary<string, object>
             {
@@ -81,15 +82,66 @@ public static partial class CoqEmitter
                 ["comment"] = CoqText.Comment(d.Comment),
             }).ToList(),
             ["notes"] = Notes(document).ToList(),
-            ["theorems"] = document.Theorems.Where(t => !omitted.Contains(t.Name)).Select(static t => new Dictionary<string, object>
+            ["theorems"] = document.Theorems.Where(t => !omitted.Contains(t.Name)).Select(t => new Dictionary<string, object>
             {
                 ["name"] = t.Name,
                 ["meaning"] = CoqText.Comment(t.Meaning),
                 ["statement"] = t.Statement,
                 ["proof"] = t.Proof,
+                ["witness"] = t.Witness is null ? string.Empty : WitnessProof(t, numbers),
+                ["witnessMeaning"] = t.Witness is null ? string.Empty : CoqText.Comment(WitnessMeaning(t)),
             }).ToList(),
         };
         return CoqTemplate.Render(model);
+    }
+
+    /// <summary>The name of the example that shows <paramref name="theorem"/>'s hypotheses can hold.</summary>
+    public static string WitnessName(CoqTheorem theorem) => (theorem ?? throw new ArgumentNullException(nameof(theorem))).Name + "_satisfiable";
+
+    private static string WitnessMeaning(CoqTheorem theorem)
+    {
+        var witness = theorem.Witness!;
+        return $"Not vacuous: the hypotheses of {theorem.Name} all hold at {witness.Text}. The proof applies the theorem there and proves each hypothesis (Fibre.v, [premises]); a theorem no such values satisfy fails this file.";
+    }
+
+    /// <summary>
+    /// <c>pose proof theorem as T.</c>, then for each bound variable the hypotheses before it
+    /// proven and the variable fixed to its value, the remaining hypotheses proven, and the
+    /// bound facts proven.
+    /// </summary>
+    private static string WitnessProof(CoqTheorem theorem, string numbers)
+    {
+        var witness = theorem.Witness!;
+        var tactic = "ltac:(" + numbers + (witness.Tactic is null ? string.Empty : "; " + witness.Tactic) + ")";
+        var lines = new List<string> { "pose proof " + theorem.Name + " as T." };
+        var names = witness.Parts.Count switch
+        {
+            1 => new[] { "T" },
+            2 => new[] { "T", "T'" },
+            _ => throw new ArgumentException($"{theorem.Name}: a witness of {witness.Parts.Count} conjuncts (one or two are supported)"),
+        };
+        if (names.Length == 2)
+        {
+            lines.Add("destruct T as [T T'].");
+        }
+
+        for (var i = 0; i < names.Length; i++)
+        {
+            foreach (var term in witness.Parts[i].Terms)
+            {
+                lines.Add($"witness {names[i]} ({term}) {tactic}.");
+            }
+
+            lines.Add($"premises {names[i]} {tactic}.");
+        }
+
+        foreach (var bound in witness.Bounds)
+        {
+            lines.Add($"fact ({bound}) {tactic}.");
+        }
+
+        lines.Add("exact I.");
+        return string.Join("\n  ", lines);
     }
 
     private static IEnumerable<string> Notes(CoqDocument document)
