@@ -46,11 +46,12 @@ internal static class InstanceClasses
         }
     }
 
-    public static NumInstance Create(InstanceClass kind, ulong seed)
+    /// <summary>
+    /// A random sparse coupling: each agent loads 1 to 3 distinct rows with coefficients in
+    /// [0.5, 1.5], each negated with probability <paramref name="negate"/> (0 draws nothing more).
+    /// </summary>
+    internal static (List<int> Rows, List<int> Columns, List<double> Values) RandomCoupling(ref SplitMix64 rng, int n, int m, double negate)
     {
-        var rng = new SplitMix64(seed);
-        int n = Agents;
-        int m = Resources;
         var rows = new List<int>();
         var columns = new List<int>();
         var values = new List<double>();
@@ -69,7 +70,7 @@ internal static class InstanceClasses
 
                 used[l] = true;
                 double v = rng.Uniform(0.5, 1.5);
-                if (kind == InstanceClass.MixedSign && rng.NextDouble() < 0.3)
+                if (negate > 0 && rng.NextDouble() < negate)
                 {
                     v = -v;
                 }
@@ -79,6 +80,16 @@ internal static class InstanceClasses
                 values.Add(v);
             }
         }
+
+        return (rows, columns, values);
+    }
+
+    public static NumInstance Create(InstanceClass kind, ulong seed)
+    {
+        var rng = new SplitMix64(seed);
+        int n = Agents;
+        int m = Resources;
+        var (rows, columns, values) = RandomCoupling(ref rng, n, m, kind == InstanceClass.MixedSign ? 0.3 : 0);
 
         var capacity = new double[m];
         var senses = new RowSense[m];

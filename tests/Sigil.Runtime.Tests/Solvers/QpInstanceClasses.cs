@@ -50,34 +50,7 @@ internal static class QpInstanceClasses
         var rng = new SplitMix64(seed);
         int n = InstanceClasses.Agents;
         int m = InstanceClasses.Resources;
-        var rows = new List<int>();
-        var columns = new List<int>();
-        var values = new List<double>();
-        Span<bool> used = stackalloc bool[m];
-        for (int s = 0; s < n; s++)
-        {
-            used.Clear();
-            int count = 1 + rng.Next(3);
-            for (int j = 0; j < count; j++)
-            {
-                int l = rng.Next(m);
-                if (used[l])
-                {
-                    continue;
-                }
-
-                used[l] = true;
-                double v = rng.Uniform(0.5, 1.5);
-                if (kind == QpInstanceClass.ZeroObjective && rng.NextDouble() < 0.5)
-                {
-                    v = -v;
-                }
-
-                rows.Add(l);
-                columns.Add(s);
-                values.Add(v);
-            }
-        }
+        var (rows, columns, values) = InstanceClasses.RandomCoupling(ref rng, n, m, kind == QpInstanceClass.ZeroObjective ? 0.5 : 0);
 
         // Every row loads at least one agent (an empty equality row would make CVXOPT's A rank-deficient).
         for (int l = 0; l < m; l++)
