@@ -171,6 +171,8 @@ public sealed class CheckIsBuildTests : IDisposable
         Assert.Contains("edge_kernel.bpf.o", files);
         Assert.Contains("edge_offline.vo", files);
         Assert.Contains("edge_kernel.vo", files);
+        Assert.Contains("edge_freeze.bpf.o", files);
+        Assert.Contains("edge_freeze.vo", files);
         Assert.Contains("SigilEdgeKernel.so", files);
         Assert.Contains("libsigil_edge_kernel_hook.so", files);
     }

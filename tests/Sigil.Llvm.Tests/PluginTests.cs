@@ -244,6 +244,30 @@ public sealed class PluginTests
     }
 
     [Fact]
+    public void Clang_LargeFileCalls_MatchThePlainNamesPatterns_OtherNamesEndingIn64DoNot()
+    {
+        // Under _FILE_OFFSET_BITS=64 glibc's headers turn the source's pwrite into a call to
+        // pwrite64, which the fibre's 'pwrite' pattern matches; a program's own write64 is not one
+        // of glibc's large-file pairs and 'write' does not match it.
+        var dwell = _fixture.Dwell;
+        var source = Path.Combine(dwell.Root, "largefile.c");
+        File.WriteAllText(source, """
+            #include <unistd.h>
+            static ssize_t write64(int fd, const void *buffer, size_t size) { return write(fd, buffer, size); }
+            int main(void) { return (int)pwrite(1, "x", 1, 0) + (int)write64(1, "y", 1); }
+            """);
+        var list = Path.Combine(dwell.Root, "largefile-sites.txt");
+        File.Delete(list);
+        Toolchain.RunChecked(
+            Toolchain.Clang,
+            ["-O0", "-D_FILE_OFFSET_BITS=64", "-fpass-plugin=" + dwell.Plugin, "-c", source, "-o", Path.Combine(dwell.Root, "largefile.o")],
+            environment: new Dictionary<string, string> { ["SIGIL_DWELL_SITES"] = list });
+
+        var keys = File.ReadAllLines(list).Select(l => l.Split('\t')[1]).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { "main/pwrite64#0", "write64/write#0" }, keys);
+    }
+
+    [Fact]
     public void Clang_HookSourceItself_IsLeftAlone()
     {
         // The hook's own translation unit defines the price; the plugin must not instrument it.
