@@ -59,9 +59,7 @@ public sealed class HookRuntimeTests
     public void Dwell_PriceZeroInBpfMap_NoResponse()
     {
         var dwell = _fixture.Dwell;
-        var copy = dwell.CompileProgram(Toolchain.CopySample, Path.Combine(dwell.Root, "copy-static-zero"));
-        var source = Toolchain.RandomFile(dwell.Root, "in-zero.bin", Block * Blocks);
-        var target = Path.Combine(dwell.Root, "out-zero.bin");
+        var (copy, source, target, _) = dwell.CopyCase("zero", Block * Blocks);
         using var map = new PriceMap("price_dwell");
 
         var result = PricedRun.Run(copy, ["-b", "4096", source, target], _fixture.Dwell.HookEnvironment(map: map.Path), pid => map.Set(pid, 0));
@@ -80,9 +78,7 @@ public sealed class HookRuntimeTests
     public void Dwell_SharedHookLibrary_ReadsTheSameMap()
     {
         var dwell = _fixture.Dwell;
-        var copy = dwell.CompileProgram(Toolchain.CopySample, Path.Combine(dwell.Root, "copy-shared"), shared: true);
-        var source = Toolchain.RandomFile(dwell.Root, "in-shared.bin", Block * Blocks);
-        var target = Path.Combine(dwell.Root, "out-shared.bin");
+        var (copy, source, target, _) = dwell.CopyCase("shared", Block * Blocks, shared: true);
         using var map = new PriceMap("price_dwell");
 
         // price 1.5: 150 us per write
@@ -242,9 +238,7 @@ public sealed class HookRuntimeTests
     public void Dwell_NoPriceSource_NoResponse()
     {
         var dwell = _fixture.Dwell;
-        var copy = dwell.CompileProgram(Toolchain.CopySample, Path.Combine(dwell.Root, "copy-none"));
-        var source = Toolchain.RandomFile(dwell.Root, "in-none.bin", Block * 4);
-        var target = Path.Combine(dwell.Root, "out-none.bin");
+        var (copy, source, target, _) = dwell.CopyCase("none", Block * 4);
 
         var result = Toolchain.Run(copy, [source, target], environment: _fixture.Dwell.HookEnvironment(map: Path.Combine(dwell.Root, "no-such-map")));
 
@@ -258,10 +252,7 @@ public sealed class HookRuntimeTests
     public void Gate_PriceInSharedPage_RefusesTheWriteWithEagain()
     {
         var gate = _fixture.Gate;
-        var copy = gate.CompileProgram(Toolchain.CopySample, Path.Combine(gate.Root, "copy-refuse"));
-        var source = Toolchain.RandomFile(gate.Root, "in-refuse.bin", Block * 8);
-        var target = Path.Combine(gate.Root, "out-refuse.bin");
-        var page = Path.Combine(gate.Root, "refuse.prices");
+        var (copy, source, target, page) = gate.CopyCase("refuse", Block * 8);
 
         var result = PricedRun.Run(copy, [source, target], _fixture.Gate.HookEnvironment(page: page), pid => PricePage.Write(page, ScaleBits, 64, new Dictionary<int, ulong> { [pid] = 1UL << ScaleBits, [pid + 1] = 7 }));
 
@@ -281,10 +272,7 @@ public sealed class HookRuntimeTests
     public void Gate_PriceInSharedPage_RefusesTheEntryOfCopyPositioned()
     {
         var gate = _fixture.Gate;
-        var copy = gate.CompileProgram(Toolchain.CopySample, Path.Combine(gate.Root, "copy-entry"));
-        var source = Toolchain.RandomFile(gate.Root, "in-entry.bin", Block * 8);
-        var target = Path.Combine(gate.Root, "out-entry.bin");
-        var page = Path.Combine(gate.Root, "entry.prices");
+        var (copy, source, target, page) = gate.CopyCase("entry", Block * 8);
 
         var result = PricedRun.Run(copy, ["-p", source, target], _fixture.Gate.HookEnvironment(page: page), pid => PricePage.Write(page, ScaleBits, 16, new Dictionary<int, ulong> { [pid] = 3UL << ScaleBits }));
 
@@ -300,10 +288,7 @@ public sealed class HookRuntimeTests
     public void Gate_PriceZeroInSharedPage_CopiesUntouched()
     {
         var gate = _fixture.Gate;
-        var copy = gate.CompileProgram(Toolchain.CopySample, Path.Combine(gate.Root, "copy-gate-zero"));
-        var source = Toolchain.RandomFile(gate.Root, "in-gate-zero.bin", Block * 8);
-        var target = Path.Combine(gate.Root, "out-gate-zero.bin");
-        var page = Path.Combine(gate.Root, "zero.prices");
+        var (copy, source, target, page) = gate.CopyCase("gate-zero", Block * 8);
 
         // another process is priced; this one is not in the page
         var result = PricedRun.Run(copy, [source, target], _fixture.Gate.HookEnvironment(page: page), pid => PricePage.Write(page, ScaleBits, 16, new Dictionary<int, ulong> { [pid + 1] = 9UL << ScaleBits }));
@@ -320,10 +305,7 @@ public sealed class HookRuntimeTests
     public void Gate_PageWithAnotherScale_IsNotTrusted()
     {
         var gate = _fixture.Gate;
-        var copy = gate.CompileProgram(Toolchain.CopySample, Path.Combine(gate.Root, "copy-scale"));
-        var source = Toolchain.RandomFile(gate.Root, "in-scale.bin", Block);
-        var target = Path.Combine(gate.Root, "out-scale.bin");
-        var page = Path.Combine(gate.Root, "scale.prices");
+        var (copy, source, target, page) = gate.CopyCase("scale", Block);
 
         var result = PricedRun.Run(copy, [source, target], _fixture.Gate.HookEnvironment(page: page), pid => PricePage.Write(page, 16, 16, new Dictionary<int, ulong> { [pid] = 1UL << 16 }));
 

@@ -32,10 +32,7 @@ public sealed class HostilePageTests
         Assert.True(Toolchain.IsRoot, "the page tests run as root, with nobody as the forger");
         var gate = _fixture.Gate;
         var tag = forgery.Replace(' ', '-');
-        var copy = gate.CompileProgram(Toolchain.CopySample, Path.Combine(gate.Root, "copy-" + tag));
-        var source = Toolchain.RandomFile(gate.Root, $"in-{tag}.bin", Block * 4);
-        var target = Path.Combine(gate.Root, $"out-{tag}.bin");
-        var page = Path.Combine(gate.Root, tag + ".prices");
+        var (copy, source, target, page) = gate.CopyCase(tag, Block * 4);
 
         // A page that would refuse every write of this process.
         var result = PricedRun.Run(copy, [source, target], _fixture.Gate.HookEnvironment(page: page), pid =>
@@ -67,10 +64,7 @@ public sealed class HostilePageTests
     public void Dwell_PageTruncatedWhileTheProgramRuns_FailsOpenWithoutSigbus()
     {
         var dwell = _fixture.Dwell;
-        var copy = dwell.CompileProgram(Toolchain.CopySample, Path.Combine(dwell.Root, "copy-truncated"));
-        var source = Toolchain.RandomFile(dwell.Root, "in-truncated.bin", Block * 300);
-        var target = Path.Combine(dwell.Root, "out-truncated.bin");
-        var page = Path.Combine(dwell.Root, "truncated.prices");
+        var (copy, source, target, page) = dwell.CopyCase("truncated", Block * 300);
         var environment = dwell.HookEnvironment(page: page);
 
         // 20 * 100 us = 2 ms per write, 300 writes: the page is cut well before the copy ends.

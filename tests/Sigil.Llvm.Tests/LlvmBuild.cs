@@ -93,6 +93,17 @@ internal sealed class EmittedFibre
     }
 
     /// <summary>
+    /// The copy sample built with this fibre's pass and linked with its hook, a seeded input of
+    /// <paramref name="bytes"/>, and the paths of the copy's output and of a price page, named by
+    /// <paramref name="tag"/> in the fibre's folder.
+    /// </summary>
+    public (string Copy, string Source, string Target, string Page) CopyCase(string tag, int bytes, bool shared = false) =>
+        (CompileProgram(Toolchain.CopySample, Path.Combine(Root, "copy-" + tag), shared),
+         Toolchain.RandomFile(Root, $"in-{tag}.bin", bytes),
+         Path.Combine(Root, $"out-{tag}.bin"),
+         Path.Combine(Root, tag + ".prices"));
+
+    /// <summary>
     /// Compiles <paramref name="source"/> with clang -fpass-plugin and links it with the hook's
     /// static archive (or its shared library).
     /// </summary>

@@ -275,21 +275,12 @@ internal static class BpfBehaviourBuilder
         {
             Fibre = fibre,
             SourceFile = BpfNames.CommentText(spec.SourceFileName),
-            SourceName = $"{fibre}.bpf.c",
-            HeaderName = $"{fibre}.h",
-            ObjectName = $"{fibre}.bpf.o",
-            HeaderGuard = $"SIGIL_{BpfNames.ToUpperSnake(fibre)}_H",
             Summary = summary,
             Enums = BpfModelBuilder.EnumModels(),
             Structs = BpfCommonLayouts.Structs.Concat(fibreStructs).Select(BpfModelBuilder.StructModel).ToList(),
             Tunables = tunables.Select(BpfModelBuilder.TunableModel).ToList(),
             Maps = maps,
-            StatsMap = common.Stats,
-            ControlMap = common.Control,
-            AllowMap = common.Allow,
-            ScopeMap = common.Scope,
-            EventsMap = common.Events,
-            WakeMap = common.Wake,
+            Common = common,
             Agent = new BpfAgentModel
             {
                 Index = index.Name,

@@ -13,13 +13,13 @@ internal sealed class BpfFibreModel
 
     public string SourceFile { get; init; } = "";
 
-    public string SourceName { get; init; } = "";
+    public string SourceName => $"{Fibre}.bpf.c";
 
-    public string HeaderName { get; init; } = "";
+    public string HeaderName => $"{Fibre}.h";
 
-    public string ObjectName { get; init; } = "";
+    public string ObjectName => $"{Fibre}.bpf.o";
 
-    public string HeaderGuard { get; init; } = "";
+    public string HeaderGuard => $"SIGIL_{BpfNames.ToUpperSnake(Fibre)}_H";
 
     public IReadOnlyList<string> Summary { get; init; } = new List<string>();
 
@@ -31,17 +31,20 @@ internal sealed class BpfFibreModel
 
     public IReadOnlyList<BpfMapModel> Maps { get; init; } = new List<BpfMapModel>();
 
-    public string StatsMap { get; init; } = "";
+    /// <summary>The maps every program has; the templates read them by role below.</summary>
+    public CommonMaps Common { get; init; } = new("", "", "", "", "", "");
 
-    public string ControlMap { get; init; } = "";
+    public string StatsMap => Common.Stats;
 
-    public string AllowMap { get; init; } = "";
+    public string ControlMap => Common.Control;
 
-    public string ScopeMap { get; init; } = "";
+    public string AllowMap => Common.Allow;
 
-    public string EventsMap { get; init; } = "";
+    public string ScopeMap => Common.Scope;
 
-    public string WakeMap { get; init; } = "";
+    public string EventsMap => Common.Events;
+
+    public string WakeMap => Common.Wake;
 
     public BpfAgentModel Agent { get; init; } = new();
 

@@ -393,21 +393,12 @@ internal static class BpfModelBuilder
         {
             Fibre = fibre,
             SourceFile = BpfNames.CommentText(spec.SourceFileName),
-            SourceName = $"{fibre}.bpf.c",
-            HeaderName = $"{fibre}.h",
-            ObjectName = $"{fibre}.bpf.o",
-            HeaderGuard = $"SIGIL_{BpfNames.ToUpperSnake(fibre)}_H",
             Summary = Summary(spec, sensors, price),
             Enums = EnumModels(),
             Structs = structs.Select(StructModel).ToList(),
             Tunables = tunables.Select(TunableModel).ToList(),
             Maps = maps,
-            StatsMap = common.Stats,
-            ControlMap = common.Control,
-            AllowMap = common.Allow,
-            ScopeMap = common.Scope,
-            EventsMap = common.Events,
-            WakeMap = common.Wake,
+            Common = common,
             Agent = new BpfAgentModel
             {
                 Index = index.Name,
