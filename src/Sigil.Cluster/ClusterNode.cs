@@ -22,6 +22,13 @@ public sealed class ClusterNode : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly object _gate = new();
+    private readonly string[] _keys;
+    private double _gain = 1;
+    private double _scaledGain = 1;
+    private NodeProblem? _scaled;
+    private NodeProblem? _scaledFrom;
+    private NodeProblem? _appliedProblem;
+    private double _appliedModel;
     private long _lease;
     private long _leaseGeneration;
     private long _lastContact;
@@ -59,6 +66,7 @@ public sealed class ClusterNode : IDisposable
 
         Name = name;
         _settings = settings;
+        _keys = ClusterRecordKeys.NodeKeys(settings, name);
         Problem = problem ?? throw new ArgumentNullException(nameof(problem));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _time = time ?? TimeProvider.System;
@@ -73,6 +81,21 @@ public sealed class ClusterNode : IDisposable
 
     /// <summary>The local problem; replace it when the node's jobs change (the next round uses it).</summary>
     public NodeProblem Problem { get; set; }
+
+    /// <summary>
+    /// The node's sensed cluster load since the last round (for power, watts from RAPL), or null
+    /// when there is no reading. When set, the node estimates the gain g = sensed / modelled load
+    /// (moving half way to each new ratio, within [<see cref="MinGain"/>, <see cref="MaxGain"/>])
+    /// and solves with its cluster coefficients times g: it publishes and caps what it draws,
+    /// not what its model says, so a node that draws more than its model is still held to its share.
+    /// </summary>
+    public Func<double?>? SensedLoad { get; set; }
+
+    /// <summary>The least gain the sensed-load correction applies.</summary>
+    public const double MinGain = 0.25;
+
+    /// <summary>The largest gain the sensed-load correction applies.</summary>
+    public const double MaxGain = 4;
 
     /// <summary>The latest status.</summary>
     public ClusterNodeStatus Status { get; private set; }
@@ -102,12 +125,11 @@ public sealed class ClusterNode : IDisposable
     /// <summary>One node round (public for tests and the simulation).</summary>
     public async Task<ClusterNodeStatus> RoundAsync(CancellationToken cancellationToken)
     {
-        var problem = Problem;
+        var problem = Corrected();
         try
         {
             await RenewAsync(cancellationToken).ConfigureAwait(false);
-            var raw = await _store.GetAsync(_settings.KeyPrefix + "/price", cancellationToken).ConfigureAwait(false);
-            var record = Parse(raw);
+            var record = Parse(await _store.GetKeysAsync(_keys, cancellationToken).ConfigureAwait(false));
             double cap;
             lock (_gate)
             {
@@ -152,7 +174,8 @@ public sealed class ClusterNode : IDisposable
 
             var desired = problem.Solve(_price);
             var applied = problem.Solve(_price, cap);
-            var load = new LoadRecord(_round, desired.ClusterLoad, applied.ClusterLoad, problem.Floor, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            var bound = _settings.NodeLoadMax;
+            var load = new LoadRecord(_round, Math.Min(bound, desired.ClusterLoad), Math.Min(bound, applied.ClusterLoad), Math.Min(bound, problem.Floor), _time.GetUtcNow().ToUnixTimeMilliseconds(), problem.Slope(_price, desired.ClusterLoad));
             if (_published is { } last && last.Round == load.Round && last.Load == load.Load && last.Applied == load.Applied && _publishedLease == Volatile.Read(ref _lease))
             {
                 // Nothing new since the last put (same round, same loads, same lease): the key stands.
@@ -198,9 +221,9 @@ public sealed class ClusterNode : IDisposable
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var loads = await _store.GetPrefixAsync(_settings.KeyPrefix + "/loads/", cancellationToken).ConfigureAwait(false);
-        var raw = await _store.GetAsync(_settings.KeyPrefix + "/price", cancellationToken).ConfigureAwait(false);
-        var previous = Parse(raw);
-        if (previous is null && raw is not null)
+        var keys = await _store.GetKeysAsync(ClusterRecordKeys.AllKeys(_settings), cancellationToken).ConfigureAwait(false);
+        var previous = Parse(keys);
+        if (previous is null && keys.ContainsKey(ClusterRecordKeys.Price(_settings)))
         {
             // A corrupt record: continue from the one this node wrote, or write nothing (nodes keep their shares).
             ClusterLog.CorruptRecord(_logger, Name);
@@ -217,7 +240,7 @@ public sealed class ClusterNode : IDisposable
             ClusterLog.IgnoredKey(_logger, ignored.Node, ignored.Reason);
         }
 
-        if (!await _store.PutIfLeaderAsync(ticket, _settings.KeyPrefix + "/price", JsonSerializer.Serialize(next.Record, ClusterJsonContext.Default.PriceRecord), cancellationToken).ConfigureAwait(false))
+        if (!await _store.PutIfLeaderAsync(ticket, ClusterRecordKeys.Split(_settings, next.Record), cancellationToken).ConfigureAwait(false))
         {
             throw new ClusterFencedException($"node '{Name}' is no longer the updater: its leader key changed");
         }
@@ -336,8 +359,31 @@ public sealed class ClusterNode : IDisposable
         _renewedAt = _time.GetTimestamp();
     }
 
+    // The problem in sensed units: the gain moves half way to sensed / modelled for the load applied
+    // since the last round (the model's load is the applied load over the gain it was solved with).
+    private NodeProblem Corrected()
+    {
+        var problem = Problem;
+        if (SensedLoad is { } sense && sense() is { } sensed && double.IsFinite(sensed) && sensed >= 0
+            && _appliedModel > 1e-3 * _settings.NodeLoadMax && ReferenceEquals(problem, _appliedProblem))
+        {
+            _gain = Math.Clamp(_gain + (0.5 * ((sensed / _appliedModel) - _gain)), MinGain, MaxGain);
+        }
+
+        if (!ReferenceEquals(problem, _scaledFrom) || _gain != _scaledGain)
+        {
+            _scaled = _gain == 1 ? problem : problem.WithClusterGain(_gain);
+            _scaledFrom = problem;
+            _scaledGain = _gain;
+        }
+
+        return _scaled!;
+    }
+
     private ClusterNodeStatus Finish(NodeSolution applied, NodeSolution desired)
     {
+        _appliedModel = applied.ClusterLoad / _scaledGain;
+        _appliedProblem = _scaledFrom;
         var status = Snapshot(applied, desired);
         Status = status;
         try
@@ -358,23 +404,18 @@ public sealed class ClusterNode : IDisposable
         lock (_gate)
         {
             return new ClusterNodeStatus(Name, _mode, _round, _price, _share, _cap, desired.ClusterLoad, applied.ClusterLoad, applied.NodePrice, _updater,
-                _time.GetElapsedTime(_lastContact).TotalSeconds, Interlocked.Read(ref _failures), _store.Requests, Interlocked.Read(ref _ignored));
+                _time.GetElapsedTime(_lastContact).TotalSeconds, Interlocked.Read(ref _failures), _store.Requests, Interlocked.Read(ref _ignored), _scaledGain);
         }
     }
 
-    private static PriceRecord? Parse(string? raw)
+    // The record from the keys read; null when absent or corrupt (the caller keeps what it had).
+    private PriceRecord? Parse(System.Collections.Generic.IReadOnlyDictionary<string, string> keys)
     {
-        if (raw is null)
-        {
-            return null;
-        }
-
         try
         {
-            var record = JsonSerializer.Deserialize(raw, ClusterJsonContext.Default.PriceRecord);
-            return record is { Nodes: not null, Search: not null } ? record : null;
+            return ClusterRecordKeys.Join(_settings, keys);
         }
-        catch (JsonException)
+        catch (ClusterRecordCorruptException)
         {
             return null;
         }

@@ -31,6 +31,7 @@ public enum ClusterMode
 /// <param name="Failures">etcd operations that failed so far.</param>
 /// <param name="Requests">etcd requests sent so far.</param>
 /// <param name="Ignored">Load keys this node ignored while it was the updater, in total.</param>
+/// <param name="Gain">Sensed over modelled cluster load (1 without a sensed reading): the loads above are in sensed units.</param>
 public sealed record ClusterNodeStatus(
     string Node,
     ClusterMode Mode,
@@ -45,4 +46,5 @@ public sealed record ClusterNodeStatus(
     double ContactAge,
     long Failures,
     long Requests,
-    long Ignored);
+    long Ignored,
+    double Gain = 1);

@@ -24,10 +24,11 @@ public sealed record ClusterRound(PriceRecord Record, IReadOnlyList<IgnoredLoad>
 /// <remarks>
 /// <para>Price. Every node solves its local problem exactly, so its desired load d_n(lambda) is
 /// non-increasing in the price and the cluster's dual is one-dimensional per cluster row: the
-/// updater finds the root of the excess demand <c>sum_n d_n(lambda) - B</c>, bracketing it and
-/// narrowing by regula falsi (Illinois), which is dual ascent with an exact line search. It moves
-/// the price only on a fresh aggregate (every live node acknowledged the current price), and the
-/// first bracket end comes from the fibre's dual step.</para>
+/// updater finds the root of the excess demand <c>sum_n d_n(lambda) - B</c> by Newton steps on
+/// the nodes' summed slopes (each node publishes d d_n / d lambda with its load), safeguarded by the
+/// bracket of the root (log-scale bisection, regula falsi). It moves the price only on a fresh
+/// aggregate (the nodes yet to answer the current price carry at most <see cref="LagFraction"/>
+/// of the load).</para>
 /// <para>Shares. Whatever the price, the cluster total stays within B: each node caps its cluster
 /// load at its granted share. Shares follow the desired loads (rationed proportionally when they
 /// exceed the budget, the spare split evenly otherwise); a decrease is granted at once, an increase
@@ -145,7 +146,7 @@ public static class ClusterPriceUpdate
         }
 
         // 4. Price: only on a fresh aggregate (every live node, stragglers aside, answered the current price).
-        var members = string.Join(",", live.Keys);
+        var members = ClusterRecordKeys.Fingerprint(live.Keys);
         if (!string.Equals(members, search.Members, StringComparison.Ordinal))
         {
             search = PriceSearch.Start with { PricedRound = search.PricedRound, Members = members };
@@ -161,7 +162,8 @@ public static class ClusterPriceUpdate
             && (live.Values.All(l => l.Round >= search.PricedRound || round - l.Round > StragglerRounds) || lagging <= LagFraction * desired);
         if (fresh && previous is not null)
         {
-            (price, search) = Search(settings, price, excess, available, search, round);
+            var slope = live.Values.Sum(l => l.Slope);
+            (price, search) = Search(settings, price, excess, slope, liveCount, available, search, round);
         }
 
         var record = new PriceRecord(round, price, settings.Budget, updater, nodes, ignored.Count, search);
@@ -208,6 +210,11 @@ public static class ClusterPriceUpdate
             return $"load {load.Load} is above one node's bound {settings.NodeLoadMax}";
         }
 
+        if (!double.IsFinite(load.Slope) || load.Slope > 0)
+        {
+            return $"slope {load.Slope} is not a finite number <= 0 (a node's load cannot rise with the price)";
+        }
+
         if (load.Round < 0 || load.Round > currentRound)
         {
             return $"acknowledges round {load.Round}, but the cluster is at round {currentRound}";
@@ -217,7 +224,11 @@ public static class ClusterPriceUpdate
         return null;
     }
 
-    private static (double Price, PriceSearch Search) Search(ClusterSettings settings, double price, double excess, double available, PriceSearch s, long round)
+    // One price move on a fresh aggregate: Newton on the excess demand with the nodes' summed
+    // slopes (the dual step scaled by the aggregate curvature, so the step does not grow with the
+    // number of nodes), safeguarded by the bracket of the root; where no node's load responds at
+    // this price (slope 0), an expansion by the fibre's dual step per node, doubling.
+    private static (double Price, PriceSearch Search) Search(ClusterSettings settings, double price, double excess, double slope, int liveCount, double available, PriceSearch s, long round)
     {
         var tolerance = Tolerance * Math.Max(available, 1e-6 * settings.NodeLoadMax);
         if (Math.Abs(excess) <= tolerance || (price <= 0 && excess <= 0))
@@ -246,29 +257,51 @@ public static class ClusterPriceUpdate
             s = s with { High = price, HighExcess = excess, LowExcess = halve ? s.LowExcess / 2 : s.LowExcess };
         }
 
+        var newton = slope < 0 ? price - (excess / slope) : double.NaN;
+        var bracketed = s.High >= 0 && s.LowExcess > 0;
         double next;
-        if (s.High < 0 || s.LowExcess <= 0)
+        if (bracketed)
         {
-            // One end still unknown: expand from the current price towards it by the fibre's dual
-            // step, doubling the stride while the excess keeps its sign. From a cold start (price 0)
-            // this doubles the price; after a restart near the root (a node joined or left) the
-            // first move is one dual step, so a converged price does not jump.
-            var stride = s.LastSide == side && s.Stride > 0 ? 2 * s.Stride : settings.Step * Math.Abs(excess);
-            next = price + (side * stride);
-            s = s with { Stride = stride };
-        }
-        else if (s.Low >= s.High)
-        {
-            next = 0.5 * (s.Low + s.High);
-        }
-        else
-        {
-            next = s.Low - (s.LowExcess * (s.High - s.Low) / (s.HighExcess - s.LowExcess));
             var margin = 1e-3 * (s.High - s.Low);
-            if (!(next > s.Low + margin && next < s.High - margin))
+            if (newton > s.Low + margin && newton < s.High - margin)
+            {
+                next = newton;
+            }
+            else if (s.Low > 0 && s.High > 10 * s.Low)
+            {
+                // A bracket over more than a decade: bisect on the log scale.
+                next = Math.Sqrt(s.Low * s.High);
+            }
+            else if (s.Low >= s.High)
             {
                 next = 0.5 * (s.Low + s.High);
             }
+            else
+            {
+                next = s.Low - (s.LowExcess * (s.High - s.Low) / (s.HighExcess - s.LowExcess));
+                if (!(next > s.Low + margin && next < s.High - margin))
+                {
+                    next = 0.5 * (s.Low + s.High);
+                }
+            }
+
+            s = s with { Stride = 0 };
+        }
+        else if (double.IsFinite(newton) && (side > 0 ? newton > price : newton < price))
+        {
+            // One end unknown: Newton, but at most a decade per round, so a nearly flat aggregate
+            // (few loads respond yet) cannot throw the price far past the root.
+            next = side > 0 ? Math.Min(newton, Math.Max(10 * price, price + (settings.Step * excess / liveCount))) : Math.Max(newton, 0.1 * price);
+            s = s with { Stride = Math.Abs(next - price) };
+        }
+        else
+        {
+            // No load responds at this price: expand towards the unknown end by the fibre's dual
+            // step times the excess per live node (the same first move at 3 nodes as at 1,000),
+            // doubling the stride while the excess keeps its sign.
+            var stride = s.LastSide == side && s.Stride > 0 ? 2 * s.Stride : settings.Step * Math.Abs(excess) / Math.Max(1, liveCount);
+            next = price + (side * stride);
+            s = s with { Stride = stride };
         }
 
         s = s with { LastSide = side };

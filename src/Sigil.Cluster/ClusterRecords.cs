@@ -19,7 +19,7 @@ public sealed record PriceRecord(long Round, double Price, double Budget, string
 /// <summary>
 /// The cluster price search: the excess demand <c>e(lambda) = sum_n d_n(lambda) - B</c> is
 /// non-increasing in lambda (every node solves its local problem exactly), so the updater brackets
-/// its root and narrows the bracket by regula falsi with the Illinois rule.
+/// its root and steps by Newton on the nodes' summed slopes, safeguarded by the bracket.
 /// </summary>
 /// <param name="PricedRound">The round whose price the current one is; a fresh aggregate needs every live node's acknowledgement of it.</param>
 /// <param name="Low">The largest price seen with excess demand (e &gt; 0).</param>
@@ -27,7 +27,7 @@ public sealed record PriceRecord(long Round, double Price, double Budget, string
 /// <param name="High">The least price seen with spare budget (e &lt; 0); negative while none is known.</param>
 /// <param name="HighExcess">e at <paramref name="High"/> (scaled by the Illinois rule).</param>
 /// <param name="LastSide">+1 when the last update moved <paramref name="Low"/>, -1 for <paramref name="High"/>, 0 at the start.</param>
-/// <param name="Members">The live nodes the bracket was measured with; a change restarts the search.</param>
+/// <param name="Members">A fingerprint of the live nodes the bracket was measured with (<see cref="ClusterRecordKeys.Fingerprint"/>); a change restarts the search.</param>
 /// <param name="Converged">True when the last fresh excess was within tolerance.</param>
 /// <param name="Stride">The last move while one bracket end was unknown (doubled while the excess keeps its sign).</param>
 public sealed record PriceSearch(long PricedRound, double Low, double LowExcess, double High, double HighExcess, int LastSide, string Members, bool Converged, double Stride = 0)
@@ -51,10 +51,12 @@ public sealed record NodeGrant(double Share, double Held, double Desired, int Mi
 /// <param name="Applied">The cluster load it applies (capped at its share).</param>
 /// <param name="Floor">The least cluster load its jobs' lower bounds force.</param>
 /// <param name="Time">Its wall clock in Unix milliseconds (for people; the protocol never reads it).</param>
-public sealed record LoadRecord(long Round, double Load, double Applied, double Floor, long Time);
+/// <param name="Slope">d Load / d price at that price (&lt;= 0): the node's curvature, which the updater sums to scale its price step.</param>
+public sealed record LoadRecord(long Round, double Load, double Applied, double Floor, long Time, double Slope = 0);
 
 /// <summary>The JSON of the records (source-generated, invariant).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(PriceRecord))]
 [JsonSerializable(typeof(LoadRecord))]
+[JsonSerializable(typeof(SortedDictionary<string, NodeGrant>))]
 internal sealed partial class ClusterJsonContext : JsonSerializerContext;

@@ -18,11 +18,15 @@ namespace Sigil.Cluster;
 /// <param name="UpdaterRoundMilliseconds">The updater's mean time for one round (read every key, compute, write).</param>
 /// <param name="MaxTotal">The largest sum of applied loads seen.</param>
 /// <param name="Budget">The cluster budget.</param>
-internal sealed record SimulationResult(int Nodes, long Rounds, double Seconds, double Price, double CentralizedPrice, double RequestsPerRoundPerNode, double UpdaterRoundMilliseconds, double MaxTotal, double Budget);
+/// <param name="UpdaterAloneMilliseconds">The median of five updater rounds run after the node tasks stopped, their load keys still in etcd: the updater's own cost, without the simulated nodes' competition for the same cores and client.</param>
+/// <param name="UpdaterAloneKeys">The load keys those rounds counted.</param>
+internal sealed record SimulationResult(int Nodes, long Rounds, double Seconds, double Price, double CentralizedPrice, double RequestsPerRoundPerNode, double UpdaterRoundMilliseconds, double MaxTotal, double Budget, double UpdaterAloneMilliseconds, int UpdaterAloneKeys);
 
 /// <summary>
-/// Many nodes as lightweight tasks against one etcd (the tests' and the benchmark's scale check):
-/// every node runs its round loop on one shared etcd client; three of them campaign for updater.
+/// Many nodes as lightweight tasks against one real etcd (the tests' and the benchmark's scale
+/// check): every node is a <see cref="ClusterNode"/> in this process running its own round loop,
+/// lease and keys, all on one shared etcd client (one gRPC channel); three of them campaign for
+/// updater. Every node's requests reach etcd; only the process, the client and the cores are shared.
 /// Each node has three alpha-fair jobs (weights vary by node), 50 W per CPU, a 400 W node limit;
 /// the budget is 200 W per node, so the cluster row binds.
 /// </summary>
@@ -96,8 +100,7 @@ internal static class ClusterSimulation
                 maxTotal = Math.Max(maxTotal, nodes.Sum(n => n.Status.Applied));
                 try
                 {
-                    var raw = await store.GetAsync(settings.KeyPrefix + "/price", CancellationToken.None).ConfigureAwait(false);
-                    record = raw is null ? null : JsonSerializer.Deserialize(raw, ClusterJsonContext.Default.PriceRecord);
+                    record = await ClusterRecordKeys.ReadAsync(store, settings, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -110,7 +113,7 @@ internal static class ClusterSimulation
                     break;
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
             }
         }
         finally
@@ -121,10 +124,35 @@ internal static class ClusterSimulation
 
         var seconds = clock.Elapsed.TotalSeconds;
         var rounds = record?.Round ?? 0;
+        var requestsSoFar = store.Requests;
+        var (aloneMs, aloneKeys) = await UpdaterAloneAsync(etcd, settings, problems[0]).ConfigureAwait(false);
         var updater = nodes.Where(n => n.UpdateRounds > 0).ToArray();
         var updaterMs = updater.Sum(n => n.UpdateMilliseconds) / Math.Max(1, updater.Sum(n => n.UpdateRounds));
-        var requests = store.Requests / (double)Math.Max(1, rounds) / count;
-        return new SimulationResult(count, record is { Search.Converged: true } ? rounds : -1, seconds, record?.Price ?? double.NaN, centralized, requests, updaterMs, maxTotal, budget);
+        var requests = requestsSoFar / (double)Math.Max(1, rounds) / count;
+        return new SimulationResult(count, record is { Search.Converged: true } ? rounds : -1, seconds, record?.Price ?? double.NaN, centralized, requests, updaterMs, maxTotal, budget, aloneMs, aloneKeys);
+    }
+
+    // Five updater rounds by a node of its own (its own etcd client, a won election of its own key)
+    // over the load keys the stopped nodes left (their leases outlive this): one range read of the
+    // loads, one read of the record's keys, the update, one fenced write.
+    private static async Task<(double Milliseconds, int Keys)> UpdaterAloneAsync(string etcd, ClusterSettings settings, NodeProblem problem)
+    {
+        using var store = new EtcdClusterStore(new EtcdEndpoint(etcd), settings.RequestTimeout);
+        using var updater = new ClusterNode("updater-alone", settings, problem, new SharedStore(store));
+        var lease = await store.GrantLeaseAsync(settings.LeaseTtl, CancellationToken.None).ConfigureAwait(false);
+        var ticket = await store.CampaignAsync(settings.KeyPrefix + "/updater-alone", lease, "updater-alone", CancellationToken.None).ConfigureAwait(false);
+        var times = new List<double>();
+        var keys = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var round = await updater.UpdateAsync(ticket, CancellationToken.None).ConfigureAwait(false);
+            times.Add(clock.Elapsed.TotalMilliseconds);
+            keys = Math.Max(keys, round?.Live ?? 0);
+        }
+
+        times.Sort();
+        return (times[times.Count / 2], keys);
     }
 
     // Many nodes on one client: disposing a node must not close the shared channel.
@@ -146,8 +174,10 @@ internal static class ClusterSimulation
 
         public Task<IReadOnlyDictionary<string, string>> GetPrefixAsync(string prefix, CancellationToken ct) => inner.GetPrefixAsync(prefix, ct);
 
+        public Task<IReadOnlyDictionary<string, string>> GetKeysAsync(IReadOnlyList<string> keys, CancellationToken ct) => inner.GetKeysAsync(keys, ct);
+
         public Task<ElectionTicket> CampaignAsync(string election, long lease, string value, CancellationToken ct) => inner.CampaignAsync(election, lease, value, ct);
 
-        public Task<bool> PutIfLeaderAsync(ElectionTicket ticket, string key, string value, CancellationToken ct) => inner.PutIfLeaderAsync(ticket, key, value, ct);
+        public Task<bool> PutIfLeaderAsync(ElectionTicket ticket, IReadOnlyList<KeyValuePair<string, string>> puts, CancellationToken ct) => inner.PutIfLeaderAsync(ticket, puts, ct);
     }
 }

@@ -48,11 +48,14 @@ public interface IClusterStore : IDisposable
     /// <summary>Reads every key under a prefix at one revision: key suffix to value.</summary>
     Task<IReadOnlyDictionary<string, string>> GetPrefixAsync(string prefix, CancellationToken cancellationToken);
 
+    /// <summary>Reads some keys at one revision, in one request: key to value, absent keys left out.</summary>
+    Task<IReadOnlyDictionary<string, string>> GetKeysAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
     /// <summary>Campaigns in an election with a lease; returns when elected.</summary>
     Task<ElectionTicket> CampaignAsync(string election, long lease, string value, CancellationToken cancellationToken);
 
-    /// <summary>Puts a key only while the ticket's leader key still exists unchanged; false otherwise.</summary>
-    Task<bool> PutIfLeaderAsync(ElectionTicket ticket, string key, string value, CancellationToken cancellationToken);
+    /// <summary>Puts keys in one transaction only while the ticket's leader key still exists unchanged; false otherwise.</summary>
+    Task<bool> PutIfLeaderAsync(ElectionTicket ticket, IReadOnlyList<KeyValuePair<string, string>> puts, CancellationToken cancellationToken);
 }
 
 /// <summary><see cref="IClusterStore"/> on etcd v3 through dotnet-etcd (KV, Lease, Election and Txn over gRPC).</summary>
@@ -122,6 +125,29 @@ public sealed class EtcdClusterStore : IClusterStore
     }
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, string>> GetKeysAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var txn = new TxnRequest();
+        foreach (var key in keys)
+        {
+            txn.Success.Add(new RequestOp { RequestRange = new RangeRequest { Key = ByteString.CopyFromUtf8(key) } });
+        }
+
+        var response = await SendAsync(token => _client.TransactionAsync(txn, cancellationToken: token), cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, string>(keys.Count, StringComparer.Ordinal);
+        foreach (var op in response.Responses)
+        {
+            foreach (var kv in op.ResponseRange.Kvs)
+            {
+                result[kv.Key.ToStringUtf8()] = kv.Value.ToStringUtf8();
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
     public async Task<ElectionTicket> CampaignAsync(string election, long lease, string value, CancellationToken cancellationToken)
     {
         // A campaign waits for leadership: no deadline, only the caller's cancellation.
@@ -130,9 +156,10 @@ public sealed class EtcdClusterStore : IClusterStore
     }
 
     /// <inheritdoc/>
-    public async Task<bool> PutIfLeaderAsync(ElectionTicket ticket, string key, string value, CancellationToken cancellationToken)
+    public async Task<bool> PutIfLeaderAsync(ElectionTicket ticket, IReadOnlyList<KeyValuePair<string, string>> puts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(puts);
         var txn = new TxnRequest();
         txn.Compare.Add(new Compare
         {
@@ -141,7 +168,11 @@ public sealed class EtcdClusterStore : IClusterStore
             Result = Compare.Types.CompareResult.Equal,
             CreateRevision = ticket.Revision,
         });
-        txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value) } });
+        foreach (var (key, value) in puts)
+        {
+            txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value) } });
+        }
+
         var response = await SendAsync(token => _client.TransactionAsync(txn, cancellationToken: token), cancellationToken).ConfigureAwait(false);
         return response.Succeeded;
     }

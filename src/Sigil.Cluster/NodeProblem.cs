@@ -52,6 +52,14 @@ public sealed class NodeProblem
         Ceiling = _jobs.Sum(j => j.ClusterCoefficient * j.Upper);
     }
 
+    /// <summary>
+    /// The same problem with every cluster coefficient times <paramref name="gain"/>: what the node
+    /// solves when its sensed draw is <paramref name="gain"/> times its model, so that its loads,
+    /// its slope and its cap are all in sensed units.
+    /// </summary>
+    public NodeProblem WithClusterGain(double gain) =>
+        new(_jobs.Select(j => j with { ClusterCoefficient = j.ClusterCoefficient * gain }).ToArray(), NodeLimit);
+
     /// <summary>The jobs.</summary>
     public IReadOnlyList<ClusterJob> Jobs => _jobs;
 
@@ -100,6 +108,19 @@ public sealed class NodeProblem
         }
 
         return new NodeSolution(x, Load(x, cluster: true), Load(x, cluster: false), mu, nu, feasible);
+    }
+
+    /// <summary>
+    /// d(desired cluster load)/d(cluster price) at <paramref name="clusterPrice"/> (&lt;= 0), by a
+    /// forward difference: what the node publishes so the updater can scale its price step by
+    /// the cluster's summed curvature. <paramref name="desired"/> is the desired load at that price.
+    /// </summary>
+    public double Slope(double clusterPrice, double desired)
+    {
+        var lambda = double.IsFinite(clusterPrice) && clusterPrice > 0 ? clusterPrice : 0;
+        var h = Math.Max(1e-4 * lambda, 1e-9);
+        var slope = (Solve(lambda + h).ClusterLoad - desired) / h;
+        return double.IsFinite(slope) ? Math.Min(0, slope) : 0;
     }
 
     // For fixed lambda and nu, the node price mu that makes the node row hold (0 when it holds at mu = 0);

@@ -182,7 +182,9 @@ public sealed class ClusterEtcdTests(ITestOutputHelper output)
 
         public async Task<ElectionTicket> CampaignAsync(string election, long lease, string value, CancellationToken ct) { await Slow(ct); return await inner.CampaignAsync(election, lease, value, ct); }
 
-        public async Task<bool> PutIfLeaderAsync(ElectionTicket ticket, string key, string value, CancellationToken ct) { await Slow(ct); return await inner.PutIfLeaderAsync(ticket, key, value, ct); }
+        public async Task<System.Collections.Generic.IReadOnlyDictionary<string, string>> GetKeysAsync(System.Collections.Generic.IReadOnlyList<string> keys, CancellationToken ct) { await Slow(ct); return await inner.GetKeysAsync(keys, ct); }
+
+        public async Task<bool> PutIfLeaderAsync(ElectionTicket ticket, System.Collections.Generic.IReadOnlyList<System.Collections.Generic.KeyValuePair<string, string>> puts, CancellationToken ct) { await Slow(ct); return await inner.PutIfLeaderAsync(ticket, puts, ct); }
 
         // The answer would come after the deadline: the request fails with a timeout.
         private async Task Slow(CancellationToken ct)

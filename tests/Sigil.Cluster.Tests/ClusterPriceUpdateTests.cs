@@ -38,6 +38,7 @@ public sealed class ClusterPriceUpdateTests
     [InlineData("{\"round\":1,\"load\":\"NaN\",\"applied\":0,\"floor\":0,\"time\":0}", "is not a finite number")]
     [InlineData("{\"round\":1,\"load\":-5,\"applied\":0,\"floor\":0,\"time\":0}", "is negative")]
     [InlineData("{\"round\":1,\"load\":1e9,\"applied\":0,\"floor\":0,\"time\":0}", "is above one node's bound 600")]
+    [InlineData("{\"round\":1,\"load\":5,\"applied\":0,\"floor\":0,\"time\":0,\"slope\":3}", "slope 3 is not a finite number <= 0")]
     [InlineData("{\"round\":99,\"load\":5,\"applied\":0,\"floor\":0,\"time\":0}", "acknowledges round 99, but the cluster is at round 1")]
     public void Next_BadLoad_IsIgnoredAndCounted(string raw, string reason)
     {
@@ -129,6 +130,88 @@ public sealed class ClusterPriceUpdateTests
         Assert.True(second.Price > 0);
         var third = ClusterPriceUpdate.Next(settings, second, Loads(2, 1), "n1").Record;
         Assert.Equal(moves, third.Price != second.Price);
+    }
+
+    /// <summary>
+    /// The price search does not slow down as nodes are added: with exact node responses (each
+    /// node's desired load and slope at the record's price) 3, 100 and 1,000 nodes reach the
+    /// bisected centralized price within the same tolerance in the same few rounds, and the
+    /// updater's round (reading and checking every key, the shares, the price) stays cheap.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(100)]
+    [InlineData(1000)]
+    public void Next_ExactResponsesWithSlopes_RoundsDoNotGrowWithNodes(int count)
+    {
+        var (rounds, price, centralized, milliseconds) = ExactRun(count, slopes: true);
+        Assert.True(rounds <= 10, $"{count} nodes converged in {rounds} rounds (at most 10)");
+        Assert.Equal(centralized, price, centralized * 1e-3);
+        Assert.True(milliseconds < 2000, $"{count} nodes: {milliseconds:F0} ms per updater round");
+    }
+
+    /// <summary>Without the nodes' slopes the search falls back to expanding by the dual step and bisecting, and takes more rounds at 1,000 nodes.</summary>
+    [Fact]
+    public void Next_WithoutSlopes_TakesMoreRounds()
+    {
+        var with = ExactRun(1000, slopes: true).Rounds;
+        var without = ExactRun(1000, slopes: false).Rounds;
+        Assert.True(without > with, $"without slopes {without} rounds, with {with}");
+    }
+
+    // Rounds of ClusterPriceUpdate.Next until converged, every node answering each record exactly.
+    private static (int Rounds, double Price, double Centralized, double Milliseconds) ExactRun(int count, bool slopes)
+    {
+        var settings = ClusterInstance.Settings(count, 200 * count, "/t");
+        var nodes = Enumerable.Range(0, count).Select(i => ClusterInstance.Node(i)).ToArray();
+        var centralized = ClusterSimulation.CentralizedPrice(nodes, settings.Budget);
+        PriceRecord? record = null;
+        var rounds = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var update = TimeSpan.Zero;
+        while (rounds < 60 && !(record?.Search.Converged ?? false))
+        {
+            var current = record;
+            var loads = new Dictionary<string, string>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var p = current?.Price ?? 0;
+                var d = nodes[i].Solve(p).ClusterLoad;
+                loads["n" + i] = JsonSerializer.Serialize(new LoadRecord(current?.Round ?? 0, d, 0, 0, 0, slopes ? nodes[i].Slope(p, d) : 0), ClusterJsonContext.Default.LoadRecord);
+            }
+
+            var start = clock.Elapsed;
+            record = ClusterPriceUpdate.Next(settings, record, loads, "n0").Record;
+            update += clock.Elapsed - start;
+            rounds++;
+        }
+
+        Assert.True(record!.Search.Converged, $"{count} nodes converged within 60 rounds");
+        return (rounds, record.Price, centralized, update.TotalMilliseconds / rounds);
+    }
+
+    [Fact]
+    public void RecordKeys_SplitAndJoin_RoundTripsAndANodeReadsOnlyItsBucket()
+    {
+        var settings = ClusterInstance.Settings(1000, 200_000, "/t");
+        var grants = new SortedDictionary<string, NodeGrant>(Enumerable.Range(0, 1000).ToDictionary(i => "n" + i, i => new NodeGrant(i, i + 1, i + 2, 0)), StringComparer.Ordinal);
+        var record = new PriceRecord(7, 0.02, 200_000, "n3", grants, 0, PriceSearch.Start with { Members = ClusterRecordKeys.Fingerprint(grants.Keys) });
+        var keys = ClusterRecordKeys.Split(settings, record);
+        Assert.Equal(ClusterRecordKeys.Buckets(settings) + 1, keys.Count);
+        Assert.True(keys.Count < 128, "the updater's transaction stays within etcd's --max-txn-ops default (128)");
+        var all = keys.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var joined = ClusterRecordKeys.Join(settings, all)!;
+        Assert.Equal(record.Nodes, joined.Nodes);
+        Assert.Equal((record.Round, record.Price, record.Search), (joined.Round, joined.Price, joined.Search));
+
+        var mine = ClusterRecordKeys.NodeKeys(settings, "n17");
+        var read = ClusterRecordKeys.Join(settings, mine.ToDictionary(k => k, k => all[k]))!;
+        Assert.Equal(record.Nodes["n17"], read.Nodes["n17"]);
+        Assert.True(read.Nodes.Count <= 3 * ClusterRecordKeys.NodesPerBucket, $"a node reads {read.Nodes.Count} grants, not 1,000");
+        Assert.True(mine.Sum(k => all[k].Length) < 8_000, $"a node reads {mine.Sum(k => all[k].Length)} bytes");
+
+        all[ClusterRecordKeys.Bucket(settings, 0)] = "{not json";
+        Assert.Throws<ClusterRecordCorruptException>(() => ClusterRecordKeys.Join(settings, all));
     }
 
     /// <summary>The update alone (no etcd) with exact node responses reaches the centralized price.</summary>

@@ -77,7 +77,7 @@ public sealed class ClusterRejoinTests
         var store = new MemoryStore();
         var problem = ClusterInstance.Node(0);
         using var node = new ClusterNode("n0", s_settings, problem, store, time);
-        store.Record(1, 0.001, ("n0", 150));
+        store.Record(s_settings, 1, 0.001, ("n0", 150));
         Assert.Equal(150, (await node.RoundAsync(CancellationToken.None)).Cap, 9);
 
         store.Down = true;
@@ -87,7 +87,7 @@ public sealed class ClusterRejoinTests
         Assert.Equal(problem.Floor, floor.Cap, 9);
 
         store.Down = false;
-        store.Record(2, 0.001, ("n0", 150));
+        store.Record(s_settings, 2, 0.001, ("n0", 150));
         var caps = new List<double>();
         for (var i = 0; i < s_settings.RejoinRounds + 2; i++)
         {
@@ -101,7 +101,7 @@ public sealed class ClusterRejoinTests
         Assert.All(steps, d => Assert.InRange(d, -1e-9, ((150 - problem.Floor) / s_settings.RejoinRounds) + 1e-9));
         Assert.Equal(150, caps[^1], 9);
 
-        store.Record(3, 0.001);
+        store.Record(s_settings, 3, 0.001);
         var dropped = await node.RoundAsync(CancellationToken.None);
         Assert.Equal(ClusterMode.Joining, dropped.Mode);
         Assert.Equal(problem.Floor, dropped.Cap, 9);
@@ -127,10 +127,14 @@ public sealed class ClusterRejoinTests
 
         public long Requests { get; private set; }
 
-        public void Record(long round, double price, params (string Node, double Share)[] grants) =>
-            _keys["/t/price"] = JsonSerializer.Serialize(
-                new PriceRecord(round, price, 600, "u", new SortedDictionary<string, NodeGrant>(grants.ToDictionary(g => g.Node, g => new NodeGrant(g.Share, g.Share, g.Share, 0)), StringComparer.Ordinal), 0, PriceSearch.Start),
-                ClusterJsonContext.Default.PriceRecord);
+        public void Record(ClusterSettings settings, long round, double price, params (string Node, double Share)[] grants)
+        {
+            var record = new PriceRecord(round, price, 600, "u", new SortedDictionary<string, NodeGrant>(grants.ToDictionary(g => g.Node, g => new NodeGrant(g.Share, g.Share, g.Share, 0)), StringComparer.Ordinal), 0, PriceSearch.Start);
+            foreach (var (key, value) in ClusterRecordKeys.Split(settings, record))
+            {
+                _keys[key] = value;
+            }
+        }
 
         public Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken) => Reach(() => 1L);
 
@@ -145,7 +149,10 @@ public sealed class ClusterRejoinTests
 
         public Task<ElectionTicket> CampaignAsync(string election, long lease, string value, CancellationToken cancellationToken) => throw new NotSupportedException("the node test does not campaign");
 
-        public Task<bool> PutIfLeaderAsync(ElectionTicket ticket, string key, string value, CancellationToken cancellationToken) => throw new NotSupportedException("the node test does not campaign");
+        public Task<IReadOnlyDictionary<string, string>> GetKeysAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+            Reach<IReadOnlyDictionary<string, string>>(() => keys.Where(_keys.ContainsKey).ToDictionary(k => k, k => _keys[k]));
+
+        public Task<bool> PutIfLeaderAsync(ElectionTicket ticket, IReadOnlyList<KeyValuePair<string, string>> puts, CancellationToken cancellationToken) => throw new NotSupportedException("the node test does not campaign");
 
         public void Dispose()
         {

@@ -15,7 +15,7 @@ public sealed class ClusterSimulationTests(ITestOutputHelper output)
         var result = await ClusterSimulation.RunAsync(etcd.Url, 100, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(40));
         output.WriteLine(result.ToString());
         Assert.True(result.Rounds > 0, "converged within 40 s");
-        Assert.True(result.Rounds <= 40, $"within 40 rounds ({result.Rounds})");
+        Assert.True(result.Rounds <= 25, $"within 25 rounds ({result.Rounds})");
         Assert.Equal(result.CentralizedPrice, result.Price, result.CentralizedPrice * 2e-3);
         Assert.True(result.MaxTotal <= result.Budget * (1 + 1e-9), $"total {result.MaxTotal} within {result.Budget}");
     }

@@ -63,8 +63,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     public async Task<PriceRecord?> RecordAsync()
     {
         using var store = new EtcdClusterStore(new EtcdEndpoint(_url), TimeSpan.FromSeconds(2));
-        var raw = await store.GetAsync(Settings.KeyPrefix + "/price", CancellationToken.None);
-        return raw is null ? null : JsonSerializer.Deserialize(raw, ClusterJsonContext.Default.PriceRecord);
+        return await ClusterRecordKeys.ReadAsync(store, Settings, CancellationToken.None);
     }
 
     /// <summary>Waits until <paramref name="done"/> holds for the latest record, or fails after <paramref name="timeout"/>.</summary>
