@@ -5,8 +5,10 @@ using System.Text.Json;
 
 namespace Sigil.Cluster.Tests;
 
-public sealed class ClusterPriceUpdateTests
+public sealed class ClusterPriceUpdateTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    private static readonly Dictionary<int, double> s_centralized = [];
+
     private static readonly ClusterSettings s_settings = ClusterInstance.Settings(3, 600, "/t");
 
     private static string Load(long round, double load, double applied = 0) =>
@@ -145,6 +147,7 @@ public sealed class ClusterPriceUpdateTests
     public void Next_ExactResponsesWithSlopes_RoundsDoNotGrowWithNodes(int count)
     {
         var (rounds, price, centralized, milliseconds) = ExactRun(count, slopes: true);
+        output.WriteLine($"{count} nodes: {rounds} rounds, price {price:G8} (centralized {centralized:G8}), {milliseconds:F1} ms per update");
         Assert.True(rounds <= 10, $"{count} nodes converged in {rounds} rounds (at most 10)");
         Assert.Equal(centralized, price, centralized * 1e-3);
         Assert.True(milliseconds < 2000, $"{count} nodes: {milliseconds:F0} ms per updater round");
@@ -156,6 +159,7 @@ public sealed class ClusterPriceUpdateTests
     {
         var with = ExactRun(1000, slopes: true).Rounds;
         var without = ExactRun(1000, slopes: false).Rounds;
+        output.WriteLine($"1000 nodes: {with} rounds with slopes, {without} without");
         Assert.True(without > with, $"without slopes {without} rounds, with {with}");
     }
 
@@ -164,7 +168,15 @@ public sealed class ClusterPriceUpdateTests
     {
         var settings = ClusterInstance.Settings(count, 200 * count, "/t");
         var nodes = Enumerable.Range(0, count).Select(i => ClusterInstance.Node(i)).ToArray();
-        var centralized = ClusterSimulation.CentralizedPrice(nodes, settings.Budget);
+        double centralized;
+        lock (s_centralized)
+        {
+            if (!s_centralized.TryGetValue(count, out centralized))
+            {
+                s_centralized[count] = centralized = ClusterSimulation.CentralizedPrice(nodes, settings.Budget);
+            }
+        }
+
         PriceRecord? record = null;
         var rounds = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
