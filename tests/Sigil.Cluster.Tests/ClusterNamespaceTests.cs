@@ -98,9 +98,9 @@ public sealed class ClusterNamespaceTests(ITestOutputHelper output)
             await WaitAsync(() => survivors.Any(n => n.Last!.Updater), TimeSpan.FromSeconds(8), "another node is elected", nodes);
             output.WriteLine($"updater {updater.Name} killed; {survivors.Single(n => n.Last!.Updater).Name} elected after {clock.Elapsed.TotalSeconds:F2} s (lease 2 s)");
             // The bound: the lease (2 s), etcd's expiry check (every 0.5 s), the new updater's first
-            // fenced write (its status says updater only once a write succeeded), and 1.5 s for
-            // three processes and etcd sharing two busy cores.
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2 + 0.5 + 1.5), $"takeover within the lease time, etcd's expiry check and a loaded machine's delay ({clock.Elapsed.TotalSeconds:F2} s)");
+            // fenced write (its status says updater only once a write succeeded), and 2.5 s for
+            // three processes and etcd sharing two busy cores (4.29 s was seen at a load average of 43).
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2 + 0.5 + 2.5), $"takeover within the lease time, etcd's expiry check and a loaded machine's delay ({clock.Elapsed.TotalSeconds:F2} s)");
 
             // The killed node's share is held for 40 rounds, then the survivors share the whole budget.
             var (price2, loads2) = Centralized(2);
