@@ -96,6 +96,60 @@ public sealed class TableDataTests
         Assert.Equal(literals.Result.Prices.ToArray(), external.Result.Prices.ToArray());
     }
 
+    // A table of rows: its keys (the index members) and its columns come from the data file.
+    [Fact]
+    public void LargeRowTable_MembersAndColumns_ComeFromTheDataFile_AndSolveExactlyAsTheLiterals()
+    {
+        const int Edits = 1000;
+        var csv = new StringBuilder("edit,cost,weight,lo,hi\n");
+        for (var j = 0; j < Edits; j++)
+        {
+            csv.Append("e").Append(j).Append(',').Append((1 + (0.25 * (j % 7))).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(',').Append(1 + (j % 5)).Append(",0,").Append(5 + (j % 3)).Append('\n');
+        }
+
+        const string Fibre = """
+            fibre edits {
+                table edits from "edits.csv" {
+                    cost;
+                    weight;
+                    lo : mmol/gDW/h;
+                    hi : mmol/gDW/h;
+                }
+                index edit from edits;
+                $flux[edit] : mmol/gDW/h in [lo[edit], hi[edit]];
+                @atp : mmol/gDW/h = 400;
+                couple @atp >= sum(j in edit) cost[j] * $flux[j];
+                utility $flux[j] ~ weight[j] * log($flux[j] + 0.001);
+                solve dual { tolerance = 1e-7; iterations = 20000; }
+            }
+            """;
+        var text = csv.ToString();
+        var result = SigilCompiler.Compile(new SourceFile("/src/edits.sigil", Fibre), relative => relative == "edits.csv" ? text : null);
+        Assert.True(result.Spec is not null, string.Join("\n", result.Diagnostics));
+        var spec = result.Spec!;
+        Assert.True(TableDataFile.IsExternal(spec.Tables.Single()));
+
+        var data = TableDataFile.Write(spec)!;
+        var (_, output, diagnostics) = GeneratorHost.Run(
+            GeneratorHost.NewDriver(ImmutableArray.Create<AdditionalText>(new GeneratorHost.InMemoryText("/src/edits.sigil", Fibre), new GeneratorHost.InMemoryText("/src/edits.csv", text))),
+            GeneratorHost.NewCompilation());
+        Assert.Empty(diagnostics);
+        var solver = output.SyntaxTrees.Select(static t => t.ToString()).Single(static t => t.Contains("CreateProblem(", StringComparison.Ordinal));
+        Assert.Contains("var s_edits_cost = tables.Column(\"edits\", \"cost\");", solver, StringComparison.Ordinal);
+        Assert.Contains("Edit => global::Consumer.Fibres.EditsFibre.TableData().Keys(\"edits\");", solver, StringComparison.Ordinal);
+        Assert.True(solver.Length < 24_000, $"the solver file is {solver.Length} characters");
+
+        var externalAssembly = Emit(output, data, "edits");
+        var literalAssembly = Emit(Compile(CSharpEmitter.Emit(spec, Namespace, tableLiteralLimit: int.MaxValue)), resource: null);
+        var members = (IReadOnlyList<string>)externalAssembly.GetType(Namespace + ".EditsFibre")!.GetNestedType("Members")!.GetProperty("Edit")!.GetValue(null)!;
+        Assert.Equal(spec.Tables.Single().Keys.ToArray(), members.ToArray());
+        var external = Solve(externalAssembly, "EditsFibre");
+        var literals = Solve(literalAssembly, "EditsFibre");
+        Assert.Equal(SolveStatus.Solved, external.Result.Status);
+        Assert.Equal(literals.Result.X.ToArray(), external.Result.X.ToArray());
+        Assert.Equal(literals.Result.Prices.ToArray(), external.Result.Prices.ToArray());
+    }
+
     public static TheoryData<string, string> Damages => new()
     {
         { "missing", "is missing: the build step SigilWriteArtefacts embeds it" },
@@ -213,20 +267,20 @@ public sealed class TableDataTests
     private static CSharpCompilation Compile(IEnumerable<GeneratedSource> sources) =>
         GeneratorHost.NewCompilation().AddSyntaxTrees(sources.Select(static s => CSharpSyntaxTree.ParseText(s.Text, new CSharpParseOptions(LanguageVersion.Latest), path: s.HintName)));
 
-    private static Assembly Emit(Compilation compilation, byte[]? resource)
+    private static Assembly Emit(Compilation compilation, byte[]? resource, string fibre = "network")
     {
         using var stream = new MemoryStream();
         var resources = resource is null
             ? null
-            : new[] { new ResourceDescription(TableDataFile.ResourceName("network"), () => new MemoryStream(resource), isPublic: true) };
+            : new[] { new ResourceDescription(TableDataFile.ResourceName(fibre), () => new MemoryStream(resource), isPublic: true) };
         var emit = compilation.Emit(stream, manifestResources: resources);
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
         return Assembly.Load(stream.ToArray());
     }
 
-    private static (SolverResult Result, int NonZeros) Solve(Assembly assembly)
+    private static (SolverResult Result, int NonZeros) Solve(Assembly assembly, string typeName = "NetworkFibre")
     {
-        var type = assembly.GetType(Namespace + ".NetworkFibre")!;
+        var type = assembly.GetType(Namespace + "." + typeName)!;
         var problem = type.GetMethod("CreateProblem")!.Invoke(null, null)!;
         var coupling = (CouplingMatrix)problem.GetType().GetProperty("Coupling")!.GetValue(problem)!;
         var solve = type.GetMethods().Single(static m => m.Name == "Solve" && m.GetParameters().Length == 1);
