@@ -30,6 +30,11 @@ namespace Sigil.Language.Emit;
 /// nonzeros, rows + 1 i32 row starts, the entries' i32 column positions and f64 values. A string
 /// is a u32 byte count and UTF-8.
 /// </para>
+/// <para>
+/// Hand-written on <see cref="BinaryWriter"/> and the base library's SHA-256: the file is a few
+/// arrays, and a serialisation package (Google.Protobuf is served) would join the generator's
+/// load set for no gain in checking.
+/// </para>
 /// </remarks>
 public static class TableDataFile
 {
