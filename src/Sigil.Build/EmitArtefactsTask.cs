@@ -143,6 +143,20 @@ public sealed class EmitArtefactsTask : Task
             produced.Add(item);
         }
 
+        // Tables too large for C# literals: one data file, which the targets embed in the
+        // assembly (LogicalName) for the generated code to read back.
+        if (emission.Artefacts.Count > 0 && TableDataFile.Write(result.Spec) is { } data)
+        {
+            var file = Path.GetFullPath(Path.Combine(root, TableDataFile.RelativePath(result.Spec.Name)));
+            WriteIfChanged(file, data);
+            var item = new TaskItem(file);
+            item.SetMetadata("Fibre", result.Spec.Name);
+            item.SetMetadata("Backend", "data");
+            item.SetMetadata("RelativePath", TableDataFile.RelativePath(result.Spec.Name));
+            item.SetMetadata("LogicalName", TableDataFile.ResourceName(result.Spec.Name));
+            produced.Add(item);
+        }
+
         return produced;
     }
 
@@ -164,6 +178,24 @@ public sealed class EmitArtefactsTask : Task
                 message: "{0}",
                 d.Message);
         }
+    }
+
+    private static void WriteIfChanged(string file, byte[] content)
+    {
+        if (File.Exists(file) && new FileInfo(file).Length == content.Length && File.ReadAllBytes(file).SequenceEqual(content))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var temp = file + ".tmp";
+        File.WriteAllBytes(temp, content);
+        if (File.Exists(file))
+        {
+            File.Delete(file);
+        }
+
+        File.Move(temp, file);
     }
 
     private static void WriteIfChanged(string file, string content)

@@ -66,6 +66,34 @@ public sealed class RuntimeFileTests
     }
 
     [AttackFact]
+    public void PricePage_PreCreatedByAnotherUser_IsRootsAndCannotBeCutByThem()
+    {
+        // nobody made the page and its temporary name first (as anyone can on /dev/shm); an empty
+        // file of theirs that the daemon wrote into would stay theirs, and cutting it under the
+        // daemon's mapping crashed the daemon.
+        using var dir = new TempDirectory();
+        Hostile.Traversable(dir.Path);
+        var page = dir.Combine("dwell.prices");
+        foreach (var planted in new[] { page, page + ".tmp" })
+        {
+            File.WriteAllBytes(planted, []);
+            File.SetUnixFileMode(planted, (UnixFileMode)Convert.ToInt32("666", 8));
+            Hostile.Own(planted);
+        }
+
+        using var written = new SharedPricePage(page, 20, 16);
+        written.Publish([(4242, 2.0)]);
+        var size = new FileInfo(page).Length;
+        Assert.Equal(0, Hostile.OwnerOf(page));
+        Assert.Equal((UnixFileMode)Convert.ToInt32("644", 8), File.GetUnixFileMode(page));
+
+        Assert.NotEqual(0, Hostile.Run($"truncate -s 0 '{page}'"));
+        Assert.NotEqual(0, Hostile.Run($"printf forged > '{page}'"));
+        written.Publish([(4242, 3.0)]);
+        Assert.Equal(size, new FileInfo(page).Length);
+    }
+
+    [AttackFact]
     public void PricePage_ReplacedWhileTheDaemonRuns_IsNotRemovedAtShutdown()
     {
         using var dir = new TempDirectory();

@@ -16,12 +16,12 @@ public static partial class CSharpEmitter
     private static readonly string[] s_fibreClassMembers =
     {
         "Name", "SourceFileName", "IsOnline", "Map", "Parameters", "Prices", "FixedPoint", "Actions", "Metrics", "Analysis",
-        "Members", "CreateProblem", "Solve", "CreatePricer", "Agents",
+        "Members", "CreateProblem", "Solve", "CreatePricer", "Agents", "TableData", "s_tableData",
     };
 
     private static readonly string[] s_createProblemLocals =
     {
-        "offset", "variables", "lower", "upper", "weight", "shift", "shape", "s", "rows", "columns", "values", "capacity", "senses", "coupling", "agents",
+        "offset", "variables", "lower", "upper", "weight", "shift", "shape", "s", "rows", "columns", "values", "capacity", "senses", "coupling", "agents", "tables",
     };
 
     /// <summary>

@@ -24,36 +24,48 @@ public static partial class CSharpEmitter
     // over each family's index sets; rows likewise, coupling by coupling. Agents dispatches on the
     // variable family with one comparison and calls the family's closed form, so an engine generic
     // over it has no virtual call and allocates nothing.
-    private static string EmitSolver(FibreSpec spec, string namespaceName)
+    private static string EmitSolver(FibreSpec spec, string namespaceName, int tableLiteralLimit)
     {
         var w = Header(spec, namespaceName);
         var type = TypeName(spec);
+        var external = new HashSet<string>(spec.Tables.Where(t => TableDataFile.IsExternal(t, tableLiteralLimit)).Select(static t => t.Name), StringComparer.Ordinal);
         w.Open("public static partial class " + type);
-        EmitMembers(w, spec);
-        EmitTables(w, spec);
-        EmitCreateProblem(w, spec);
+        EmitMembers(w, spec, external, "global::" + namespaceName + "." + type);
+        EmitTables(w, spec, external, tableLiteralLimit);
+        EmitCreateProblem(w, spec, external);
         EmitSolve(w, spec);
         EmitAgents(w, spec);
         w.Close();
         return w.ToString();
     }
 
-    private static void EmitMembers(SourceWriter w, FibreSpec spec)
+    private static void EmitMembers(SourceWriter w, FibreSpec spec, HashSet<string> external, string qualifiedType)
     {
         w.Line("/// <summary>Members of the static index sets, in order.</summary>");
         w.Open("public static class Members");
         foreach (var index in spec.Indices.Where(i => i.Kind != IndexKind.Dynamic))
         {
             w.Line("/// <summary>Members of <c>" + CodeText.XmlDoc(index.Name) + "</c>.</summary>");
-            w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> " + CodeText.Pascal(CodeText.Identifier(index.Name))
-                + " { get; } = new string[] { " + string.Join(", ", index.Members.Select(CodeText.CSharpString)) + " };");
+            var property = "public static global::System.Collections.Generic.IReadOnlyList<string> " + CodeText.Pascal(CodeText.Identifier(index.Name));
+            w.Line(index.Kind == IndexKind.Table && index.Table is { } table && external.Contains(table)
+                ? property + " => " + qualifiedType + "." + TableDataMethod + "().Keys(" + CodeText.CSharpString(table) + ");"
+                : property + " { get; } = new string[] { " + string.Join(", ", index.Members.Select(CodeText.CSharpString)) + " };");
         }
 
         w.Close();
         w.Line();
     }
 
-    private static void EmitTables(SourceWriter w, FibreSpec spec)
+    // A table at most tableLiteralLimit values large is written here as literals: static fields
+    // beside a comment naming the table. A larger one is read at run time from the fibre's table
+    // data file, which the build embeds in the assembly: TableData() loads and checks it once,
+    // CreateProblem reads its arrays into locals named like the fields would be, so the code that
+    // uses a table is the same either way.
+    //
+    //   private static global::Sigil.Runtime.Solvers.EmbeddedTableData? s_tableData;
+    //   private static global::Sigil.Runtime.Solvers.EmbeddedTableData TableData() =>
+    //       s_tableData ??= global::Sigil.Runtime.Solvers.EmbeddedTables.Load(typeof(NetworkFibre).Assembly, "sigil/network.tables", 1600164L, "9f2c...");
+    private static void EmitTables(SourceWriter w, FibreSpec spec, HashSet<string> external, int tableLiteralLimit)
     {
         foreach (var table in spec.Tables)
         {
@@ -65,7 +77,13 @@ public static partial class CSharpEmitter
                 w.Line("// " + CodeText.CComment(table.Name) + "[" + CodeText.CComment(matrix.RowSet) + ", " + CodeText.CComment(matrix.ColumnSet) + "]"
                     + (table.Path.Length > 0 ? " from " + CodeText.CComment(table.Path) : string.Empty)
                     + (matrix.Unit.IsDimensionless ? string.Empty : " (" + CodeText.CComment(matrix.Unit.ToString()) + ")")
-                    + ": " + matrix.Values.Count.ToString(CultureInfo.InvariantCulture) + " nonzeros of " + rowCount.ToString(CultureInfo.InvariantCulture) + " x " + columnCount.ToString(CultureInfo.InvariantCulture));
+                    + ": " + matrix.Values.Count.ToString(CultureInfo.InvariantCulture) + " nonzeros of " + rowCount.ToString(CultureInfo.InvariantCulture) + " x " + columnCount.ToString(CultureInfo.InvariantCulture)
+                    + (external.Contains(table.Name) ? ", in the table data file" : string.Empty));
+                if (external.Contains(table.Name))
+                {
+                    continue;
+                }
+
                 w.Line("private static readonly int[] " + MatrixField(table.Name, "start") + " = { " + string.Join(", ", matrix.RowStarts.Select(static s => s.ToString(CultureInfo.InvariantCulture))) + " };");
                 w.Line("private static readonly int[] " + MatrixField(table.Name, "column") + " = { " + string.Join(", ", matrix.Columns.Select(static s => s.ToString(CultureInfo.InvariantCulture))) + " };");
                 w.Line("private static readonly double[] " + MatrixField(table.Name, "value") + " = { " + string.Join(", ", matrix.Values.Select(CodeText.CSharpDouble)) + " };");
@@ -74,13 +92,31 @@ public static partial class CSharpEmitter
 
             foreach (var column in table.Columns)
             {
-                w.Line("// " + CodeText.CComment(table.Path) + ", column " + CodeText.CComment(column.Name) + (column.Unit.IsDimensionless ? string.Empty : " (" + CodeText.CComment(column.Unit.ToString()) + ")"));
-                w.Line("private static readonly double[] " + ColumnField(table.Name, column.Name) + " = { " + string.Join(", ", column.Values.Select(CodeText.CSharpDouble)) + " };");
+                w.Line("// " + CodeText.CComment(table.Path) + ", column " + CodeText.CComment(column.Name) + (column.Unit.IsDimensionless ? string.Empty : " (" + CodeText.CComment(column.Unit.ToString()) + ")")
+                    + (external.Contains(table.Name) ? ": " + column.Values.Count.ToString(CultureInfo.InvariantCulture) + " rows, in the table data file" : string.Empty));
+                if (!external.Contains(table.Name))
+                {
+                    w.Line("private static readonly double[] " + ColumnField(table.Name, column.Name) + " = { " + string.Join(", ", column.Values.Select(CodeText.CSharpDouble)) + " };");
+                }
             }
         }
 
         if (spec.Tables.Count > 0)
         {
+            w.Line();
+        }
+
+        if (TableDataFile.Write(spec, tableLiteralLimit) is { } data)
+        {
+            var resource = TableDataFile.ResourceName(spec.Name);
+            w.Line("// Tables of more than " + tableLiteralLimit.ToString(CultureInfo.InvariantCulture) + " values are not source: the build embeds them in this assembly as");
+            w.Line("// " + CodeText.CComment(resource) + ", read on first use and checked (length, SHA-256, shape, finite numbers);");
+            w.Line("// a missing, cut or altered file is an InvalidDataException that says which.");
+            w.Line("private static global::Sigil.Runtime.Solvers.EmbeddedTableData? s_tableData;");
+            w.Line();
+            w.Line("private static global::Sigil.Runtime.Solvers.EmbeddedTableData " + TableDataMethod + "() =>");
+            w.Line("    s_tableData ??= global::Sigil.Runtime.Solvers.EmbeddedTables.Load(typeof(" + TypeName(spec) + ").Assembly, " + CodeText.CSharpString(resource) + ", "
+                + data.LongLength.ToString(CultureInfo.InvariantCulture) + "L, " + CodeText.CSharpString(TableDataFile.Digest(data)) + ");");
             w.Line();
         }
 
@@ -99,11 +135,15 @@ public static partial class CSharpEmitter
 
     private const string EntryMethod = "SparseEntry";
 
+    private const string TableDataMethod = "TableData";
+
+    private const string TableDataLocal = "tables";
+
     private static string ColumnField(string table, string column) => "s_" + CodeText.Identifier(table) + "_" + CodeText.Identifier(column);
 
     private static string MatrixField(string table, string part) => "s_" + CodeText.Identifier(table) + "_" + part;
 
-    private static void EmitCreateProblem(SourceWriter w, FibreSpec spec)
+    private static void EmitCreateProblem(SourceWriter w, FibreSpec spec, HashSet<string> external)
     {
         var dynamic = spec.Indices.Where(i => i.Kind == IndexKind.Dynamic).ToList();
         var parameters = string.Join(", ", dynamic.Select(i => "int " + CountName(i.Name)));
@@ -128,6 +168,27 @@ public static partial class CSharpEmitter
         foreach (var index in spec.Indices.Where(i => i.Kind != IndexKind.Dynamic && ranged.Contains(i.Name)))
         {
             w.Line("const int " + CountName(index.Name) + " = " + index.Members.Count.ToString(CultureInfo.InvariantCulture) + ";");
+        }
+
+        // The tables in the data file, read into locals named like the literal tables' fields.
+        if (external.Count > 0)
+        {
+            w.Line("var " + TableDataLocal + " = " + TableDataMethod + "();");
+            foreach (var table in spec.Tables.Where(t => external.Contains(t.Name)))
+            {
+                var name = CodeText.CSharpString(table.Name);
+                if (table.Matrix is not null)
+                {
+                    w.Line("var " + MatrixField(table.Name, "start") + " = " + TableDataLocal + ".RowStarts(" + name + ");");
+                    w.Line("var " + MatrixField(table.Name, "column") + " = " + TableDataLocal + ".EntryColumns(" + name + ");");
+                    w.Line("var " + MatrixField(table.Name, "value") + " = " + TableDataLocal + ".EntryValues(" + name + ");");
+                }
+
+                foreach (var column in table.Columns)
+                {
+                    w.Line("var " + ColumnField(table.Name, column.Name) + " = " + TableDataLocal + ".Column(" + name + ", " + CodeText.CSharpString(column.Name) + ");");
+                }
+            }
         }
 
         // Variable layout: each family's offset and size.

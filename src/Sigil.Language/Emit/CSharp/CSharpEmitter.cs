@@ -17,14 +17,19 @@ public static partial class CSharpEmitter
 
     private const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + ToolName + "\", \"" + ToolVersion + "\")]";
 
-    /// <summary>Every C# file of <paramref name="spec"/>, in namespace <paramref name="namespaceName"/>.</summary>
-    public static IReadOnlyList<GeneratedSource> Emit(FibreSpec spec, string namespaceName)
+    /// <summary>
+    /// Every C# file of <paramref name="spec"/>, in namespace <paramref name="namespaceName"/>. A
+    /// table storing more than <paramref name="tableLiteralLimit"/> values is read at run time from
+    /// the fibre's table data file (<see cref="TableDataFile"/>), which the build embeds; smaller
+    /// ones are literals.
+    /// </summary>
+    public static IReadOnlyList<GeneratedSource> Emit(FibreSpec spec, string namespaceName, int tableLiteralLimit = TableDataFile.LiteralLimit)
     {
         var type = TypeName(spec);
         return new[]
         {
             new GeneratedSource(type + ".Fibre.g.cs", EmitFibre(spec, namespaceName)),
-            new GeneratedSource(type + ".Solver.g.cs", EmitSolver(spec, namespaceName)),
+            new GeneratedSource(type + ".Solver.g.cs", EmitSolver(spec, namespaceName, tableLiteralLimit)),
         };
     }
 
