@@ -277,7 +277,7 @@ public sealed class MatrixTableTests
         // 'balance' and 5 of magnitude 2 in 'cut'; both bounds are finite and nonzero.
         Assert.True(result.Spec.Analysis.NormASquared is > 0 and < double.PositiveInfinity);
         Console.WriteLine($"20000 x 20000, 1e5 nonzeros: analysed in {clock.Elapsed.TotalSeconds:F2} s, {allocated / 1e6:F0} MB allocated");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), clock.Elapsed.ToString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), clock.Elapsed.ToString());
         Assert.True(allocated < 1_000_000_000L, allocated.ToString(CultureInfo.InvariantCulture));
     }
 }
