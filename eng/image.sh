@@ -57,6 +57,7 @@ cp -a "$fibres/." "$root/usr/lib/sigil/"
 rm -rf "$root/usr/lib/sigil/bpf" # vmlinux.h of the build machine's kernel: not the node's
 mkdir -p "$root/usr/lib/sigil/fibres"
 cp fibres/*.sigil fibres/*.csv "$root/usr/lib/sigil/fibres/"
+cp -r fibres/ecoli_core "$root/usr/lib/sigil/fibres/" # the tables atp.sigil reads
 mkdir -p "$root/var/lib/sigil" "$root/sys/fs/bpf" "$root/sys/kernel/tracing"
 
 # 3. the OCI image

@@ -122,13 +122,8 @@ internal sealed class OfflineInstance
                 foreach (var term in coupling.Terms)
                 {
                     var variable = spec.Variables.First(v => v.Name == term.Variable);
-                    foreach (var sumPosition in Positions(term.Sums.Select(b => b.Set).ToList(), members))
+                    foreach (var inner in SumMembers(spec, term, at, members))
                     {
-                        var inner = new Dictionary<string, int>(at, StringComparer.Ordinal);
-                        for (var i = 0; i < term.Sums.Count; i++)
-                        {
-                            inner[term.Sums[i].Variable] = sumPosition[i];
-                        }
 
                         var flat = 0;
                         for (var i = 0; i < variable.IndexSets.Count; i++)
@@ -207,6 +202,35 @@ internal sealed class OfflineInstance
                 MaxIterations = solver.MaxIterations,
             }).Solve(),
         };
+    }
+
+    // The members of a term's sums, inside one row: every combination, except that an innermost sum
+    // whose index reads a two-dimensional table (EntryWalk) visits that table's nonzeros only.
+    private static IEnumerable<Dictionary<string, int>> SumMembers(FibreSpec spec, TermSpec term, Dictionary<string, int> row, Dictionary<string, string[]> members)
+    {
+        var walk = EntryWalk.Of(term);
+        var matrix = walk is null ? null : spec.Tables.First(t => t.Name == walk.Table).Matrix;
+        var outer = term.Sums.Take(walk is null || matrix is null ? term.Sums.Count : term.Sums.Count - 1).ToList();
+        foreach (var position in Positions(outer.Select(b => b.Set).ToList(), members))
+        {
+            var inner = new Dictionary<string, int>(row, StringComparer.Ordinal);
+            for (var i = 0; i < outer.Count; i++)
+            {
+                inner[outer[i].Variable] = position[i];
+            }
+
+            if (walk is null || matrix is null)
+            {
+                yield return inner;
+                continue;
+            }
+
+            var every = !inner.TryGetValue(walk.Other, out var other);
+            for (int k = 0, count = every ? members[term.Sums[^1].Set].Length : walk.Count(matrix, other); k < count; k++)
+            {
+                yield return new Dictionary<string, int>(inner, StringComparer.Ordinal) { [walk.Variable] = every ? k : walk.At(matrix, other, k) };
+            }
+        }
     }
 
     private static IEnumerable<int[]> Positions(IReadOnlyList<string> sets, Dictionary<string, string[]> members)

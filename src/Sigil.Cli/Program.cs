@@ -6,7 +6,7 @@ using Sigil.Cli.Commands;
 namespace Sigil.Cli;
 
 /// <summary>
-/// The <c>sigil</c> command: check, emit, solve, run, demo, prove, explain, lsp (and hidden workload
+/// The <c>sigil</c> command: check, emit, solve, model, run, demo, prove, explain, lsp (and hidden workload
 /// subcommands used by the demo and the tests). Every failure is one clear line on standard error
 /// and a non-zero exit code; no stack trace reaches the user.
 /// </summary>
@@ -19,6 +19,7 @@ internal static class Program
             CheckCommand.Create(),
             EmitCommand.Create(),
             SolveCommand.Create(),
+            ModelCommand.Create(),
             RunCommand.Create(),
             DemoCommand.Create(),
             ProveCommand.Create(),

@@ -1,10 +1,11 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using Sigil.Fibres;
+using Sigil.Runtime.Metabolism;
 using Sigil.Runtime.Solvers;
+using Sigil.Tests.Shared.Metabolism;
 
 namespace Sigil.Generators.Tests;
 
@@ -12,63 +13,88 @@ namespace Sigil.Generators.Tests;
 public sealed class GeneratedSolverTests
 {
     [Fact]
-    public void AtpFibre_CreateProblem_MatchesTheTable()
+    public void AtpFibre_CreateProblem_IsEcoliCore_WithMaintenanceAndEdits()
     {
         var problem = AtpFibre.CreateProblem();
-        var table = Table();
+        int metabolites = AtpFibre.Members.Met.Count, reactions = AtpFibre.Members.Rxn.Count, edits = AtpFibre.Members.Edit.Count;
 
-        Assert.Equal(table.Length, problem.Coupling.ColumnCount);
-        Assert.Equal(1, problem.Coupling.RowCount);
-        Assert.Equal(8.39, Assert.Single(problem.Capacity));
-        Assert.Equal(table.Select(r => r.Cost), problem.Coupling.RowValue.ToArray());
-        Assert.Equal(table.Select(r => r.Hi), Enumerable.Range(0, table.Length).Select(problem.Agents.Upper));
-        Assert.Equal(AtpFibre.Members.Edit, table.Select(r => r.Name));
+        // Rows: one mass balance per metabolite, the maintenance row, one row per edit; columns:
+        // one flux per reaction, then one per edit. A holds S's 360 nonzeros, R_ATPM's 1 and 2 per edit.
+        Assert.Equal((72, 95, 5), (metabolites, reactions, edits));
+        Assert.Equal((metabolites + 1 + edits, reactions + edits), (problem.Coupling.RowCount, problem.Coupling.ColumnCount));
+        Assert.Equal(360 + 1 + (2 * edits), problem.Coupling.NonZeroCount);
+        Assert.Equal(8.39, problem.Capacity[metabolites]);
+        Assert.All(problem.Senses, static s => Assert.Equal(RowSense.Equal, s));
+        var atpm = AtpFibre.Members.Rxn.ToList().IndexOf("R_ATPM");
+        Assert.Equal((8.39, 1000.0), (problem.Agents.Lower(atpm), problem.Agents.Upper(atpm)));
+        Assert.Equal(double.PositiveInfinity, problem.Agents.Upper(reactions));
     }
 
-    [Fact]
-    public void AtpFibre_Solve_SatisfiesKkt()
+    [ModelFact]
+    public void AtpFibre_Solve_MatchesCvxoptsQp_OnTheSameModel()
     {
+        var expected = AtpReference.Cvxopt();
         var problem = AtpFibre.CreateProblem();
         var result = AtpFibre.Solve(problem);
-        var table = Table();
 
-        Assert.True(result.Converged);
-        var price = Assert.Single(result.Prices);
-        Assert.True(price > 0, "the ATP budget binds");
-        var load = table.Select((r, j) => r.Cost * result.X[j]).Sum();
-        Assert.Equal(8.39, load, 1e-6);
-        for (var j = 0; j < table.Length; j++)
+        Assert.True(result.Status == SolveStatus.Solved, $"{result.Status}: {result.Accuracy}");
+        Assert.True(Math.Abs(result.PrimalObjective - expected.Objective) <= 1e-6 * expected.Objective, $"sigil {result.PrimalObjective:R}, CVXOPT {expected.Objective:R}");
+        var reactions = AtpFibre.Members.Rxn.ToList();
+        Assert.Equal(8.39, result.X[reactions.IndexOf("R_ATPM")], 1e-6);
+        for (var e = 0; e < AtpReference.Edits.Length; e++)
         {
-            // Stationarity with clamping: x_j = clamp(w_j / (a_j pi) - eps, lo, hi).
-            var expected = Math.Clamp(table[j].Weight / (table[j].Cost * price) - AtpFibre.Parameters.Eps, table[j].Lo, table[j].Hi);
-            Assert.Equal(expected, result.X[j], 1e-5);
+            var (edit, reaction) = AtpReference.Edits[e];
+            var made = result.X[reactions.Count + AtpFibre.Members.Edit.ToList().IndexOf(edit)];
+            Assert.True(Math.Abs(made - expected.Flux[reaction]) <= 1e-4, $"{edit}: sigil {made:R}, CVXOPT {expected.Flux[reaction]:R}");
+            Assert.True(edit == "succinate" ? made < 1e-6 : made > 0.5, $"{edit}: {made:R}");
         }
+
+        // What the README says of the answer: on at most 10 mmol glucose, growth falls from 0.874 to 0.700 /h.
+        Assert.Equal(-10, problem.Agents.Lower(reactions.IndexOf("R_EX_glc__D_e")));
+        var growth = result.X[reactions.IndexOf("R_Biomass_Ecoli_core")];
+        Assert.Equal(0.700, growth, 3);
+        Assert.True(Math.Abs(growth - expected.Flux["R_Biomass_Ecoli_core"]) <= 1e-4, $"growth: sigil {growth:R}, CVXOPT {expected.Flux["R_Biomass_Ecoli_core"]:R}");
     }
 
     [Fact]
-    public void AtpFibre_BudgetAndWeightsChangeAtRunTime_AndAWarmStartReachesTheColdAnswer()
+    public void AtpFibre_MoreMaintenance_CostsGrowth_AndAWarmStartReachesTheColdAnswer()
     {
         var problem = AtpFibre.CreateProblem();
         var first = AtpFibre.Solve(problem);
         Assert.Equal(SolveStatus.Solved, first.Status);
 
-        // A 1% smaller budget: warm from the last prices, against a cold solve of the same problem.
-        problem.Capacity[0] *= 0.99;
+        // 1% more maintenance ATP: warm from the last prices, against a cold solve of the same problem.
+        var maintain = AtpFibre.Members.Met.Count;
+        problem.Capacity[maintain] *= 1.01;
         var warm = AtpFibre.Solve(problem, first.Prices);
         var cold = AtpFibre.Solve(problem);
         Assert.Equal(SolveStatus.Solved, warm.Status);
         Assert.Equal(SolveStatus.Solved, cold.Status);
-
-        // (On this one-row log fibre the cold-start estimate is the exact price, so the cold solve
-        // takes 2 iterations; the warm one, from the old price with the fixed step, takes more.)
         Assert.Equal(cold.PrimalObjective, warm.PrimalObjective, 1e-7);
-        Assert.True(warm.Loads[0] <= problem.Capacity[0] * (1 + 1e-9));
+        Assert.True(cold.PrimalObjective < first.PrimalObjective, $"objective {first.PrimalObjective:R} -> {cold.PrimalObjective:R}");
 
-        // A heavier weight draws more flux to that edit.
-        problem.Agents.Weight[1] *= 3;
-        var heavier = AtpFibre.Solve(problem);
-        Assert.Equal(SolveStatus.Solved, heavier.Status);
-        Assert.True(heavier.X[1] > warm.X[1], $"x1 {warm.X[1]} -> {heavier.X[1]}");
+        // The maintenance row's price is the objective one more mmol/gDW/h of maintenance ATP costs.
+        var predicted = Math.Abs(first.Prices[maintain]) * 0.01 * 8.39;
+        var lost = first.PrimalObjective - cold.PrimalObjective;
+        Assert.True(Math.Abs(lost - predicted) <= 0.05 * predicted, $"lost {lost:R}, price x change {predicted:R}");
+    }
+
+    [ModelFact]
+    public void FluxBalanceFibre_GeneratedType_ReachesGlpksOptimum_WithinOneInAMillion()
+    {
+        var (status, glpk) = Glpk.Solve(MetabolicModel.ReadSbml(CobraModels.EcoliCore));
+        Assert.Equal("OPTIMAL", status);
+        var folder = Path.Combine(GeneratorHost.FibresFolder, "ecoli_core");
+        var files = ImmutableArrayOf(new[] { "fba.sigil", "reactions.csv", "metabolites.csv", "stoichiometry.csv" }
+            .Select(f => (Microsoft.CodeAnalysis.AdditionalText)new GeneratorHost.InMemoryText("/fba/" + f, File.ReadAllText(Path.Combine(folder, f))))
+            .ToArray());
+        var fibre = GeneratorTests.CompileToAssembly(files).GetType("Consumer.Fibres.FbaFibre")!;
+        var problem = fibre.GetMethod("CreateProblem")!.Invoke(null, null)!;
+        var result = (SolverResult)fibre.GetMethod("Solve", [problem.GetType()])!.Invoke(null, new[] { problem })!;
+
+        Assert.True(result.Status == SolveStatus.Solved, $"{result.Status}: {result.Accuracy}");
+        Assert.True(Math.Abs(result.PrimalObjective - glpk) <= 1e-6 * glpk, $"generated FbaFibre {result.PrimalObjective:R}, GLPK {glpk:R}");
+        Assert.True(Math.Abs(result.PrimalObjective - CobraModels.EcoliCoreOptimum) <= 1e-6 * CobraModels.EcoliCoreOptimum);
     }
 
     [Fact]
@@ -151,12 +177,4 @@ public sealed class GeneratedSolverTests
 
     private static System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.AdditionalText> ImmutableArrayOf(params Microsoft.CodeAnalysis.AdditionalText[] files) =>
         System.Collections.Immutable.ImmutableArray.Create(files);
-
-    private static (string Name, double Cost, double Weight, double Lo, double Hi)[] Table() =>
-        File.ReadAllLines(Path.Combine(GeneratorHost.FibresFolder, "atp.edits.csv")).Skip(1)
-            .Select(l => l.Split(','))
-            .Select(r => (r[0], D(r[1]), D(r[2]), D(r[3]), D(r[4])))
-            .ToArray();
-
-    private static double D(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Sigil.Language.Model;
 
@@ -54,25 +55,36 @@ public sealed class RemappingTests
     }
 
     [Fact]
-    public void Remap_AtpIntoACpuBudget_ReadsItsOwnTable()
+    public void Remap_AtpIntoAWaterNetwork_ReadsItsOwnTables()
     {
-        var text = Fibres.Text("atp")
-            .Replace("fibre atp", "fibre cpu_share")
-            .Replace("\"atp.edits.csv\"", "\"jobs.csv\"")
-            .Replace("mmol/gDW/h", "cpu").Replace("edits", "jobs").Replace("edit", "job")
-            .Replace("$flux", "$share").Replace("@atp", "@cores").Replace("^atp", "^cores")
-            .Replace("price_atp", "price_cores").Replace("metric atp_price", "metric cores_price")
-            .Replace("maintenance : cpu = 8.39", "maintenance : cpu = 16");
+        // The metabolic fibre, edited into a water network: junctions balance like metabolites,
+        // pipes carry flow like reactions, a fixed leak stands where ATP maintenance stood, and towns
+        // take the benefit the edits took. Names, paths, units and numbers only.
+        var renames = new (string From, string To)[]
+        {
+            ("fibre atp", "fibre water"), ("\"ecoli_core/reactions.csv\"", "\"pipes.csv\""),
+            ("\"ecoli_core/metabolites.csv\"", "\"junctions.csv\""), ("\"ecoli_core/stoichiometry.csv\"", "\"incidence.csv\""),
+            ("\"atp.edits.csv\"", "\"towns.csv\""), ("mmol/gDW/h", "m3/h"), ("maintenance : m3/h = 8.39", "maintenance : m3/h = 2"),
+            ("acetate, R_EX_ac_e", "north, to_north"), ("ethanol, R_EX_etoh_e", "south, to_south"), ("lactate, R_EX_lac__D_e", "east, to_east"),
+            ("succinate, R_EX_succ_e", "west, to_west"), ("formate, R_EX_for_e", "centre, to_centre"), ("R_ATPM", "leak"),
+        };
+        var text = renames.Aggregate(Fibres.Text("atp"), static (t, r) => t.Replace(r.From, r.To, StringComparison.Ordinal));
         var files = new System.Collections.Generic.Dictionary<string, string>
         {
-            ["jobs.csv"] = "job,cost,weight,lo,hi\nbuild,1,2,0,8\ntest,1,1,0.5,4\nlint,0.5,0.5,0,1\n",
+            ["pipes.csv"] = "pipe,lower,upper,objective\nsupply,0,10,0\nleak,0,100,0\nto_north,0,100,0\nto_south,0,100,0\nto_east,0,100,0\nto_west,0,100,0\nto_centre,0,100,0\n",
+            ["junctions.csv"] = "junction\nhub\n",
+            ["incidence.csv"] = "junction,pipe,value\nhub,supply,1\nhub,leak,-1\nhub,to_north,-1\nhub,to_south,-1\nhub,to_east,-1\nhub,to_west,-1\nhub,to_centre,-1\n",
+            ["towns.csv"] = "town,weight,curvature\nnorth,1,1\nsouth,1,1\neast,2,1\nwest,0.5,1\ncentre,1,1\n",
         };
-        var result = SigilCompiler.Compile(new SourceFile("cpu_share.sigil", text), path => files.TryGetValue(path, out var t) ? t : null);
+        var result = SigilCompiler.Compile(new SourceFile("water.sigil", text), path => files.TryGetValue(path, out var t) ? t : null);
         Assert.True(result.Spec is not null, string.Join("\n", result.Diagnostics));
         var spec = result.Spec!;
-        Assert.Equal(new[] { "build", "test", "lint" }, spec.Indices.Single().Members);
-        Assert.Equal(ValueSpec.Of(16), spec.Couplings.Single().Rhs);
-        Assert.Equal(1 + 1 + 0.25, spec.Analysis.NormASquared);
-        Assert.Equal(new FeasibilitySpec("cores", 0.5, 16, true), spec.Analysis.Feasibility.Single());
+        var sets = spec.Indices.ToDictionary(static i => i.Name);
+        Assert.Equal(new[] { "supply", "leak", "to_north", "to_south", "to_east", "to_west", "to_centre" }, sets["rxn"].Members);
+        Assert.Equal(new[] { "north", "south", "east", "west", "centre" }, sets["edit"].Members);
+        Assert.Equal(7, spec.Tables.Single(static t => t.Name == "S").Matrix!.Values.Count);
+        Assert.Equal(ValueSpec.Of(2), spec.Couplings.Single(static c => c.Name == "maintain").Rhs);
+        Assert.Equal("m3/h", spec.Variables[0].Unit.ToString());
+        Assert.All(spec.Analysis.Feasibility, static f => Assert.True(f.IsFeasible, f.Row));
     }
 }

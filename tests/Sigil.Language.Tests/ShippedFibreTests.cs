@@ -92,56 +92,41 @@ public sealed class ShippedFibreTests
     }
 
     [Fact]
-    public void Atp_Spec_SharesOneBudgetAmongEightEdits()
+    public void Atp_Spec_IsEcoliCore_MassBalanced_WithMaintenanceFixed_AndRealReactionsAsEdits()
     {
         var spec = Fibres.Spec("atp");
 
-        var edit = Assert.Single(spec.Indices);
-        Assert.Equal((IndexKind.Table, "edits", 8), (edit.Kind, edit.Table, edit.Members.Count));
-        Assert.Equal("pfkA_overexpression", edit.Members[0]);
+        // The model's reactions and metabolites (fibres/ecoli_core, written by `sigil model export`).
+        var sets = spec.Indices.ToDictionary(static i => i.Name);
+        Assert.Equal((95, 72, 5, 1), (sets["rxn"].Members.Count, sets["met"].Members.Count, sets["edit"].Members.Count, sets["upkeep"].Members.Count));
+        Assert.Contains("R_ATPM", sets["rxn"].Members);
+        Assert.Contains("M_atp_c", sets["met"].Members);
 
-        var table = Assert.Single(spec.Tables);
-        Assert.Equal(new[] { "cost", "weight", "lo", "hi" }, table.Columns.Select(static c => c.Name));
-        Assert.Equal("mmol/gDW/h", table.Columns[2].Unit.ToString());
-        Assert.Equal(14.5, table.Columns[0].Values.Sum(static c => c * c));
+        // S keeps its 360 nonzeros; each edit drives one real exchange reaction.
+        var tables = spec.Tables.ToDictionary(static t => t.Name);
+        Assert.Equal(360, tables["S"].Matrix!.Values.Count);
+        Assert.DoesNotContain(0.0, tables["S"].Matrix!.Values);
+        var secretes = tables["secretes"].Matrix!;
+        Assert.Equal(Enumerable.Repeat(1.0, 5), secretes.Values);
+        Assert.Equal(new[] { "R_EX_ac_e", "R_EX_etoh_e", "R_EX_lac__D_e", "R_EX_succ_e", "R_EX_for_e" }, secretes.Columns.Select(c => sets["rxn"].Members[c]));
+        var atpm = tables["atpm"].Matrix!;
+        Assert.Equal("R_ATPM", sets["rxn"].Members[Assert.Single(atpm.Columns)]);
 
-        var flux = Assert.Single(spec.Variables);
-        Assert.Equal(ValueSpec.ColumnAt("edits", "lo", "edit"), flux.Lower);
-        Assert.Equal(ValueSpec.ColumnAt("edits", "hi", "edit"), flux.Upper);
+        // Three families of equality rows: mass balance, maintenance at 8.39, and the edits' links.
+        Assert.Equal(new[] { "balance", "maintain", "secrete" }, spec.Couplings.Select(static c => c.Name));
+        Assert.All(spec.Couplings, static c => Assert.Equal(RowSense.Equal, c.Sense));
+        Assert.Equal(ValueSpec.Of(8.39), spec.Couplings[1].Rhs);
+        Assert.Empty(spec.Resources);
 
-        var atp = Assert.Single(spec.Resources);
-        Assert.Equal(ValueSpec.Of(8.39), atp.Budget);
-        Assert.Empty(atp.IndexSets);
+        // Growth is linear (the model's objective column); the edits' benefits are quadratic.
+        Assert.Equal(new[] { UtilityFamily.Linear, UtilityFamily.Quadratic }, spec.Utilities.Select(static u => u.Family));
+        Assert.Equal(ValueSpec.ColumnAt("reactions", "objective", "r"), spec.Utilities[0].Weight);
 
-        var row = Assert.Single(spec.Couplings);
-        Assert.Empty(row.Quantifiers);
-        var term = Assert.Single(row.Terms);
-        Assert.Equal(ValueSpec.ColumnAt("edits", "cost", "j"), term.Coefficient);
-        Assert.Equal(new[] { new IndexBinding("j", "edit") }, term.Sums);
-        Assert.Equal(ValueSpec.Of(8.39), row.Rhs);
-
-        var utility = Assert.Single(spec.Utilities);
-        Assert.Equal(UtilityFamily.Log, utility.Family);
-        Assert.Equal(ValueSpec.ColumnAt("edits", "weight", "j"), utility.Weight);
-        Assert.Equal(ValueSpec.Of(0.001), utility.Offset);
-
-        // A single row: ||a||^2 = sum of squared costs exactly; mu is the least w/(hi + eps)^2.
-        var mu = new[] { 2.0 / 36.012001, 1.5 / 25.010001, 1.2 / 16.008001, 0.8 / 9.006001, 1.0 / 6.255001, 0.6 / 4.004001, 0.9 / 9.006001, 0.7 / 4.004001 }.Min();
-        Assert.Equal(14.5, spec.Analysis.NormASquared, 12);
-        Assert.Equal(mu, spec.Analysis.MinCurvature, 9);
-        Assert.Equal(14.5 / mu, spec.Analysis.Lipschitz, 6);
-        Assert.Equal(2 * mu / 14.5, spec.Analysis.MaxStableStep, 12);
-
-        // step = auto is 1/L, half the stable bound.
-        Assert.Equal(mu / 14.5, spec.Solver.Step, 12);
+        // A linear and quadratic programme: ADMM in OSQP's form.
+        Assert.Equal(SolverMethod.Admm, spec.Solver.Method);
         Assert.Equal(1e-9, spec.Solver.AbsoluteTolerance);
-        Assert.Equal(200000, spec.Solver.MaxIterations);
-        Assert.False(spec.Solver.Online);
-        Assert.Null(spec.FixedPoint);
-
-        var feasibility = Assert.Single(spec.Analysis.Feasibility);
-        Assert.Equal(new FeasibilitySpec("atp", 0, 8.39, true), feasibility);
-        Assert.Equal(new[] { CertificateKind.Lyapunov, CertificateKind.StepBound }, spec.Certificates);
+        Assert.All(spec.Analysis.Feasibility, static f => Assert.True(f.IsFeasible, f.Row));
+        Assert.Empty(spec.Certificates);
     }
 
     [Fact]

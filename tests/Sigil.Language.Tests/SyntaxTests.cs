@@ -109,7 +109,7 @@ public sealed class SyntaxTests
 
     [Theory]
     [InlineData("dwell", new[] { "DynamicIndexDeclaration", "ParameterDeclaration", "ParameterDeclaration", "ParameterDeclaration", "VariableDeclaration", "ResourceDeclaration", "PriceDeclaration", "CoupleDeclaration", "UtilityDeclaration", "SolveDeclaration", "CertifyDeclaration", "SenseDeclaration", "ActDeclaration", "ActDeclaration", "MetricDeclaration", "InstrumentDeclaration" })]
-    [InlineData("atp", new[] { "TableDeclaration", "TableIndexDeclaration", "ParameterDeclaration", "ParameterDeclaration", "VariableDeclaration", "ResourceDeclaration", "PriceDeclaration", "CoupleDeclaration", "UtilityDeclaration", "SolveDeclaration", "CertifyDeclaration", "MetricDeclaration" })]
+    [InlineData("atp", new[] { "TableDeclaration", "TableDeclaration", "TableIndexDeclaration", "TableIndexDeclaration", "MatrixTableDeclaration", "TableDeclaration", "TableIndexDeclaration", "MatrixTableDeclaration", "ParameterDeclaration", "RangeIndexDeclaration", "MatrixTableDeclaration", "VariableDeclaration", "VariableDeclaration", "CoupleDeclaration", "CoupleDeclaration", "CoupleDeclaration", "UtilityDeclaration", "UtilityDeclaration", "SolveDeclaration" })]
     public void Parser_ShippedFibre_HasTheMembersInOrder(string name, string[] kinds)
     {
         var tree = Parse(Fibres.Text(name), out var diagnostics);

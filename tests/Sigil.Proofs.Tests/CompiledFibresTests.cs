@@ -57,7 +57,6 @@ public sealed class CompiledFibresTests
     {
         { "dwell", "step = 2.0", "step = 0.75", "param kill_price = 15;", "param kill_price = 40;" },
         { "dwell", "param budget : s = 5.0;", "param budget : s = 2.5;", "param throttle_price = 5;", "param throttle_price = 1.5;" },
-        { "atp", "param maintenance : mmol/gDW/h = 8.39;", "param maintenance : mmol/gDW/h = 11.5;", "tolerance = 1e-9;", "tolerance = 1e-6;" },
         { "cache", "rho = 1.0;", "rho = 0.3;", "param footprint : MiB = 8;", "param footprint : MiB = 12;" },
     };
 
@@ -89,7 +88,10 @@ public sealed class CompiledFibresTests
         static string[] Certificates(string name) => CoqEmitter.Build(Compile(name)).Theorems.Select(t => t.Certificate).Distinct().OrderBy(c => c, StringComparer.Ordinal).ToArray();
 
         Assert.Equal(new[] { "detection", "kernel", "lyapunov", "price" }, Certificates("dwell"));
-        Assert.Equal(new[] { "lyapunov", "price", "step" }, Certificates("atp"));
+        // atp asks for no certificate (a linear and quadratic programme solved by ADMM in OSQP's form,
+        // whose adaptive rho the fixed-rho admm theorem does not cover): its file states the
+        // chordality of its resource graph only.
+        Assert.Equal(new[] { "chordal" }, Certificates("atp"));
         Assert.Equal(new[] { "admm", "chordal" }, Certificates("cache"));
     }
 }

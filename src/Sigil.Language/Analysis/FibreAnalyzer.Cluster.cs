@@ -51,7 +51,7 @@ internal sealed partial class FibreAnalyzer
         foreach (var term in row.Terms)
         {
             var members = new System.Collections.Generic.Dictionary<string, int>(System.StringComparer.Ordinal);
-            ForEachMember(term.Sums.ToList(), members, () => negative |= _evaluator.Evaluate(term.Coefficient, members) < 0, _bound.Rows.First(r => r.Value == row).Span, "row '" + row.Name + "'");
+            ForEachMember(term.Sums.ToList(), members, () => negative |= _evaluator.Evaluate(term.Coefficient, members) < 0, _bound.Rows.First(r => r.Value == row).Span, "row '" + row.Name + "'", term);
         }
 
         return negative;

@@ -89,7 +89,7 @@ internal sealed partial class FibreAnalyzer
                                 singleRowNodes = nodes;
                             }
                         }
-                    }, bound.Span, what);
+                    }, bound.Span, what, term);
                 }
 
                 low *= nodes;

@@ -93,14 +93,19 @@ internal sealed partial class FibreAnalyzer
     }
 
     /// <summary>Visits every member of <paramref name="bindings"/>; false (after SIG3007) when the budget runs out.</summary>
-    private bool ForEachMember(IReadOnlyList<IndexBinding> bindings, Dictionary<string, int> members, Action visit, TextSpan span, string what)
+    private bool ForEachMember(IReadOnlyList<IndexBinding> bindings, Dictionary<string, int> members, Action visit, TextSpan span, string what, TermSpec? term = null)
     {
         if (_tooLarge)
         {
             return false;
         }
 
-        if (MemberEnumerator.ForEach(bindings, _sets, members, ref _visitsLeft, visit))
+        // A term whose coefficient reads a two-dimensional table at the innermost sum's index
+        // visits that table's nonzeros only.
+        (EntryWalk, MatrixSpec)? sparse = term is not null && EntryWalk.Of(term) is { } walk && _spec.Tables.FirstOrDefault(t => t.Name == walk.Table)?.Matrix is { } matrix
+            ? (walk, matrix)
+            : null;
+        if (MemberEnumerator.ForEach(bindings, _sets, members, ref _visitsLeft, visit, sparse))
         {
             return true;
         }

@@ -6,7 +6,9 @@ namespace Sigil.Language.Analysis;
 
 /// <summary>
 /// Enumerates the members of a list of index bindings: every row position of a static set, and
-/// one representative (-1) for a dynamic set, whose members all look alike at compile time.
+/// one representative (-1) for a dynamic set, whose members all look alike at compile time. With
+/// an <see cref="EntryWalk"/>, the innermost binding visits only the members where that table's
+/// entry is nonzero (the rest add nothing), so a sum over a sparse table costs its nonzeros.
 /// </summary>
 internal static class MemberEnumerator
 {
@@ -19,12 +21,13 @@ internal static class MemberEnumerator
         IReadOnlyDictionary<string, IndexSpec> sets,
         Dictionary<string, int> members,
         ref long budget,
-        Action visit)
+        Action visit,
+        (EntryWalk Walk, MatrixSpec Matrix)? sparse = null)
     {
-        return Recurse(0, bindings, sets, members, ref budget, visit);
+        return Recurse(0, bindings, sets, members, ref budget, visit, sparse);
     }
 
-    private static bool Recurse(int depth, IReadOnlyList<IndexBinding> bindings, IReadOnlyDictionary<string, IndexSpec> sets, Dictionary<string, int> members, ref long budget, Action visit)
+    private static bool Recurse(int depth, IReadOnlyList<IndexBinding> bindings, IReadOnlyDictionary<string, IndexSpec> sets, Dictionary<string, int> members, ref long budget, Action visit, (EntryWalk Walk, MatrixSpec Matrix)? sparse)
     {
         if (depth == bindings.Count)
         {
@@ -45,13 +48,28 @@ internal static class MemberEnumerator
             if (set.Kind == IndexKind.Dynamic)
             {
                 members[binding.Variable] = -1;
-                return Recurse(depth + 1, bindings, sets, members, ref budget, visit);
+                return Recurse(depth + 1, bindings, sets, members, ref budget, visit, sparse);
+            }
+
+            if (depth == bindings.Count - 1 && sparse is ({ } walk, { } matrix) && walk.Variable == binding.Variable && members.TryGetValue(walk.Other, out var other) && other >= 0)
+            {
+                var count = walk.Count(matrix, other);
+                for (var k = 0; k < count; k++)
+                {
+                    members[binding.Variable] = walk.At(matrix, other, k);
+                    if (!Recurse(depth + 1, bindings, sets, members, ref budget, visit, sparse))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
             }
 
             for (var i = 0; i < set.Members.Count; i++)
             {
                 members[binding.Variable] = i;
-                if (!Recurse(depth + 1, bindings, sets, members, ref budget, visit))
+                if (!Recurse(depth + 1, bindings, sets, members, ref budget, visit, sparse))
                 {
                     return false;
                 }

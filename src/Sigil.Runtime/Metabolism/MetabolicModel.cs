@@ -139,7 +139,8 @@ public sealed class MetabolicModel
 
     /// <summary>
     /// Writes the model as the tables a fibre reads: <c>reactions.csv</c> (<c>reaction,lower,upper,objective</c>;
-    /// infinite bounds written <c>inf</c> / <c>-inf</c>) and <c>stoichiometry.csv</c> in long form
+    /// infinite bounds written <c>inf</c> / <c>-inf</c>), <c>metabolites.csv</c> (the balanced metabolites,
+    /// one per line, the rows of S) and <c>stoichiometry.csv</c> in long form
     /// (<c>metabolite,reaction,value</c>, nonzeros only). Numbers in round-trip form.
     /// </summary>
     public void WriteTables(string folder)
@@ -152,6 +153,13 @@ public sealed class MetabolicModel
         }
 
         File.WriteAllText(Path.Combine(folder, "reactions.csv"), reactions.ToString());
+        var metabolites = new StringBuilder("metabolite\n");
+        foreach (string m in Metabolites)
+        {
+            metabolites.Append(m).Append('\n');
+        }
+
+        File.WriteAllText(Path.Combine(folder, "metabolites.csv"), metabolites.ToString());
         var entries = new StringBuilder("metabolite,reaction,value\n");
         for (int e = 0; e < EntryValue.Count; e++)
         {

@@ -820,9 +820,12 @@ public sealed class QpSolver<TAgents>
         {
             // A bound divided by d and multiplied back may land an ulp inside it, where a linear
             // agent's stationarity would be judged as if it were free: such a value is the bound.
+            // An infinite bound is never snapped to (|inf - v| <= BoundSnap * inf would hold for every v).
             double lower = agents.Lower(j), upper = agents.Upper(j);
             double v = Math.Clamp(_d[j] * xh[j], lower, upper);
-            x[j] = Math.Abs(v - lower) <= BoundSnap * Math.Abs(lower) ? lower : Math.Abs(upper - v) <= BoundSnap * Math.Abs(upper) ? upper : v;
+            x[j] = double.IsFinite(lower) && Math.Abs(v - lower) <= BoundSnap * Math.Abs(lower) ? lower
+                : double.IsFinite(upper) && Math.Abs(upper - v) <= BoundSnap * Math.Abs(upper) ? upper
+                : v;
         }
 
         var prices = new double[_m];

@@ -1,10 +1,9 @@
 using System;
-using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using Sigil.Runtime.Metabolism;
 using Sigil.Runtime.Solvers;
+using Sigil.Tests.Shared.Metabolism;
 using Xunit.Abstractions;
 
 namespace Sigil.Runtime.Tests.Metabolism;
@@ -15,10 +14,7 @@ namespace Sigil.Runtime.Tests.Metabolism;
 /// </summary>
 public sealed class FluxBalanceTests(ITestOutputHelper output)
 {
-    public const string CobraData = "/usr/lib/python3/dist-packages/cobra/data";
-
-    /// <summary>COBRApy's (and GLPK's) optimum of E. coli core, the textbook model.</summary>
-    public const double EcoliCoreOptimum = 0.8739215070;
+    private const string CobraData = CobraModels.Data;
 
     private static readonly QpOptions s_tight = new() { AbsoluteTolerance = 1e-9, RelativeTolerance = 1e-9, FeasibilityTolerance = 1e-9, MaxIterations = 50_000 };
 
@@ -33,7 +29,7 @@ public sealed class FluxBalanceTests(ITestOutputHelper output)
         // The model as read is COBRApy's: GLPK's simplex on it reaches COBRApy's optimum.
         (string status, double glpk) = Glpk.Solve(model);
         Assert.Equal("OPTIMAL", status);
-        Assert.True(Math.Abs(glpk - EcoliCoreOptimum) <= 1e-6 * EcoliCoreOptimum, $"GLPK {glpk:R}");
+        Assert.True(Math.Abs(glpk - CobraModels.EcoliCoreOptimum) <= 1e-6 * CobraModels.EcoliCoreOptimum, $"GLPK {glpk:R}");
 
         // Each engine either solves it (and then to the optimum) or says it did not.
         NumProblem<LinearAgents> problem = model.ToProblem();
@@ -117,58 +113,6 @@ public sealed class FluxBalanceTests(ITestOutputHelper output)
         finally
         {
             File.Delete(path);
-        }
-    }
-}
-
-/// <summary>GLPK's simplex (glpsol, Debian's glpk-utils) on a model written as a CPLEX LP file.</summary>
-internal static class Glpk
-{
-    public const string Glpsol = "/usr/bin/glpsol";
-
-    /// <summary>GLPK's status (<c>OPTIMAL</c>, <c>INFEASIBLE (FINAL)</c>, ...) and objective.</summary>
-    public static (string Status, double Objective) Solve(MetabolicModel model)
-    {
-        string folder = Path.Combine(Path.GetTempPath(), $"sigil-glpk-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        try
-        {
-            string lp = Path.Combine(folder, "model.lp");
-            model.WriteCplexLp(lp);
-            var start = new ProcessStartInfo(Glpsol) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in new[] { "--lp", lp, "-o", Path.Combine(folder, "out.txt") })
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            using Process process = Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, output);
-            string[] lines = File.ReadAllLines(Path.Combine(folder, "out.txt"));
-            string status = lines.First(l => l.StartsWith("Status:", StringComparison.Ordinal))["Status:".Length..].Trim();
-            string value = lines.First(l => l.StartsWith("Objective:", StringComparison.Ordinal)).Split('=')[1].Trim().Split(' ')[0];
-            return (status, double.Parse(value, CultureInfo.InvariantCulture));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-}
-
-/// <summary>A fact that is skipped, with the reason, when the python3-cobra models or glpsol are not installed (eng/setup.sh installs both).</summary>
-internal sealed class ModelFactAttribute : FactAttribute
-{
-    public ModelFactAttribute()
-    {
-        if (!File.Exists(Path.Combine(FluxBalanceTests.CobraData, "textbook.xml.gz")))
-        {
-            Skip = $"{FluxBalanceTests.CobraData}/textbook.xml.gz is absent (eng/setup.sh installs python3-cobra)";
-        }
-        else if (!File.Exists(Glpk.Glpsol))
-        {
-            Skip = $"{Glpk.Glpsol} is absent (eng/setup.sh installs glpk-utils)";
         }
     }
 }

@@ -18,18 +18,7 @@ internal static class Cvxopt
     /// <summary>Why CVXOPT cannot run here, or null when it can.</summary>
     public static string? Missing => s_missing.Value;
 
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Sigil.sln not found above the test binaries.");
-    }
+    public static string RepositoryRoot() => Sigil.Tests.Shared.Metabolism.CobraModels.RepositoryRoot();
 
     /// <summary>Solves to tight tolerances and returns the optimal objective of the maximisation.</summary>
     public static double Objective(NumInstance instance)

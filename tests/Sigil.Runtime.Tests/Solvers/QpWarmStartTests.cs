@@ -4,7 +4,7 @@ using System.Linq;
 using Sigil.Benchmarks.Solvers;
 using Sigil.Runtime.Metabolism;
 using Sigil.Runtime.Solvers;
-using Sigil.Runtime.Tests.Metabolism;
+using Sigil.Tests.Shared.Metabolism;
 using Xunit.Abstractions;
 
 namespace Sigil.Runtime.Tests.Solvers;
@@ -20,7 +20,7 @@ public sealed class QpWarmStartTests(ITestOutputHelper output)
     [ModelFact]
     public void EcoliCore_OnePercentMoreMaintenance_WarmResolve_TakesFewerIterations_SameOptimum()
     {
-        MetabolicModel model = MetabolicModel.ReadSbml(Path.Combine(FluxBalanceTests.CobraData, "textbook.xml.gz"));
+        MetabolicModel model = MetabolicModel.ReadSbml(CobraModels.EcoliCore);
         NumProblem<LinearAgents> problem = model.ToProblem();
         var solver = new QpSolver<LinearAgents>(problem, s_options);
         SolverResult first = solver.Solve();

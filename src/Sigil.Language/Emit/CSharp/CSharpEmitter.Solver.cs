@@ -232,6 +232,7 @@ public static partial class CSharpEmitter
         w.Line("var values = new global::System.Collections.Generic.List<double>();");
         w.Line("var capacity = new global::System.Collections.Generic.List<double>();");
         w.Line("var senses = new global::System.Collections.Generic.List<global::Sigil.Runtime.Solvers.RowSense>();");
+        EmitColumnIndexes(w, spec);
         var termNumber = 0;
         foreach (var c in spec.Couplings)
         {
@@ -243,7 +244,14 @@ public static partial class CSharpEmitter
             foreach (var term in c.Terms)
             {
                 var variable = spec.Variables.First(v => v.Name == term.Variable);
-                OpenLoops(w, term.Sums.Select(b => b.Set).ToList(), term.Sums.Select(b => b.Variable).ToList());
+                var walk = EntryWalk.Of(term);
+                var loops = term.Sums.Count - (walk is null ? 0 : 1);
+                OpenLoops(w, term.Sums.Take(loops).Select(b => b.Set).ToList(), term.Sums.Take(loops).Select(b => b.Variable).ToList());
+                if (walk is not null)
+                {
+                    OpenWalk(w, walk);
+                }
+
                 if (term.Coefficient.IsConstant)
                 {
                     // A constant coefficient: a zero one was dropped when the row was bound.
@@ -512,6 +520,51 @@ public static partial class CSharpEmitter
             w.Open("for (var " + v + " = 0; " + v + " < " + CountName(sets[i]) + "; " + v + "++)");
         }
     }
+
+    // The tables some sum walks down a column of (sum(m in met) S[m, r] ...), by columns: built once
+    // per CreateProblem in O(nnz), the transpose of the table's compressed rows.
+    //   var S_byColumnStart = new int[rxnCount + 1]; ... var S_byColumnRow = new int[nnz]; ...
+    private static void EmitColumnIndexes(SourceWriter w, FibreSpec spec)
+    {
+        var tables = spec.Couplings.SelectMany(static c => c.Terms).Select(EntryWalk.Of).Where(static walk => walk is { AlongRow: false }).Select(static walk => walk!.Table).Distinct().OrderBy(static t => t, StringComparer.Ordinal);
+        foreach (var name in tables)
+        {
+            var matrix = spec.Tables.First(t => t.Name == name).Matrix!;
+            var columns = spec.Indices.First(i => i.Name == matrix.ColumnSet).Members.Count.ToString(CultureInfo.InvariantCulture);
+            string start = ColumnIndexName(name, "Start"), row = ColumnIndexName(name, "Row"), next = ColumnIndexName(name, "Next");
+            w.Line();
+            w.Line("// " + CodeText.CComment(name) + " by columns, for the sums that walk down its columns.");
+            w.Line("var " + start + " = new int[" + columns + " + 1];");
+            w.Open("foreach (var c in " + MatrixField(name, "column") + ")");
+            w.Line(start + "[c + 1]++;");
+            w.Close();
+            w.Open("for (var c = 0; c < " + columns + "; c++)");
+            w.Line(start + "[c + 1] += " + start + "[c];");
+            w.Close();
+            w.Line("var " + row + " = new int[" + MatrixField(name, "column") + ".Length];");
+            w.Line("var " + next + " = (int[])" + start + ".Clone();");
+            w.Open("for (var r = 0; r + 1 < " + MatrixField(name, "start") + ".Length; r++)");
+            w.Open("for (var k = " + MatrixField(name, "start") + "[r]; k < " + MatrixField(name, "start") + "[r + 1]; k++)");
+            w.Line(row + "[" + next + "[" + MatrixField(name, "column") + "[k]]++] = r;");
+            w.Close();
+            w.Close();
+        }
+    }
+
+    // The innermost sum of a term that reads a two-dimensional table at its index visits that
+    // table's nonzeros only (EntryWalk): along row i_m, or down column i_r.
+    //   for (var k_r = s_S_start[i_m]; k_r < s_S_start[i_m + 1]; k_r++) { var i_r = s_S_column[k_r]; ...
+    private static void OpenWalk(SourceWriter w, EntryWalk walk)
+    {
+        var k = "k_" + CodeText.Identifier(walk.Variable);
+        var other = LoopVar(walk.Other);
+        string start = walk.AlongRow ? MatrixField(walk.Table, "start") : ColumnIndexName(walk.Table, "Start");
+        string member = walk.AlongRow ? MatrixField(walk.Table, "column") : ColumnIndexName(walk.Table, "Row");
+        w.Open("for (var " + k + " = " + start + "[" + other + "]; " + k + " < " + start + "[" + other + " + 1]; " + k + "++)");
+        w.Line("var " + LoopVar(walk.Variable) + " = " + member + "[" + k + "];");
+    }
+
+    private static string ColumnIndexName(string table, string part) => CodeText.Identifier(table) + "_byColumn" + part;
 
     private static void CloseLoops(SourceWriter w, int count)
     {

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json;
+using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Runtime.Metabolism;
+using Sigil.Tests.Shared.Metabolism;
+
+namespace Sigil.Daemon.Tests.Cli;
+
+/// <summary>
+/// The metabolic fibres through the sigil command: `sigil model export` writes the tables the fibres
+/// read (the checked-in fibres/ecoli_core/ is its output), and `sigil solve` reaches GLPK's and
+/// CVXOPT's optima on them, run in the same test.
+/// </summary>
+public sealed class MetabolicCliTests : IDisposable
+{
+    private static readonly string s_fibres = Path.Combine(CobraModels.RepositoryRoot(), "fibres");
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [ModelFact]
+    public async Task ModelExport_EcoliCore_WritesTheCheckedInTables_ByteForByte()
+    {
+        var output = _dir.Combine("ecoli_core");
+        var result = await ProcessRunner.RunSigilAsync(["model", "export", CobraModels.EcoliCore, "--out", output]);
+        Assert.True(result.ExitCode == 0, ProcessRunner.Describe(result));
+        Assert.Contains("95 reactions, 72 metabolites, 360 nonzeros", result.StandardOutput, StringComparison.Ordinal);
+        foreach (var file in new[] { "reactions.csv", "metabolites.csv", "stoichiometry.csv" })
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(s_fibres, "ecoli_core", file)), File.ReadAllText(Path.Combine(output, file)));
+        }
+    }
+
+    [Fact]
+    public async Task ModelExport_BadModel_SaysWhichFile_AndExits1()
+    {
+        var bad = _dir.Combine("bad.json");
+        File.WriteAllText(bad, "{\"metabolites\": []}");
+        var result = await ProcessRunner.RunSigilAsync(["model", "export", bad, "--out", _dir.Combine("out")]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(bad + ": a COBRA JSON model needs 'metabolites' and 'reactions'", result.StandardError, StringComparison.Ordinal);
+        var missing = await ProcessRunner.RunSigilAsync(["model", "export", _dir.Combine("none.xml"), "--out", _dir.Combine("out")]);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no such file", missing.StandardError, StringComparison.Ordinal);
+    }
+
+    [ModelFact]
+    public async Task Solve_FluxBalanceFibre_ReachesGlpksOptimum_WithinOneInAMillion()
+    {
+        var (status, glpk) = Glpk.Solve(MetabolicModel.ReadSbml(CobraModels.EcoliCore));
+        Assert.Equal("OPTIMAL", status);
+        Assert.True(Math.Abs(glpk - CobraModels.EcoliCoreOptimum) <= 1e-6 * CobraModels.EcoliCoreOptimum, $"GLPK {glpk:R}");
+
+        var root = await SolveJson(Path.Combine(s_fibres, "ecoli_core", "fba.sigil"));
+        Assert.Equal("solved", root.GetProperty("status").GetString());
+        Assert.Equal(360, root.GetProperty("nonzeros").GetInt32());
+        var objective = root.GetProperty("primal_objective").GetDouble();
+        Assert.True(Math.Abs(objective - glpk) <= 1e-6 * glpk, $"sigil solve {objective:R}, GLPK {glpk:R}");
+    }
+
+    [ModelFact]
+    public async Task Solve_AtpFibre_MatchesCvxoptsQp_OnTheSameModel()
+    {
+        var expected = AtpReference.Cvxopt();
+        var root = await SolveJson(Path.Combine(s_fibres, "atp.sigil"));
+        Assert.Equal("solved", root.GetProperty("status").GetString());
+        var objective = root.GetProperty("primal_objective").GetDouble();
+        Assert.True(Math.Abs(objective - expected.Objective) <= 1e-6 * expected.Objective, $"sigil solve {objective:R}, CVXOPT {expected.Objective:R}");
+        var values = root.GetProperty("variables").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!, v => v.GetProperty("value").GetDouble(), StringComparer.Ordinal);
+        Assert.Equal(8.39, values["$v[R_ATPM]"], 1e-6);
+        foreach (var (edit, reaction) in AtpReference.Edits)
+        {
+            var made = values[string.Create(CultureInfo.InvariantCulture, $"$made[{edit}]")];
+            Assert.True(Math.Abs(made - expected.Flux[reaction]) <= 1e-4, $"{edit}: sigil {made:R}, CVXOPT {expected.Flux[reaction]:R}");
+            Assert.Equal(made, values[$"$v[{reaction}]"], 1e-6);
+        }
+    }
+
+    [Fact]
+    public async Task Solve_SumsAlongRowsAndDownColumnsOfASparseTable_StoreItsNonzerosOnly()
+    {
+        // 36 entries, each loading one 'balance' row (along its row) and one 'cut' row (down its column).
+        var (fibre, files) = Sigil.Tests.Shared.SparseTables.Square(12, 36);
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(_dir.Combine(name), text);
+        }
+
+        File.WriteAllText(_dir.Combine("flow.sigil"), fibre);
+        var root = await SolveJson(_dir.Combine("flow.sigil"));
+        Assert.Equal(72, root.GetProperty("nonzeros").GetInt32());
+        Assert.Equal(24, root.GetProperty("rows").GetArrayLength());
+    }
+
+    private async Task<JsonElement> SolveJson(string fibre)
+    {
+        var result = await ProcessRunner.RunSigilAsync(["solve", fibre, "--format", "json"]);
+        Assert.True(result.ExitCode == 0, ProcessRunner.Describe(result));
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        return json.RootElement.Clone();
+    }
+}
