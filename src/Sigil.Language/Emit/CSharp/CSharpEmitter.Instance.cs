@@ -187,6 +187,7 @@ public static partial class CSharpEmitter
         w.Open("if (!double.IsFinite(value))");
         w.Line("throw new global::System.ArgumentException(\"The budget of @" + CodeText.CSharpString(resource.Name).Trim('"') + " must be finite, got \" + value.ToString(\"R\", global::System.Globalization.CultureInfo.InvariantCulture) + \".\", nameof(value));");
         w.Close();
+        w.Line();
         w.Line("var row = " + RowField(coupling.Name) + " + k;");
         w.Line("_problem.SetCapacity(row, _problem.Capacity(row) + (value - " + BudgetField(coupling.Name) + "[k]), \"@" + CodeText.CSharpString(resource.Name).Trim('"') + "\");");
         w.Line(BudgetField(coupling.Name) + "[k] = value;");
@@ -234,7 +235,7 @@ public static partial class CSharpEmitter
             w.Close();
             w.Line();
             w.Line("/// <summary>Sets the utility weight of <c>$" + CodeText.XmlDoc(v.Name) + "</c>" + MemberDoc(sets) + "; the next <see cref=\"Solve\"/> uses it.</summary>");
-            w.Line("/// <exception cref=\"global::System.ArgumentException\">The weight is not finite, is negative for a log or alpha-fair utility, or a member is unknown.</exception>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The weight is not finite, is not positive for a log or alpha-fair utility, or a member is unknown.</exception>");
             w.Open("public void Set" + pascal + "Weight(" + string.Join(", ", arguments.Concat(new[] { "double value" })) + ")");
             EmitFlatMember(w, spec, sets);
             w.Line("_problem.SetWeight(" + agent + ", value, " + MemberLabel("$" + v.Name, sets) + ");");
