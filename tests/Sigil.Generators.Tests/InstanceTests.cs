@@ -124,6 +124,25 @@ public sealed class InstanceTests
     }
 
     [Fact]
+    public void ShippedFibres_Instance_BuildsTheLayoutOfCreateProblem()
+    {
+        // The constructor throws when its row layout disagrees with CreateProblem's.
+        var fibres = typeof(DwellFibre).Assembly.GetTypes().Where(static t => t.Name.EndsWith("Fibre", StringComparison.Ordinal) && t.GetNestedType("Instance") is not null).ToList();
+        Assert.True(fibres.Count >= 5, string.Join(", ", fibres.Select(static t => t.Name)));
+        foreach (var fibre in fibres)
+        {
+            var ctor = fibre.GetNestedType("Instance")!.GetConstructors().Single();
+            var counts = ctor.GetParameters().Select(static _ => (object)3).ToArray();
+            var instance = ctor.Invoke(counts);
+            var problem = instance.GetType().GetProperty("Problem")!.GetValue(instance)!;
+            var created = fibre.GetMethod("CreateProblem")!.Invoke(null, counts)!;
+            Assert.Equal(
+                (double[])created.GetType().GetProperty("Capacity")!.GetValue(created)!,
+                (double[])problem.GetType().GetProperty("Capacity")!.GetValue(problem)!);
+        }
+    }
+
+    [Fact]
     public void DwellInstance_BudgetParamAndOneBudget_SetEachProcessHold()
     {
         var instance = new DwellFibre.Instance(taskCount: 3);
