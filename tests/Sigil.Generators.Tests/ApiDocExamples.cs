@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Sigil.Fibres;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Generators.Tests;
 
@@ -22,7 +23,7 @@ public sealed class ApiDocExamples
         var doc = File.ReadAllText(Path.Combine(GeneratorHost.RepoRoot, "docs", "api.md"));
         var here = Normalise(File.ReadAllText(Path.Combine(GeneratorHost.RepoRoot, "tests", "Sigil.Generators.Tests", "ApiDocExamples.cs")));
         var blocks = Regex.Matches(doc, "```csharp\n(.*?)```", RegexOptions.Singleline).Select(static m => m.Groups[1].Value).ToList();
-        Assert.Equal(3, blocks.Count);
+        Assert.Equal(4, blocks.Count);
         foreach (var block in blocks)
         {
             Assert.Contains(Normalise(block), here, StringComparison.Ordinal);
@@ -84,6 +85,33 @@ public sealed class ApiDocExamples
         Assert.Equal(new[] { "node0", "node1" }, domains);
         Assert.Equal(2 + 2 + 4, problem.ResourceCount);
         Assert.Contains("thread 3: node0 0.50, node1 0.50", Console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dwell_InstanceChangesBudgetsAtRunTime()
+    {
+        var instance = new DwellFibre.Instance(taskCount: 2);  // CreateProblem once; A is kept
+        instance.Budget = 6;                                   // param budget: every @dwell[t] is 6 s
+        instance.SetDwellBudget(1, 3);                         // one process's own budget
+        var result = instance.Solve();                         // the first solve is cold
+        Console.WriteLine($"holds {result.X[0]:F2} s and {result.X[1]:F2} s: {result.Status}");
+        try
+        {
+            instance.SetHoldBounds(0, 5, 1);                   // refused: nothing changes
+        }
+        catch (ArgumentException e)
+        {
+            Console.WriteLine(e.Message);
+        }
+
+        var again = instance.Solve();                          // warm from the last prices
+
+        Assert.Equal(
+            "holds 6.00 s and 3.00 s: Solved\n$hold[0]: bounds [5, 1]: the lower bound is above the upper bound. (Parameter 'lower')\n",
+            Console.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Equal(SolveStatus.Solved, again.Status);
+        Assert.True(again.Iterations <= result.Iterations, $"warm {again.Iterations}, cold {result.Iterations}");
+        Assert.Equal((0.0, 3600.0), instance.GetHoldBounds(0));
     }
 
     private static string Normalise(string text) =>

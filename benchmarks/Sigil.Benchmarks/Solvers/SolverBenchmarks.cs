@@ -109,9 +109,13 @@ internal static class SolverBenchmarks
             }
         }
 
+        (string[] warmRow, string[] coldRow, double warmSeconds, double coldSeconds) = WarmAfterBudgetChange(instance);
+        rows.Add(warmRow);
+        rows.Add(coldRow);
         Table(["solver", "iterations", "time", "rel. gap", "worst overload", "iterate overload", "obj. shortfall"], rows);
         Console.WriteLine("  rel. gap: certified (dual bound - primal) / |primal|; worst overload: of the returned x (relative);");
-        Console.WriteLine("  iterate overload: before primal recovery; obj. shortfall: (optimum - objective) / |optimum|, optimum from a 1e-13-gap solve.");
+        Console.WriteLine("  iterate overload: before primal recovery; obj. shortfall: (optimum - objective) / |optimum|, optimum from a 1e-13-gap solve");
+        Console.WriteLine("  (for the two 1% rows, of the changed instance: its optimum from a 1e-13-gap solve of it).");
 
         // Per iteration: median of single plain iterations, and a solve's average.
         dual.Reset();
@@ -123,16 +127,55 @@ internal static class SolverBenchmarks
         Table(
             ["comparison", "Sigil", "baseline", "ratio", "target"],
             [
-                ["vs CVXOPT, whole solve at the contract (median)", Ms(dualSeconds), missing is null ? Ms(cvxoptSeconds) : "skipped", missing is null ? $"{cvxoptSeconds / dualSeconds:F0}x" : "-", ">= 500x"],
-                ["vs CVXOPT, whole solve at the contract (best)", Ms(dualBest), missing is null ? Ms(cvxoptBest) : "skipped", missing is null ? $"{cvxoptBest / dualBest:F0}x" : "-", ">= 500x"],
+                ["vs CVXOPT, whole solve at the contract (median)", Ms(dualSeconds), missing is null ? Ms(cvxoptSeconds) : "skipped", missing is null ? $"{cvxoptSeconds / dualSeconds:F0}x" : "-", ">= 2,000x"],
+                ["vs CVXOPT, whole solve at the contract (best)", Ms(dualBest), missing is null ? Ms(cvxoptBest) : "skipped", missing is null ? $"{cvxoptBest / dualBest:F0}x" : "-", ">= 2,000x"],
                 ["vs NumPy, same dual iteration", Us(perIteration), missing is null ? Us(numpySeconds) : "skipped", missing is null ? $"{numpySeconds / perIteration:F1}x" : "-", ">= 4x"],
                 ["  (Sigil best single iteration)", Us(perIterationBest), "", missing is null ? $"{numpySeconds / perIterationBest:F1}x" : "-", ""],
-                ["  (Sigil solve average per iteration, incl. checks)", Us(solveAverage), "", missing is null ? $"{numpySeconds / solveAverage:F1}x" : "-", ""],
+                ["  (Sigil solve average per iteration, incl. statuses and checks)", Us(solveAverage), "", missing is null ? $"{numpySeconds / solveAverage:F1}x" : "-", "<= 20 us"],
+                ["warm re-solve after a 1% budget change vs cold (median)", Ms(warmSeconds), Ms(coldSeconds), $"{coldSeconds / warmSeconds:F1}x", "fewer iterations"],
             ]);
         if (missing is not null)
         {
             Console.WriteLine($"  baselines skipped: {missing}");
         }
+    }
+
+    /// <summary>
+    /// The most loaded row's budget up 1%, set through <see cref="TunableProblem{TAgents}"/> (the API a
+    /// generated <c>Instance</c> uses): a warm solve from the old optimum's prices against a cold one,
+    /// both at the default contract, one solver kept across solves as the daemon keeps it.
+    /// </summary>
+    private static (string[] Warm, string[] Cold, double WarmSeconds, double ColdSeconds) WarmAfterBudgetChange(NumInstance instance)
+    {
+        NumProblem<LogAgents> problem = instance.LogProblem();
+        var solver = new DualSolver<LogAgents>(problem);
+        var tunable = new TunableProblem<LogAgents>(problem, (_, prices) => solver.Solve(prices));
+        SolverResult start = tunable.SolveCold();
+        int row = Array.IndexOf(start.Prices, start.Prices.Max());
+        double before = problem.Capacity[row];
+        double[] startPrices = start.Prices;
+
+        SolverResult warm = start;
+        var warmTimes = new double[9];
+        for (int i = 0; i < warmTimes.Length; i++)
+        {
+            tunable.SetCapacity(row, before);
+            tunable.Solve(startPrices);
+            tunable.SetCapacity(row, before * 1.01);
+            long t0 = Stopwatch.GetTimestamp();
+            warm = tunable.Solve();
+            warmTimes[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+
+        SolverResult cold = tunable.SolveCold();
+        double coldSeconds = Median(9, () => tunable.SolveCold());
+        Array.Sort(warmTimes);
+        double changedOptimum = new DualSolver<LogAgents>(problem, new DualOptions { RelativeTolerance = 1e-13, FeasibilityTolerance = 1e-12 }).Solve().PrimalObjective;
+        return (
+            Row($"Sigil dual, row {row} budget +1%, warm (status {warm.Status})", warm, warmTimes[warmTimes.Length / 2], changedOptimum),
+            Row($"Sigil dual, row {row} budget +1%, cold (status {cold.Status})", cold, coldSeconds, changedOptimum),
+            warmTimes[warmTimes.Length / 2],
+            coldSeconds);
     }
 
     /// <summary>(N, L) = (1,000,000, 100,000): time and bytes per iteration against a single-thread streaming triad.</summary>
@@ -184,8 +227,8 @@ internal static class SolverBenchmarks
                 ["bytes moved per iteration (compulsory)", $"{bytes / 1e6:F1} MB"],
                 ["achieved bandwidth: median (best)", $"{achieved / 1e9:F1} GB/s ({bytes / best / 1e9:F1} GB/s)"],
                 ["single-thread streaming triad (same run): best (median)", $"{triad / 1e9:F1} GB/s ({triadMedian / 1e9:F1} GB/s)"],
-                ["fraction of triad bandwidth, median (best) (target >= 50%)", $"{100 * achieved / triad:F0}% ({100 * bytes / best / triad:F0}%)"],
-                ["allocated per iteration", $"{allocatedPerIteration:F0} B"],
+                ["fraction of triad bandwidth, median (best) (target >= 60%)", $"{100 * achieved / triad:F0}% ({100 * bytes / best / triad:F0}%)"],
+                ["allocated per iteration (target 0 B)", $"{allocatedPerIteration:F0} B"],
             ]);
     }
 

@@ -559,6 +559,10 @@ internal sealed partial class Binder
             {
                 ok &= ExpectUnit(unit, budget, syntax.Budget.Span);
                 symbol.Budget = budget.Spec!;
+                if (syntax.Budget is NameExpressionSyntax { Subscript: null } name && _names.TryGetValue(name.Identifier.Text, out var named) && named is ParameterSymbol)
+                {
+                    symbol.BudgetParameter = name.Identifier.Text;
+                }
             }
         }
 

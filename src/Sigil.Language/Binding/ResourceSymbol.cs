@@ -21,6 +21,9 @@ internal sealed class ResourceSymbol : Symbol
 
     public ValueSpec Budget { get; set; } = ValueSpec.Of(0);
 
+    /// <summary>The parameter the budget is written as (<c>@atp = maintenance</c>), else null.</summary>
+    public string? BudgetParameter { get; set; }
+
     /// <summary>For a cluster resource, the most nodes sharing it; 0 for a node's own resource.</summary>
     public int ClusterNodes { get; init; }
 

@@ -34,7 +34,8 @@ internal static class Lowerer
             r.Unit,
             r.Budget,
             r.IndexSets.Select(static s => s.Name).ToEquatableArray(),
-            r.ClusterNodes));
+            r.ClusterNodes,
+            r.BudgetParameter));
         var solve = fibre.Solve!;
         var solver = new SolverSpec(solve.Method, solve.Step ?? 0, solve.Rho, solve.Mu, solve.AbsoluteTolerance, solve.RelativeTolerance, solve.MaxIterations, solve.Online, solve.Statement, solve.FeasibilityTolerance, solve.Rule);
         var emptyGraph = new DependenceGraphSpec(EquatableArray<string>.Empty, EquatableArray<GraphEdge>.Empty, true, EquatableArray<string>.Empty, EquatableArray<Clique>.Empty);

@@ -11,13 +11,18 @@ namespace Sigil.Language.Model;
 /// the most nodes sharing it; each node loads it with its own copy of the row's terms. 0 for a
 /// node's own resource.
 /// </param>
+/// <param name="BudgetParameter">
+/// The parameter the budget is written as alone (<c>@atp : mmol/gDW/h = maintenance;</c>), else null:
+/// the generated instance sets this budget when the program sets that parameter.
+/// </param>
 public sealed record ResourceSpec(
     string Name,
     EquatableArray<string> IndexSets,
     UnitSpec Unit,
     ValueSpec Budget,
     EquatableArray<string> IndexVariables,
-    int ClusterNodes = 0)
+    int ClusterNodes = 0,
+    string? BudgetParameter = null)
 {
     /// <summary>True for a budget shared across nodes.</summary>
     public bool IsCluster => ClusterNodes > 0;

@@ -11,7 +11,7 @@ namespace Sigil.Runtime.Solvers;
 /// Keeps references to the parameter arrays (no copy), so a caller may update weights or bounds
 /// between solves. Requires <c>w &gt; 0</c>, <c>lo + eps &gt; 0</c>, <c>lo &lt;= hi</c>, <c>hi</c> finite.
 /// </remarks>
-public readonly struct LogAgents : IAgentStep
+public readonly struct LogAgents : ITunableAgents
 {
     private readonly double[] _w;
     private readonly double[] _eps;
@@ -42,6 +42,21 @@ public readonly struct LogAgents : IAgentStep
 
     /// <inheritdoc/>
     public int Count => _w.Length;
+
+    /// <inheritdoc/>
+    public double[] Weight => _w;
+
+    /// <inheritdoc/>
+    public double[] Shift => _eps;
+
+    /// <inheritdoc/>
+    public double[] LowerBounds => _lo;
+
+    /// <inheritdoc/>
+    public double[] UpperBounds => _hi;
+
+    /// <inheritdoc/>
+    public UtilityKind Kind(int s) => UtilityKind.Log;
 
     /// <inheritdoc/>
     public double Lower(int s) => _lo[s];

@@ -13,7 +13,7 @@ namespace Sigil.Runtime.Solvers;
 /// predictable. Keeps references to the parameter arrays. Domain rules are those of the
 /// per-family structs.
 /// </remarks>
-public readonly struct MixedAgents : IAgentStep
+public readonly struct MixedAgents : ITunableAgents
 {
     private readonly UtilityKind[] _kind;
     private readonly double[] _w;
@@ -82,6 +82,18 @@ public readonly struct MixedAgents : IAgentStep
 
     /// <inheritdoc/>
     public int Count => _w.Length;
+
+    /// <inheritdoc/>
+    public double[] Weight => _w;
+
+    /// <inheritdoc/>
+    public double[] Shift => _eps;
+
+    /// <inheritdoc/>
+    public double[] LowerBounds => _lo;
+
+    /// <inheritdoc/>
+    public double[] UpperBounds => _hi;
 
     /// <summary>The family of agent <paramref name="s"/>.</summary>
     public UtilityKind Kind(int s) => _kind[s];

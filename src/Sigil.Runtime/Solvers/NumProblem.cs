@@ -41,21 +41,14 @@ public sealed class NumProblem<TAgents>
 
         for (int l = 0; l < capacity.Length; l++)
         {
-            if (!double.IsFinite(capacity[l]))
-            {
-                throw new ArgumentException($"Row {l}: budget {capacity[l]} is not finite.", nameof(capacity));
-            }
-
             if (senses[l] is not (RowSense.LessOrEqual or RowSense.Equal))
             {
                 throw new ArgumentException($"Row {l}: unknown sense {(int)senses[l]}.", nameof(senses));
             }
 
-            if (coupling.RowLength(l) == 0
-                && (senses[l] == RowSense.LessOrEqual ? capacity[l] < 0 : capacity[l] != 0))
+            if (BudgetError(coupling.RowLength(l), senses[l], capacity[l]) is { } error)
             {
-                throw new ArgumentException(
-                    $"Row {l} loads no agent, so its constraint 0 {(senses[l] == RowSense.Equal ? "==" : "<=")} {capacity[l]} cannot hold.");
+                throw new ArgumentException($"Row {l}: {error}", nameof(capacity));
             }
         }
 
@@ -82,6 +75,23 @@ public sealed class NumProblem<TAgents>
 
     /// <summary>Number of agents (columns).</summary>
     public int AgentCount => Coupling.ColumnCount;
+
+    /// <summary>
+    /// Why <paramref name="capacity"/> cannot be the budget of a row with <paramref name="rowLength"/>
+    /// entries and sense <paramref name="sense"/>, or null when it can: a budget is finite, and a
+    /// row that loads no agent must hold at x = 0.
+    /// </summary>
+    internal static string? BudgetError(int rowLength, RowSense sense, double capacity)
+    {
+        if (!double.IsFinite(capacity))
+        {
+            return "budget " + capacity.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + " is not finite.";
+        }
+
+        return rowLength == 0 && (sense == RowSense.LessOrEqual ? capacity < 0 : capacity != 0)
+            ? "the row loads no agent, so its constraint 0 " + (sense == RowSense.Equal ? "==" : "<=") + " " + capacity.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + " cannot hold."
+            : null;
+    }
 
     /// <summary>True when the problem has at least one equality row.</summary>
     public bool HasEqualityRows => Array.IndexOf(Senses, RowSense.Equal) >= 0;

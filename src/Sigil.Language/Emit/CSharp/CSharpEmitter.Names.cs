@@ -16,7 +16,7 @@ public static partial class CSharpEmitter
     private static readonly string[] s_fibreClassMembers =
     {
         "Name", "SourceFileName", "IsOnline", "Map", "Parameters", "Prices", "FixedPoint", "Actions", "Metrics", "Analysis",
-        "Members", "CreateProblem", "Solve", "CreatePricer", "Agents", "TableData", "s_tableData",
+        "Members", "CreateProblem", "Solve", "CreatePricer", "Agents", "TableData", "s_tableData", InstanceClass,
     };
 
     private static readonly string[] s_createProblemLocals =
@@ -60,6 +60,24 @@ public static partial class CSharpEmitter
         CheckScope(problems, "class " + type + ".Parameters", "Parameters", new[] { "Step" }, spec.Parameters.Select((p, i) => (CodeText.Pascal(p.Name), new SpecSite(SpecSiteKind.Parameter, i), "param " + p.Name)));
         CheckScope(problems, "class " + type + ".Prices", "Prices", Array.Empty<string>(), spec.PriceExports.Select((p, i) => (CodeText.Pascal(p.Resource), new SpecSite(SpecSiteKind.PriceExport, i), "^" + p.Resource)));
         CheckScope(problems, "class " + type + ".Members", "Members", Array.Empty<string>(), spec.Indices.Select((x, i) => (x, i)).Where(p => p.x.Kind != IndexKind.Dynamic).Select(p => (CodeText.Pascal(p.x.Name), new SpecSite(SpecSiteKind.Index, p.i), "index " + p.x.Name)));
+
+        var tunable = new List<(string, SpecSite, string)>();
+        for (var i = 0; i < spec.Couplings.Count; i++)
+        {
+            var row = spec.Couplings[i];
+            var suffix = CodeText.Pascal(row.Name) + (row.Resource is null ? "Rhs" : "Budget");
+            tunable.Add(("Get" + suffix, new SpecSite(SpecSiteKind.Row, i), "the accessors of row " + row.Name));
+        }
+
+        tunable.AddRange(spec.Parameters.Select((p, i) => (p, i)).Where(x => BudgetsOf(spec, x.p.Name).Any()).Select(x => (CodeText.Pascal(x.p.Name), new SpecSite(SpecSiteKind.Parameter, x.i), "param " + x.p.Name)));
+        for (var i = 0; i < spec.Variables.Count; i++)
+        {
+            tunable.Add(("Get" + CodeText.Pascal(spec.Variables[i].Name) + "Bounds", new SpecSite(SpecSiteKind.Variable, i), "the bounds of $" + spec.Variables[i].Name));
+            tunable.Add(("Get" + CodeText.Pascal(spec.Variables[i].Name) + "Weight", new SpecSite(SpecSiteKind.Variable, i), "the weight of $" + spec.Variables[i].Name));
+        }
+
+        // Set* mirrors Get*, so the Get names stand for both.
+        CheckScope(problems, "class " + type + "." + InstanceClass, InstanceClass, s_instanceMembers.Concat(new[] { "Position", "Positions" }), tunable);
 
         var metrics = new List<(string, SpecSite, string)>();
         for (var i = 0; i < spec.Metrics.Count; i++)

@@ -17,7 +17,8 @@ public static partial class CSharpEmitter
     //       public static NumProblem<Agents> CreateProblem(int taskCount, ...)                 // one int per dynamic index
     //       public static SolverResult Solve(NumProblem<Agents> problem[, prices])             // the fibre's method and settings (warm start)
     //       public static OnlinePricer CreatePricer(NumProblem<Agents> problem)                // online fibres
-    //       public readonly struct Agents : IAgentStep { ... }                                 // closed forms per family
+    //       public readonly struct Agents : ITunableAgents { ... }                             // closed forms per family
+    //       public sealed class Instance { ... }                                              // run-time parameters, warm re-solve
     //   }
     //
     // The problem is A x (<= | ==) c with x in [m, M], x flattened family by family, row-major
@@ -35,6 +36,7 @@ public static partial class CSharpEmitter
         EmitCreateProblem(w, spec, external);
         EmitSolve(w, spec);
         EmitAgents(w, spec);
+        EmitInstance(w, spec);
         w.Close();
         return w.ToString();
     }
@@ -396,7 +398,7 @@ public static partial class CSharpEmitter
         w.Line("/// variable family, no virtual calls and no allocation.");
         w.Line("/// </summary>");
         w.Line(GeneratedCodeAttribute);
-        w.Open("public readonly struct Agents : global::Sigil.Runtime.Solvers.IAgentStep");
+        w.Open("public readonly struct Agents : global::Sigil.Runtime.Solvers.ITunableAgents");
         foreach (var v in spec.Variables)
         {
             w.Line("private readonly int " + FieldOffsetName(v.Name) + ";");
@@ -427,14 +429,35 @@ public static partial class CSharpEmitter
         w.Line("/// <summary>The agents' weights (live: edits apply to the next solve).</summary>");
         w.Line("public double[] Weight => _weight;");
         w.Line();
+        w.Line("/// <summary>The offsets eps of the log and alpha-fair utilities (0 for the others).</summary>");
+        w.Line("public double[] Shift => _shift;");
+        w.Line();
         w.Line("/// <summary>The agents' lower bounds (live).</summary>");
         w.Line("public double[] LowerBounds => _lower;");
         w.Line();
         w.Line("/// <summary>The agents' upper bounds (live).</summary>");
         w.Line("public double[] UpperBounds => _upper;");
         w.Line();
+        foreach (var v in spec.Variables)
+        {
+            w.Line("/// <summary>The first agent of <c>$" + CodeText.XmlDoc(v.Name) + "</c>.</summary>");
+            w.Line("internal int " + CodeText.Pascal(CodeText.Identifier(v.Name)) + "Offset => " + FieldOffsetName(v.Name) + ";");
+            w.Line();
+        }
+
         w.Line("/// <inheritdoc/>");
         w.Line("public int Count => _end;");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Open("public global::Sigil.Runtime.Solvers.UtilityKind Kind(int s)");
+        EmitFamilyDispatch(w, spec, family => "return global::Sigil.Runtime.Solvers.UtilityKind." + family switch
+        {
+            UtilityFamily.Log => "Log;",
+            UtilityFamily.AlphaFair => "AlphaFair;",
+            UtilityFamily.Quadratic => "Quadratic;",
+            _ => "Linear;",
+        }, "return global::Sigil.Runtime.Solvers.UtilityKind.Linear;");
+        w.Close();
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Line("public double Lower(int s) => _lower[s];");

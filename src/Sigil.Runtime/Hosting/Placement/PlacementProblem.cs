@@ -37,7 +37,7 @@ public sealed record PlacementSolution(
 /// <c>CreateProblem</c>: the variables <c>$x[t, d]</c> row-major (thread outer), then the rows in
 /// fibre order, each shared resource once per domain and the assignment row once per thread. It
 /// is solved by <see cref="AdmmSolver{TAgents}"/> with the fibre's settings, warm-started from the
-/// previous prices. The matrix depends only on n, so the solver is kept while n stays the same.
+/// previous prices, through <see cref="TunableProblem{TAgents}"/> as a generated fibre's <c>Instance</c> is. The matrix depends only on n, so the solver is kept while n stays the same.
 /// </summary>
 public sealed class PlacementProblem
 {
@@ -51,7 +51,7 @@ public sealed class PlacementProblem
     private readonly PlacementDescription _placement;
     private readonly AdmmOptions _options;
     private NumProblem<MixedAgents>? _problem;
-    private AdmmSolver<MixedAgents>? _solver;
+    private TunableProblem<MixedAgents>? _tunable;
     private int _threads = -1;
 
     /// <summary>The instance family of <paramref name="placement"/>.</summary>
@@ -116,11 +116,22 @@ public sealed class PlacementProblem
 
         if (threads != _threads)
         {
-            (_problem, _solver) = Build(threads);
+            var (problem, solver) = Build(threads);
+            _problem = problem;
+            _tunable = new TunableProblem<MixedAgents>(problem, (_, prices) => solver.Solve(prices));
             _threads = threads;
         }
 
-        capacities.CopyTo(_problem!.Capacity, 0);
+        // The capacities go in through the run-time parameter API, each checked (a NaN or an
+        // infinite capacity from the description is refused by name, never solved).
+        for (var i = 0; i < r; i++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                _tunable!.SetCapacity((i * d) + j, capacities[(i * d) + j], "@" + _placement.Resources[i].Name + "[" + j.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]");
+            }
+        }
+
         SolverResult result;
         if (domainPrices.Length == r * d && HasKnown(domainPrices, assignmentPrices))
         {
@@ -143,11 +154,11 @@ public sealed class PlacementProblem
                 warm[(r * d) + t] = t < assignmentPrices.Length && double.IsFinite(assignmentPrices[t]) ? assignmentPrices[t] : guess;
             }
 
-            result = _solver!.Solve(warm);
+            result = _tunable!.Solve(warm);
         }
         else
         {
-            result = _solver!.Solve();
+            result = _tunable!.SolveCold();
         }
 
         var prices = new double[r * d];
