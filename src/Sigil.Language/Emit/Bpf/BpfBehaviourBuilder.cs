@@ -22,7 +22,7 @@ namespace Sigil.Language.Emit.Bpf;
 ///            ransomware_files ((dev, root, ino) -> what the agent did), ransomware_boundary, _stats, _control,
 ///            _allow, _scope, _events, _wake
 /// programs:  handle_fork (tp_btf/task_newtask), handle_da_write_begin, handle_write_begin, handle_dirty_folio,
-///            handle_truncate, handle_read, handle_unlink, handle_evict
+///            handle_change (writeback_mark_inode_dirty), handle_truncate, handle_read, handle_unlink, handle_evict
 /// </code>
 /// </remarks>
 internal static class BpfBehaviourBuilder
@@ -257,6 +257,13 @@ internal static class BpfBehaviourBuilder
             Program("tp_btf/ext4_unlink_enter", "handle_unlink"),
             Program("tp_btf/ext4_evict_inode", "handle_evict"),
         };
+
+        // The first sign of a change (mtime stamped before any byte is copied) stops the write that
+        // would reach the stop price before it lands; it exists where overwrites are priced.
+        if (terms.ContainsKey("overwrite"))
+        {
+            programs.Insert(4, Program("tp_btf/writeback_mark_inode_dirty", "handle_change"));
+        }
 
         var summary = sensors.Select((s, i) => $"sensor {i.ToString(CultureInfo.InvariantCulture)}: {Quote(s.Statement)}").ToList();
         summary.Add($"price:    ^{resourceName} in the kernel, fixed point: {Quote(row.Statement)}");
