@@ -96,19 +96,17 @@ public sealed class ProcessListTests
     {
         var path = Path.Combine(folder, name, "python3");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.Copy(Path.GetFullPath(ResolveLink("/usr/bin/python3")), path);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        Shell.RunChecked("cp", "-L", "/usr/bin/python3", path);
         return path;
     }
-
-    private static string ResolveLink(string path) => File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
 
     // In-place encryption of a fresh corpus by python at PYTHON, as one agent (moved first into CGROUP when given).
     private (AgentRun Run, int Damaged) Attack(string folder, string corpus, string python, Action<BpfFibre> setup, string? cgroup = null)
     {
-        var manifest = RansomwareHarness.Corpus(Path.Combine(folder, corpus), CorpusFiles, seed: 31);
+        var workdir = Path.Combine(folder, corpus);
+        var manifest = RansomwareHarness.Corpus(Path.Combine(workdir, "corpus"), CorpusFiles, seed: 31);
         var enter = cgroup is null ? string.Empty : $"echo $$ > {cgroup}/cgroup.procs; ";
-        var run = RansomwareHarness.Run($"{enter}exec {python} {RansomwareHarness.Behaviours} run inplace {corpus} < /dev/null", folder, TimeSpan.FromSeconds(60), setup);
+        var run = RansomwareHarness.Run($"{enter}exec {python} {RansomwareHarness.Behaviours} run inplace corpus < /dev/null", workdir, TimeSpan.FromSeconds(60), setup);
         var damaged = RansomwareHarness.Damaged(manifest);
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{corpus} ({python}{(cgroup is null ? "" : " in " + cgroup)}): exit {run.ExitCode}, damaged {damaged}, kills {run.Events.Count(static e => e.EventKind == SigilEventKind.Kill)}, would-be kills {run.Events.Count(static e => e.EventKind == SigilEventKind.KillSuppressed)}"));
         return (run, damaged);

@@ -97,36 +97,13 @@ public sealed class ProcessGuard
             return Refuse(RefusalReason.AllowListed, $"pid {pid} ({comm}) runs an allow-listed executable");
         }
 
-        if (!Policy.AllowedCgroups.IsEmpty && ReadCgroup(pid) is { } cgroup
+        if (!Policy.AllowedCgroups.IsEmpty && ProcessIdentity.CgroupOf(pid, _procRoot) is { } cgroup
             && Policy.AllowedCgroups.Any(a => cgroup == a || cgroup.StartsWith(a + "/", StringComparison.Ordinal)))
         {
             return Refuse(RefusalReason.AllowListed, $"pid {pid} ({comm}) is in allow-listed cgroup {cgroup}");
         }
 
         return new GuardVerdict(new ProcessTarget(pid, tgid.Value, stat.StartTime, comm), RefusalReason.None, $"pid {pid} ({comm}) may be acted on");
-    }
-
-    // The process's cgroup v2 path ("0::/path" in /proc/PID/cgroup), or null.
-    private string? ReadCgroup(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines(Path.Combine(_procRoot, pid.ToString(CultureInfo.InvariantCulture), "cgroup")))
-            {
-                if (line.StartsWith("0::", StringComparison.Ordinal))
-                {
-                    return line.Substring(3);
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        return null;
     }
 
     /// <summary>True when <paramref name="target"/> still names the same process (same pid and start time).</summary>

@@ -32,6 +32,29 @@ public static class ProcessIdentity
         return ((major << 20) | minor, *(ulong*)(stat + 8));
     }
 
+    /// <summary>The cgroup v2 path of process <paramref name="pid"/> ("0::/path" in /proc/PID/cgroup), or null when it is gone.</summary>
+    public static string? CgroupOf(int pid, string procRoot = "/proc")
+    {
+        try
+        {
+            foreach (var line in File.ReadLines(Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "cgroup")))
+            {
+                if (line.StartsWith("0::", StringComparison.Ordinal))
+                {
+                    return line.Substring(3);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// The id of the cgroup v2 at <paramref name="path"/> (written from the hierarchy's root, as
     /// /proc/PID/cgroup shows it) under the mount <paramref name="root"/>; null when it is not there.
