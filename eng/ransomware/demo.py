@@ -11,7 +11,7 @@ is then started, armed and scoped to those roots only; once it is armed the gate
 time. Per behaviour it prints how many files of its corpus were damaged (the manifest's hashes),
 and, from its first write, when its process ended (killed by the kernel at a damaging event) and
 when the daemon's log line for that kill arrived; per benign workload, that it ended by itself and
-the daemon took no action on it. Archivers get the archiver class weight (--exe-weight). The workloads are behaviours.py and benign.sh, which the kernel
+the daemon took no action on it. Archivers get the fibre's archiver class weight (its class statement). The workloads are behaviours.py and benign.sh, which the kernel
 tests (tests/Sigil.Bpf.Tests, RansomwareTests) run too. With --json, the figures go to FILE as well,
 and the daemon's log and final table stay in the work folder (daemon.log, daemon.out) for checking.
 """
@@ -38,15 +38,18 @@ DEFAULT_BEHAVIOURS = ["inplace", "copy_unlink", "rename_encrypt", "intermittent"
 # Ordinary work that rewrites, compresses, archives and deletes files (benign.sh prepares each).
 BENIGN_SCRIPTS = {
     "tar_czf": "tar czf out.tgz tree",
+    "tar_xzf": "mkdir x && tar xzf tree.tgz -C x",
     "cp_r": "cp -r tree copy",
+    "make": "make -s -j2",
+    "package": "dpkg --root=$PWD/root --force-not-root --force-bad-path --force-script-chrootless --log=/dev/null -i demo.deb"
+               " && dpkg --root=$PWD/root --force-not-root --force-bad-path --force-script-chrootless --log=/dev/null -i demo.deb",
     "git": "git add -A && git commit -qm import",
     "sqlite": "exec python3 app.py",
     "atomic_save": "exec python3 save.py",
     "logger": "exec python3 logger.py",
     "gzip": "gzip big1.log big2.log big3.log",
 }
-ARCHIVERS = ["/usr/bin/gzip", "/usr/bin/xz", "/usr/bin/bzip2", "/usr/bin/zstd"]
-DEFAULT_BENIGN = ["tar_czf", "cp_r", "git", "sqlite", "atomic_save", "gzip"]
+DEFAULT_BENIGN = ["tar_czf", "tar_xzf", "cp_r", "git", "make", "sqlite", "logger", "atomic_save", "package", "gzip"]
 
 
 def monotonic_ns():
@@ -112,10 +115,6 @@ class Daemon:
             "--tick", "250ms", "--log-format", "json", "--table", "false",
             "--metrics-url", "http://127.0.0.1:%d" % port, "--state-dir", os.path.join(work, "state"),
             "--pin-folder", "none", "--price-page", "none"]
-        # Archivers are a class of their own: a tenth of the weight, ten times the budget.
-        archivers = [p for p in ARCHIVERS if os.path.exists(p)]
-        if archivers:
-            command += ["--exe-weight", *["%s=0.1" % p for p in archivers]]
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self._lock = threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()

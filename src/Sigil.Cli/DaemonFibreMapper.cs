@@ -184,10 +184,16 @@ internal static class DaemonFibreMapper
             double.PositiveInfinity,
             Metrics(spec),
             new SortedDictionary<string, string>(spec.PriceExports.ToDictionary(p => p.Resource, p => p.MapName), StringComparer.Ordinal),
-            PriceScaleBits: Sigil.Language.Emit.Llvm.LlvmEmitter.DefaultScaleBits);
+            PriceScaleBits: Sigil.Language.Emit.Llvm.LlvmEmitter.DefaultScaleBits)
+        {
+            Classes = spec.Classes.Select(static c => new ProcessClass(c.Name, c.Weight, List(c.Members), c.Statement)).ToList(),
+            Allowed = List(spec.Allowed),
+        };
         errors.AddRange(fibre.Validate());
         return errors.Count == 0 ? fibre : null;
     }
+
+    private static ProcessList List(ProcessSetSpec set) => new(set.Executables.ToList(), set.Cgroups.ToList());
 
     private static List<FibreMetric> Metrics(FibreSpec spec) => spec.Metrics.Select(m => new FibreMetric(
             m.Name,

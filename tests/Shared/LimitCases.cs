@@ -70,6 +70,9 @@ public static class LimitCases
         Make("metric m and m_target", Online(extra: new[] { "metric m = mean($x) target 5;", "[|metric m_target = mean($x);" }), "SIG3011"),
         Make("index members", Offline("index [|members in 0 .. 1;", "$z[members] : 1 in [0, 1];", "couple lim: sum(k in members) $z[k] <= 1;", "utility $z[k] ~ log(1 + $z[k]);"), "SIG3012"),
         // Kubernetes: object names are DNS-1123 labels of at most 63 characters.
+        // eBPF: executables and cgroups are known to a behaviour program only.
+        Make("allow-list in a pid fibre", Online(extra: new[] { "[|allow exe \"/usr/bin/rsync\";" }), "SIG3014"),
+        Make("class in a pid fibre", Online(extra: new[] { "[|class tools: cgroup \"/tools.slice\" weight 0.5;" }), "SIG3014"),
         Make("fibre name too long for eBPF and Kubernetes", Online().Replace("fibre f {", "fibre [|" + new string('k', 60) + " {"), "SIG3013"),
         // Two-dimensional tables and infinite bounds: the same diagnostic from check, generator and task.
         Make("table key not a member", Offline("index e in 0 .. 1;", "table M[e, d] { [0, 0] = 1; [[|7, 0] = 1; }"), "SIG1050"),
@@ -125,7 +128,10 @@ public static class LimitCases
             "solve dual { step = 1.0; online; }",
             "sense $destroyed[a] <- files(file:overwrite, file:truncate, file:remove);",
             "sense $written[a] <- bytes(file:write);",
-            "act freeze when ^damage[a] >= 1.5;")),
+            "act freeze when ^damage[a] >= 1.5;",
+            "class backups: cgroup \"/backup.slice\" weight 0.2;",
+            "class archivers: exe \"/usr/bin/gzip\", \"/usr/bin/xz\" weight 0.1;",
+            "allow exe \"/usr/sbin/sshd\" cgroup \"/system.slice\";")),
         ("edge_kernel", Fibre(
             "edge_kernel",
             "index control2 by pid;",

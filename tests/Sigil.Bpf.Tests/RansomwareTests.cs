@@ -22,30 +22,39 @@ public sealed class RansomwareTests
 
     public RansomwareTests(ITestOutputHelper output) => _output = output;
 
+    // Files damaged (original path gone or other bytes) and lost (bytes found nowhere in the corpus)
+    // at most, per behaviour. One: the first destroyed file lands whole (one file destroyed is what
+    // ordinary work does too: a database, a save), and the agent is stopped at the first sign of a
+    // change to the next file it read (its mtime stamped before any byte is copied), so that file
+    // keeps its bytes. Two, for the reasons docs/ransomware.md gives: an unlink and a truncation that
+    // reach the stop price land (nothing stops them at their tracepoints), and a file renamed before
+    // it is encrypted keeps its bytes under the new name (damaged, not lost).
     [KernelTheory]
-    [InlineData("inplace")]
-    [InlineData("copy_unlink")]
-    [InlineData("rename_encrypt")]
-    [InlineData("intermittent")]
-    [InlineData("header_only")]
-    [InlineData("truncate_rewrite")]
-    [InlineData("threads")]
-    [InlineData("process_per_file")]
-    [InlineData("open2")]
-    [InlineData("dup_close")]
-    [InlineData("dummy_opens")]
-    [InlineData("mmap_write")]
-    public void Behaviour_IsStopped_WithFewFilesDamaged_WithinASecond(string behaviour)
+    [InlineData("inplace", 1, 1)]
+    [InlineData("copy_unlink", 2, 2)]
+    [InlineData("rename_encrypt", 2, 1)]
+    [InlineData("intermittent", 1, 1)]
+    [InlineData("header_only", 1, 1)]
+    [InlineData("truncate_rewrite", 2, 2)]
+    [InlineData("threads", 1, 1)]
+    [InlineData("process_per_file", 1, 1)]
+    [InlineData("open2", 1, 1)]
+    [InlineData("dup_close", 1, 1)]
+    [InlineData("dummy_opens", 1, 1)]
+    [InlineData("mmap_write", 1, 1)]
+    public void Behaviour_IsStopped_WithFewFilesDamaged_WithinASecond(string behaviour, int damagedAtMost, int lostAtMost)
     {
         var folder = RansomwareHarness.Folder(behaviour);
         var manifest = RansomwareHarness.Corpus(Path.Combine(folder, "corpus"), CorpusFiles, seed: 17);
         var run = RansomwareHarness.Run($"exec python3 {RansomwareHarness.Behaviours} run {behaviour} corpus < /dev/null", folder, TimeSpan.FromSeconds(60));
 
         var damaged = RansomwareHarness.Damaged(manifest);
+        var lost = RansomwareHarness.Lost(manifest, Path.Combine(folder, "corpus"));
         Report(behaviour, run, damaged);
         Assert.True(run.Ended);
         Assert.Equal(128 + 9, run.ExitCode);
-        Assert.InRange(damaged, 1, 5);
+        Assert.InRange(damaged, 1, damagedAtMost);
+        Assert.InRange(lost, 1, lostAtMost);
         Assert.InRange(run.TimeToActionMs ?? double.MaxValue, 0, 1000);
         Assert.Contains(run.Events, e => e.EventKind == SigilEventKind.Kill);
     }
@@ -60,9 +69,9 @@ public sealed class RansomwareTests
         var damaged = RansomwareHarness.Damaged(manifest);
         Report("slow", run, damaged);
         Assert.Equal(128 + 9, run.ExitCode);
-        Assert.InRange(damaged, 1, 5);
+        Assert.Equal(1, damaged);
 
-        // The second file comes a second after the first: the kill follows it at once.
+        // The second file comes a second after the first: the kill meets its first change.
         Assert.InRange(run.TimeToActionMs ?? double.MaxValue, 0, 1500);
     }
 
@@ -78,7 +87,7 @@ public sealed class RansomwareTests
         var damaged = RansomwareHarness.Damaged(manifest);
         Report("io_uring", run, damaged);
         Assert.Equal(128 + 9, run.ExitCode);
-        Assert.InRange(damaged, 1, 5);
+        Assert.Equal(1, damaged);
     }
 
     [KernelFact]
@@ -132,11 +141,8 @@ public sealed class RansomwareTests
     {
         var folder = RansomwareHarness.Folder(name);
         Shell.RunChecked("bash", RansomwareHarness.Benign, name, folder);
-        var run = RansomwareHarness.Run(script, folder, TimeSpan.FromSeconds(60), fibre =>
-        {
-            // Archivers are a class of their own: a tenth of the weight, ten times the budget.
-            RansomwareHarness.Classify(fibre, 0.1, "/usr/bin/gzip", "/usr/bin/xz", "/usr/bin/bzip2", "/usr/bin/zstd");
-        });
+        // The fibre's classes (archivers: a tenth of the weight, ten times the budget), as the daemon applies them.
+        var run = RansomwareHarness.Run(script, folder, TimeSpan.FromSeconds(60), RansomwareHarness.ApplyFibreClasses);
 
         Report(name, run, damaged: 0);
         Assert.True(run.Ended, name + " did not end");

@@ -76,9 +76,15 @@ public sealed class DiagnosticTests
         ["SIG1051"] = new(Base("index e in 0 .. 1;", "index g in 0 .. 1;", "table M[e, g] { [0, 1] = 2; {|SIG1051:[0, 1] = 3;|} }")),
         ["SIG1052"] = new(Base("index g in 0 .. 1;", "table M[{|SIG1052:task|}, g] { }")),
         ["SIG1053"] = new(Base("param p = {|SIG1053:inf|};")),
+        ["SIG1070"] = new(Behaviour("class tools: exe \"/usr/bin/gzip\", {|SIG1070:\"bin/xz\"|} weight 0.1;")),
+        ["SIG1071"] = new(Behaviour("allow cgroup \"/backup.slice\";", "allow cgroup {|SIG1071:\"/backup.slice\"|};")),
+        ["SIG1072"] = new(Behaviour("class tools: exe \"/usr/bin/gzip\" weight 0.1;", "class {|SIG1072:tools|}: exe \"/usr/bin/xz\" weight 0.1;")),
+        ["SIG1073"] = new(Behaviour("allow {|SIG1073:path|} \"/usr/bin/rsync\";")),
+        ["SIG1074"] = new(Behaviour("class tools: exe \"/usr/bin/gzip\" {|SIG1074:scale|} 0.1;")),
 
         // 2xxx math and certificates
         ["SIG2030"] = new(Fibre(Task, "{|SIG2030:$x[task] : s in [0, inf];|}", R, Row, Utility, "solve admm { }")),
+        ["SIG2040"] = new(Behaviour("class tools: exe \"/usr/bin/gzip\" weight {|SIG2040:1001|};")),
         ["SIG2001"] = new(Fibre(Task, X, R, "couple @r[t] >= {|SIG2001:$x[t] * $x[t]|};", Utility, Solve)),
         ["SIG2002"] = new(Fibre(Task, X, R, Row, "utility $x[t] ~ {|SIG2002:exp|}($x[t]);", Solve)),
         ["SIG2003"] = new(Fibre(Task, X, R, Row, "utility $x[t] ~ {|SIG2003:-log(1 + $x[t])|};", Solve)),
@@ -119,6 +125,7 @@ public sealed class DiagnosticTests
         ["SIG3010"] = new(Online("index e in 0 .. 1;", "index g in 0 .. 1;", "$w[e] : 1 in [0, 1];", "@c[e, g] : 1 = 1;", "{|SIG3010:^c -> map price_c;|}", "couple @c[i, j] >= $w[i];", "utility $w[i] ~ log(1 + $w[i]);")),
         ["SIG3011"] = new(Base("param a_b = 1;", "param {|SIG3011:aB|} = 2;")),
         ["SIG3012"] = new(Base("param {|SIG3012:step|} = 1;")),
+        ["SIG3014"] = new(Online("{|SIG3014:allow exe \"/usr/sbin/sshd\";|}")),
         ["SIG3013"] = new(Online().Replace("fibre f {", "fibre {|SIG3013:" + new string('k', 60) + "|} {")),
 
         // 9999 internal

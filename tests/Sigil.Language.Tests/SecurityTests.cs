@@ -19,7 +19,7 @@ public sealed class SecurityTests
     [Theory]
     [InlineData("int", "C")]
     [InlineData("volatile", "C")]
-    [InlineData("class", "C++")]
+    [InlineData("typename", "C++")]
     [InlineData("template", "C++")]
     [InlineData("namespace", "C#")]
     [InlineData("readonly", "C#")]

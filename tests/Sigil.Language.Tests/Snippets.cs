@@ -23,6 +23,21 @@ internal static class Snippets
     public static string Base(params string[] extra) =>
         Fibre(new[] { Task, X, R, Row, Utility, Solve }.Concat(extra).ToArray());
 
+    /// <summary>A behaviour fibre (process trees, file events priced in the kernel) with <paramref name="extra"/> members after it.</summary>
+    public static string Behaviour(params string[] extra) =>
+        Fibre(new[]
+        {
+            "index agent by tree;",
+            "$d[agent] : files/s in [0, 100000];",
+            "@damage[agent] : files/s = 0.1;",
+            "^damage -> map price_damage;",
+            "couple @damage[a] >= $d[a];",
+            "utility $d[a] ~ log(1 + $d[a]);",
+            "solve dual { step = 1.0; online; }",
+            "sense $d[a] <- files(file:overwrite, file:truncate, file:remove);",
+            "act kill when ^damage[a] >= 1.5;",
+        }.Concat(extra).ToArray());
+
     /// <summary>The base solved online, its price kept in the kernel.</summary>
     public static string Online(params string[] extra) =>
         Fibre(new[] { Task, X, R, Price, Row, Utility, OnlineSolve, Sense }.Concat(extra).ToArray());

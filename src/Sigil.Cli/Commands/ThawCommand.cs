@@ -6,8 +6,9 @@ namespace Sigil.Cli.Commands;
 
 /// <summary>
 /// <c>sigil thaw [agent | cgroup]</c>: thaws an agent a behaviour fibre's daemon froze (the
-/// cgroup v2 freezer): its cgroup is unfrozen, its processes move to the hierarchy's root cgroup and
-/// the frozen cgroup goes. Without an argument, lists the frozen agents and how to thaw each.
+/// cgroup v2 freezer): its cgroup is unfrozen, its processes move back to the cgroups they were
+/// frozen from (the root cgroup where that is gone), the frozen cgroup goes, and so does the
+/// sigil.frozen folder once empty. Without an argument, lists the frozen agents and how to thaw each.
 /// </summary>
 internal static class ThawCommand
 {

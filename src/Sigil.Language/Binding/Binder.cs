@@ -160,8 +160,16 @@ internal sealed partial class Binder
                 case InstrumentDeclarationSyntax instrument:
                     BindInstrument(instrument);
                     break;
+                case ClassDeclarationSyntax processClass:
+                    BindClass(processClass);
+                    break;
+                case AllowDeclarationSyntax allow:
+                    BindAllow(allow);
+                    break;
             }
         }
+
+        CheckProcessLists(members);
 
         _cancellationToken.ThrowIfCancellationRequested();
         if (!_diagnostics.HasErrors)

@@ -48,6 +48,11 @@ internal sealed class BoundFibre
 
     public List<Bound<InstrumentSpec>> Instruments { get; } = new();
 
+    public List<Bound<ProcessClassSpec>> Classes { get; } = new();
+
+    /// <summary>The allow statements' processes, merged.</summary>
+    public ProcessSetSpec Allowed { get; set; } = ProcessSetSpec.Empty;
+
     /// <summary>Spans of variable declarations' bounds, for the analyses' reports.</summary>
     public Dictionary<string, TextSpan> VariableSpans { get; } = new();
 }

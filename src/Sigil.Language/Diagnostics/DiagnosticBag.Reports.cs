@@ -231,6 +231,27 @@ internal sealed partial class DiagnosticBag
     /// <summary>SIG2030: Infinite bound not supported.</summary>
     public void ReportInfiniteBound(TextSpan span, string side, string variable, string reason) => Report(DiagnosticDescriptors.InfiniteBound, span, side, variable, reason);
 
+    /// <summary>SIG1070: Bad process path.</summary>
+    public void ReportProcessPathInvalid(TextSpan span, string kind, string path, string problem) => Report(DiagnosticDescriptors.ProcessPathInvalid, span, kind, path, problem);
+
+    /// <summary>SIG1071: Duplicate process path.</summary>
+    public void ReportProcessPathDuplicate(TextSpan span, string kind, string path, string where) => Report(DiagnosticDescriptors.ProcessPathDuplicate, span, kind, path, where);
+
+    /// <summary>SIG1072: Duplicate class.</summary>
+    public void ReportClassDuplicate(TextSpan span, string name) => Report(DiagnosticDescriptors.ClassDuplicate, span, name);
+
+    /// <summary>SIG1073: Unknown process set.</summary>
+    public void ReportProcessSetUnknown(TextSpan span, string word) => Report(DiagnosticDescriptors.ProcessSetUnknown, span, word);
+
+    /// <summary>SIG1074: Class weight expected.</summary>
+    public void ReportClassWeightExpected(TextSpan span, string name, string found) => Report(DiagnosticDescriptors.ClassWeightExpected, span, name, found);
+
+    /// <summary>SIG2040: Class weight out of range.</summary>
+    public void ReportClassWeightRange(TextSpan span, string name, string weight) => Report(DiagnosticDescriptors.ClassWeightRange, span, name, weight);
+
+    /// <summary>SIG3014: Process lists need a behaviour program.</summary>
+    public void ReportProcessListsNeedBehaviour(TextSpan span, string statement) => Report(DiagnosticDescriptors.ProcessListsNeedBehaviour, span, statement);
+
     /// <summary>SIG3001: Map name too long.</summary>
     public void ReportMapNameTooLong(TextSpan span, string name, string length) => Report(DiagnosticDescriptors.MapNameTooLong, span, name, length);
 

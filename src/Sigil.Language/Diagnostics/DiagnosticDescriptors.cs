@@ -190,6 +190,21 @@ public static class DiagnosticDescriptors
     /// <summary>SIG1053: <c>inf</c> where a finite value is needed.</summary>
     public static readonly DiagnosticDescriptor InfinityOutsideBound = Error("SIG1053", "Infinity outside a bound", "'inf' is a variable bound only; {0} needs a finite value", Names);
 
+    /// <summary>SIG1070: a class or allow path that is not a usable absolute path.</summary>
+    public static readonly DiagnosticDescriptor ProcessPathInvalid = Error("SIG1070", "Bad process path", "The {0} path '{1}' {2}", Names);
+
+    /// <summary>SIG1071: one executable or cgroup listed twice among the classes and allow-lists.</summary>
+    public static readonly DiagnosticDescriptor ProcessPathDuplicate = Error("SIG1071", "Duplicate process path", "The {0} path '{1}' is already listed {2}; a process has one class, and is listed once", Names);
+
+    /// <summary>SIG1072: two classes with one name.</summary>
+    public static readonly DiagnosticDescriptor ClassDuplicate = Error("SIG1072", "Duplicate class", "Class '{0}' is declared twice", Names);
+
+    /// <summary>SIG1073: a process set that is neither exe nor cgroup.</summary>
+    public static readonly DiagnosticDescriptor ProcessSetUnknown = Error("SIG1073", "Unknown process set", "'{0}' is not a kind of process set: expected exe (executable paths) or cgroup (cgroup v2 paths)", Names);
+
+    /// <summary>SIG1074: a class without the word weight before its weight.</summary>
+    public static readonly DiagnosticDescriptor ClassWeightExpected = Error("SIG1074", "Class weight expected", "Expected 'weight' after the processes of class '{0}', found '{1}'", Names);
+
     // 2xxx: math and certificates.
 
     /// <summary>SIG2001: a row that is not linear in the variables.</summary>
@@ -252,6 +267,9 @@ public static class DiagnosticDescriptors
     /// <summary>SIG2030: an infinite variable bound the fibre's method cannot take.</summary>
     public static readonly DiagnosticDescriptor InfiniteBound = Error("SIG2030", "Infinite bound not supported", "The {0} bound of '${1}' is infinite, which {2}", Math);
 
+    /// <summary>SIG2040: a class weight outside [0, 1000].</summary>
+    public static readonly DiagnosticDescriptor ClassWeightRange = Error("SIG2040", "Class weight out of range", "Class '{0}' has weight {1}; a class weight is between 0 (never priced) and 1000", Math);
+
     // 3xxx: target limits.
 
     /// <summary>SIG3001: a map name longer than BPF allows.</summary>
@@ -286,6 +304,9 @@ public static class DiagnosticDescriptors
 
     /// <summary>SIG3011: two fibre names that become one name in generated code.</summary>
     public static readonly DiagnosticDescriptor GeneratedNameCollision = Error("SIG3011", "Generated name collision", "'{0}' and '{1}' both become '{2}' in the generated {3}; rename one", Target);
+
+    /// <summary>SIG3014: classes and allow-lists in a fibre with no behaviour program.</summary>
+    public static readonly DiagnosticDescriptor ProcessListsNeedBehaviour = Error("SIG3014", "Process lists need a behaviour program", "'{0}' needs a behaviour fibre (index ... by tree): only its eBPF program knows each process's executable and cgroup", Target);
 
     /// <summary>SIG3012: a fibre name that becomes a name the generated code already uses.</summary>
     public static readonly DiagnosticDescriptor GeneratedNameReserved = Error("SIG3012", "Generated name reserved", "'{0}' becomes '{1}' in the generated {2}, where '{1}' is {3}; rename it", Target);

@@ -59,6 +59,10 @@ internal static class Lowerer
             fibre.Metrics.Select(static m => m.Value).ToEquatableArray(),
             fibre.Instruments.Select(static i => i.Value).ToEquatableArray(),
             null,
-            analysis);
+            analysis)
+        {
+            Classes = fibre.Classes.Select(static c => c.Value).ToEquatableArray(),
+            Allowed = fibre.Allowed,
+        };
     }
 }

@@ -47,4 +47,11 @@ public sealed record FibreSpec(
     EquatableArray<MetricSpec> Metrics,
     EquatableArray<InstrumentSpec> Instruments,
     FixedPointSpec? FixedPoint,
-    AnalysisSpec Analysis);
+    AnalysisSpec Analysis)
+{
+    /// <summary>Classes of processes by executable or cgroup, each with a weight on its events (behaviour fibres).</summary>
+    public EquatableArray<ProcessClassSpec> Classes { get; init; } = EquatableArray<ProcessClassSpec>.Empty;
+
+    /// <summary>Processes never signalled nor frozen, by executable or cgroup (behaviour fibres): every allow statement's.</summary>
+    public ProcessSetSpec Allowed { get; init; } = ProcessSetSpec.Empty;
+}

@@ -34,6 +34,8 @@ member
     | actDeclaration
     | metricDeclaration
     | instrumentDeclaration
+    | classDeclaration
+    | allowDeclaration
     ;
 
 // index task by pid max 8192;   dynamic: agents keyed in the kernel (pid = tgid, tid, cpu),
@@ -143,6 +145,23 @@ instrumentDeclaration
     : INSTRUMENT call (PASS LPAREN IDENT (COMMA IDENT)* RPAREN)? (RESPOND response=call)? SEMI
     ;
 
+// class archivers: exe "/usr/bin/gzip", "/usr/bin/xz" weight 0.1;
+// class backups: cgroup "/backup.slice" weight 0;      processes by executable or cgroup v2 path;
+//                                                      the weight scales their events (0: unpriced)
+classDeclaration
+    : CLASS name=IDENT COLON processSet+ weightWord=IDENT weight=signedNumber SEMI
+    ;
+
+// allow exe "/usr/sbin/sshd";  allow cgroup "/system.slice";   never signalled nor frozen
+allowDeclaration
+    : ALLOW processSet+ SEMI
+    ;
+
+// exe "/usr/bin/tar", "/usr/bin/gzip"    or    cgroup "/backup.slice"
+processSet
+    : kind=IDENT STRING (COMMA STRING)*
+    ;
+
 // name(arg, key = value, ...). A tracepoint argument is written category:event.
 call
     : name=IDENT (LPAREN (argument (COMMA argument)*)? RPAREN)?
@@ -224,6 +243,8 @@ INSTRUMENT : 'instrument' ;
 PASS       : 'pass' ;
 RESPOND    : 'respond' ;
 SUM        : 'sum' ;
+CLASS      : 'class' ;
+ALLOW      : 'allow' ;
 
 DOLLAR   : '$' ;
 AT       : '@' ;

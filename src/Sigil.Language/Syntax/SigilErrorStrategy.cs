@@ -21,13 +21,14 @@ internal sealed class SigilErrorStrategy : DefaultErrorStrategy
     {
         SigilParser.INDEX, SigilParser.PARAM, SigilParser.TABLE, SigilParser.COUPLE, SigilParser.UTILITY, SigilParser.SOLVE,
         SigilParser.CERTIFY, SigilParser.SENSE, SigilParser.ACT, SigilParser.METRIC, SigilParser.INSTRUMENT,
-        SigilParser.DOLLAR, SigilParser.AT, SigilParser.CARET,
+        SigilParser.CLASS, SigilParser.ALLOW, SigilParser.DOLLAR, SigilParser.AT, SigilParser.CARET,
     };
 
     private static readonly int[] s_statementKeywords =
     {
         SigilParser.INDEX, SigilParser.PARAM, SigilParser.TABLE, SigilParser.COUPLE, SigilParser.UTILITY, SigilParser.SOLVE,
         SigilParser.CERTIFY, SigilParser.SENSE, SigilParser.ACT, SigilParser.METRIC, SigilParser.INSTRUMENT,
+        SigilParser.CLASS, SigilParser.ALLOW,
     };
 
     private static readonly int[] s_expressionStarters =

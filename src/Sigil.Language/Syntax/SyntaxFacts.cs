@@ -29,6 +29,8 @@ internal static class SyntaxFacts
         ["pass"] = SyntaxKind.PassKeyword,
         ["respond"] = SyntaxKind.RespondKeyword,
         ["sum"] = SyntaxKind.SumKeyword,
+        ["class"] = SyntaxKind.ClassKeyword,
+        ["allow"] = SyntaxKind.AllowKeyword,
     };
 
     /// <summary>The keywords of sigil.</summary>
@@ -87,7 +89,7 @@ internal static class SyntaxFacts
         kind is SyntaxKind.WhitespaceTrivia or SyntaxKind.LineCommentTrivia or SyntaxKind.BlockCommentTrivia;
 
     public static bool IsKeyword(this SyntaxKind kind) =>
-        kind >= SyntaxKind.FibreKeyword && kind <= SyntaxKind.SumKeyword;
+        kind >= SyntaxKind.FibreKeyword && kind <= SyntaxKind.AllowKeyword;
 
     public static bool IsToken(this SyntaxKind kind) => kind < SyntaxKind.CompilationUnit;
 

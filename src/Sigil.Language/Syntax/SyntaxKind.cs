@@ -69,6 +69,8 @@ internal enum SyntaxKind
     PassKeyword,
     RespondKeyword,
     SumKeyword,
+    ClassKeyword,
+    AllowKeyword,
 
     // Nodes.
     CompilationUnit,
@@ -93,6 +95,9 @@ internal enum SyntaxKind
     ActDeclaration,
     MetricDeclaration,
     InstrumentDeclaration,
+    ClassDeclaration,
+    AllowDeclaration,
+    ProcessSet,
     Call,
     Argument,
     Tracepoint,

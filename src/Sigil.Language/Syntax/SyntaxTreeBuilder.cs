@@ -134,9 +134,30 @@ internal sealed class SyntaxTreeBuilder : SigilBaseVisitor<ExpressionSyntax>
                     return new InstrumentDeclarationSyntax(SpanOf(c), Call(call, c), Tokens(c.IDENT()), c.response is null ? null : Call(c.response, c));
                 }
 
+            case SigilParser.ClassDeclarationContext c:
+                {
+                    var weight = c.weight;
+                    return new ClassDeclarationSyntax(SpanOf(c), Token(c.name, SyntaxKind.IdentifierToken, c), ProcessSets(c.processSet()), Token(c.weightWord, SyntaxKind.IdentifierToken, c),
+                        OptionalToken(weight?.MINUS()?.Symbol), Token(weight?.NUMBER()?.Symbol, SyntaxKind.NumberToken, c));
+                }
+
+            case SigilParser.AllowDeclarationContext c:
+                return new AllowDeclarationSyntax(SpanOf(c), ProcessSets(c.processSet()));
+
             default:
                 return null;
         }
+    }
+
+    private ImmutableArray<ProcessSetSyntax> ProcessSets(SigilParser.ProcessSetContext[] sets)
+    {
+        var built = ImmutableArray.CreateBuilder<ProcessSetSyntax>(sets.Length);
+        foreach (var set in sets)
+        {
+            built.Add(new ProcessSetSyntax(SpanOf(set), Token(set.kind, SyntaxKind.IdentifierToken, set), Tokens(set.STRING())));
+        }
+
+        return built.ToImmutable();
     }
 
     private CallSyntax Call(SigilParser.CallContext? context, ParserRuleContext parent)

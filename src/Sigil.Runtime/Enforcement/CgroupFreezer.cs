@@ -72,12 +72,18 @@ public sealed class CgroupFreezer
         var cgroup = Path.Combine(parent, string.Create(CultureInfo.InvariantCulture, $"{fibre}-{agent}-{agentStart}"));
         Directory.CreateDirectory(cgroup);
         var moved = new List<int>();
+        var origins = new List<string>();
         foreach (var pid in pids.Distinct())
         {
             try
             {
+                var origin = ProcessIdentity.CgroupOf(pid);
                 File.WriteAllText(Path.Combine(cgroup, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
                 moved.Add(pid);
+                if (origin is not null && !origin.StartsWith("/" + Folder + "/", StringComparison.Ordinal))
+                {
+                    origins.Add(string.Create(CultureInfo.InvariantCulture, $"{pid} {origin}"));
+                }
             }
             catch (IOException)
             {
@@ -86,6 +92,7 @@ public sealed class CgroupFreezer
         }
 
         File.WriteAllText(Path.Combine(cgroup, "cgroup.freeze"), "1");
+        WriteOrigins(Path.GetFileName(cgroup), origins);
         foreach (var pid in moved)
         {
             Libc.Kill(pid, Libc.SIGCONT);
@@ -123,8 +130,10 @@ public sealed class CgroupFreezer
 
     /// <summary>
     /// Thaws the agent <paramref name="agentOrCgroup"/> (an agent number, or the path of its frozen
-    /// cgroup): unfreezes it, moves its processes to the root cgroup, removes the frozen cgroup.
-    /// Returns what was thawed; throws <see cref="ArgumentException"/> when nothing matches.
+    /// cgroup): unfreezes it, moves each process back to the cgroup it was frozen from (the root
+    /// cgroup when that is gone or was not recorded), removes the frozen cgroup, and removes
+    /// <see cref="Folder"/> when no agent is left frozen in it. Returns what was thawed; throws
+    /// <see cref="ArgumentException"/> when nothing matches.
     /// </summary>
     public IReadOnlyList<FrozenAgent> Thaw(string agentOrCgroup)
     {
@@ -140,15 +149,23 @@ public sealed class CgroupFreezer
 
         foreach (var frozen in matches)
         {
+            var name = Path.GetFileName(frozen.Cgroup);
+            var origins = ReadOrigins(name);
             File.WriteAllText(Path.Combine(frozen.Cgroup, "cgroup.freeze"), "0");
             foreach (var pid in ReadPids(frozen.Cgroup))
             {
-                try
+                var back = origins.TryGetValue(pid, out var origin) && File.Exists(Path.Combine(Root + origin, "cgroup.procs")) ? Root + origin : Root;
+                foreach (var target in back == Root ? new[] { Root } : new[] { back, Root })
                 {
-                    File.WriteAllText(Path.Combine(Root, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
-                }
-                catch (IOException)
-                {
+                    try
+                    {
+                        File.WriteAllText(Path.Combine(target, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    }
+                    catch (IOException)
+                    {
+                        // Gone since, or a cgroup that takes no process now (it has controllers and children): the root takes it.
+                    }
                 }
 
                 Libc.Kill(pid, Libc.SIGCONT);
@@ -162,9 +179,65 @@ public sealed class CgroupFreezer
             {
                 // A process that could not move keeps it; it is thawed all the same.
             }
+
+            if (!Directory.Exists(frozen.Cgroup))
+            {
+                File.Delete(Path.Combine(OriginsFolder, name));
+            }
+        }
+
+        try
+        {
+            // Another daemon may freeze an agent meanwhile: then the folder is not empty and stays.
+            var parent = Path.Combine(Root, Folder);
+            if (Directory.Exists(parent) && !Directory.EnumerateDirectories(parent).Any())
+            {
+                Directory.Delete(parent);
+            }
+        }
+        catch (IOException)
+        {
         }
 
         return matches.Select(f => f with { Frozen = false }).ToList();
+    }
+
+    /// <summary>
+    /// Where each frozen agent's processes came from, one file per frozen cgroup of lines
+    /// "pid cgroup-path" (cgroupfs takes no file of ours): under /run, which only root writes.
+    /// </summary>
+    public string OriginsFolder { get; init; } = "/run/sigil/frozen";
+
+    private void WriteOrigins(string name, List<string> lines)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            Directory.CreateDirectory(OriginsFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        File.WriteAllLines(Path.Combine(OriginsFolder, name), lines);
+    }
+
+    private Dictionary<int, string> ReadOrigins(string name)
+    {
+        var found = new Dictionary<int, string>();
+        var file = Path.Combine(OriginsFolder, name);
+        if (!File.Exists(file))
+        {
+            return found;
+        }
+
+        foreach (var line in File.ReadAllLines(file))
+        {
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0 && int.TryParse(line.AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && line.Substring(space + 1) is { Length: > 1 } origin && origin[0] == '/' && !origin.Contains("/../", StringComparison.Ordinal) && !origin.EndsWith("/..", StringComparison.Ordinal))
+            {
+                found[pid] = origin;
+            }
+        }
+
+        return found;
     }
 
     private static List<int> ReadPids(string cgroup)

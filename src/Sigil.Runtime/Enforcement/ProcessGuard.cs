@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 
 namespace Sigil.Runtime.Enforcement;
 
@@ -87,6 +88,19 @@ public sealed class ProcessGuard
         if (Policy.AllowedComms.Contains(comm) || Policy.AllowedComms.Contains(stat.Comm))
         {
             return Refuse(RefusalReason.AllowListed, $"pid {pid} ({comm}) has an allow-listed command name");
+        }
+
+        if (!Policy.AllowedExecutables.IsEmpty
+            && ProcessIdentity.Executable(Path.Combine(_procRoot, pid.ToString(CultureInfo.InvariantCulture), "exe"), out _) is { } exe
+            && Policy.AllowedExecutables.Contains(exe))
+        {
+            return Refuse(RefusalReason.AllowListed, $"pid {pid} ({comm}) runs an allow-listed executable");
+        }
+
+        if (!Policy.AllowedCgroups.IsEmpty && ProcessIdentity.CgroupOf(pid, _procRoot) is { } cgroup
+            && Policy.AllowedCgroups.Any(a => cgroup == a || cgroup.StartsWith(a + "/", StringComparison.Ordinal)))
+        {
+            return Refuse(RefusalReason.AllowListed, $"pid {pid} ({comm}) is in allow-listed cgroup {cgroup}");
         }
 
         return new GuardVerdict(new ProcessTarget(pid, tgid.Value, stat.StartTime, comm), RefusalReason.None, $"pid {pid} ({comm}) may be acted on");

@@ -105,6 +105,22 @@ public sealed record SensorDescription(string Variable, string Kind, IReadOnlyLi
 /// <param name="Statement">The fibre statement, for HELP.</param>
 public sealed record FibreMetric(string Name, MetricAggregateKind Aggregate, string Source, MetricSourceKind SourceKind, string Unit, double? Target, string Statement);
 
+/// <summary>Processes by executable path and by cgroup v2 path (from the hierarchy's root): a class's members or the allow-list.</summary>
+/// <param name="Executables">Absolute executable paths.</param>
+/// <param name="Cgroups">cgroup v2 paths, as /proc/PID/cgroup writes them.</param>
+public sealed record ProcessList(IReadOnlyList<string> Executables, IReadOnlyList<string> Cgroups)
+{
+    /// <summary>No process.</summary>
+    public static ProcessList Empty { get; } = new([], []);
+}
+
+/// <summary>A class of processes whose events weigh <paramref name="Weight"/> times as much (behaviour fibres; 0: unpriced).</summary>
+/// <param name="Name">The class's name.</param>
+/// <param name="Weight">The weight, in [0, 1000].</param>
+/// <param name="Members">Its executables and cgroups.</param>
+/// <param name="Statement">The fibre statement.</param>
+public sealed record ProcessClass(string Name, double Weight, ProcessList Members, string Statement);
+
 /// <summary>
 /// Everything the daemon needs to run one online fibre, with every number resolved: the agent
 /// index, the per-agent rows and their online update, the sensor, the actuator rules and the
@@ -149,6 +165,12 @@ public sealed record DaemonFibre(
     Placement.PlacementDescription? Placement = null,
     int PriceScaleBits = 20)
 {
+    /// <summary>The fibre's classes of processes (behaviour fibres), resolved to kernel ids at load.</summary>
+    public IReadOnlyList<ProcessClass> Classes { get; init; } = [];
+
+    /// <summary>The fibre's allow-list by executable and cgroup (behaviour fibres): never signalled nor frozen.</summary>
+    public ProcessList Allowed { get; init; } = ProcessList.Empty;
+
     /// <summary>The most agents a descriptor may ask for (the price page's largest table holds half as many slots again).</summary>
     public const int MaxCapacity = 1 << 22;
 

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Sockets;
@@ -90,6 +92,7 @@ public sealed class DaemonLauncher
 
         IKernelFibre? kernel = null;
         ISensor sensor;
+        var lists = GuardPolicy.None;
         try
         {
             if (options.Sensor == SensorChoice.Kernel)
@@ -97,6 +100,9 @@ public sealed class DaemonLauncher
                 // Attach loads the object disarmed: nothing is enforced before the last step below.
                 kernel = KernelFactory.Open(fibre, options.BpfFs, options.TraceFs);
                 kernel.Attach();
+                lists = ApplyProcessLists(fibre, kernel, options.SysRoot);
+
+                // --exe-weight comes after the fibre's classes: it adds an executable or overrides its class weight.
                 foreach (var (path, weight) in options.ExecutableWeights)
                 {
                     if (!kernel.Weigh(path, weight))
@@ -137,7 +143,7 @@ public sealed class DaemonLauncher
         SharedPricePage? pricePage = null;
         using var pricePageLifetime = new Disposer(() => pricePage?.Dispose());
         var throttler = preflight.Cpu is { } cpu ? new CpuThrottler(cpu, fibre.Name, fibre.Rules.First(r => r.Kind == ActionKind.Throttle).CpuFraction, options.ProcRoot, Instance(options.StateDirectory)) : null;
-        var guard = new ProcessGuard(GuardPolicy.From(options.AllowPids, options.AllowComms), options.ProcRoot);
+        var guard = new ProcessGuard(GuardPolicy.From(options.AllowPids, options.AllowComms) with { AllowedExecutables = lists.AllowedExecutables, AllowedCgroups = lists.AllowedCgroups }, options.ProcRoot);
         var enforcer = new Enforcer(guard, new EnforcerSettings(options.KillGrace), throttler);
         ISolverStep solver = cpus is not null
             ? new PlacementStep(fibre, options, cpus, kernel as IPlacementPriceWriter)
@@ -284,5 +290,60 @@ public sealed class DaemonLauncher
         }
 
         return code;
+    }
+
+    /// <summary>
+    /// Resolves the fibre's classes and allow statements on this host and writes them to the kernel:
+    /// executables by (dev, ino), cgroups by id under the cgroup v2 mount. Says on the error stream
+    /// what each path resolved to, and warns about paths that are not here (they are skipped). Returns
+    /// the allow-list resolved, for the daemon's own guard.
+    /// </summary>
+    private GuardPolicy ApplyProcessLists(DaemonFibre fibre, IKernelFibre kernel, string sysRoot)
+    {
+        if (fibre.Classes.Count == 0 && fibre.Allowed.Executables.Count == 0 && fibre.Allowed.Cgroups.Count == 0)
+        {
+            return GuardPolicy.None;
+        }
+
+        var root = CgroupFreezer.FindRoot(sysRoot);
+        var executables = ImmutableHashSet.CreateBuilder<(uint Dev, ulong Ino)>();
+        var cgroups = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        void Resolve(string what, ProcessList list, Func<(uint Dev, ulong Ino), string, bool> exe, Func<ulong, string, bool> cgroup)
+        {
+            foreach (var path in list.Executables)
+            {
+                if (ProcessIdentity.Executable(path, out var problem) is { } id)
+                {
+                    exe(id, path);
+                    _errors.WriteLine($"note: {what}: exe {path} is device {id.Dev >> 20}:{id.Dev & 0xfffff} inode {id.Ino}");
+                }
+                else
+                {
+                    _errors.WriteLine($"warning: {what}: exe {path} is not here ({problem}); skipped");
+                }
+            }
+
+            foreach (var path in list.Cgroups)
+            {
+                var found = root is null ? null : ProcessIdentity.Cgroup(root, path, out var problem2) is { } cid ? (ulong?)cid : null;
+                if (found is { } id)
+                {
+                    cgroup(id, path);
+                    _errors.WriteLine($"note: {what}: cgroup {path} is id {id} under {root}");
+                }
+                else
+                {
+                    _errors.WriteLine($"warning: {what}: cgroup {path} is not here ({(root is null ? "no cgroup v2 hierarchy" : "no such cgroup under " + root)}); skipped");
+                }
+            }
+        }
+
+        foreach (var c in fibre.Classes)
+        {
+            Resolve($"class {c.Name} (weight {c.Weight.ToString(CultureInfo.InvariantCulture)})", c.Members, (_, path) => kernel.Weigh(path, c.Weight), (id, _) => kernel.WeighCgroup(id, c.Weight));
+        }
+
+        Resolve("allow", fibre.Allowed, (id, path) => kernel.AllowExecutable(path) && executables.Add(id), (id, path) => kernel.AllowCgroup(id) && cgroups.Add(path));
+        return GuardPolicy.None with { AllowedExecutables = executables.ToImmutable(), AllowedCgroups = cgroups.ToImmutable() };
     }
 }

@@ -45,6 +45,15 @@ public interface IKernelFibre : ISensor
     /// </summary>
     bool Weigh(string path, double weight) => false;
 
+    /// <summary>Gives the cgroup v2 <paramref name="id"/> (and its descendants) a class weight; false when the program has no classes.</summary>
+    bool WeighCgroup(ulong id, double weight) => false;
+
+    /// <summary>Allow-lists the executable at <paramref name="path"/>: its processes are never signalled nor frozen; false when the program has no such list.</summary>
+    bool AllowExecutable(string path) => false;
+
+    /// <summary>Allow-lists the cgroup v2 <paramref name="id"/> and its descendants; false when the program has no such list.</summary>
+    bool AllowCgroup(ulong id) => false;
+
     /// <summary>The processes of agent <paramref name="agent"/> (for a process tree: its root and every member), the agent alone otherwise.</summary>
     IReadOnlyList<int> AgentProcesses(int agent) => [agent];
 }

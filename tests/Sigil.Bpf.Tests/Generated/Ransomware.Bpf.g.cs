@@ -28,6 +28,15 @@ public static partial class RansomwareBpf
     /// <summary>Map ransomware_classes: executables with a class weight (fixed point, 2^20 is 1): archivers, compilers, databases; 0 spares them.</summary>
     public const string ClassesMap = "ransomware_classes";
 
+    /// <summary>Map ransomware_cgroup_classes: cgroup v2 ids with a class weight (fixed point, 2^20 is 1), covering their descendants.</summary>
+    public const string CgroupClassesMap = "ransomware_cgroup_classes";
+
+    /// <summary>Map ransomware_allow_exes: executables whose processes are never signalled nor frozen.</summary>
+    public const string AllowExesMap = "ransomware_allow_exes";
+
+    /// <summary>Map ransomware_allow_cgroups: cgroup v2 ids whose processes (and their descendants') are never signalled nor frozen.</summary>
+    public const string AllowCgroupsMap = "ransomware_allow_cgroups";
+
     /// <summary>Map ransomware_stats: counters, per CPU: seen = processed + filtered + dropped.</summary>
     public const string StatsMap = "ransomware_stats";
 
@@ -84,7 +93,7 @@ public static partial class RansomwareBpf
         FixedPoint: null,
         ThrottlePrice: null,
         KillPrice: 1572864L,
-        Programs: new[] { "handle_fork", "handle_da_write_begin", "handle_write_begin", "handle_dirty_folio", "handle_truncate", "handle_read", "handle_unlink", "handle_evict" });
+        Programs: new[] { "handle_fork", "handle_da_write_begin", "handle_write_begin", "handle_dirty_folio", "handle_change", "handle_truncate", "handle_read", "handle_unlink", "handle_evict" });
 }
 
 /// <summary>struct ransomware_agent_state of ransomware.h: per-agent state of the index agent, keyed by the root tgid of a process tree.</summary>

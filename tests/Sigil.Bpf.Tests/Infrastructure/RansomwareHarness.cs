@@ -10,6 +10,7 @@ using Sigil.Bpf.Tests.Generated;
 using Sigil.Bpf.Tests.Fixtures;
 using Sigil.Language.Emit.Bpf;
 using Sigil.Runtime.Bpf;
+using Sigil.Runtime.Enforcement;
 
 namespace Sigil.Bpf.Tests.Infrastructure;
 
@@ -57,7 +58,19 @@ public static class RansomwareHarness
 
     /// <summary>Files of the manifest whose original path is gone or holds other bytes.</summary>
     public static int Damaged(IReadOnlyList<(string Hash, string Path)> manifest) =>
-        manifest.Count(m => !File.Exists(m.Path) || Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(m.Path))).ToLowerInvariant() != m.Hash);
+        manifest.Count(m => !File.Exists(m.Path) || Hash(m.Path) != m.Hash);
+
+    /// <summary>
+    /// Files of the manifest whose bytes are found nowhere under <paramref name="folder"/> any more
+    /// (damaged, and not merely renamed: a file renamed intact is damaged but not lost).
+    /// </summary>
+    public static int Lost(IReadOnlyList<(string Hash, string Path)> manifest, string folder)
+    {
+        var present = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(Hash).ToHashSet(StringComparer.Ordinal);
+        return manifest.Count(m => !present.Contains(m.Hash));
+    }
+
+    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 
     /// <summary>
     /// Runs <paramref name="script"/> (bash) in <paramref name="workdir"/> as one agent, armed and
@@ -138,15 +151,31 @@ public static class RansomwareHarness
         var map = fibre.Object.Map(RansomwareBpf.ClassesMap);
         foreach (var path in paths.Where(File.Exists))
         {
-            // stat's st_dev (glibc's encoding) as the kernel's dev_t (MKDEV: major << 20 | minor).
-            var fields = Shell.RunChecked("stat", "-L", "-c", "%d %i", path).Trim().Split(' ');
-            var st = ulong.Parse(fields[0], CultureInfo.InvariantCulture);
-            var major = (uint)(((st >> 8) & 0xfff) | ((st >> 32) & 0xfffff000));
-            var minor = (uint)((st & 0xff) | ((st >> 12) & 0xffffff00));
-            var dev = (major << 20) | minor;
-            var key = new RansomwareExeKey { Dev = dev, Ino = ulong.Parse(fields[1], CultureInfo.InvariantCulture) };
-            map.Update(key, FixedPoint.ToFixed(weight, 20));
+            map.Update(ExeKey(path), FixedPoint.ToFixed(weight, 20));
         }
+    }
+
+    /// <summary>The shipped fibre's class statements, resolved here as the daemon resolves them at load.</summary>
+    public static void ApplyFibreClasses(BpfFibre fibre)
+    {
+        foreach (var c in ShippedFibres.Ransomware.Classes)
+        {
+            Classify(fibre, c.Weight, c.Members.Executables.ToArray());
+        }
+    }
+
+    /// <summary>Allow-lists the executable at <paramref name="path"/> (never signalled nor frozen).</summary>
+    public static void AllowExecutable(BpfFibre fibre, string path) =>
+        fibre.Object.Map(RansomwareBpf.AllowExesMap).Update(ExeKey(path), 1u);
+
+    /// <summary>Allow-lists the cgroup v2 with id <paramref name="id"/> and its descendants.</summary>
+    public static void AllowCgroup(BpfFibre fibre, ulong id) =>
+        fibre.Object.Map(RansomwareBpf.AllowCgroupsMap).Update(id, 1u);
+
+    private static RansomwareExeKey ExeKey(string path)
+    {
+        var (dev, ino) = ProcessIdentity.Executable(path, out var problem) ?? throw new IOException($"cannot stat {path}: {problem}");
+        return new RansomwareExeKey { Dev = dev, Ino = ino };
     }
 
     private static string Build()

@@ -11,7 +11,7 @@ namespace Sigil.Daemon.Tests.Hosting;
 /// shipped one kills, run by <c>sigil run --arm</c> on the shipped object (the loader sets its stop
 /// prices from the fibre). The kernel stops the process at its damaging event, the daemon freezes
 /// the agent in a cgroup of its own and says how to thaw it; while frozen the corpus does not change;
-/// <c>sigil thaw</c> lists and thaws it.
+/// <c>sigil thaw</c> lists and thaws it, back into the cgroup it came from.
 /// </summary>
 [Collection(Sequential.Name)]
 public sealed class FreezeTests
@@ -37,7 +37,11 @@ public sealed class FreezeTests
         Assert.Equal(0, (await ProcessRunner.RunAsync("mkfifo", [gate])).ExitCode);
         var attack = new ProcessStartInfo("bash") { UseShellExecute = false, WorkingDirectory = dir.Path };
         attack.ArgumentList.Add("-c");
-        attack.ArgumentList.Add($"read _ < {gate}; exec python3 {Behaviours} run inplace corpus < /dev/null > /dev/null");
+        // It starts in a cgroup of its own, where sigil thaw must return it.
+        var v2 = Sigil.Runtime.Enforcement.CgroupFreezer.FindRoot()!;
+        var home = "/sigil-test-freeze-" + Environment.ProcessId;
+        Directory.CreateDirectory(v2 + home);
+        attack.ArgumentList.Add($"echo $$ > {v2}{home}/cgroup.procs; read _ < {gate}; exec python3 {Behaviours} run inplace corpus < /dev/null > /dev/null");
         using var behaviour = Process.Start(attack)!;
 
         var port = Ports.FreeLoopbackPort();
@@ -122,7 +126,9 @@ public sealed class FreezeTests
             Assert.True(thaw.ExitCode == 0, ProcessRunner.Describe(thaw));
             Assert.Contains($"thawed agent {behaviour.Id} (ransomware)", thaw.StandardOutput);
             Assert.False(Directory.Exists(Sigil.Runtime.Enforcement.CgroupFreezer.FindRoot()! + cgroup));
-            Assert.DoesNotContain(File.ReadAllLines($"/proc/{behaviour.Id}/cgroup"), l => l.Contains(Sigil.Runtime.Enforcement.CgroupFreezer.Folder, StringComparison.Ordinal));
+            Assert.Contains("0::" + home, File.ReadAllLines($"/proc/{behaviour.Id}/cgroup"));
+            var frozenParent = Path.Combine(v2, Sigil.Runtime.Enforcement.CgroupFreezer.Folder);
+            Assert.Equal(new Sigil.Runtime.Enforcement.CgroupFreezer(v2).List().Count > 0, Directory.Exists(frozenParent));
             var again = await ProcessRunner.RunSigilAsync(["thaw", behaviour.Id.ToString()]);
             Assert.Equal(1, again.ExitCode);
             Assert.Contains($"no frozen agent '{behaviour.Id}'", again.StandardError);
@@ -137,6 +143,14 @@ public sealed class FreezeTests
                 new Sigil.Runtime.Enforcement.CgroupFreezer(Sigil.Runtime.Enforcement.CgroupFreezer.FindRoot()!).Thaw(behaviour.Id.ToString());
             }
             catch (ArgumentException)
+            {
+            }
+
+            try
+            {
+                Directory.Delete(v2 + home);
+            }
+            catch (IOException)
             {
             }
         }

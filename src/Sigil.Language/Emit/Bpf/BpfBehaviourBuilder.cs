@@ -19,10 +19,11 @@ namespace Sigil.Language.Emit.Bpf;
 /// The object it plans, for <c>ransomware</c>:
 /// <code>
 /// maps:      price_damage (root -> price), ransomware_agent (root -> state), ransomware_members (tgid -> root),
-///            ransomware_files ((dev, root, ino) -> what the agent did), ransomware_boundary, _stats, _control,
-///            _allow, _scope, _events, _wake
+///            ransomware_files ((dev, root, ino) -> what the agent did), ransomware_boundary,
+///            ransomware_classes (exe -> weight), _cgroup_classes (cgroup id -> weight), _allow_exes,
+///            _allow_cgroups, _stats, _control, _allow, _scope, _events, _wake
 /// programs:  handle_fork (tp_btf/task_newtask), handle_da_write_begin, handle_write_begin, handle_dirty_folio,
-///            handle_truncate, handle_read, handle_unlink, handle_evict
+///            handle_change (writeback_mark_inode_dirty), handle_truncate, handle_read, handle_unlink, handle_evict
 /// </code>
 /// </remarks>
 internal static class BpfBehaviourBuilder
@@ -234,6 +235,9 @@ internal static class BpfBehaviourBuilder
         var boundaryMap = $"{fibre}_boundary";
         var fileMap = $"{fibre}_files";
         var classMap = $"{fibre}_classes";
+        var cgroupClassMap = $"{fibre}_cgroup_classes";
+        var allowExeMap = $"{fibre}_allow_exes";
+        var allowCgroupMap = $"{fibre}_allow_cgroups";
         var maps = new List<BpfMapModel>
         {
             BpfModelBuilder.Map(export.MapName, $"^{resourceName}: the price by root tgid, fixed point (value * 2^{scaleBits}); exported", "BPF_MAP_TYPE_LRU_HASH", capacity, "__u32", "__s64"),
@@ -242,6 +246,9 @@ internal static class BpfBehaviourBuilder
             BpfModelBuilder.Map(boundaryMap, "tgids whose children root new agents (besides pid 1 and the daemon)", "BPF_MAP_TYPE_HASH", BoundaryCapacity, "__u32", "__u32"),
             BpfModelBuilder.Map(fileMap, "what each agent did to each file: FILE_FILLED, FILE_READ, FILE_COUNTED", "BPF_MAP_TYPE_LRU_HASH", Math.Min(FileMapMax, (long)capacity * FilesPerAgent), $"struct {fileKey.CName}", "__u32"),
             BpfModelBuilder.Map(classMap, $"executables with a class weight (fixed point, 2^{scaleBits} is 1): archivers, compilers, databases; 0 spares them", "BPF_MAP_TYPE_HASH", ClassCapacity, $"struct {exeKey.CName}", "__s64"),
+            BpfModelBuilder.Map(cgroupClassMap, $"cgroup v2 ids with a class weight (fixed point, 2^{scaleBits} is 1), covering their descendants", "BPF_MAP_TYPE_HASH", ClassCapacity, "__u64", "__s64"),
+            BpfModelBuilder.Map(allowExeMap, "executables whose processes are never signalled nor frozen", "BPF_MAP_TYPE_HASH", ClassCapacity, $"struct {exeKey.CName}", "__u32"),
+            BpfModelBuilder.Map(allowCgroupMap, "cgroup v2 ids whose processes (and their descendants') are never signalled nor frozen", "BPF_MAP_TYPE_HASH", ClassCapacity, "__u64", "__u32"),
         };
 
         maps.AddRange(common.Models("tgids (or agent roots)", "agent roots", "kill"));
@@ -257,6 +264,13 @@ internal static class BpfBehaviourBuilder
             Program("tp_btf/ext4_unlink_enter", "handle_unlink"),
             Program("tp_btf/ext4_evict_inode", "handle_evict"),
         };
+
+        // The first sign of a change (mtime stamped before any byte is copied) stops the write that
+        // would reach the stop price before it lands; it exists where overwrites are priced.
+        if (terms.ContainsKey("overwrite"))
+        {
+            programs.Insert(4, Program("tp_btf/writeback_mark_inode_dirty", "handle_change"));
+        }
 
         var summary = sensors.Select((s, i) => $"sensor {i.ToString(CultureInfo.InvariantCulture)}: {Quote(s.Statement)}").ToList();
         summary.Add($"price:    ^{resourceName} in the kernel, fixed point: {Quote(row.Statement)}");
@@ -309,6 +323,10 @@ internal static class BpfBehaviourBuilder
                 FileKeyStruct = fileKey.CName,
                 ClassMap = classMap,
                 ExeKeyStruct = exeKey.CName,
+                CgroupClassMap = cgroupClassMap,
+                AllowExeMap = allowExeMap,
+                AllowCgroupMap = allowCgroupMap,
+                HasCgroupClasses = spec.Classes.Any(static c => !c.Members.Cgroups.IsEmpty),
                 Events = events,
                 HasWrite = terms.ContainsKey("write"),
                 HasFill = terms.ContainsKey("fill"),

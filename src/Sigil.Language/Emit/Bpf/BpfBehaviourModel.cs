@@ -36,6 +36,18 @@ internal sealed class BpfBehaviourModel
 
     public string ExeKeyStruct { get; init; } = "";
 
+    /// <summary>cgroup ids (v2) with a class weight; a cgroup's class covers its descendants.</summary>
+    public string CgroupClassMap { get; init; } = "";
+
+    /// <summary>Executables whose processes are never signalled nor frozen.</summary>
+    public string AllowExeMap { get; init; } = "";
+
+    /// <summary>cgroup ids (v2) whose processes, and their descendants', are never signalled nor frozen.</summary>
+    public string AllowCgroupMap { get; init; } = "";
+
+    /// <summary>True when the fibre gives a cgroup a class: every event then looks its cgroup up.</summary>
+    public bool HasCgroupClasses { get; init; }
+
     /// <summary>The file events some sensor of the priced row reads, in catalogue order.</summary>
     public IReadOnlyList<BpfFileEventModel> Events { get; init; } = new List<BpfFileEventModel>();
 

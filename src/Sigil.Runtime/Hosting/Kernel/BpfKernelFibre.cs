@@ -404,30 +404,68 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     /// u32 dev (the kernel's encoding, major &lt;&lt; 20 | minor), u32 pad, u64 ino; its value is
     /// the weight in the fibre's fixed point.
     /// </remarks>
-    public unsafe bool Weigh(string path, double weight)
+    public bool Weigh(string path, double weight)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!_tree || _bpf.Object.Maps.FirstOrDefault(m => m.Name == _fibre.Name + "_classes") is not { KeySize: 16, ValueSize: 8 } classes)
+        if (BehaviourMap("_classes", 16, 8) is not { } classes)
         {
             return false;
         }
 
-        var stat = stackalloc byte[256];
-        if (Libc.Stat(path, stat) != 0)
+        classes.Update(ExeKey(path, "executable weight"), FixedPoint.ToFixed(weight, ScaleBits));
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public bool WeighCgroup(ulong id, double weight)
+    {
+        if (BehaviourMap("_cgroup_classes", 8, 8) is not { } classes)
         {
-            throw new IOException($"executable weight: cannot stat {path}: {Libc.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
+            return false;
         }
 
-        // glibc's st_dev (gnu_dev_major/minor) as the kernel's dev_t (MKDEV).
-        var st = *(ulong*)stat;
-        var major = (uint)(((st >> 8) & 0xfff) | ((st >> 32) & 0xfffff000));
-        var minor = (uint)((st & 0xff) | ((st >> 12) & 0xffffff00));
+        classes.Update(id, FixedPoint.ToFixed(weight, ScaleBits));
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public bool AllowExecutable(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (BehaviourMap("_allow_exes", 16, 4) is not { } allowed)
+        {
+            return false;
+        }
+
+        allowed.Update(ExeKey(path, "allowed executable"), 1u);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public bool AllowCgroup(ulong id)
+    {
+        if (BehaviourMap("_allow_cgroups", 8, 4) is not { } allowed)
+        {
+            return false;
+        }
+
+        allowed.Update(id, 1u);
+        return true;
+    }
+
+    // A behaviour program's map <fibre><suffix> of the given key and value sizes, or null.
+    private BpfMap? BehaviourMap(string suffix, int keySize, int valueSize) =>
+        _tree && _bpf.Object.Maps.FirstOrDefault(m => m.Name == _fibre.Name + suffix) is { } map && map.KeySize == keySize && map.ValueSize == valueSize ? map : null;
+
+    // struct <fibre>_exe_key: u32 dev (the kernel's encoding), u32 pad, u64 ino.
+    private static KeyBytes ExeKey(string path, string what)
+    {
+        var (dev, ino) = ProcessIdentity.Executable(path, out var problem) ?? throw new IOException($"{what}: cannot stat {path}: {problem}");
         Span<byte> key = stackalloc byte[16];
         key.Clear();
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(key, (major << 20) | minor);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(key[8..], *(ulong*)(stat + 8));
-        classes.Update(MemoryMarshal.Read<KeyBytes>(key), FixedPoint.ToFixed(weight, ScaleBits));
-        return true;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(key, dev);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(key[8..], ino);
+        return MemoryMarshal.Read<KeyBytes>(key);
     }
 
     /// <summary>The mode of the pin folders: root's alone.</summary>
