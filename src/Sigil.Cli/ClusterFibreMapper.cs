@@ -81,6 +81,7 @@ internal static class ClusterFibreMapper
             Budget = clusterRow.Rhs.Kind == ValueKind.Constant ? clusterRow.Rhs.Constant : values.Evaluate(clusterRow.Rhs, none),
             MaxNodes = cluster.ClusterNodes,
             Step = spec.Solver.Step,
+            AdmmRho = spec.Solver.Method == SolverMethod.Admm ? spec.Solver.Rho : null,
             NodeLoadMax = capacity * a * upper,
             NodeFloor = 0,
         };

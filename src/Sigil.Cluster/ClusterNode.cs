@@ -48,6 +48,9 @@ public sealed class ClusterNode : IDisposable
     private CancellationTokenSource? _campaign;
     private double _rampFrom;
     private int _rampLeft;
+    private long _admmIteration = -1;
+    private double _admmLoad = double.NaN;
+    private double _admmPrice;
 
     /// <summary>A node named <paramref name="name"/> solving <paramref name="problem"/>.</summary>
     public ClusterNode(string name, ClusterSettings settings, NodeProblem problem, IClusterStore store, TimeProvider? time = null, ILogger? logger = null)
@@ -172,11 +175,27 @@ public sealed class ClusterNode : IDisposable
                 _cap = cap;
             }
 
-            var desired = problem.Solve(_price);
-            var applied = problem.Solve(_price, cap);
+            var price = _price;
+            if (_settings.AdmmRho is { } rho)
+            {
+                if (record?.Admm is { } admm && admm.Iteration > _admmIteration)
+                {
+                    // The x-update of ADMM's sharing form: the prox centre is this node's last
+                    // x_i less the updater's offset (a node joining starts from its load at the price).
+                    var last = double.IsNaN(_admmLoad) ? problem.Solve(record.Price).ClusterLoad : _admmLoad;
+                    _admmPrice = ClusterAdmm.Prox(problem, rho, last - admm.Offset);
+                    _admmLoad = problem.Solve(_admmPrice).ClusterLoad;
+                    _admmIteration = admm.Iteration;
+                }
+
+                price = _admmPrice;
+            }
+
+            var desired = problem.Solve(price);
+            var applied = problem.Solve(price, cap);
             var bound = _settings.NodeLoadMax;
-            var load = new LoadRecord(_round, Math.Min(bound, desired.ClusterLoad), Math.Min(bound, applied.ClusterLoad), Math.Min(bound, problem.Floor), _time.GetUtcNow().ToUnixTimeMilliseconds(), problem.Slope(_price, desired.ClusterLoad));
-            if (_published is { } last && last.Round == load.Round && last.Load == load.Load && last.Applied == load.Applied && _publishedLease == Volatile.Read(ref _lease))
+            var load = new LoadRecord(_round, Math.Min(bound, desired.ClusterLoad), Math.Min(bound, applied.ClusterLoad), Math.Min(bound, problem.Floor), _time.GetUtcNow().ToUnixTimeMilliseconds(), problem.Slope(price, desired.ClusterLoad), _admmIteration);
+            if (_published is { } published && published.Round == load.Round && published.Iteration == load.Iteration && published.Load == load.Load && published.Applied == load.Applied && _publishedLease == Volatile.Read(ref _lease))
             {
                 // Nothing new since the last put (same round, same loads, same lease): the key stands.
                 return Finish(applied, desired);
@@ -208,7 +227,8 @@ public sealed class ClusterNode : IDisposable
                 _cap = cap;
             }
 
-            return Finish(problem.Solve(_price, cap), problem.Solve(_price));
+            var held = _settings.AdmmRho is null ? _price : _admmPrice;
+            return Finish(problem.Solve(held, cap), problem.Solve(held));
         }
     }
 

@@ -160,13 +160,25 @@ public static class ClusterPriceUpdate
         var lagging = live.Values.Where(l => l.Round < search.PricedRound && round - l.Round <= StragglerRounds).Sum(l => l.Load);
         var fresh = liveCount > 0 && live.Values.Any(l => l.Round >= search.PricedRound)
             && (live.Values.All(l => l.Round >= search.PricedRound || round - l.Round > StragglerRounds) || lagging <= LagFraction * desired);
-        if (fresh && previous is not null)
+        AdmmState? admm = null;
+        if (settings.AdmmRho is { } rho)
+        {
+            // ADMM: the iterate moves once every live node answered it; the price is rho u.
+            admm = previous?.Admm ?? ClusterAdmm.Start;
+            if (previous is not null && ClusterAdmm.Step(admm, live.Values, available, round) is { } next)
+            {
+                admm = next;
+                price = rho * next.U;
+                search = search with { Converged = ClusterAdmm.Converged(next, available), PricedRound = round };
+            }
+        }
+        else if (fresh && previous is not null)
         {
             var slope = live.Values.Sum(l => l.Slope);
             (price, search) = Search(settings, price, excess, slope, liveCount, available, search, round);
         }
 
-        var record = new PriceRecord(round, price, settings.Budget, updater, nodes, ignored.Count, search);
+        var record = new PriceRecord(round, price, settings.Budget, updater, nodes, ignored.Count, search, admm);
         return new ClusterRound(record, ignored, liveCount, excess);
     }
 

@@ -14,7 +14,20 @@ namespace Sigil.Cluster;
 /// <param name="Nodes">Per node, by name, in ordinal order.</param>
 /// <param name="Ignored">Keys ignored in this round (corrupt, NaN, negative, over the node's bound), counted.</param>
 /// <param name="Search">Where the price search stands (the bracket of the root of the excess demand).</param>
-public sealed record PriceRecord(long Round, double Price, double Budget, string Updater, SortedDictionary<string, NodeGrant> Nodes, int Ignored, PriceSearch Search);
+/// <param name="Admm">The ADMM iterate when the fibre solves by <c>admm</c> (null for the dual search).</param>
+public sealed record PriceRecord(long Round, double Price, double Budget, string Updater, SortedDictionary<string, NodeGrant> Nodes, int Ignored, PriceSearch Search, AdmmState? Admm = null);
+
+/// <summary>
+/// The updater's half of one sharing-ADMM iteration (<see cref="ClusterAdmm"/>): the scaled dual
+/// u and the term every node adds to its prox centre.
+/// </summary>
+/// <param name="Iteration">The iteration, from 0; a node answers it once with its next x_i.</param>
+/// <param name="U">The scaled dual u &gt;= 0 of the cluster row (the price is rho u).</param>
+/// <param name="Offset">xbar - zbar + u: node i's prox centre is its last x_i minus this.</param>
+/// <param name="Average">xbar, the mean load of the live nodes that answered.</param>
+/// <param name="Residual">The primal residual |xbar - zbar| times the node count (load over the budget share).</param>
+/// <param name="Change">The dual residual over rho: the node count times the change of zbar (load).</param>
+public sealed record AdmmState(long Iteration, double U, double Offset, double Average, double Residual, double Change);
 
 /// <summary>
 /// The cluster price search: the excess demand <c>e(lambda) = sum_n d_n(lambda) - B</c> is
@@ -52,7 +65,8 @@ public sealed record NodeGrant(double Share, double Held, double Desired, int Mi
 /// <param name="Floor">The least cluster load its jobs' lower bounds force.</param>
 /// <param name="Time">Its wall clock in Unix milliseconds (for people; the protocol never reads it).</param>
 /// <param name="Slope">d Load / d price at that price (&lt;= 0): the node's curvature, which the updater sums to scale its price step.</param>
-public sealed record LoadRecord(long Round, double Load, double Applied, double Floor, long Time, double Slope = 0);
+/// <param name="Iteration">Under ADMM, the iteration whose x-update <paramref name="Load"/> is (-1 before the first).</param>
+public sealed record LoadRecord(long Round, double Load, double Applied, double Floor, long Time, double Slope = 0, long Iteration = -1);
 
 /// <summary>The JSON of the records (source-generated, invariant).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]

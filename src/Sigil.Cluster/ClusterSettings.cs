@@ -21,8 +21,14 @@ public sealed record ClusterSettings
     /// <summary>The most nodes the fibre declares (<c>cluster max N</c>); keys of further nodes are ignored and counted.</summary>
     public required int MaxNodes { get; init; }
 
-    /// <summary>The dual step gamma of the cluster price.</summary>
+    /// <summary>The dual step gamma of the cluster price (unused under ADMM, <see cref="AdmmRho"/>).</summary>
     public required double Step { get; init; }
+
+    /// <summary>
+    /// The ADMM penalty rho when the fibre asks for <c>solve admm</c> (the sharing form of
+    /// consensus ADMM, <see cref="ClusterAdmm"/>); null for the dual price search.
+    /// </summary>
+    public double? AdmmRho { get; init; }
 
     /// <summary>The largest cluster load one node can put (its jobs at their upper bounds): a larger load is corrupt.</summary>
     public required double NodeLoadMax { get; init; }
@@ -78,9 +84,14 @@ public sealed record ClusterSettings
             problems.Add($"cluster node count {MaxNodes} must be at least 1");
         }
 
-        if (!(Step > 0) || !double.IsFinite(Step))
+        if (AdmmRho is null && (!(Step > 0) || !double.IsFinite(Step)))
         {
             problems.Add($"cluster step {Step} must be positive and finite");
+        }
+
+        if (AdmmRho is { } rho && !(rho > 0 && double.IsFinite(rho)))
+        {
+            problems.Add($"ADMM rho {rho} must be positive and finite");
         }
 
         if (!(NodeLoadMax > 0) || !double.IsFinite(NodeLoadMax))

@@ -114,6 +114,17 @@ public static class LimitCases
             "couple @lim >= sum(a in arc) $z[a];",
             "utility $z[a] ~ 3 * $z[a] - 1/2 * $z[a] ** 2;",
             "solve admm { }")),
+        ("edge_cluster_admm", Fibre(
+            "edge_cluster_admm",
+            "index job by pid max 4;",
+            "param watts : W/cpu = 50;",
+            "$cpu[job] : cpu in [1, 4];",
+            "@node : W = 400;",
+            "@power : W = 2000 cluster max 8;",
+            "couple @node >= sum(j in job) watts * $cpu[j];",
+            "couple @power >= sum(j in job) watts * $cpu[j];",
+            "utility $cpu[j] ~ fair($cpu[j] + 0.1, 2);",
+            "solve admm { rho = 0.0002; }")),
         ("edge_freeze", Fibre(
             "edge_freeze",
             "index agent by tree max 64;",

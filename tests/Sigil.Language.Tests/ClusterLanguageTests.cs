@@ -63,6 +63,17 @@ public sealed class ClusterLanguageTests
         Assert.Equal("SIG2006", Assert.Single(result.Diagnostics).Id);
     }
 
+    [Fact]
+    public void Cluster_SolveAdmm_IsAccepted_SolvePenaltyIsNot()
+    {
+        var admm = Spec(Power("@power : W = 2000 cluster max 8;", "solve admm { rho = 0.0002; }"));
+        Assert.Equal(SolverMethod.Admm, admm.Solver.Method);
+        Assert.Equal(0.0002, admm.Solver.Rho);
+        var penalty = Assert.Single(Fibres.CompileText(Power("@power : W = 2000 cluster max 8;", "solve penalty { mu = 1; }"), "p.sigil").Diagnostics);
+        Assert.Equal("SIG2019", penalty.Id);
+        Assert.Contains("needs 'solve dual' or 'solve admm', not 'penalty'", penalty.Message, System.StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("@power : W = 2000 cluster max 8;", "couple @power >= (sum(j in job) watts * $cpu[j]) - sum(k in job) 1 * watts * $cpu[k];", "a load term has a negative coefficient")]
     [InlineData("@power : W = 2000 cluster max 0;", null, null)]

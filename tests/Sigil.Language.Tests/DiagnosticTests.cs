@@ -100,7 +100,7 @@ public sealed class DiagnosticTests
         ["SIG2013"] = new(Base("param p = {|SIG2013:1e300 * 1e300|};")),
         ["SIG2014"] = new(Fibre(Task, X, R, "couple @r[t] >= {|SIG2014:sum(u in task) ($x[t] + 1)|};", Utility, Solve)),
         ["SIG2018"] = new(Fibre(Task, X, "$bonus : s in [0, 10];", R, "@all : s = 5;", "couple @r[t] >= $x[t];", "couple @all >= sum(u in task) $x[u] + {|SIG2018:$bonus|};", Utility, "utility $bonus ~ log(1 + $bonus);", Solve)),
-        ["SIG2019"] = new(Fibre(Task, X, "@{|SIG2019:c|} : s = 100 cluster max 4;", "couple @c >= sum(t in task) $x[t];", Utility, "solve admm { rho = 1; }")),
+        ["SIG2019"] = new(Fibre(Task, X, "@{|SIG2019:c|} : s = 100 cluster max 4;", "couple @c >= sum(t in task) $x[t];", Utility, "solve penalty { mu = 1; }")),
 
         // 3xxx target limits
         ["SIG2015"] = new(Online("{|SIG2015:act kill when ^r[t] >= 0;|}")),

@@ -6,7 +6,8 @@ namespace Sigil.Language.Analysis;
 internal sealed partial class FibreAnalyzer
 {
     // A cluster resource is priced by one updater over the nodes' desired loads while each node
-    // solves its own rows (docs/cluster.md). That decomposition needs: dual decomposition, one
+    // solves its own rows (docs/cluster.md). That decomposition needs: dual decomposition or the
+    // sharing form of ADMM (rho u is the price), one
     // unindexed cluster resource (the updater's exact line search is one-dimensional), an
     // inequality row, and coefficients >= 0 (a node's cap on its share must bound its load).
     private void CheckCluster()
@@ -17,9 +18,9 @@ internal sealed partial class FibreAnalyzer
             var symbol = _bound.Resources.First(r => r.Name == resource.Name);
             var row = _bound.Rows.FirstOrDefault(r => r.Value.Resource == resource.Name);
             string? reason = null;
-            if (_spec.Solver.Method != SolverMethod.Dual)
+            if (_spec.Solver.Method is not (SolverMethod.Dual or SolverMethod.Admm))
             {
-                reason = $"the cluster price needs 'solve dual', not '{_spec.Solver.Method.ToString().ToLowerInvariant()}'";
+                reason = $"the cluster price needs 'solve dual' or 'solve admm', not '{_spec.Solver.Method.ToString().ToLowerInvariant()}'";
             }
             else if (clusters.Count > 1)
             {

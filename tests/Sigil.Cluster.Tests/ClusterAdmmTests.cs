@@ -1,0 +1,119 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading.Tasks;
+using Xunit.Abstractions;
+
+namespace Sigil.Cluster.Tests;
+
+/// <summary>
+/// The cluster row by ADMM's sharing form: the updater's step (waits for every live node, projects
+/// the dual of the inequality), the iteration in one process against the centralized optimum, and
+/// three nodes against a real etcd.
+/// </summary>
+public sealed class ClusterAdmmTests(ITestOutputHelper output)
+{
+    private const double Budget = 600;
+
+    // About 1 / |the summed load slope| at the optimum (the loads fall by ~5,000 W per unit of price per node).
+    private const double Rho = 2e-4;
+
+    private static LoadRecord Load(double load, long iteration, long round = 1) => new(round, load, load, 0, 0, 0, iteration);
+
+    [Fact]
+    public void AdmmStep_OverBudget_ProjectsTheAverageAndRaisesTheDual()
+    {
+        var next = ClusterAdmm.Step(ClusterAdmm.Start, [Load(300, 0), Load(250, 0), Load(150, 0)], Budget, 1)!;
+        var xbar = 700.0 / 3;
+        Assert.Equal(1, next.Iteration);
+        Assert.Equal(xbar, next.Average, 9);
+        Assert.Equal(xbar - 200, next.U, 9);
+        Assert.Equal(2 * (xbar - 200), next.Offset, 9);
+        Assert.Equal(100, next.Residual, 9);
+
+        // Under the budget the dual falls to 0, never below: zbar = u + xbar, and the nodes are
+        // pulled up towards it by the offset xbar - zbar + u = -u.
+        var under = ClusterAdmm.Step(next, [Load(50, 1), Load(50, 1), Load(50, 1)], Budget, 2)!;
+        Assert.Equal(0, under.U);
+        Assert.Equal(-next.U, under.Offset, 9);
+        Assert.Equal(3 * next.U, under.Residual, 9);
+    }
+
+    [Fact]
+    public void AdmmStep_WaitsForEveryLiveNode_ButNotForAStraggler()
+    {
+        var state = ClusterAdmm.Start with { Iteration = 3 };
+        Assert.Null(ClusterAdmm.Step(state, [Load(300, 3, 9), Load(250, 2, 9)], Budget, 10));
+        var past = ClusterAdmm.Step(state, [Load(300, 3, 9), Load(250, 2, 10 - ClusterPriceUpdate.StragglerRounds - 1)], Budget, 10)!;
+        Assert.Equal(300, past.Average, 9);
+        Assert.Equal(0, ClusterAdmm.Prox(ClusterInstance.Node(0), Rho, 1e6));
+    }
+
+    [Fact]
+    public void Admm_InOneProcess_ReachesTheCentralizedOptimum()
+    {
+        var nodes = Enumerable.Range(0, 3).Select(i => ClusterInstance.Node(i)).ToArray();
+        var (price, loads) = ClusterInstance.Centralized(3, Budget);
+        var x = nodes.Select(n => n.Solve(0).ClusterLoad).ToArray();
+        var state = ClusterAdmm.Start;
+        var iterations = 0;
+        while (!(state.Iteration > 1 && ClusterAdmm.Converged(state, Budget)) && iterations++ < 100)
+        {
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                x[i] = nodes[i].Solve(ClusterAdmm.Prox(nodes[i], Rho, x[i] - state.Offset)).ClusterLoad;
+            }
+
+            state = ClusterAdmm.Step(state, x.Select(l => Load(l, state.Iteration)).ToArray(), Budget, 1)!;
+        }
+
+        output.WriteLine($"ADMM converged in {iterations} iterations: price {Rho * state.U:G6} (centralized {price:G6}), loads {string.Join(", ", x.Select(l => l.ToString("F2")))} (centralized {string.Join(", ", loads.Select(l => l.ToString("F2")))})");
+        Assert.True(iterations <= 20, $"converged within 20 iterations (took {iterations})");
+        Assert.Equal(price, Rho * state.U, price * 5e-3);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(loads[i], x[i], 1.0);
+        }
+    }
+
+    [Fact]
+    public async Task Admm_ThreeNodesOnEtcd_ConvergeToCentralizedOptimum_AndACrashedNodeDropsOut()
+    {
+        using var etcd = new EtcdServer();
+        await etcd.StartAsync();
+        var settings = ClusterInstance.Settings(3, Budget, "/sigil-test/" + Guid.NewGuid().ToString("N")[..10]) with { AdmmRho = Rho, ReserveRounds = 10 };
+        await using var cluster = new LocalCluster(etcd.Url, settings);
+        for (var i = 0; i < 3; i++)
+        {
+            cluster.Add(i);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var record = await cluster.WaitAsync(r => r.Search.Converged && r.Nodes.Count == 3 && r.Admm is { Iteration: > 2 }, TimeSpan.FromSeconds(30), "three ADMM nodes converge");
+        var (price, loads) = ClusterInstance.Centralized(3, Budget);
+        output.WriteLine($"converged at round {record.Round}, iteration {record.Admm!.Iteration}, after {clock.Elapsed.TotalSeconds:F1} s: price {record.Price:G6} = rho u (centralized {price:G6}); max total {cluster.MaxTotal:F2} W");
+        Assert.Equal(Rho * record.Admm.U, record.Price, 12);
+        Assert.Equal(price, record.Price, price * 5e-3);
+        for (var i = 0; i < 3; i++)
+        {
+            var desired = record.Nodes["n" + i].Desired;
+            output.WriteLine($"  n{i}: x {desired:F2} W, centralized {loads[i]:F2} W, share {record.Nodes["n" + i].Share:F2} W");
+            Assert.Equal(loads[i], desired, 1.0);
+        }
+
+        Assert.True(record.Admm.Iteration <= 20, $"converged within 20 iterations (took {record.Admm.Iteration})");
+        Assert.True(cluster.MaxTotal <= Budget * (1 + 1e-9), $"total {cluster.MaxTotal} within the budget");
+
+        // kill -9 a node that is not the updater: at its lease expiry it leaves the average; once its
+        // held share is released the other two re-converge to their own optimum.
+        var dead = cluster.Nodes.First(n => !n.Status.Updater);
+        await cluster.CrashAsync(dead);
+        var released = await cluster.WaitAsync(r => !r.Nodes.ContainsKey(dead.Name), TimeSpan.FromSeconds(15), "the crashed node's share is released");
+        var again = await cluster.WaitAsync(r => r.Search.Converged && r.Admm!.Iteration > released.Admm!.Iteration + 2, TimeSpan.FromSeconds(15), "two ADMM nodes re-converge");
+        var survivors = cluster.Running.Select(n => ClusterInstance.Node(int.Parse(n.Name[1..], System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        var expected = ClusterSimulation.CentralizedPrice(survivors, Budget);
+        output.WriteLine($"without {dead.Name}: iteration {again.Admm!.Iteration}, average over {again.Admm.Average:F2} W, price {again.Price:G6} (centralized {expected:G6}); max total {cluster.MaxTotal:F2} W");
+        Assert.Equal(expected, again.Price, expected * 5e-3);
+        Assert.True(cluster.MaxTotal <= Budget * (1 + 1e-9), $"total {cluster.MaxTotal} within the budget");
+    }
+}
