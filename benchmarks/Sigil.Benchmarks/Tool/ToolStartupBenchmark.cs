@@ -41,10 +41,10 @@ internal static class ToolStartupBenchmark
         {
             var installed = Install(repository, work.FullName);
             var fibre = Path.Combine(repository, "fibres", "dwell.sigil");
-            var commands = new (string Name, string File, string Prefix)[]
+            var commands = new (string Name, string File, string[] Prefix)[]
             {
-                ("build output, JIT (dotnet sigil.dll)", "dotnet", $"\"{built}\" "),
-                ("installed tool, ReadyToRun", installed, string.Empty),
+                ("build output, JIT (dotnet sigil.dll)", "dotnet", [built]),
+                ("installed tool, ReadyToRun", installed, []),
             };
 
             // Interleaved, one of each per round, so that a change in the machine's load falls on both.
@@ -53,8 +53,8 @@ internal static class ToolStartupBenchmark
             {
                 foreach (var (name, file, prefix) in commands)
                 {
-                    var check = Time(file, prefix + $"check \"{fibre}\"");
-                    var version = Time(file, prefix + "--version");
+                    var check = Time(file, [.. prefix, "check", fibre]);
+                    var version = Time(file, [.. prefix, "--version"]);
                     if (round > 0)
                     {
                         // the first round warms the page cache and is not counted
@@ -92,37 +92,17 @@ internal static class ToolStartupBenchmark
         var feed = Path.Combine(work, "feed");
         var tools = Path.Combine(work, "tools");
         var environment = new[] { ("NUGET_PACKAGES", Path.Combine(work, "packages")) };
-        Exec("dotnet", $"pack src/Sigil.Cli -c Release -o \"{feed}\" -nologo", repository, environment);
+        ChildProcess.RunChecked("dotnet", ["pack", "src/Sigil.Cli", "-c", "Release", "-o", feed, "-nologo"], repository, environment);
         var version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "sigil.linux-x64.*.nupkg").Single())["sigil.linux-x64.".Length..];
-        Exec("dotnet", $"tool install --tool-path \"{tools}\" --add-source \"{feed}\" sigil --version {version}", work, environment);
+        ChildProcess.RunChecked("dotnet", ["tool", "install", "--tool-path", tools, "--add-source", feed, "sigil", "--version", version], work, environment);
         return Path.Combine(tools, "sigil");
     }
 
-    private static (double Cpu, double Wall) Time(string file, string arguments)
+    private static (double Cpu, double Wall) Time(string file, string[] arguments)
     {
         var cpu = ChildProcessTime.Total();
         var clock = Stopwatch.StartNew();
-        Exec(file, arguments, BenchmarkRepository.Root, []);
+        ChildProcess.RunChecked(file, arguments, BenchmarkRepository.Root);
         return ((ChildProcessTime.Total() - cpu).TotalMilliseconds, clock.Elapsed.TotalMilliseconds);
-    }
-
-    private static void Exec(string file, string arguments, string directory, (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {arguments} exited {process.ExitCode}:\n{stdout.Result}{stderr.Result}");
-        }
     }
 }
