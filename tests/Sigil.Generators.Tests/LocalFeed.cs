@@ -31,11 +31,12 @@ public sealed class LocalFeed : IDisposable
         Folder = Path.Combine(Work.FullName, "feed");
         Packages = Path.Combine(Work.FullName, "packages");
         // Sigil.Generators packs its build task and analyzer dependencies through a build, the tool
-        // builds once per runtime it packs for (ReadyToRun for linux-x64), and the template package
-        // is not built with the tests; the others were.
-        foreach (var (project, noBuild) in new[] { ("Sigil.Language", true), ("Sigil.Generators", false), ("Sigil.Runtime", true), ("Sigil.Cli", false), ("Sigil.Templates", false) })
+        // builds itself once per runtime it packs for (ReadyToRun for linux-x64) over the references
+        // the tests' build already built, and the template package is not built with the tests; the
+        // others were.
+        foreach (var (project, build) in new[] { ("Sigil.Language", " --no-build"), ("Sigil.Generators", string.Empty), ("Sigil.Runtime", " --no-build"), ("Sigil.Cli", " -p:BuildProjectReferences=false"), ("Sigil.Templates", string.Empty) })
         {
-            Run("dotnet", $"pack src/{project} -c {Configuration} -o {Folder} -nologo{(noBuild ? " --no-build" : string.Empty)}", GeneratorHost.RepoRoot);
+            Run("dotnet", $"pack src/{project} -c {Configuration} -o {Folder} -nologo{build}", GeneratorHost.RepoRoot);
         }
 
         var versions = Directory.GetFiles(Folder, "*.nupkg").Select(Path.GetFileNameWithoutExtension).ToList();
