@@ -23,6 +23,7 @@ internal static class Program
         ["security"] = ("cost of the checks against a hostile local user: checkpoint saves, page publishes, 1,000 concurrent scrapes", Security.SecurityBenchmark.Run),
         ["editor"] = ("the language server: start-up, diagnostics after an edit, hover and completion (shipped fibres, 5,000 lines), memory after 1,000 edits", Editor.EditorBenchmark.Run),
         ["cluster"] = ("cluster fibre on etcd: rounds to converge, etcd requests per round and node, updater round time at 3, 100 and 1000 simulated nodes", Cluster.ClusterBenchmark.Run),
+        ["tool"] = ("sigil check start-up: the build output (JIT) vs the installed tool (ReadyToRun), processor and wall time", Tool.ToolStartupBenchmark.Run),
         ["placement"] = ("placement solve per period (cache fibre, 16 to 1024 threads; cold, warm) vs CVXOPT on the same instance", Placement.PlacementBenchmark.Run),
     };
 

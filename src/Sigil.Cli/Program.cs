@@ -6,7 +6,7 @@ using Sigil.Cli.Commands;
 namespace Sigil.Cli;
 
 /// <summary>
-/// The <c>sigil</c> command: check, emit, solve, model, run, demo, prove, explain, lsp (and hidden workload
+/// The <c>sigil</c> command: check, emit, solve, model, run, demo, prove, explain, thaw, sites, lsp (and hidden workload
 /// subcommands used by the demo and the tests). Every failure is one clear line on standard error
 /// and a non-zero exit code; no stack trace reaches the user.
 /// </summary>
@@ -25,6 +25,7 @@ internal static class Program
             ProveCommand.Create(),
             ExplainCommand.Create(),
             ThawCommand.Create(),
+            SitesCommand.Create(),
             LspCommand.Create(),
             WorkloadCommand.Create(),
         };

@@ -22,20 +22,25 @@ public sealed class LocalFeed : IDisposable
 
     public static readonly string[] PackageIds = ["Sigil.Language", "Sigil.Generators", "Sigil.Runtime", "sigil", "Sigil.Templates"];
 
+    /// <summary>The tool's implementation packages, one per runtime, that the <c>sigil</c> package points to.</summary>
+    public static readonly string[] ToolRuntimePackageIds = ["sigil.linux-x64", "sigil.any"];
+
     public LocalFeed()
     {
         Work = Directory.CreateTempSubdirectory("sigil-packages-");
         Folder = Path.Combine(Work.FullName, "feed");
         Packages = Path.Combine(Work.FullName, "packages");
-        // Sigil.Generators packs its build task and analyzer dependencies through a build, and the
-        // template package is not built with the tests; the others were.
-        foreach (var (project, noBuild) in new[] { ("Sigil.Language", true), ("Sigil.Generators", false), ("Sigil.Runtime", true), ("Sigil.Cli", true), ("Sigil.Templates", false) })
+        // Sigil.Generators packs its build task and analyzer dependencies through a build, the tool
+        // builds itself once per runtime it packs for (ReadyToRun for linux-x64) over the references
+        // the tests' build already built, and the template package is not built with the tests; the
+        // others were.
+        foreach (var (project, build) in new[] { ("Sigil.Language", " --no-build"), ("Sigil.Generators", string.Empty), ("Sigil.Runtime", " --no-build"), ("Sigil.Cli", " -p:BuildProjectReferences=false"), ("Sigil.Templates", string.Empty) })
         {
-            Run("dotnet", $"pack src/{project} -c {Configuration} -o {Folder} -nologo{(noBuild ? " --no-build" : string.Empty)}", GeneratorHost.RepoRoot);
+            Run("dotnet", $"pack src/{project} -c {Configuration} -o {Folder} -nologo{build}", GeneratorHost.RepoRoot);
         }
 
         var versions = Directory.GetFiles(Folder, "*.nupkg").Select(Path.GetFileNameWithoutExtension).ToList();
-        Assert.Equal(PackageIds.Length, versions.Count);
+        Assert.Equal(PackageIds.Length + ToolRuntimePackageIds.Length, versions.Count);
         Version = versions.Select(v => Regex.Match(v!, @"\.(\d+\.\d+\.\d+.*)$").Groups[1].Value).Distinct().Single();
     }
 

@@ -28,7 +28,7 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
         // MinVer: no release tag yet, so 0.1.0-alpha.0.<height>, the height counted along first parents from the root.
         var height = int.Parse(Run("git", "rev-list --count --first-parent HEAD", GeneratorHost.RepoRoot).Trim(), System.Globalization.CultureInfo.InvariantCulture) - 1;
         Assert.Equal($"0.1.0-alpha.0.{height}", _feed.Version);
-        foreach (var id in LocalFeed.PackageIds)
+        foreach (var id in LocalFeed.PackageIds.Concat(LocalFeed.ToolRuntimePackageIds))
         {
             using var package = ZipFile.OpenRead(Path.Combine(_feed.Folder, $"{id}.{_feed.Version}.nupkg"));
             var nuspec = new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
@@ -108,6 +108,16 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
         var tools = _feed.NewFolder("tools");
         Run("dotnet", $"tool install --tool-path {tools} --add-source {_feed.Folder} sigil --version {_feed.Version}", tools, _feed.Environment());
         var sigil = Path.Combine(tools, "sigil");
+
+        // This machine is linux-x64: the tool installed is the ReadyToRun build, precompiled in every
+        // assembly the check path loads, so that "sigil check" does not spend its start-up in the JIT.
+        var implementation = Directory.GetDirectories(Path.Combine(tools, ".store", "sigil", _feed.Version, "sigil.linux-x64"), "linux-x64", SearchOption.AllDirectories).Single();
+        foreach (var assembly in new[] { "sigil.dll", "Sigil.Language.dll", "Antlr4.Runtime.Standard.dll", "System.CommandLine.dll" })
+        {
+            Assert.True(IsReadyToRun(Path.Combine(implementation, assembly)), $"{assembly} in the installed tool is not ReadyToRun code");
+        }
+
+        Assert.False(IsReadyToRun(Path.Combine(GeneratorHost.RepoRoot, "src", "Sigil.Cli", "bin", Configuration, "net10.0", "sigil.dll")), "the build output is expected to be IL only, which makes the check above meaningful");
 
         using (var good = JsonDocument.Parse(Run(sigil, "check fibres/dwell.sigil --format json", GeneratorHost.RepoRoot)))
         {
@@ -195,5 +205,12 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
             Assert.Contains("`" + path + "`", readme, StringComparison.Ordinal);
             Assert.True(path.EndsWith('/') ? Directory.EnumerateFiles(Path.Combine(project, path)).Any() : File.Exists(Path.Combine(project, path)), path);
         }
+    }
+
+    // A ReadyToRun image carries native code beside its IL, announced by the CLI header's managed native header.
+    private static bool IsReadyToRun(string assembly)
+    {
+        using var reader = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(assembly));
+        return reader.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 }

@@ -25,24 +25,56 @@ public sealed class HookPrivilegeTests
     [BpfFact]
     public void Dwell_UnderUnsharePid_ReadsThePriceOfItsHostTgid()
     {
+        using var map = new PriceMap("price_dwell");
+        var result = RunInPidNamespace(["--pid", "--fork"], map, page: string.Empty, waitTicks: 500);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"pid 1 price {7UL << ScaleBits}\n", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [BpfFact]
+    public void Dwell_InAContainerWithItsOwnProc_ReadsNoPriceRatherThanAnotherProcesss()
+    {
+        // As an ordinary container: its own PID namespace and its own /proc, the daemon's price page
+        // and pinned map reachable (the manifests mount the page's folder and bpffs). From inside, the
+        // host tgid the kernel keys by cannot be learnt, so the hook fails open with price 0, and
+        // never takes the decoy at key 1 (its namespace pid) from the map or the page.
+        using var map = new PriceMap("price_dwell");
+        var page = Path.Combine(_fixture.Dwell.Root, $"ownproc-{Environment.ProcessId}.prices");
+        PricePage.Write(page, ScaleBits, 64, new Dictionary<int, ulong> { [1] = 99UL << ScaleBits });
+        try
+        {
+            var result = RunInPidNamespace(["--mount", "--pid", "--fork", "--mount-proc"], map, page, waitTicks: 50, setOwn: pid => PricePage.Write(page, ScaleBits, 64, new Dictionary<int, ulong> { [1] = 99UL << ScaleBits, [pid] = 7UL << ScaleBits }));
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("pid 1 price 0\n", result.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(page);
+        }
+    }
+
+    // Runs a program that waits up to waitTicks * 10 ms for a nonzero price and prints it with the
+    // pid it sees, under unshare with the given flags; a decoy price at key 1 (the program's
+    // namespace pid) is set before it starts, its own (7) at its host tgid once it has one.
+    private ProcessResult RunInPidNamespace(string[] flags, PriceMap map, string page, int waitTicks, Action<int>? setOwn = null)
+    {
         var dwell = _fixture.Dwell;
         var program = Compile(dwell, "pidns", $$"""
             #include <stdint.h>
             #include <stdio.h>
+            #include <stdlib.h>
             #include <unistd.h>
             extern uint64_t {{LlvmNames.PriceSymbol("dwell")}};
-            int main(void) {
-                /* waits (up to 5 s) for a price, then prints it with the pid it sees */
-                for (int i = 0; i < 500 && {{LlvmNames.PriceSymbol("dwell")}} == 0; i++)
+            int main(int argc, char **argv) {
+                int ticks = argc > 1 ? atoi(argv[1]) : 500;
+                for (int i = 0; i < ticks && {{LlvmNames.PriceSymbol("dwell")}} == 0; i++)
                     usleep(10000);
                 printf("pid %d price %llu\n", (int)getpid(), (unsigned long long){{LlvmNames.PriceSymbol("dwell")}});
                 return 0;
             }
             """);
-        using var map = new PriceMap("price_dwell");
-        // A decoy: the price of the host process whose pid is the program's namespace pid (1).
         map.Set(1, 99UL << ScaleBits);
-        using var unshare = Toolchain.Start("unshare", ["--pid", "--fork", program], null, _fixture.Dwell.HookEnvironment(map: map.Path, stats: false, extra: ("REFRESH_US", "10000")), redirectInput: false);
+        using var unshare = Toolchain.Start("unshare", [.. flags, program, waitTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)], null, dwell.HookEnvironment(map: map.Path, page: page, stats: false, extra: ("REFRESH_US", "10000")), redirectInput: false);
         var clock = Stopwatch.StartNew();
         var child = 0;
         while (child == 0 && clock.Elapsed < TimeSpan.FromSeconds(5))
@@ -54,10 +86,8 @@ public sealed class HookPrivilegeTests
 
         Assert.True(child > 1, "unshare started no child");
         map.Set(child, 7UL << ScaleBits);
-        var result = Toolchain.Finish(unshare, clock, TimeSpan.FromSeconds(30));
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains($"pid 1 price {7UL << ScaleBits}\n", result.Stdout, StringComparison.Ordinal);
+        setOwn?.Invoke(child);
+        return Toolchain.Finish(unshare, clock, TimeSpan.FromSeconds(30));
     }
 
     [Fact]

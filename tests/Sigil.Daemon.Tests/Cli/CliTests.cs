@@ -153,6 +153,53 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Sites_ProgramWithTwoUnitsRecords_PrintsOneLineAndJson_AndRejectsAPlainProgram()
+    {
+        // Two objects with the records the LLVM pass leaves (the pass itself is tested in
+        // Sigil.Llvm.Tests); the site 0x1 and the wrapper of write are in both, once in the program.
+        string Unit(string name, string records)
+        {
+            var source = _dir.Combine(name + ".c");
+            File.WriteAllText(source, $"__asm__(\".pushsection .sigil.sites,\\\"\\\",%progbits\\n.ascii \\\"{records}\\\"\\n.popsection\");\nint {name}(void) {{ return 0; }}\n");
+            return source;
+        }
+
+        // \\t and \\n: escapes for the assembler's .ascii, written into C source.
+        var a = Unit("a", @"sigil-dwell\\tunit\\ta.c\\nsigil-dwell\\tsite\\t0x1\\nsigil-dwell\\tsite\\t0x2\\nsigil-dwell\\twrapped\\twrite\\n");
+        var b = Unit("b", @"sigil-dwell\\tunit\\tb.c\\nsigil-dwell\\tsite\\t0x1\\nsigil-dwell\\twrapped\\twrite\\nsigil-dwell\\tuncovered\\tprintf\\n");
+        var main = _dir.Combine("main.c");
+        File.WriteAllText(main, "int main(void) { return 0; }\n");
+        var program = _dir.Combine("program");
+        var link = await ProcessRunner.RunAsync("clang-14", ["-O2", a, b, main, "-o", program]);
+        Assert.True(link.ExitCode == 0, ProcessRunner.Describe(link));
+
+        var text = await ProcessRunner.RunSigilAsync(["sites", program]);
+        Assert.Equal(0, text.ExitCode);
+        Assert.Equal($"sigil-dwell: {program}: 2 site(s) in 2 of 2 translation unit(s), 1 function(s) wrapped for calls through pointers; not covered through pointers (variadic): printf\n", text.StandardOutput);
+
+        var json = await ProcessRunner.RunSigilAsync(["sites", program, "--format", "json"]);
+        using (var document = System.Text.Json.JsonDocument.Parse(json.StandardOutput))
+        {
+            var summary = Assert.Single(document.RootElement.EnumerateArray().ToList());
+            Assert.Equal("sigil-dwell", summary.GetProperty("pass").GetString());
+            Assert.Equal(2, summary.GetProperty("sites").GetInt32());
+            Assert.Equal(2, summary.GetProperty("units").GetInt32());
+            Assert.Equal("printf", Assert.Single(summary.GetProperty("uncovered").EnumerateArray().ToList()).GetString());
+        }
+
+        // A program built without the pass, and a file that is not ELF: exit 1 and one line each.
+        var plain = _dir.Combine("plain");
+        Assert.Equal(0, (await ProcessRunner.RunAsync("clang-14", [main, "-o", plain])).ExitCode);
+        var none = await ProcessRunner.RunSigilAsync(["sites", plain]);
+        Assert.Equal(1, none.ExitCode);
+        Assert.Contains($"{plain}: no records of a Sigil pass", none.StandardError);
+        var notElf = await ProcessRunner.RunSigilAsync(["sites", main]);
+        Assert.Equal(1, notElf.ExitCode);
+        Assert.Contains($"{main}: not an ELF program, library or object", notElf.StandardError);
+        AssertClean(notElf);
+    }
+
+    [Fact]
     public async Task Commands_WithMissingOrBadFiles_ExitNonZero_WithoutStackTraces()
     {
         foreach (var args in new[]

@@ -107,6 +107,8 @@ public static class LlvmEmitter
             Prefix = "sigil_" + fibre,
             SymbolPrefixLiteral = CText.Literal(LlvmNames.SymbolPrefix(fibre)),
             MacroPrefix = LlvmNames.MacroPrefix(fibre),
+            SummarySection = LlvmNames.SummarySection,
+            SummarySectionLiteral = CText.Literal(LlvmNames.SummarySection),
             HookHeaderFile = LlvmNames.HookHeaderPath(fibre).Substring(LlvmNames.Target.Length + 1),
             LlvmMajor = CText.Int(LlvmNames.LlvmMajor),
             ScaleBits = CText.Int(scaleBits),

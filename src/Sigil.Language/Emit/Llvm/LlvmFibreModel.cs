@@ -23,6 +23,8 @@ internal sealed class LlvmFibreModel
     public string Prefix { get; set; } = string.Empty;
     public string SymbolPrefixLiteral { get; set; } = string.Empty;
     public string MacroPrefix { get; set; } = string.Empty;
+    public string SummarySection { get; set; } = string.Empty;
+    public string SummarySectionLiteral { get; set; } = string.Empty;
     public string HookHeaderFile { get; set; } = string.Empty;
     public string LlvmMajor { get; set; } = string.Empty;
     public string ScaleBits { get; set; } = string.Empty;

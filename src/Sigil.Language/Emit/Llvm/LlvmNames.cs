@@ -22,6 +22,13 @@ public static class LlvmNames
     /// </summary>
     public const string PricePageFolder = "/run/sigil";
 
+    /// <summary>
+    /// The ELF section in which the pass leaves, in every object it compiles, a record of the
+    /// module's sites (non-allocated: the linker concatenates it over a program's objects and it
+    /// is never loaded); <c>sigil sites &lt;program&gt;</c> reads it back as one summary line.
+    /// </summary>
+    public const string SummarySection = ".sigil.sites";
+
     /// <summary>The folder under which fibres pin their BPF maps.</summary>
     public const string PinFolder = "/sys/fs/bpf/sigil";
 
