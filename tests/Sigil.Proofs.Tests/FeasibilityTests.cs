@@ -111,4 +111,23 @@ public sealed class FeasibilityTests
         Assert.DoesNotContain(document.Theorems, t => t.Name == "s_cache_feasible");
         Assert.Contains(document.Notes, n => n.StartsWith("Feasibility: the row placed[thread] is an equality", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Build_AnInstanceOfMoreThan2000Terms_IsANoteNotAFeasibilityTheorem()
+    {
+        // atp with 2,001 edits: its one row has 2,001 terms.
+        var atp = CompiledFibresTests.Compile("atp");
+        const int count = 2001;
+        var keys = Enumerable.Range(0, count).Select(i => "edit" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray();
+        var edits = atp.Tables[0];
+        var large = atp with
+        {
+            Indices = EquatableArray.Create(atp.Indices[0] with { Capacity = count, Members = keys }),
+            Tables = EquatableArray.Create(edits with { Keys = keys, Columns = edits.Columns.Select(c => c with { Values = Enumerable.Repeat(c.Values[0], count).ToEquatableArray() }).ToEquatableArray() }),
+        };
+        var document = CoqEmitter.Build(large);
+        Assert.DoesNotContain(document.Theorems, t => t.Name == "s_atp_feasible");
+        Assert.Contains(document.Notes, n => n.StartsWith("Feasibility: the fibre's instance has more than 2000 terms", StringComparison.Ordinal));
+        Assert.Contains(CoqEmitter.Build(atp).Theorems, t => t.Name == "s_atp_feasible");
+    }
 }
