@@ -9,8 +9,16 @@
  *   - a kernel thread (PF_KTHREAD),
  *   - the daemon that armed it (a control map without a daemon tgid is not armed),
  *   - a process on the allow-list.
- * proofs/Sigil/KernelGuard.v proves exactly this of the printed function, for every input
- * of its parameter types (may_signal_exact and its corollaries).
+ *
+ * And what a price update from old to next decides at a threshold:
+ *   sigil_crossing: SIGIL_CROSS_UP when old < threshold <= next, SIGIL_CROSS_DOWN when
+ *     next < threshold <= old, 0 otherwise (one event per crossing, up and down alternate);
+ *   sigil_kill_decision: 0 while next < kill; else SIGIL_KILL_SIGNAL when the guard allows
+ *     (at every update at or above kill), SIGIL_KILL_SUPPRESSED when it does not and the
+ *     update crossed kill (once per crossing), 0 otherwise.
+ * proofs/Sigil/KernelGuard.v proves exactly this of the printed functions, for every input
+ * of their parameter types (may_signal_exact, crossing_exact, kill_decision_exact and their
+ * corollaries).
  */
 #ifndef SIGIL_GUARD_H
 #define SIGIL_GUARD_H
@@ -27,6 +35,14 @@
 /* SIGKILL: cannot be caught or ignored */
 #define SIGIL_SIGKILL 9
 
+/* sigil_crossing: the price rose to or above the threshold, or fell below it */
+#define SIGIL_CROSS_UP 1
+#define SIGIL_CROSS_DOWN 2
+
+/* sigil_kill_decision: signal the process, or report a kill the guard refused */
+#define SIGIL_KILL_SIGNAL 1
+#define SIGIL_KILL_SUPPRESSED 2
+
 #ifndef SIGIL_INLINE
 #define SIGIL_INLINE static inline __attribute__((always_inline))
 #endif
@@ -42,6 +58,28 @@ SIGIL_INLINE int sigil_may_signal(__u32 armed, __u32 daemon_tgid, __u32 tgid, __
 	if (task_flags & SIGIL_PF_KTHREAD)
 		return 0;
 	return !allow_listed;
+}
+
+/* how a price update from old to next crosses threshold */
+SIGIL_INLINE int sigil_crossing(__s64 old, __s64 next, __s64 threshold)
+{
+	if (old < threshold && next >= threshold)
+		return SIGIL_CROSS_UP;
+	if (old >= threshold && next < threshold)
+		return SIGIL_CROSS_DOWN;
+	return 0;
+}
+
+/* what the kill threshold decides for a price update from old to next */
+SIGIL_INLINE int sigil_kill_decision(__s64 old, __s64 next, __s64 kill, int may)
+{
+	if (next < kill)
+		return 0;
+	if (may)
+		return SIGIL_KILL_SIGNAL;
+	if (old < kill)
+		return SIGIL_KILL_SUPPRESSED;
+	return 0;
 }
 
 #endif /* SIGIL_GUARD_H */

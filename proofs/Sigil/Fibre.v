@@ -6,7 +6,7 @@
     or by [vm_compute] (boolean checks over Z); counts of updates are integers ([Z]) so that
     large counts cost nothing to check. *)
 
-From Coq Require Import Rbase Rfunctions Lra Lia ZArith Bool.
+From Coq Require Import Rbase Rfunctions Lra Lia ZArith Bool List.
 From Sigil Require Import PriceUpdate FixedPoint Kernel.
 
 Unset Lia Cache.
@@ -213,6 +213,58 @@ Proof.
   rewrite !andb_true_iff, !Z.leb_le, !Z.ltb_lt in H.
   apply c_from_ns_spec; lia.
 Qed.
+
+(** ** The fibre's instance: a point within the bounds that meets every row
+
+    A fibre's coupling is [A x <= c] with [x] in a box. The file lists the instance the
+    compiler built from the fibre (the same expansion its analysis reads): one entry per
+    column (a variable's member; a dynamic index set is one representative member) with its
+    bounds, [None] for an unbounded side; one entry per row with its terms and right-hand side.
+    A term [(k, a, j)] is [k] members at coefficient [a] on column [j]: a sum over a dynamic
+    index set counts its capacity (and a cluster row its node count), as the analysis does.
+    [feasible_point lower upper rows x] says the point [x] is within the bounds and meets every
+    row: so the rows are feasible. *)
+
+Open Scope R_scope.
+
+Definition term_load (x : list R) (t : R * R * nat) : R :=
+  let '(k, a, j) := t in k * a * nth j x 0.
+
+Fixpoint row_load (x : list R) (terms : list (R * R * nat)) : R :=
+  match terms with
+  | nil => 0
+  | t :: rest => term_load x t + row_load x rest
+  end.
+
+Definition above (bound : option R) (v : R) : Prop :=
+  match bound with Some b => b <= v | None => True end.
+
+Definition below (bound : option R) (v : R) : Prop :=
+  match bound with Some b => v <= b | None => True end.
+
+(** Each value within its column's bounds; the three lists have the same length. *)
+Fixpoint within_bounds (lower upper : list (option R)) (x : list R) : Prop :=
+  match lower, upper, x with
+  | nil, nil, nil => True
+  | l :: lower', u :: upper', v :: x' => (above l v /\ below u v) /\ within_bounds lower' upper' x'
+  | _, _, _ => False
+  end.
+
+(** Every row [sum terms <= c] holds at [x]. *)
+Fixpoint rows_hold (x : list R) (rows : list (list (R * R * nat) * R)) : Prop :=
+  match rows with
+  | nil => True
+  | (terms, c) :: rest => row_load x terms <= c /\ rows_hold x rest
+  end.
+
+Definition feasible_point (lower upper : list (option R)) (rows : list (list (R * R * nat) * R)) (x : list R) : Prop :=
+  within_bounds lower upper x /\ rows_hold x rows.
+
+(** Proves [feasible_point] for a concrete instance: the lists unfold, each inequality is [lra]'s. *)
+Ltac feasible_point_holds numbers :=
+  unfold feasible_point; numbers;
+  cbn [within_bounds rows_hold row_load term_load above below nth];
+  repeat split; lra.
 
 (** ** Witnesses: no theorem of a fibre is vacuous
 

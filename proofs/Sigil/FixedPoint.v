@@ -407,3 +407,55 @@ Proof.
   intros P load p0 n Hwf H. rewrite <- real_price_unsaturated by exact H.
   apply fx_accumulated_error. exact Hwf.
 Qed.
+
+(** ** The compare-and-swap retry of the generated program
+
+    A model of the loop the BPF emitter writes around [sigil_fx_price_update]
+    (templates/bpf/fibre.bpf.c.hbs, [price_update]): one sample's update makes at most [tries]
+    attempts; attempt [i] reads the stored price [read i] (whatever concurrent updates left
+    there) and stores [fx_update P l (read i)] when the slot still holds what it read
+    ([wins i = true], the compare-and-swap succeeding). When no attempt wins, the sample is
+    dropped: [None]. The reads and the outcomes are arbitrary: they stand for every
+    interleaving with other CPUs. What is modelled is the loop's logic over the proved
+    [fx_update], not the printed C of the loop (which the emitter writes). *)
+
+Open Scope Z_scope.
+
+Fixpoint cas_update (P : fixed_point) (l : Z) (tries : nat) (read : nat -> Z) (wins : nat -> bool)
+    (i : nat) : option Z :=
+  match tries with
+  | O => None
+  | S t => if wins i then Some (fx_update P l (read i)) else cas_update P l t read wins (S i)
+  end.
+
+(** Whatever the interleaving, a value the loop stores is a price in [0, PriceMax]. *)
+Theorem cas_update_range : forall P l tries read wins i v, fx_wf P ->
+  cas_update P l tries read wins i = Some v -> 0 <= v <= fx_price_max P.
+Proof.
+  intros P l tries. induction tries as [| t IH]; intros read wins i v Hwf H; cbn in H; [discriminate |].
+  destruct (wins i); [injection H as <-; apply fx_update_range; exact Hwf | exact (IH _ _ _ _ Hwf H)].
+Qed.
+
+(** The loop drops the sample exactly when every one of its [tries] attempts loses its
+    compare-and-swap. *)
+Theorem cas_update_dropped_iff : forall P l tries read wins i,
+  cas_update P l tries read wins i = None <-> (forall k, (i <= k < i + tries)%nat -> wins k = false).
+Proof.
+  intros P l tries. induction tries as [| t IH]; intros read wins i; cbn.
+  - split; [intros _ k Hk; lia | reflexivity].
+  - destruct (wins i) eqn:Hw; split.
+    + discriminate.
+    + intros H. rewrite (H i) in Hw by lia. discriminate.
+    + intros H k Hk. destruct (Nat.eq_dec k i) as [-> | Hne]; [exact Hw |].
+      apply (proj1 (IH read wins (S i)) H). lia.
+    + intros H. apply IH. intros k Hk. apply H. lia.
+Qed.
+
+(** A dropped sample costs one step: from any price in [0, PriceMax], applying the sample
+    would move the price by at most the size of its increment, [|(Step (clamp(l) - Budget)) >>
+    bits|], so a dropped update leaves the price that far, at most, from where it would be. *)
+Theorem cas_dropped_one_step : forall P l p, fx_wf P -> 0 <= p <= fx_price_max P ->
+  Z.abs (fx_update P l p - p) <= Z.abs (increment P l).
+Proof.
+  intros P l p Hwf Hp. unfold fx_update, raw_sum. lia.
+Qed.

@@ -17,9 +17,9 @@
       its unsigned intermediates stay below 2^64 ([c_from_ns_spec]).
 
     That the printed program computes these functions, with no undefined behaviour, is checked
-    by KernelVectors.v (2,316 vectors at every build) and by the differential test against the
-    compiled C (tests/Sigil.Proofs.Tests, more than 10,000 vectors); it is not yet proved for all
-    inputs.
+    by KernelVectors.v (2,316 of its vectors are for these functions, at every build) and by
+    the differential test against the compiled C (tests/Sigil.Proofs.Tests, more than 10,000
+    vectors); it is not yet proved for all inputs.
 
     The C functions take 64-bit integers; the theorems assume their arguments are in that range
     ([in_int64], or [0 <= ns < 2^64] for the unsigned [ns]). *)

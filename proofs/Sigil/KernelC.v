@@ -22,6 +22,7 @@ Local Notation cast t a := (ECast t a).
 Local Notation "a '<.' b" := (bin Lt a b) (at level 70).
 Local Notation "a '>.' b" := (bin Gt a b) (at level 70).
 Local Notation "a '<=.' b" := (bin Le a b) (at level 70).
+Local Notation "a '>=.' b" := (bin Ge a b) (at level 70).
 Local Notation "a '==.' b" := (bin Eq a b) (at level 70).
 Local Notation "a '!=.' b" := (bin Ne a b) (at level 70).
 Local Notation "a '&&.' b" := (bin LAnd a b) (at level 81, left associativity).
@@ -203,6 +204,38 @@ Definition may_signal : func := {|
   ]
 |}.
 
+Local Notation CROSS_UP := (EMacro "SIGIL_CROSS_UP").
+Local Notation CROSS_DOWN := (EMacro "SIGIL_CROSS_DOWN").
+Local Notation KILL_SIGNAL := (EMacro "SIGIL_KILL_SIGNAL").
+Local Notation KILL_SUPPRESSED := (EMacro "SIGIL_KILL_SUPPRESSED").
+
+(** The crossing of a threshold by one price update, from [old] to [next]. *)
+Definition crossing : func := {|
+  f_comment := "how a price update from old to next crosses threshold";
+  f_ret := TInt;
+  f_name := "sigil_crossing";
+  f_params := [(TS64, "old"); (TS64, "next"); (TS64, "threshold")];
+  f_body := [
+    SIf (v "old" <. v "threshold" &&. v "next" >=. v "threshold") [SReturn CROSS_UP] [];
+    SIf (v "old" >=. v "threshold" &&. v "next" <. v "threshold") [SReturn CROSS_DOWN] [];
+    SReturn (n 0)
+  ]
+|}.
+
+(** The kill threshold's decision for one price update, [may] being the guard's answer. *)
+Definition kill_decision : func := {|
+  f_comment := "what the kill threshold decides for a price update from old to next";
+  f_ret := TInt;
+  f_name := "sigil_kill_decision";
+  f_params := [(TS64, "old"); (TS64, "next"); (TS64, "kill"); (TInt, "may")];
+  f_body := [
+    SIf (v "next" <. v "kill") [SReturn (n 0)] [];
+    SIf (v "may") [SReturn KILL_SIGNAL] [];
+    SIf (v "old" <. v "kill") [SReturn KILL_SUPPRESSED] [];
+    SReturn (n 0)
+  ]
+|}.
+
 Definition sigil_guard : program := {|
   p_head := [
     "/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */";
@@ -216,8 +249,16 @@ Definition sigil_guard : program := {|
     " *   - a kernel thread (PF_KTHREAD),";
     " *   - the daemon that armed it (a control map without a daemon tgid is not armed),";
     " *   - a process on the allow-list.";
-    " * proofs/Sigil/KernelGuard.v proves exactly this of the printed function, for every input";
-    " * of its parameter types (may_signal_exact and its corollaries).";
+    " *";
+    " * And what a price update from old to next decides at a threshold:";
+    " *   sigil_crossing: SIGIL_CROSS_UP when old < threshold <= next, SIGIL_CROSS_DOWN when";
+    " *     next < threshold <= old, 0 otherwise (one event per crossing, up and down alternate);";
+    " *   sigil_kill_decision: 0 while next < kill; else SIGIL_KILL_SIGNAL when the guard allows";
+    " *     (at every update at or above kill), SIGIL_KILL_SUPPRESSED when it does not and the";
+    " *     update crossed kill (once per crossing), 0 otherwise.";
+    " * proofs/Sigil/KernelGuard.v proves exactly this of the printed functions, for every input";
+    " * of their parameter types (may_signal_exact, crossing_exact, kill_decision_exact and their";
+    " * corollaries).";
     " */";
     "#ifndef SIGIL_GUARD_H";
     "#define SIGIL_GUARD_H";
@@ -233,10 +274,16 @@ Definition sigil_guard : program := {|
     {| m_comment := ["include/linux/sched.h: ""I am a kernel thread"""];
        m_name := "SIGIL_PF_KTHREAD"; m_body := EHex 2097152 8 |};
     {| m_comment := [""; "SIGKILL: cannot be caught or ignored"];
-       m_name := "SIGIL_SIGKILL"; m_body := n 9 |}
+       m_name := "SIGIL_SIGKILL"; m_body := n 9 |};
+    {| m_comment := [""; "sigil_crossing: the price rose to or above the threshold, or fell below it"];
+       m_name := "SIGIL_CROSS_UP"; m_body := n 1 |};
+    {| m_comment := []; m_name := "SIGIL_CROSS_DOWN"; m_body := n 2 |};
+    {| m_comment := [""; "sigil_kill_decision: signal the process, or report a kill the guard refused"];
+       m_name := "SIGIL_KILL_SIGNAL"; m_body := n 1 |};
+    {| m_comment := []; m_name := "SIGIL_KILL_SUPPRESSED"; m_body := n 2 |}
   ];
   p_middle := inline_lines;
-  p_funcs := [may_signal];
+  p_funcs := [may_signal; crossing; kill_decision];
   p_tail := [""; "#endif /* SIGIL_GUARD_H */"]
 |}.
 

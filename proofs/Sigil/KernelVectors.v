@@ -1,4 +1,4 @@
-(** * The printed headers against the proved functions, on 2,316 argument vectors
+(** * The printed headers against the proved functions, on 3,768 argument vectors
 
     Kernel.v proves its theorems about [c_mul_sat], [c_add_sat], [c_sub_sat], [c_from_ns] and
     [c_price_update], Coq functions written line by line after the C. The C itself is printed
@@ -137,13 +137,56 @@ Definition guard_vectors : list (list Z) :=
 Example may_signal_agrees : forallb (guard_ok sigil_guard) guard_vectors = true.
 Proof. vm_cast_no_check (eq_refl true). Qed.
 
+(** The decisions at a threshold (KernelGuard.v proves the printed functions return these for
+    every input): [sigil_crossing] is 1 (up) when [old < t <= next], 2 (down) when
+    [next < t <= old], else 0; [sigil_kill_decision] is 0 below the kill price, and at or above
+    it 1 (signal) when the guard allows, 2 (suppressed) when it does not and the update crossed
+    the kill price, else 0. *)
+Definition crossing_decision (old next t : Z) : Z :=
+  if (old <? t) && (t <=? next) then 1 else if (t <=? old) && (next <? t) then 2 else 0.
+
+Definition kill_decision_value (old next kill may : Z) : Z :=
+  if next <? kill then 0 else if negb (may =? 0) then 1 else if old <? kill then 2 else 0.
+
+Definition crossing_ok (P : program) (v : list Z) : bool :=
+  match v with
+  | [old; next; t] => let r := call 2 P "sigil_crossing" v in snd r && (fst r =? crossing_decision old next t)
+  | _ => false
+  end.
+
+Definition kill_ok (P : program) (v : list Z) : bool :=
+  match v with
+  | [old; next; kill; may] =>
+      let r := call 2 P "sigil_kill_decision" v in snd r && (fst r =? kill_decision_value old next kill may)
+  | _ => false
+  end.
+
+(** Prices at, next to and far from the thresholds 0, 5 and 15, and the s64 extremes. *)
+Definition threshold_prices : list Z :=
+  [-9223372036854775808; -1; 0; 1; 4; 5; 6; 14; 15; 16; 9223372036854775807].
+
+Definition crossing_vectors : list (list Z) :=
+  flat_map (fun old => flat_map (fun next => map (fun t => [old; next; t]) [0; 5; 15])
+    threshold_prices) threshold_prices.
+
+Definition kill_vectors : list (list Z) :=
+  flat_map (fun v => map (fun may => app v [may]) [0; 1; -1]) crossing_vectors.
+
+Example crossing_agrees : forallb (crossing_ok sigil_guard) crossing_vectors = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
+Example kill_decision_agrees : forallb (kill_ok sigil_guard) kill_vectors = true.
+Proof. vm_cast_no_check (eq_refl true). Qed.
+
 (** Every check of a version of sigil_fixed.h (the mutation test runs it on edited programs). *)
 Definition fixed_ok (P : program) : bool :=
   forallb (sat_ok P) pairs && forallb (ns_ok P) ns_vectors && forallb (update_ok P) update_vectors.
 
 (** The guard's constants are the kernel's (include/linux/sched.h, asm/signal.h): PF_EXITING,
-    PF_KTHREAD and SIGKILL. *)
+    PF_KTHREAD and SIGKILL; the decisions' codes are distinct and not 0 (nothing). *)
 Example guard_constants :
   macro_values sigil_guard
-  = [("SIGIL_SIGKILL", (TInt, 9)); ("SIGIL_PF_KTHREAD", (TInt, 2097152)); ("SIGIL_PF_EXITING", (TInt, 4))].
+  = [("SIGIL_KILL_SUPPRESSED", (TInt, 2)); ("SIGIL_KILL_SIGNAL", (TInt, 1));
+     ("SIGIL_CROSS_DOWN", (TInt, 2)); ("SIGIL_CROSS_UP", (TInt, 1));
+     ("SIGIL_SIGKILL", (TInt, 9)); ("SIGIL_PF_KTHREAD", (TInt, 2097152)); ("SIGIL_PF_EXITING", (TInt, 4))].
 Proof. vm_compute. reflexivity. Qed.

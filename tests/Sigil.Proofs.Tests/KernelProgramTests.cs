@@ -17,7 +17,8 @@ namespace Sigil.Proofs.Tests;
 /// (proofs/Sigil/KernelC.v): the files are the printed text, every edit of an operator or a
 /// constant fails the build's check, every one-operator or one-constant edit of the programs
 /// fails the library's vector checks or is a listed equivalent, and the compiled C agrees with
-/// Coq's evaluation of the programs on more than 10,000 vectors.
+/// Coq's evaluation of the programs on more than 10,000 vectors (the guard's decisions at a
+/// threshold among them).
 /// </summary>
 public sealed class KernelProgramTests
 {
@@ -192,6 +193,28 @@ public sealed class KernelProgramTests
             }
         }
 
+        // the decisions at a threshold: prices around the threshold, drawn ones, and the extremes
+        long[] prices = { long.MinValue, -1, 0, 1, 14, 15, 16, long.MaxValue };
+        foreach (var old in prices)
+        {
+            foreach (var next in prices)
+            {
+                lines.Add($"c {old} {next} 15");
+                foreach (var may in new[] { 0, 1, -1 })
+                {
+                    lines.Add($"k {old} {next} 15 {may}");
+                }
+            }
+        }
+
+        for (var i = 0; i < 400; i++)
+        {
+            var threshold = random.Next(2) == 0 ? random.Next(-2, 40) : Signed();
+            long Near() => random.Next(3) == 0 ? Signed() : threshold + random.Next(-2, 3);
+            lines.Add($"c {Near()} {Near()} {threshold}");
+            lines.Add($"k {Near()} {Near()} {threshold} {random.Next(-1, 2)}");
+        }
+
         var results = RunNative(lines);
         Assert.Equal(lines.Count, results.Count);
         var calls = 0;
@@ -212,7 +235,7 @@ public sealed class KernelProgramTests
                 continue;
             }
 
-            var function = parts[0] switch { "n" => "sigil_fx_from_ns", "u" => "sigil_fx_price_update", _ => "sigil_may_signal" };
+            var function = parts[0] switch { "n" => "sigil_fx_from_ns", "u" => "sigil_fx_price_update", "c" => "sigil_crossing", "k" => "sigil_kill_decision", _ => "sigil_may_signal" };
             coq.Append(CultureInfo.InvariantCulture, $"  (\"{function}\", [{string.Join("; ", args.Select(Z))}], [{Z(outs[0])}]);\n");
             calls++;
         }
@@ -222,7 +245,7 @@ public sealed class KernelProgramTests
             Definition agrees (v : string * list Z * list Z) : bool :=
               let '(f, args, out) := v in
               if String.eqb f "" then true else
-              let P := if String.eqb f "sigil_may_signal" then sigil_guard else sigil_fixed in
+              let P := if String.prefix "sigil_fx_" f then sigil_fixed else sigil_guard in
               let r := call 4 P f args in
               snd r && (match out with [o] => fst r =? o | _ => false end).
 

@@ -96,19 +96,6 @@ public sealed class ProofReportTests
     }
 
     [CoqFact]
-    public void Report_InfeasibleBudget_IsRejected()
-    {
-        var dwell = Fixtures.Dwell();
-        var infeasible = dwell with
-        {
-            Analysis = dwell.Analysis with { Feasibility = EquatableArray.Create(new FeasibilitySpec("dwell", 6, 5, false)) },
-        };
-        var result = Report(infeasible);
-        Assert.Equal(ProofStatus.Rejected, Row(result, "s_dwell_feasible_dwell").Status);
-        Assert.Single(result.Rows, r => r.Status == ProofStatus.Rejected);
-    }
-
-    [CoqFact]
     public void Report_KillThresholdAboveTheKernelsSaturation_IsRejected()
     {
         // The kernel's price saturates at 10, so it can never reach the kill price 15.

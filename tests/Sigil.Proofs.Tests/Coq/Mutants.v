@@ -102,6 +102,7 @@ Definition survivors (ok : program -> bool) (P : program) : list (nat * string *
 
 Definition guard_checks (P : program) : bool :=
   forallb (guard_ok P) guard_vectors
+  && forallb (crossing_ok P) crossing_vectors && forallb (kill_ok P) kill_vectors
   && (if list_eq_dec (prod_eqdec string_dec (prod_eqdec ctype_eq_dec Z.eq_dec)) (macro_values P) (macro_values sigil_guard) then true else false).
 
 Eval vm_compute in (List.length (mutants sigil_fixed), List.length (mutants sigil_guard)).

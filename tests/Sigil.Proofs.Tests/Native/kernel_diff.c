@@ -8,6 +8,8 @@
  *   n ns ns_per_unit scale_bits load_max          -> from_ns
  *   u price load step budget load_max price_max scale_bits -> update
  *   g armed daemon_tgid tgid task_flags allow_listed       -> may_signal
+ *   c old next threshold                          -> crossing
+ *   k old next kill may                           -> kill_decision
  */
 #include <stdio.h>
 #include "sigil_fixed.h"
@@ -47,6 +49,19 @@ int main(void)
 			if (scanf("%u %u %u %u %d", &armed, &daemon, &tgid, &flags, &allow) != 5)
 				return 1;
 			printf("%d\n", sigil_may_signal(armed, daemon, tgid, flags, allow));
+		} else if (kind == 'c') {
+			long long old, next, threshold;
+
+			if (scanf("%lld %lld %lld", &old, &next, &threshold) != 3)
+				return 1;
+			printf("%d\n", sigil_crossing(old, next, threshold));
+		} else if (kind == 'k') {
+			long long old, next, kill;
+			int may;
+
+			if (scanf("%lld %lld %lld %d", &old, &next, &kill, &may) != 4)
+				return 1;
+			printf("%d\n", sigil_kill_decision(old, next, kill, may));
 		} else {
 			return 1;
 		}

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
+using Sigil.Language.Analysis;
 using Sigil.Language.Model;
 
 namespace Sigil.Language.Emit.Coq;
@@ -124,17 +125,64 @@ public static partial class CoqEmitter
                 witness: At("a load at the budget at every price, p* = 0, p0 = 0", new[] { Constant("R", budget), "0", "0" }));
         }
 
+        /// <summary>Most terms of the instance a fibre's file lists for its feasibility theorem.</summary>
+        private const int MaxInstanceTerms = 2000;
+
+        /// <summary>
+        /// The fibre's rows are feasible: the point of least load (each variable at the bound that
+        /// loads its rows least) lies within the bounds and meets every row of the instance the
+        /// compiler expanded from the fibre (<see cref="RowInstance"/>). Shapes:
+        /// <code>
+        /// Definition s_atp_lower : list (option R) := [Some 0; ...].      (* per column *)
+        /// Definition s_atp_rows : list (list (R * R * nat) * R) := [([(1, 1, 0%nat); ...], s_atp_budget_atp)].
+        /// Definition s_atp_point : list R := [0; ...].
+        /// Theorem s_atp_feasible : feasible_point s_atp_lower s_atp_upper s_atp_rows s_atp_point.
+        /// </code>
+        /// </summary>
         private void AddFeasibility()
         {
-            foreach (var row in _spec.Analysis.Feasibility.OrderBy(f => f.Row, System.StringComparer.Ordinal))
+            var instance = RowInstance.Build(_spec, MaxInstanceTerms);
+            if (instance is null)
             {
-                Theorem(
-                    Id("feasible", row.Row),
-                    "lyapunov",
-                    $"Arithmetic on the analysis's numbers, not a theorem about the fibre's rows: the least load the variables' bounds allow on the row {row.Row} (the sum of each coefficient times its variable's lower bound, computed by the compiler), {D(row.MinLoad)}, is at most its budget {D(row.Budget)}.",
-                    $"{Real(row.MinLoad, "least load of " + row.Row)} <= {Real(row.Budget, "budget of " + row.Row)}",
-                    "lra.");
+                Note($"Feasibility: the fibre's instance has more than {MaxInstanceTerms} terms (or a value that is not a number); its rows' feasibility is checked by the compiler's analysis and not stated here.");
+                return;
             }
+
+            var point = instance.LeastLoadPoint(out var reason);
+            if (point is null)
+            {
+                Note("Feasibility: " + reason + "; the rows' feasibility is checked by the compiler's analysis and not stated here.");
+                return;
+            }
+
+            var legend = string.Join(", ", instance.Columns.Select((c, j) => j.ToString(System.Globalization.CultureInfo.InvariantCulture) + " = " + c.Name));
+            var lower = Define(Id("lower"), "list (option R)", RealList(instance.Columns.Select(static c => Bound(c.Lower))), "the fibre's columns' lower bounds (None: unbounded); columns " + legend, unfold: false);
+            var upper = Define(Id("upper"), "list (option R)", RealList(instance.Columns.Select(static c => Bound(c.Upper))), "their upper bounds", unfold: false);
+            var rows = Define(Id("rows"), "list (list (R * R * nat) * R)", "[" + string.Join(";\n  ", instance.Rows.Select(RowTerm)) + "]", "the fibre's rows, sum of (count * coefficient * column) <= budget: " + string.Join("; ", instance.Rows.Select(r => r.Name + " from " + r.Statement)), unfold: false);
+            var at = Define(Id("point"), "list R", RealList(point.Select(v => CoqText.Real(v))), "the point of least load: each column at the bound that loads its rows least", unfold: false);
+            var where = string.Join(", ", instance.Columns.Select((c, j) => c.Name + " = " + D(point[j])));
+            var dynamic = _spec.Indices.Where(static i => i.Kind == IndexKind.Dynamic).Select(static i => i.Name).ToList();
+            var members = dynamic.Count == 0 ? string.Empty : $" Members of {string.Join(" and ", dynamic)} (known at run time) all look alike: one stands for each, and a sum over them counts its capacity.";
+            Theorem(
+                Id("feasible"),
+                "lyapunov",
+                $"The fibre's rows are feasible: the point {where} lies within the variables' bounds and meets every row ({string.Join(", ", instance.Rows.Select(static r => r.Name))}) with the fibre's coefficients and budgets. It is the point where every row has its least load, so this fails exactly when no point within the bounds meets the rows.{members}",
+                $"feasible_point {lower} {upper} {rows} {at}",
+                $"unfold {lower}, {upper}, {rows}, {at}. feasible_point_holds ltac:({Numbers}).");
+        }
+
+        private static string Bound(double value) => double.IsInfinity(value) ? "None" : "Some " + CoqText.Real(value);
+
+        private static string RealList(IEnumerable<string> values) => "[" + string.Join("; ", values) + "]";
+
+        // ([(count, coefficient, column); ...], budget): the budget by its definition when the price theorems define it.
+        private string RowTerm(InstanceRow row)
+        {
+            var terms = row.Terms.Select(t => $"({CoqText.Real(t.Count)}, {CoqText.Real(t.Coefficient)}, {t.Column.ToString(System.Globalization.CultureInfo.InvariantCulture)}%nat)");
+            var budget = row.Resource is { } r && Resource(r) is { } resource && ConstantBudget(resource) == row.Rhs && _names.Contains(Id("budget", r))
+                ? Id("budget", r)
+                : CoqText.Real(row.Rhs);
+            return "([" + string.Join("; ", terms) + "], " + budget + ")";
         }
 
         private void AddDetection(ResourceSpec resource, string step, string budget)
