@@ -43,10 +43,13 @@ internal static class GeneratorHost
             new Options(new Dictionary<string, string> { ["build_property.SigilNamespace"] = "Consumer.Fibres" }),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    /// <summary>The shipped fibres and their tables, read from fibres/.</summary>
+    /// <summary>
+    /// The shipped fibres (fibres/*.sigil) and their tables (fibres/**/*.csv, as Sigil.Fibres.csproj
+    /// takes them: a model's exported tables sit in a folder of their own).
+    /// </summary>
     public static ImmutableArray<AdditionalText> ShippedFibres() =>
-        Directory.GetFiles(FibresFolder)
-            .Where(p => p.EndsWith(".sigil", StringComparison.Ordinal) || p.EndsWith(".csv", StringComparison.Ordinal))
+        Directory.GetFiles(FibresFolder, "*.sigil")
+            .Concat(Directory.GetFiles(FibresFolder, "*.csv", SearchOption.AllDirectories))
             .OrderBy(p => p, StringComparer.Ordinal)
             .Select(p => (AdditionalText)new InMemoryText(p, File.ReadAllText(p)))
             .ToImmutableArray();

@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Sigil.Language;
+using Sigil.Language.Emit;
 
 namespace Sigil.Generators.Tests;
 
@@ -66,8 +68,30 @@ public sealed class GeneratorTests
         var (_, output, diagnostics) = GeneratorHost.Run(GeneratorHost.NewDriver(files), GeneratorHost.NewCompilation());
         Assert.Empty(diagnostics);
         using var stream = new MemoryStream();
-        var emit = output.Emit(stream);
+        var emit = output.Emit(stream, manifestResources: TableResources(files));
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
         return System.Reflection.Assembly.Load(stream.ToArray());
+    }
+
+    /// <summary>
+    /// What the build step embeds beside the generated code: each fibre's large tables as its data
+    /// file (<see cref="TableDataFile"/>), from the same compile of the fibre and its tables.
+    /// </summary>
+    private static ResourceDescription[] TableResources(ImmutableArray<AdditionalText> files)
+    {
+        var resources = new System.Collections.Generic.List<ResourceDescription>();
+        foreach (var fibre in files.Where(static f => f.Path.EndsWith(".sigil", StringComparison.Ordinal)))
+        {
+            var folder = Path.GetDirectoryName(fibre.Path)!;
+            var result = SigilCompiler.Compile(
+                new SourceFile(fibre.Path, fibre.GetText()!.ToString()),
+                relative => files.FirstOrDefault(f => f.Path == Path.Combine(folder, relative))?.GetText()?.ToString());
+            if (result.Spec is { } spec && TableDataFile.Write(spec) is { } data)
+            {
+                resources.Add(new ResourceDescription(TableDataFile.ResourceName(spec.Name), () => new MemoryStream(data), isPublic: true));
+            }
+        }
+
+        return resources.ToArray();
     }
 }

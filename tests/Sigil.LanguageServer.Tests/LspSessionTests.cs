@@ -49,9 +49,9 @@ public sealed class LspSessionTests
         Assert.Contains("**price**", price, StringComparison.Ordinal);
         Assert.Contains("budget `5`", price, StringComparison.Ordinal);
         Assert.Contains("map `price_dwell`", price, StringComparison.Ordinal);
-        var column = await HoverText(client, atp, At(atpText, "cost[j] * $flux", "cost"));
-        Assert.Contains("`pfkA_overexpression` = 1", column, StringComparison.Ordinal);
-        Assert.Contains("`atpA_knockin` = 0.5", column, StringComparison.Ordinal);
+        var column = await HoverText(client, atp, At(atpText, "weight[e] * $made[e]", "weight"));
+        Assert.Contains("`acetate` = 0.05", column, StringComparison.Ordinal);
+        Assert.Contains("`formate` = 0.05", column, StringComparison.Ordinal);
 
         // Definition of a use of `budget`, references of `$hold`.
         var definition = (await client.RequestAsync("textDocument/definition", Position(dwell, At(dwellText, "s = budget;", "budget"))))!.AsArray();
@@ -71,7 +71,7 @@ public sealed class LspSessionTests
         // Document symbols: the fibre holds its declarations.
         var symbols = (await client.RequestAsync("textDocument/documentSymbol", new { textDocument = new { uri = atp } }))!.AsArray();
         var children = Assert.Single(symbols)!["children"]!.AsArray().Select(c => (string)c!["name"]!).ToList();
-        Assert.Equal(new[] { "edits", "edit", "maintenance", "eps", "$flux", "@atp", "^atp", "atp_price" }, children);
+        Assert.Equal(new[] { "reactions", "metabolites", "S", "edits", "secretes", "atpm", "rxn", "met", "edit", "upkeep", "maintenance", "$v", "$made" }, children);
 
         // Answers within 50 ms once a document is compiled (median of 20 hovers and 20 completions).
         var timings = new List<double>();

@@ -21,13 +21,61 @@ public sealed class FeasibilityTests
 
     public FeasibilityTests(ITestOutputHelper output) => _output = output;
 
-    [Fact]
-    public void Build_CompiledAtp_ListsTheTablesNumbersAndTheBudgetThePriceTheoremsUse()
+    /// <summary>
+    /// One ATP budget shared by eight edits read from a table (the shape fibres/atp.sigil had
+    /// before it became E. coli core's mass balances): one row with a term per table entry.
+    /// </summary>
+    private static FibreSpec BudgetFibre()
     {
-        var document = CoqEmitter.Build(CompiledFibresTests.Compile("atp"));
+        const string fibre = """
+            fibre atp {
+                table edits from "atp.edits.csv" {
+                    cost;                   // mol ATP per mol of edit flux
+                    weight;                 // benefit weight w_j
+                    lo : mmol/gDW/h;
+                    hi : mmol/gDW/h;
+                }
+                index edit from edits;
+
+                param maintenance : mmol/gDW/h = 8.39;
+                param eps : mmol/gDW/h = 0.001;
+
+                $flux[edit] : mmol/gDW/h in [lo[edit], hi[edit]];
+                @atp : mmol/gDW/h = maintenance;
+                ^atp -> map price_atp;
+
+                couple @atp >= sum(j in edit) cost[j] * $flux[j];
+                utility $flux[j] ~ weight[j] * log($flux[j] + eps);
+
+                solve dual { rule = fixed; step = auto; tolerance = 1e-9; iterations = 200000; }
+                certify lyapunov, step;
+
+                metric atp_price = max(^atp);
+            }
+            """;
+        const string edits = """
+            edit,cost,weight,lo,hi
+            pfkA_overexpression,1.0,2.0,0.0,6.0
+            atpA_knockin,0.5,1.5,0.0,5.0
+            ppc_upregulation,1.0,1.2,0.0,4.0
+            glnA_amplification,1.0,0.8,0.0,3.0
+            purF_derepression,2.0,1.0,0.0,2.5
+            trpE_feedback_release,1.5,0.6,0.0,2.0
+            lysC_feedback_release,1.0,0.9,0.0,3.0
+            acs_overexpression,2.0,0.7,0.0,2.0
+            """;
+        var result = SigilCompiler.Compile(new SourceFile("/fixtures/atp.sigil", fibre), table => table == "atp.edits.csv" ? edits + "\n" : null);
+        Assert.True(result.Spec is not null, string.Join("\n", result.Diagnostics));
+        return result.Spec!;
+    }
+
+    [Fact]
+    public void Build_ABudgetOverATable_ListsTheTablesNumbersAndTheBudgetThePriceTheoremsUse()
+    {
+        var document = CoqEmitter.Build(BudgetFibre());
         string Value(string name) => Assert.Single(document.Definitions, d => d.Name == name).Value;
 
-        // fibres/atp.edits.csv: cost 1, 0.5, 1, 1, 2, 1.5, 1, 2; lo 0; hi 6, 5, 4, 3, 2.5, 2, 3, 2;
+        // atp.edits.csv: cost 1, 0.5, 1, 1, 2, 1.5, 1, 2; lo 0; hi 6, 5, 4, 3, 2.5, 2, 3, 2;
         // one row against the budget 8.39, by the definition the price theorems use.
         Assert.Equal("[([(1, 1, 0%nat); (1, (1 / 2), 1%nat); (1, 1, 2%nat); (1, 1, 3%nat); (1, 2, 4%nat); (1, (3 / 2), 5%nat); (1, 1, 6%nat); (1, 2, 7%nat)], s_atp_budget_atp)]", Value("s_atp_rows"));
         Assert.Equal("[Some 0; Some 0; Some 0; Some 0; Some 0; Some 0; Some 0; Some 0]", Value("s_atp_lower"));
@@ -39,7 +87,7 @@ public sealed class FeasibilityTests
         Assert.DoesNotContain(document.Theorems, t => t.Name.StartsWith("s_atp_feasible_", StringComparison.Ordinal));
 
         // A table edit reaches the rows: the costs are read, not copied.
-        var atp = CompiledFibresTests.Compile("atp");
+        var atp = BudgetFibre();
         var edits = atp.Tables[0];
         var cost = edits.Columns.First(c => c.Name == "cost");
         var doubled = atp with { Tables = EquatableArray.Create(edits with { Columns = edits.Columns.Select(c => c == cost ? c with { Values = c.Values.Select(v => 2 * v).ToEquatableArray() } : c).ToEquatableArray() }) };
@@ -116,7 +164,7 @@ public sealed class FeasibilityTests
     public void Build_AnInstanceOfMoreThan2000Terms_IsANoteNotAFeasibilityTheorem()
     {
         // atp with 2,001 edits: its one row has 2,001 terms.
-        var atp = CompiledFibresTests.Compile("atp");
+        var atp = BudgetFibre();
         const int count = 2001;
         var keys = Enumerable.Range(0, count).Select(i => "edit" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray();
         var edits = atp.Tables[0];
