@@ -78,11 +78,19 @@ internal static class EmitCommand
 
             artefacts.AddRange(CSharpEmitter.Emit(spec, namespaceName).Select(s => new Artefact("csharp", "csharp/" + s.HintName, s.Text)));
 
-            var root = Path.GetFullPath(parse.GetValue(output)!);
-            var sorted = artefacts.OrderBy(a => a.RelativePath, StringComparer.Ordinal).ToList();
-            foreach (var artefact in sorted)
+            // Tables too large for literals live in a data file the build embeds; it is written
+            // beside the C# that reads it, so the emitted folder is what the build compiles.
+            var files = artefacts.Select(a => new EmittedFile(a.Target, a.RelativePath, path => File.WriteAllText(path, a.Content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))).ToList();
+            if (TableDataFile.Write(spec) is { } tableData)
             {
-                Write(root, artefact);
+                files.Add(new EmittedFile("data", TableDataFile.RelativePath(spec.Name), path => File.WriteAllBytes(path, tableData)));
+            }
+
+            var root = Path.GetFullPath(parse.GetValue(output)!);
+            var sorted = files.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
+            foreach (var file in sorted)
+            {
+                Write(root, file);
             }
 
             if (parse.GetValue(format) == OutputFormat.Json)
@@ -93,11 +101,11 @@ internal static class EmitCommand
                     json.WriteString("fibre", spec.Name);
                     json.WriteString("output", root);
                     json.WriteStartArray("files");
-                    foreach (var artefact in sorted)
+                    foreach (var file in sorted)
                     {
                         json.WriteStartObject();
-                        json.WriteString("path", Path.Combine(root, artefact.RelativePath));
-                        json.WriteString("target", artefact.Target);
+                        json.WriteString("path", Path.Combine(root, file.RelativePath));
+                        json.WriteString("target", file.Target);
                         json.WriteEndObject();
                     }
 
@@ -110,9 +118,9 @@ internal static class EmitCommand
                 return CliExitCodes.Ok;
             }
 
-            foreach (var artefact in sorted)
+            foreach (var file in sorted)
             {
-                Console.Out.WriteLine($"wrote {Path.Combine(root, artefact.RelativePath)}");
+                Console.Out.WriteLine($"wrote {Path.Combine(root, file.RelativePath)}");
             }
 
             foreach (var note in notes)
@@ -125,9 +133,12 @@ internal static class EmitCommand
         return command;
     }
 
-    private static void Write(string root, Artefact artefact)
+    /// <summary>One file <c>sigil emit</c> writes: an artefact's text or the table data file's bytes.</summary>
+    private sealed record EmittedFile(string Target, string RelativePath, Action<string> Save);
+
+    private static void Write(string root, EmittedFile file)
     {
-        var relative = artefact.RelativePath;
+        var relative = file.RelativePath;
         if (relative.Length == 0 || relative.StartsWith('/') || relative.Split('/').Any(p => p is "" or "." or ".."))
         {
             throw new CliException(CliExitCodes.Failed, $"artefact path '{relative}' is not a plain relative path");
@@ -135,6 +146,6 @@ internal static class EmitCommand
 
         var path = Path.Combine(root, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, artefact.Content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        file.Save(path);
     }
 }

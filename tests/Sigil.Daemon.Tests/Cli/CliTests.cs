@@ -296,6 +296,27 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Emit_LargeTable_WritesTheDataFileBesideTheCSharpThatReadsIt()
+    {
+        // 3,000 nonzeros store more values than a literal may hold, so the table leaves the C#.
+        var (fibre, files) = Sigil.Tests.Shared.SparseTables.Square(100, 3_000);
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(_dir.Combine(name), text);
+        }
+
+        File.WriteAllText(_dir.Combine("flow.sigil"), fibre);
+        var output = _dir.Combine("out");
+        var emit = await ProcessRunner.RunSigilAsync(["emit", _dir.Combine("flow.sigil"), "-o", output]);
+        Assert.True(emit.ExitCode == 0, ProcessRunner.Describe(emit));
+        var data = Path.Combine(output, Sigil.Language.Emit.TableDataFile.RelativePath("flow"));
+        Assert.True(File.Exists(data), data + " was not written: " + emit.StandardOutput);
+        Assert.Contains("wrote " + data, emit.StandardOutput, StringComparison.Ordinal);
+        var solver = File.ReadAllText(Path.Combine(output, "csharp", "FlowFibre.Solver.g.cs"));
+        Assert.Contains(Sigil.Language.Emit.TableDataFile.Digest(File.ReadAllBytes(data)), solver, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_DescriptorWithUnknownField_IsRejectedWithItsPosition()
     {
         var path = _dir.Combine("bad.daemon.json");
