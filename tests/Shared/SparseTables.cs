@@ -54,4 +54,21 @@ public static class SparseTables
             """;
         return (fibre, new Dictionary<string, string> { ["nodes.csv"] = rows.ToString(), ["arcs.csv"] = columns.ToString(), ["incidence.csv"] = entries.ToString() });
     }
+
+    /// <summary>
+    /// Writes <see cref="Square"/>'s fibre (as <c>flow.sigil</c>) and its table files into
+    /// <paramref name="folder"/>; the fibre's path.
+    /// </summary>
+    public static string WriteSquare(string folder, int size, int nonzeros)
+    {
+        var (fibre, files) = Square(size, nonzeros);
+        foreach (var (name, text) in files)
+        {
+            System.IO.File.WriteAllText(System.IO.Path.Combine(folder, name), text);
+        }
+
+        var path = System.IO.Path.Combine(folder, "flow.sigil");
+        System.IO.File.WriteAllText(path, fibre);
+        return path;
+    }
 }

@@ -299,15 +299,9 @@ public sealed class CliTests : IDisposable
     public async Task Emit_LargeTable_WritesTheDataFileBesideTheCSharpThatReadsIt()
     {
         // 3,000 nonzeros store more values than a literal may hold, so the table leaves the C#.
-        var (fibre, files) = Sigil.Tests.Shared.SparseTables.Square(100, 3_000);
-        foreach (var (name, text) in files)
-        {
-            File.WriteAllText(_dir.Combine(name), text);
-        }
-
-        File.WriteAllText(_dir.Combine("flow.sigil"), fibre);
+        var fibre = Sigil.Tests.Shared.SparseTables.WriteSquare(_dir.Path, 100, 3_000);
         var output = _dir.Combine("out");
-        var emit = await ProcessRunner.RunSigilAsync(["emit", _dir.Combine("flow.sigil"), "-o", output]);
+        var emit = await ProcessRunner.RunSigilAsync(["emit", fibre, "-o", output]);
         Assert.True(emit.ExitCode == 0, ProcessRunner.Describe(emit));
         var data = Path.Combine(output, Sigil.Language.Emit.TableDataFile.RelativePath("flow"));
         Assert.True(File.Exists(data), data + " was not written: " + emit.StandardOutput);

@@ -81,14 +81,7 @@ public sealed class MetabolicCliTests : IDisposable
     public async Task Solve_SumsAlongRowsAndDownColumnsOfASparseTable_StoreItsNonzerosOnly()
     {
         // 36 entries, each loading one 'balance' row (along its row) and one 'cut' row (down its column).
-        var (fibre, files) = Sigil.Tests.Shared.SparseTables.Square(12, 36);
-        foreach (var (name, text) in files)
-        {
-            File.WriteAllText(_dir.Combine(name), text);
-        }
-
-        File.WriteAllText(_dir.Combine("flow.sigil"), fibre);
-        var root = await SolveJson(_dir.Combine("flow.sigil"));
+        var root = await SolveJson(Sigil.Tests.Shared.SparseTables.WriteSquare(_dir.Path, 12, 36));
         Assert.Equal(72, root.GetProperty("nonzeros").GetInt32());
         Assert.Equal(24, root.GetProperty("rows").GetArrayLength());
     }
