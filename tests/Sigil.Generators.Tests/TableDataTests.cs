@@ -26,8 +26,8 @@ public sealed class TableDataTests
 {
     /// <summary>
     /// A bound on a generated solver file that holds a fibre's code (its run-time parameters'
-    /// <c>Instance</c> included, about 7,000 characters) and none of a large table's entries, which
-    /// grow with the table: 10^5 entries as literals are over a megabyte.
+    /// <c>Instance</c> included) and none of a large table's entries, which would grow with the
+    /// table.
     /// </summary>
     internal const int SmallSolverFile = 48_000;
 
