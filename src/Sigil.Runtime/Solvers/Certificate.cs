@@ -60,6 +60,29 @@ internal sealed class Certificate<TAgents>
         return (worst, worstRelative);
     }
 
+    /// <summary>
+    /// True when the loads of a point in the box violate no row by more than
+    /// <see cref="Infeasibility.Threshold"/> times its budget (rows with a zero budget not at all).
+    /// Then no price vector can prove the problem infeasible: for any admissible <c>y</c>,
+    /// <c>y^T A x - c^T y &lt;= sum_l |y_l| v_l &lt;= Threshold sum_l |c_l y_l|</c>, so its
+    /// <see cref="Infeasibility.Margin{TAgents}"/> is at most the threshold. O(L).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool ProvesFeasible(ReadOnlySpan<double> load, double[] capacity, RowSense[] senses)
+    {
+        for (int l = 0; l < load.Length; l++)
+        {
+            double g = load[l] - capacity[l];
+            double v = senses[l] == RowSense.Equal ? Math.Abs(g) : Math.Max(g, 0);
+            if (!(v <= Infeasibility.Threshold * Math.Abs(capacity[l])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double RowScale(double capacity) => capacity != 0 ? Math.Abs(capacity) : 1.0;
 
@@ -99,6 +122,11 @@ internal sealed class Certificate<TAgents>
     public double PrimalObjective(ReadOnlySpan<double> x)
     {
         TAgents agents = _problem.Agents;
+        if (typeof(TAgents) == typeof(LogAgents))
+        {
+            return Unsafe.As<TAgents, LogAgents>(ref agents).UtilitySum(x);
+        }
+
         double sum = 0;
         for (int s = 0; s < x.Length; s++)
         {
@@ -162,7 +190,6 @@ internal sealed class Certificate<TAgents>
         }
 
         Array.Clear(RecoveredLoad);
-        double objective = 0;
         for (int s = 0; s < agents.Count; s++)
         {
             double theta = 1;
@@ -174,14 +201,13 @@ internal sealed class Certificate<TAgents>
             double lo = agents.Lower(s);
             double xs = theta < 1 ? lo + theta * (x[s] - lo) : x[s];
             RecoveredX[s] = xs;
-            objective += agents.Utility(s, xs);
             for (int k = start[s]; k < start[s + 1]; k++)
             {
                 RecoveredLoad[Unsafe.Add(ref row, k)] += Unsafe.Add(ref value, k) * xs;
             }
         }
 
-        return objective;
+        return PrimalObjective(RecoveredX);
     }
 
     /// <summary>

@@ -186,7 +186,7 @@ internal sealed class DualEngine<TAgents>
     }
 
     /// <summary>One agent pass; when <paramref name="store"/>, it also records x, the loads and the objectives.</summary>
-    /// <returns>For a storing pass, <c>(sum U(x), sum q x)</c>; else zeros.</returns>
+    /// <returns>For a storing pass, <c>(sum U(x), sum q x)</c> (the utilities summed after the pass, see <see cref="Certificate{TAgents}.PrimalObjective"/>); else zeros.</returns>
     public (double Utility, double Payment) Pass(bool store)
     {
         bool curvature = _scaled && (Iterations < WarmCurvaturePasses || Iterations % CurvatureInterval == 0);
@@ -201,6 +201,7 @@ internal sealed class DualEngine<TAgents>
         {
             StoringPasses++;
             objectives = curvature ? Dispatch<CurvatureStoringPass>() : Dispatch<StoringPass>();
+            objectives.Item1 = _certificate.PrimalObjective(_x);
             for (int l = 0; l < _rows.Length; l++)
             {
                 _load[l] = _rows[l].Load;
@@ -241,7 +242,8 @@ internal sealed class DualEngine<TAgents>
     /// The fused agent pass at the current prices: for each agent, gather its path price, take the
     /// closed-form step and scatter its load (and, on curvature passes, its curvature) into its rows.
     /// When every column has the same small length the entry loops are unrolled and the column
-    /// pointers are not read.
+    /// pointers are not read. A storing pass returns <c>(0, sum q x)</c>; <see cref="Pass"/> then sums
+    /// the utilities of the stored steps in one vectorisable loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (double Utility, double Payment) AgentPass<TMode, TLength>()
@@ -258,7 +260,6 @@ internal sealed class DualEngine<TAgents>
         ref double curvature = ref MemoryMarshal.GetArrayDataReference(_curvature);
         ref double xs = ref MemoryMarshal.GetArrayDataReference(_x);
         bool prefetch = Sse.IsSupported && TLength.Value > 0 && _rows.Length >= PrefetchRows;
-        double utility = 0;
         double payment = 0;
         int k = 0;
         for (int s = 0; s < n; s++)
@@ -385,14 +386,13 @@ internal sealed class DualEngine<TAgents>
             if (TMode.Store)
             {
                 Unsafe.Add(ref xs, s) = x;
-                utility += agents.Utility(s, x);
                 payment += q * x;
             }
 
             k = end;
         }
 
-        return (utility, payment);
+        return (0, payment);
     }
 
     /// <summary>A prefetch hint for one row's state (the row state array is pinned, and a hint never faults).</summary>

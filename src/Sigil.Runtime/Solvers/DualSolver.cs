@@ -90,6 +90,12 @@ public sealed class DualSolver<TAgents>
         // Until a certificate calibrates it, assume the estimate is low by half: a certificate that
         // comes one pass late costs one pass, one that comes early costs two and fails.
         double ratio = 1.5;
+
+        // How the certified stationarity relates to the iterate's worst relative overload (learnt at
+        // each certificate; 0 until then). After a primal recovery that scales agents down by
+        // theta, an agent's stationarity residual is about (1 - theta) times its price, so this
+        // test, not the gap, is often the last to pass, and it follows the overload.
+        double stationarityPerOverload = 0;
         int lastCertified = 16;
         _engine.CopyPrices(_lastPrices);
         Evaluation evaluation;
@@ -111,9 +117,11 @@ public sealed class DualSolver<TAgents>
                     break;
                 }
 
-                // Diverging prices: their growth since the last certificate is a Farkas candidate.
+                // Diverging prices: their growth since the last certificate is a Farkas candidate,
+                // unless the point just measured already shows the rows can hold.
                 _engine.CopyPrices(_prices);
-                if (Outcome.FarkasCandidate(Problem, _prices, _lastPrices, out _farkas) is { } status)
+                if (!evaluation.ProvesFeasible
+                    && Outcome.FarkasCandidate(Problem, _prices, _lastPrices, out _farkas) is { } status)
                 {
                     ended = status;
                     break;
@@ -130,6 +138,7 @@ public sealed class DualSolver<TAgents>
                 _prices.AsSpan().CopyTo(_lastPrices);
                 scale = evaluation.Scale;
                 ratio = Math.Max(1, evaluation.Gap / Math.Max(Estimate(st), 1e-300));
+                stationarityPerOverload = _recover ? evaluation.Accuracy.Dual / Math.Max(st.WorstRelativeViolation, 1e-300) : 0;
             }
 
             _engine.Advance();
@@ -141,8 +150,9 @@ public sealed class DualSolver<TAgents>
             int pass = _engine.Iterations;
             bool due = pass >= 2 * lastCertified;
             bool near = st.WorstRelativeViolation <= (_recover ? 10 : 1) * Options.FeasibilityTolerance;
+            bool stationary = !double.IsFinite(stationarityPerOverload) || stationarityPerOverload * st.WorstRelativeViolation <= 1;
             store = due
-                || (near && ratio * Estimate(st) <= Options.RelativeTolerance * (scale > 0 ? scale : EstimateScale()));
+                || (near && stationary && ratio * Estimate(st) <= Options.RelativeTolerance * (scale > 0 ? scale : EstimateScale()));
         }
 
         return Result(evaluation, ended.Value, Stopwatch.GetElapsedTime(started));
@@ -204,7 +214,8 @@ public sealed class DualSolver<TAgents>
         double gap = dual - primal;
         _engine.CopyPrices(_prices);
         Accuracy accuracy = certificate.Assess(x, load, _prices, primal, dual, Options.Tolerances);
-        return new Evaluation(primal, dual, gap, scale, absolute, relative, st.WorstRelativeViolation, accuracy);
+        bool feasible = Certificate<TAgents>.ProvesFeasible(load, Problem.Capacity, Problem.Senses);
+        return new Evaluation(primal, dual, gap, scale, absolute, relative, st.WorstRelativeViolation, accuracy, feasible);
     }
 
     private SolverResult Result(Evaluation e, SolveStatus status, TimeSpan elapsed)
@@ -229,5 +240,6 @@ public sealed class DualSolver<TAgents>
         double Violation,
         double RelativeViolation,
         double IterateViolation,
-        Accuracy Accuracy);
+        Accuracy Accuracy,
+        bool ProvesFeasible);
 }

@@ -171,6 +171,12 @@ public static class Infeasibility
         TAgents agents = problem.Agents;
         for (int s = 0; s < agents.Count; s++)
         {
+            // Most agents have a finite box; it bounds their utility whatever its shape.
+            if (double.IsFinite(agents.Upper(s)) && double.IsFinite(agents.Lower(s)))
+            {
+                continue;
+            }
+
             double w = agents.Marginal(s, 0);
             double sign = w > 0 ? 1 : w < 0 ? -1 : 0;
             if (sign == 0 || agents.Marginal(s, sign * 1e6) != w || double.IsFinite(sign > 0 ? agents.Upper(s) : agents.Lower(s)))
