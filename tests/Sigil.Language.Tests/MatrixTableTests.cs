@@ -178,8 +178,34 @@ public sealed class MatrixTableTests
     }
 
     [Theory]
+    [InlineData("4 * $x[i] - 1/2 * $x[i] ** 2")]
+    [InlineData("4 * $x[i]")]
+    public void NegativeInfinity_LowerBound_UnderTheQpEngine_IsAccepted(string utility)
+    {
+        const string fibre = """
+            fibre q {
+                index d in 0 .. 1;
+                $x[d] : 1 in [-inf, 5];
+                @c : 1 = 1;
+                couple @c >= sum(i in d) $x[i];
+                utility $x[i] ~ UTILITY;
+                solve METHOD { }
+            }
+            """;
+        var result = Compile(fibre.Replace("UTILITY", utility).Replace("METHOD", "admm"), new Dictionary<string, string>());
+        Assert.Empty(result.Diagnostics.Select(static d => d.ToString()));
+        Assert.Equal(double.NegativeInfinity, result.Spec!.Variables.Single().Lower.Constant);
+
+        // The same variable under an engine that steps agents to their bounds is refused.
+        var dual = Compile(fibre.Replace("UTILITY", utility).Replace("METHOD", "dual"), new Dictionary<string, string>());
+        Assert.Equal("SIG2030", dual.Diagnostics[0].Id);
+        Assert.Equal(
+            "The lower bound of '$x' is infinite, which only 'solve admm' on a fibre whose utilities are all linear or quadratic (the QP engine) takes; 'solve dual' here needs a finite lower bound",
+            dual.Diagnostics[0].Message);
+    }
+
+    [Theory]
     [InlineData("[0, inf]", "4 * $x[i]", "The upper bound of '$x' is infinite, which 'solve admm' cannot take for a linear utility: its step is unbounded at price 0 (only a quadratic utility's variable may be unbounded above)")]
-    [InlineData("[-inf, 5]", "4 * $x[i] - 1/2 * $x[i] ** 2", "The lower bound of '$x' is infinite, which no solver takes: every agent needs a finite lower bound")]
     [InlineData("[inf, inf]", "4 * $x[i] - 1/2 * $x[i] ** 2", "The lower bound of '$x' is infinite, which no value meets; write a finite bound")]
     public void InfiniteBound_TheSolversCannotTake_IsSig2030(string bounds, string utility, string message)
     {

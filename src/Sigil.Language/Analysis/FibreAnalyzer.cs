@@ -151,9 +151,12 @@ internal sealed partial class FibreAnalyzer
     }
 
     // Where the solvers take an infinite bound: an upper bound of a quadratic utility's variable,
-    // whose closed-form step (w - q)/k is finite at every price. Every agent of the runtime needs a
-    // finite lower bound, and a log, alpha-fair or linear agent (or a variable with no utility, a
-    // zero-weight linear agent) a finite upper one: its step is unbounded at price 0.
+    // whose closed-form step (w - q)/k is finite at every price; and a lower bound of any variable
+    // when 'solve admm' runs the QP engine, i.e. every utility of the fibre is linear or quadratic
+    // (the engine keeps the box as a constraint of its KKT system, so a free variable is no special
+    // case). The other engines step agents to a bound of their box, so they need a finite lower
+    // bound, and a log, alpha-fair or linear agent (or a variable with no utility, a zero-weight
+    // linear agent) a finite upper one: its step is unbounded at price 0.
     private (string Side, string Reason)? InfiniteBoundProblem(VariableSpec variable, double lower, double upper)
     {
         if (double.IsPositiveInfinity(lower) || double.IsNegativeInfinity(upper))
@@ -161,9 +164,10 @@ internal sealed partial class FibreAnalyzer
             return (double.IsPositiveInfinity(lower) ? "lower" : "upper", "no value meets; write a finite bound");
         }
 
-        if (double.IsNegativeInfinity(lower))
+        if (double.IsNegativeInfinity(lower) && !QpEngineRuns())
         {
-            return ("lower", "no solver takes: every agent needs a finite lower bound");
+            return ("lower", "only 'solve admm' on a fibre whose utilities are all linear or quadratic (the QP engine) takes; "
+                + "'solve " + _spec.Solver.Method.ToString().ToLowerInvariant() + "' here needs a finite lower bound");
         }
 
         if (!double.IsPositiveInfinity(upper))
@@ -185,6 +189,11 @@ internal sealed partial class FibreAnalyzer
         } + " utility";
         return ("upper", "'solve " + _spec.Solver.Method.ToString().ToLowerInvariant() + "' cannot take for " + family + ": its step is unbounded at price 0 (only a quadratic utility's variable may be unbounded above)");
     }
+
+    /// <summary>True when the generated solve runs the QP engine: 'solve admm' with only linear and quadratic utilities.</summary>
+    private bool QpEngineRuns() =>
+        _spec.Solver.Method == SolverMethod.Admm
+        && _spec.Utilities.All(static u => u.Family is UtilityFamily.Linear or UtilityFamily.Quadratic);
 
     /// <summary>" at edit = 'pfkA'" for the static members of a binding list, or empty.</summary>
     private string MemberText(IEnumerable<IndexBinding> bindings, IReadOnlyDictionary<string, int> members)

@@ -88,7 +88,15 @@ internal sealed class Certificate<TAgents>
 
     /// <summary>The dual function <c>D(pi) = sum_s max_x [U_s(x) - q_s x] + c^T pi</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double DualObjective(ReadOnlySpan<double> prices)
+    public double DualObjective(ReadOnlySpan<double> prices) => DualObjective(prices, default);
+
+    /// <summary>
+    /// The dual function as <see cref="DualObjective(ReadOnlySpan{double})"/>, except that an agent whose
+    /// step runs to an infinite bound (a free linear variable whose price is not exactly its weight)
+    /// contributes its Lagrangian term at <paramref name="x"/> instead of +infinity: its mismatch is
+    /// what the stationarity test measures, and the gap then compares the remaining terms.
+    /// </summary>
+    public double DualObjective(ReadOnlySpan<double> prices, ReadOnlySpan<double> x)
     {
         CouplingMatrix a = _problem.Coupling;
         TAgents agents = _problem.Agents;
@@ -104,8 +112,13 @@ internal sealed class Certificate<TAgents>
                 q += value[k] * prices[row[k]];
             }
 
-            double x = agents.Argmax(s, q);
-            sum += agents.Utility(s, x) - q * x;
+            double step = agents.Argmax(s, q);
+            if (double.IsInfinity(step) && !x.IsEmpty)
+            {
+                step = x[s];
+            }
+
+            sum += agents.Utility(s, step) - q * step;
         }
 
         double[] c = _problem.Capacity;

@@ -4,7 +4,8 @@ using System.Runtime.CompilerServices;
 namespace Sigil.Runtime.Solvers;
 
 /// <summary>
-/// Linear utilities <c>U_s(x) = w_s x</c> on finite <c>[lo_s, hi_s]</c>: a bang-bang agent step
+/// Linear utilities <c>U_s(x) = w_s x</c> on <c>[lo_s, hi_s]</c> (<c>hi</c> finite, <c>lo</c> finite or
+/// -infinity; only <see cref="QpSolver{TAgents}"/> takes -infinity): a bang-bang agent step
 /// (<c>hi</c> when <c>w &gt; q</c>, else <c>lo</c>).
 /// </summary>
 /// <remarks>
@@ -27,7 +28,7 @@ public readonly struct LinearAgents : IAgentStep
         for (int s = 0; s < weight.Length; s++)
         {
             AgentChecks.Finite(weight[s], s, "weight");
-            AgentChecks.Bounds(lower[s], upper[s], s);
+            AgentChecks.Bounds(lower[s], upper[s], s, finiteLower: false);
         }
 
         _w = weight;

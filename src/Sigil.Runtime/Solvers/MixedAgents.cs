@@ -61,11 +61,11 @@ public readonly struct MixedAgents : ITunableAgents
                 case UtilityKind.Quadratic:
                     AgentChecks.Finite(weight[s], s, "weight");
                     AgentChecks.Positive(shape[s], s, "curvature k");
-                    AgentChecks.Bounds(lower[s], upper[s], s, finiteUpper: false);
+                    AgentChecks.Bounds(lower[s], upper[s], s, finiteUpper: false, finiteLower: false);
                     break;
                 case UtilityKind.Linear:
                     AgentChecks.Finite(weight[s], s, "weight");
-                    AgentChecks.Bounds(lower[s], upper[s], s);
+                    AgentChecks.Bounds(lower[s], upper[s], s, finiteLower: false);
                     break;
                 default:
                     throw new ArgumentException($"Agent {s}: unknown utility kind {(int)kind[s]}.");

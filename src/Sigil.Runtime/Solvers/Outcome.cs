@@ -9,9 +9,15 @@ internal static class Outcome
     /// Before iterating: a row its bounds alone make impossible, or an agent whose utility grows
     /// without bound, settles the solve (O(nnz)); null otherwise.
     /// </summary>
+    /// <exception cref="ArgumentException">A lower bound is infinite and the method is not the QP engine.</exception>
     public static SolverResult? Presolve<TAgents>(NumProblem<TAgents> problem, SolverKind method, Tolerances tolerances)
         where TAgents : struct, IAgentStep
     {
+        if (method != SolverKind.Qp)
+        {
+            AgentChecks.FiniteLower(problem, method);
+        }
+
         if (Infeasibility.RowCertificate(problem) is { } y)
         {
             return Failed(problem, method, tolerances, SolveStatus.PrimalInfeasible, 0, TimeSpan.Zero, y);

@@ -838,7 +838,7 @@ public sealed class QpSolver<TAgents>
         var load = new double[_m];
         Problem.Coupling.Multiply(x, load);
         double primal = _certificate.PrimalObjective(x);
-        double dual = _certificate.DualObjective(prices);
+        double dual = _certificate.DualObjective(prices, x);
         Accuracy accuracy = _certificate.Assess(x, load, prices, primal, dual, Options.Tolerances);
         return new Candidate(x, prices, load, primal, dual, accuracy);
     }

@@ -7,7 +7,7 @@ namespace Sigil.Runtime.Solvers;
 /// Quadratic utilities <c>U_s(x) = w_s x - (k_s / 2) x^2</c> on <c>[lo_s, hi_s]</c>.
 /// Agent step <c>x = (w - q) / k</c>, clamped.
 /// </summary>
-/// <remarks>Keeps references to the parameter arrays. Requires <c>k &gt; 0</c>; <c>hi</c> may be +infinity.</remarks>
+/// <remarks>Keeps references to the parameter arrays. Requires <c>k &gt; 0</c>; <c>hi</c> may be +infinity, and <c>lo</c> -infinity for <see cref="QpSolver{TAgents}"/> (the other engines refuse it).</remarks>
 public readonly struct QuadraticAgents : IAgentStep
 {
     private readonly double[] _w;
@@ -24,7 +24,7 @@ public readonly struct QuadraticAgents : IAgentStep
         {
             AgentChecks.Finite(weight[s], s, "weight");
             AgentChecks.Positive(curvature[s], s, "curvature k");
-            AgentChecks.Bounds(lower[s], upper[s], s, finiteUpper: false);
+            AgentChecks.Bounds(lower[s], upper[s], s, finiteUpper: false, finiteLower: false);
         }
 
         _w = weight;

@@ -75,6 +75,42 @@ public sealed class FluxBalanceTests(ITestOutputHelper output)
     }
 
     [ModelFact]
+    public void EcoliCore_WithInfiniteReversibleBounds_QpReachesGlpksOptimum_OtherEnginesRefuse()
+    {
+        // The model's reversible reactions written with -inf instead of its -1000, as COBRA models
+        // often are: the QP engine takes free variables; the engines that step agents to a bound
+        // refuse, naming the one that takes them.
+        MetabolicModel model = MetabolicModel.ReadSbml(Path.Combine(CobraData, "textbook.xml.gz"));
+        int freed = 0;
+        for (int j = 0; j < model.Lower.Length; j++)
+        {
+            if (model.Lower[j] == -1000)
+            {
+                model.Lower[j] = double.NegativeInfinity;
+                freed++;
+            }
+        }
+
+        Assert.True(freed >= 40, $"{freed} reversible reactions");
+        (string status, double glpk) = Glpk.Solve(model);
+        Assert.Equal("OPTIMAL", status);
+        NumProblem<LinearAgents> problem = model.ToProblem();
+        foreach (QpOptions options in new[] { new QpOptions(), s_tight })
+        {
+            SolverResult r = new QpSolver<LinearAgents>(problem, options).Solve();
+            output.WriteLine($"-inf bounds, tolerances {options.Tolerances}: {r.Status}, objective {r.PrimalObjective:R} (GLPK {glpk:R}), {r.Iterations} iterations");
+            Assert.True(r.Status == SolveStatus.Solved, $"{r.Status} after {r.Iterations} iterations at {r.PrimalObjective:R}: {r.Accuracy}");
+            Assert.True(Math.Abs(r.PrimalObjective - glpk) <= 1e-6 * glpk, $"optimum {r.PrimalObjective:R}, GLPK {glpk:R}");
+            Assert.All(r.X, v => Assert.True(double.IsFinite(v)));
+            Assert.All(Enumerable.Range(0, r.X.Length), j => Assert.InRange(r.X[j], model.Lower[j], model.Upper[j]));
+        }
+
+        Assert.Contains("QP engine", Assert.Throws<ArgumentException>(() => new DualSolver<LinearAgents>(problem).Solve()).Message, StringComparison.Ordinal);
+        Assert.Contains("QP engine", Assert.Throws<ArgumentException>(() => new AdmmSolver<LinearAgents>(problem).Solve()).Message, StringComparison.Ordinal);
+        Assert.Contains("QP engine", Assert.Throws<ArgumentException>(() => new PenaltySolver<LinearAgents>(problem).Solve()).Message, StringComparison.Ordinal);
+    }
+
+    [ModelFact]
     public void CobraJson_AndSbml_OfTheSameModel_ReadAlike_AndAgreeWithGlpk()
     {
         MetabolicModel json = MetabolicModel.ReadCobraJson(Path.Combine(CobraData, "mini.json"));
