@@ -90,7 +90,7 @@ internal static class RansomwareDaemonBenchmark
                 attackers.Add(new AttackerProcess(folder));
             }
 
-            var port = FreePort();
+            var port = DaemonBenchmark.FreePort();
             using var daemon = new DaemonProcess(sigil, work, port);
             if (!daemon.WaitHealthy(TimeSpan.FromSeconds(60)))
             {
@@ -102,7 +102,7 @@ internal static class RansomwareDaemonBenchmark
             Thread.Sleep(TimeSpan.FromSeconds(warmUp));
             var idle = CpuShare(daemon.Id, seconds);
 
-            var seenBefore = Scrape(port, "sigil_kernel_seen_total");
+            var seenBefore = DaemonBenchmark.ScrapeSum(port, "sigil_kernel_seen_total");
             double loaded;
             double achieved;
             using (var load = new WriteLoad(Path.Combine(work, "load"), rate))
@@ -114,7 +114,7 @@ internal static class RansomwareDaemonBenchmark
                 achieved = (load.Writes - writesBefore) / clock.Elapsed.TotalSeconds;
             }
 
-            var seen = Scrape(port, "sigil_kernel_seen_total") - seenBefore;
+            var seen = DaemonBenchmark.ScrapeSum(port, "sigil_kernel_seen_total") - seenBefore;
             Console.WriteLine();
             Console.WriteLine($"{"window",-48} {"daemon cpu % core",18} {"target",10}");
             Console.WriteLine($"{"idle",-48} {idle * 100,18:0.00} {"-",10}");
@@ -130,7 +130,7 @@ internal static class RansomwareDaemonBenchmark
                 Thread.Sleep(1000);
                 foreach (var attacker in attackers)
                 {
-                    var actionsBefore = Scrape(port, "sigil_would_be_actions_total");
+                    var actionsBefore = DaemonBenchmark.ScrapeSum(port, "sigil_would_be_actions_total");
                     var linesBefore = daemon.Lines.Count;
                     attacker.Go();
                     double? metricAt = null;
@@ -138,7 +138,7 @@ internal static class RansomwareDaemonBenchmark
                     var deadline = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
                     while (Stopwatch.GetTimestamp() < deadline && (metricAt is null || logAt is null))
                     {
-                        if (metricAt is null && Scrape(port, "sigil_would_be_actions_total") > actionsBefore)
+                        if (metricAt is null && DaemonBenchmark.ScrapeSum(port, "sigil_would_be_actions_total") > actionsBefore)
                         {
                             metricAt = Stopwatch.GetTimestamp();
                         }
@@ -221,22 +221,6 @@ internal static class RansomwareDaemonBenchmark
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
         var after = ProcStat.TryRead(pid)?.CpuTicks ?? throw new InvalidOperationException("the daemon exited");
         return (after - before) / TicksPerSecond / clock.Elapsed.TotalSeconds;
-    }
-
-    private static double Scrape(int port, string family)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var text = http.GetStringAsync($"http://127.0.0.1:{port}/metrics").GetAwaiter().GetResult();
-        return text.Split('\n')
-            .Where(l => l.StartsWith(family + "{", StringComparison.Ordinal) || l.StartsWith(family + " ", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The daemon, its standard output read line by line with each line's arrival (Stopwatch ticks).</summary>
