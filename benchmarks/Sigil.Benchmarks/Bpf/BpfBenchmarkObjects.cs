@@ -13,14 +13,15 @@ namespace Sigil.Benchmarks.Bpf;
 
 /// <summary>
 /// The objects the bpf suite attaches: fibres/dwell.sigil compiled by the front end, its eBPF C
-/// and the empty-program baseline emitted, fibres/ransomware.sigil's behaviour program, and the
-/// ring buffer producer, all built by eng/bpf.targets (the build's own clang command line) under
+/// and the empty-program baseline emitted, fibres/ransomware.sigil's behaviour program and its own
+/// empty-program baseline (the same tp_btf hooks), and the ring buffer producer, all built by eng/bpf.targets (the build's own clang command line) under
 /// artifacts/bench/bpf.
 /// </summary>
 internal sealed class BpfBenchmarkObjects
 {
-    private BpfBenchmarkObjects(FibreSpec spec, string dwell, string baseline, string producer, FibreSpec ransomwareSpec, string ransomware)
+    private BpfBenchmarkObjects(FibreSpec spec, string dwell, string baseline, string producer, FibreSpec ransomwareSpec, string ransomware, string ransomwareBaseline)
     {
+        RansomwareBaseline = ransomwareBaseline;
         Spec = spec;
         Dwell = dwell;
         Baseline = baseline;
@@ -32,6 +33,9 @@ internal sealed class BpfBenchmarkObjects
 
     /// <summary>The ransomware fibre's behaviour program.</summary>
     public string Ransomware { get; }
+
+    /// <summary>Empty programs on the behaviour program's hooks, with its program names: its floor.</summary>
+    public string RansomwareBaseline { get; }
 
     /// <summary>Its descriptor.</summary>
     public BpfFibreDescriptor RansomwareDescriptor { get; }
@@ -55,7 +59,7 @@ internal sealed class BpfBenchmarkObjects
         Write(folder, BpfEmitter.Emit(spec).Append(BpfEmitter.EmitBaseline(spec)), sources);
         var ransomwareSpec = Compile(root, "ransomware");
         var ransomwareFolder = Path.Combine(root, "artifacts", "bench", "bpf", "sigil", "ransomware");
-        Write(ransomwareFolder, BpfEmitter.Emit(ransomwareSpec), sources);
+        Write(ransomwareFolder, BpfEmitter.Emit(ransomwareSpec).Append(BpfEmitter.EmitBaseline(ransomwareSpec)), sources);
 
         // The producer includes the generated dwell.h for struct sigil_event: it sits beside it.
         var producerSource = Path.Combine(folder, "bpf", "ringbuf_producer.bpf.c");
@@ -68,7 +72,7 @@ internal sealed class BpfBenchmarkObjects
         sources.Add(producerSource);
         Compile(root, sources);
         string Object(string name) => Path.Combine(folder, "bpf", name + ".bpf.o");
-        return new BpfBenchmarkObjects(spec, Object("dwell"), Object("dwell_baseline"), Object("ringbuf_producer"), ransomwareSpec, Path.Combine(ransomwareFolder, "bpf", "ransomware.bpf.o"));
+        return new BpfBenchmarkObjects(spec, Object("dwell"), Object("dwell_baseline"), Object("ringbuf_producer"), ransomwareSpec, Path.Combine(ransomwareFolder, "bpf", "ransomware.bpf.o"), Path.Combine(ransomwareFolder, "bpf", "ransomware_baseline.bpf.o"));
     }
 
     private static FibreSpec Compile(string root, string fibre)

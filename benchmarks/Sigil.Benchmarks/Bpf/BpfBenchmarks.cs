@@ -17,8 +17,9 @@ namespace Sigil.Benchmarks.Bpf;
 /// generated program, and with any objects named by <c>--attach</c>; one process, the order
 /// rotated every repetition, medians and ranges. Part 2: records per second one C# thread drains
 /// from the fibre's ring buffer while a BPF program (BPF_PROG_TEST_RUN) fills it. Part 3: the
-/// ransomware fibre's behaviour program per write, per openat+close (on ext4) and per getppid,
-/// against the same floor and dwell.
+/// ransomware fibre's behaviour program per write, per write that marks the inode dirty (its change
+/// hook), per openat+close (on ext4) and per getppid, against empty programs on its own hooks (its
+/// floor), dwell's floor and dwell, with each program's kernel run time per call.
 /// </summary>
 /// <remarks>
 /// Options: <c>--repetitions N</c> (31), <c>--pairs N</c> per measurement (20,000),
@@ -265,10 +266,11 @@ internal static class BpfBenchmarks
         Console.WriteLine($"every measured pair was a sample of the generated programs: {configurations.Where(c => c.Fibre is not null).All(c => c.Samples >= expected)} (expected >= {expected:N0} each)");
     }
 
-    // Part 3: the ransomware fibre's behaviour program (tp_btf on ext4's write path, reads, truncate,
-    // unlink, eviction and fork) against the empty programs on dwell's syscall tracepoints (the
-    // floor) and the dwell program, on an ext4 file this process wrote from empty (its own output,
-    // so the program records it and never prices it), in the same run.
+    // Part 3: the ransomware fibre's behaviour program (tp_btf on ext4's write path, the change hook,
+    // reads, truncate, unlink, eviction and fork) against empty programs on its own hooks (its floor),
+    // the empty programs on dwell's syscall tracepoints and the dwell program, on an ext4 file this
+    // process wrote from empty (its own output, so the program records it and never prices it as
+    // damage), all in the same run, the order rotated every repetition.
     private static unsafe void BehaviourCost(BpfBenchmarkObjects objects, Options options)
     {
         var folder = Path.Combine(BenchmarkRepository.Root, "artifacts", "bench", "bpf", "ext4-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
@@ -277,29 +279,37 @@ internal static class BpfBenchmarks
         var self = (uint)Environment.ProcessId;
         var resources = new List<IDisposable>();
         var writes = Math.Max(1, options.Pairs / 4);
+        const string None = "nothing attached (by this run)";
+        const string Floor = "empty programs on the behaviour's hooks (floor)";
+        const string Behaviour = "generated ransomware (behaviour)";
         try
         {
-            var configurations = new List<(string Name, Func<IDisposable?> Attach)> { ("nothing attached (by this run)", () => null) };
-            var baseline = BpfObject.Open(objects.Baseline);
-            resources.Add(baseline);
-            baseline.Load();
-            configurations.Add(("empty programs on dwell's hooks (floor)", baseline.AttachAll));
+            var configurations = new List<(string Name, Func<IDisposable?> Attach, BpfObject? Object)> { (None, () => null, null) };
+            var floor = BpfObject.Open(objects.RansomwareBaseline);
+            resources.Add(floor);
+            floor.Load();
+            configurations.Add((Floor, floor.AttachAll, floor));
+            var syscallFloor = BpfObject.Open(objects.Baseline);
+            resources.Add(syscallFloor);
+            syscallFloor.Load();
+            configurations.Add(("empty programs on dwell's syscall hooks", syscallFloor.AttachAll, null));
             var dwell = BpfFibre.Open(objects.Dwell, objects.Descriptor);
             resources.Add(dwell);
             dwell.Load();
             dwell.Scope(self);
-            configurations.Add(("generated dwell", dwell.Attach));
+            configurations.Add(("generated dwell", dwell.Attach, null));
             var ransomware = BpfFibre.Open(objects.Ransomware, objects.RansomwareDescriptor);
             resources.Add(ransomware);
             ransomware.Load();
             ransomware.Scope(self);
-            configurations.Add(("generated ransomware (behaviour)", ransomware.Attach));
+            configurations.Add((Behaviour, ransomware.Attach, ransomware.Object));
 
             var path = Encoding.UTF8.GetBytes(file + "\0");
             var block = new byte[4096];
-            var results = configurations.ToDictionary(c => c.Name, _ => (Write: new List<double>(), Pair: new List<double>(), Call: new List<double>()));
+            var stat = new byte[Syscalls.StatSize];
             fixed (byte* p = path)
             fixed (byte* b = block)
+            fixed (byte* st = stat)
             {
                 File.Delete(file);
                 var fd = Syscalls.OpenAt(Syscalls.AtFdCwd, p, Syscalls.ReadWrite | Syscalls.Create, 0x1A4);
@@ -308,6 +318,25 @@ internal static class BpfBenchmarks
                     throw new IOException($"cannot create {file}");
                 }
 
+                // What each measurement times: a 4 KiB pwrite at offset 0 (the write path: write_begin);
+                // fstat then the same pwrite (a stat marks the ctime as queried, so the write stamps a
+                // fine-grained time and marks the inode dirty: the change hook runs on every write);
+                // openat+close of the file; getppid (no file at all).
+                var pathPointer = (nint)p;
+                var blockPointer = (nint)b;
+                var statPointer = (nint)st;
+                var workloads = new (string Name, int Count, Action Run)[]
+                {
+                    ("pwrite 4 KiB", writes, () => Syscalls.PWrite(fd, (byte*)blockPointer, 4096, 0)),
+                    ("fstat+pwrite", writes, () =>
+                    {
+                        Syscalls.FStat(fd, (byte*)statPointer);
+                        Syscalls.PWrite(fd, (byte*)blockPointer, 4096, 0);
+                    }),
+                    ("openat+close", options.Pairs, () => Syscalls.Close(Syscalls.OpenAt(Syscalls.AtFdCwd, (byte*)pathPointer, Syscalls.ReadOnly, 0))),
+                    ("getppid", options.Calls, () => Syscalls.GetParentPid()),
+                };
+                var results = configurations.ToDictionary(c => c.Name, _ => workloads.Select(_ => new List<double>()).ToArray());
                 try
                 {
                     var before = ransomware.ReadStats();
@@ -315,76 +344,58 @@ internal static class BpfBenchmarks
                     {
                         for (var i = 0; i < configurations.Count; i++)
                         {
-                            var (name, attach) = configurations[(i + repetition) % configurations.Count];
+                            var (name, attach, _) = configurations[(i + repetition) % configurations.Count];
                             using (attach())
                             {
                                 Thread.Sleep(50);
-                                for (var w = 0; w < WarmUp; w++)
+                                for (var w = 0; w < workloads.Length; w++)
                                 {
-                                    Syscalls.PWrite(fd, b, 4096, 0);
+                                    results[name][w].Add(TimeEach(workloads[w].Count, workloads[w].Run));
                                 }
-
-                                var start = Syscalls.ThreadCpuNanoseconds();
-                                for (var w = 0; w < writes; w++)
-                                {
-                                    Syscalls.PWrite(fd, b, 4096, 0);
-                                }
-
-                                var writeNs = (double)(Syscalls.ThreadCpuNanoseconds() - start) / writes;
-                                start = Syscalls.ThreadCpuNanoseconds();
-                                for (var n = 0; n < options.Pairs; n++)
-                                {
-                                    Syscalls.Close(Syscalls.OpenAt(Syscalls.AtFdCwd, p, Syscalls.ReadOnly, 0));
-                                }
-
-                                var pairNs = (double)(Syscalls.ThreadCpuNanoseconds() - start) / options.Pairs;
-                                start = Syscalls.ThreadCpuNanoseconds();
-                                for (var n = 0; n < options.Calls; n++)
-                                {
-                                    Syscalls.GetParentPid();
-                                }
-
-                                var callNs = (double)(Syscalls.ThreadCpuNanoseconds() - start) / options.Calls;
-                                results[name].Write.Add(writeNs);
-                                results[name].Pair.Add(pairNs);
-                                results[name].Call.Add(callNs);
                             }
                         }
                     }
 
                     Console.WriteLine();
-                    Console.WriteLine($"Part 3: the ransomware behaviour program on ext4 ({folder}): {writes:N0} pwrite of 4 KiB at offset 0 of a file this process wrote from empty, {options.Pairs:N0} openat+close of it and {options.Calls:N0} getppid per measurement, {options.Repetitions} repetitions, order rotated; thread CPU time");
-                    var none = configurations[0].Name;
-                    double Added(Func<(List<double> Write, List<double> Pair, List<double> Call), List<double>> pick, string name) =>
-                        Statistics.Median(pick(results[name]).Zip(pick(results[none]), (c, n) => c - n).ToList());
-                    var floor = configurations[1].Name;
-                    var rows = new List<string[]> { new[] { "configuration", "pwrite 4 KiB ns", "added", "added / floor", "openat+close ns", "added", "added / floor", "getppid ns", "added" } };
-                    foreach (var (name, _) in configurations)
+                    Console.WriteLine($"Part 3: the ransomware behaviour program on ext4 ({folder}): per measurement {writes:N0} pwrite of 4 KiB at offset 0 of a file this process wrote from empty, {writes:N0} fstat+pwrite of it, {options.Pairs:N0} openat+close of it and {options.Calls:N0} getppid; {options.Repetitions} repetitions, order rotated; thread CPU time");
+                    double Added(string name, int w) => Statistics.Median(results[name][w].Zip(results[None][w], (c, n) => c - n).ToList());
+                    var header = new List<string> { "configuration" };
+                    foreach (var (workload, _, _) in workloads)
                     {
-                        var r = results[name];
-                        var first = name == none;
-                        // The floor's empty programs sit on syscall tracepoints a write does not pass: no ratio then.
-                        string Ratio(Func<(List<double> Write, List<double> Pair, List<double> Call), List<double>> pick) =>
-                            first || name == floor ? "-" : Added(pick, floor) < 10 ? "n/a" : (Added(pick, name) / Added(pick, floor)).ToString("0.00x", CultureInfo.InvariantCulture);
-                        rows.Add(new[]
+                        header.AddRange(new[] { workload + " ns", "added", "added / floor" });
+                    }
+
+                    var rows = new List<string[]> { header.ToArray() };
+                    foreach (var (name, _, _) in configurations)
+                    {
+                        var row = new List<string> { name };
+                        for (var w = 0; w < workloads.Length; w++)
                         {
-                            name,
-                            F(Statistics.Median(r.Write)), first ? "-" : F(Added(x => x.Write, name)), Ratio(x => x.Write),
-                            F(Statistics.Median(r.Pair)), first ? "-" : F(Added(x => x.Pair, name)), Ratio(x => x.Pair),
-                            F(Statistics.Median(r.Call)), first ? "-" : F(Added(x => x.Call, name)),
-                        });
+                            var floorAdded = Added(Floor, w);
+                            row.Add(F(Statistics.Median(results[name][w])));
+                            row.Add(name == None ? "-" : F(Added(name, w)));
+                            row.Add(name is None or Floor ? "-" : floorAdded < 5 ? "n/a" : (Added(name, w) / floorAdded).ToString("0.00x", CultureInfo.InvariantCulture));
+                        }
+
+                        rows.Add(row.ToArray());
                     }
 
                     Table(rows);
                     var seen = ransomware.ReadStats().Since(before);
                     var price = ransomware.TryGetPrice(self, out var fixedPrice) ? FixedPoint.ToDouble(fixedPrice, 20) : 0;
-                    Console.WriteLine($"added: median over repetitions of (configuration - nothing attached) in the same repetition; the behaviour program ran {seen.Seen:N0} times ({seen.Processed:N0} processed); this process's price {price.ToString("0.###", CultureInfo.InvariantCulture)} (bytes written only: its own file is never damage)");
-                    var behaviourWrite = Added(x => x.Write, "generated ransomware (behaviour)");
-                    var behaviourPair = Added(x => x.Pair, "generated ransomware (behaviour)");
-                    var none0 = Statistics.Median(results[none].Write);
-                    var floorPair = Added(x => x.Pair, floor);
-                    Console.WriteLine($"per 4 KiB write the behaviour program adds {F(behaviourWrite)} ns ({(100 * behaviourWrite / none0).ToString("0", CultureInfo.InvariantCulture)}% of the write), where the empty programs on dwell's hooks add nothing (a write passes no openat/close tracepoint); an empty-program floor on the behaviour program's own hooks is not built yet");
-                    Console.WriteLine($"per openat+close it adds {F(behaviourPair)} ns (floor {F(floorPair)} ns, dwell {F(Added(x => x.Pair, "generated dwell"))} ns): target <= 2x the floor {(behaviourPair <= 2 * floorPair ? "met" : "NOT met")}; per getppid {F(Added(x => x.Call, "generated ransomware (behaviour)"))} ns");
+                    Console.WriteLine($"added: median over repetitions of (configuration - nothing attached) in the same repetition; \"n/a\": the floor adds under 5 ns (no hook of the behaviour program on that call). The behaviour program ran {seen.Seen:N0} times ({seen.Processed:N0} processed); this process's price {price.ToString("0.###", CultureInfo.InvariantCulture)} (bytes written only: its own file is never damage)");
+                    for (var w = 0; w < workloads.Length; w++)
+                    {
+                        var added = Added(Behaviour, w);
+                        var floorAdded = Added(Floor, w);
+                        var verdict = floorAdded < 5
+                            ? $"the floor adds {F(floorAdded)} ns (no hook on this call); the program adds {F(added)} ns"
+                            : $"{(added / floorAdded).ToString("0.00", CultureInfo.InvariantCulture)}x the floor's {F(floorAdded)} ns: target <= 2x {(added <= 2 * floorAdded ? "met" : "NOT met")}";
+                        Console.WriteLine($"  {workloads[w].Name}: the behaviour program adds {F(added)} ns per call ({(100 * added / Statistics.Median(results[None][w])).ToString("0", CultureInfo.InvariantCulture)}% of it); {verdict}");
+                    }
+
+                    Console.WriteLine($"  getppid: {F(Added(Behaviour, 3))} ns added (target under 10 ns: {(Added(Behaviour, 3) < 10 ? "met" : "NOT met")}); the empty programs on dwell's syscall hooks add {F(Added("empty programs on dwell's syscall hooks", 3))} ns");
+                    BehaviourProgramTime(configurations.Where(c => c.Object is not null).Select(c => (c.Name, c.Attach, c.Object!)).ToList(), workloads.Take(2).ToArray());
                 }
                 finally
                 {
@@ -401,6 +412,67 @@ internal static class BpfBenchmarks
 
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    // Thread CPU time per call of count calls of run, after a warm-up.
+    private static double TimeEach(int count, Action run)
+    {
+        for (var w = 0; w < WarmUp; w++)
+        {
+            run();
+        }
+
+        var start = Syscalls.ThreadCpuNanoseconds();
+        for (var n = 0; n < count; n++)
+        {
+            run();
+        }
+
+        return (double)(Syscalls.ThreadCpuNanoseconds() - start) / count;
+    }
+
+    // The profile: the kernel's accounting (BPF_STATS_RUN_TIME) of each program's runs and time per
+    // call of each write workload, for the behaviour program and its floor (a separate pass: the
+    // accounting adds two clock reads per run).
+    private static void BehaviourProgramTime(List<(string Name, Func<IDisposable?> Attach, BpfObject Object)> configurations, (string Name, int Count, Action Run)[] workloads)
+    {
+        Console.WriteLine();
+        Console.WriteLine("time inside each program per call (kernel accounting, a separate pass):");
+        var rows = new List<string[]> { new[] { "configuration", "workload", "program", "runs per call", "ns per run", "ns per call" } };
+        using (BpfSystem.EnableRunTimeStatistics())
+        {
+            foreach (var (name, attach, bpf) in configurations)
+            {
+                using (attach())
+                {
+                    Thread.Sleep(50);
+                    foreach (var (workload, count, run) in workloads)
+                    {
+                        var programs = bpf.Programs.Where(p => p.Fd >= 0).ToList();
+                        var before = programs.ToDictionary(p => p.Name, p => p.GetInfo());
+                        TimeEach(count, run);
+                        var total = 0.0;
+                        foreach (var program in programs)
+                        {
+                            var after = program.GetInfo();
+                            var runs = after.RunCount - before[program.Name].RunCount;
+                            var time = after.RunTimeNanoseconds - before[program.Name].RunTimeNanoseconds;
+                            if (runs == 0)
+                            {
+                                continue;
+                            }
+
+                            total += (double)time / (count + WarmUp);
+                            rows.Add(new[] { name, workload, program.Name, ((double)runs / (count + WarmUp)).ToString("0.00", CultureInfo.InvariantCulture), F((double)time / runs), F((double)time / (count + WarmUp)) });
+                        }
+
+                        rows.Add(new[] { name, workload, "all", string.Empty, string.Empty, F(total) });
+                    }
+                }
+            }
+        }
+
+        Table(rows);
     }
 
     private static void RingThroughput(BpfBenchmarkObjects objects, Options options)

@@ -20,6 +20,15 @@ internal static unsafe partial class Syscalls
     [LibraryImport("libc", EntryPoint = "pwrite")]
     public static partial nint PWrite(int fd, byte* buffer, nuint count, long offset);
 
+    /// <summary>The size of struct stat on x86-64 and arm64 (144 and 128 bytes): a buffer of this many holds either.</summary>
+    public const int StatSize = 144;
+
+    [LibraryImport("libc", EntryPoint = "fstat")]
+    public static partial int FStat(int fd, byte* stat);
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    public static partial int Kill(int pid, int signal);
+
     [LibraryImport("libc", EntryPoint = "getppid")]
     public static partial int GetParentPid();
 

@@ -316,7 +316,7 @@ internal static class DaemonBenchmark
         Console.WriteLine("a kill needs no daemon round trip: the kernel program sends SIGKILL in the close that crosses the kill price");
     }
 
-    private static double ScrapeSum(int port, string family)
+    internal static double ScrapeSum(int port, string family)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var text = http.GetStringAsync($"http://127.0.0.1:{port}/metrics").GetAwaiter().GetResult();
@@ -500,7 +500,7 @@ internal static class DaemonBenchmark
         return false;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

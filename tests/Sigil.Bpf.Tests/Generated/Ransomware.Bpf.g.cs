@@ -37,6 +37,9 @@ public static partial class RansomwareBpf
     /// <summary>Map ransomware_allow_cgroups: cgroup v2 ids whose processes (and their descendants') are never signalled nor frozen.</summary>
     public const string AllowCgroupsMap = "ransomware_allow_cgroups";
 
+    /// <summary>Map ransomware_tasks: each task's agent and last settled file, freed with the task.</summary>
+    public const string TasksMap = "ransomware_tasks";
+
     /// <summary>Map ransomware_stats: counters, per CPU: seen = processed + filtered + dropped.</summary>
     public const string StatsMap = "ransomware_stats";
 
@@ -182,4 +185,30 @@ public partial struct RansomwareExeKey
     /// <summary>ino: the inode number.</summary>
     [global::System.Runtime.InteropServices.FieldOffset(8)]
     public ulong Ino;
+}
+
+/// <summary>struct ransomware_task of ransomware.h: a task's cache: its agent, and the last settled file it met.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 32)]
+public partial struct RansomwareTask
+{
+    /// <summary>root: the agent's root tgid; 0 until the task's first event.</summary>
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    public uint Root;
+
+    /// <summary>file_dev: the settled file's device.</summary>
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    public uint FileDev;
+
+    /// <summary>root_start: the root's start time.</summary>
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    public ulong RootStart;
+
+    /// <summary>file_ino: the settled file's inode number (filled or counted: its facts never change).</summary>
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    public ulong FileIno;
+
+    /// <summary>pending: bytes written by the task and not yet priced (under one batch).</summary>
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    public ulong Pending;
 }

@@ -226,8 +226,15 @@ internal static class BpfBehaviourBuilder
             .Add("pad", BpfScalarType.U32, "padding")
             .Add("ino", BpfScalarType.U64, "the inode number")
             .Build();
+        var taskCache = new BpfLayoutBuilder($"{fibre}_task", "a task's cache: its agent, and the last settled file it met")
+            .Add("root", BpfScalarType.U32, "the agent's root tgid; 0 until the task's first event")
+            .Add("file_dev", BpfScalarType.U32, "the settled file's device")
+            .Add("root_start", BpfScalarType.U64, "the root's start time")
+            .Add("file_ino", BpfScalarType.U64, "the settled file's inode number (filled or counted: its facts never change)")
+            .Add("pending", BpfScalarType.U64, "bytes written by the task and not yet priced (under one batch)")
+            .Build();
         var stateLayout = state.Build();
-        var fibreStructs = new List<BpfStructLayout> { stateLayout, member, fileKey, exeKey };
+        var fibreStructs = new List<BpfStructLayout> { stateLayout, member, fileKey, exeKey, taskCache };
 
         var capacity = index.Capacity;
         var common = CommonMaps.Of(fibre, wake: true);
@@ -238,6 +245,7 @@ internal static class BpfBehaviourBuilder
         var cgroupClassMap = $"{fibre}_cgroup_classes";
         var allowExeMap = $"{fibre}_allow_exes";
         var allowCgroupMap = $"{fibre}_allow_cgroups";
+        var taskMap = $"{fibre}_tasks";
         var maps = new List<BpfMapModel>
         {
             BpfModelBuilder.Map(export.MapName, $"^{resourceName}: the price by root tgid, fixed point (value * 2^{scaleBits}); exported", "BPF_MAP_TYPE_LRU_HASH", capacity, "__u32", "__s64"),
@@ -249,6 +257,18 @@ internal static class BpfBehaviourBuilder
             BpfModelBuilder.Map(cgroupClassMap, $"cgroup v2 ids with a class weight (fixed point, 2^{scaleBits} is 1), covering their descendants", "BPF_MAP_TYPE_HASH", ClassCapacity, "__u64", "__s64"),
             BpfModelBuilder.Map(allowExeMap, "executables whose processes are never signalled nor frozen", "BPF_MAP_TYPE_HASH", ClassCapacity, $"struct {exeKey.CName}", "__u32"),
             BpfModelBuilder.Map(allowCgroupMap, "cgroup v2 ids whose processes (and their descendants') are never signalled nor frozen", "BPF_MAP_TYPE_HASH", ClassCapacity, "__u64", "__u32"),
+            new BpfMapModel
+            {
+                Name = taskMap,
+                Comment = "each task's agent and last settled file, freed with the task",
+                Attributes = new[]
+                {
+                    "__uint(type, BPF_MAP_TYPE_TASK_STORAGE);",
+                    "__uint(map_flags, BPF_F_NO_PREALLOC);",
+                    "__type(key, int);",
+                    $"__type(value, struct {taskCache.CName});",
+                },
+            },
         };
 
         maps.AddRange(common.Models("tgids (or agent roots)", "agent roots", "kill"));
@@ -321,6 +341,8 @@ internal static class BpfBehaviourBuilder
                 BoundaryMap = boundaryMap,
                 FileMap = fileMap,
                 FileKeyStruct = fileKey.CName,
+                TaskMap = taskMap,
+                TaskStruct = taskCache.CName,
                 ClassMap = classMap,
                 ExeKeyStruct = exeKey.CName,
                 CgroupClassMap = cgroupClassMap,

@@ -32,6 +32,11 @@ internal sealed class BpfBehaviourModel
 
     public string FileKeyStruct { get; init; } = "";
 
+    /// <summary>Task storage: each task's agent and the last settled file it met.</summary>
+    public string TaskMap { get; init; } = "";
+
+    public string TaskStruct { get; init; } = "";
+
     public string ClassMap { get; init; } = "";
 
     public string ExeKeyStruct { get; init; } = "";
