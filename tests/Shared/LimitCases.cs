@@ -89,10 +89,10 @@ public static class LimitCases
     /// </summary>
     public static IReadOnlyList<Case> DaemonWarnings { get; } = new[]
     {
-        Make("online row with a decided variable", Fibre("f", Index, X, "$y[task] : s in [0, 10];", R, "[|couple @r[t] >= $x[t] + $y[t];", Utility, "utility $y[t] ~ log(1 + $y[t]);", Solve, Sense), "SIG3015"),
-        Make("dual per period", Fibre("f", Index, X, "$y[task] : s in [0, 10];", R, "couple @r[t] >= $x[t] + $y[t];", Utility, "utility $y[t] ~ log(1 + $y[t]);", "[|solve dual { step = 0.5; }", Sense), "SIG3016"),
-        Make("freeze in a pid fibre", Online(extra: new[] { "[|act freeze when ^r[t] >= 4;" }), "SIG3017"),
-        Make("metric of a decided variable", Fibre("f", Index, X, "$y[task] : s in [0, 10];", R, "couple @r[t] >= $x[t] + $y[t];", Utility, "utility $y[t] ~ log(1 + $y[t]);", "solve penalty { mu = 2; }", Sense, "[|metric granted = mean($y);"), "SIG3018"),
+        Make("online row with a decided variable", Fibre("f", Index, X, "$g[task] : s in [0, 10];", R, "[|couple @r[t] >= $x[t] + $g[t];", Utility, "utility $g[t] ~ log(1 + $g[t]);", Solve, Sense), "SIG3015"),
+        Make("dual per period", Fibre("f", Index, X, "$g[task] : s in [0, 10];", R, "couple @r[t] >= $x[t] + $g[t];", Utility, "utility $g[t] ~ log(1 + $g[t]);", "[|solve dual { step = auto; }", Sense), "SIG3016"),
+        Make("affinity in a pid fibre", Online(extra: new[] { "[|act affinity;" }), "SIG3017"),
+        Make("metric of a decided variable", Fibre("f", Index, X, "$g[task] : s in [0, 10];", R, "couple @r[t] >= $x[t] + $g[t];", Utility, "utility $g[t] ~ log(1 + $g[t]);", "solve penalty { mu = 2; }", Sense, "[|metric granted = mean($g);"), "SIG3018"),
     };
 
     /// <summary>The daemon warnings' names, one argument list each.</summary>

@@ -110,6 +110,20 @@ public sealed class PeriodicRowTests : IDisposable
         Assert.Contains("SIG3018: not available yet: The daemon cannot run fibre 'lease': '^lease -> map price_lease;': the prices of a periodic solve are the daemon's", Assert.Single(problems), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CheckWarns_AndRunRefusesWithExit4_APeriodicFibreExportingAPriceMap()
+    {
+        var path = _dir.Combine("lease.sigil");
+        File.WriteAllText(path, Lease.Replace("@lease[task] : s = 4.0;", "@lease[task] : s = 4.0;\n    ^lease -> map price_lease;", StringComparison.Ordinal));
+        var check = await ProcessRunner.RunSigilAsync(["check", path]);
+        Assert.True(check.ExitCode == 0, ProcessRunner.Describe(check));
+        Assert.Contains($"{path}(7,5): warning SIG3018: The daemon cannot run fibre 'lease'", check.All, StringComparison.Ordinal);
+
+        var run = await ProcessRunner.RunSigilAsync(["run", path, "--state-dir", _dir.Combine("state"), "--metrics-url", "none"]);
+        Assert.True(run.ExitCode == 4, ProcessRunner.Describe(run)); // CliExitCodes.NotAvailable, the exit docs/daemon.md names
+        Assert.Contains("SIG3018: not available yet", run.StandardError, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0.5)]
     [InlineData(1.5)]
