@@ -1,117 +1,73 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Sigil.Language.Analysis;
 using Sigil.Language.Emit.Bpf;
 using Sigil.Language.Model;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Hosting.Placement;
 using Sigil.Runtime.Solvers;
-using RowSense = Sigil.Language.Model.RowSense;
 
 namespace Sigil.Cli;
 
 /// <summary>
-/// The daemon's view of a compiled fibre: a <see cref="FibreSpec"/> becomes a
-/// <see cref="DaemonFibre"/> when it is an online fibre whose rows the daemon can price itself
-/// (one row per agent, loaded by one sensed variable, with a constant budget, updated by the
-/// online dual rule), or a placement (threads over a static index of domains, shared per-domain
-/// rows and one row per thread, solved by ADMM each placement period, acted on by affinity).
-/// Anything else is explained: an offline fibre is solved, not run; other shapes say what the
-/// daemon would need.
+/// The numbers of the daemon's fibre: <see cref="DaemonShapeAnalysis"/> decides beside the model
+/// what the daemon runs (per-agent rows online or per period, a placement, a behaviour fibre) and
+/// reports what it cannot as SIG3015-SIG3018 in <c>sigil check</c>; this mapping turns that shape
+/// into a <see cref="DaemonFibre"/>, resolving each number (a placement's per domain, from its
+/// tables). A shape with problems is refused with the same messages.
 /// </summary>
 internal static class DaemonFibreMapper
 {
-    private const string NeedsSolvers = "the solver engines (Sigil.Runtime.Solvers)";
-
     public static DaemonFibre? Map(FibreSpec spec, out IReadOnlyList<string> problems)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var errors = new List<string>();
         problems = errors;
-        if (spec.Sensors.IsEmpty)
+
+        // What the daemon runs, and why not, is decided beside the model (and reported by `sigil
+        // check` as SIG3015-SIG3018); here the shape's numbers are resolved.
+        var shape = DaemonShapeAnalysis.Of(spec);
+        if (shape.Kind == DaemonShapeKind.Offline)
         {
             errors.Add($"fibre '{spec.Name}' is offline (it senses nothing): solve it with 'sigil solve' instead of running a daemon");
             return null;
         }
 
-        var index = spec.Indices.FirstOrDefault(i => i.Kind == IndexKind.Dynamic);
-        if (index is null)
+        if (!shape.Runs)
         {
-            errors.Add($"fibre '{spec.Name}' senses loads but has no dynamic index (index ... by pid | tid) for its agents");
+            errors.AddRange(shape.Problems.Select(p => $"{p.Descriptor.Id}: not available yet: {p.Message}"));
             return null;
         }
 
-        if (PlacementVariable(spec, index) is { } placed)
+        var index = spec.Indices.First(i => i.Name == shape.AgentIndex);
+        return shape.Kind switch
         {
-            return MapPlacement(spec, index, placed, errors);
-        }
+            DaemonShapeKind.Placement => MapPlacement(spec, index, DaemonShapeAnalysis.PlacementVariable(spec, index)!, errors),
+            DaemonShapeKind.Behaviour => MapBehaviour(spec, index, errors),
+            _ => MapRows(spec, index, shape.Kind == DaemonShapeKind.PeriodicRows, errors),
+        };
+    }
 
-        if (index.Key == KernelKey.Tree)
-        {
-            return MapBehaviour(spec, index, errors);
-        }
-
-        if (spec.Solver.Method != SolverMethod.Dual || !spec.Solver.Online)
-        {
-            var how = spec.Solver.Method.ToString().ToLowerInvariant() + (spec.Solver.Online ? string.Empty : " (offline)");
-            errors.Add($"running fibre '{spec.Name}': not available yet: needs {NeedsSolvers}: it is solved by {how}; the daemon runs the online dual update "
-                + "of per-agent rows and placements of threads over domains ($x[thread, domain]) by ADMM, and the fibre is neither");
-            return null;
-        }
-
-        var sensed = spec.Sensors.Select(s => s.Variable).ToHashSet(StringComparer.Ordinal);
-        var rows = new List<AgentRow>();
-        foreach (var coupling in spec.Couplings)
-        {
-            if (TryRow(coupling, index, sensed, out var problem) is { } row)
-            {
-                rows.Add(row);
-            }
-            else
-            {
-                errors.Add(problem!);
-            }
-        }
-
-        var rules = new List<ActuatorRule>();
-        foreach (var actuator in spec.Actuators)
-        {
-            if (actuator.Kind == ActuatorKind.Freeze)
-            {
-                errors.Add($"'{actuator.Statement}': not available yet: freeze stops an agent at its damaging event, which behaviour fibres (index ... by tree, files(...) and bytes(...) sensors) sense; fibre '{spec.Name}' is not one");
-                continue;
-            }
-
-            var kind = actuator.Kind switch
-            {
-                ActuatorKind.Throttle => ActionKind.Throttle,
-                ActuatorKind.Kill => ActionKind.Kill,
-                _ => ActionKind.Affinity,
-            };
-            if (kind == ActionKind.Affinity)
-            {
-                errors.Add($"'{actuator.Statement}': not available yet: affinity follows a solved placement, and fibre '{spec.Name}' places nothing (no $x[thread, domain] over a dynamic and a static index)");
-                continue;
-            }
-
-            var cpu = kind == ActionKind.Throttle ? actuator.Arguments.FirstOrDefault(a => a.Name == "cpu")?.Value ?? 0.2 : 0;
-            rules.Add(new ActuatorRule(kind, actuator.Resource, actuator.Threshold, cpu, actuator.Statement));
-        }
-
-        if (errors.Count > 0)
-        {
-            return null;
-        }
-
+    /// <summary>
+    /// Per-agent rows: priced online by the dual update (one sensed variable per row), or solved
+    /// each period by penalty or ADMM (a sensed variable and decided ones per row), the shape
+    /// <see cref="DaemonShapeAnalysis"/> accepted.
+    /// </summary>
+    private static DaemonFibre? MapRows(FibreSpec spec, IndexSpec index, bool periodic, List<string> errors)
+    {
         var sensor = spec.Sensors[0];
+        var rows = spec.Couplings.Select(c => Row(spec, c, sensor.Variable)).ToList();
+        var rules = spec.Actuators.Select(static actuator => actuator.Kind == ActuatorKind.Throttle
+            ? new ActuatorRule(ActionKind.Throttle, actuator.Resource, actuator.Threshold, actuator.Arguments.FirstOrDefault(a => a.Name == "cpu")?.Value ?? 0.2, actuator.Statement)
+            : new ActuatorRule(ActionKind.Kill, actuator.Resource, actuator.Threshold, 0, actuator.Statement)).ToList();
         var variable = spec.Variables.FirstOrDefault(v => v.Name == sensor.Variable);
         var loadMax = spec.FixedPoint is { } fixedPoint
             ? (double)fixedPoint.LoadMaxFixed / (1L << fixedPoint.ScaleBits)
             : variable?.Upper is { IsConstant: true } upper ? upper.Constant : double.PositiveInfinity;
         var priceMax = spec.FixedPoint is { } fp ? (double)fp.PriceMaxFixed / (1L << fp.ScaleBits) : double.PositiveInfinity;
-        var metrics = Metrics(spec);
-        var maps = new SortedDictionary<string, string>(spec.PriceExports.ToDictionary(p => p.Resource, p => p.MapName), StringComparer.Ordinal);
+        var solver = spec.Solver;
         var fibre = new DaemonFibre(
             spec.Name,
             index.Name,
@@ -120,15 +76,61 @@ internal static class DaemonFibreMapper
             rows,
             rules,
             Sensor(sensor),
-            spec.Solver.Step,
+            solver.Step,
             loadMax,
             priceMax,
-            metrics,
-            maps,
-            PriceScaleBits: spec.FixedPoint?.ScaleBits ?? Sigil.Language.Emit.Llvm.LlvmEmitter.DefaultScaleBits);
+            Metrics(spec),
+            new SortedDictionary<string, string>(spec.PriceExports.ToDictionary(p => p.Resource, p => p.MapName), StringComparer.Ordinal),
+            PriceScaleBits: spec.FixedPoint?.ScaleBits ?? Sigil.Language.Emit.Llvm.LlvmEmitter.DefaultScaleBits)
+        {
+            Periodic = periodic
+                ? new PeriodicSolve(
+                    solver.Method == SolverMethod.Penalty ? SolverKind.Penalty : SolverKind.Admm,
+                    solver.Method == SolverMethod.Penalty ? solver.Mu : solver.Rho,
+                    solver.AbsoluteTolerance,
+                    solver.RelativeTolerance,
+                    solver.FeasibilityTolerance,
+                    solver.MaxIterations,
+                    solver.Statement)
+                : null,
+        };
         errors.AddRange(fibre.Validate());
         return errors.Count == 0 ? fibre : null;
     }
+
+    // A per-agent row: its sensed term (coefficient 0 when only decided variables load it) and,
+    // solved per period, its decided terms with their utilities and bounds.
+    private static AgentRow Row(FibreSpec spec, CouplingSpec coupling, string sensed)
+    {
+        var sensedTerm = coupling.Terms.FirstOrDefault(t => t.Variable == sensed);
+        var decided = coupling.Terms.Where(t => t.Variable != sensed).Select(t =>
+        {
+            var variable = spec.Variables.First(v => v.Name == t.Variable);
+            var utility = spec.Utilities.First(u => u.Variable == t.Variable);
+            return new DecidedTerm(
+                t.Variable,
+                t.Coefficient.Constant,
+                Utility(utility.Family),
+                utility.Weight.Constant,
+                utility.Offset.Constant,
+                utility.Family == UtilityFamily.Quadratic ? utility.Curvature.Constant : utility.Family == UtilityFamily.AlphaFair ? utility.Alpha.Constant : 0,
+                variable.Lower.Constant,
+                variable.Upper.Constant,
+                utility.Statement);
+        }).ToList();
+        return new AgentRow(coupling.Resource!, coupling.Rhs.Constant, sensed, sensedTerm?.Coefficient.Constant ?? 0, coupling.Statement)
+        {
+            Decided = decided.Count > 0 ? decided : null,
+        };
+    }
+
+    private static UtilityKind Utility(UtilityFamily family) => family switch
+    {
+        UtilityFamily.Log => UtilityKind.Log,
+        UtilityFamily.AlphaFair => UtilityKind.AlphaFair,
+        UtilityFamily.Quadratic => UtilityKind.Quadratic,
+        _ => UtilityKind.Linear,
+    };
 
     /// <summary>
     /// A behaviour fibre (<c>index agent by tree</c>, file sensors): the kernel keeps the price of
@@ -139,31 +141,10 @@ internal static class DaemonFibreMapper
     /// </summary>
     private static DaemonFibre? MapBehaviour(FibreSpec spec, IndexSpec index, List<string> errors)
     {
+        // The shape (DaemonShapeAnalysis) has one priced row over sensed rates and kills or freezes only.
         var sensed = spec.Sensors.Select(s => s.Variable).ToHashSet(StringComparer.Ordinal);
-        var row = spec.Couplings.FirstOrDefault(c => c.Resource is not null && c.Terms.Any(t => sensed.Contains(t.Variable)));
-        if (row is null || !row.Rhs.IsConstant || row.Terms.Any(t => !t.Coefficient.IsConstant || !sensed.Contains(t.Variable)))
-        {
-            errors.Add($"fibre '{spec.Name}': a behaviour fibre's daemon needs one priced row over its sensed rates, with constant weights and budget (couple @r[a] >= $x[a] + w * $y[a];)");
-            return null;
-        }
-
-        var rules = new List<ActuatorRule>();
-        foreach (var actuator in spec.Actuators)
-        {
-            if (actuator.Kind is not (ActuatorKind.Kill or ActuatorKind.Freeze))
-            {
-                errors.Add($"'{actuator.Statement}': not available yet: a behaviour fibre's kernel program kills or freezes at the damaging event; it does not {actuator.Kind.ToString().ToLowerInvariant()}");
-                continue;
-            }
-
-            rules.Add(new ActuatorRule(actuator.Kind == ActuatorKind.Kill ? ActionKind.Kill : ActionKind.Freeze, actuator.Resource, actuator.Threshold, 0, actuator.Statement));
-        }
-
-        if (errors.Count > 0)
-        {
-            return null;
-        }
-
+        var row = spec.Couplings.First(c => c.Resource is not null && c.Terms.Any(t => sensed.Contains(t.Variable)));
+        var rules = spec.Actuators.Select(static a => new ActuatorRule(a.Kind == ActuatorKind.Kill ? ActionKind.Kill : ActionKind.Freeze, a.Resource, a.Threshold, 0, a.Statement)).ToList();
         var first = row.Terms[0];
         var sensor = spec.Sensors.First(s => s.Variable == first.Variable);
         var variable = spec.Variables.First(v => v.Name == first.Variable);
@@ -224,12 +205,6 @@ internal static class DaemonFibreMapper
         sensor.NanosecondsPerUnit,
         sensor.Statement);
 
-    /// <summary>The variable a placement places: over the agents' dynamic index and one static index, with a utility.</summary>
-    private static VariableSpec? PlacementVariable(FibreSpec spec, IndexSpec agents) => spec.Variables.FirstOrDefault(v =>
-        v.IndexSets.Count == 2 && v.IndexSets[0] == agents.Name
-        && spec.Indices.FirstOrDefault(i => i.Name == v.IndexSets[1]) is { Kind: not IndexKind.Dynamic }
-        && spec.Utilities.Any(u => u.Variable == v.Name));
-
     /// <summary>
     /// A placement: <c>$x[t, d]</c> over the agents and a static index of domains; every row is
     /// either shared per domain (<c>couple @r[d] &gt;= sum(t in thread) a * $x[t, d];</c>) or one per
@@ -240,17 +215,6 @@ internal static class DaemonFibreMapper
     {
         var domainIndex = spec.Indices.First(i => i.Name == x.IndexSets[1]);
         var domains = domainIndex.Members.ToList();
-        var placing = $"placing ${x.Name}[{threads.Name}, {domainIndex.Name}]";
-        if (threads.Key != KernelKey.Tid)
-        {
-            errors.Add($"fibre '{spec.Name}': not available yet: {placing}: a placement pins threads, so index '{threads.Name}' must be keyed by tid (it is keyed by {threads.Key.ToString().ToLowerInvariant()})");
-        }
-
-        if (spec.Solver.Method != SolverMethod.Admm)
-        {
-            errors.Add($"fibre '{spec.Name}': not available yet: needs {NeedsSolvers}: the daemon solves placements by ADMM ('solve admm {{ ... }}'); '{spec.Solver.Statement}' asks for {spec.Solver.Method.ToString().ToLowerInvariant()}");
-        }
-
         var values = new SpecValues(spec.Tables);
         var d = domains.Count;
         double[] PerDomain(ValueSpec value, string? domainVariable, string what)
@@ -281,15 +245,8 @@ internal static class DaemonFibreMapper
         var utility = spec.Utilities.First(u => u.Variable == x.Name);
         var utilityDomain = utility.IndexVariables.Count == 2 ? utility.IndexVariables[1] : null;
         var boundDomain = x.IndexVariables.Count == 2 ? x.IndexVariables[1] : null;
-        var family = utility.Family switch
-        {
-            UtilityFamily.Log => UtilityKind.Log,
-            UtilityFamily.AlphaFair => UtilityKind.AlphaFair,
-            UtilityFamily.Quadratic => UtilityKind.Quadratic,
-            _ => UtilityKind.Linear,
-        };
         var placementUtility = new PlacementUtility(
-            family,
+            Utility(utility.Family),
             PerDomain(utility.Weight, utilityDomain, $"'{utility.Statement}'"),
             PerDomain(utility.Offset, utilityDomain, $"'{utility.Statement}'"),
             PerDomain(utility.Family == UtilityFamily.Quadratic ? utility.Curvature : utility.Alpha, utilityDomain, $"'{utility.Statement}'"),
@@ -301,15 +258,9 @@ internal static class DaemonFibreMapper
         PlacementAssignment? assignment = null;
         foreach (var coupling in spec.Couplings)
         {
-            var term = coupling.Terms.Count == 1 ? coupling.Terms[0] : null;
-            var onX = term is not null && term.Variable == x.Name && term.Sums.Count == 1 && term.Subscript.Count == 2
-                && coupling.Quantifiers.Count == 1;
-            var perDomain = onX && coupling.Resource is not null && coupling.Sense == Language.Model.RowSense.LessOrEqual
-                && coupling.Quantifiers[0].Set == domainIndex.Name && term!.Sums[0].Set == threads.Name
-                && term.Subscript[0] == term.Sums[0].Variable && term.Subscript[1] == coupling.Quantifiers[0].Variable;
-            var perThread = onX && coupling.Quantifiers[0].Set == threads.Name && term!.Sums[0].Set == domainIndex.Name
-                && term.Subscript[0] == coupling.Quantifiers[0].Variable && term.Subscript[1] == term.Sums[0].Variable;
-            if (perDomain)
+            var term = coupling.Terms[0];
+            var kind = DaemonShapeAnalysis.PlacementRowOf(spec, coupling, threads, x);
+            if (kind == PlacementRow.PerDomain)
             {
                 var domainVariable = coupling.Quantifiers[0].Variable;
                 var unit = spec.Resources.FirstOrDefault(r => r.Name == coupling.Resource)?.Unit.ToString() ?? string.Empty;
@@ -317,57 +268,26 @@ internal static class DaemonFibreMapper
                     coupling.Resource!,
                     unit,
                     PerDomain(coupling.Rhs, domainVariable, $"'{coupling.Statement}'"),
-                    PerDomain(term!.Coefficient, domainVariable, $"'{coupling.Statement}'"),
+                    PerDomain(term.Coefficient, domainVariable, $"'{coupling.Statement}'"),
                     coupling.Statement));
             }
-            else if (perThread && assignment is null)
+            else if (kind == PlacementRow.PerThread && assignment is null)
             {
                 var total = PerDomain(coupling.Rhs, null, $"'{coupling.Statement}'")[0];
                 assignment = new PlacementAssignment(
                     coupling.Name,
-                    PerDomain(term!.Coefficient, term.Sums[0].Variable, $"'{coupling.Statement}'"),
+                    PerDomain(term.Coefficient, term.Sums[0].Variable, $"'{coupling.Statement}'"),
                     total,
                     coupling.Sense == Language.Model.RowSense.Equal,
                     coupling.Statement);
             }
-            else
-            {
-                errors.Add($"'{coupling.Statement}': not available yet: {placing}, the daemon's rows are shared per domain "
-                    + $"(couple @r[d] >= sum(t in {threads.Name}) a * ${x.Name}[t, d];) or one per thread (couple placed: sum(d in {domainIndex.Name}) ${x.Name}[t, d] == 1;, once)");
-            }
-        }
-
-        if (assignment is null)
-        {
-            errors.Add($"fibre '{spec.Name}': {placing} needs one row per thread over the domains (couple placed: sum(d in {domainIndex.Name}) ${x.Name}[t, d] == 1;)");
         }
 
         var sensor = spec.Sensors[0];
         var sensed = spec.Variables.FirstOrDefault(v => v.Name == sensor.Variable);
-        if (spec.Sensors.Count != 1 || sensed is null || sensed.IndexSets.Count != 1 || sensed.IndexSets[0] != threads.Name)
-        {
-            errors.Add($"fibre '{spec.Name}': not available yet: {placing}, the daemon ranks threads by one sensed variable over '{threads.Name}' (sense ${sensor.Variable}[t] <- oncpu(...) key (tid);)");
-        }
-
-        var rules = new List<ActuatorRule>();
-        foreach (var actuator in spec.Actuators)
-        {
-            if (actuator.Kind == ActuatorKind.Affinity)
-            {
-                rules.Add(new ActuatorRule(ActionKind.Affinity, string.Empty, 0, 0, actuator.Statement));
-            }
-            else
-            {
-                errors.Add($"'{actuator.Statement}': not available yet: a placement's prices are per domain, so there is no per-thread price to compare with a threshold (placements act by affinity)");
-            }
-        }
-
+        // The shape (DaemonShapeAnalysis) acts by affinity only and aggregates the sensed variable.
+        var rules = spec.Actuators.Select(static a => new ActuatorRule(ActionKind.Affinity, string.Empty, 0, 0, a.Statement)).ToList();
         var metrics = Metrics(spec);
-        foreach (var metric in metrics.Where(m => m.SourceKind == MetricSourceKind.Variable && m.Source != sensor.Variable))
-        {
-            errors.Add($"'{metric.Statement}': not available yet: a placement daemon aggregates its sensed variable ${sensor.Variable} and the prices and loads of its shared resources, not ${metric.Source}");
-        }
-
         if (errors.Count > 0)
         {
             return null;
@@ -400,28 +320,5 @@ internal static class DaemonFibreMapper
             placement);
         errors.AddRange(fibre.Validate());
         return errors.Count == 0 ? fibre : null;
-    }
-
-    private static AgentRow? TryRow(CouplingSpec coupling, IndexSpec index, HashSet<string> sensed, out string? problem)
-    {
-        problem = null;
-        var term = coupling.Terms.Count == 1 ? coupling.Terms[0] : null;
-        var perAgent = coupling.Resource is not null && coupling.Sense == RowSense.LessOrEqual
-            && coupling.Quantifiers.Count == 1 && coupling.Quantifiers[0].Set == index.Name
-            && term is not null && term.Sums.IsEmpty && term.Coefficient.IsConstant && sensed.Contains(term.Variable)
-            && term.Subscript.Count == 1 && term.Subscript[0] == coupling.Quantifiers[0].Variable;
-        if (!perAgent)
-        {
-            problem = $"'{coupling.Statement}': not available yet: needs {NeedsSolvers}: the daemon prices only per-agent rows of one sensed variable";
-            return null;
-        }
-
-        if (!coupling.Rhs.IsConstant)
-        {
-            problem = $"'{coupling.Statement}': the daemon needs a constant per-agent budget";
-            return null;
-        }
-
-        return new AgentRow(coupling.Resource!, coupling.Rhs.Constant, term!.Variable, term.Coefficient.Constant, coupling.Statement);
     }
 }

@@ -84,6 +84,21 @@ public static class LimitCases
     };
 
     /// <summary>
+    /// Fibres the daemon cannot run as written (DaemonShapeAnalysis): each gives its SIG3015-SIG3018
+    /// warning at the marked statement, and still compiles.
+    /// </summary>
+    public static IReadOnlyList<Case> DaemonWarnings { get; } = new[]
+    {
+        Make("online row with a decided variable", Fibre("f", Index, X, "$g[task] : s in [0, 10];", R, "[|couple @r[t] >= $x[t] + $g[t];", Utility, "utility $g[t] ~ log(1 + $g[t]);", Solve, Sense), "SIG3015"),
+        Make("dual per period", Fibre("f", Index, X, "$g[task] : s in [0, 10];", R, "couple @r[t] >= $x[t] + $g[t];", Utility, "utility $g[t] ~ log(1 + $g[t]);", "[|solve dual { step = auto; }", Sense), "SIG3016"),
+        Make("affinity in a pid fibre", Online(extra: new[] { "[|act affinity;" }), "SIG3017"),
+        Make("metric of a decided variable", Fibre("f", Index, X, "$g[task] : s in [0, 10];", R, "couple @r[t] >= $x[t] + $g[t];", Utility, "utility $g[t] ~ log(1 + $g[t]);", "solve penalty { mu = 2; }", Sense, "[|metric granted = mean($g);"), "SIG3018"),
+    };
+
+    /// <summary>The daemon warnings' names, one argument list each.</summary>
+    public static IEnumerable<object[]> DaemonWarningNames => DaemonWarnings.Select(static c => new object[] { c.Name });
+
+    /// <summary>
     /// Fibres at the edge of the limits that the compiler accepts, by name: names beside the
     /// reserved ones, an index no statement uses, a kernel price with both actions and targets.
     /// Each must build: generator, csc with warnings as errors, clang, clang++ and coqc.

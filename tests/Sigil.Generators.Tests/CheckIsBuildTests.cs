@@ -48,6 +48,25 @@ public sealed class CheckIsBuildTests : IDisposable
         Assert.All(task, e => Assert.Equal(path, e.File));
     }
 
+    [Theory]
+    [MemberData(nameof(LimitCases.DaemonWarningNames), MemberType = typeof(LimitCases))]
+    public void DaemonLimit_CheckAndGenerator_WarnWithTheSameCodeAtTheSamePlace_AndTheBuildTaskSucceeds(string name)
+    {
+        var c = LimitCases.DaemonWarnings.Single(x => x.Name == name);
+        var path = Path.Combine(_folder, "daemon.sigil");
+        File.WriteAllText(path, c.Text);
+        var expected = new[] { (c.Code, c.Line + 1, c.Column + 1) };
+
+        var check = SigilCompiler.Compile(new SourceFile(path, c.Text)).Diagnostics
+            .Select(static d => (d.Id, d.LineSpan.Start.Line + 1, d.LineSpan.Start.Character + 1));
+        Assert.Equal(expected, check);
+
+        // The build reports the generator's warnings through csc; its artefact task has no error.
+        Assert.Equal(expected, Generate(path, c.Text, DiagnosticSeverity.Warning));
+        var (succeeded, task) = RunTask(path);
+        Assert.True(succeeded, string.Join("; ", task.Select(static e => e.Message)));
+    }
+
     [Fact]
     public void DwellWithASecondThrottle_CheckGeneratorAndBuildTask_ReportSig3009AtTheAddedLine()
     {
@@ -177,12 +196,12 @@ public sealed class CheckIsBuildTests : IDisposable
         Assert.Contains("libsigil_edge_kernel_hook.so", files);
     }
 
-    private static IEnumerable<(string, int, int)> Generate(string path, string text)
+    private static IEnumerable<(string, int, int)> Generate(string path, string text, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
         var driver = GeneratorHost.NewDriver(new[] { new GeneratorHost.InMemoryText(path, text) });
         var (_, _, diagnostics) = GeneratorHost.Run(driver, GeneratorHost.NewCompilation());
         Assert.DoesNotContain(diagnostics, static d => d.Id is "CS8784" or "CS8785");
-        return diagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error)
+        return diagnostics.Where(d => d.Severity == severity)
             .Select(static d => (d.Id, d.Location.GetLineSpan().StartLinePosition.Line + 1, d.Location.GetLineSpan().StartLinePosition.Character + 1))
             .ToList();
     }

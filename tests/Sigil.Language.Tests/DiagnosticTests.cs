@@ -126,6 +126,10 @@ public sealed class DiagnosticTests
         ["SIG3011"] = new(Base("param a_b = 1;", "param {|SIG3011:aB|} = 2;")),
         ["SIG3012"] = new(Base("param {|SIG3012:step|} = 1;")),
         ["SIG3014"] = new(Online("{|SIG3014:allow exe \"/usr/sbin/sshd\";|}")),
+        ["SIG3015"] = new(Fibre(Task, X, "$g[task] : s in [0, 10];", R, "{|SIG3015:couple @r[t] >= $x[t] + $g[t];|}", Utility, "utility $g[t] ~ log(1 + $g[t]);", OnlineSolve, Sense)),
+        ["SIG3016"] = new(Fibre(Task, X, "$g[task] : s in [0, 10];", R, "couple @r[t] >= $x[t] + $g[t];", Utility, "utility $g[t] ~ log(1 + $g[t]);", "{|SIG3016:solve dual { step = auto; }|}", Sense)),
+        ["SIG3017"] = new(Online("{|SIG3017:act affinity;|}")),
+        ["SIG3018"] = new(Fibre(Task, X, "$g[task] : s in [0, 10];", R, "couple @r[t] >= $x[t] + $g[t];", Utility, "utility $g[t] ~ log(1 + $g[t]);", "solve penalty { mu = 2; }", Sense, "{|SIG3018:metric granted = mean($g);|}")),
         ["SIG3013"] = new(Online().Replace("fibre f {", "fibre {|SIG3013:" + new string('k', 60) + "|} {")),
 
         // 9999 internal

@@ -42,7 +42,7 @@ public sealed class SensorMeaningTests
     [InlineData("syscalls:sys_enter_socket", "syscalls:sys_enter_close")]
     [InlineData("syscalls:sys_enter_dup", "syscalls:sys_enter_fsync")]
     public void Span_KeyedByFd_FromAnFdMakerToAnFdTaker_Compiles(string open, string close) =>
-        DiagnosticAssert.Reports(Base($"sense $x[t] <- span({open}, {close}) key (pid, fd);"));
+        DiagnosticAssert.Reports(Fibre(Task, X, R, Row, Utility, OnlineSolve, $"sense $x[t] <- span({open}, {close}) key (pid, fd);"));
 
     [Theory]
     [InlineData("sense $d[a] <- files({|SIG1041:file:write|});", "sense $w[a] <- bytes(file:write);")]

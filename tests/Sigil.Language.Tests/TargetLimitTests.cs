@@ -26,6 +26,34 @@ public sealed class TargetLimitTests
         Assert.Equal((c.Line, c.Column), (error.LineSpan.Start.Line, error.LineSpan.Start.Character));
     }
 
+    [Theory]
+    [MemberData(nameof(LimitCases.DaemonWarningNames), MemberType = typeof(LimitCases))]
+    public void Compile_DaemonLimit_WarnsAtTheStatement_AndStillCompiles(string name)
+    {
+        var c = LimitCases.DaemonWarnings.Single(x => x.Name == name);
+        var result = SigilCompiler.Compile(new SourceFile("daemon.sigil", c.Text));
+        Assert.NotNull(result.Spec);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((c.Code, DiagnosticSeverity.Warning), (warning.Id, warning.Severity));
+        Assert.Equal((c.Line, c.Column), (warning.LineSpan.Start.Line, warning.LineSpan.Start.Character));
+        Assert.StartsWith("The daemon cannot ", warning.Message, StringComparison.Ordinal);
+        Assert.False(Sigil.Language.Analysis.DaemonShapeAnalysis.Of(result.Spec!).Runs);
+    }
+
+    [Theory]
+    [InlineData("dwell", "OnlineRows")]
+    [InlineData("cache", "Placement")]
+    [InlineData("ransomware", "Behaviour")]
+    [InlineData("atp", "Offline")]
+    public void DaemonShape_ShippedFibres_AreReadAsTheDaemonRunsThem(string fibre, string kind)
+    {
+        var result = SigilCompiler.Compile(new SourceFile(fibre + ".sigil", Fibres.Text(fibre)), Fibres.ReadTable);
+        var shape = Sigil.Language.Analysis.DaemonShapeAnalysis.Of(result.Spec!);
+        Assert.Equal(kind, shape.Kind.ToString());
+        Assert.Empty(shape.Problems);
+        Assert.DoesNotContain(result.Diagnostics, static d => d.Id is "SIG3015" or "SIG3016" or "SIG3017" or "SIG3018");
+    }
+
     [Fact]
     public void Compile_DwellWithASecondThrottle_ReportsSig3009AtTheAddedLine()
     {

@@ -9,7 +9,8 @@ namespace Sigil.Language.Analysis;
 /// <summary>
 /// The last analysis: every backend's limits (<see cref="ArtefactEmitter.Check"/>: eBPF maps,
 /// sensors, actions and prices, generated C# names, Kubernetes names) on the analysed spec, each
-/// reported as its SIG3xxx diagnostic at the statement's span. It runs in <c>sigil check</c>, the
+/// reported as its SIG3xxx diagnostic at the statement's span, then the daemon's
+/// (<see cref="DaemonShapeAnalysis"/>, SIG3015-SIG3018 warnings). It runs in <c>sigil check</c>, the
 /// generator and the build alike (all call <see cref="SigilCompiler"/>), so a spec the compiler
 /// returns is one every emitter can emit.
 /// </summary>
@@ -22,6 +23,21 @@ internal static class TargetLimitAnalyzer
         // the first backend's reason is reported, as an error symbol stops a cascade.
         var reported = new System.Collections.Generic.HashSet<(string, SpecSite)>();
         foreach (var problem in ArtefactEmitter.Check(spec))
+        {
+            if (reported.Add((problem.Descriptor.Id, problem.Site)))
+            {
+                diagnostics.ReportTargetProblem(SpanOf(problem.Site, bound), problem);
+            }
+        }
+
+        // The daemon's limits (warnings: a fibre the daemon cannot run still builds and solves),
+        // once the backends accept the fibre: a statement they refuse reports nothing more.
+        if (reported.Count > 0)
+        {
+            return;
+        }
+
+        foreach (var problem in DaemonShapeAnalysis.Of(spec).Problems)
         {
             if (reported.Add((problem.Descriptor.Id, problem.Site)))
             {

@@ -314,6 +314,18 @@ public static class DiagnosticDescriptors
     /// <summary>SIG3013: a fibre-wide limit of a backend.</summary>
     public static readonly DiagnosticDescriptor TargetLimit = Error("SIG3013", "Target limit", "The {0} backend cannot build fibre '{1}': {2}", Target);
 
+    /// <summary>SIG3015: a row the daemon cannot price.</summary>
+    public static readonly DiagnosticDescriptor DaemonRow = Warning("SIG3015", "Daemon row shape", "The daemon cannot price '{0}': {1}", Target);
+
+    /// <summary>SIG3016: a solve method the daemon does not run for the fibre's shape.</summary>
+    public static readonly DiagnosticDescriptor DaemonMethod = Warning("SIG3016", "Daemon solve method", "The daemon cannot run '{0}': {1}", Target);
+
+    /// <summary>SIG3017: an action the daemon cannot carry out for the fibre's shape.</summary>
+    public static readonly DiagnosticDescriptor DaemonAction = Warning("SIG3017", "Daemon action", "The daemon cannot carry out '{0}': {1}", Target);
+
+    /// <summary>SIG3018: a sensor, metric or index the daemon cannot run as written.</summary>
+    public static readonly DiagnosticDescriptor DaemonShape = Warning("SIG3018", "Daemon fibre shape", "The daemon cannot run fibre '{0}': {1}", Target);
+
     // 9999: internal.
 
     /// <summary>SIG9999: an unexpected failure inside the compiler.</summary>

@@ -71,7 +71,43 @@ public sealed record AgentRow(string Resource, double Budget, string Variable, d
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<RowTerm>? Terms { get; init; }
+
+    /// <summary>
+    /// The row's decided terms (<c>b * $grant[t]</c>, a variable with a utility the daemon solves
+    /// for), for a fibre solved per period (<see cref="DaemonFibre.Periodic"/>); null for a row
+    /// that only sensed variables load.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DecidedTerm>? Decided { get; init; }
 }
+
+/// <summary>
+/// A decided term of a per-agent row, <c>coefficient * $variable[t]</c>, with the variable's
+/// utility and bounds: one column per agent of the instance the daemon solves each period.
+/// </summary>
+/// <param name="Variable">The decided variable family.</param>
+/// <param name="Coefficient">Its constant coefficient in the row.</param>
+/// <param name="Utility">Its utility's family.</param>
+/// <param name="Weight">The utility's weight.</param>
+/// <param name="Offset">The utility's offset (log, alpha-fair).</param>
+/// <param name="Shape">Alpha (alpha-fair) or the curvature (quadratic); else 0.</param>
+/// <param name="Lower">The variable's lower bound.</param>
+/// <param name="Upper">The variable's upper bound.</param>
+/// <param name="Statement">The utility statement, for logs.</param>
+public sealed record DecidedTerm(string Variable, double Coefficient, Solvers.UtilityKind Utility, double Weight, double Offset, double Shape, double Lower, double Upper, string Statement);
+
+/// <summary>
+/// How a fibre of per-agent rows with decided terms is solved each period: the fibre's method
+/// and settings, with every agent's sensed load as data (its budget less the sensed load).
+/// </summary>
+/// <param name="Method">Penalty or ADMM.</param>
+/// <param name="Parameter">mu (penalty) or rho (ADMM).</param>
+/// <param name="AbsoluteTolerance">The absolute tolerance.</param>
+/// <param name="RelativeTolerance">The relative tolerance.</param>
+/// <param name="FeasibilityTolerance">The feasibility tolerance.</param>
+/// <param name="MaxIterations">The iteration cap of one solve.</param>
+/// <param name="Statement">The solve statement.</param>
+public sealed record PeriodicSolve(Solvers.SolverKind Method, double Parameter, double AbsoluteTolerance, double RelativeTolerance, double FeasibilityTolerance, int MaxIterations, string Statement);
 
 /// <summary>One weighted term of a row: <c>coefficient * $variable[a]</c>.</summary>
 /// <param name="Variable">The sensed variable family.</param>
@@ -171,6 +207,13 @@ public sealed record DaemonFibre(
     /// <summary>The fibre's allow-list by executable and cgroup (behaviour fibres): never signalled nor frozen.</summary>
     public ProcessList Allowed { get; init; } = ProcessList.Empty;
 
+    /// <summary>
+    /// For a fibre whose per-agent rows also hold decided terms: the method that solves them each
+    /// period (<see cref="PeriodicRowStep"/>); null for the online dual update of sensed rows.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public PeriodicSolve? Periodic { get; init; }
+
     /// <summary>The most agents a descriptor may ask for (the price page's largest table holds half as many slots again).</summary>
     public const int MaxCapacity = 1 << 22;
 
@@ -239,7 +282,32 @@ public sealed record DaemonFibre(
             problems.Add($"fibre '{Name}' has no per-agent row");
         }
 
-        if (Placement is null && (!(Step > 0) || !double.IsFinite(Step)))
+        if (Periodic is { } periodic)
+        {
+            if (periodic.Method is not (Solvers.SolverKind.Penalty or Solvers.SolverKind.Admm) || !(periodic.Parameter > 0) || !double.IsFinite(periodic.Parameter) || periodic.MaxIterations <= 0)
+            {
+                problems.Add($"'{periodic.Statement}': the daemon solves per period by penalty or ADMM with a positive, finite parameter and iteration cap");
+            }
+
+            if (Placement is not null || Rows.All(r => r.Decided is not { Count: > 0 }))
+            {
+                problems.Add($"fibre '{Name}': a periodic solve needs per-agent rows with decided terms");
+            }
+
+            foreach (var term in Rows.SelectMany(r => r.Decided ?? []))
+            {
+                if (!double.IsFinite(term.Coefficient) || !double.IsFinite(term.Weight) || !double.IsFinite(term.Lower) || !(term.Upper >= term.Lower))
+                {
+                    problems.Add($"'{term.Statement}': the coefficient, weight and bounds of ${term.Variable} must be finite, the bounds ordered");
+                }
+            }
+        }
+        else if (Rows.Any(r => r.Decided is { Count: > 0 }))
+        {
+            problems.Add($"fibre '{Name}': its rows hold decided terms, which only a periodic solve prices");
+        }
+
+        if (Placement is null && Periodic is null && (!(Step > 0) || !double.IsFinite(Step)))
         {
             problems.Add($"fibre '{Name}': the dual step {Step} must be positive and finite");
         }

@@ -147,6 +147,7 @@ public sealed class DaemonLauncher
         var enforcer = new Enforcer(guard, new EnforcerSettings(options.KillGrace), throttler);
         ISolverStep solver = cpus is not null
             ? new PlacementStep(fibre, options, cpus, kernel as IPlacementPriceWriter)
+            : fibre.Periodic is not null ? new PeriodicRowStep(fibre)
             : kernel is { KeepsPrices: true } ? new KernelPriceMirror(fibre) : new SensedDualStep(fibre);
 
         var loaded = store.Load();

@@ -63,7 +63,11 @@ public sealed class PenaltySolver<TAgents>
     {
         long started = Stopwatch.GetTimestamp();
         _engine.Reset(initialPrices);
-        if (Outcome.Presolve(Problem, SolverKind.Penalty, Options.Tolerances) is { } settled)
+
+        // With mu fixed the answer is the penalised optimum, which every instance has (an
+        // infeasible one overloads its rows by pi / mu): no infeasibility test applies.
+        bool fixedMu = Options.MuGrowth == 1;
+        if (!fixedMu && Outcome.Presolve(Problem, SolverKind.Penalty, Options.Tolerances) is { } settled)
         {
             return settled;
         }
@@ -91,6 +95,11 @@ public sealed class PenaltySolver<TAgents>
                 if (e.Accuracy.Holds)
                 {
                     return Result(e, SolveStatus.Solved, mu, started);
+                }
+
+                if (fixedMu && fixedPoint)
+                {
+                    return Result(e, e.Accuracy.Classify(outOfTime), mu, started);
                 }
 
                 _engine.CopyPrices(_prices);

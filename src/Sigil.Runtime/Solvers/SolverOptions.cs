@@ -80,7 +80,7 @@ public sealed record PenaltyOptions : SolverLimits
     /// </summary>
     public double Mu { get; init; } = 1.0;
 
-    /// <summary>The factor mu grows by (1 keeps mu fixed: the answer is then the penalised optimum, with its status).</summary>
+    /// <summary>The factor mu grows by (1 keeps mu fixed: the answer is then the penalised optimum, with its status, which an infeasible instance has too).</summary>
     public double MuGrowth { get; init; } = 10.0;
 
     internal void Validate()
