@@ -5,12 +5,14 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using Sigil.Language.Emit.Llvm;
+using Sigil.Runtime.Hosting;
 
 namespace Sigil.Llvm.Tests;
 
 /// <summary>
-/// The hook where programs run: in a PID namespace it reads the price of its own host tgid (the
-/// kernel's key), not of whichever host process has its namespace pid; and its refresher thread,
+/// The hook where programs run: in a PID namespace it reads its own price (by its host tgid, the
+/// kernel's key, or on the price page by its namespace and its pid there), never that of whichever
+/// host process has its namespace pid; and its refresher thread,
 /// which the C library's set*id() calls do not reach, follows the program's privilege drops.
 /// </summary>
 [Collection(LlvmCollection.Name)]
@@ -32,25 +34,39 @@ public sealed class HookPrivilegeTests
     }
 
     [BpfFact]
-    public void Dwell_InAContainerWithItsOwnProc_ReadsNoPriceRatherThanAnotherProcesss()
+    public void Dwell_InAContainerWithItsOwnProc_ReadsItsOwnPriceFromThePage()
     {
         // As an ordinary container: its own PID namespace and its own /proc, the daemon's price page
-        // and pinned map reachable (the manifests mount the page's folder and bpffs). From inside, the
-        // host tgid the kernel keys by cannot be learnt, so the hook fails open with price 0, and
-        // never takes the decoy at key 1 (its namespace pid) from the map or the page.
+        // and pinned map reachable (the manifests mount the page's folder and bpffs). From inside,
+        // the host tgid the kernel keys the map by cannot be learnt, so the hook leaves the map
+        // (and its decoy at key 1, the program's namespace pid) alone and reads the page by its PID
+        // namespace and its pid there, which the daemon's page writes beside the host tgid. The
+        // host's pid 1 has a price too, which must not be taken for the container's.
         using var map = new PriceMap("price_dwell");
-        var page = Path.Combine(_fixture.Dwell.Root, $"ownproc-{Environment.ProcessId}.prices");
-        PricePage.Write(page, ScaleBits, 64, new Dictionary<int, ulong> { [1] = 99UL << ScaleBits });
+        var folder = Directory.CreateTempSubdirectory("sigil-ownproc-");
         try
         {
-            var result = RunInPidNamespace(["--mount", "--pid", "--fork", "--mount-proc"], map, page, waitTicks: 50, setOwn: pid => PricePage.Write(page, ScaleBits, 64, new Dictionary<int, ulong> { [1] = 99UL << ScaleBits, [pid] = 7UL << ScaleBits }));
+            using var page = new SharedPricePage(Path.Combine(folder.FullName, "dwell.prices"), ScaleBits, agents: 4);
+            page.Publish([(1, 99)]);
+            var result = RunInPidNamespace(["--mount", "--pid", "--fork", "--mount-proc"], map, page.Path, waitTicks: 500, setOwn: pid => page.Publish([(1, 99), (pid, 7)]));
             Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.Contains("pid 1 price 0\n", result.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"pid 1 price {7UL << ScaleBits}\n", result.Stdout, StringComparison.Ordinal);
         }
         finally
         {
-            File.Delete(page);
+            folder.Delete(recursive: true);
         }
+    }
+
+    [BpfFact]
+    public void Dwell_InAContainerWithItsOwnProc_ReadsNoPriceWhenThePageHasNone()
+    {
+        // The same container with only the map reachable (no page): the hook cannot know its key
+        // there, and fails open with price 0 rather than take the decoy at its namespace pid.
+        using var map = new PriceMap("price_dwell");
+        var result = RunInPidNamespace(["--mount", "--pid", "--fork", "--mount-proc"], map, page: string.Empty, waitTicks: 50);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("pid 1 price 0\n", result.Stdout, StringComparison.Ordinal);
     }
 
     // Runs a program that waits up to waitTicks * 10 ms for a nonzero price and prints it with the

@@ -80,4 +80,44 @@ public static class ProcessIdentity
         problem = null;
         return *(ulong*)(stat + 8);
     }
+
+    /// <summary>
+    /// The PID namespace process <paramref name="tgid"/> lives in (the inode of
+    /// <c>/proc/PID/ns/pid</c>) and its pid there (the last entry of <c>NSpid</c> in
+    /// <c>/proc/PID/status</c>), as a hook inside learns them from its own <c>/proc</c>; null when
+    /// the process is gone or the inode does not fit the 32 bits the kernel gives namespace inodes.
+    /// </summary>
+    public static unsafe (uint Namespace, int Pid)? PidNamespace(int tgid, string procRoot = "/proc")
+    {
+        var folder = Path.Combine(procRoot, tgid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var stat = stackalloc byte[256];
+        if (Libc.Stat(Path.Combine(folder, "ns", "pid"), stat) != 0 || *(ulong*)(stat + 8) > uint.MaxValue)
+        {
+            return null;
+        }
+
+        var inode = (uint)*(ulong*)(stat + 8);
+
+        try
+        {
+            foreach (var line in File.ReadLines(Path.Combine(folder, "status")))
+            {
+                if (line.StartsWith("NSpid:", StringComparison.Ordinal))
+                {
+                    var pids = line.Substring(6).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+                    return pids.Length > 0 && int.TryParse(pids[^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid > 0
+                        ? (inode, pid)
+                        : null;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
 }

@@ -3,7 +3,9 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.MemoryMappedFiles;
+using System.Linq;
 using System.Threading;
+using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Security;
 
 namespace Sigil.Runtime.Hosting;
@@ -11,13 +13,18 @@ namespace Sigil.Runtime.Hosting;
 /// <summary>
 /// The shared price page (docs/llvm.md): a file, conventionally <c>/run/sigil/&lt;fibre&gt;.prices</c>,
 /// from which an instrumented program's hook reads its process's price without BPF. A 64-byte
-/// header (magic "SGPP", version 1, scale bits, capacity, sequence, shared price) and an open
-/// addressing table of 16-byte (tgid, flags, price) slots keyed by tgid, probed linearly from
-/// <c>(tgid * 2654435761 mod 2^32) mod capacity</c>. The daemon is the only writer: a price of a
-/// process that has a slot is stored in place with one aligned 8-byte store; when the set of
-/// priced processes changes the table is rebuilt between an odd and the next even sequence, and
-/// readers retry a read that saw either. Only processes with a positive price have a slot (no
-/// slot reads as 0). Host byte order.
+/// header (magic "SGPP", version 2, scale bits, capacity, sequence, shared price) and an open
+/// addressing table of 16-byte (pid, namespace, price) slots keyed by a process id and the inode
+/// of the PID namespace it is counted in, probed linearly from
+/// <c>((pid XOR namespace * 2246822507) * 2654435761 mod 2^32) mod capacity</c>. Each priced
+/// process has a slot under its host tgid (in the initial namespace, <see cref="InitialNamespace"/>)
+/// and, when it lives in another PID namespace, one more under its pid there: a hook reads the
+/// key it can learn from inside (its <c>/proc/self/ns/pid</c> inode and <c>getpid()</c>), also in
+/// a container with its own <c>/proc</c>. The daemon is the only writer: a price of a process
+/// that has slots is stored in place with aligned 8-byte stores; when the set of priced processes
+/// changes the table is rebuilt between an odd and the next even sequence, and readers retry a
+/// read that saw either. Only processes with a positive price have a slot (no slot reads as 0).
+/// Host byte order.
 /// </summary>
 public sealed class SharedPricePage : IDisposable
 {
@@ -25,7 +32,10 @@ public sealed class SharedPricePage : IDisposable
     public const uint Magic = 0x50504753;
 
     /// <summary>The layout's version.</summary>
-    public const uint Version = 1;
+    public const uint Version = 2;
+
+    /// <summary>The inode of the initial PID namespace (the kernel's <c>PROC_PID_INIT_INO</c>): the key of host tgids.</summary>
+    public const uint InitialNamespace = 0xEFFFFFFC;
 
     /// <summary>Header bytes.</summary>
     public const int HeaderSize = 64;
@@ -49,6 +59,8 @@ public sealed class SharedPricePage : IDisposable
     private readonly MemoryMappedViewAccessor _view;
     private readonly HashSet<int> _keys = [];
     private readonly HashSet<int> _next = [];
+    private readonly Func<int, (uint Namespace, int Pid)?> _namespaceOf;
+    private readonly Dictionary<int, (uint Namespace, int Pid)?> _namespaces = [];
     private readonly int _scaleBits;
     private readonly uint _mask;
     private ulong _sequence;
@@ -60,15 +72,22 @@ public sealed class SharedPricePage : IDisposable
     /// (it is created 0755 when missing); the page is created afresh there (exclusive, no link
     /// followed), 0644, and renamed over the name inside the folder.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="namespaceOf"/> finds a host tgid's PID namespace and its pid there (null:
+    /// the initial namespace, or gone); by default <see cref="ProcessIdentity.PidNamespace"/> from
+    /// the host's <c>/proc</c>. It is asked once per process, when the process gets a slot.
+    /// </remarks>
     /// <exception cref="UnsafeFileException">The folder is a link, another user's, or writable by others.</exception>
-    public SharedPricePage(string path, int scaleBits, int agents)
+    public SharedPricePage(string path, int scaleBits, int agents, Func<int, (uint Namespace, int Pid)?>? namespaceOf = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegative(scaleBits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(scaleBits, 62);
         Path = System.IO.Path.GetFullPath(path);
         _scaleBits = scaleBits;
-        Capacity = (int)Math.Min(1 << 24, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, agents * 2)));
+        _namespaceOf = namespaceOf ?? (static tgid => ProcessIdentity.PidNamespace(tgid));
+        // up to two slots per process (host and namespace keys), at most half the table full
+        Capacity = (int)Math.Min(1 << 24, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, agents * 4)));
         _mask = (uint)Capacity - 1;
         _name = System.IO.Path.GetFileName(Path);
         _folder = SecureDirectory.Open(System.IO.Path.GetDirectoryName(Path)!, FolderMode);
@@ -78,7 +97,7 @@ public sealed class SharedPricePage : IDisposable
             var size = HeaderSize + ((long)Capacity * SlotSize);
             using (var handle = _folder.CreateExclusive(temporary, FileMode))
             {
-                RandomAccess.Write(handle, Image(scaleBits, Capacity, new Dictionary<int, ulong>(), 0), 0);
+                RandomAccess.Write(handle, Image(scaleBits, Capacity, new Dictionary<(uint, int), ulong>(), 0), 0);
                 _inode = UnixFiles.Stat((int)handle.DangerousGetHandle(), string.Empty, 0, out _)?.Inode ?? 0;
                 _file = MemoryMappedFile.CreateFromFile(handle, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
             }
@@ -98,7 +117,7 @@ public sealed class SharedPricePage : IDisposable
     /// <summary>The file.</summary>
     public string Path { get; }
 
-    /// <summary>Slots in the table (a power of two, at least twice the agents).</summary>
+    /// <summary>Slots in the table (a power of two, at least four times the agents).</summary>
     public int Capacity { get; }
 
     /// <summary>Table rebuilds so far (changes of the set of priced processes).</summary>
@@ -120,7 +139,7 @@ public sealed class SharedPricePage : IDisposable
             }
         }
 
-        if (_next.Count > Capacity / 2)
+        if (_next.Count > Capacity / 4)
         {
             throw new InvalidOperationException($"{_next.Count} priced processes do not fit the price page's {Capacity} slots");
         }
@@ -135,7 +154,12 @@ public sealed class SharedPricePage : IDisposable
         {
             if (tgid > 0 && price > 0)
             {
-                _view.Write(Find((uint)tgid) + 8, ToFixed(price));
+                var value = ToFixed(price);
+                _view.Write(Find(InitialNamespace, tgid) + 8, value);
+                if (_namespaces[tgid] is { } inner)
+                {
+                    _view.Write(Find(inner.Namespace, inner.Pid) + 8, value);
+                }
             }
         }
     }
@@ -161,8 +185,27 @@ public sealed class SharedPricePage : IDisposable
         _folder.Dispose();
     }
 
-    /// <summary>The bytes of a page holding <paramref name="prices"/> (fixed point) with a stable sequence.</summary>
+    /// <summary>
+    /// The bytes of a page holding <paramref name="prices"/> (fixed point) of host tgids with a
+    /// stable sequence.
+    /// </summary>
     public static byte[] Image(int scaleBits, int capacity, IReadOnlyDictionary<int, ulong> prices, ulong sharedPrice)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        var keyed = new Dictionary<(uint, int), ulong>();
+        foreach (var (tgid, price) in prices)
+        {
+            keyed[(InitialNamespace, tgid)] = price;
+        }
+
+        return Image(scaleBits, capacity, keyed, sharedPrice);
+    }
+
+    /// <summary>
+    /// The bytes of a page holding <paramref name="prices"/> (fixed point) by (PID namespace
+    /// inode, pid there) with a stable sequence.
+    /// </summary>
+    public static byte[] Image(int scaleBits, int capacity, IReadOnlyDictionary<(uint Namespace, int Pid), ulong> prices, ulong sharedPrice)
     {
         ArgumentNullException.ThrowIfNull(prices);
         if (capacity <= 0 || (capacity & (capacity - 1)) != 0)
@@ -178,22 +221,25 @@ public sealed class SharedPricePage : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(span[12..], (uint)capacity);
         BinaryPrimitives.WriteUInt64LittleEndian(span[SharedPriceOffset..], sharedPrice);
         var mask = (uint)capacity - 1;
-        foreach (var (tgid, price) in prices)
+        foreach (var ((ns, pid), price) in prices)
         {
-            var slot = Home((uint)tgid, mask);
+            var slot = Home(ns, pid, mask);
             while (BinaryPrimitives.ReadUInt32LittleEndian(span[(HeaderSize + ((int)slot * SlotSize))..]) != 0)
             {
                 slot = (slot + 1) & mask;
             }
 
-            BinaryPrimitives.WriteUInt32LittleEndian(span[(HeaderSize + ((int)slot * SlotSize))..], (uint)tgid);
-            BinaryPrimitives.WriteUInt64LittleEndian(span[(HeaderSize + ((int)slot * SlotSize) + 8)..], price);
+            var at = span[(HeaderSize + ((int)slot * SlotSize))..];
+            BinaryPrimitives.WriteUInt32LittleEndian(at, (uint)pid);
+            BinaryPrimitives.WriteUInt32LittleEndian(at[4..], ns);
+            BinaryPrimitives.WriteUInt64LittleEndian(at[8..], price);
         }
 
         return page;
     }
 
-    private static uint Home(uint tgid, uint mask) => unchecked(tgid * 2654435761u) & mask;
+    // The hook's page_home (templates/llvm/hook.c.hbs) computes the same.
+    private static uint Home(uint ns, int pid, uint mask) => unchecked(((uint)pid ^ (ns * 2246822507u)) * 2654435761u) & mask;
 
     private void Rebuild(IEnumerable<(int Tgid, double Price)> prices)
     {
@@ -210,29 +256,49 @@ public sealed class SharedPricePage : IDisposable
         {
             if (tgid > 0 && price > 0 && _keys.Add(tgid))
             {
-                var slot = Home((uint)tgid, _mask);
-                while (_view.ReadUInt32(HeaderSize + ((long)slot * SlotSize)) != 0)
+                var value = ToFixed(price);
+                Insert(InitialNamespace, tgid, value);
+                if (!_namespaces.TryGetValue(tgid, out var inner))
                 {
-                    slot = (slot + 1) & _mask;
+                    inner = _namespaceOf(tgid);
+                    _namespaces[tgid] = inner is { } found && found.Namespace != InitialNamespace && found.Pid > 0 ? found : null;
                 }
 
-                var at = HeaderSize + ((long)slot * SlotSize);
-                _view.Write(at + 8, ToFixed(price));
-                _view.Write(at, (uint)tgid);
+                if (_namespaces[tgid] is { } key)
+                {
+                    Insert(key.Namespace, key.Pid, value);
+                }
             }
         }
+
+        // A process that left the page is asked again if it comes back (its pid may be another's by then).
+        _namespaces.Keys.Where(tgid => !_keys.Contains(tgid)).ToList().ForEach(tgid => _namespaces.Remove(tgid));
 
         Thread.MemoryBarrier();
         _view.Write(SequenceOffset, ++_sequence);
         Rebuilds++;
     }
 
-    private long Find(uint tgid)
+    private void Insert(uint ns, int pid, ulong price)
     {
-        for (var slot = Home(tgid, _mask); ; slot = (slot + 1) & _mask)
+        var slot = Home(ns, pid, _mask);
+        while (_view.ReadUInt32(HeaderSize + ((long)slot * SlotSize)) != 0)
+        {
+            slot = (slot + 1) & _mask;
+        }
+
+        var at = HeaderSize + ((long)slot * SlotSize);
+        _view.Write(at + 8, price);
+        _view.Write(at + 4, ns);
+        _view.Write(at, (uint)pid);
+    }
+
+    private long Find(uint ns, int pid)
+    {
+        for (var slot = Home(ns, pid, _mask); ; slot = (slot + 1) & _mask)
         {
             var at = HeaderSize + ((long)slot * SlotSize);
-            if (_view.ReadUInt32(at) == tgid)
+            if (_view.ReadUInt32(at) == (uint)pid && _view.ReadUInt32(at + 4) == ns)
             {
                 return at;
             }

@@ -152,9 +152,14 @@ public sealed class DemoScenarioTests(ITestOutputHelper output)
             Assert.DoesNotContain(actions, x => x.Action.Request.Pid == benign.Id);
             Assert.False(benign.HasExited, "the benign process died");
 
+            // Every event seen is processed, filtered or dropped. The counters are read while the
+            // benign process (and the rest of the machine) still makes events: an event counted as
+            // seen whose outcome is not counted yet is in flight, and a CPU runs one tracepoint
+            // program at a time (the kernel skips a nested one), so at most one per CPU.
             var counters = recorder.LastCounters;
             Assert.True(counters.Seen > 0);
-            Assert.Equal(counters.Seen, counters.Processed + counters.Filtered + counters.Dropped);
+            var accounted = counters.Processed + counters.Filtered + counters.Dropped;
+            Assert.InRange(counters.Seen - accounted, 0UL, (ulong)Environment.ProcessorCount);
             Assert.Equal(0UL, counters.Dropped);
         }
         finally
