@@ -183,16 +183,17 @@ public sealed class ClusterNode : IDisposable
                     // The x-update of ADMM's sharing form: the prox centre is this node's last
                     // x_i less the updater's offset (a node joining starts from its load at the price).
                     var last = double.IsNaN(_admmLoad) ? problem.Solve(record.Price).ClusterLoad : _admmLoad;
-                    _admmPrice = ClusterAdmm.Prox(problem, rho, last - admm.Offset);
-                    _admmLoad = problem.Solve(_admmPrice).ClusterLoad;
+                    var answer = ClusterAdmm.Prox(problem, rho, last - admm.Offset);
+                    _admmPrice = answer.Price;
+                    _admmLoad = answer.Load;
                     _admmIteration = admm.Iteration;
                 }
 
                 price = _admmPrice;
             }
 
-            var desired = problem.Solve(price);
-            var applied = problem.Solve(price, cap);
+            var desired = Solve(problem, price, double.PositiveInfinity);
+            var applied = Solve(problem, price, cap);
             var bound = _settings.NodeLoadMax;
             var load = new LoadRecord(_round, Math.Min(bound, desired.ClusterLoad), Math.Min(bound, applied.ClusterLoad), Math.Min(bound, problem.Floor), _time.GetUtcNow().ToUnixTimeMilliseconds(), problem.Slope(price, desired.ClusterLoad), _admmIteration);
             if (_published is { } published && published.Round == load.Round && published.Iteration == load.Iteration && published.Load == load.Load && published.Applied == load.Applied && _publishedLease == Volatile.Read(ref _lease))
@@ -228,7 +229,7 @@ public sealed class ClusterNode : IDisposable
             }
 
             var held = _settings.AdmmRho is null ? _price : _admmPrice;
-            return Finish(problem.Solve(held, cap), problem.Solve(held));
+            return Finish(Solve(problem, held, cap), Solve(problem, held, double.PositiveInfinity));
         }
     }
 
@@ -399,6 +400,11 @@ public sealed class ClusterNode : IDisposable
 
         return _scaled!;
     }
+
+    // The allocation at the price with the cluster load capped: under ADMM also at the node's
+    // x-update load (where a linear job jumps at the price, the cap fills the jump exactly).
+    private NodeSolution Solve(NodeProblem problem, double price, double cap) =>
+        problem.Solve(price, _settings.AdmmRho is not null && !double.IsNaN(_admmLoad) ? Math.Min(cap, _admmLoad) : cap);
 
     private ClusterNodeStatus Finish(NodeSolution applied, NodeSolution desired)
     {
