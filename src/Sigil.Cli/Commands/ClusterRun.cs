@@ -81,7 +81,7 @@ internal static class ClusterRun
         var logger = loggers.CreateLogger("sigil.cluster");
         await Console.Error.WriteLineAsync(
             $"cluster node '{name}': fibre '{fibre.Settings.Fibre}' ({Path.GetFileName(path)}), @{fibre.Settings.Resource} budget {Fmt(settings.Budget)} {fibre.Unit} over at most {settings.MaxNodes} nodes; "
-            + $"etcd {endpoint.Endpoints}{(endpoint.Tls ? " (TLS)" : string.Empty)} under {settings.KeyPrefix}; round {settings.Round.TotalMilliseconds} ms, lease {settings.LeaseTtl.TotalSeconds} s, fallback after {settings.FallbackAfter.TotalSeconds:0.##} s; "
+            + $"etcd {endpoint.Endpoints}{(endpoint.Tls ? " (TLS)" : string.Empty)} under {settings.KeyPrefix}; cluster row by {(settings.AdmmRho is { } rho ? $"admm (rho {Fmt(rho)})" : "the dual price search")}; round {settings.Round.TotalMilliseconds} ms, lease {settings.LeaseTtl.TotalSeconds} s, fallback after {settings.FallbackAfter.TotalSeconds:0.##} s; "
             + $"{jobs.Count} job(s), node limit {Fmt(fibre.NodeLimit)} {fibre.Unit}; sensor: {sensor.Source}; actuator: CPU quota ({(actuator.Armed ? "armed" : options.Arm ? "not armed: " + cgroupProblem : "observation")})").ConfigureAwait(false);
 
         using var store = new EtcdClusterStore(endpoint, settings.RequestTimeout);
