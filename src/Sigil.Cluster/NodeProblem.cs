@@ -35,6 +35,11 @@ public sealed class NodeProblem
     /// <summary>The problem of <paramref name="jobs"/> under the node limit <paramref name="nodeLimit"/>.</summary>
     /// <exception cref="ArgumentException">A job's numbers are outside their domain.</exception>
     public NodeProblem(IReadOnlyList<ClusterJob> jobs, double nodeLimit)
+        : this(jobs, nodeLimit, 0)
+    {
+    }
+
+    private NodeProblem(IReadOnlyList<ClusterJob> jobs, double nodeLimit, double clusterBase)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         _jobs = jobs.ToArray();
@@ -53,17 +58,34 @@ public sealed class NodeProblem
         }
 
         NodeLimit = nodeLimit;
-        Floor = _jobs.Sum(j => j.ClusterCoefficient * j.Lower);
-        Ceiling = _jobs.Sum(j => j.ClusterCoefficient * j.Upper);
+        ClusterBase = double.IsFinite(clusterBase) && clusterBase > 0 ? clusterBase : 0;
+        Floor = ClusterBase + _jobs.Sum(j => j.ClusterCoefficient * j.Lower);
+        Ceiling = ClusterBase + _jobs.Sum(j => j.ClusterCoefficient * j.Upper);
     }
 
     /// <summary>
-    /// The same problem with every cluster coefficient times <paramref name="gain"/>: what the node
-    /// solves when its sensed draw is <paramref name="gain"/> times its model, so that its loads,
-    /// its slope and its cap are all in sensed units.
+    /// The same problem in sensed units: every cluster coefficient times <paramref name="gain"/> and
+    /// <paramref name="offset"/> added to the cluster load whatever the allocation (what the meter
+    /// reads beside the jobs), so that its loads, its floor, its slope and its cap are what is sensed.
     /// </summary>
-    public NodeProblem WithClusterGain(double gain) =>
-        new(_jobs.Select(j => j with { ClusterCoefficient = j.ClusterCoefficient * gain }).ToArray(), NodeLimit);
+    public NodeProblem WithClusterModel(double gain, double offset) =>
+        new(_jobs.Select(j => j with { ClusterCoefficient = j.ClusterCoefficient * gain }).ToArray(), NodeLimit, offset);
+
+    /// <summary>The cluster load that does not depend on the allocation (0 unless made by <see cref="WithClusterModel"/>).</summary>
+    public double ClusterBase { get; }
+
+    /// <summary>The cluster load of the allocation <paramref name="x"/>, the base included.</summary>
+    public double ClusterLoadOf(IReadOnlyList<double> x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var sum = ClusterBase;
+        for (var s = 0; s < _jobs.Length; s++)
+        {
+            sum += _jobs[s].ClusterCoefficient * x[s];
+        }
+
+        return sum;
+    }
 
     /// <summary>The jobs.</summary>
     public IReadOnlyList<ClusterJob> Jobs => _jobs;
@@ -218,7 +240,7 @@ public sealed class NodeProblem
 
     private double Load(double[] x, bool cluster)
     {
-        double sum = 0;
+        var sum = cluster ? ClusterBase : 0;
         for (var s = 0; s < _jobs.Length; s++)
         {
             sum += (cluster ? _jobs[s].ClusterCoefficient : _jobs[s].NodeCoefficient) * x[s];

@@ -196,7 +196,7 @@ public sealed class ClusterNamespaceTests(ITestOutputHelper output)
         return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 
-    internal sealed record StatusLine(string Node, string Mode, long Round, double Price, double Share, double Cap, double Desired, double Applied, bool Updater);
+    internal sealed record StatusLine(string Node, string Mode, long Round, double Price, double Share, double Cap, double Desired, double Applied, bool Updater, double Gain = 1, double Offset = 0, double Model = 0);
 
     /// <summary>A node process in a namespace, its jobs (sleep processes) and its latest status line.</summary>
     private sealed class NodeProcess : IDisposable
@@ -250,7 +250,7 @@ public sealed class ClusterNamespaceTests(ITestOutputHelper output)
         {
             var jobs = Enumerable.Range(0, JobsPerNode).Select(_ => Process.Start(new ProcessStartInfo("sleep", "120"))!).ToList();
             var sigil = Sigil.Tests.Shared.SigilCommand.Dll;
-            var info = new ProcessStartInfo("ip", $"netns exec {ns} dotnet {sigil} run {fibre} --etcd {etcd} --node {name} --round 200ms --lease 2s --scope {string.Join(' ', jobs.Select(j => j.Id))} --duration 120s")
+            var info = new ProcessStartInfo("ip", $"netns exec {ns} dotnet {sigil} run {fibre} --etcd {etcd} --node {name} --round 200ms --lease 2s --power-fit off --scope {string.Join(' ', jobs.Select(j => j.Id))} --duration 120s")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

@@ -37,7 +37,7 @@ public sealed class ClusterRunAdmmTests(ITestOutputHelper output)
         // The fibre's jobs: fair($cpu + 0.1, 2) on [0, 4] CPUs, 50 W per CPU on the node row (400 W) and the cluster row.
         var job = new ClusterJob("job", 1, 2, 0.1, 0, 4, ClusterSimulation.WattsPerCpu, ClusterSimulation.WattsPerCpu);
         var (price, loads) = ClusterInstance.Centralized([Enumerable.Repeat(job, Jobs).ToArray()], Budget);
-        var node = new ClusterTlsTests.CliNode($"run {fibre} --etcd {etcd.Url} --node admm0 --round 200ms --lease 2s --duration 60s --arm --metrics-url none --scope {string.Join(' ', jobs.Select(j => j.Id))}");
+        var node = new ClusterTlsTests.CliNode($"run {fibre} --etcd {etcd.Url} --node admm0 --round 200ms --lease 2s --power-fit off --duration 60s --arm --metrics-url none --scope {string.Join(' ', jobs.Select(j => j.Id))}");
         var groups = new List<string>();
         try
         {
