@@ -126,9 +126,10 @@ public sealed class ClusterNamespaceTests(ITestOutputHelper output)
     /// <summary>
     /// fibres/power.sigil in a new folder <paramref name="folder"/>, its budget set to
     /// <paramref name="budget"/>, solved by <paramref name="method"/>: <c>dual</c> as shipped, or
-    /// <c>admm</c> with the penalty of <see cref="ClusterSimulation.AdmmRho"/> (its jobs are alike).
+    /// <c>admm</c> with the penalty of <see cref="ClusterSimulation.AdmmRho"/> (its jobs are alike);
+    /// with <paramref name="utility"/> in place of the jobs' alpha-fair utility when given.
     /// </summary>
-    internal static string Fibre(string folder, double budget, string method)
+    internal static string Fibre(string folder, double budget, string method, string? utility = null)
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "power.sigil");
@@ -138,6 +139,13 @@ public sealed class ClusterNamespaceTests(ITestOutputHelper output)
             const string Dual = "solve dual { step = auto; }";
             Assert.Contains(Dual, text, StringComparison.Ordinal);
             text = text.Replace(Dual, FormattableString.Invariant($"solve admm {{ rho = {ClusterSimulation.AdmmRho:R}; }}"), StringComparison.Ordinal);
+        }
+
+        if (utility is not null)
+        {
+            const string Fair = "utility $cpu[j] ~ fair($cpu[j] + 0.1, 2);";
+            Assert.Contains(Fair, text, StringComparison.Ordinal);
+            text = text.Replace(Fair, $"utility $cpu[j] ~ {utility};", StringComparison.Ordinal);
         }
 
         File.WriteAllText(path, text);
