@@ -225,7 +225,7 @@ public sealed class ClusterEtcdTests(ITestOutputHelper output)
         cluster.Add(1);
         cluster.Add(2);
 
-        await cluster.WaitAsync(r => r.Search.Converged && r.Nodes.Count == 3 && Math.Abs(n0.Status.Gain - truth) < 1e-3 * truth, TimeSpan.FromSeconds(30), "three nodes converge with n0's gain learnt");
+        await cluster.WaitAsync(r => r.Search.Converged && r.Nodes.Count == 3 && Predicts(n0.Status, truth), TimeSpan.FromSeconds(30), "three nodes converge with n0's draw learnt");
         var clock = Stopwatch.StartNew();
         double maxReal = 0, maxOwn = 0;
         while (clock.Elapsed < TimeSpan.FromSeconds(2))
@@ -237,11 +237,16 @@ public sealed class ClusterEtcdTests(ITestOutputHelper output)
             await Task.Delay(20);
         }
 
-        output.WriteLine($"gain {n0.Status.Gain:F4}; n0 share {n0.Status.Share:F2} W, real draw {truth * modelled:F2} W, model {modelled:F2} W; largest real total {maxReal:F2} W");
+        output.WriteLine($"gain {n0.Status.Gain:F4}, offset {n0.Status.Offset:F2} W; n0 share {n0.Status.Share:F2} W, real draw {truth * modelled:F2} W, model {modelled:F2} W; largest real total {maxReal:F2} W");
         Assert.True(maxReal <= Budget * 1.001, $"real total {maxReal} within the budget {Budget}");
         Assert.True(maxOwn <= 1e-3 * Budget, $"n0 draws at most its share (excess {maxOwn})");
         Assert.True(n0.Status.Share > 1.2 * modelled, "n0's model sits well below its share: uncorrected it would draw 1.5 x its model up to its share");
     }
+
+    // The fitted gain and offset predict n0's real draw at its load to 0.1 % (on a steady load the
+    // split between gain and offset is known only as far as the load moved; the prediction is what the cap needs).
+    private static bool Predicts(ClusterNodeStatus s, double truth) =>
+        s.Model > 0 && Math.Abs((s.Gain * s.Model) + s.Offset - (truth * s.Model)) < 1e-3 * truth * s.Model;
 
     /// <summary>A wall clock far off; the monotonic clock untouched.</summary>
     private sealed class JumpedClock(TimeSpan offset) : TimeProvider
