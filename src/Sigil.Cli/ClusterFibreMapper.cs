@@ -41,9 +41,9 @@ internal static class ClusterFibreMapper
         var utility = spec.Utilities.Single(u => u.Variable == variable.Name);
         var values = new SpecValues(spec.Tables);
         var none = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (utility.Family is not (UtilityFamily.AlphaFair or UtilityFamily.Log))
+        if (utility.Family is not (UtilityFamily.AlphaFair or UtilityFamily.Log or UtilityFamily.Linear))
         {
-            errors.Add($"running cluster fibre '{spec.Name}': not available yet: the node's local solve takes log or alpha-fair utilities; '{utility.Statement}' is {utility.Family}");
+            errors.Add($"running cluster fibre '{spec.Name}': not available yet: the node's local solve takes log, alpha-fair or linear utilities; '{utility.Statement}' is {utility.Family}");
             return null;
         }
 
@@ -65,8 +65,9 @@ internal static class ClusterFibreMapper
         var b = nodeRows.Count == 1 ? Coefficient(nodeRows[0]) : 0;
         var lower = values.Evaluate(variable.Lower, none);
         var upper = values.Evaluate(variable.Upper, none);
-        var alpha = utility.Family == UtilityFamily.Log ? 1 : values.Evaluate(utility.Alpha, none);
-        var job = new ClusterJob("job", values.Evaluate(utility.Weight, none), alpha, values.Evaluate(utility.Offset, none), lower, upper, a, b);
+        // Linear is the alpha-fair family at a = 0 (ClusterJob); its offset is unused.
+        var alpha = utility.Family switch { UtilityFamily.Log => 1, UtilityFamily.Linear => 0, _ => values.Evaluate(utility.Alpha, none) };
+        var job = new ClusterJob("job", values.Evaluate(utility.Weight, none), alpha, utility.Family == UtilityFamily.Linear ? 0 : values.Evaluate(utility.Offset, none), lower, upper, a, b);
         if (!double.IsFinite(a) || !double.IsFinite(b) || !double.IsFinite(job.Weight) || !double.IsFinite(alpha))
         {
             errors.Add($"running cluster fibre '{spec.Name}': not available yet: coefficients and utility numbers must be constants");

@@ -69,16 +69,22 @@ public static class ClusterAdmm
     /// A node's x-update: the price p &gt;= 0 at which its desired cluster load d(p) solves
     /// p = rho (d(p) - centre) (the stationarity of U(x) - rho/2 (x - centre)^2 over its own rows;
     /// p = 0 when d(0) &lt;= centre). g(p) = p - rho (d(p) - centre) rises with p because d does
-    /// not, so bisection finds it.
+    /// not, so bisection finds it. Where d jumps at p (a linear job at its threshold price: bang-bang
+    /// at a price, no root of g), the load is the clipped closed form
+    /// x' = clamp(centre + p / rho, d(p+), d(p-)): the prox term picks the point of the jump nearest
+    /// to its centre. Solve the node at <see cref="AdmmAnswer.Price"/> with the cap
+    /// <see cref="AdmmAnswer.Load"/> for the allocation (<see cref="NodeProblem.Solve"/> fills a jump exactly).
     /// </summary>
-    public static double Prox(NodeProblem problem, double rho, double centre)
+    public static AdmmAnswer Prox(NodeProblem problem, double rho, double centre)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        double G(double p) => p - (rho * (problem.Solve(p).ClusterLoad - centre));
-        var hi = rho * (problem.Solve(0).ClusterLoad - centre);
+        double D(double p) => problem.Solve(p).ClusterLoad;
+        double G(double p) => p - (rho * (D(p) - centre));
+        var atZero = D(0);
+        var hi = rho * (atZero - centre);
         if (!(hi > 0))
         {
-            return 0;
+            return new AdmmAnswer(0, atZero);
         }
 
         double lo = 0;
@@ -95,6 +101,12 @@ public static class ClusterAdmm
             }
         }
 
-        return 0.5 * (lo + hi);
+        var price = 0.5 * (lo + hi);
+        return new AdmmAnswer(lo, Math.Clamp(centre + (price / rho), D(hi), D(lo)));
     }
 }
+
+/// <summary>A node's answer to one ADMM iteration.</summary>
+/// <param name="Price">The node's price p (the lower end of the bracket, where its desired load is at least <paramref name="Load"/>).</param>
+/// <param name="Load">Its cluster load x_i'.</param>
+public readonly record struct AdmmAnswer(double Price, double Load);

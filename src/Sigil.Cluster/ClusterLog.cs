@@ -22,4 +22,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(106, LogLevel.Error, "cluster node {Node}: applying the allocation failed: {Problem}")]
     public static partial void ApplyFailed(ILogger logger, string node, string problem);
+
+    [LoggerMessage(107, LogLevel.Warning, "cluster node {Node}: no power reading this round: {Problem}")]
+    public static partial void NoReading(ILogger logger, string node, string problem);
 }

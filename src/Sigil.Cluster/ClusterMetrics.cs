@@ -17,6 +17,8 @@ public sealed class ClusterMetrics
     private readonly Gauge _round;
     private readonly Gauge _contact;
     private readonly Gauge _power;
+    private readonly Gauge _gain;
+    private readonly Gauge _offset;
     private readonly Counter _failures;
     private readonly Counter _requests;
     private readonly Counter _ignored;
@@ -38,6 +40,8 @@ public sealed class ClusterMetrics
         _round = registry.CreateGauge("sigil_cluster_round", "The last cluster round the node read.", "fibre", "resource");
         _contact = registry.CreateGauge("sigil_cluster_etcd_contact_age_seconds", "Seconds since the node last reached etcd.", "fibre", "resource");
         _power = registry.CreateGauge("sigil_cluster_node_power_watts", "The node's sensed power.", "fibre", "resource");
+        _gain = registry.CreateGauge("sigil_cluster_model_gain", "The fitted gain of sensed over modelled cluster load (1: the fibre's model).", "fibre", "resource");
+        _offset = registry.CreateGauge("sigil_cluster_model_offset", "The fitted sensed load beside the jobs (0: the fibre's model).", "fibre", "resource");
         _failures = registry.CreateCounter("sigil_cluster_etcd_failures_total", "etcd operations that failed.", "fibre", "resource");
         _requests = registry.CreateCounter("sigil_cluster_etcd_requests_total", "etcd requests sent.", "fibre", "resource");
         _ignored = registry.CreateCounter("sigil_cluster_ignored_keys_total", "Load keys ignored while this node was the updater (corrupt, NaN, negative, over bound).", "fibre", "resource");
@@ -65,6 +69,8 @@ public sealed class ClusterMetrics
         _round.WithLabels(_labels).Set(status.Round);
         _contact.WithLabels(_labels).Set(status.ContactAge);
         _power.WithLabels(_labels).Set(watts);
+        _gain.WithLabels(_labels).Set(status.Gain);
+        _offset.WithLabels(_labels).Set(status.Offset);
         _failures.WithLabels(_labels).IncreaseTo(status.Failures);
         _requests.WithLabels(_labels).IncreaseTo(status.Requests);
         _ignored.WithLabels(_labels).IncreaseTo(status.Ignored);

@@ -23,12 +23,13 @@ public sealed class ClusterNode : IDisposable
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly string[] _keys;
-    private double _gain = 1;
+    private PowerModelFit? _fit;
     private double _scaledGain = 1;
+    private double _scaledOffset;
     private NodeProblem? _scaled;
     private NodeProblem? _scaledFrom;
     private NodeProblem? _appliedProblem;
-    private double _appliedModel;
+    private double _appliedModel = double.NaN;
     private long _lease;
     private long _leaseGeneration;
     private long _lastContact;
@@ -86,19 +87,15 @@ public sealed class ClusterNode : IDisposable
     public NodeProblem Problem { get; set; }
 
     /// <summary>
-    /// The node's sensed cluster load since the last round (for power, watts from RAPL), or null
-    /// when there is no reading. When set, the node estimates the gain g = sensed / modelled load
-    /// (moving half way to each new ratio, within [<see cref="MinGain"/>, <see cref="MaxGain"/>])
-    /// and solves with its cluster coefficients times g: it publishes and caps what it draws,
-    /// not what its model says, so a node that draws more than its model is still held to its share.
+    /// The node's sensed cluster load since the last round (for power, watts from RAPL or the
+    /// CPU-time model), or null when there is no reading. When set, the node fits
+    /// <c>sensed = gain x model + offset</c> over its rounds (<see cref="PowerModelFit"/>: recursive
+    /// least squares, bounded, with a forgetting factor), where <c>model</c> is its problem's cluster
+    /// load of the allocation it applied, and solves with its cluster coefficients times the gain and
+    /// the offset added to its cluster load: it publishes and caps what it draws, not what its model
+    /// says, so a node that draws more than its model (or draws beside its jobs) is still held to its share.
     /// </summary>
     public Func<double?>? SensedLoad { get; set; }
-
-    /// <summary>The least gain the sensed-load correction applies.</summary>
-    public const double MinGain = 0.25;
-
-    /// <summary>The largest gain the sensed-load correction applies.</summary>
-    public const double MaxGain = 4;
 
     /// <summary>The latest status.</summary>
     public ClusterNodeStatus Status { get; private set; }
@@ -183,16 +180,17 @@ public sealed class ClusterNode : IDisposable
                     // The x-update of ADMM's sharing form: the prox centre is this node's last
                     // x_i less the updater's offset (a node joining starts from its load at the price).
                     var last = double.IsNaN(_admmLoad) ? problem.Solve(record.Price).ClusterLoad : _admmLoad;
-                    _admmPrice = ClusterAdmm.Prox(problem, rho, last - admm.Offset);
-                    _admmLoad = problem.Solve(_admmPrice).ClusterLoad;
+                    var answer = ClusterAdmm.Prox(problem, rho, last - admm.Offset);
+                    _admmPrice = answer.Price;
+                    _admmLoad = answer.Load;
                     _admmIteration = admm.Iteration;
                 }
 
                 price = _admmPrice;
             }
 
-            var desired = problem.Solve(price);
-            var applied = problem.Solve(price, cap);
+            var desired = Solve(problem, price, double.PositiveInfinity);
+            var applied = Solve(problem, price, cap);
             var bound = _settings.NodeLoadMax;
             var load = new LoadRecord(_round, Math.Min(bound, desired.ClusterLoad), Math.Min(bound, applied.ClusterLoad), Math.Min(bound, problem.Floor), _time.GetUtcNow().ToUnixTimeMilliseconds(), problem.Slope(price, desired.ClusterLoad), _admmIteration);
             if (_published is { } published && published.Round == load.Round && published.Iteration == load.Iteration && published.Load == load.Load && published.Applied == load.Applied && _publishedLease == Volatile.Read(ref _lease))
@@ -228,7 +226,7 @@ public sealed class ClusterNode : IDisposable
             }
 
             var held = _settings.AdmmRho is null ? _price : _admmPrice;
-            return Finish(problem.Solve(held, cap), problem.Solve(held));
+            return Finish(Solve(problem, held, cap), Solve(problem, held, double.PositiveInfinity));
         }
     }
 
@@ -379,30 +377,53 @@ public sealed class ClusterNode : IDisposable
         _renewedAt = _time.GetTimestamp();
     }
 
-    // The problem in sensed units: the gain moves half way to sensed / modelled for the load applied
-    // since the last round (the model's load is the applied load over the gain it was solved with).
+    // The problem in sensed units: each round's reading (the power since the last round, while the
+    // allocation of the last round applied) is one more point of the fit of sensed on modelled load.
     private NodeProblem Corrected()
     {
         var problem = Problem;
-        if (SensedLoad is { } sense && sense() is { } sensed && double.IsFinite(sensed) && sensed >= 0
-            && _appliedModel > 1e-3 * _settings.NodeLoadMax && ReferenceEquals(problem, _appliedProblem))
+        if (SensedLoad is { } sense)
         {
-            _gain = Math.Clamp(_gain + (0.5 * ((sensed / _appliedModel) - _gain)), MinGain, MaxGain);
+            double? sensed = null;
+            try
+            {
+                sensed = sense();
+            }
+            catch (Exception e) when (e is System.IO.IOException or FormatException or UnauthorizedAccessException)
+            {
+                // A counter that cannot be read this round gives no reading; the fit keeps its estimate.
+                ClusterLog.NoReading(_logger, Name, e.Message);
+            }
+
+            if (sensed is { } reading && ReferenceEquals(problem, _appliedProblem) && !double.IsNaN(_appliedModel))
+            {
+                // Regressor scale: the jobs' largest modelled load; the offset at most a node's bound.
+                _fit ??= new PowerModelFit(problem.Ceiling > 0 ? problem.Ceiling : _settings.NodeLoadMax, _settings.NodeLoadMax);
+                _fit.Add(_appliedModel, reading);
+            }
         }
 
-        if (!ReferenceEquals(problem, _scaledFrom) || _gain != _scaledGain)
+        var gain = _fit?.Gain ?? 1;
+        var offset = _fit?.Offset ?? 0;
+        if (!ReferenceEquals(problem, _scaledFrom) || gain != _scaledGain || offset != _scaledOffset)
         {
-            _scaled = _gain == 1 ? problem : problem.WithClusterGain(_gain);
+            _scaled = gain == 1 && offset == 0 ? problem : problem.WithClusterModel(gain, offset);
             _scaledFrom = problem;
-            _scaledGain = _gain;
+            _scaledGain = gain;
+            _scaledOffset = offset;
         }
 
         return _scaled!;
     }
 
+    // The allocation at the price with the cluster load capped: under ADMM also at the node's
+    // x-update load (where a linear job jumps at the price, the cap fills the jump exactly).
+    private NodeSolution Solve(NodeProblem problem, double price, double cap) =>
+        problem.Solve(price, _settings.AdmmRho is not null && !double.IsNaN(_admmLoad) ? Math.Min(cap, _admmLoad) : cap);
+
     private ClusterNodeStatus Finish(NodeSolution applied, NodeSolution desired)
     {
-        _appliedModel = applied.ClusterLoad / _scaledGain;
+        _appliedModel = _scaledFrom?.ClusterLoadOf(applied.X) ?? double.NaN;
         _appliedProblem = _scaledFrom;
         var status = Snapshot(applied, desired);
         Status = status;
@@ -424,7 +445,7 @@ public sealed class ClusterNode : IDisposable
         lock (_gate)
         {
             return new ClusterNodeStatus(Name, _mode, _round, _price, _share, _cap, desired.ClusterLoad, applied.ClusterLoad, applied.NodePrice, _updater,
-                _time.GetElapsedTime(_lastContact).TotalSeconds, Interlocked.Read(ref _failures), _store.Requests, Interlocked.Read(ref _ignored), _scaledGain);
+                _time.GetElapsedTime(_lastContact).TotalSeconds, Interlocked.Read(ref _failures), _store.Requests, Interlocked.Read(ref _ignored), _scaledGain, _scaledOffset, double.IsNaN(_appliedModel) ? 0 : _appliedModel);
         }
     }
 

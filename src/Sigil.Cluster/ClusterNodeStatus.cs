@@ -31,7 +31,9 @@ public enum ClusterMode
 /// <param name="Failures">etcd operations that failed so far.</param>
 /// <param name="Requests">etcd requests sent so far.</param>
 /// <param name="Ignored">Load keys this node ignored while it was the updater, in total.</param>
-/// <param name="Gain">Sensed over modelled cluster load (1 without a sensed reading): the loads above are in sensed units.</param>
+/// <param name="Gain">The fitted gain of sensed over modelled cluster load (1 without a sensed reading): the loads above are in sensed units.</param>
+/// <param name="Offset">The fitted offset: the sensed load beside the jobs (0 without a sensed reading).</param>
+/// <param name="Model">The modelled cluster load of the allocation applied (the fibre's coefficients, no gain, no offset; 0 before the first).</param>
 public sealed record ClusterNodeStatus(
     string Node,
     ClusterMode Mode,
@@ -47,4 +49,6 @@ public sealed record ClusterNodeStatus(
     long Failures,
     long Requests,
     long Ignored,
-    double Gain = 1);
+    double Gain = 1,
+    double Offset = 0,
+    double Model = 0);

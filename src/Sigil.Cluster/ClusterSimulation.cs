@@ -20,7 +20,9 @@ namespace Sigil.Cluster;
 /// <param name="Budget">The cluster budget.</param>
 /// <param name="UpdaterAloneMilliseconds">The median of five updater rounds run after the node tasks stopped, their load keys still in etcd: the updater's own cost, without the simulated nodes' competition for the same cores and client.</param>
 /// <param name="UpdaterAloneKeys">The load keys those rounds counted.</param>
-internal sealed record SimulationResult(int Nodes, long Rounds, double Seconds, double Price, double CentralizedPrice, double RequestsPerRoundPerNode, double UpdaterRoundMilliseconds, double MaxTotal, double Budget, double UpdaterAloneMilliseconds, int UpdaterAloneKeys);
+/// <param name="Method">dual, or admm with its rho.</param>
+/// <param name="Iterations">ADMM iterations until converged (0 for the dual).</param>
+internal sealed record SimulationResult(string Method, long Iterations, int Nodes, long Rounds, double Seconds, double Price, double CentralizedPrice, double RequestsPerRoundPerNode, double UpdaterRoundMilliseconds, double MaxTotal, double Budget, double UpdaterAloneMilliseconds, int UpdaterAloneKeys);
 
 /// <summary>
 /// Many nodes as lightweight tasks against one real etcd (the tests' and the benchmark's scale
@@ -28,7 +30,8 @@ internal sealed record SimulationResult(int Nodes, long Rounds, double Seconds, 
 /// lease and keys, all on one shared etcd client (one gRPC channel); three of them campaign for
 /// updater. Every node's requests reach etcd; only the process, the client and the cores are shared.
 /// Each node has three alpha-fair jobs (weights vary by node), 50 W per CPU, a 400 W node limit;
-/// the budget is 200 W per node, so the cluster row binds.
+/// the budget is 200 W per node, so the cluster row binds. The cluster row is solved by the dual
+/// price search, or by ADMM's sharing form when a rho is given.
 /// </summary>
 internal static class ClusterSimulation
 {
@@ -66,7 +69,14 @@ internal static class ClusterSimulation
         return hi;
     }
 
-    public static async Task<SimulationResult> RunAsync(string etcd, int count, TimeSpan round, TimeSpan timeout)
+    /// <summary>
+    /// A penalty for ADMM's sharing form on these nodes: about 1 / |a node's load slope| at the
+    /// optimum (each node's load falls by about 5,000 W per unit of price), whatever the node count,
+    /// because the sharing form averages the loads.
+    /// </summary>
+    public const double AdmmRho = 2e-4;
+
+    public static async Task<SimulationResult> RunAsync(string etcd, int count, TimeSpan round, TimeSpan timeout, double? admmRho = null)
     {
         var budget = 200.0 * count;
         var settings = new ClusterSettings
@@ -82,6 +92,7 @@ internal static class ClusterSimulation
             LeaseTtl = TimeSpan.FromSeconds(Math.Max(3, Math.Ceiling(6 * round.TotalSeconds))),
             FallbackAfter = TimeSpan.FromSeconds(Math.Max(2, 4 * round.TotalSeconds)),
             RequestTimeout = TimeSpan.FromSeconds(Math.Max(2, 4 * round.TotalSeconds)),
+            AdmmRho = admmRho,
         };
         var problems = Enumerable.Range(0, count).Select(i => new NodeProblem(Jobs(i), 400)).ToArray();
         var centralized = CentralizedPrice(problems, budget);
@@ -129,7 +140,8 @@ internal static class ClusterSimulation
         var updater = nodes.Where(n => n.UpdateRounds > 0).ToArray();
         var updaterMs = updater.Sum(n => n.UpdateMilliseconds) / Math.Max(1, updater.Sum(n => n.UpdateRounds));
         var requests = requestsSoFar / (double)Math.Max(1, rounds) / count;
-        return new SimulationResult(count, record is { Search.Converged: true } ? rounds : -1, seconds, record?.Price ?? double.NaN, centralized, requests, updaterMs, maxTotal, budget, aloneMs, aloneKeys);
+        var method = admmRho is { } rho ? FormattableString.Invariant($"admm (rho {rho:G3})") : "dual";
+        return new SimulationResult(method, record?.Admm?.Iteration ?? 0, count, record is { Search.Converged: true } ? rounds : -1, seconds, record?.Price ?? double.NaN, centralized, requests, updaterMs, maxTotal, budget, aloneMs, aloneKeys);
     }
 
     // Five updater rounds by a node of its own (its own etcd client, a won election of its own key)

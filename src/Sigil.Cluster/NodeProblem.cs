@@ -21,6 +21,11 @@ public sealed record NodeSolution(double[] X, double ClusterLoad, double NodeLoa
 /// <c>sum_j a_j x_j &lt;= cap</c>, with <c>x_j in [lo_j, hi_j]</c>. <c>lambda</c> is the cluster
 /// price read from etcd. The two local prices are found exactly (to round-off) by bisection on
 /// each one's monotone load, so the node never iterates against the cluster between rounds.
+/// A linear job (<see cref="ClusterJob.Alpha"/> = 0) is bang-bang at a given price: at its own
+/// threshold price the row's load jumps, and the allocation that makes a binding row hold exactly
+/// is the convex combination of the allocations just below and just above that price (the
+/// linear jobs at the threshold share the remainder in proportion to their ranges; any split is
+/// optimal because their marginal utilities equal the price there).
 /// </summary>
 public sealed class NodeProblem
 {
@@ -30,15 +35,20 @@ public sealed class NodeProblem
     /// <summary>The problem of <paramref name="jobs"/> under the node limit <paramref name="nodeLimit"/>.</summary>
     /// <exception cref="ArgumentException">A job's numbers are outside their domain.</exception>
     public NodeProblem(IReadOnlyList<ClusterJob> jobs, double nodeLimit)
+        : this(jobs, nodeLimit, 0)
+    {
+    }
+
+    private NodeProblem(IReadOnlyList<ClusterJob> jobs, double nodeLimit, double clusterBase)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         _jobs = jobs.ToArray();
         foreach (var j in _jobs)
         {
-            if (!(j.Weight > 0) || !(j.Alpha > 0) || !double.IsFinite(j.Upper) || !(j.Lower <= j.Upper) || !(j.Lower + j.Offset > 0)
+            if (!(j.Weight > 0) || !(j.Alpha >= 0) || !double.IsFinite(j.Alpha) || !double.IsFinite(j.Lower) || !double.IsFinite(j.Upper) || !(j.Lower <= j.Upper) || !(j.Alpha == 0 || j.Lower + j.Offset > 0)
                 || !(j.ClusterCoefficient >= 0) || !(j.NodeCoefficient >= 0) || !double.IsFinite(j.ClusterCoefficient) || !double.IsFinite(j.NodeCoefficient))
             {
-                throw new ArgumentException($"job '{j.Name}': weight and alpha must be positive, bounds finite and ordered with lo + eps > 0, coefficients finite and >= 0");
+                throw new ArgumentException($"job '{j.Name}': weight must be positive, alpha >= 0 (0: linear), bounds finite and ordered with lo + eps > 0 unless linear, coefficients finite and >= 0");
             }
         }
 
@@ -48,17 +58,34 @@ public sealed class NodeProblem
         }
 
         NodeLimit = nodeLimit;
-        Floor = _jobs.Sum(j => j.ClusterCoefficient * j.Lower);
-        Ceiling = _jobs.Sum(j => j.ClusterCoefficient * j.Upper);
+        ClusterBase = double.IsFinite(clusterBase) && clusterBase > 0 ? clusterBase : 0;
+        Floor = ClusterBase + _jobs.Sum(j => j.ClusterCoefficient * j.Lower);
+        Ceiling = ClusterBase + _jobs.Sum(j => j.ClusterCoefficient * j.Upper);
     }
 
     /// <summary>
-    /// The same problem with every cluster coefficient times <paramref name="gain"/>: what the node
-    /// solves when its sensed draw is <paramref name="gain"/> times its model, so that its loads,
-    /// its slope and its cap are all in sensed units.
+    /// The same problem in sensed units: every cluster coefficient times <paramref name="gain"/> and
+    /// <paramref name="offset"/> added to the cluster load whatever the allocation (what the meter
+    /// reads beside the jobs), so that its loads, its floor, its slope and its cap are what is sensed.
     /// </summary>
-    public NodeProblem WithClusterGain(double gain) =>
-        new(_jobs.Select(j => j with { ClusterCoefficient = j.ClusterCoefficient * gain }).ToArray(), NodeLimit);
+    public NodeProblem WithClusterModel(double gain, double offset) =>
+        new(_jobs.Select(j => j with { ClusterCoefficient = j.ClusterCoefficient * gain }).ToArray(), NodeLimit, offset);
+
+    /// <summary>The cluster load that does not depend on the allocation (0 unless made by <see cref="WithClusterModel"/>).</summary>
+    public double ClusterBase { get; }
+
+    /// <summary>The cluster load of the allocation <paramref name="x"/>, the base included.</summary>
+    public double ClusterLoadOf(IReadOnlyList<double> x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var sum = ClusterBase;
+        for (var s = 0; s < _jobs.Length; s++)
+        {
+            sum += _jobs[s].ClusterCoefficient * x[s];
+        }
+
+        return sum;
+    }
 
     /// <summary>The jobs.</summary>
     public IReadOnlyList<ClusterJob> Jobs => _jobs;
@@ -103,8 +130,13 @@ public sealed class NodeProblem
                 }
             }
 
+            // Between lo (load above the cap) and hi (within it) a linear job may jump: fill the cap
+            // exactly with the convex combination of the two allocations (both hold the node row).
+            var below = new double[x.Length];
+            NodePriceFor(lambda, lo, below);
             nu = hi;
             mu = NodePriceFor(lambda, nu, x);
+            Blend(x, below, cap, cluster: true);
         }
 
         return new NodeSolution(x, Load(x, cluster: true), Load(x, cluster: false), mu, nu, feasible);
@@ -148,8 +180,29 @@ public sealed class NodeProblem
             }
         }
 
+        var below = new double[x.Length];
+        Allocate(lambda + nu, lo, below);
         Allocate(lambda + nu, hi, x);
+        Blend(x, below, NodeLimit, cluster: false);
         return hi;
+    }
+
+    // x (its row load within target) moves towards over (above target) until the row holds target
+    // exactly: the fill of a linear job's jump at its threshold price (a no-op to round-off otherwise).
+    private void Blend(double[] x, double[] over, double target, bool cluster)
+    {
+        var within = Load(x, cluster);
+        var above = Load(over, cluster);
+        if (!(above > within) || !(target > within))
+        {
+            return;
+        }
+
+        var t = Math.Min(1, (target - within) / (above - within));
+        for (var s = 0; s < x.Length; s++)
+        {
+            x[s] += t * (over[s] - x[s]);
+        }
     }
 
     // x_j = argmax U_j(x) - (clusterPrice a_j + nodePrice b_j) x: the closed-form agent step of the runtime's solvers.
@@ -159,9 +212,12 @@ public sealed class NodeProblem
         {
             var j = _jobs[s];
             var q = (clusterPrice * j.ClusterCoefficient) + (nodePrice * j.NodeCoefficient);
-            x[s] = j.Alpha == 1
-                ? UtilityMath.LogArgmax(j.Weight, j.Offset, j.Lower, j.Upper, q, out _)
-                : UtilityMath.AlphaArgmax(j.Weight, j.Offset, j.Alpha, j.Lower, j.Upper, q, out _);
+            x[s] = j.Alpha switch
+            {
+                0 => UtilityMath.LinearArgmax(j.Weight, j.Lower, j.Upper, q, out _),
+                1 => UtilityMath.LogArgmax(j.Weight, j.Offset, j.Lower, j.Upper, q, out _),
+                _ => UtilityMath.AlphaArgmax(j.Weight, j.Offset, j.Alpha, j.Lower, j.Upper, q, out _),
+            };
         }
     }
 
@@ -174,7 +230,8 @@ public sealed class NodeProblem
             var coefficient = cluster ? j.ClusterCoefficient : j.NodeCoefficient;
             if (coefficient > 0)
             {
-                hi = Math.Max(hi, UtilityMath.AlphaMarginal(j.Weight, j.Offset, j.Alpha, j.Lower) / coefficient);
+                // A linear job's marginal utility is its weight (the alpha-fair marginal at a = 0).
+                hi = Math.Max(hi, (j.Alpha == 0 ? j.Weight : UtilityMath.AlphaMarginal(j.Weight, j.Offset, j.Alpha, j.Lower)) / coefficient);
             }
         }
 
@@ -183,7 +240,7 @@ public sealed class NodeProblem
 
     private double Load(double[] x, bool cluster)
     {
-        double sum = 0;
+        var sum = cluster ? ClusterBase : 0;
         for (var s = 0; s < _jobs.Length; s++)
         {
             sum += (cluster ? _jobs[s].ClusterCoefficient : _jobs[s].NodeCoefficient) * x[s];

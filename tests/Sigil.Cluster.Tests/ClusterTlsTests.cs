@@ -52,11 +52,9 @@ public sealed class ClusterTlsTests(ITestOutputHelper output)
         }
 
         var folder = Path.Combine(Path.GetTempPath(), $"sigil-cluster-tls-run-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        var fibre = Path.Combine(folder, "power.sigil");
-        File.WriteAllText(fibre, File.ReadAllText(Path.Combine(RepoRoot(), "fibres", "power.sigil")).Replace("param budget : W = 2000;", $"param budget : W = {Budget};", StringComparison.Ordinal));
+        var fibre = ClusterNamespaceTests.Fibre(folder, Budget, "dual");
         var jobs = Enumerable.Range(0, Jobs).Select(_ => Process.Start(new ProcessStartInfo("sleep", "120"))!).ToList();
-        var tls = $"--etcd {etcd.Url} --etcd-cert {certs.ClientCertFile} --etcd-key {certs.ClientKeyFile} --round 200ms --lease 2s --duration 60s";
+        var tls = $"--etcd {etcd.Url} --etcd-cert {certs.ClientCertFile} --etcd-key {certs.ClientKeyFile} --round 200ms --lease 2s --power-fit off --duration 60s";
         using var good = new CliNode($"run {fibre} {tls} --etcd-ca {certs.CaFile} --node tls0 --arm --metrics-url none --scope {string.Join(' ', jobs.Select(j => j.Id))}");
         using var bad = new CliNode($"run {fibre} {tls} --etcd-ca {certs.OtherCaFile} --node tls1 --metrics-url none --scope {jobs[0].Id}");
         try
@@ -107,10 +105,10 @@ public sealed class ClusterTlsTests(ITestOutputHelper output)
         }
     }
 
-    private const string CpuRoot = "/sys/fs/cgroup/cpu";
+    internal const string CpuRoot = "/sys/fs/cgroup/cpu";
 
     // The job's cgroup v1 cpu group and its quota in CPUs (cfs_quota_us / cfs_period_us).
-    private static (string Group, double Cpus) CpuQuota(int pid)
+    internal static (string Group, double Cpus) CpuQuota(int pid)
     {
         var line = File.ReadAllLines($"/proc/{pid}/cgroup").Single(l => l.Split(':')[1].Split(',').Contains("cpu"));
         var group = line.Split(':', 3)[2];
@@ -119,19 +117,8 @@ public sealed class ClusterTlsTests(ITestOutputHelper output)
         return (group, quota / period);
     }
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Sigil.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
-
     /// <summary>A <c>sigil run</c> process on this host, its status lines and its stderr.</summary>
-    private sealed class CliNode : IDisposable
+    internal sealed class CliNode : IDisposable
     {
         private readonly Process _process;
         private readonly List<ClusterNamespaceTests.StatusLine> _lines = [];

@@ -11,8 +11,9 @@ namespace Sigil.Benchmarks.Cluster;
 /// candidates for updater) against one Debian etcd on loopback. Per size: rounds until the price
 /// converged with every node counted, wall time, the price against the centralized one, etcd
 /// requests per round and node, the updater's round time among the nodes and alone (after the
-/// node tasks stopped, over the keys they left), and the largest cluster total seen.
-/// Options: node counts (default 3 100 1000).
+/// node tasks stopped, over the keys they left), and the largest cluster total seen; each size by
+/// the dual price search and by ADMM's sharing form.
+/// Options: node counts (default 3 100 1000), and <c>dual</c> or <c>admm</c> for one method only.
 /// </summary>
 internal static class ClusterBenchmark
 {
@@ -24,17 +25,27 @@ internal static class ClusterBenchmark
             return 2;
         }
 
-        var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [3, 100, 1000];
-        Console.WriteLine("| nodes | round | rounds to converge | seconds | price / centralized - 1 | requests / round / node | updater round ms (with the nodes) | updater round ms (alone, keys) | max total / budget |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var methods = args.Where(a => a is "dual" or "admm").ToArray();
+        if (methods.Length == 0)
+        {
+            methods = ["dual", "admm"];
+        }
+
+        var counts = args.Where(a => a is not ("dual" or "admm")).ToArray();
+        var sizes = counts.Length > 0 ? counts.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [3, 100, 1000];
+        Console.WriteLine("| method | nodes | round | rounds to converge (ADMM iterations) | seconds | price / centralized - 1 | requests / round / node | updater round ms (with the nodes) | updater round ms (alone, keys) | max total / budget |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var n in sizes)
         {
-            using var etcd = new EtcdServer();
-            etcd.StartAsync().GetAwaiter().GetResult();
-            var round = TimeSpan.FromMilliseconds(n >= 1000 ? 2000 : n >= 100 ? 300 : 200);
-            var r = ClusterSimulation.RunAsync(etcd.Url, n, round, TimeSpan.FromSeconds(n >= 1000 ? 300 : 60)).GetAwaiter().GetResult();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Nodes} | {round.TotalMilliseconds} ms | {(r.Rounds < 0 ? "not converged" : r.Rounds.ToString(CultureInfo.InvariantCulture))} | {r.Seconds:F1} | {(r.Price / r.CentralizedPrice) - 1:E1} | {r.RequestsPerRoundPerNode:F2} | {r.UpdaterRoundMilliseconds:F1} | {r.UpdaterAloneMilliseconds:F1} ({r.UpdaterAloneKeys}) | {r.MaxTotal / r.Budget:F4} |"));
+            foreach (var method in methods)
+            {
+                using var etcd = new EtcdServer();
+                etcd.StartAsync().GetAwaiter().GetResult();
+                var round = TimeSpan.FromMilliseconds(n >= 1000 ? 2000 : n >= 100 ? 300 : 200);
+                var r = ClusterSimulation.RunAsync(etcd.Url, n, round, TimeSpan.FromSeconds(n >= 1000 ? 600 : 120), method == "admm" ? ClusterSimulation.AdmmRho : null).GetAwaiter().GetResult();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {r.Method} | {r.Nodes} | {round.TotalMilliseconds} ms | {(r.Rounds < 0 ? "not converged" : r.Rounds.ToString(CultureInfo.InvariantCulture))}{(r.Iterations > 0 ? $" ({r.Iterations})" : string.Empty)} | {r.Seconds:F1} | {(r.Price / r.CentralizedPrice) - 1:E1} | {r.RequestsPerRoundPerNode:F2} | {r.UpdaterRoundMilliseconds:F1} | {r.UpdaterAloneMilliseconds:F1} ({r.UpdaterAloneKeys}) | {r.MaxTotal / r.Budget:F4} |"));
+            }
         }
 
         return 0;

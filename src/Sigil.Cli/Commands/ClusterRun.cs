@@ -27,7 +27,8 @@ internal sealed record ClusterRunOptions(
     IReadOnlyList<int> AllowPids,
     IReadOnlyList<string> AllowComms,
     string SysRoot,
-    string? MetricsUrl);
+    string? MetricsUrl,
+    bool PowerFit = true);
 
 /// <summary>
 /// <c>sigil run fibre.sigil --etcd URL</c> for a fibre with a cluster resource: one node of the
@@ -81,8 +82,12 @@ internal static class ClusterRun
         var logger = loggers.CreateLogger("sigil.cluster");
         await Console.Error.WriteLineAsync(
             $"cluster node '{name}': fibre '{fibre.Settings.Fibre}' ({Path.GetFileName(path)}), @{fibre.Settings.Resource} budget {Fmt(settings.Budget)} {fibre.Unit} over at most {settings.MaxNodes} nodes; "
-            + $"etcd {endpoint.Endpoints}{(endpoint.Tls ? " (TLS)" : string.Empty)} under {settings.KeyPrefix}; round {settings.Round.TotalMilliseconds} ms, lease {settings.LeaseTtl.TotalSeconds} s, fallback after {settings.FallbackAfter.TotalSeconds:0.##} s; "
-            + $"{jobs.Count} job(s), node limit {Fmt(fibre.NodeLimit)} {fibre.Unit}; sensor: {sensor.Source}; actuator: CPU quota ({(actuator.Armed ? "armed" : options.Arm ? "not armed: " + cgroupProblem : "observation")})").ConfigureAwait(false);
+            + $"etcd {endpoint.Endpoints}{(endpoint.Tls ? " (TLS)" : string.Empty)} under {settings.KeyPrefix}; cluster row by {(settings.AdmmRho is { } rho ? $"admm (rho {Fmt(rho)})" : "the dual price search")}; round {settings.Round.TotalMilliseconds} ms, lease {settings.LeaseTtl.TotalSeconds} s, fallback after {settings.FallbackAfter.TotalSeconds:0.##} s; "
+            + $"{jobs.Count} job(s), node limit {Fmt(fibre.NodeLimit)} {fibre.Unit}; sensor: {sensor.Source}; "
+            + (options.PowerFit
+                ? $"power model: sensed = gain x model + offset, fitted online by recursive least squares (forgetting factor {Fmt(PowerModelFit.Forgetting)}, gain in [{Fmt(PowerModelFit.MinGain)}, {Fmt(PowerModelFit.MaxGain)}], offset in [0, {Fmt(settings.NodeLoadMax)}] {fibre.Unit}); "
+                : "power model: the fibre's (--power-fit off: the sensed power is reported only); ")
+            + $"actuator: CPU quota ({(actuator.Armed ? "armed" : options.Arm ? "not armed: " + cgroupProblem : "observation")})").ConfigureAwait(false);
 
         using var store = new EtcdClusterStore(endpoint, settings.RequestTimeout);
         using var node = new ClusterNode(name, settings, problem, store, logger: logger);
@@ -95,10 +100,28 @@ internal static class ClusterRun
             await Console.Error.WriteLineAsync($"cluster node '{name}': metrics at {string.Join(", ", server.Describe())}/metrics").ConfigureAwait(false);
         }
 
+        // One reading per node round: the node takes it at the start of its round when it fits its
+        // model to the sensed power; else the status line takes it.
         var lastPower = 0.0;
+        double? Sense()
+        {
+            var watts = sensor.Read();
+            lastPower = watts ?? lastPower;
+            return watts;
+        }
+
+        if (options.PowerFit)
+        {
+            node.SensedLoad = Sense;
+        }
+
         node.Applied += (solution, status) =>
         {
-            lastPower = sensor.Read() ?? lastPower;
+            if (!options.PowerFit)
+            {
+                Sense();
+            }
+
             health.Beat();
             metrics.Publish(status, lastPower);
             for (var j = 0; j < jobs.Count; j++)

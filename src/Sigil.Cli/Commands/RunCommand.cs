@@ -47,7 +47,7 @@ internal static class RunCommand
         var placementPeriod = new Option<string?>("--placement-period") { Description = "Placement fibres: time between two solves (default 1s)." };
         var placementThreads = new Option<int?>("--placement-threads") { Description = "Placement fibres: place at most this many threads per solve, the busiest (default 256)." };
         var placementHold = new Option<int?>("--placement-hold") { Description = "Placement fibres: move a thread only when the same new domain wins this many solves in a row (default 2)." };
-        var sysfs = new Option<string?>("--sysfs") { Description = "sysfs mount, for the CPU topology (default /sys).", Hidden = true };
+        var sysfs = new Option<string?>("--sysfs") { Description = "sysfs mount, for the CPU topology and, for cluster fibres, the RAPL counters under class/powercap (default /sys).", Hidden = true };
         var pricePage = new Option<string?>("--price-page") { Description = "The shared price page for instrumented programs (default /run/sigil/<fibre>.prices, in a folder of root's that no one else can write; none: keep no page)." };
         var pinFolder = new Option<string?>("--pin-folder") { Description = "eBPF sensor: the bpffs folder where the price map is pinned for hooks (default {bpffs}/sigil/{fibre}; none: pin nothing)." };
         var wake = new Option<bool?>("--wake-on-decision") { Description = "eBPF sensor: tick at once when the kernel decides (default true; false waits for the next tick)." };
@@ -58,12 +58,13 @@ internal static class RunCommand
         var etcdKey = new Option<string?>("--etcd-key") { Description = "Cluster fibres: PEM client key." };
         var round = new Option<string?>("--round") { Description = "Cluster fibres: time between two cluster rounds (default 500ms).", Hidden = true };
         var lease = new Option<string?>("--lease") { Description = "Cluster fibres: the node lease's time to live (default 3s).", Hidden = true };
+        var powerFit = new Option<string?>("--power-fit") { Description = "Cluster fibres: on (default) fits the sensed power as gain x model + offset and solves in sensed units; off keeps the fibre's model and only reports the sensed power." };
         var duration = new Option<string?>("--duration") { Description = "Stop after this long (default: run until SIGTERM or Ctrl+C).", Hidden = true };
 
         var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
         {
             fibre, arm, metricsUrl, config, stateDir, sensor, scope, allowPid, allowComm, exeWeight, tick, procfsInterval, checkpoint, grace, bpffs, tracefs, bpfObject, mountinfo, logFormat, table, wake, pricePage, pinFolder, duration,
-            placementPeriod, placementThreads, placementHold, sysfs, etcd, node, etcdCa, etcdCert, etcdKey, round, lease,
+            placementPeriod, placementThreads, placementHold, sysfs, etcd, node, etcdCa, etcdCert, etcdKey, round, lease, powerFit,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async () =>
         {
@@ -88,7 +89,13 @@ internal static class RunCommand
                     parse.GetValue(round) is { } r ? Durations.Parse(r, "--round") : null,
                     parse.GetValue(lease) is { } l ? Durations.Parse(l, "--lease") : null,
                     parse.GetValue(scope) ?? [], parse.GetValue(arm), parse.GetValue(allowPid) ?? [], parse.GetValue(allowComm) ?? [],
-                    parse.GetValue(sysfs) ?? "/sys", parse.GetValue(metricsUrl)), stopCluster.Token).ConfigureAwait(false);
+                    parse.GetValue(sysfs) ?? "/sys", parse.GetValue(metricsUrl),
+                    parse.GetValue(powerFit) switch
+                    {
+                        null or "on" => true,
+                        "off" => false,
+                        var other => throw new CliException(CliExitCodes.BadInput, $"--power-fit takes on or off, not '{other}'"),
+                    }), stopCluster.Token).ConfigureAwait(false);
             }
 
             var options = new DaemonOptions();
