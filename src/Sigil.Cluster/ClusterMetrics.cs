@@ -1,4 +1,5 @@
 using System;
+using Prometheus;
 using Sigil.Runtime.Metrics;
 
 namespace Sigil.Cluster;
@@ -23,7 +24,7 @@ public sealed class ClusterMetrics
     private readonly string[] _labels;
 
     /// <summary>Registers the cluster families in <paramref name="registry"/>.</summary>
-    public ClusterMetrics(MetricRegistry registry, string fibre, string resource)
+    public ClusterMetrics(CollectorRegistry registry, string fibre, string resource)
     {
         Registry = registry ?? throw new ArgumentNullException(nameof(registry));
         _labels = [fibre, resource];
@@ -44,7 +45,7 @@ public sealed class ClusterMetrics
     }
 
     /// <summary>The registry.</summary>
-    public MetricRegistry Registry { get; }
+    public CollectorRegistry Registry { get; }
 
     /// <summary>Publishes a node round.</summary>
     public void Publish(ClusterNodeStatus status, double watts)
@@ -65,8 +66,8 @@ public sealed class ClusterMetrics
         _round.WithLabels(_labels).Set(status.Round);
         _contact.WithLabels(_labels).Set(status.ContactAge);
         _power.WithLabels(_labels).Set(watts);
-        _failures.WithLabels(_labels).IncreaseTo(status.Failures);
-        _requests.WithLabels(_labels).IncreaseTo(status.Requests);
-        _ignored.WithLabels(_labels).IncreaseTo(status.Ignored);
+        _failures.WithLabels(_labels).IncTo(status.Failures);
+        _requests.WithLabels(_labels).IncTo(status.Requests);
+        _ignored.WithLabels(_labels).IncTo(status.Ignored);
     }
 }

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
+using System.Linq;
 using System.Threading;
+using Prometheus;
 
 namespace Sigil.Runtime.Metrics;
 
@@ -13,30 +14,62 @@ public readonly record struct GaugeSample(string[] LabelValues, double Value);
 /// <summary>
 /// A gauge family replaced as a whole: each daemon tick publishes the current top-k agents, so
 /// agents that left the top k (or exited) disappear from the next scrape instead of lingering as
-/// stale series. Publishing swaps one immutable array; the scrape reads it without a lock.
+/// stale series.
 /// </summary>
-public sealed class GaugeSnapshot : MetricFamily
+/// <remarks>
+/// prometheus-net keeps a series until it is removed; it has no "replace the family" operation.
+/// Publishing therefore swaps one immutable array (the tick loop takes no lock), and the registry's
+/// before-collect callback brings the gauge in line with the latest array (removes the series no
+/// longer published, sets the rest) under a lock, so each scrape sees one whole snapshot.
+/// </remarks>
+public sealed class GaugeSnapshot
 {
+    private readonly Gauge _gauge;
+    private readonly object _applyLock = new();
     private GaugeSample[] _samples = [];
+    private GaugeSample[]? _applied;
 
-    internal GaugeSnapshot(string name, string help, IReadOnlyList<string> labelNames)
-        : base(name, help, MetricType.Gauge, labelNames)
+    internal GaugeSnapshot(CollectorRegistry registry, Gauge gauge)
     {
+        _gauge = gauge;
+        registry.AddBeforeCollectCallback(Apply);
     }
+
+    /// <summary>The family's name.</summary>
+    public string Name => _gauge.Name;
 
     /// <summary>The most samples one snapshot may hold (cardinality guard).</summary>
     public int MaxSeries { get; init; } = 1_000;
 
-    /// <summary>The samples of the last snapshot, sorted by label values.</summary>
+    /// <summary>The samples of the last snapshot, in the order they were published.</summary>
     public IReadOnlyList<GaugeSample> Samples => Volatile.Read(ref _samples);
 
     /// <summary>Replaces every sample of the family with <paramref name="samples"/>; duplicate label values are refused.</summary>
     public void Publish(IEnumerable<GaugeSample> samples)
     {
+        ArgumentNullException.ThrowIfNull(samples);
         var list = new List<GaugeSample>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var sample in samples)
         {
-            CheckLabelValues(sample.LabelValues);
+            ArgumentNullException.ThrowIfNull(sample.LabelValues, nameof(samples));
+            if (sample.LabelValues.Length != _gauge.LabelNames.Length)
+            {
+                throw new ArgumentException(
+                    $"'{Name}' has {_gauge.LabelNames.Length} label(s) ({string.Join(", ", _gauge.LabelNames)}), {sample.LabelValues.Length} value(s) were given",
+                    nameof(samples));
+            }
+
+            foreach (var value in sample.LabelValues)
+            {
+                ArgumentNullException.ThrowIfNull(value, nameof(samples));
+            }
+
+            if (!seen.Add(Key(sample.LabelValues)))
+            {
+                throw new ArgumentException($"'{Name}' snapshot has two samples with labels {{{string.Join(",", sample.LabelValues)}}}", nameof(samples));
+            }
+
             list.Add(sample with { LabelValues = (string[])sample.LabelValues.Clone() });
             if (list.Count > MaxSeries)
             {
@@ -44,23 +77,43 @@ public sealed class GaugeSnapshot : MetricFamily
             }
         }
 
-        list.Sort(static (a, b) => CompareLabelValues(a.LabelValues, b.LabelValues));
-        for (var i = 1; i < list.Count; i++)
-        {
-            if (CompareLabelValues(list[i - 1].LabelValues, list[i].LabelValues) == 0)
-            {
-                throw new ArgumentException($"'{Name}' snapshot has two samples with labels {{{string.Join(",", list[i].LabelValues)}}}", nameof(samples));
-            }
-        }
-
         Volatile.Write(ref _samples, list.ToArray());
     }
 
-    private protected override void WriteSamples(StringBuilder text)
+    // Runs on the scraping thread before the registry collects.
+    private void Apply()
     {
-        foreach (var sample in Volatile.Read(ref _samples))
+        lock (_applyLock)
         {
-            WriteSample(text, sample.LabelValues, sample.Value);
+            var latest = Volatile.Read(ref _samples);
+            if (ReferenceEquals(latest, _applied))
+            {
+                return;
+            }
+
+            var keep = new HashSet<string>(latest.Length, StringComparer.Ordinal);
+            foreach (var sample in latest)
+            {
+                keep.Add(Key(sample.LabelValues));
+            }
+
+            foreach (var labels in _gauge.GetAllLabelValues().ToArray())
+            {
+                if (!keep.Contains(Key(labels)))
+                {
+                    _gauge.RemoveLabelled(labels);
+                }
+            }
+
+            foreach (var sample in latest)
+            {
+                _gauge.WithLabels(sample.LabelValues).Set(sample.Value);
+            }
+
+            _applied = latest;
         }
     }
+
+    // Label values as one unambiguous string: each value prefixed by its length.
+    private static string Key(string[] labelValues) => string.Join('|', Array.ConvertAll(labelValues, v => $"{v.Length}:{v}"));
 }
