@@ -330,7 +330,7 @@ internal static class DaemonBenchmark
         Console.WriteLine($"{"exposition",-26} {"series",7} {"bytes",8} {"us/scrape",10} {"json us",9} {"vs json",8}");
         foreach (var agents in new[] { 0, 10, 100 })
         {
-            var registry = new MetricRegistry();
+            var registry = MetricsExposition.NewRegistry();
             var metrics = new DaemonMetrics(registry, DwellFibre(), "procfs", topAgents: agents);
             var table = new AgentTable(1, 10_000);
             for (var i = 0; i < agents + 5; i++)
@@ -352,9 +352,8 @@ internal static class DaemonBenchmark
             var samples = text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => new { line = l[..l.LastIndexOf(' ')], value = l[(l.LastIndexOf(' ') + 1)..] }).ToList();
             var exposition = Median(() =>
             {
-                var sb = new StringBuilder(8192);
-                registry.RenderTo(sb);
-                _ = Encoding.UTF8.GetByteCount(sb.ToString());
+                using var buffer = new MemoryStream(8192);
+                registry.WriteToAsync(buffer).GetAwaiter().GetResult();
             });
             var json = Median(() => _ = JsonSerializer.SerializeToUtf8Bytes(samples));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -362,7 +361,7 @@ internal static class DaemonBenchmark
         }
     }
 
-    private static double Median(Action action, int repetitions = 2000)
+    internal static double Median(Action action, int repetitions = 2000)
     {
         for (var i = 0; i < 200; i++)
         {
@@ -423,14 +422,14 @@ internal static class DaemonBenchmark
         return values[values.Count / 2];
     }
 
-    private static Dictionary<string, double> Rollup(int pid) =>
+    internal static Dictionary<string, double> Rollup(int pid) =>
         File.ReadLines($"/proc/{pid}/smaps_rollup").Skip(1)
             .Select(l => l.Split(':', 2))
             .ToDictionary(p => p[0], p => double.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024);
 
     private static double Cpu(int pid) => ProcStat.TryRead(pid) is { } stat ? stat.CpuTicks : throw new InvalidOperationException($"process {pid} exited");
 
-    private static double Status(int pid, string field)
+    internal static double Status(int pid, string field)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         return double.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
@@ -439,7 +438,7 @@ internal static class DaemonBenchmark
     private static string Ratio(double value, double baseline) =>
         baseline > 0 ? (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
 
-    private static Child Start(string sigil, params string[] args)
+    internal static Child Start(string sigil, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         if (args[0] == "workload")
@@ -466,7 +465,7 @@ internal static class DaemonBenchmark
         return new Child(process);
     }
 
-    private static void WaitHealthy(int port)
+    internal static void WaitHealthy(int port)
     {
         if (!TryWaitHealthy(port))
         {
@@ -500,14 +499,14 @@ internal static class DaemonBenchmark
         return false;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string? FindSigil(string repoRoot)
+    internal static string? FindSigil(string repoRoot)
     {
         foreach (var configuration in new[] { "Release", "Debug" })
         {
@@ -522,7 +521,7 @@ internal static class DaemonBenchmark
     }
 
     /// <summary>The dwell fibre as fibres/dwell.sigil compiles (budget 5 s, step 2, throttle at 5, kill at 15).</summary>
-    private static DaemonFibre DwellFibre() => new(
+    internal static DaemonFibre DwellFibre() => new(
         "dwell",
         "task",
         AgentKeyKind.Pid,
@@ -578,7 +577,7 @@ internal static class DaemonBenchmark
     }
 
     /// <summary>A child process killed (with its children) when disposed.</summary>
-    private sealed class Child(Process process) : IDisposable
+    internal sealed class Child(Process process) : IDisposable
     {
         public int Id => process.Id;
 
