@@ -5,7 +5,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
-using System.Reflection;
 using System.Text;
 using System.Threading;
 using Prometheus;
@@ -30,7 +29,7 @@ internal static class MetricsBenchmark
     public static int Run(string[] args)
     {
         var baseline = args.Length > 1 && args[0] == "--baseline" ? args[1] : null;
-        var version = typeof(CollectorRegistry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        var version = FileVersionInfo.GetVersionInfo(typeof(CollectorRegistry).Assembly.Location).ProductVersion;
         Console.WriteLine($"Metrics: prometheus-net {version} vs the hand-written exposition it replaced; {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         Console.WriteLine();
         ScrapeCost();

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using Prometheus;
 
@@ -20,7 +19,8 @@ public readonly record struct GaugeSample(string[] LabelValues, double Value);
 /// prometheus-net keeps a series until it is removed; it has no "replace the family" operation.
 /// Publishing therefore swaps one immutable array (the tick loop takes no lock), and the registry's
 /// before-collect callback brings the gauge in line with the latest array (removes the series no
-/// longer published, sets the rest) under a lock, so each scrape sees one whole snapshot.
+/// longer published, sets the rest) under a lock, so each scrape sees one whole snapshot. Only
+/// this class adds or removes the gauge's series.
 /// </remarks>
 public sealed class GaugeSnapshot
 {
@@ -28,6 +28,8 @@ public sealed class GaugeSnapshot
     private readonly object _applyLock = new();
     private GaugeSample[] _samples = [];
     private GaugeSample[]? _applied;
+    private Dictionary<string[], Gauge.Child> _children = new(LabelValuesComparer.Instance);
+    private Dictionary<string[], Gauge.Child> _spare = new(LabelValuesComparer.Instance);
 
     internal GaugeSnapshot(CollectorRegistry registry, Gauge gauge)
     {
@@ -49,7 +51,7 @@ public sealed class GaugeSnapshot
     {
         ArgumentNullException.ThrowIfNull(samples);
         var list = new List<GaugeSample>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string[]>(LabelValuesComparer.Instance);
         foreach (var sample in samples)
         {
             ArgumentNullException.ThrowIfNull(sample.LabelValues, nameof(samples));
@@ -65,7 +67,7 @@ public sealed class GaugeSnapshot
                 ArgumentNullException.ThrowIfNull(value, nameof(samples));
             }
 
-            if (!seen.Add(Key(sample.LabelValues)))
+            if (!seen.Add(sample.LabelValues))
             {
                 throw new ArgumentException($"'{Name}' snapshot has two samples with labels {{{string.Join(",", sample.LabelValues)}}}", nameof(samples));
             }
@@ -80,7 +82,8 @@ public sealed class GaugeSnapshot
         Volatile.Write(ref _samples, list.ToArray());
     }
 
-    // Runs on the scraping thread before the registry collects.
+    // Runs on the scraping thread before the registry collects. The children of the applied
+    // snapshot are kept by label values, so an agent that stays costs one lookup and one Set.
     private void Apply()
     {
         lock (_applyLock)
@@ -91,29 +94,48 @@ public sealed class GaugeSnapshot
                 return;
             }
 
-            var keep = new HashSet<string>(latest.Length, StringComparer.Ordinal);
+            var next = _spare;
+            next.Clear();
             foreach (var sample in latest)
             {
-                keep.Add(Key(sample.LabelValues));
+                if (!_children.TryGetValue(sample.LabelValues, out var child))
+                {
+                    child = _gauge.WithLabels(sample.LabelValues);
+                }
+
+                child.Set(sample.Value);
+                next[sample.LabelValues] = child;
             }
 
-            foreach (var labels in _gauge.GetAllLabelValues().ToArray())
+            foreach (var (labels, child) in _children)
             {
-                if (!keep.Contains(Key(labels)))
+                if (!next.ContainsKey(labels))
                 {
-                    _gauge.RemoveLabelled(labels);
+                    child.Remove();
                 }
             }
 
-            foreach (var sample in latest)
-            {
-                _gauge.WithLabels(sample.LabelValues).Set(sample.Value);
-            }
-
+            (_children, _spare) = (next, _children);
             _applied = latest;
         }
     }
 
-    // Label values as one unambiguous string: each value prefixed by its length.
-    private static string Key(string[] labelValues) => string.Join('|', Array.ConvertAll(labelValues, v => $"{v.Length}:{v}"));
+    /// <summary>Structural equality of label-value tuples, the key of the applied children.</summary>
+    private sealed class LabelValuesComparer : IEqualityComparer<string[]>
+    {
+        public static readonly LabelValuesComparer Instance = new();
+
+        public bool Equals(string[]? x, string[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+        public int GetHashCode(string[] obj)
+        {
+            var hash = default(HashCode);
+            foreach (var s in obj)
+            {
+                hash.Add(s, StringComparer.Ordinal);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
 }
