@@ -330,23 +330,7 @@ internal static class DaemonBenchmark
         Console.WriteLine($"{"exposition",-26} {"series",7} {"bytes",8} {"us/scrape",10} {"json us",9} {"vs json",8}");
         foreach (var agents in new[] { 0, 10, 100 })
         {
-            var registry = MetricsExposition.NewRegistry();
-            var metrics = new DaemonMetrics(registry, DwellFibre(), "procfs", topAgents: agents);
-            var table = new AgentTable(1, 10_000);
-            for (var i = 0; i < agents + 5; i++)
-            {
-                var agent = table.Get(1000 + i, (ulong)i, "proc\"" + i)!;
-                agent.Prices[0] = i * 0.5;
-                agent.Loads[0] = i * 0.1;
-                agent.LastActiveTick = 1;
-            }
-
-            for (var i = 0; i < 50; i++)
-            {
-                metrics.Record(new ActionResult(new ActionRequest(ActionKind.Throttle, 1000 + i, "r"), i % 2 == 0 ? ActionStatus.WouldApply : ActionStatus.Refused, "d", RefusalReason.KernelThread));
-            }
-
-            metrics.PublishTick(table, new SensorCounters(100, 50, 40, 1), new SolverStepResult(5, 0.1, 0.2), 1, 100, TimeSpan.FromMilliseconds(1));
+            var registry = PublishedDwellMetrics(agents, agents + 5);
             var text = registry.Render();
             var series = text.Split('\n').Count(l => l.Length > 0 && !l.StartsWith('#'));
             var samples = text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => new { line = l[..l.LastIndexOf(' ')], value = l[(l.LastIndexOf(' ') + 1)..] }).ToList();
@@ -359,6 +343,33 @@ internal static class DaemonBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{$"dwell, top {agents} agents",-26} {series,7} {Encoding.UTF8.GetByteCount(text),8} {exposition,10:0.0} {json,9:0.0} {Ratio(exposition, json),8}"));
         }
+    }
+
+    /// <summary>
+    /// A registry holding the dwell fibre's daemon families after one tick over
+    /// <paramref name="agentCount"/> agents (the top <paramref name="topAgents"/> exported) and 50
+    /// action outcomes.
+    /// </summary>
+    internal static Prometheus.CollectorRegistry PublishedDwellMetrics(int topAgents, int agentCount)
+    {
+        var registry = MetricsExposition.NewRegistry();
+        var metrics = new DaemonMetrics(registry, DwellFibre(), "procfs", topAgents);
+        var table = new AgentTable(1, 10_000);
+        for (var i = 0; i < agentCount; i++)
+        {
+            var agent = table.Get(1000 + i, (ulong)i, "proc\"" + i)!;
+            agent.Prices[0] = i * 0.5;
+            agent.Loads[0] = i * 0.1;
+            agent.LastActiveTick = 1;
+        }
+
+        for (var i = 0; i < 50; i++)
+        {
+            metrics.Record(new ActionResult(new ActionRequest(ActionKind.Throttle, 1000 + i, "r"), i % 2 == 0 ? ActionStatus.WouldApply : ActionStatus.Refused, "d", RefusalReason.KernelThread));
+        }
+
+        metrics.PublishTick(table, new SensorCounters(100, 50, 40, 1), new SolverStepResult(5, 0.1, 0.2), 1, 100, TimeSpan.FromMilliseconds(1));
+        return registry;
     }
 
     internal static double Median(Action action, int repetitions = 2000)

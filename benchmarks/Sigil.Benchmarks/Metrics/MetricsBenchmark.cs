@@ -9,10 +9,8 @@ using System.Text;
 using System.Threading;
 using Prometheus;
 using Sigil.Benchmarks.Daemon;
-using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Metrics;
-using Sigil.Runtime.State;
 using HandWritten = Sigil.Benchmarks.Metrics.HandWritten;
 
 namespace Sigil.Benchmarks.Metrics;
@@ -30,7 +28,7 @@ internal static class MetricsBenchmark
     {
         var baseline = args.Length > 1 && args[0] == "--baseline" ? args[1] : null;
         var version = FileVersionInfo.GetVersionInfo(typeof(CollectorRegistry).Assembly.Location).ProductVersion;
-        Console.WriteLine($"Metrics: prometheus-net {version} vs the hand-written exposition it replaced; {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        Console.WriteLine($"Metrics: prometheus-net (assembly {version}) vs the hand-written exposition it replaced; {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         Console.WriteLine();
         ScrapeCost();
         Console.WriteLine();
@@ -49,23 +47,7 @@ internal static class MetricsBenchmark
         Console.WriteLine($"{"scrape (daemon families)",-30} {"series",7} {"bytes",8} {"us/scrape",10} {"B alloc",9} {"vs hand",8}");
         foreach (var agents in new[] { 10, 100, 1_000 })
         {
-            var registry = MetricsExposition.NewRegistry();
-            var metrics = new DaemonMetrics(registry, DaemonBenchmark.DwellFibre(), "procfs", topAgents: agents - 1);
-            var table = new AgentTable(1, 10_000);
-            for (var i = 0; i < agents + 100; i++)
-            {
-                var agent = table.Get(1000 + i, (ulong)i, "proc-" + i)!;
-                agent.Prices[0] = i * 0.5;
-                agent.Loads[0] = i * 0.1;
-                agent.LastActiveTick = 1;
-            }
-
-            for (var i = 0; i < 50; i++)
-            {
-                metrics.Record(new ActionResult(new ActionRequest(ActionKind.Throttle, 1000 + i, "r"), i % 2 == 0 ? ActionStatus.WouldApply : ActionStatus.Refused, "d", RefusalReason.KernelThread));
-            }
-
-            metrics.PublishTick(table, new SensorCounters(100, 50, 40, 1), new SolverStepResult(5, 0.1, 0.2), 1, 100, TimeSpan.FromMilliseconds(1));
+            var registry = DaemonBenchmark.PublishedDwellMetrics(agents - 1, agents + 100);
             var text = registry.Render();
             var hand = Rebuild(text);
             var handText = hand.Render();
