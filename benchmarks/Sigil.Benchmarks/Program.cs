@@ -25,6 +25,7 @@ internal static class Program
         ["editor"] = ("the language server: start-up, diagnostics after an edit, hover and completion (shipped fibres, 5,000 lines), memory after 1,000 edits", Editor.EditorBenchmark.Run),
         ["cluster"] = ("cluster fibre on etcd: rounds to converge, etcd requests per round and node, updater round time at 3, 100 and 1000 simulated nodes", Cluster.ClusterBenchmark.Run),
         ["tool"] = ("sigil check start-up: the build output (JIT) vs the installed tool (ReadyToRun), processor and wall time", Tool.ToolStartupBenchmark.Run),
+        ["metrics"] = ("the exposition: prometheus-net vs the hand-written code it replaced, scrape time and allocation (10 to 1,000 agents), per-agent churn, daemon memory at start (--baseline DIR: the earlier CLI build)", Metrics.MetricsBenchmark.Run),
         ["placement"] = ("placement solve per period (cache fibre, 16 to 1024 threads; cold, warm) vs CVXOPT on the same instance", Placement.PlacementBenchmark.Run),
     };
 

@@ -1,4 +1,5 @@
 using System;
+using Prometheus;
 using Sigil.Runtime.Metrics;
 
 namespace Sigil.Cluster;
@@ -25,7 +26,7 @@ public sealed class ClusterMetrics
     private readonly string[] _labels;
 
     /// <summary>Registers the cluster families in <paramref name="registry"/>.</summary>
-    public ClusterMetrics(MetricRegistry registry, string fibre, string resource)
+    public ClusterMetrics(CollectorRegistry registry, string fibre, string resource)
     {
         Registry = registry ?? throw new ArgumentNullException(nameof(registry));
         _labels = [fibre, resource];
@@ -48,7 +49,7 @@ public sealed class ClusterMetrics
     }
 
     /// <summary>The registry.</summary>
-    public MetricRegistry Registry { get; }
+    public CollectorRegistry Registry { get; }
 
     /// <summary>Publishes a node round.</summary>
     public void Publish(ClusterNodeStatus status, double watts)
@@ -71,8 +72,8 @@ public sealed class ClusterMetrics
         _power.WithLabels(_labels).Set(watts);
         _gain.WithLabels(_labels).Set(status.Gain);
         _offset.WithLabels(_labels).Set(status.Offset);
-        _failures.WithLabels(_labels).IncreaseTo(status.Failures);
-        _requests.WithLabels(_labels).IncreaseTo(status.Requests);
-        _ignored.WithLabels(_labels).IncreaseTo(status.Ignored);
+        _failures.WithLabels(_labels).IncTo(status.Failures);
+        _requests.WithLabels(_labels).IncTo(status.Requests);
+        _ignored.WithLabels(_labels).IncTo(status.Ignored);
     }
 }

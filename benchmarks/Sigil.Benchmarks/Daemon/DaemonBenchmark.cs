@@ -330,31 +330,14 @@ internal static class DaemonBenchmark
         Console.WriteLine($"{"exposition",-26} {"series",7} {"bytes",8} {"us/scrape",10} {"json us",9} {"vs json",8}");
         foreach (var agents in new[] { 0, 10, 100 })
         {
-            var registry = new MetricRegistry();
-            var metrics = new DaemonMetrics(registry, DwellFibre(), "procfs", topAgents: agents);
-            var table = new AgentTable(1, 10_000);
-            for (var i = 0; i < agents + 5; i++)
-            {
-                var agent = table.Get(1000 + i, (ulong)i, "proc\"" + i)!;
-                agent.Prices[0] = i * 0.5;
-                agent.Loads[0] = i * 0.1;
-                agent.LastActiveTick = 1;
-            }
-
-            for (var i = 0; i < 50; i++)
-            {
-                metrics.Record(new ActionResult(new ActionRequest(ActionKind.Throttle, 1000 + i, "r"), i % 2 == 0 ? ActionStatus.WouldApply : ActionStatus.Refused, "d", RefusalReason.KernelThread));
-            }
-
-            metrics.PublishTick(table, new SensorCounters(100, 50, 40, 1), new SolverStepResult(5, 0.1, 0.2), 1, 100, TimeSpan.FromMilliseconds(1));
+            var registry = PublishedDwellMetrics(agents, agents + 5);
             var text = registry.Render();
             var series = text.Split('\n').Count(l => l.Length > 0 && !l.StartsWith('#'));
             var samples = text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => new { line = l[..l.LastIndexOf(' ')], value = l[(l.LastIndexOf(' ') + 1)..] }).ToList();
             var exposition = Median(() =>
             {
-                var sb = new StringBuilder(8192);
-                registry.RenderTo(sb);
-                _ = Encoding.UTF8.GetByteCount(sb.ToString());
+                using var buffer = new MemoryStream(8192);
+                registry.WriteToAsync(buffer).GetAwaiter().GetResult();
             });
             var json = Median(() => _ = JsonSerializer.SerializeToUtf8Bytes(samples));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -362,7 +345,34 @@ internal static class DaemonBenchmark
         }
     }
 
-    private static double Median(Action action, int repetitions = 2000)
+    /// <summary>
+    /// A registry holding the dwell fibre's daemon families after one tick over
+    /// <paramref name="agentCount"/> agents (the top <paramref name="topAgents"/> exported) and 50
+    /// action outcomes.
+    /// </summary>
+    internal static Prometheus.CollectorRegistry PublishedDwellMetrics(int topAgents, int agentCount)
+    {
+        var registry = MetricsExposition.NewRegistry();
+        var metrics = new DaemonMetrics(registry, DwellFibre(), "procfs", topAgents);
+        var table = new AgentTable(1, 10_000);
+        for (var i = 0; i < agentCount; i++)
+        {
+            var agent = table.Get(1000 + i, (ulong)i, "proc\"" + i)!;
+            agent.Prices[0] = i * 0.5;
+            agent.Loads[0] = i * 0.1;
+            agent.LastActiveTick = 1;
+        }
+
+        for (var i = 0; i < 50; i++)
+        {
+            metrics.Record(new ActionResult(new ActionRequest(ActionKind.Throttle, 1000 + i, "r"), i % 2 == 0 ? ActionStatus.WouldApply : ActionStatus.Refused, "d", RefusalReason.KernelThread));
+        }
+
+        metrics.PublishTick(table, new SensorCounters(100, 50, 40, 1), new SolverStepResult(5, 0.1, 0.2), 1, 100, TimeSpan.FromMilliseconds(1));
+        return registry;
+    }
+
+    internal static double Median(Action action, int repetitions = 2000)
     {
         for (var i = 0; i < 200; i++)
         {
@@ -423,14 +433,14 @@ internal static class DaemonBenchmark
         return values[values.Count / 2];
     }
 
-    private static Dictionary<string, double> Rollup(int pid) =>
+    internal static Dictionary<string, double> Rollup(int pid) =>
         File.ReadLines($"/proc/{pid}/smaps_rollup").Skip(1)
             .Select(l => l.Split(':', 2))
             .ToDictionary(p => p[0], p => double.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024);
 
     private static double Cpu(int pid) => ProcStat.TryRead(pid) is { } stat ? stat.CpuTicks : throw new InvalidOperationException($"process {pid} exited");
 
-    private static double Status(int pid, string field)
+    internal static double Status(int pid, string field)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         return double.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
@@ -439,7 +449,7 @@ internal static class DaemonBenchmark
     private static string Ratio(double value, double baseline) =>
         baseline > 0 ? (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
 
-    private static Child Start(string sigil, params string[] args)
+    internal static Child Start(string sigil, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         if (args[0] == "workload")
@@ -466,7 +476,7 @@ internal static class DaemonBenchmark
         return new Child(process);
     }
 
-    private static void WaitHealthy(int port)
+    internal static void WaitHealthy(int port)
     {
         if (!TryWaitHealthy(port))
         {
@@ -507,7 +517,7 @@ internal static class DaemonBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string? FindSigil(string repoRoot)
+    internal static string? FindSigil(string repoRoot)
     {
         foreach (var configuration in new[] { "Release", "Debug" })
         {
@@ -522,7 +532,7 @@ internal static class DaemonBenchmark
     }
 
     /// <summary>The dwell fibre as fibres/dwell.sigil compiles (budget 5 s, step 2, throttle at 5, kill at 15).</summary>
-    private static DaemonFibre DwellFibre() => new(
+    internal static DaemonFibre DwellFibre() => new(
         "dwell",
         "task",
         AgentKeyKind.Pid,
@@ -578,7 +588,7 @@ internal static class DaemonBenchmark
     }
 
     /// <summary>A child process killed (with its children) when disposed.</summary>
-    private sealed class Child(Process process) : IDisposable
+    internal sealed class Child(Process process) : IDisposable
     {
         public int Id => process.Id;
 

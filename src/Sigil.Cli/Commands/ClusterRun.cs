@@ -91,7 +91,7 @@ internal static class ClusterRun
 
         using var store = new EtcdClusterStore(endpoint, settings.RequestTimeout);
         using var node = new ClusterNode(name, settings, problem, store, logger: logger);
-        var metrics = new ClusterMetrics(new Sigil.Runtime.Metrics.MetricRegistry(), fibre.Settings.Fibre, fibre.Settings.Resource);
+        var metrics = new ClusterMetrics(Sigil.Runtime.Metrics.MetricsExposition.NewRegistry(), fibre.Settings.Fibre, fibre.Settings.Resource);
         var health = new DaemonHealth(settings.Round);
         await using var server = options.MetricsUrl is { } url && url != "none" ? new MetricsServer(metrics.Registry, health, new Uri(url), loggers) : null;
         if (server is not null)

@@ -52,7 +52,7 @@ public sealed class DaemonApplication : IAsyncDisposable
     public DaemonHealth Health { get; }
 
     /// <summary>The registry.</summary>
-    public MetricRegistry Registry => Engine.Metrics.Registry;
+    public Prometheus.CollectorRegistry Registry => Engine.Metrics.Registry;
 
     /// <summary>Assembles a daemon. <paramref name="sequence"/> is the latest checkpoint's number.</summary>
     public static DaemonApplication Build(DaemonParts parts, DaemonOptions options, long sequence = 0, Action<ILoggingBuilder>? logging = null)
@@ -70,7 +70,7 @@ public sealed class DaemonApplication : IAsyncDisposable
         ConfigureLogging(builder.Logging, options.LogFormat);
         logging?.Invoke(builder.Logging);
 
-        var registry = new MetricRegistry();
+        var registry = MetricsExposition.NewRegistry();
         var metrics = new DaemonMetrics(registry, parts.Fibre, parts.Sensor.Name, options.TopAgents);
         var health = new DaemonHealth(options.Tick);
         builder.Services.AddSingleton(registry);

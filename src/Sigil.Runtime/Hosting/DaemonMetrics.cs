@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting.Placement;
+using Prometheus;
 using Sigil.Runtime.Metrics;
 using Sigil.Runtime.State;
 
@@ -21,34 +22,34 @@ public sealed class DaemonMetrics
 
     private static readonly ActionKind[] s_kinds = Enum.GetValues<ActionKind>();
     private readonly DaemonFibre _fibre;
-    private readonly Dictionary<string, CounterSeries> _checkpointed = new(StringComparer.Ordinal);
-    private readonly Dictionary<ActionKind, CounterSeries> _actions = [];
-    private readonly Dictionary<ActionKind, CounterSeries> _wouldBe = [];
-    private readonly Dictionary<ActionKind, CounterSeries> _failed = [];
+    private readonly Dictionary<string, Counter.Child> _checkpointed = new(StringComparer.Ordinal);
+    private readonly Dictionary<ActionKind, Counter.Child> _actions = [];
+    private readonly Dictionary<ActionKind, Counter.Child> _wouldBe = [];
+    private readonly Dictionary<ActionKind, Counter.Child> _failed = [];
     private readonly Counter _refused;
     private readonly GaugeSnapshot _price;
     private readonly GaugeSnapshot _load;
-    private readonly GaugeSeries _agents;
-    private readonly GaugeSeries _armed;
-    private readonly CounterSeries _overflow;
-    private readonly CounterSeries _seen;
-    private readonly CounterSeries _processed;
-    private readonly CounterSeries _filtered;
-    private readonly CounterSeries _dropped;
-    private readonly CounterSeries _iterations;
-    private readonly GaugeSeries _primal;
-    private readonly GaugeSeries _dual;
-    private readonly CounterSeries _ticks;
-    private readonly GaugeSeries _tickSeconds;
-    private readonly CounterSeries _checkpoints;
-    private readonly CounterSeries _checkpointFailures;
-    private readonly (FibreMetric Metric, GaugeSeries Series, int Row)[] _fibreMetrics;
+    private readonly Gauge.Child _agents;
+    private readonly Gauge.Child _armed;
+    private readonly Counter.Child _overflow;
+    private readonly Counter.Child _seen;
+    private readonly Counter.Child _processed;
+    private readonly Counter.Child _filtered;
+    private readonly Counter.Child _dropped;
+    private readonly Counter.Child _iterations;
+    private readonly Gauge.Child _primal;
+    private readonly Gauge.Child _dual;
+    private readonly Counter.Child _ticks;
+    private readonly Gauge.Child _tickSeconds;
+    private readonly Counter.Child _checkpoints;
+    private readonly Counter.Child _checkpointFailures;
+    private readonly (FibreMetric Metric, Gauge.Child Series, int Row)[] _fibreMetrics;
     private readonly PlacementFamilies? _placement;
     private List<GaugeSample> _domainPrices = [];
     private List<GaugeSample> _domainLoads = [];
 
     /// <summary>Registers the families of <paramref name="fibre"/> in <paramref name="registry"/>.</summary>
-    public DaemonMetrics(MetricRegistry registry, DaemonFibre fibre, string sensorName, int topAgents = 10)
+    public DaemonMetrics(CollectorRegistry registry, DaemonFibre fibre, string sensorName, int topAgents = 10)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _fibre = fibre ?? throw new ArgumentNullException(nameof(fibre));
@@ -119,7 +120,7 @@ public sealed class DaemonMetrics
     }
 
     /// <summary>The registry the families live in.</summary>
-    public MetricRegistry Registry { get; }
+    public CollectorRegistry Registry { get; }
 
     /// <summary>Agents exported per resource before the aggregate.</summary>
     public int TopAgents { get; }
@@ -158,17 +159,17 @@ public sealed class DaemonMetrics
     public void PublishTick(AgentTable agents, SensorCounters counters, SolverStepResult step, long tick, long activeWindowTicks, TimeSpan duration)
     {
         ArgumentNullException.ThrowIfNull(agents);
-        _seen.IncreaseTo(counters.Seen);
-        _processed.IncreaseTo(counters.Processed);
-        _filtered.IncreaseTo(counters.Filtered);
-        _dropped.IncreaseTo(counters.Dropped);
-        _iterations.Add(step.Iterations);
+        _seen.IncTo(counters.Seen);
+        _processed.IncTo(counters.Processed);
+        _filtered.IncTo(counters.Filtered);
+        _dropped.IncTo(counters.Dropped);
+        _iterations.Inc(step.Iterations);
         _primal.Set(step.PrimalResidual);
         _dual.Set(step.DualResidual);
         _ticks.Inc();
         _tickSeconds.Set(duration.TotalSeconds);
         _agents.Set(agents.Count);
-        _overflow.IncreaseTo(agents.Overflow);
+        _overflow.IncTo(agents.Overflow);
 
         var ranked = agents.OrderByDescending(a => a.MaxPrice).ThenBy(a => a.Agent).ToList();
         var prices = new List<GaugeSample>();
@@ -282,14 +283,14 @@ public sealed class DaemonMetrics
 
             if (_checkpointed.TryGetValue(counter.Name, out var series))
             {
-                series.IncreaseTo(counter.Value);
+                series.IncTo(counter.Value);
             }
             else if (counter.Name.StartsWith(_refused.Name + "|", StringComparison.Ordinal)
                 && counter.Name.Split('|') is [_, var kind, var reason] && Enum.TryParse<ActionKind>(kind, true, out _))
             {
                 var refused = _refused.WithLabels(_fibre.Name, kind, reason);
                 _checkpointed[counter.Name] = refused;
-                refused.IncreaseTo(counter.Value);
+                refused.IncTo(counter.Value);
             }
         }
     }
@@ -319,7 +320,7 @@ public sealed class DaemonMetrics
         _ => throw new ArgumentOutOfRangeException(nameof(aggregate)),
     };
 
-    private CounterSeries Checkpointed(Counter family, params string[] labels)
+    private Counter.Child Checkpointed(Counter family, params string[] labels)
     {
         var series = family.WithLabels(labels);
         _checkpointed[Key(family.Name, labels[1..])] = series;
@@ -355,22 +356,22 @@ public sealed class DaemonMetrics
     {
         private readonly string _fibre;
         private readonly PlacementDescription _placement;
-        private readonly GaugeSeries[] _capacity;
-        private readonly GaugeSeries[] _domainThreads;
-        private readonly GaugeSeries _scale;
-        private readonly GaugeSeries _threads;
-        private readonly GaugeSeries _seconds;
-        private readonly GaugeSeries _iterations;
-        private readonly CounterSeries _solves;
-        private readonly CounterSeries _unconverged;
-        private readonly (Solvers.SolveStatus Status, GaugeSeries Series)[] _status;
-        private readonly CounterSeries _overflow;
+        private readonly Gauge.Child[] _capacity;
+        private readonly Gauge.Child[] _domainThreads;
+        private readonly Gauge.Child _scale;
+        private readonly Gauge.Child _threads;
+        private readonly Gauge.Child _seconds;
+        private readonly Gauge.Child _iterations;
+        private readonly Counter.Child _solves;
+        private readonly Counter.Child _unconverged;
+        private readonly (Solvers.SolveStatus Status, Gauge.Child Series)[] _status;
+        private readonly Counter.Child _overflow;
         private readonly Gauge _cpus;
         private long _solvesSeen;
         private long _unconvergedSeen;
         private long _overflowSeen;
 
-        public PlacementFamilies(DaemonMetrics owner, MetricRegistry registry, string fibre, PlacementDescription placement)
+        public PlacementFamilies(DaemonMetrics owner, CollectorRegistry registry, string fibre, PlacementDescription placement)
         {
             _fibre = fibre;
             _placement = placement;
@@ -420,9 +421,9 @@ public sealed class DaemonMetrics
             }
 
             // The step counts from its start; the counters carry on from a restored checkpoint.
-            _solves.Add(snapshot.Solves - _solvesSeen);
-            _unconverged.Add(snapshot.Unconverged - _unconvergedSeen);
-            _overflow.Add(snapshot.Overflow - _overflowSeen);
+            _solves.Inc(snapshot.Solves - _solvesSeen);
+            _unconverged.Inc(snapshot.Unconverged - _unconvergedSeen);
+            _overflow.Inc(snapshot.Overflow - _overflowSeen);
             (_solvesSeen, _unconvergedSeen, _overflowSeen) = (snapshot.Solves, snapshot.Unconverged, snapshot.Overflow);
         }
 

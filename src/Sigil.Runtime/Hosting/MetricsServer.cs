@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Net;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 using Sigil.Runtime.Metrics;
 using Sigil.Runtime.Security;
 
@@ -25,14 +26,14 @@ namespace Sigil.Runtime.Hosting;
 /// </summary>
 public sealed class MetricsServer : IHostedService, IAsyncDisposable
 {
-    private readonly MetricRegistry _registry;
+    private readonly CollectorRegistry _registry;
     private readonly DaemonHealth _health;
     private readonly Uri _url;
     private readonly ILoggerFactory _loggers;
     private WebApplication? _app;
 
     /// <summary>A server for <paramref name="registry"/> at <paramref name="url"/> (http://ip:port; port 0 picks one).</summary>
-    public MetricsServer(MetricRegistry registry, DaemonHealth health, Uri url, ILoggerFactory loggers)
+    public MetricsServer(CollectorRegistry registry, DaemonHealth health, Uri url, ILoggerFactory loggers)
     {
         _registry = registry;
         _health = health;
@@ -127,12 +128,13 @@ public sealed class MetricsServer : IHostedService, IAsyncDisposable
 
     private async Task WriteMetrics(HttpContext context)
     {
-        var text = new StringBuilder(8192);
-        _registry.RenderTo(text);
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
-        context.Response.ContentType = PrometheusTextFormat.ContentType;
-        context.Response.ContentLength = bytes.Length;
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+        // Collected into memory first, so that the response carries a Content-Length and a client
+        // that stops reading cannot hold the registry's collection open.
+        using var buffer = new MemoryStream(8192);
+        await _registry.WriteToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentType = MetricsExposition.ContentType;
+        context.Response.ContentLength = buffer.Length;
+        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task WriteHealth(HttpContext context)

@@ -1,35 +1,17 @@
-using System;
-
 namespace Sigil.Runtime.Metrics;
 
-/// <summary>Validation of metric and label names against the Prometheus data model.</summary>
+/// <summary>Validation of metric names before they reach the registry.</summary>
 public static class MetricNames
 {
-    /// <summary>True when <paramref name="name"/> matches <c>[a-zA-Z_:][a-zA-Z0-9_:]*</c>.</summary>
+    /// <summary>
+    /// True when <paramref name="name"/> matches <c>[a-zA-Z_][a-zA-Z0-9_]*</c>: the rule prometheus-net
+    /// enforces when a family is created (it has no public validator, so the daemon checks a fibre's
+    /// names with this one first and reports a problem instead of an exception). Colons, which the
+    /// data model allows, are reserved for recording rules; the binder refuses them too (SIG1033).
+    /// </summary>
     public static bool IsValidMetricName(string? name)
     {
         if (string.IsNullOrEmpty(name))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            var ok = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_' or ':' || (i > 0 && c is >= '0' and <= '9');
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>True when <paramref name="name"/> matches <c>[a-zA-Z_][a-zA-Z0-9_]*</c> and does not start with <c>__</c> (reserved).</summary>
-    public static bool IsValidLabelName(string? name)
-    {
-        if (string.IsNullOrEmpty(name) || name.StartsWith("__", StringComparison.Ordinal))
         {
             return false;
         }
@@ -45,21 +27,5 @@ public static class MetricNames
         }
 
         return true;
-    }
-
-    internal static void ThrowIfInvalidMetricName(string name)
-    {
-        if (!IsValidMetricName(name))
-        {
-            throw new ArgumentException($"'{name}' is not a valid Prometheus metric name", nameof(name));
-        }
-    }
-
-    internal static void ThrowIfInvalidLabelName(string name)
-    {
-        if (!IsValidLabelName(name))
-        {
-            throw new ArgumentException($"'{name}' is not a valid Prometheus label name", nameof(name));
-        }
     }
 }

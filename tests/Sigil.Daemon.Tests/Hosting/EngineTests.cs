@@ -14,7 +14,7 @@ public sealed class EngineTests
         fibre ??= Fixtures.Dwell();
         var sensor = new ScriptedSensor();
         var enforcer = new Enforcer(new ProcessGuard(GuardPolicy.None), new EnforcerSettings(TimeSpan.FromMilliseconds(300)), throttler: null);
-        var metrics = new DaemonMetrics(new MetricRegistry(), fibre, sensor.Name, topAgents);
+        var metrics = new DaemonMetrics(MetricsExposition.NewRegistry(), fibre, sensor.Name, topAgents);
         var engine = new DaemonEngine(fibre, new DaemonOptions(), sensor, new SensedDualStep(fibre), enforcer, metrics, NullLogger.Instance);
         return (engine, sensor, enforcer);
     }

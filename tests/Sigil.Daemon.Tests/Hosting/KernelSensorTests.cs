@@ -39,7 +39,7 @@ public sealed class KernelSensorTests
             child.StandardInput.WriteLine("go");
             child.StandardInput.Flush();
             var enforcer = new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, throttler: null);
-            var metrics = new DaemonMetrics(new MetricRegistry(), fibre, kernel.Name);
+            var metrics = new DaemonMetrics(MetricsExposition.NewRegistry(), fibre, kernel.Name);
             var engine = new DaemonEngine(fibre, new DaemonOptions(), kernel, new KernelPriceMirror(fibre), enforcer, metrics, NullLogger.Instance, kernel);
 
             var deadline = DateTime.UtcNow.AddSeconds(10);

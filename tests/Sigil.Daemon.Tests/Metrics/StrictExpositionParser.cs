@@ -17,7 +17,8 @@ internal sealed record ParsedFamily(string Name, string? Help, string? Type, Lis
 /// format does not allow, and a few things it allows but a careful writer never produces:
 /// comments other than HELP and TYPE, a HELP or TYPE after the family's samples, families split
 /// into several groups, duplicate series, timestamps, a missing final line feed, counters not
-/// named *_total, and series out of the writer's deterministic order.
+/// named *_total, and the bare infinity "Inf". (Order is not checked: prometheus-net writes families in registration order and
+/// series in creation order.)
 /// </summary>
 internal static class StrictExpositionParser
 {
@@ -115,20 +116,7 @@ internal static class StrictExpositionParser
                 throw Fail(lineNo, $"duplicate series {key}");
             }
 
-            if (owner.Samples.Count > 0 && Compare(owner.Samples[^1], sample) >= 0)
-            {
-                throw Fail(lineNo, $"series of '{owner.Name}' are not in ascending label order");
-            }
-
             owner.Samples.Add(sample);
-        }
-
-        for (var i = 1; i < families.Count; i++)
-        {
-            if (string.CompareOrdinal(families[i - 1].Name, families[i].Name) >= 0)
-            {
-                throw Fail(0, $"families '{families[i - 1].Name}' and '{families[i].Name}' are not in ascending name order");
-            }
         }
 
         return families;
@@ -157,20 +145,6 @@ internal static class StrictExpositionParser
             families[^1] = family;
             current = family;
         }
-    }
-
-    private static int Compare(ParsedSample a, ParsedSample b)
-    {
-        for (var i = 0; i < Math.Min(a.Labels.Count, b.Labels.Count); i++)
-        {
-            var c = string.CompareOrdinal(a.Labels[i].Value, b.Labels[i].Value);
-            if (c != 0)
-            {
-                return c;
-            }
-        }
-
-        return a.Labels.Count.CompareTo(b.Labels.Count);
     }
 
     private static ParsedSample ParseSample(string line, int lineNo)
@@ -296,9 +270,10 @@ internal static class StrictExpositionParser
         {
             case "NaN":
                 return double.NaN;
-            case "+Inf":
+            case "+Inf" or "Infinity" or "+Infinity":
+                // prometheus-net writes .NET's "Infinity"; Go's float parser (Prometheus) reads it.
                 return double.PositiveInfinity;
-            case "-Inf":
+            case "-Inf" or "-Infinity":
                 return double.NegativeInfinity;
         }
 

@@ -125,7 +125,7 @@ public sealed class PlacementSolverTests(ITestOutputHelper output)
             var step = new PlacementStep(fibre, options, cpus);
             var sensor = new ScriptedSensor("oncpu");
             var enforcer = new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, throttler: null);
-            var metrics = new DaemonMetrics(new MetricRegistry(), fibre, sensor.Name);
+            var metrics = new DaemonMetrics(MetricsExposition.NewRegistry(), fibre, sensor.Name);
             var engine = new DaemonEngine(fibre, options, sensor, step, enforcer, metrics, NullLogger.Instance);
             AgentObservation[] Frame(int count) => [.. sleepers.Take(count).Select((s, i) => new AgentObservation(s.Pid, ProcStat.TryRead(s.Pid)!.StartTime, "sleep", [0.2 - (0.01 * i)]))];
 
@@ -180,7 +180,7 @@ public sealed class PlacementSolverTests(ITestOutputHelper output)
         var options = new DaemonOptions { PlacementPeriod = TimeSpan.FromMilliseconds(250), PlacementThreads = 2 };
         var step = new PlacementStep(fibre, options, new DomainCpuMap([[0], [1]], DomainCpuSource.EvenSplit, 2, []));
         var sensor = new ScriptedSensor("oncpu");
-        var metrics = new DaemonMetrics(new MetricRegistry(), fibre, sensor.Name);
+        var metrics = new DaemonMetrics(MetricsExposition.NewRegistry(), fibre, sensor.Name);
         var engine = new DaemonEngine(fibre, options, sensor, step, new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, null), metrics, NullLogger.Instance);
         for (var tick = 0; tick < 2; tick++)
         {
@@ -205,7 +205,7 @@ public sealed class PlacementSolverTests(ITestOutputHelper output)
         var cpus = new DomainCpuMap([[0], [1]], DomainCpuSource.EvenSplit, 2, []);
         var sensor = new ScriptedSensor("oncpu");
         var step = new PlacementStep(fibre, options, cpus, new RecordingWriter());
-        var engine = new DaemonEngine(fibre, options, sensor, step, new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, null), new DaemonMetrics(new MetricRegistry(), fibre, "scripted"), NullLogger.Instance);
+        var engine = new DaemonEngine(fibre, options, sensor, step, new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, null), new DaemonMetrics(MetricsExposition.NewRegistry(), fibre, "scripted"), NullLogger.Instance);
         sensor.Enqueue(new AgentObservation(1001, 0, "a", [0.5]), new AgentObservation(1002, 0, "b", [0.4]));
         await engine.TickAsync();
         var price = step.Snapshot().Price(0, 0);
@@ -219,7 +219,7 @@ public sealed class PlacementSolverTests(ITestOutputHelper output)
 
         var writer = new RecordingWriter();
         var restoredStep = new PlacementStep(fibre, options, cpus, writer);
-        var restored = new DaemonEngine(fibre, options, new ScriptedSensor("oncpu"), restoredStep, new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, null), new DaemonMetrics(new MetricRegistry(), fibre, "scripted"), NullLogger.Instance);
+        var restored = new DaemonEngine(fibre, options, new ScriptedSensor("oncpu"), restoredStep, new Enforcer(new ProcessGuard(GuardPolicy.None), EnforcerSettings.Default, null), new DaemonMetrics(MetricsExposition.NewRegistry(), fibre, "scripted"), NullLogger.Instance);
         Assert.Equal(state.Prices.Count, restored.Restore(state));
         Assert.Equal(price, restoredStep.Snapshot().Price(0, 0));
         Assert.Equal(price, writer.Written["llc"][0]);

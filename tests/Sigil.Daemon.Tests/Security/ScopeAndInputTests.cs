@@ -21,7 +21,7 @@ public sealed class ScopeAndInputTests
     {
         var fibre = Fixtures.Dwell();
         var enforcer = new Enforcer(new ProcessGuard(GuardPolicy.None), new EnforcerSettings(TimeSpan.FromMilliseconds(300)), throttler: null);
-        var metrics = new DaemonMetrics(new MetricRegistry(), fibre, sensor.Name, 10);
+        var metrics = new DaemonMetrics(MetricsExposition.NewRegistry(), fibre, sensor.Name, 10);
         return new DaemonEngine(fibre, new DaemonOptions { Scope = scope }, sensor, new SensedDualStep(fibre), enforcer, metrics, NullLogger.Instance);
     }
 

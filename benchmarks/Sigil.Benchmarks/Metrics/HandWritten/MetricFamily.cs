@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 
-namespace Sigil.Runtime.Metrics;
+namespace Sigil.Benchmarks.Metrics.HandWritten;
 
 /// <summary>
 /// A metric family: one name, one HELP text, one type and a fixed list of label names, with the

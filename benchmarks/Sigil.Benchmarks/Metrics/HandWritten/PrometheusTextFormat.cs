@@ -2,14 +2,13 @@ using System;
 using System.Globalization;
 using System.Text;
 
-namespace Sigil.Runtime.Metrics;
+namespace Sigil.Benchmarks.Metrics.HandWritten;
 
 /// <summary>
 /// The Prometheus text exposition format, version 0.0.4: escaping and number formatting.
 /// </summary>
 /// <remarks>
-/// Written by hand because neither prometheus-net nor the OpenTelemetry Prometheus exporter is
-/// available to this build. The rules follow the format's specification
+/// The hand-written baseline of the metrics benchmark (see <see cref="MetricRegistry"/>). The rules follow the format's specification
 /// (prometheus.io/docs/instrumenting/exposition_formats): in a label value, backslash, double
 /// quote and line feed are escaped as <c>\\</c>, <c>\"</c> and <c>\n</c>; in HELP text only
 /// backslash and line feed are escaped; sample values are Go-parseable floats with the special

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Text;
 using System.Threading;
 
-namespace Sigil.Runtime.Metrics;
+namespace Sigil.Benchmarks.Metrics.HandWritten;
 
 /// <summary>
 /// A family whose series are created on first use and live as long as the family: per-fibre,

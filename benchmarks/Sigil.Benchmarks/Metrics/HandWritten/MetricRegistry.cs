@@ -4,16 +4,15 @@ using System.IO;
 using System.Text;
 using System.Threading;
 
-namespace Sigil.Runtime.Metrics;
+namespace Sigil.Benchmarks.Metrics.HandWritten;
 
 /// <summary>
 /// The daemon's metrics, written in the Prometheus text format 0.0.4.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Hand-written, because prometheus-net and the OpenTelemetry Prometheus exporter are not
-/// available to this build, and the daemon's needs are small: counters and gauges with fixed
-/// label sets, plus per-agent gauges replaced each tick.
+/// The daemon's exposition as it was written by hand before prometheus-net (commit b90e8b5),
+/// kept here unchanged only as the metrics benchmark's baseline; nothing in the product uses it.
 /// </para>
 /// <para>
 /// Contention: families are registered at start-up under a lock and published as an immutable,

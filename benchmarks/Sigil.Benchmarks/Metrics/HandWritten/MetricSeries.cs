@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace Sigil.Runtime.Metrics;
+namespace Sigil.Benchmarks.Metrics.HandWritten;
 
 /// <summary>
 /// One series of a family: a double held as its IEEE bits in a <see cref="long"/>, so that

@@ -1,4 +1,4 @@
-namespace Sigil.Runtime.Metrics;
+namespace Sigil.Benchmarks.Metrics.HandWritten;
 
 /// <summary>The metric types of the Prometheus text format this registry writes.</summary>
 public enum MetricType
