@@ -158,4 +158,10 @@ public static class FixedPoint
 
     /// <summary>A fixed-point value as a number.</summary>
     public static double ToDouble(long value, int scaleBits) => Math.ScaleB(value, -scaleBits);
+
+    /// <summary><paramref name="value"/> at the scale of <paramref name="p"/>, rounded to nearest.</summary>
+    public static long ToFixed(this FixedPointSpec p, double value) => ToFixed(value, p.ScaleBits);
+
+    /// <summary>A fixed-point <paramref name="value"/> at the scale of <paramref name="p"/> as a number.</summary>
+    public static double ToDouble(this FixedPointSpec p, long value) => ToDouble(value, p.ScaleBits);
 }

@@ -73,7 +73,7 @@ public sealed class PricePageTests
             (double Daemon, ulong Page, long Pinned)? seen = null;
             var launcher = new DaemonLauncher(TextWriter.Null)
             {
-                KernelFactory = new BpfKernelFibreFactory(KernelObjects.Dwell) { Scope = [(uint)child.Id] },
+                KernelFactory = new BpfKernelFibreFactory(KernelObjects.DwellFor(fibre)) { Scope = [(uint)child.Id] },
                 Started = a =>
                 {
                     a.Engine.TickCompleted += _ =>
