@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Hosting.Kernel;

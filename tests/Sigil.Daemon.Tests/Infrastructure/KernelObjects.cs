@@ -1,6 +1,7 @@
 using Sigil.Language.Emit.Bpf;
 using Sigil.Language.Model;
 using Sigil.Runtime.Bpf;
+using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting;
 
 namespace Sigil.Daemon.Tests.Infrastructure;
