@@ -46,11 +46,13 @@ public sealed class BuildTargetTests
     {
         // This test project references Sigil.Fibres: its build ran the artefact step and this target.
         var configuration = new DirectoryInfo(System.AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
-        foreach (var (fibre, descriptor) in new[] { ("dwell", Generated.DwellBpf.Descriptor), ("cache", Generated.CacheBpf.Descriptor) })
+        foreach (var fibre in new[] { "dwell", "cache" })
         {
             var path = Path.Combine(Repository.Root, "src", "Sigil.Fibres", "bin", configuration, "net10.0", "sigil", fibre, "bpf", fibre + ".bpf.o");
             Assert.True(File.Exists(path), $"no {path}");
-            using var loaded = BpfFibre.Open(path, descriptor);
+            // The descriptor the build wrote beside the object drives it.
+            using var loaded = BpfFibre.Open(path);
+            Assert.Equal(fibre, loaded.Descriptor.Fibre);
             loaded.Load();
             Assert.Empty(loaded.VerifyLayouts());
         }

@@ -16,7 +16,7 @@ public sealed class CacheWorkloadTests
     public void SpinningThread_OnCpuTimeMatchesItsCpuClock_AndGoesAtExit()
     {
         using var child = WorkloadProcess.Start("spin", "300");
-        using var fibre = BpfFibre.Open(BpfObjects.Cache, CacheBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Cache);
         fibre.Load();
         fibre.Scope(child.Pid);
         using var links = fibre.Attach();
@@ -47,7 +47,7 @@ public sealed class CacheWorkloadTests
     [KernelFact]
     public void DaemonPrices_AreArraysTheDaemonWritesAndHooksRead()
     {
-        using var fibre = BpfFibre.Open(BpfObjects.Cache, CacheBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Cache);
         fibre.Load();
         var llc = fibre.Object.Map(CacheBpf.PriceLlcMap);
         Assert.Equal(BpfMapType.Array, llc.Type);

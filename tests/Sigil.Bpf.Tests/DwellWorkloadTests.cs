@@ -22,7 +22,7 @@ public sealed class DwellWorkloadTests
         using var child = WorkloadProcess.Start("hold", s_file, holdMs.ToString(CultureInfo.InvariantCulture));
 
         // A budget of 0.25 s makes the hold raise the price: 2.0 * (0.8 - 0.25) = 1.1.
-        using var session = DwellSession.Start(child.Pid, p => p with { Budget = p.ToFixed(0.25) });
+        using var session = DwellSession.Start(child.Pid, p => p with { BudgetFixed = p.ToFixed(0.25) });
         session.Fibre.SetThresholds(throttlePrice: session.Parameters.ToFixed(0.5), killPrice: 0);
         child.Go();
         var held = child.ReadLine()!.Split(' ');
@@ -80,7 +80,7 @@ public sealed class DwellWorkloadTests
         using var child = WorkloadProcess.Start("burst", s_file, pairs.ToString(CultureInfo.InvariantCulture));
 
         // A zero budget makes every short span raise the price.
-        using var session = DwellSession.Start(child.Pid, p => p with { Budget = 0 });
+        using var session = DwellSession.Start(child.Pid, p => p with { BudgetFixed = 0 });
         var before = session.Fibre.ReadStats();
         child.Go();
         Assert.Equal($"done {pairs}", child.ReadLine());
@@ -188,7 +188,7 @@ public sealed class DwellWorkloadTests
     public void RestoredPrice_BeforeTheFirstSpan_IsKeptAndUpdated()
     {
         using var child = WorkloadProcess.Start("hold", s_file, "300");
-        using var session = DwellSession.Start(child.Pid, p => p with { Budget = p.ToFixed(0.1) });
+        using var session = DwellSession.Start(child.Pid, p => p with { BudgetFixed = p.ToFixed(0.1) });
 
         // A daemon restoring its checkpoint writes the price before the kernel saw the process.
         var restored = session.Parameters.ToFixed(1.5);

@@ -152,7 +152,7 @@ public sealed class EnforcementTests
     // Budget 0.1 s and a kill price of 0.5: a 0.4 s hold reaches 2.0 * (0.4 - 0.1) = 0.6.
     private static DwellSession Start(uint tgid)
     {
-        var session = DwellSession.Start(tgid, p => p with { Budget = p.ToFixed(0.1) });
+        var session = DwellSession.Start(tgid, p => p with { BudgetFixed = p.ToFixed(0.1) });
         session.Fibre.SetThresholds(throttlePrice: session.Parameters.ToFixed(0.25), killPrice: session.Parameters.ToFixed(0.5));
         return session;
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using Sigil.Bpf.Tests.Infrastructure;
+using Sigil.Language.Model;
 using Sigil.Runtime.Bpf;
 
 namespace Sigil.Bpf.Tests;
@@ -99,7 +100,7 @@ public sealed class FixedPointTests
     [Fact]
     public void FixedPoint_KnownValues()
     {
-        var p = new FixedPointParameters(20, 2L << 20, 5L << 20, 3600L << 20, 1L << 40, 1_000_000_000);
+        var p = new FixedPointSpec("dwell", 20, 2L << 20, 5L << 20, 3600L << 20, 1L << 40, 1_000_000_000);
         Assert.Equal(0, FixedPoint.Apply(p, 0, 1_000_000_000));                       // 1 s < 5 s budget: stays at 0
         Assert.Equal(10L << 20, FixedPoint.Apply(p, 0, 10_000_000_000));              // 2 * (10 - 5) = 10
         Assert.Equal(p.ToFixed(2 * 3595.0), FixedPoint.Apply(p, 0, 100_000_000_000_000)); // clamped to 3600 s
@@ -112,15 +113,15 @@ public sealed class FixedPointTests
     }
 
     [Fact]
-    public void FixedPointParameters_OutOfRange_AreRejected()
+    public void FixedPoint_Validate_RejectsConstantsOutOfRange()
     {
-        var valid = new FixedPointParameters(20, 1, 1, 1, 1, 1_000_000_000);
-        valid.Validate();
-        Assert.Throws<ArgumentOutOfRangeException>(() => (valid with { ScaleBits = 33 }).Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => (valid with { NanosecondsPerUnit = 0 }).Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => (valid with { NanosecondsPerUnit = (1UL << 32) + 1 }).Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => (valid with { LoadMax = -1 }).Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => (valid with { PriceMax = -1 }).Validate());
+        var valid = new FixedPointSpec("dwell", 20, 1, 1, 1, 1, 1_000_000_000);
+        FixedPoint.Validate(valid);
+        Assert.Throws<ArgumentOutOfRangeException>(() => FixedPoint.Validate(valid with { ScaleBits = 33 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FixedPoint.Validate(valid with { NanosecondsPerUnit = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FixedPoint.Validate(valid with { NanosecondsPerUnit = (1L << 32) + 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FixedPoint.Validate(valid with { LoadMaxFixed = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FixedPoint.Validate(valid with { PriceMaxFixed = -1 }));
     }
 
     // Half the values are extremes or near them, half anywhere in the 64-bit range or small.

@@ -16,7 +16,7 @@ public sealed class LoadTests
     [KernelFact]
     public void DwellObject_LoadsIntoTheKernel_PassesTheVerifier_Attaches()
     {
-        using var fibre = BpfFibre.Open(BpfObjects.Dwell, DwellBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Dwell);
         fibre.Load();
         Assert.All(fibre.Object.Programs, p => Assert.True(p.Fd >= 0, $"{p.Name} has no fd"));
         using var links = fibre.Attach();
@@ -31,7 +31,7 @@ public sealed class LoadTests
     [KernelFact]
     public void CacheObject_LoadsIntoTheKernel_PassesTheVerifier_AttachesToSchedSwitch()
     {
-        using var fibre = BpfFibre.Open(BpfObjects.Cache, CacheBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Cache);
         fibre.Load();
         using var links = fibre.Attach();
         Assert.Equal(new[] { "handle_exit", "handle_oncpu_switch" }, links.Select(l => l.Program).OrderBy(n => n, StringComparer.Ordinal));
@@ -92,9 +92,9 @@ public sealed class LoadTests
     [KernelFact]
     public void Tunables_SetBeforeLoad_AreWhatTheKernelSees()
     {
-        using var fibre = BpfFibre.Open(BpfObjects.Dwell, DwellBpf.Descriptor);
-        Assert.Equal(DwellBpf.Descriptor.FixedPoint, fibre.FixedPoint);
-        var changed = fibre.FixedPoint with { Budget = 123456, Step = 7 };
+        using var fibre = BpfFibre.Open(BpfObjects.Dwell);
+        Assert.Equal(fibre.Descriptor.FixedPoint, fibre.FixedPoint);
+        var changed = fibre.FixedPoint with { BudgetFixed = 123456, StepFixed = 7 };
         fibre.Configure(changed);
         fibre.Load();
         Assert.Equal(changed, fibre.FixedPoint);
@@ -106,7 +106,7 @@ public sealed class LoadTests
     [KernelFact]
     public void Maps_TypedAccess_ChecksSizesAndRoundTrips()
     {
-        using var fibre = BpfFibre.Open(BpfObjects.Dwell, DwellBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Dwell);
         fibre.Load();
         var prices = fibre.PriceMap!;
         prices.Update(42u, 7L << 20);
@@ -134,7 +134,7 @@ public sealed class LoadTests
     public void PinnedMap_OpensFromAnotherHandle_AndSeesTheSameEntries()
     {
         var folder = "/sys/fs/bpf/sigil-test-" + Environment.ProcessId;
-        using var fibre = BpfFibre.Open(BpfObjects.Dwell, DwellBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Dwell);
         fibre.Load();
         try
         {

@@ -17,7 +17,7 @@ public sealed class RingBufferTests
     {
         const int pairs = 5000;
         using var child = WorkloadProcess.Start("burst", s_file, pairs.ToString(CultureInfo.InvariantCulture));
-        using var fibre = BpfFibre.Open(BpfObjects.Dwell, Generated.DwellBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Dwell);
         fibre.Load();
         fibre.Scope(child.Pid);
         fibre.SendSamples(true);
@@ -50,7 +50,7 @@ public sealed class RingBufferTests
     public void Poll_HandlerThrows_TheExceptionReachesThePoller()
     {
         using var child = WorkloadProcess.Start("burst", s_file, "10");
-        using var fibre = BpfFibre.Open(BpfObjects.Dwell, Generated.DwellBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Dwell);
         fibre.Load();
         fibre.Scope(child.Pid);
         fibre.SendSamples(true);
@@ -66,7 +66,7 @@ public sealed class RingBufferTests
     [KernelFact]
     public void Create_OnAMapThatIsNoRingBuffer_SaysSo()
     {
-        using var fibre = BpfFibre.Open(BpfObjects.Dwell, Generated.DwellBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Dwell);
         fibre.Load();
         var error = Assert.Throws<ArgumentException>(() => BpfRingBuffer.Create<SigilEvent, Counter>(fibre.PriceMap!, new Counter()));
         Assert.Contains("not a ring buffer", error.Message);

@@ -19,7 +19,7 @@ public sealed class ScopeTests
         using var first = WorkloadProcess.Start("burst", Path.Combine(folder, "first.txt"), Pairs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var second = WorkloadProcess.Start("burst", Path.Combine(folder, "second.txt"), Pairs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var third = WorkloadProcess.Start("burst", Path.Combine(folder, "third.txt"), Pairs.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var fibre = BpfFibre.Open(BpfObjects.Dwell, Generated.DwellBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Dwell);
         fibre.Load();
         fibre.Scope([first.Pid, second.Pid]);
         Assert.Equal(new[] { first.Pid, second.Pid }, fibre.ScopeList());
@@ -59,7 +59,7 @@ public sealed class ScopeTests
     [KernelFact]
     public void Scope_MoreProcessesThanTheSetHolds_IsRefused_AndZeroIsNoProcess()
     {
-        using var fibre = BpfFibre.Open(BpfObjects.Dwell, Generated.DwellBpf.Descriptor);
+        using var fibre = BpfFibre.Open(BpfObjects.Dwell);
         fibre.Load();
         var capacity = fibre.Object.Map(Generated.DwellBpf.ScopeMap).MaxEntries;
         var tooMany = Enumerable.Range(1, capacity + 2).Select(i => (uint)i).ToArray();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Sigil.Bpf.Tests.Infrastructure;
+using Sigil.Runtime.Bpf;
 
 namespace Sigil.Bpf.Tests;
 
@@ -22,7 +23,7 @@ public sealed class WakeTests
         using var holder = WorkloadProcess.Start("hold", s_file, "300");
 
         // Budget 0.1 s, throttle at 0.25 (kill out of reach): a 0.3 s hold reaches 2.0 * 0.2 = 0.4.
-        using var session = DwellSession.Start(burst.Pid, p => p with { Budget = p.ToFixed(0.1) });
+        using var session = DwellSession.Start(burst.Pid, p => p with { BudgetFixed = p.ToFixed(0.1) });
         session.Fibre.Scope([burst.Pid, holder.Pid]);
         session.Fibre.SetThresholds(throttlePrice: session.Parameters.ToFixed(0.25), killPrice: session.Parameters.ToFixed(1000));
         using var wake = session.Fibre.OpenWake();

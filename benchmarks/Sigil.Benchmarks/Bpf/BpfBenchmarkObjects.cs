@@ -26,9 +26,9 @@ internal sealed class BpfBenchmarkObjects
         Dwell = dwell;
         Baseline = baseline;
         Producer = producer;
-        Descriptor = ToDescriptor(BpfEmitter.Describe(spec));
+        Descriptor = BpfEmitter.Describe(spec);
         Ransomware = ransomware;
-        RansomwareDescriptor = ToDescriptor(BpfEmitter.Describe(ransomwareSpec));
+        RansomwareDescriptor = BpfEmitter.Describe(ransomwareSpec);
     }
 
     /// <summary>The ransomware fibre's behaviour program.</summary>
@@ -38,7 +38,7 @@ internal sealed class BpfBenchmarkObjects
     public string RansomwareBaseline { get; }
 
     /// <summary>Its descriptor.</summary>
-    public BpfFibreDescriptor RansomwareDescriptor { get; }
+    public BpfObjectDescription RansomwareDescriptor { get; }
 
     public FibreSpec Spec { get; }
 
@@ -48,7 +48,7 @@ internal sealed class BpfBenchmarkObjects
 
     public string Producer { get; }
 
-    public BpfFibreDescriptor Descriptor { get; }
+    public BpfObjectDescription Descriptor { get; }
 
     public static BpfBenchmarkObjects Build()
     {
@@ -131,21 +131,4 @@ internal sealed class BpfBenchmarkObjects
             }
         }
     }
-
-    private static BpfFibreDescriptor ToDescriptor(BpfObjectDescription d) => new(
-        d.Fibre,
-        d.ObjectFile,
-        d.AgentKey,
-        d.StateMap,
-        d.StatsMap,
-        d.ControlMap,
-        d.AllowMap,
-        d.ScopeMap,
-        d.EventsMap,
-        d.WakeMap,
-        d.PriceMap,
-        d.FixedPoint is { } f ? new FixedPointParameters(f.ScaleBits, f.StepFixed, f.BudgetFixed, f.LoadMaxFixed, f.PriceMaxFixed, (ulong)f.NanosecondsPerUnit) : null,
-        d.ThrottlePrice,
-        d.KillPrice,
-        d.Programs.ToArray());
 }

@@ -93,7 +93,7 @@ internal static class BpfBenchmarks
             // price unit, disarmed (the runner would be the daemon anyway).
             var killPath = BpfFibre.Open(objects.Dwell, objects.Descriptor);
             resources.Add(killPath);
-            killPath.Configure(killPath.FixedPoint with { Budget = 0 });
+            killPath.Configure(killPath.FixedPoint with { BudgetFixed = 0 });
             killPath.Load();
             killPath.Scope(self);
             killPath.SetThresholds(1, 1);

@@ -80,7 +80,7 @@ internal static class DemoCommand
         // workloads either way (the kernel then prices, and can kill, those processes only).
         var choice = SensorChoice.Procfs;
         int[] scope = [ransomware.Pid, benign.Pid];
-        var factory = KernelFibres.Factory(bpfObject, scope);
+        var factory = KernelFibres.Factory(bpfObject, scope, path);
         if (sensorName == "kernel")
         {
             if (factory.Find(daemon) is { } objectPath)

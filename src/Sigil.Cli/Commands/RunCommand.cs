@@ -155,7 +155,7 @@ internal static class RunCommand
             var view = new LiveView(Terminal.Out, interactive, printActions: options.LogFormat == LogFormat.None);
             var launcher = new DaemonLauncher(Console.Error)
             {
-                KernelFactory = new PlacementAwareKernelFibreFactory(KernelFibres.Factory(parse.GetValue(bpfObject), options.Scope))
+                KernelFactory = new PlacementAwareKernelFibreFactory(KernelFibres.Factory(parse.GetValue(bpfObject), options.Scope, fibrePath))
                 {
                     ScopeRoots = options.Scope,
                     Window = options.PlacementPeriod,

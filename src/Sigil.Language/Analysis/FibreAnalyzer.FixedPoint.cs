@@ -8,7 +8,7 @@ namespace Sigil.Language.Analysis;
 internal sealed partial class FibreAnalyzer
 {
     /// <summary>Binary digits after the point in the kernel's fixed-point numbers.</summary>
-    public const int ScaleBits = 20;
+    public const int ScaleBits = FixedPointSpec.DefaultScaleBits;
 
     // The kernel keeps a resource's price when the fibre is solved online by dual decomposition,
     // the price is exported to a map, and a span or count sensor loads the resource's row. The

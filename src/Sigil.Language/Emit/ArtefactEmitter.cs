@@ -28,7 +28,8 @@ public static class ArtefactEmitter
 
     /// <summary>
     /// All artefacts of <paramref name="spec"/>, sorted by relative path. <paramref name="kubernetes"/>
-    /// and <paramref name="fibreFiles"/> go to <see cref="Kubernetes.KubernetesEmitter.Emit"/>.
+    /// and <paramref name="fibreFiles"/> go to <see cref="Kubernetes.KubernetesEmitter.Emit"/>; the
+    /// eBPF descriptor records <paramref name="fibreFiles"/> by SHA-256 (<see cref="BpfEmitter.Describe"/>).
     /// </summary>
     public static IReadOnlyList<Artefact> EmitAll(FibreSpec spec, Kubernetes.KubernetesOptions? kubernetes = null, IReadOnlyList<KeyValuePair<string, string>>? fibreFiles = null)
     {
@@ -36,7 +37,7 @@ public static class ArtefactEmitter
         // Backends add their artefacts here, one line each.
         artefacts.Add(Coq.CoqEmitter.Emit(spec));
         artefacts.AddRange(Llvm.LlvmEmitter.Emit(spec));
-        artefacts.AddRange(BpfEmitter.Emit(spec));
+        artefacts.AddRange(BpfEmitter.Emit(spec, fibreFiles));
         artefacts.AddRange(Kubernetes.KubernetesEmitter.Emit(spec, kubernetes, fibreFiles));
         artefacts.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return artefacts;

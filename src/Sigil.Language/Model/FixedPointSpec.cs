@@ -19,4 +19,17 @@ public sealed record FixedPointSpec(
     long BudgetFixed,
     long LoadMaxFixed,
     long PriceMaxFixed,
-    long NanosecondsPerUnit);
+    long NanosecondsPerUnit)
+{
+    /// <summary>
+    /// The price scale: binary digits after the point of every fixed-point price (the kernel's,
+    /// the exported price maps, the shared price page, the LLVM hook), as in the origin.
+    /// </summary>
+    public const int DefaultScaleBits = 20;
+
+    /// <summary>The most fraction bits bpf/sigil_fixed.h supports.</summary>
+    public const int MaxScaleBits = 32;
+
+    /// <summary>The largest nanoseconds-per-unit bpf/sigil_fixed.h supports.</summary>
+    public const long MaxNanosecondsPerUnit = 1L << 32;
+}

@@ -2,18 +2,21 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Sigil.Language.Emit.Bpf;
+using Sigil.Language.Model;
 
 namespace Sigil.Runtime.Bpf;
 
 /// <summary>
-/// A fibre's eBPF object, driven by its generated <see cref="BpfFibreDescriptor"/>: configure the
+/// A fibre's eBPF object, driven by its descriptor (<see cref="BpfObjectDescription"/>, the file the
+/// build writes beside the object, read by <see cref="BpfDescriptorReader"/>): configure the
 /// fixed point before load, load (checking the shared layouts against the object's BTF), attach,
 /// arm and disarm enforcement, scope sensing, keep the allow-list, read prices, state and
 /// counters, and consume events.
 /// </summary>
 /// <example>
 /// <code>
-/// using var fibre = BpfFibre.Open("bpf/dwell.bpf.o", DwellBpf.Descriptor);
+/// using var fibre = BpfFibre.Open("bpf/dwell.bpf.o");   // reads bpf/dwell.bpf.json beside it
 /// fibre.Load();
 /// using var links = fibre.Attach();
 /// fibre.Allow(sshdTgid);
@@ -32,7 +35,7 @@ public sealed class BpfFibre : IDisposable
     private readonly BpfMap _state;
     private readonly BpfMap? _price;
 
-    private BpfFibre(BpfObject obj, BpfFibreDescriptor descriptor)
+    private BpfFibre(BpfObject obj, BpfObjectDescription descriptor)
     {
         Object = obj;
         Descriptor = descriptor;
@@ -53,8 +56,8 @@ public sealed class BpfFibre : IDisposable
     /// <summary>The object.</summary>
     public BpfObject Object { get; }
 
-    /// <summary>The generated names and defaults.</summary>
-    public BpfFibreDescriptor Descriptor { get; }
+    /// <summary>The compiled object's descriptor: names, layouts and constants.</summary>
+    public BpfObjectDescription Descriptor { get; }
 
     /// <summary>The per-agent state map (u32 key; the fibre's generated state struct as value).</summary>
     public BpfMap StateMap => _state;
@@ -63,51 +66,69 @@ public sealed class BpfFibre : IDisposable
     public BpfMap? PriceMap => _price;
 
     /// <summary>
-    /// Opens the fibre's object at <paramref name="objectPath"/> and checks it has the maps and
-    /// programs <paramref name="descriptor"/> names.
+    /// Opens the fibre's object at <paramref name="objectPath"/> with the descriptor the build wrote
+    /// beside it (<see cref="BpfDescriptorReader.PathBeside"/>).
     /// </summary>
-    public static BpfFibre Open(string objectPath, BpfFibreDescriptor descriptor)
+    /// <exception cref="InvalidDataException">The descriptor is missing or bad.</exception>
+    /// <exception cref="IOException">The object is not the one the descriptor describes.</exception>
+    public static BpfFibre Open(string objectPath) => Open(objectPath, BpfDescriptorReader.Read(BpfDescriptorReader.PathBeside(objectPath)));
+
+    /// <summary>
+    /// Opens the fibre's object at <paramref name="objectPath"/> and checks it has the maps (with
+    /// their types and layouts) and programs <paramref name="descriptor"/> names.
+    /// </summary>
+    public static BpfFibre Open(string objectPath, BpfObjectDescription descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         var obj = BpfObject.Open(objectPath);
         try
         {
+            var problems = BpfDescriptorReader.CompareMaps(descriptor, obj);
+            if (problems.Count > 0)
+            {
+                throw new KeyNotFoundException(string.Join("; ", problems));
+            }
+
             return new BpfFibre(obj, descriptor);
         }
         catch (KeyNotFoundException e)
         {
             obj.Dispose();
-            throw new IOException($"{Path.GetFileName(objectPath)} is not the object of fibre {descriptor.Fibre}: {e.Message}", e);
+            throw new IOException($"{Path.GetFileName(objectPath)} is not the object of fibre {descriptor.Fibre} its descriptor describes (rebuild it): {e.Message}", e);
         }
     }
 
-    /// <summary>The fixed-point parameters the kernel will use (the object's tunables).</summary>
-    public FixedPointParameters FixedPoint
+    /// <summary>
+    /// The fixed-point constants the kernel will use: the object's tunables as they stand (the
+    /// compiled-in values until <see cref="Configure"/>), for the descriptor's resource.
+    /// </summary>
+    public FixedPointSpec FixedPoint
     {
         get
         {
             RequirePrice();
-            return new FixedPointParameters(
+            return new FixedPointSpec(
+                Descriptor.FixedPoint?.Resource ?? string.Empty,
                 (int)Object.GetTunable<uint>("fx_scale_bits"),
                 Object.GetTunable<long>("fx_step"),
                 Object.GetTunable<long>("fx_budget"),
                 Object.GetTunable<long>("fx_load_max"),
                 Object.GetTunable<long>("fx_price_max"),
-                Object.GetTunable<ulong>("fx_ns_per_unit"));
+                (long)Object.GetTunable<ulong>("fx_ns_per_unit"));
         }
     }
 
-    /// <summary>Sets the fixed-point parameters of the kernel price update (before <see cref="Load"/>).</summary>
-    public void Configure(FixedPointParameters parameters)
+    /// <summary>Sets the constants of the kernel price update (before <see cref="Load"/>).</summary>
+    public void Configure(FixedPointSpec constants)
     {
         RequirePrice();
-        parameters.Validate();
-        Object.SetTunable("fx_scale_bits", (uint)parameters.ScaleBits);
-        Object.SetTunable("fx_step", parameters.Step);
-        Object.SetTunable("fx_budget", parameters.Budget);
-        Object.SetTunable("fx_load_max", parameters.LoadMax);
-        Object.SetTunable("fx_price_max", parameters.PriceMax);
-        Object.SetTunable("fx_ns_per_unit", parameters.NanosecondsPerUnit);
+        Sigil.Runtime.Bpf.FixedPoint.Validate(constants);
+        Object.SetTunable("fx_scale_bits", (uint)constants.ScaleBits);
+        Object.SetTunable("fx_step", constants.StepFixed);
+        Object.SetTunable("fx_budget", constants.BudgetFixed);
+        Object.SetTunable("fx_load_max", constants.LoadMaxFixed);
+        Object.SetTunable("fx_price_max", constants.PriceMaxFixed);
+        Object.SetTunable("fx_ns_per_unit", (ulong)constants.NanosecondsPerUnit);
     }
 
     /// <summary>Loads the object, then checks that the shared structs have the C# layouts (an <see cref="IOException"/> when not).</summary>

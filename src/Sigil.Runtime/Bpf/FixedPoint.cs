@@ -1,4 +1,5 @@
 using System;
+using Sigil.Language.Model;
 
 namespace Sigil.Runtime.Bpf;
 
@@ -116,9 +117,37 @@ public static class FixedPoint
         return next > priceMax ? priceMax : next;
     }
 
-    /// <summary>The update of <paramref name="price"/> by one sample of <paramref name="sampleNanoseconds"/>, as the kernel applies it.</summary>
-    public static long Apply(in FixedPointParameters p, long price, ulong sampleNanoseconds) =>
-        PriceUpdate(price, FromNanoseconds(sampleNanoseconds, p.NanosecondsPerUnit, p.ScaleBits, p.LoadMax), p.Step, p.Budget, p.LoadMax, p.PriceMax, p.ScaleBits);
+    /// <summary>The update of <paramref name="price"/> by one sample of <paramref name="sampleNanoseconds"/>, as the kernel applies it with the constants <paramref name="p"/>.</summary>
+    public static long Apply(FixedPointSpec p, long price, ulong sampleNanoseconds)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return PriceUpdate(price, FromNanoseconds(sampleNanoseconds, (ulong)p.NanosecondsPerUnit, p.ScaleBits, p.LoadMaxFixed), p.StepFixed, p.BudgetFixed, p.LoadMaxFixed, p.PriceMaxFixed, p.ScaleBits);
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when <paramref name="p"/> is outside what sigil_fixed.h supports.</summary>
+    public static void Validate(FixedPointSpec p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (p.ScaleBits is < 0 or > FixedPointSpec.MaxScaleBits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(p), p.ScaleBits, "fixed point supports 0 to 32 fraction bits");
+        }
+
+        if (p.NanosecondsPerUnit is < 1 or > FixedPointSpec.MaxNanosecondsPerUnit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(p), p.NanosecondsPerUnit, "nanoseconds per unit must be 1 to 2^32");
+        }
+
+        if (p.LoadMaxFixed < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(p), p.LoadMaxFixed, "the load bound must not be negative");
+        }
+
+        if (p.PriceMaxFixed < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(p), p.PriceMaxFixed, "the price bound must not be negative");
+        }
+    }
 
     /// <summary><paramref name="value"/> scaled by 2^<paramref name="scaleBits"/>, rounded to nearest, saturated.</summary>
     public static long ToFixed(double value, int scaleBits)
@@ -129,4 +158,10 @@ public static class FixedPoint
 
     /// <summary>A fixed-point value as a number.</summary>
     public static double ToDouble(long value, int scaleBits) => Math.ScaleB(value, -scaleBits);
+
+    /// <summary><paramref name="value"/> at the scale of <paramref name="p"/>, rounded to nearest.</summary>
+    public static long ToFixed(this FixedPointSpec p, double value) => ToFixed(value, p.ScaleBits);
+
+    /// <summary>A fixed-point <paramref name="value"/> at the scale of <paramref name="p"/> as a number.</summary>
+    public static double ToDouble(this FixedPointSpec p, long value) => ToDouble(value, p.ScaleBits);
 }

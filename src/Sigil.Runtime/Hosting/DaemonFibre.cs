@@ -199,7 +199,7 @@ public sealed record DaemonFibre(
     IReadOnlyDictionary<string, string> PriceMaps,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     Placement.PlacementDescription? Placement = null,
-    int PriceScaleBits = 20)
+    int PriceScaleBits = Sigil.Language.Model.FixedPointSpec.DefaultScaleBits)
 {
     /// <summary>The fibre's classes of processes (behaviour fibres), resolved to kernel ids at load.</summary>
     public IReadOnlyList<ProcessClass> Classes { get; init; } = [];
@@ -228,9 +228,9 @@ public sealed record DaemonFibre(
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (PriceScaleBits is < 0 or > Bpf.FixedPointParameters.MaxScaleBits)
+        if (PriceScaleBits is < 0 or > Sigil.Language.Model.FixedPointSpec.MaxScaleBits)
         {
-            problems.Add($"fibre '{Name}': price scale 2^{PriceScaleBits} is out of range (0 to {Bpf.FixedPointParameters.MaxScaleBits} bits)");
+            problems.Add($"fibre '{Name}': price scale 2^{PriceScaleBits} is out of range (0 to {Sigil.Language.Model.FixedPointSpec.MaxScaleBits} bits)");
         }
 
         // The compiler's rules for numbers: finite, and in range; a descriptor that is not the
@@ -251,7 +251,7 @@ public sealed record DaemonFibre(
             problems.Add($"fibre '{Name}': agent capacity {Capacity} is more than {MaxCapacity}");
         }
 
-        if (Sensor is { } sensor && (!double.IsFinite(sensor.NanosecondsPerUnit) || sensor.NanosecondsPerUnit < 1 || sensor.NanosecondsPerUnit > Bpf.FixedPointParameters.MaxNanosecondsPerUnit))
+        if (Sensor is { } sensor && (!double.IsFinite(sensor.NanosecondsPerUnit) || sensor.NanosecondsPerUnit < 1 || sensor.NanosecondsPerUnit > Sigil.Language.Model.FixedPointSpec.MaxNanosecondsPerUnit))
         {
             problems.Add($"fibre '{Name}': '{sensor.Statement}': {sensor.NanosecondsPerUnit} nanoseconds per unit is out of range (1 to 2^32)");
         }

@@ -41,24 +41,6 @@ public static partial class CacheBpf
     public static class Tunables
     {
     }
-
-    /// <summary>What the runtime needs to open, configure and read the object.</summary>
-    public static global::Sigil.Runtime.Bpf.BpfFibreDescriptor Descriptor { get; } = new(
-        Fibre: "cache",
-        ObjectFile: "cache.bpf.o",
-        AgentKey: "tid",
-        StateMap: "cache_thread",
-        StatsMap: "cache_stats",
-        ControlMap: "cache_control",
-        AllowMap: "cache_allow",
-        ScopeMap: "cache_scope",
-        EventsMap: "cache_events",
-        WakeMap: null,
-        PriceMap: null,
-        FixedPoint: null,
-        ThrottlePrice: null,
-        KillPrice: null,
-        Programs: new[] { "handle_oncpu_switch", "handle_exit" });
 }
 
 /// <summary>struct cache_thread_state of cache.h: per-thread state of the index thread, keyed by tid.</summary>

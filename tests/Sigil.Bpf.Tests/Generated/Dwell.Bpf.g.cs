@@ -67,30 +67,6 @@ public static partial class DwellBpf
         /// <summary>kill_price (__s64): default kill price, 15; the control map may override it; default 15728640.</summary>
         public const string KillPrice = "kill_price";
     }
-
-    /// <summary>What the runtime needs to open, configure and read the object.</summary>
-    public static global::Sigil.Runtime.Bpf.BpfFibreDescriptor Descriptor { get; } = new(
-        Fibre: "dwell",
-        ObjectFile: "dwell.bpf.o",
-        AgentKey: "tgid",
-        StateMap: "dwell_task",
-        StatsMap: "dwell_stats",
-        ControlMap: "dwell_control",
-        AllowMap: "dwell_allow",
-        ScopeMap: "dwell_scope",
-        EventsMap: "dwell_events",
-        WakeMap: "dwell_wake",
-        PriceMap: "price_dwell",
-        FixedPoint: new global::Sigil.Runtime.Bpf.FixedPointParameters(
-            ScaleBits: 20,
-            Step: 2097152L,
-            Budget: 5242880L,
-            LoadMax: 3774873600L,
-            PriceMax: 1048576000000L,
-            NanosecondsPerUnit: 1000000000UL),
-        ThrottlePrice: 5242880L,
-        KillPrice: 15728640L,
-        Programs: new[] { "handle_hold_open_enter", "handle_hold_open_exit", "handle_hold_close", "handle_exit" });
 }
 
 /// <summary>struct dwell_task_state of dwell.h: per-process state of the index task, keyed by tgid.</summary>

@@ -79,24 +79,6 @@ public static partial class RansomwareBpf
         /// <summary>w_written (__s64): step * the weight of $written, 1 * 0.001, per 2^20 bytes; default 1049.</summary>
         public const string WWritten = "w_written";
     }
-
-    /// <summary>What the runtime needs to open, configure and read the object.</summary>
-    public static global::Sigil.Runtime.Bpf.BpfFibreDescriptor Descriptor { get; } = new(
-        Fibre: "ransomware",
-        ObjectFile: "ransomware.bpf.o",
-        AgentKey: "tree",
-        StateMap: "ransomware_agent",
-        StatsMap: "ransomware_stats",
-        ControlMap: "ransomware_control",
-        AllowMap: "ransomware_allow",
-        ScopeMap: "ransomware_scope",
-        EventsMap: "ransomware_events",
-        WakeMap: "ransomware_wake",
-        PriceMap: "price_damage",
-        FixedPoint: null,
-        ThrottlePrice: null,
-        KillPrice: 1572864L,
-        Programs: new[] { "handle_fork", "handle_da_write_begin", "handle_write_begin", "handle_dirty_folio", "handle_change", "handle_truncate", "handle_read", "handle_unlink", "handle_evict" });
 }
 
 /// <summary>struct ransomware_agent_state of ransomware.h: per-agent state of the index agent, keyed by the root tgid of a process tree.</summary>

@@ -1,5 +1,5 @@
 using System;
-using Sigil.Bpf.Tests.Generated;
+using Sigil.Language.Model;
 using Sigil.Runtime.Bpf;
 
 namespace Sigil.Bpf.Tests.Infrastructure;
@@ -20,20 +20,20 @@ public sealed class DwellSession : IDisposable
 
     public EventLog Events { get; }
 
-    public FixedPointParameters Parameters => Fibre.FixedPoint;
+    public FixedPointSpec Parameters => Fibre.FixedPoint;
 
     /// <summary>
-    /// Loads dwell.bpf.o with <paramref name="configure"/> applied to the default fixed point,
+    /// Loads dwell.bpf.o with <paramref name="configure"/> applied to its descriptor's fixed point,
     /// scopes it to <paramref name="tgid"/> before attaching, and sends every sample.
     /// </summary>
-    public static DwellSession Start(uint tgid, Func<FixedPointParameters, FixedPointParameters>? configure = null)
+    public static DwellSession Start(uint tgid, Func<FixedPointSpec, FixedPointSpec>? configure = null)
     {
-        var fibre = BpfFibre.Open(BpfObjects.Dwell, DwellBpf.Descriptor);
+        var fibre = BpfFibre.Open(BpfObjects.Dwell);
         try
         {
             if (configure is not null)
             {
-                fibre.Configure(configure(DwellBpf.Descriptor.FixedPoint!.Value));
+                fibre.Configure(configure(fibre.Descriptor.FixedPoint!));
             }
 
             fibre.Load();

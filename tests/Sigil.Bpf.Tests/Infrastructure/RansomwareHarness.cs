@@ -112,7 +112,7 @@ public static class RansomwareHarness
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var fibre = BpfFibre.Open(ObjectPath, RansomwareBpf.Descriptor);
+        using var fibre = BpfFibre.Open(ObjectPath);
         fibre.Load();
         fibre.Scope((uint)process.Id);
         if (armed)

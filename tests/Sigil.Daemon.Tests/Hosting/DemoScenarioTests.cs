@@ -67,7 +67,7 @@ public sealed class DemoScenarioTests(ITestOutputHelper output)
                 KillGrace = TimeSpan.FromSeconds(1),
                 LogFormat = LogFormat.None,
             };
-            var recorder = new RecordingKernelFactory(new BpfKernelFibreFactory(KernelObjects.Dwell) { Scope = [(uint)ransomware.Id, (uint)benign.Id] });
+            var recorder = new RecordingKernelFactory(new BpfKernelFibreFactory(KernelObjects.DwellFor(spec)) { Scope = [(uint)ransomware.Id, (uint)benign.Id] });
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             DaemonApplication? app = null;
             var stopping = false;
@@ -100,7 +100,7 @@ public sealed class DemoScenarioTests(ITestOutputHelper output)
 
             // Replay the kernel's fixed-point updates of the ransomware's price, sample by sample;
             // every frame's last replayed price must be the price the kernel reported.
-            var parameters = recorder.Parameters!.Value;
+            var parameters = recorder.Parameters!;
             var samples = recorder.Samples(ransomware.Id);
             var price = 0L;
             var prices = new List<long>();
@@ -213,7 +213,7 @@ public sealed class DemoScenarioTests(ITestOutputHelper output)
     {
         private readonly Dictionary<int, List<AgentFrame>> _frames = [];
 
-        public FixedPointParameters? Parameters { get; private set; }
+        public Sigil.Language.Model.FixedPointSpec? Parameters { get; private set; }
 
         public SensorCounters LastCounters { get; private set; }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Hosting.Kernel;
@@ -32,9 +33,9 @@ public sealed class KernelSensorTests
         {
             // A budget of 0.25 s: one 0.8 s hold raises the price by 2 * (0.8 - 0.25) = 1.1.
             var fibre = Fixtures.Dwell(budget: 0.25, step: 2, throttle: 0.5, kill: 100);
-            using var kernel = BpfKernelFibre.Open(fibre, KernelObjects.Dwell, [(uint)child.Id]);
+            using var kernel = BpfKernelFibre.Open(fibre, KernelObjects.DwellFor(fibre), [(uint)child.Id]);
             Assert.True(kernel.KeepsPrices);
-            Assert.Equal(kernel.Parameters.ToFixed(0.25), kernel.Parameters.Budget);
+            Assert.Equal(kernel.Parameters.ToFixed(0.25), kernel.Parameters.BudgetFixed);
             kernel.Attach();
             child.StandardInput.WriteLine("go");
             child.StandardInput.Flush();
@@ -99,7 +100,7 @@ public sealed class KernelSensorTests
             var stopping = false;
             var launcher = new DaemonLauncher(TextWriter.Null)
             {
-                KernelFactory = new BpfKernelFibreFactory(KernelObjects.Dwell) { Scope = [(uint)child.Id] },
+                KernelFactory = new BpfKernelFibreFactory(KernelObjects.DwellFor(fibre)) { Scope = [(uint)child.Id] },
                 Started = a =>
                 {
                     app = a;
@@ -158,7 +159,7 @@ public sealed class KernelSensorTests
             TimeSpan? throttledAfter = null;
             var launcher = new DaemonLauncher(TextWriter.Null)
             {
-                KernelFactory = new BpfKernelFibreFactory(KernelObjects.Dwell) { Scope = [(uint)child.Id] },
+                KernelFactory = new BpfKernelFibreFactory(KernelObjects.DwellFor(fibre)) { Scope = [(uint)child.Id] },
                 Started = a =>
                 {
                     a.Engine.TickCompleted += snapshot =>

@@ -76,7 +76,7 @@ public sealed class PricePageTests
             var longestHold = TimeSpan.Zero;
             var launcher = new DaemonLauncher(TextWriter.Null)
             {
-                KernelFactory = new BpfKernelFibreFactory(KernelObjects.Dwell) { Scope = [(uint)child.Id] },
+                KernelFactory = new BpfKernelFibreFactory(KernelObjects.DwellFor(fibre)) { Scope = [(uint)child.Id] },
                 Started = a =>
                 {
                     a.Engine.TickCompleted += _ =>

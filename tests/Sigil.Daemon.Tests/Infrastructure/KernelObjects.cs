@@ -1,9 +1,34 @@
+using Sigil.Language.Emit.Bpf;
+using Sigil.Language.Model;
+using Sigil.Runtime.Bpf;
+using Sigil.Runtime.Enforcement;
+using Sigil.Runtime.Hosting;
+
 namespace Sigil.Daemon.Tests.Infrastructure;
 
-/// <summary>The eBPF objects the build compiled (src/Sigil.Fibres' output).</summary>
 internal static class KernelObjects
 {
     private static readonly Lazy<string> s_dwell = new(() => Find("dwell"));
+
+    private static readonly Lazy<string> s_variants = new(() =>
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"sigil-daemon-tests-objects-{Environment.ProcessId}");
+        Directory.CreateDirectory(folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // In use or gone: the temporary folder is cleaned by the system.
+            }
+        };
+        return folder;
+    });
+
+    private static int s_serial;
 
     /// <summary>dwell.bpf.o.</summary>
     public static string Dwell => s_dwell.Value;
@@ -12,6 +37,47 @@ internal static class KernelObjects
 
     /// <summary>ransomware.bpf.o.</summary>
     public static string Ransomware => s_ransomware.Value;
+
+    /// <summary>
+    /// dwell.bpf.o with the descriptor the compiler writes for <paramref name="spec"/> (a variant of
+    /// the shipped dwell: same programs and maps, other constants), in a folder of its own.
+    /// </summary>
+    public static string DwellFor(FibreSpec spec) => WithDescriptor(Dwell, BpfEmitter.Describe(spec));
+
+    /// <summary>
+    /// dwell.bpf.o with a descriptor whose kernel constants are those of the hand-made daemon
+    /// fixture <paramref name="fibre"/> at the shipped object's scale: what compiling a dwell with
+    /// these numbers would write.
+    /// </summary>
+    public static string DwellFor(DaemonFibre fibre)
+    {
+        var shipped = BpfDescriptorReader.Read(BpfDescriptorReader.PathBeside(Dwell));
+        var fp = shipped.FixedPoint!;
+        long Fixed(double value) => FixedPoint.ToFixed(value, fp.ScaleBits);
+        long? Threshold(ActionKind kind) => fibre.Rules.FirstOrDefault(r => r.Kind == kind) is { } rule ? Fixed(rule.Threshold) : null;
+        return WithDescriptor(Dwell, shipped with
+        {
+            FixedPoint = fp with
+            {
+                StepFixed = Fixed(fibre.Step),
+                BudgetFixed = Fixed(fibre.Rows[0].Budget),
+                LoadMaxFixed = double.IsFinite(fibre.LoadMax) ? Fixed(fibre.LoadMax) : fp.LoadMaxFixed,
+                PriceMaxFixed = double.IsFinite(fibre.PriceMax) ? Fixed(fibre.PriceMax) : fp.PriceMaxFixed,
+            },
+            ThrottlePrice = Threshold(ActionKind.Throttle),
+            KillPrice = Threshold(ActionKind.Kill),
+        });
+    }
+
+    private static string WithDescriptor(string objectPath, BpfObjectDescription descriptor)
+    {
+        var folder = Path.Combine(s_variants.Value, Interlocked.Increment(ref s_serial).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(folder);
+        var copy = Path.Combine(folder, Path.GetFileName(objectPath));
+        File.Copy(objectPath, copy, overwrite: true);
+        File.WriteAllText(BpfDescriptorReader.PathBeside(copy), BpfDescriptorFile.Write(descriptor));
+        return copy;
+    }
 
     private static string Find(string fibre)
     {

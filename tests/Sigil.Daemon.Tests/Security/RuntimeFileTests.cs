@@ -261,7 +261,7 @@ public sealed class RuntimeFileTests
     {
         var root = Path.Combine("/sys/fs/bpf", $"sigil-sec-{Guid.NewGuid():N}");
         var folder = Path.Combine(root, "dwell");
-        using var first = new BpfKernelFibreFactory(KernelObjects.Dwell).Open(Fixtures.Dwell(), "/sys/fs/bpf", "/sys/kernel/tracing");
+        using var first = new BpfKernelFibreFactory(KernelObjects.DwellFor(Fixtures.Dwell())).Open(Fixtures.Dwell(), "/sys/fs/bpf", "/sys/kernel/tracing");
         first.Attach();
         try
         {
@@ -286,7 +286,7 @@ public sealed class RuntimeFileTests
 
             // The predecessor's price map: the same object's, pinned by another instance.
             File.Delete(folder + "/price_dwell");
-            using var second = new BpfKernelFibreFactory(KernelObjects.Dwell).Open(Fixtures.Dwell(), "/sys/fs/bpf", "/sys/kernel/tracing");
+            using var second = new BpfKernelFibreFactory(KernelObjects.DwellFor(Fixtures.Dwell())).Open(Fixtures.Dwell(), "/sys/fs/bpf", "/sys/kernel/tracing");
             second.Attach();
             Assert.Equal(folder + "/price_dwell", second.PinPriceMap(folder));
             Assert.Equal(folder + "/price_dwell", first.PinPriceMap(folder));

@@ -132,7 +132,7 @@ internal static class BpfBehaviourBuilder
             return null;
         }
 
-        var scaleBits = FibreAnalyzer.ScaleBits;
+        var scaleBits = FixedPointSpec.DefaultScaleBits;
         var scale = Math.Pow(2, scaleBits);
         var perSecond = 1e9 / nanoseconds[0];
         var drainPerSecond = Math.Round(solver.Step * row.Rhs.Constant * perSecond * scale, MidpointRounding.AwayFromZero);
@@ -367,11 +367,6 @@ internal static class BpfBehaviourBuilder
             StateMap = stateMap,
             AgentKey = "tree",
             ScaleBits = scaleBits,
-            Step = (long)Math.Round(solver.Step * scale),
-            Budget = (long)Math.Round(row.Rhs.Constant * scale),
-            LoadMax = 0,
-            PriceMax = (long)Math.Round(priceMax * scale),
-            NanosecondsPerUnit = (long)nanoseconds[0],
             KillPrice = kill is null ? null : (long)Math.Round(killThreshold * scale),
         };
     }

@@ -27,7 +27,7 @@ public static class BpfEmitter
     /// Binary digits after the point of the exported price maps the daemon writes (a price p is
     /// stored as round(p * 2^DaemonPriceScaleBits)) when the fibre keeps no price in the kernel.
     /// </summary>
-    public const int DaemonPriceScaleBits = BpfModelBuilder.DaemonPriceScaleBits;
+    public const int DaemonPriceScaleBits = FixedPointSpec.DefaultScaleBits;
 
     /// <summary>True when the fibre has a kernel side (sensors or a kernel price); others emit nothing.</summary>
     public static bool IsApplicable(FibreSpec spec) => BpfModelBuilder.IsApplicable(spec);
@@ -49,11 +49,12 @@ public static class BpfEmitter
     }
 
     /// <summary>
-    /// The fibre's eBPF artefacts, sorted by path: <c>bpf/&lt;fibre&gt;.bpf.c</c> and
+    /// The fibre's eBPF artefacts, sorted by path: <c>bpf/&lt;fibre&gt;.bpf.c</c>,
+    /// <c>bpf/&lt;fibre&gt;.bpf.json</c> (the descriptor, <see cref="Describe"/>) and
     /// <c>bpf/&lt;fibre&gt;.h</c>; none when the fibre has no kernel side.
     /// </summary>
     /// <exception cref="NotSupportedException">The fibre needs what the backend cannot express (see <see cref="Check"/>).</exception>
-    public static IReadOnlyList<Artefact> Emit(FibreSpec spec)
+    public static IReadOnlyList<Artefact> Emit(FibreSpec spec, IEnumerable<KeyValuePair<string, string>>? fibreFiles = null)
     {
         if (!IsApplicable(spec))
         {
@@ -65,7 +66,8 @@ public static class BpfEmitter
         {
             new Artefact(Target, $"bpf/{plan.Model.SourceName}", Render(plan.Model.Behaviour is null ? BpfTemplates.Source : BpfTemplates.Behaviour, plan.Model)),
             new Artefact(Target, $"bpf/{plan.Model.HeaderName}", Render(BpfTemplates.Header, plan.Model)),
-        };
+            new Artefact(Target, BpfDescriptorFile.RelativePath(plan.Model.Fibre), BpfDescriptorFile.Write(Describe(spec, fibreFiles))),
+        }.OrderBy(static a => a.RelativePath, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
@@ -82,12 +84,18 @@ public static class BpfEmitter
     public static IReadOnlyList<BpfStructLayout> Layouts(FibreSpec spec) =>
         BpfCommonLayouts.Structs.Concat(Plan(spec).FibreStructs).ToList();
 
-    /// <summary>The names and defaults of the fibre's eBPF object (what the generated descriptor holds).</summary>
-    public static BpfObjectDescription Describe(FibreSpec spec)
+    /// <summary>
+    /// The kernel-facing facts of the fibre's eBPF object: what its descriptor file
+    /// (<see cref="BpfDescriptorFile"/>) holds. <paramref name="fibreFiles"/> are the files it was
+    /// compiled from (path relative to its folder, text), recorded by SHA-256.
+    /// </summary>
+    public static BpfObjectDescription Describe(FibreSpec spec, IEnumerable<KeyValuePair<string, string>>? fibreFiles = null)
     {
         var plan = Plan(spec);
         var model = plan.Model;
+        var layouts = BpfCommonLayouts.Structs.Concat(plan.FibreStructs).ToDictionary(static l => "struct " + l.CName, static l => l.Size, StringComparer.Ordinal);
         return new BpfObjectDescription(
+            BpfDescriptorFile.FormatVersion,
             model.Fibre,
             model.ObjectName,
             plan.AgentKey,
@@ -99,10 +107,14 @@ public static class BpfEmitter
             model.EventsMap,
             model.WakeMap.Length == 0 ? null : model.WakeMap,
             plan.PriceMap.Length == 0 ? null : plan.PriceMap,
+            model.Behaviour?.MemberMap,
+            plan.ScaleBits,
             model.Price is null ? null : spec.FixedPoint,
             plan.ThrottlePrice,
             plan.KillPrice,
-            model.Programs.Select(p => p.Name).ToEquatableArray());
+            model.Programs.Select(p => p.Name).ToEquatableArray(),
+            model.Maps.Select(m => new BpfMapDescription(m.Name, m.Type, m.MaxEntries, m.Key, SizeOf(m.Key, layouts), m.Value, SizeOf(m.Value, layouts))).ToEquatableArray(),
+            BpfDescriptorFile.Digests(fibreFiles));
     }
 
     /// <summary>The hint name of <see cref="EmitCSharp"/>'s output: <c>&lt;Fibre&gt;.Bpf.g.cs</c>.</summary>
@@ -110,8 +122,9 @@ public static class BpfEmitter
 
     /// <summary>
     /// The C# side of the fibre's eBPF object in <paramref name="namespace"/>: a static class
-    /// <c>&lt;Fibre&gt;Bpf</c> with the map and tunable names and a
-    /// <c>Sigil.Runtime.Bpf.BpfFibreDescriptor</c>, and one struct per fibre struct of the header.
+    /// <c>&lt;Fibre&gt;Bpf</c> with the map and tunable names, and one struct per fibre struct of the
+    /// header. The object's names and constants for the runtime are in its descriptor file
+    /// (<see cref="Describe"/>), not here.
     /// The shared structs live in <c>Sigil.Runtime.Bpf</c> (<see cref="EmitCommonCSharp"/>).
     /// </summary>
     public static string EmitCSharp(FibreSpec spec, string @namespace)
@@ -151,38 +164,6 @@ public static class BpfEmitter
         }
 
         w.Close();
-        w.Line();
-        w.Summary("What the runtime needs to open, configure and read the object.");
-        w.Line("public static global::Sigil.Runtime.Bpf.BpfFibreDescriptor Descriptor { get; } = new(");
-        w.Line($"    Fibre: {BpfCSharpWriter.String(model.Fibre)},");
-        w.Line($"    ObjectFile: {BpfCSharpWriter.String(model.ObjectName)},");
-        w.Line($"    AgentKey: {BpfCSharpWriter.String(plan.AgentKey)},");
-        w.Line($"    StateMap: {BpfCSharpWriter.String(plan.StateMap)},");
-        w.Line($"    StatsMap: {BpfCSharpWriter.String(model.StatsMap)},");
-        w.Line($"    ControlMap: {BpfCSharpWriter.String(model.ControlMap)},");
-        w.Line($"    AllowMap: {BpfCSharpWriter.String(model.AllowMap)},");
-        w.Line($"    ScopeMap: {BpfCSharpWriter.String(model.ScopeMap)},");
-        w.Line($"    EventsMap: {BpfCSharpWriter.String(model.EventsMap)},");
-        w.Line($"    WakeMap: {(model.WakeMap.Length == 0 ? "null" : BpfCSharpWriter.String(model.WakeMap))},");
-        w.Line($"    PriceMap: {(plan.PriceMap.Length == 0 ? "null" : BpfCSharpWriter.String(plan.PriceMap))},");
-        if (model.Price is null)
-        {
-            w.Line("    FixedPoint: null,");
-        }
-        else
-        {
-            w.Line("    FixedPoint: new global::Sigil.Runtime.Bpf.FixedPointParameters(");
-            w.Line($"        ScaleBits: {BpfCSharpWriter.Int(plan.ScaleBits)},");
-            w.Line($"        Step: {BpfCSharpWriter.Int(plan.Step)}L,");
-            w.Line($"        Budget: {BpfCSharpWriter.Int(plan.Budget)}L,");
-            w.Line($"        LoadMax: {BpfCSharpWriter.Int(plan.LoadMax)}L,");
-            w.Line($"        PriceMax: {BpfCSharpWriter.Int(plan.PriceMax)}L,");
-            w.Line($"        NanosecondsPerUnit: {BpfCSharpWriter.Int(plan.NanosecondsPerUnit)}UL),");
-        }
-
-        w.Line($"    ThrottlePrice: {(plan.ThrottlePrice is { } t ? BpfCSharpWriter.Int(t) + "L" : "null")},");
-        w.Line($"    KillPrice: {(plan.KillPrice is { } k ? BpfCSharpWriter.Int(k) + "L" : "null")},");
-        w.Line($"    Programs: new[] {{ {string.Join(", ", model.Programs.Select(p => BpfCSharpWriter.String(p.Name)))} }});");
         w.Close();
         foreach (var layout in plan.FibreStructs)
         {
@@ -213,6 +194,16 @@ public static class BpfEmitter
 
         return w.ToString();
     }
+
+    // The size of a map's key or value C type: a scalar, or a struct of the fibre's header.
+    private static int SizeOf(string cType, Dictionary<string, int> layouts) => cType switch
+    {
+        "" => 0,
+        "int" or "__u32" or "__s32" => 4,
+        "__u64" or "__s64" => 8,
+        _ when layouts.TryGetValue(cType, out var size) => size,
+        _ => throw new InvalidOperationException($"no layout for the map type '{cType}'"),
+    };
 
     private static BpfPlan Plan(FibreSpec spec)
     {

@@ -110,6 +110,18 @@ internal sealed class BpfMapModel
 
     public string Comment { get; init; } = "";
 
+    /// <summary>The map type, e.g. <c>BPF_MAP_TYPE_HASH</c>.</summary>
+    public string Type { get; init; } = "";
+
+    /// <summary>max_entries: entries, or bytes for a ring buffer.</summary>
+    public long MaxEntries { get; init; }
+
+    /// <summary>The key's C type, "" for a ring buffer.</summary>
+    public string Key { get; init; } = "";
+
+    /// <summary>The value's C type, "" for a ring buffer.</summary>
+    public string Value { get; init; } = "";
+
     public IReadOnlyList<string> Attributes { get; init; } = new List<string>();
 }
 

@@ -181,6 +181,9 @@ internal static class BpfModelBuilder
                     {
                         Name = draft.PendingMap,
                         Comment = $"${v}: the pending {draft.OpenEnter} of each thread, freed with the thread",
+                        Type = "BPF_MAP_TYPE_TASK_STORAGE",
+                        Key = "int",
+                        Value = $"struct {pending.CName}",
                         Attributes = new[]
                         {
                             "__uint(type, BPF_MAP_TYPE_TASK_STORAGE);",
@@ -354,7 +357,7 @@ internal static class BpfModelBuilder
                 { Kind: IndexKind.Dynamic } => ("BPF_MAP_TYPE_HASH", set.Capacity, set.Key == KernelKey.Tid ? "tid" : "tgid"),
                 _ => ("BPF_MAP_TYPE_ARRAY", Math.Max(1, set.Capacity), $"the member number of {set.Name}"),
             };
-            maps.Add(Map(export.MapName, $"^{export.Resource}: the daemon's price by {keyText}, fixed point (value * 2^{fp?.ScaleBits ?? DaemonPriceScaleBits}); exported", type, entries, "__u32", "__s64"));
+            maps.Add(Map(export.MapName, $"^{export.Resource}: the daemon's price by {keyText}, fixed point (value * 2^{fp?.ScaleBits ?? FixedPointSpec.DefaultScaleBits}); exported", type, entries, "__u32", "__s64"));
             claims.Add((export.MapName, exportSite, $"the daemon's price of @{export.Resource}"));
             daemonPrices.Add(new BpfExportedPriceModel { Map = export.MapName, Resource = export.Resource });
         }
@@ -425,19 +428,11 @@ internal static class BpfModelBuilder
             PriceMap = priceMap,
             StateMap = stateMap,
             AgentKey = keyField,
-            ScaleBits = fp?.ScaleBits ?? DaemonPriceScaleBits,
-            Step = fp?.StepFixed ?? 0,
-            Budget = fp?.BudgetFixed ?? 0,
-            LoadMax = fp?.LoadMaxFixed ?? 0,
-            PriceMax = fp?.PriceMaxFixed ?? 0,
-            NanosecondsPerUnit = fp?.NanosecondsPerUnit ?? 0,
+            ScaleBits = fp?.ScaleBits ?? FixedPointSpec.DefaultScaleBits,
             ThrottlePrice = throttlePrice,
             KillPrice = killPrice,
         };
     }
-
-    /// <summary>Scale of exported prices the daemon keeps when the fibre has no kernel price.</summary>
-    internal const int DaemonPriceScaleBits = 20;
 
     /// <summary>The C type of a scalar.</summary>
     internal static string CType(BpfScalarType type) => type switch
@@ -668,6 +663,10 @@ internal static class BpfModelBuilder
     {
         Name = name,
         Comment = BpfNames.CommentText(comment),
+        Type = type,
+        MaxEntries = entries,
+        Key = key,
+        Value = value,
         Attributes = new[]
         {
             $"__uint(type, {type});",
@@ -766,6 +765,8 @@ internal sealed record CommonMaps(string Stats, string Control, string Allow, st
     {
         Name = name,
         Comment = comment,
+        Type = "BPF_MAP_TYPE_RINGBUF",
+        MaxEntries = bytes,
         Attributes = new[] { "__uint(type, BPF_MAP_TYPE_RINGBUF);", $"__uint(max_entries, {bytes.ToString(CultureInfo.InvariantCulture)});" },
     };
 }

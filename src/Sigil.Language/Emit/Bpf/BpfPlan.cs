@@ -24,17 +24,8 @@ internal sealed class BpfPlan
 
     public string AgentKey { get; init; } = "";
 
+    /// <summary>The scale of the prices the object holds or the daemon writes to its price maps.</summary>
     public int ScaleBits { get; init; }
-
-    public long Step { get; init; }
-
-    public long Budget { get; init; }
-
-    public long LoadMax { get; init; }
-
-    public long PriceMax { get; init; }
-
-    public long NanosecondsPerUnit { get; init; }
 
     public long? ThrottlePrice { get; init; }
 

@@ -18,8 +18,8 @@ namespace Sigil.Language.Emit.Llvm;
 /// </remarks>
 public static class LlvmEmitter
 {
-    /// <summary>Fixed-point fraction bits when the fibre keeps no price in the kernel.</summary>
-    public const int DefaultScaleBits = 20;
+    /// <summary>Fixed-point fraction bits when the fibre keeps no price in the kernel: the one price scale.</summary>
+    public const int DefaultScaleBits = Model.FixedPointSpec.DefaultScaleBits;
 
     /// <summary>Microseconds of back-off per unit of price when <c>backoff</c> names no <c>us</c>.</summary>
     public const double DefaultBackoffMicroseconds = 100;

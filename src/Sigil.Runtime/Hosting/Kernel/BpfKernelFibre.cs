@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using Sigil.Language.Emit.Bpf;
+using Sigil.Language.Model;
 using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Security;
@@ -101,26 +103,29 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     }
 
 
-    /// <summary>The fixed-point parameters the kernel uses.</summary>
-    public FixedPointParameters Parameters => _bpf.FixedPoint;
+    /// <summary>The fixed-point constants the kernel uses (the descriptor's, loaded into the object).</summary>
+    public FixedPointSpec Parameters => _bpf.FixedPoint;
 
-    // The scale of the kernel's prices: the span program's tunable, the behaviour program's fibre scale.
-    private int ScaleBits => _tree ? _fibre.PriceScaleBits : _bpf.FixedPoint.ScaleBits;
+    // The scale of the kernel's prices, from the object's descriptor.
+    private int ScaleBits => _bpf.Descriptor.PriceScaleBits;
 
     /// <summary>The underlying object.</summary>
     public BpfFibre Bpf => _bpf;
 
     /// <summary>
-    /// Opens <paramref name="objectPath"/> for <paramref name="fibre"/> and sets its tunables from
-    /// the fibre. The maps are found by the names the compiler gives them: <c>&lt;fibre&gt;_stats</c>,
-    /// <c>_control</c>, <c>_allow</c>, <c>_scope</c>, <c>_events</c>, <c>_wake</c> (when the kernel
-    /// decides), the agent index's state map <c>&lt;fibre&gt;_&lt;index&gt;</c>, and the exported price map.
+    /// Opens <paramref name="objectPath"/> for <paramref name="fibre"/> with the object's descriptor
+    /// (<paramref name="descriptor"/>, else the file the build wrote beside the object): the maps by
+    /// the names it gives, and the kernel price update's constants exactly as it states them (the
+    /// ones the fibre's proofs speak of), never recomputed from the fibre. A fibre whose numbers
+    /// differ from the descriptor's was compiled into another object: that is an error.
     /// </summary>
     /// <param name="fibre">The fibre.</param>
     /// <param name="objectPath">The fibre's compiled eBPF object.</param>
     /// <param name="scope">Sense only these processes (null or empty: every process).</param>
     /// <param name="procRoot">Where procfs is mounted (for agents' start times).</param>
-    public static BpfKernelFibre Open(DaemonFibre fibre, string objectPath, IReadOnlyList<uint>? scope = null, string procRoot = "/proc")
+    /// <param name="descriptor">The object's descriptor; null reads <c>&lt;fibre&gt;.bpf.json</c> beside the object.</param>
+    /// <exception cref="IOException">The object or its descriptor is missing or bad, or does not belong to <paramref name="fibre"/>.</exception>
+    public static BpfKernelFibre Open(DaemonFibre fibre, string objectPath, IReadOnlyList<uint>? scope = null, string procRoot = "/proc", BpfObjectDescription? descriptor = null)
     {
         ArgumentNullException.ThrowIfNull(fibre);
         if (!File.Exists(objectPath))
@@ -128,7 +133,21 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
             throw new IOException($"the eBPF object {objectPath} does not exist (dotnet build compiles it; or pass --bpf-object)");
         }
 
-        var descriptor = Describe(fibre, objectPath);
+        try
+        {
+            descriptor ??= BpfDescriptorReader.Read(BpfDescriptorReader.PathBeside(objectPath));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new IOException(e.Message, e);
+        }
+
+        var mismatch = Mismatches(fibre, descriptor);
+        if (mismatch.Count > 0)
+        {
+            throw new IOException($"{objectPath} was compiled from another version of fibre '{fibre.Name}' (rebuild it, or pass --bpf-object): {string.Join("; ", mismatch)}");
+        }
+
         BpfFibre bpf;
         try
         {
@@ -149,21 +168,12 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
                 foreach (var (tunable, kind) in new[] { ("kill_price", ActionKind.Kill), ("freeze_price", ActionKind.Freeze) })
                 {
                     var rule = fibre.Rules.FirstOrDefault(r => r.Kind == kind);
-                    bpf.Object.SetTunable(tunable, rule is null ? 0L : FixedPoint.ToFixed(rule.Threshold, fibre.PriceScaleBits));
+                    bpf.Object.SetTunable(tunable, rule is null ? 0L : FixedPoint.ToFixed(rule.Threshold, descriptor.PriceScaleBits));
                 }
             }
-            else if (bpf.PriceMap is not null)
+            else if (descriptor.FixedPoint is { } constants)
             {
-                var scale = bpf.FixedPoint.ScaleBits;
-                var row = fibre.Rows[0];
-                var defaults = bpf.FixedPoint;
-                bpf.Configure(defaults with
-                {
-                    Step = FixedPoint.ToFixed(fibre.Step, scale),
-                    Budget = FixedPoint.ToFixed(row.Budget, scale),
-                    LoadMax = double.IsFinite(fibre.LoadMax) ? FixedPoint.ToFixed(fibre.LoadMax, scale) : defaults.LoadMax,
-                    PriceMax = double.IsFinite(fibre.PriceMax) ? FixedPoint.ToFixed(fibre.PriceMax, scale) : defaults.PriceMax,
-                });
+                bpf.Configure(constants);
             }
 
             return new BpfKernelFibre(fibre, bpf, scope ?? [], procRoot);
@@ -175,6 +185,67 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
         }
     }
 
+    /// <summary>
+    /// Where <paramref name="fibre"/> and the compiled object's <paramref name="descriptor"/> disagree:
+    /// the name, the agent key, the kernel price map, and (to one unit of the fixed point) the step,
+    /// the budget, the bounds and the thresholds the kernel applies.
+    /// </summary>
+    public static IReadOnlyList<string> Mismatches(DaemonFibre fibre, BpfObjectDescription descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(fibre);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var problems = new List<string>();
+        if (descriptor.Fibre != fibre.Name)
+        {
+            problems.Add($"the object is fibre '{descriptor.Fibre}'");
+            return problems;
+        }
+
+        var key = fibre.AgentKey switch { AgentKeyKind.Tid => "tid", AgentKeyKind.Tree => "tree", _ => "tgid" };
+        if (descriptor.AgentKey != key)
+        {
+            problems.Add($"agents are keyed by {descriptor.AgentKey} in the object, by {key} in the fibre");
+        }
+
+        if (fibre.Rows.Count > 0 && fibre.PriceMaps.TryGetValue(fibre.Rows[0].Resource, out var priceMap) && descriptor.PriceMap is { } kernelMap && kernelMap != priceMap)
+        {
+            problems.Add($"the price map is '{kernelMap}' in the object, '{priceMap}' in the fibre");
+        }
+
+        if (descriptor.FixedPoint is not { } fp || fibre.AgentKey == AgentKeyKind.Tree)
+        {
+            return problems;
+        }
+
+        var unit = Math.ScaleB(1, -fp.ScaleBits);
+        void Compare(string what, double fibreValue, long objectValue)
+        {
+            if (double.IsFinite(fibreValue) && Math.Abs(fibreValue - FixedPoint.ToDouble(objectValue, fp.ScaleBits)) > unit)
+            {
+                problems.Add($"{what} is {FixedPoint.ToDouble(objectValue, fp.ScaleBits):R} in the object, {fibreValue:R} in the fibre");
+            }
+        }
+
+        Compare("the step", fibre.Step, fp.StepFixed);
+        Compare("the budget", fibre.Rows[0].Budget, fp.BudgetFixed);
+        Compare("the load bound", fibre.LoadMax, fp.LoadMaxFixed);
+        Compare("the price bound", fibre.PriceMax, fp.PriceMaxFixed);
+        foreach (var (kind, price) in new[] { (ActionKind.Throttle, descriptor.ThrottlePrice), (ActionKind.Kill, descriptor.KillPrice) })
+        {
+            var rule = fibre.Rules.FirstOrDefault(r => r.Kind == kind);
+            if (rule is not null && price is null)
+            {
+                problems.Add($"the fibre has a {kind.ToString().ToLowerInvariant()} rule the object's kernel does not apply");
+            }
+            else if (rule is not null)
+            {
+                Compare($"the {kind.ToString().ToLowerInvariant()} price", rule.Threshold, price!.Value);
+            }
+        }
+
+        return problems;
+    }
+
     /// <inheritdoc/>
     public void Attach()
     {
@@ -183,12 +254,17 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
             _bpf.Load();
             _bpf.Disarm();
             _bpf.Scope(_scope);
-            if (_bpf.PriceMap is not null)
+            if (_tree && _bpf.PriceMap is not null)
             {
                 var scale = ScaleBits;
                 var throttle = _fibre.Rules.FirstOrDefault(r => r.Kind == ActionKind.Throttle)?.Threshold;
                 var kill = _fibre.Rules.FirstOrDefault(r => r.Kind == ActionKind.Kill)?.Threshold;
                 _bpf.SetThresholds(throttle is { } t ? FixedPoint.ToFixed(t, scale) : 0, kill is { } k ? FixedPoint.ToFixed(k, scale) : 0);
+            }
+            else if (_bpf.PriceMap is not null)
+            {
+                // The thresholds the compiler fixed, as the descriptor states them (0: none).
+                _bpf.SetThresholds(_bpf.Descriptor.ThrottlePrice ?? 0, _bpf.Descriptor.KillPrice ?? 0);
             }
 
             if (_tree)
@@ -197,7 +273,7 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
                 // once per tick instead of a sample per event. Its members map names each
                 // process's agent (the root of its tree) for the kernel's decisions.
                 _drainPerSecond = _bpf.Object.GetTunable<long>("fx_drain_per_s");
-                _members = _bpf.Object.Map(_fibre.Name + "_members");
+                _members = _bpf.Descriptor.MembersMap is { } members ? _bpf.Object.Map(members) : null;
             }
 
             _bpf.SendSamples(!_tree);
@@ -555,35 +631,6 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
         _pinParent?.Dispose();
         _pinFolder = _pinParent = null;
         _pin = null;
-    }
-
-    private static BpfFibreDescriptor Describe(DaemonFibre fibre, string objectPath)
-    {
-        var prefix = fibre.Name + "_";
-        string? programs;
-        bool wakes;
-        using (var probe = BpfObject.Open(objectPath))
-        {
-            programs = string.Join('\n', probe.Programs.Select(p => p.Name));
-            wakes = probe.Maps.Any(m => m.Name == prefix + "wake");
-        }
-
-        return new BpfFibreDescriptor(
-            fibre.Name,
-            Path.GetFileName(objectPath),
-            fibre.AgentKey switch { AgentKeyKind.Tid => "tid", AgentKeyKind.Tree => "tree", _ => "tgid" },
-            prefix + fibre.AgentIndex,
-            prefix + "stats",
-            prefix + "control",
-            prefix + "allow",
-            prefix + "scope",
-            prefix + "events",
-            wakes ? prefix + "wake" : null,
-            fibre.PriceMaps.TryGetValue(fibre.Rows[0].Resource, out var price) ? price : null,
-            null,
-            null,
-            null,
-            programs.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [System.Runtime.CompilerServices.InlineArray(16)]

@@ -76,16 +76,15 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
 
     /// <summary>
     /// Opens <paramref name="objectPath"/> for the placement fibre <paramref name="fibre"/>: the maps
-    /// the compiler names (<c>&lt;fibre&gt;_stats</c>, <c>_control</c>, <c>_allow</c>, <c>_scope</c>, <c>_events</c>,
-    /// the agent index's state map <c>&lt;fibre&gt;_&lt;index&gt;</c>) and one exported price map per
-    /// placement resource, each an array with a slot per domain.
+    /// its descriptor (<c>&lt;fibre&gt;.bpf.json</c> beside the object) names and one exported price
+    /// map per placement resource, each an array with a slot per domain.
     /// </summary>
     /// <param name="fibre">A fibre with a <see cref="DaemonFibre.Placement"/>.</param>
     /// <param name="objectPath">The fibre's compiled eBPF object.</param>
     /// <param name="scopeRoots">Sense only these processes and their descendants (empty: every process).</param>
     /// <param name="procRoot">Where procfs is mounted.</param>
     /// <param name="window">How often the per-thread totals are read (the placement period).</param>
-    /// <exception cref="IOException">The object is missing, or is not this fibre's (a map is missing or has another shape).</exception>
+    /// <exception cref="IOException">The object or its descriptor is missing, or is not this fibre's (a map is missing or has another shape).</exception>
     public static BpfPlacementKernelFibre Open(DaemonFibre fibre, string objectPath, IEnumerable<int>? scopeRoots = null, string procRoot = "/proc", TimeSpan? window = null)
     {
         ArgumentNullException.ThrowIfNull(fibre);
@@ -95,32 +94,16 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
             throw new IOException($"the eBPF object {objectPath} does not exist (dotnet build compiles it; or pass --bpf-object)");
         }
 
-        var prefix = fibre.Name + "_";
         BpfFibre bpf;
         try
         {
-            string[] programs;
-            using (var probe = BpfObject.Open(objectPath))
+            var descriptor = BpfDescriptorReader.Read(BpfDescriptorReader.PathBeside(objectPath));
+            if (descriptor.Fibre != fibre.Name)
             {
-                programs = [.. probe.Programs.Select(p => p.Name)];
+                throw new InvalidDataException($"{descriptor.ObjectFile} is the object of fibre '{descriptor.Fibre}', not of '{fibre.Name}'");
             }
 
-            bpf = BpfFibre.Open(objectPath, new BpfFibreDescriptor(
-                fibre.Name,
-                Path.GetFileName(objectPath),
-                "tid",
-                prefix + fibre.AgentIndex,
-                prefix + "stats",
-                prefix + "control",
-                prefix + "allow",
-                prefix + "scope",
-                prefix + "events",
-                null,
-                null,
-                null,
-                null,
-                null,
-                programs));
+            bpf = BpfFibre.Open(objectPath, descriptor);
         }
         catch (Exception e) when (e is BpfException or InvalidDataException or KeyNotFoundException)
         {
@@ -154,7 +137,9 @@ public sealed class BpfPlacementKernelFibre : IKernelFibre, IPlacementPriceWrite
                 maps[resource.Name] = map;
             }
 
-            var structName = $"{fibre.Name}_{fibre.AgentIndex}_state";
+            // The state struct by the descriptor's layout of the state map's value.
+            var stateValue = bpf.Descriptor.Maps.First(m => m.Name == bpf.Descriptor.StateMap).Value;
+            var structName = stateValue.StartsWith("struct ", StringComparison.Ordinal) ? stateValue["struct ".Length..] : stateValue;
             var layout = bpf.Object.Btf?.FindStruct(structName)
                 ?? throw new IOException($"{bpf.Object.FileName} has no BTF for struct {structName} (build it with -g)");
             var start = layout.Members.FirstOrDefault(m => m.Name == "start_time");

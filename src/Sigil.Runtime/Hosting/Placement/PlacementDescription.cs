@@ -255,9 +255,9 @@ public sealed record PlacementDescription(
             problems.Add($"{where}: the ADMM settings '{Admm.Statement}' are out of range: {e.Message}");
         }
 
-        if (PriceScaleBits is < 0 or > 32)
+        if (PriceScaleBits is < 0 or > Sigil.Language.Model.FixedPointSpec.MaxScaleBits)
         {
-            problems.Add($"{where}: price scale of {PriceScaleBits} bits is out of range (0 to 32)");
+            problems.Add($"{where}: price scale of {PriceScaleBits} bits is out of range (0 to {Sigil.Language.Model.FixedPointSpec.MaxScaleBits})");
         }
 
         if (problems.Count == 0 && !(ThreadsThatFit() > 0))
