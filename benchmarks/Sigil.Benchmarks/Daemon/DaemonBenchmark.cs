@@ -423,14 +423,14 @@ internal static class DaemonBenchmark
         return values[values.Count / 2];
     }
 
-    private static Dictionary<string, double> Rollup(int pid) =>
+    internal static Dictionary<string, double> Rollup(int pid) =>
         File.ReadLines($"/proc/{pid}/smaps_rollup").Skip(1)
             .Select(l => l.Split(':', 2))
             .ToDictionary(p => p[0], p => double.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024);
 
     private static double Cpu(int pid) => ProcStat.TryRead(pid) is { } stat ? stat.CpuTicks : throw new InvalidOperationException($"process {pid} exited");
 
-    private static double Status(int pid, string field)
+    internal static double Status(int pid, string field)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         return double.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
@@ -439,7 +439,7 @@ internal static class DaemonBenchmark
     private static string Ratio(double value, double baseline) =>
         baseline > 0 ? (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
 
-    private static Child Start(string sigil, params string[] args)
+    internal static Child Start(string sigil, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         if (args[0] == "workload")
@@ -474,7 +474,7 @@ internal static class DaemonBenchmark
         }
     }
 
-    private static bool TryWaitHealthy(int port)
+    internal static bool TryWaitHealthy(int port)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -500,14 +500,14 @@ internal static class DaemonBenchmark
         return false;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string? FindSigil(string repoRoot)
+    internal static string? FindSigil(string repoRoot)
     {
         foreach (var configuration in new[] { "Release", "Debug" })
         {
@@ -522,7 +522,7 @@ internal static class DaemonBenchmark
     }
 
     /// <summary>The dwell fibre as fibres/dwell.sigil compiles (budget 5 s, step 2, throttle at 5, kill at 15).</summary>
-    private static DaemonFibre DwellFibre() => new(
+    internal static DaemonFibre DwellFibre() => new(
         "dwell",
         "task",
         AgentKeyKind.Pid,
@@ -578,7 +578,7 @@ internal static class DaemonBenchmark
     }
 
     /// <summary>A child process killed (with its children) when disposed.</summary>
-    private sealed class Child(Process process) : IDisposable
+    internal sealed class Child(Process process) : IDisposable
     {
         public int Id => process.Id;
 
