@@ -41,23 +41,7 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
     [Fact]
     public void Pack_ConsumerProjectFromFeed_BuildsEveryArtefact_AndSaysWhatIsMissingWithoutClang()
     {
-        var app = _feed.NewFolder("app");
-        _feed.WriteNuGetConfig(app);
-        File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                <RootNamespace>App</RootNamespace>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Sigil.Generators" Version="{_feed.Version}" />
-                <PackageReference Include="Sigil.Solvers" Version="{_feed.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        var app = NewConsumer("app", "App", "Sigil.Generators", "Sigil.Solvers");
         foreach (var file in new[] { "atp.sigil", "atp.edits.csv", "dwell.sigil", "ecoli_core/reactions.csv", "ecoli_core/metabolites.csv", "ecoli_core/stoichiometry.csv" })
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(app, file))!);
@@ -133,21 +117,7 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
     [Fact]
     public void Pack_SolverOnlyConsumer_RestoresNoAspNetCoreAntlrOrHandlebars_AndSolves()
     {
-        var app = _feed.NewFolder("solver-only");
-        _feed.WriteNuGetConfig(app);
-        File.WriteAllText(Path.Combine(app, "Solve.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Sigil.Solvers" Version="{_feed.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        var app = NewConsumer("solver-only", "Solve", "Sigil.Solvers");
 
         // The example of src/Sigil.Solvers/Solvers/README.md: two agents share a link of 10, agent 1 also a link of 3.
         File.WriteAllText(Path.Combine(app, "Program.cs"), """
@@ -163,6 +133,27 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
         // Link 1 binds agent 1 at 3; agent 0 takes the rest of link 0, 10 - 3.
         Assert.Contains("status=Solved x0=7.00 x1=3.00", Run("dotnet", "Solve.dll", bin), StringComparison.Ordinal);
         AssertSolverOnly(app, bin);
+    }
+
+    // A console project <name>.csproj in a new folder with a nuget.config for the feed, referencing the packages given.
+    private string NewConsumer(string folder, string name, params string[] packages)
+    {
+        var app = _feed.NewFolder(folder);
+        _feed.WriteNuGetConfig(app);
+        var references = string.Concat(packages.Select(p => $"""<PackageReference Include="{p}" Version="{_feed.Version}" />"""));
+        File.WriteAllText(Path.Combine(app, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <RootNamespace>{name}</RootNamespace>
+              </PropertyGroup>
+              <ItemGroup>{references}</ItemGroup>
+            </Project>
+            """);
+        return app;
     }
 
     // What restore resolved (obj/project.assets.json) and what the build put beside the program: the
