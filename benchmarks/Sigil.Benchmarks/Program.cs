@@ -20,6 +20,7 @@ internal static class Program
         ["proofs"] = ("coqc on the Coq library once and on each fibre's file vs coqc's start-up", Proofs.ProofsBenchmark.Run),
         ["daemon"] = ("daemon CPU and memory at idle and under load, and the cost of a metrics exposition", Daemon.DaemonBenchmark.Run),
         ["ransomware-daemon"] = ("the daemon on the ransomware fibre: CPU under 100,000 benign file events/s, and kernel decision to log and metrics", Daemon.RansomwareDaemonBenchmark.Run),
+        ["startup"] = ("daemon start-up time and RSS/PSS against their floors (empty .NET program, Kestrel, Sigil.Solvers alone); --before <sigil.dll> adds another build", Daemon.StartupBenchmark.Run),
         ["bpf"] = ("eBPF dwell program cost per openat+close and getppid vs the empty-program floor; ring buffer drain rate; the ransomware program per write and openat+close on ext4", Bpf.BpfBenchmarks.Run),
         ["security"] = ("cost of the checks against a hostile local user: checkpoint saves, page publishes, 1,000 concurrent scrapes", Security.SecurityBenchmark.Run),
         ["editor"] = ("the language server: start-up, diagnostics after an edit, hover and completion (shipped fibres, 5,000 lines), memory after 1,000 edits", Editor.EditorBenchmark.Run),

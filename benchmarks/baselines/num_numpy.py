@@ -4,7 +4,7 @@
     /usr/bin/python3 num_numpy.py INSTANCE [--iterations K] [--repeat R]
 
 Weighted log utilities only (the benchmark family). One iteration is what Sigil's DualSolver does
-(src/Sigil.Runtime/Solvers/DualEngine.cs): path prices q = A^T y, the closed-form steps
+(src/Sigil.Solvers/Solvers/DualEngine.cs): path prices q = A^T y, the closed-form steps
 x = clip(w / q - eps, lo, hi), loads A x, on curvature passes (the first five, then every fourth)
 the row curvature bound P_l = sum_s |A_ls| |a_s|_1 (x_s + eps)^2 / w_s, then the scaled projected
 step with Nesterov momentum and gradient restart. Every array operation is vectorised; the

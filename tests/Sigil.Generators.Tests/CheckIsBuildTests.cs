@@ -165,7 +165,7 @@ public sealed class CheckIsBuildTests : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <SigilFibre Include="*.sigil" />
-                <ProjectReference Include="{{repo}}src/Sigil.Runtime/Sigil.Runtime.csproj" />
+                <ProjectReference Include="{{repo}}src/Sigil.Solvers/Sigil.Solvers.csproj" />
                 <ProjectReference Include="{{repo}}src/Sigil.Generators/Sigil.Generators.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
               </ItemGroup>
               <Import Project="{{repo}}src/Sigil.Generators/build/Sigil.Generators.props" />

@@ -41,23 +41,7 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
     [Fact]
     public void Pack_ConsumerProjectFromFeed_BuildsEveryArtefact_AndSaysWhatIsMissingWithoutClang()
     {
-        var app = _feed.NewFolder("app");
-        _feed.WriteNuGetConfig(app);
-        File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                <RootNamespace>App</RootNamespace>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Sigil.Generators" Version="{_feed.Version}" />
-                <PackageReference Include="Sigil.Runtime" Version="{_feed.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        var app = NewConsumer("app", "App", "Sigil.Generators", "Sigil.Solvers");
         foreach (var file in new[] { "atp.sigil", "atp.edits.csv", "dwell.sigil", "ecoli_core/reactions.csv", "ecoli_core/metabolites.csv", "ecoli_core/stoichiometry.csv" })
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(app, file))!);
@@ -93,6 +77,9 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
             Assert.True(File.Exists(Path.Combine(bin, "sigil", file)), $"{file} was not built from the packages");
         }
 
+        // The compiler ran at build time only: the program carries neither it nor the daemon.
+        AssertSolverOnly(app, bin);
+
         // Without clang on PATH: each native step says what is missing, and the C# still builds.
         Directory.Delete(Path.Combine(app, "bin"), recursive: true);
         Directory.Delete(Path.Combine(app, "obj", "sigil"), recursive: true);
@@ -102,6 +89,116 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
         Assert.True(File.Exists(Path.Combine(bin, "App.dll")));
         Assert.False(File.Exists(Path.Combine(bin, "sigil", "dwell/bpf/dwell.bpf.o")));
         Assert.Contains("fibre=dwell", Run("dotnet", "App.dll", bin), StringComparison.Ordinal);
+    }
+
+    // The layers as packages: the solver package depends on nothing (no framework reference, no
+    // compiler); the daemon package on the solver package, prometheus-net and the compiler (whose
+    // model types its object descriptor, <fibre>.bpf.json, is read into), never on the proof
+    // report's or the pass's tooling.
+    [Fact]
+    public void Pack_SolverAndDaemonPackages_DependDownwardOnly()
+    {
+        var solvers = Nuspec("Sigil.Solvers");
+        Assert.DoesNotContain("<dependency ", solvers, StringComparison.Ordinal);
+        Assert.DoesNotContain("<frameworkReference", solvers, StringComparison.Ordinal);
+
+        var daemon = Nuspec("Sigil.Runtime");
+        var dependencies = Regex.Matches(daemon, "<dependency id=\"([^\"]+)\"").Select(static m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(["Sigil.Language", "Sigil.Solvers", "prometheus-net"], dependencies.Order(StringComparer.Ordinal));
+        Assert.Contains("<frameworkReference name=\"Microsoft.AspNetCore.App\"", daemon, StringComparison.Ordinal);
+
+        Assert.All(AssemblyReferences("Sigil.Solvers"), static r => Assert.StartsWith("System.", r, StringComparison.Ordinal));
+        var daemonReferences = AssemblyReferences("Sigil.Runtime");
+        Assert.Contains("Sigil.Solvers", daemonReferences);
+        Assert.DoesNotContain(daemonReferences, static r => r.StartsWith("Antlr4", StringComparison.Ordinal) || r.StartsWith("Scriban", StringComparison.Ordinal) || r == "Handlebars" || r == "ELFSharp" || r == "Sigil.Reports");
+    }
+
+    // The Show point of the package split: a console program that only wants a solver references
+    // Sigil.Solvers alone; it restores no ASP.NET Core, no ANTLR, no Handlebars, no compiler, and solves.
+    [Fact]
+    public void Pack_SolverOnlyConsumer_RestoresNoAspNetCoreAntlrOrHandlebars_AndSolves()
+    {
+        var app = NewConsumer("solver-only", "Solve", "Sigil.Solvers");
+
+        // The example of src/Sigil.Solvers/Solvers/README.md: two agents share a link of 10, agent 1 also a link of 3.
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using Sigil.Runtime.Solvers;
+            var a = CouplingMatrix.FromTriplets(rowCount: 2, columnCount: 2, rows: [0, 0, 1], columns: [0, 1, 1], values: [1.0, 1.0, 1.0]);
+            var agents = new LogAgents(weight: [1.0, 2.0], offset: [1e-3, 1e-3], lower: [0.0, 0.0], upper: [100.0, 100.0]);
+            var problem = new NumProblem<LogAgents>(a, [10.0, 3.0], [RowSense.LessOrEqual, RowSense.LessOrEqual], agents);
+            var r = new DualSolver<LogAgents>(problem).Solve();
+            System.Console.WriteLine(System.FormattableString.Invariant($"status={r.Status} x0={r.X[0]:F2} x1={r.X[1]:F2}"));
+            """);
+        Run("dotnet", $"build -c {Configuration} -nologo", app, _feed.Environment());
+        var bin = Path.Combine(app, "bin", Configuration, "net10.0");
+        // Link 1 binds agent 1 at 3; agent 0 takes the rest of link 0, 10 - 3.
+        Assert.Contains("status=Solved x0=7.00 x1=3.00", Run("dotnet", "Solve.dll", bin), StringComparison.Ordinal);
+        AssertSolverOnly(app, bin);
+    }
+
+    // A console project <name>.csproj in a new folder with a nuget.config for the feed, referencing the packages given.
+    private string NewConsumer(string folder, string name, params string[] packages)
+    {
+        var app = _feed.NewFolder(folder);
+        _feed.WriteNuGetConfig(app);
+        var references = string.Concat(packages.Select(p => $"""<PackageReference Include="{p}" Version="{_feed.Version}" />"""));
+        File.WriteAllText(Path.Combine(app, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <RootNamespace>{name}</RootNamespace>
+              </PropertyGroup>
+              <ItemGroup>{references}</ItemGroup>
+            </Project>
+            """);
+        return app;
+    }
+
+    // What restore resolved (obj/project.assets.json) and what the build put beside the program: the
+    // solver package and the .NET runtime, nothing of ASP.NET Core, ANTLR, Handlebars, the compiler or the daemon.
+    private static void AssertSolverOnly(string project, string bin)
+    {
+        using var assets = JsonDocument.Parse(File.ReadAllText(Path.Combine(project, "obj", "project.assets.json")));
+        var libraries = assets.RootElement.GetProperty("libraries").EnumerateObject().Select(static l => l.Name.Split('/')[0]).ToList();
+        Assert.Contains("Sigil.Solvers", libraries);
+        foreach (var forbidden in new[] { "Antlr4", "Handlebars", "Sigil.Language", "Sigil.Runtime", "ELFSharp", "Microsoft.AspNetCore" })
+        {
+            Assert.DoesNotContain(libraries, l => l.StartsWith(forbidden, StringComparison.OrdinalIgnoreCase));
+        }
+
+        foreach (var framework in assets.RootElement.GetProperty("project").GetProperty("frameworks").EnumerateObject())
+        {
+            var references = framework.Value.TryGetProperty("frameworkReferences", out var f) ? f.EnumerateObject().Select(static r => r.Name).ToList() : [];
+            Assert.DoesNotContain("Microsoft.AspNetCore.App", references);
+        }
+
+        var runtimeConfig = File.ReadAllText(Directory.GetFiles(bin, "*.runtimeconfig.json").Single());
+        Assert.Contains("Microsoft.NETCore.App", runtimeConfig, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.AspNetCore.App", runtimeConfig, StringComparison.Ordinal);
+        var assemblies = Directory.GetFiles(bin, "*.dll").Select(Path.GetFileNameWithoutExtension).ToList();
+        Assert.Contains("Sigil.Solvers", assemblies);
+        Assert.DoesNotContain(assemblies, a => a!.StartsWith("Antlr4", StringComparison.Ordinal) || a is "Handlebars" or "Sigil.Language" or "Sigil.Runtime" or "ELFSharp");
+    }
+
+    private string Nuspec(string id)
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(_feed.Folder, $"{id}.{_feed.Version}.nupkg"));
+        return new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
+    }
+
+    // The names of the assemblies the package's net10.0 assembly references.
+    private List<string> AssemblyReferences(string id)
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(_feed.Folder, $"{id}.{_feed.Version}.nupkg"));
+        using var stream = new MemoryStream();
+        package.GetEntry($"lib/net10.0/{id}.dll")!.Open().CopyTo(stream);
+        stream.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        return metadata.AssemblyReferences.Select(h => metadata.GetString(metadata.GetAssemblyReference(h).Name)).ToList();
     }
 
     [Fact]

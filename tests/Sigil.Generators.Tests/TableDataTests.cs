@@ -335,7 +335,7 @@ public sealed class LargeTableBuildTests : IDisposable
               <ItemGroup>
                 <SigilFibre Include="network.sigil" />
                 <AdditionalFiles Include="routes.csv" />
-                <ProjectReference Include="{{repo}}src/Sigil.Runtime/Sigil.Runtime.csproj" />
+                <ProjectReference Include="{{repo}}src/Sigil.Solvers/Sigil.Solvers.csproj" />
                 <ProjectReference Include="{{repo}}src/Sigil.Generators/Sigil.Generators.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
               </ItemGroup>
               <Import Project="{{repo}}src/Sigil.Generators/build/Sigil.Generators.props" />

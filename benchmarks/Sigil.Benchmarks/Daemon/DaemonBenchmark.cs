@@ -484,7 +484,7 @@ internal static class DaemonBenchmark
         }
     }
 
-    private static bool TryWaitHealthy(int port)
+    internal static bool TryWaitHealthy(int port)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         var deadline = DateTime.UtcNow.AddSeconds(30);

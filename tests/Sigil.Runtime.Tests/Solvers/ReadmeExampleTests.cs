@@ -2,7 +2,7 @@ using Sigil.Runtime.Solvers;
 
 namespace Sigil.Runtime.Tests.Solvers;
 
-/// <summary>The example of src/Sigil.Runtime/Solvers/README.md, as written there.</summary>
+/// <summary>The example of src/Sigil.Solvers/Solvers/README.md, as written there.</summary>
 public sealed class ReadmeExampleTests
 {
     [Fact]

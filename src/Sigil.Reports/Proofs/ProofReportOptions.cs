@@ -10,7 +10,7 @@ public sealed record ProofReportOptions
 
     /// <summary>
     /// A folder holding the library's <c>_CoqProject</c> and <c>Sigil/*.v</c> (the repository's
-    /// <c>proofs/</c>); null uses the copy embedded in Sigil.Runtime.
+    /// <c>proofs/</c>); null uses the copy embedded in Sigil.Reports.
     /// </summary>
     public string? LibraryDirectory { get; init; }
 

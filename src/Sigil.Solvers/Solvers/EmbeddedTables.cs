@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Reflection;
-using Sigil.Language.Emit;
 
 namespace Sigil.Runtime.Solvers;
 
