@@ -39,6 +39,19 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
     }
 
     [Fact]
+    public void Pack_Generator_BundlesScribanBesideTheGeneratorAndTheTask_AndNoHandlebars()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(_feed.Folder, $"Sigil.Generators.{_feed.Version}.nupkg"));
+        var names = package.Entries.Select(static e => e.FullName).ToList();
+        foreach (var folder in new[] { "analyzers/dotnet/cs/", "tasks/netstandard2.0/" })
+        {
+            Assert.Contains(folder + "Scriban.Signed.dll", names);
+            Assert.Contains(folder + "Antlr4.Runtime.Standard.dll", names);
+            Assert.DoesNotContain(names, n => n.StartsWith(folder + "Handlebars", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Pack_ConsumerProjectFromFeed_BuildsEveryArtefact_AndSaysWhatIsMissingWithoutClang()
     {
         var app = _feed.NewFolder("app");

@@ -14,7 +14,7 @@ public sealed class TemplateTests
 {
     private sealed record Item(string Name);
 
-    private sealed record Model(string Fibre, IReadOnlyList<Item> Items, IReadOnlyList<Item> None, string Empty, int Zero);
+    private sealed record Model(string Fibre, IReadOnlyList<Item> Items, IReadOnlyList<Item> None, string Empty, int Zero, Item? Price = null);
 
     private static readonly Model s_model = new("dwell", new[] { new Item("a"), new Item("b") }, new Item[0], "", 0);
 
@@ -54,6 +54,35 @@ public sealed class TemplateTests
         var e = Assert.Throws<TemplateException>(() => set.Render("page", s_model));
 
         Assert.Equal(("templates/test/part.scriban", 3), (e.File, e.Line));
+    }
+
+    [Fact]
+    public void AMemberOfNull_FailsWithTheTemplatesFileAndLine()
+    {
+        var set = Set(("page", "{{ if Price }}kill{{ end }}\n{{ Price.Name }}\n"));
+
+        var e = Assert.Throws<TemplateException>(() => set.Render("page", s_model));
+
+        Assert.Equal(("templates/test/page.scriban", 2), (e.File, e.Line));
+    }
+
+    [Fact]
+    public void AMissingInclude_FailsAtTheIncludeLine()
+    {
+        var set = Set(("page", "head\n{{~ include 'sensor_gone' ~}}\n"));
+
+        var e = Assert.Throws<TemplateException>(() => set.Render("page", s_model));
+
+        Assert.Equal(("templates/test/page.scriban", 2), (e.File, e.Line));
+        Assert.Contains("templates/test/sensor_gone.scriban", e.Problem);
+    }
+
+    [Fact]
+    public void AMultiLineValue_IsPlacedAsItIs_NotReindented()
+    {
+        var set = Set(("page", "  {{ Fibre }}\n"));
+
+        Assert.Equal("  first\nsecond\n", set.Render("page", s_model with { Fibre = "first\nsecond" }));
     }
 
     [Fact]

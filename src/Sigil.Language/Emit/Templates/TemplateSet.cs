@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Scriban;
 using Scriban.Parsing;
@@ -41,6 +42,9 @@ internal sealed class TemplateSet
     private readonly Dictionary<string, Template> _parsed = new(StringComparer.Ordinal);
     private readonly object _parseLock = new();
 
+    // A context caches the member accessors of the model's types: one per thread, reused.
+    private readonly ThreadLocal<StrictContext> _contexts;
+
     /// <summary>
     /// A set whose template <c>name</c> is the text <paramref name="read"/> returns for it (null: no
     /// such template); <paramref name="folder"/> names the files in messages
@@ -50,6 +54,7 @@ internal sealed class TemplateSet
     {
         _folder = folder;
         _read = read;
+        _contexts = new ThreadLocal<StrictContext>(() => new StrictContext(this));
     }
 
     /// <summary>The templates embedded under <c>templates/<paramref name="folder"/>/</c>, one set per folder.</summary>
@@ -75,14 +80,18 @@ internal sealed class TemplateSet
     public string Render(string name, object model)
     {
         var template = Parse(name);
-        var context = new StrictContext(this);
+        var context = _contexts.Value!;
         context.PushGlobal(Globals(model));
         try
         {
-            return template.Render(context);
+            var text = template.Render(context);
+            context.PopGlobal();
+            return text;
         }
         catch (ScriptRuntimeException e)
         {
+            // A failed render may leave scopes open: the thread gets a fresh context.
+            _contexts.Value = new StrictContext(this);
             throw TemplateException.From(e.Span, e.OriginalMessage, e);
         }
     }
@@ -143,7 +152,7 @@ internal sealed class TemplateSet
         return reader.ReadToEnd();
     }
 
-    /// <summary>The shared configuration: strict names, .NET member names, Handlebars' truth.</summary>
+    /// <summary>The shared configuration: strict names, .NET member names, the templates' truth.</summary>
     private sealed class StrictContext : TemplateContext
     {
         private static readonly ScriptObject s_builtins = GetDefaultBuiltinObject();
