@@ -411,7 +411,7 @@ Qed.
 (** ** The compare-and-swap retry of the generated program
 
     A model of the loop the BPF emitter writes around [sigil_fx_price_update]
-    (templates/bpf/fibre.bpf.c.hbs, [price_update]): one sample's update makes at most [tries]
+    (templates/bpf/fibre.bpf.c.scriban, [price_update]): one sample's update makes at most [tries]
     attempts; attempt [i] reads the stored price [read i] (whatever concurrent updates left
     there) and stores [fx_update P l (read i)] when the slot still holds what it read
     ([wins i = true], the compare-and-swap succeeding). When no attempt wins, the sample is

@@ -39,6 +39,19 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
     }
 
     [Fact]
+    public void Pack_Generator_BundlesScribanBesideTheGeneratorAndTheTask_AndNoHandlebars()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(_feed.Folder, $"Sigil.Generators.{_feed.Version}.nupkg"));
+        var names = package.Entries.Select(static e => e.FullName).ToList();
+        foreach (var folder in new[] { "analyzers/dotnet/cs/", "tasks/netstandard2.0/" })
+        {
+            Assert.Contains(folder + "Scriban.Signed.dll", names);
+            Assert.Contains(folder + "Antlr4.Runtime.Standard.dll", names);
+            Assert.DoesNotContain(names, n => n.StartsWith(folder + "Handlebars", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Pack_ConsumerProjectFromFeed_BuildsEveryArtefact_AndSaysWhatIsMissingWithoutClang()
     {
         var app = NewConsumer("app", "App", "Sigil.Generators", "Sigil.Solvers");
@@ -114,7 +127,7 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
     }
 
     // The Show point of the package split: a console program that only wants a solver references
-    // Sigil.Solvers alone; it restores no ASP.NET Core, no ANTLR, no Handlebars, no compiler, and solves.
+    // Sigil.Solvers alone; it restores no ASP.NET Core, no ANTLR, no template engine, no compiler, and solves.
     [Fact]
     public void Pack_SolverOnlyConsumer_RestoresNoAspNetCoreAntlrOrHandlebars_AndSolves()
     {
@@ -158,13 +171,13 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
     }
 
     // What restore resolved (obj/project.assets.json) and what the build put beside the program: the
-    // solver package and the .NET runtime, nothing of ASP.NET Core, ANTLR, Handlebars, the compiler or the daemon.
+    // solver package and the .NET runtime, nothing of ASP.NET Core, ANTLR, a template engine, the compiler or the daemon.
     private static void AssertSolverOnly(string project, string bin)
     {
         using var assets = JsonDocument.Parse(File.ReadAllText(Path.Combine(project, "obj", "project.assets.json")));
         var libraries = assets.RootElement.GetProperty("libraries").EnumerateObject().Select(static l => l.Name.Split('/')[0]).ToList();
         Assert.Contains("Sigil.Solvers", libraries);
-        foreach (var forbidden in new[] { "Antlr4", "Handlebars", "Sigil.Language", "Sigil.Runtime", "ELFSharp", "Microsoft.AspNetCore" })
+        foreach (var forbidden in new[] { "Antlr4", "Handlebars", "Scriban", "Sigil.Language", "Sigil.Runtime", "ELFSharp", "Microsoft.AspNetCore" })
         {
             Assert.DoesNotContain(libraries, l => l.StartsWith(forbidden, StringComparison.OrdinalIgnoreCase));
         }
@@ -180,7 +193,7 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
         Assert.DoesNotContain("Microsoft.AspNetCore.App", runtimeConfig, StringComparison.Ordinal);
         var assemblies = Directory.GetFiles(bin, "*.dll").Select(Path.GetFileNameWithoutExtension).ToList();
         Assert.Contains("Sigil.Solvers", assemblies);
-        Assert.DoesNotContain(assemblies, a => a!.StartsWith("Antlr4", StringComparison.Ordinal) || a is "Handlebars" or "Sigil.Language" or "Sigil.Runtime" or "ELFSharp");
+        Assert.DoesNotContain(assemblies, a => a!.StartsWith("Antlr4", StringComparison.Ordinal) || a!.StartsWith("Scriban", StringComparison.Ordinal) || a is "Handlebars" or "Sigil.Language" or "Sigil.Runtime" or "ELFSharp");
     }
 
     private string Nuspec(string id)

@@ -12,7 +12,7 @@ namespace Sigil.Language.Analysis;
 internal sealed record FileEvent(string Name, bool CarriesSize, bool Distinct, string Meaning);
 
 /// <summary>
-/// The file events of the behaviour program (<c>templates/bpf/behaviour.bpf.c.hbs</c>), derived in the
+/// The file events of the behaviour program (<c>templates/bpf/behaviour.bpf.c.scriban</c>), derived in the
 /// kernel from non-syscall tracepoints (ext4, filemap, writeback) and the agent's per-file facts.
 /// This table and that template are the two halves of one contract: every name here has an
 /// <c>on_&lt;name&gt;</c> in the template.

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace Sigil.Language.Emit.Bpf;
 
 /// <summary>
-/// The view model of a behaviour program (<c>templates/bpf/behaviour.bpf.c.hbs</c>): agents that
+/// The view model of a behaviour program (<c>templates/bpf/behaviour.bpf.c.scriban</c>): agents that
 /// are process trees, file events with per-file facts, and one kernel price over a weighted row.
 /// </summary>
 internal sealed class BpfBehaviourModel

@@ -217,9 +217,9 @@ public static class BpfEmitter
         return plan;
     }
 
-    private static string Render(HandlebarsDotNet.HandlebarsTemplate<object, object> template, BpfFibreModel model)
+    private static string Render(string template, BpfFibreModel model)
     {
-        var text = template(model, new object()).Replace("\r\n", "\n");
+        var text = BpfTemplates.Render(template, model);
         return text.TrimEnd('\n') + "\n";
     }
 }

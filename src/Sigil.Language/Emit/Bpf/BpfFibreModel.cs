@@ -6,7 +6,7 @@ namespace Sigil.Language.Emit.Bpf;
 // identifiers checked by BpfNames, comments escaped by BpfNames.CommentText, numbers formatted
 // by BpfNames.CLiteral. The templates only place them.
 
-/// <summary>Everything <c>fibre.bpf.c.hbs</c> and <c>fibre.h.hbs</c> render for one fibre.</summary>
+/// <summary>Everything <c>fibre.bpf.c.scriban</c> and <c>fibre.h.scriban</c> render for one fibre.</summary>
 internal sealed class BpfFibreModel
 {
     public string Fibre { get; init; } = "";

@@ -1,44 +1,52 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
-using HandlebarsDotNet;
+using Sigil.Language.Emit.Templates;
 
 namespace Sigil.Language.Emit.Bpf;
 
 /// <summary>
-/// The compiled templates of <c>templates/bpf</c>, embedded in the assembly (a generator may not
-/// read files). HTML escaping is off: every value in the view model is already C text, escaped
-/// in code by <see cref="BpfNames"/>.
+/// The templates of <c>templates/bpf</c> (<c>*.scriban</c>), rendered by the shared
+/// <see cref="TemplateSet"/>. Every value in the view model is already C text, escaped in code by
+/// <see cref="BpfNames"/>.
 /// </summary>
 internal static class BpfTemplates
 {
-    private static readonly Lazy<Compiled> s_compiled = new(Compile);
+    /// <summary>The fibre's eBPF C source.</summary>
+    public const string Source = "fibre.bpf.c";
 
-    public static HandlebarsTemplate<object, object> Source => s_compiled.Value.Source;
+    /// <summary>The fibre's C header with the layouts user space shares.</summary>
+    public const string Header = "fibre.h";
 
-    public static HandlebarsTemplate<object, object> Header => s_compiled.Value.Header;
+    /// <summary>The empty programs on the fibre's tracepoints.</summary>
+    public const string Baseline = "baseline.bpf.c";
 
-    public static HandlebarsTemplate<object, object> Baseline => s_compiled.Value.Baseline;
+    /// <summary>The behaviour program's eBPF C source.</summary>
+    public const string Behaviour = "behaviour.bpf.c";
+
+    private static TemplateSet Set => TemplateSet.Embedded("bpf");
+
+    /// <summary>Renders template <paramref name="name"/> (one of the constants above) with <paramref name="model"/>.</summary>
+    public static string Render(string name, object model) => Set.Render(name, model);
 
     private static readonly Lazy<string[]> s_fileScope = new(ReadFileScopeNames);
 
     /// <summary>
     /// The file-scope names the fibre's C source defines itself (functions, programs, LICENSE), read
-    /// from the templates, with <c>{{Variable}}</c> replaced by each sensed variable: a map, which
-    /// is a file-scope variable too, may not take one of them.
+    /// from the templates, with <c>{{ sensor.Variable }}</c> replaced by each sensed variable: a map,
+    /// which is a file-scope variable too, may not take one of them.
     /// </summary>
     public static IEnumerable<string> FileScopeNames(IEnumerable<string> sensedVariables)
     {
         var variables = sensedVariables.ToList();
         foreach (var name in s_fileScope.Value)
         {
-            if (name.Contains(VariableSlot))
+            if (s_variableSlot.IsMatch(name))
             {
                 foreach (var variable in variables)
                 {
-                    yield return name.Replace(VariableSlot, variable);
+                    yield return s_variableSlot.Replace(name, variable);
                 }
             }
             else
@@ -48,59 +56,17 @@ internal static class BpfTemplates
         }
     }
 
-    private const string VariableSlot = "{{Variable}}";
+    // A loop's sensed variable in a template: "{{ sensor.Variable }}", "{{ spanSensor.Variable }}".
+    private const string VariableSlot = @"\{\{ [A-Za-z]+\.Variable \}\}";
 
-    // A definition at column 0: "static __always_inline int price_act(", "int handle_{{Variable}}_close(", "char LICENSE[]".
-    private static readonly Regex s_definition = new(@"^(?!SEC\(|#|\{|\}|/)[A-Za-z_][^=;(]*?\b((?:[A-Za-z0-9_]|\{\{Variable\}\})+)\s*[\(\[]", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+    private static readonly Regex s_variableSlot = new(VariableSlot, RegexOptions.CultureInvariant);
+
+    // A definition at column 0: "static __always_inline int price_act(", "int handle_{{ sensor.Variable }}_close(", "char LICENSE[]".
+    private static readonly Regex s_definition = new(@"^(?!SEC\(|#|\{|\}|/)[A-Za-z_][^=;(]*?\b((?:[A-Za-z0-9_]|" + VariableSlot + @")+)\s*[\(\[]", RegexOptions.Multiline | RegexOptions.CultureInvariant);
 
     private static string[] ReadFileScopeNames() =>
-        new[] { "fibre.bpf.c.hbs", "sensor_span.hbs", "sensor_oncpu.hbs", "sensor_count.hbs" }
-            .SelectMany(file => s_definition.Matches(Read(file)).Cast<Match>().Select(static m => m.Groups[1].Value))
+        new[] { Source, "sensor_span", "sensor_oncpu", "sensor_count" }
+            .SelectMany(file => s_definition.Matches(Set.Text(file)).Cast<Match>().Select(static m => m.Groups[1].Value))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
-
-    public static HandlebarsTemplate<object, object> Behaviour => s_compiled.Value.Behaviour;
-
-    private static Compiled Compile()
-    {
-        var handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = true });
-        foreach (var partial in new[] { "sensor_span", "sensor_oncpu", "sensor_count" })
-        {
-            handlebars.RegisterTemplate(partial, Read(partial + ".hbs"));
-        }
-
-        return new Compiled(
-            handlebars.Compile(Read("fibre.bpf.c.hbs")),
-            handlebars.Compile(Read("fibre.h.hbs")),
-            handlebars.Compile(Read("baseline.bpf.c.hbs")),
-            handlebars.Compile(Read("behaviour.bpf.c.hbs")));
-    }
-
-    private static string Read(string name)
-    {
-        var resource = "templates/bpf/" + name;
-        using var stream = typeof(BpfTemplates).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"the template {resource} is not embedded in {typeof(BpfTemplates).Assembly.GetName().Name}");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Replace("\r\n", "\n");
-    }
-
-    private sealed class Compiled
-    {
-        public Compiled(HandlebarsTemplate<object, object> source, HandlebarsTemplate<object, object> header, HandlebarsTemplate<object, object> baseline, HandlebarsTemplate<object, object> behaviour)
-        {
-            Source = source;
-            Header = header;
-            Baseline = baseline;
-            Behaviour = behaviour;
-        }
-
-        public HandlebarsTemplate<object, object> Source { get; }
-
-        public HandlebarsTemplate<object, object> Header { get; }
-
-        public HandlebarsTemplate<object, object> Baseline { get; }
-
-        public HandlebarsTemplate<object, object> Behaviour { get; }
-    }
 }

@@ -14,7 +14,7 @@ namespace Sigil.Language.Emit.Coq;
 /// <remarks>
 /// <see cref="Build"/> gives the file as a <see cref="CoqDocument"/> (numbers and theorems with
 /// their meanings, read by the proof report); <see cref="Render"/> writes it through the
-/// template <c>templates/coq/fibre.v.hbs</c>; <see cref="Emit"/> does both.
+/// template <c>templates/coq/fibre.v.scriban</c>; <see cref="Emit"/> does both.
 /// </remarks>
 public static partial class CoqEmitter
 {
