@@ -67,7 +67,7 @@ public sealed class DaemonPriceTests
             var started = new TaskCompletionSource();
             var launcher = new DaemonLauncher(TextWriter.Null)
             {
-                KernelFactory = new BpfKernelFibreFactory(DwellObject()) { Scope = [(uint)program.Id] },
+                KernelFactory = new BpfKernelFibreFactory(Sigil.Testing.KernelObjects.DwellFor(Fibre())) { Scope = [(uint)program.Id] },
                 Started = _ => started.TrySetResult(),
             };
             var daemon = launcher.RunAsync(Fibre(), options, stop.Token);
@@ -114,18 +114,4 @@ public sealed class DaemonPriceTests
         1e6,
         [],
         new Dictionary<string, string> { ["dwell"] = "price_dwell" });
-
-    private static string DwellObject()
-    {
-        foreach (var configuration in new[] { "Release", "Debug" })
-        {
-            var path = Path.Combine(Toolchain.RepoRoot, "src", "Sigil.Fibres", "bin", configuration, "net10.0", "sigil", "dwell", "bpf", "dwell.bpf.o");
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw new InvalidOperationException("dwell.bpf.o was not built (building the solution compiles it)");
-    }
 }

@@ -171,7 +171,8 @@ public sealed class LlvmEmitterTests
         var source = artefacts.Single(a => a.RelativePath.EndsWith(".c", StringComparison.Ordinal)).Content;
         Assert.Contains("#define SIGIL_POOL_PRICE_MAP \"\"", header, StringComparison.Ordinal);
         Assert.Contains("#define SIGIL_POOL_SCALE_BITS 16", header, StringComparison.Ordinal);
-        Assert.Contains("uint32_t tgid = 0; /* one price for the whole fibre */", source, StringComparison.Ordinal);
+        Assert.Contains("/* one price for the whole fibre: key 0 of the map, the page's shared price */", source, StringComparison.Ordinal);
+        Assert.Contains("uint32_t tgid = 0, ns = 0, pid = 0;", source, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -91,14 +91,15 @@ public sealed class DaemonProcessAttackTests
     {
         using var dir = new TempDirectory();
         var descriptor = dir.Combine("dwell.daemon.json");
-        File.WriteAllText(descriptor, DaemonFibreJson.Write(Fixtures.Dwell()));
+        var fibre = Fixtures.Dwell();
+        File.WriteAllText(descriptor, DaemonFibreJson.Write(fibre));
         var port = Ports.FreeLoopbackPort();
         var planted = Ports.FreeLoopbackPort();
         var fromEnvironment = Ports.FreeLoopbackPort();
         var url = $"http://127.0.0.1:{planted}";
         File.WriteAllText(dir.Combine("appsettings.json"), "{\"Urls\":\"" + url + "\",\"Kestrel\":{\"Endpoints\":{\"x\":{\"Url\":\"" + url + "\"}}}}");
         using var child = Sacrificial.Sleeper();
-        var info = Daemon(dir.Path, descriptor, child.Pid, dir.Combine("state"), port);
+        var info = Daemon(dir.Path, descriptor, child.Pid, dir.Combine("state"), port, "--bpf-object", KernelObjects.DwellFor(fibre));
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{fromEnvironment}";
         info.Environment["Kestrel__Endpoints__y__Url"] = $"http://127.0.0.1:{fromEnvironment}";
         var log = new List<string>();
@@ -140,12 +141,13 @@ public sealed class DaemonProcessAttackTests
         var state = dir.Combine("state");
 
         // One 0.6 s hold over a 0.1 s budget prices the child at about 1: throttled at 0.5.
-        File.WriteAllText(descriptor, DaemonFibreJson.Write(Fixtures.Dwell(budget: 0.1, step: 2, throttle: 0.5, kill: 100)));
+        var fibre = Fixtures.Dwell(budget: 0.1, step: 2, throttle: 0.5, kill: 100);
+        File.WriteAllText(descriptor, DaemonFibreJson.Write(fibre));
         File.WriteAllText(dir.Combine("held"), "x");
         using var child = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"read go; exec 3<'{dir.Combine("held")}'; sleep 0.6; exec 3<&-; sleep 300"]) { RedirectStandardInput = true })!;
         var port = Ports.FreeLoopbackPort();
         var log = new List<string>();
-        var limited = Daemon(dir.Path, descriptor, child.Id, state, port, "--arm", "--checkpoint-interval", "200ms");
+        var limited = Daemon(dir.Path, descriptor, child.Id, state, port, "--arm", "--checkpoint-interval", "200ms", "--bpf-object", KernelObjects.DwellFor(fibre));
         limited.ArgumentList.Insert(0, limited.FileName);
         limited.ArgumentList.Insert(0, "--");
         limited.ArgumentList.Insert(0, $"--nofile={DaemonDescriptors}:{DaemonDescriptors}");

@@ -26,7 +26,9 @@ public sealed class DaemonKillNineTests(ITestOutputHelper output)
         var descriptor = dir.Combine("dwell.daemon.json");
 
         // One 0.6 s hold over a 0.1 s budget prices the child at about 1; nothing moves it after.
-        File.WriteAllText(descriptor, DaemonFibreJson.Write(Fixtures.Dwell(budget: 0.1, step: 2, throttle: 50, kill: 100)));
+        var fibre = Fixtures.Dwell(budget: 0.1, step: 2, throttle: 50, kill: 100);
+        File.WriteAllText(descriptor, DaemonFibreJson.Write(fibre));
+        var kernelObject = KernelObjects.DwellFor(fibre);
         using var child = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"read go; exec 3<'{dir.Combine("held")}'; sleep 0.6; exec 3<&-; sleep 300"]) { RedirectStandardInput = true })!;
         var state = dir.Combine("state");
         var store = new CheckpointStore(state, "dwell");
@@ -35,7 +37,7 @@ public sealed class DaemonKillNineTests(ITestOutputHelper output)
         try
         {
             int port;
-            (daemon, port) = await StartAsync(descriptor, child.Id, state, dir.Combine("dwell.prices"));
+            (daemon, port) = await StartAsync(descriptor, kernelObject, child.Id, state, dir.Combine("dwell.prices"));
             child.StandardInput.WriteLine("go");
             child.StandardInput.Flush();
             var price = await WaitForAsync(port, m => Price(m, child.Id) > 0 && Counter(m, "sigil_checkpoints_total") >= 2);
@@ -59,7 +61,7 @@ public sealed class DaemonKillNineTests(ITestOutputHelper output)
                 savedTicks = ticks;
 
                 // The next daemon restores the price into the kernel and carries the counters on.
-                (daemon, port) = await StartAsync(descriptor, child.Id, state, dir.Combine("dwell.prices"));
+                (daemon, port) = await StartAsync(descriptor, kernelObject, child.Id, state, dir.Combine("dwell.prices"));
                 // (Its first ticks show the restored price, and the counters' totals already include the old ones.)
                 var metrics = await WaitForAsync(port, m => Price(m, child.Id) > 0);
                 Assert.Equal(held, Price(metrics, child.Id));
@@ -69,7 +71,7 @@ public sealed class DaemonKillNineTests(ITestOutputHelper output)
 
             daemon.Kill(); // SIGKILL, then a clean stop of a last daemon
             await daemon.WaitForExitAsync();
-            var last = Process.Start(Info(descriptor, child.Id, state, dir.Combine("dwell.prices"), Ports.FreeLoopbackPort(), "--duration", "2s"))!;
+            var last = Process.Start(Info(descriptor, kernelObject, child.Id, state, dir.Combine("dwell.prices"), Ports.FreeLoopbackPort(), "--duration", "2s"))!;
             await last.WaitForExitAsync();
             Assert.Equal(0, last.ExitCode);
             Assert.Equal(held, store.Load().State!.Prices.Single(p => p.Agent == child.Id).Price);
@@ -85,7 +87,7 @@ public sealed class DaemonKillNineTests(ITestOutputHelper output)
         }
     }
 
-    private static ProcessStartInfo Info(string descriptor, int scope, string state, string page, int port, params string[] more)
+    private static ProcessStartInfo Info(string descriptor, string kernelObject, int scope, string state, string page, int port, params string[] more)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
@@ -93,6 +95,7 @@ public sealed class DaemonKillNineTests(ITestOutputHelper output)
             ProcessRunner.SigilDll, "run", descriptor, "--sensor", "kernel", "--scope", scope.ToString(CultureInfo.InvariantCulture),
             "--state-dir", state, "--checkpoint-interval", "200ms", "--tick", "100ms", "--price-page", page,
             "--metrics-url", $"http://127.0.0.1:{port}", "--log-format", "none", "--table", "false",
+            "--bpf-object", kernelObject,
         }.Concat(more))
         {
             info.ArgumentList.Add(argument);
@@ -101,10 +104,10 @@ public sealed class DaemonKillNineTests(ITestOutputHelper output)
         return info;
     }
 
-    private static async Task<(Process Daemon, int Port)> StartAsync(string descriptor, int scope, string state, string page)
+    private static async Task<(Process Daemon, int Port)> StartAsync(string descriptor, string kernelObject, int scope, string state, string page)
     {
         var port = Ports.FreeLoopbackPort();
-        var daemon = Process.Start(Info(descriptor, scope, state, page, port))!;
+        var daemon = Process.Start(Info(descriptor, kernelObject, scope, state, page, port))!;
         daemon.OutputDataReceived += static (_, _) => { };
         daemon.ErrorDataReceived += static (_, _) => { };
         daemon.BeginOutputReadLine();

@@ -261,6 +261,9 @@ internal static class BpfBehaviourBuilder
             {
                 Name = taskMap,
                 Comment = "each task's agent and last settled file, freed with the task",
+                Type = "BPF_MAP_TYPE_TASK_STORAGE",
+                Key = "int",
+                Value = $"struct {taskCache.CName}",
                 Attributes = new[]
                 {
                     "__uint(type, BPF_MAP_TYPE_TASK_STORAGE);",

@@ -1,11 +1,20 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
 using Sigil.Language.Emit.Bpf;
 using Sigil.Language.Model;
 using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting;
 
-namespace Sigil.Daemon.Tests.Infrastructure;
+namespace Sigil.Testing;
 
+/// <summary>
+/// The shipped fibres' compiled eBPF objects, and variants of dwell's with the descriptor a
+/// hand-made fixture would compile to (the daemon refuses an object whose descriptor disagrees
+/// with the fibre it runs). Shared by the daemon and LLVM tests.
+/// </summary>
 internal static class KernelObjects
 {
     private static readonly Lazy<string> s_dwell = new(() => Find("dwell"));
