@@ -100,7 +100,9 @@ public static class LimitCases
 
     /// <summary>
     /// Fibres at the edge of the limits that the compiler accepts, by name: names beside the
-    /// reserved ones, an index no statement uses, a kernel price with both actions and targets.
+    /// reserved ones, an index no statement uses, a kernel price with both actions and targets,
+    /// free (-inf) variables under the QP engine, a linear cluster fibre under ADMM, and per-agent
+    /// rows the daemon solves each period by penalty.
     /// Each must build: generator, csc with warnings as errors, clang, clang++ and coqc.
     /// </summary>
     public static IReadOnlyList<(string Name, string Text)> Accepted { get; } = new[]
@@ -140,6 +142,42 @@ public static class LimitCases
             "couple @power >= sum(j in job) watts * $cpu[j];",
             "utility $cpu[j] ~ fair($cpu[j] + 0.1, 2);",
             "solve admm { rho = 0.0002; }")),
+        ("edge_free", Fibre(
+            "edge_free",
+            "index d in 0 .. 1;",
+            "$x[d] : 1 in [-inf, 5];",
+            "$w[d] : 1 in [-inf, 5];",
+            "@c : 1 = 1;",
+            "@e : 1 = 2;",
+            "couple @c >= sum(i in d) $x[i];",
+            "couple @e >= sum(i in d) $w[i];",
+            "utility $x[i] ~ 4 * $x[i] - 1/2 * $x[i] ** 2;",
+            "utility $w[i] ~ 4 * $w[i];",
+            "solve admm { }",
+            "certify admm;")),
+        ("edge_cluster_linear", Fibre(
+            "edge_cluster_linear",
+            "index job by pid max 4;",
+            "param watts : W/cpu = 50;",
+            "$cpu[job] : cpu in [1, 4];",
+            "@node : W = 400;",
+            "@power : W = 2000 cluster max 8;",
+            "couple @node >= sum(j in job) watts * $cpu[j];",
+            "couple @power >= sum(j in job) watts * $cpu[j];",
+            "utility $cpu[j] ~ 2 * $cpu[j];",
+            "solve admm { rho = 0.0002; }")),
+        ("edge_periodic", Fibre(
+            "edge_periodic",
+            "index task by pid max 1024;",
+            "$hold[task] : s in [0, 3600];",
+            "$grant[task] : s in [0, 10];",
+            "@lease[task] : s = 4.0;",
+            "couple @lease[t] >= $hold[t] + $grant[t];",
+            "utility $hold[t] ~ log(1 + $hold[t]);",
+            "utility $grant[t] ~ log(1 + $grant[t]);",
+            "solve penalty { mu = 2; }",
+            "sense $hold[t] <- span(syscalls:sys_enter_openat, syscalls:sys_enter_close) key (pid, fd);",
+            "act throttle(cpu = 20%) when ^lease[t] >= 3;")),
         ("edge_freeze", Fibre(
             "edge_freeze",
             "index agent by tree max 64;",

@@ -192,6 +192,10 @@ public sealed class CheckIsBuildTests : IDisposable
         Assert.Contains("edge_kernel.vo", files);
         Assert.Contains("edge_freeze.bpf.o", files);
         Assert.Contains("edge_freeze.vo", files);
+        Assert.Contains("edge_free.vo", files);
+        Assert.Contains("edge_cluster_linear.vo", files);
+        Assert.Contains("edge_periodic.bpf.o", files);
+        Assert.Contains("edge_periodic.vo", files);
         Assert.Contains("SigilEdgeKernel.so", files);
         Assert.Contains("libsigil_edge_kernel_hook.so", files);
     }
