@@ -98,6 +98,28 @@ public static class LimitCases
     /// <summary>The daemon warnings' names, one argument list each.</summary>
     public static IEnumerable<object[]> DaemonWarningNames => DaemonWarnings.Select(static c => new object[] { c.Name });
 
+    /// <summary>Files held (sensed) and a granted allowance (decided) share each process's lease.</summary>
+    public const string Lease = """
+        fibre lease {
+            index task by pid max 1024;
+
+            $hold[task] : s in [0, 3600];
+            $grant[task] : s in [0, 10];
+            @lease[task] : s = 4.0;
+
+            couple @lease[t] >= $hold[t] + $grant[t];
+            utility $hold[t] ~ log(1 + $hold[t]);
+            utility $grant[t] ~ log(1 + $grant[t]);
+            solve penalty { mu = 2; }
+
+            sense $hold[t] <- span(syscalls:sys_enter_openat, syscalls:sys_enter_close) key (pid, fd);
+            act throttle(cpu = 20%) when ^lease[t] >= 3;
+
+            metric lease_hold_seconds = mean($hold);
+            metric lease_price = max(^lease);
+        }
+        """;
+
     /// <summary>
     /// Fibres at the edge of the limits that the compiler accepts, by name: names beside the
     /// reserved ones, an index no statement uses, a kernel price with both actions and targets,
@@ -131,17 +153,7 @@ public static class LimitCases
             "couple @lim >= sum(a in arc) $z[a];",
             "utility $z[a] ~ 3 * $z[a] - 1/2 * $z[a] ** 2;",
             "solve admm { }")),
-        ("edge_cluster_admm", Fibre(
-            "edge_cluster_admm",
-            "index job by pid max 4;",
-            "param watts : W/cpu = 50;",
-            "$cpu[job] : cpu in [1, 4];",
-            "@node : W = 400;",
-            "@power : W = 2000 cluster max 8;",
-            "couple @node >= sum(j in job) watts * $cpu[j];",
-            "couple @power >= sum(j in job) watts * $cpu[j];",
-            "utility $cpu[j] ~ fair($cpu[j] + 0.1, 2);",
-            "solve admm { rho = 0.0002; }")),
+        ("edge_cluster_admm", ClusterAdmm("edge_cluster_admm", "fair($cpu[j] + 0.1, 2)")),
         ("edge_free", Fibre(
             "edge_free",
             "index d in 0 .. 1;",
@@ -155,29 +167,8 @@ public static class LimitCases
             "utility $w[i] ~ 4 * $w[i];",
             "solve admm { }",
             "certify admm;")),
-        ("edge_cluster_linear", Fibre(
-            "edge_cluster_linear",
-            "index job by pid max 4;",
-            "param watts : W/cpu = 50;",
-            "$cpu[job] : cpu in [1, 4];",
-            "@node : W = 400;",
-            "@power : W = 2000 cluster max 8;",
-            "couple @node >= sum(j in job) watts * $cpu[j];",
-            "couple @power >= sum(j in job) watts * $cpu[j];",
-            "utility $cpu[j] ~ 2 * $cpu[j];",
-            "solve admm { rho = 0.0002; }")),
-        ("edge_periodic", Fibre(
-            "edge_periodic",
-            "index task by pid max 1024;",
-            "$hold[task] : s in [0, 3600];",
-            "$grant[task] : s in [0, 10];",
-            "@lease[task] : s = 4.0;",
-            "couple @lease[t] >= $hold[t] + $grant[t];",
-            "utility $hold[t] ~ log(1 + $hold[t]);",
-            "utility $grant[t] ~ log(1 + $grant[t]);",
-            "solve penalty { mu = 2; }",
-            "sense $hold[t] <- span(syscalls:sys_enter_openat, syscalls:sys_enter_close) key (pid, fd);",
-            "act throttle(cpu = 20%) when ^lease[t] >= 3;")),
+        ("edge_cluster_linear", ClusterAdmm("edge_cluster_linear", "2 * $cpu[j]")),
+        ("edge_periodic", Lease.Replace("fibre lease", "fibre edge_periodic", StringComparison.Ordinal)),
         ("edge_freeze", Fibre(
             "edge_freeze",
             "index agent by tree max 64;",
@@ -212,6 +203,19 @@ public static class LimitCases
             "metric m_mean = max($x);",
             "instrument calls(write, pwrite) pass (site, fd) respond backoff(us = 100);")),
     };
+
+    // A cluster power fibre solved by ADMM's sharing form, with the jobs' utility given.
+    private static string ClusterAdmm(string name, string utility) => Fibre(
+        name,
+        "index job by pid max 4;",
+        "param watts : W/cpu = 50;",
+        "$cpu[job] : cpu in [1, 4];",
+        "@node : W = 400;",
+        "@power : W = 2000 cluster max 8;",
+        "couple @node >= sum(j in job) watts * $cpu[j];",
+        "couple @power >= sum(j in job) watts * $cpu[j];",
+        "utility $cpu[j] ~ " + utility + ";",
+        "solve admm { rho = 0.0002; }");
 
     private static Case Make(string name, string marked, string code)
     {

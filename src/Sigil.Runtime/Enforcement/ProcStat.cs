@@ -44,6 +44,30 @@ public sealed record ProcStat(int Pid, string Comm, char State, int ParentPid, u
         return TryParse(text);
     }
 
+    /// <summary>
+    /// The value of field <paramref name="name"/> in <c>&lt;procRoot&gt;/&lt;pid&gt;/status</c>
+    /// (the text after "name:", trimmed); null when the process is gone or has no such field.
+    /// </summary>
+    public static string? StatusField(int pid, string name, string procRoot = "/proc")
+    {
+        var prefix = name + ":";
+        try
+        {
+            foreach (var line in File.ReadLines(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "status")))
+            {
+                if (line.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return line[prefix.Length..].Trim();
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+
     /// <summary>Parses the text of a stat file; null when it is malformed.</summary>
     public static ProcStat? TryParse(string text)
     {

@@ -97,27 +97,9 @@ public static class ProcessIdentity
         }
 
         var inode = (uint)*(ulong*)(stat + 8);
-
-        try
-        {
-            foreach (var line in File.ReadLines(Path.Combine(folder, "status")))
-            {
-                if (line.StartsWith("NSpid:", StringComparison.Ordinal))
-                {
-                    var pids = line.Substring(6).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
-                    return pids.Length > 0 && int.TryParse(pids[^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid > 0
-                        ? (inode, pid)
-                        : null;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        return null;
+        var pids = ProcStat.StatusField(tgid, "NSpid", procRoot)?.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+        return pids is { Length: > 0 } && int.TryParse(pids[^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid > 0
+            ? (inode, pid)
+            : null;
     }
 }

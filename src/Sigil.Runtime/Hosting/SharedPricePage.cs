@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.MemoryMappedFiles;
-using System.Linq;
 using System.Threading;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Security;
@@ -57,10 +56,13 @@ public sealed class SharedPricePage : IDisposable
     private readonly ulong _inode;
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
-    private readonly HashSet<int> _keys = [];
     private readonly HashSet<int> _next = [];
     private readonly Func<int, (uint Namespace, int Pid)?> _namespaceOf;
-    private readonly Dictionary<int, (uint Namespace, int Pid)?> _namespaces = [];
+    private readonly byte[] _table;
+
+    // Each priced process (by host tgid): where its slots are, and its key in another PID
+    // namespace (asked once, when it gets a slot).
+    private Dictionary<int, Placed> _placed = [];
     private readonly int _scaleBits;
     private readonly uint _mask;
     private ulong _sequence;
@@ -89,6 +91,7 @@ public sealed class SharedPricePage : IDisposable
         // up to two slots per process (host and namespace keys), at most half the table full
         Capacity = (int)Math.Min(1 << 24, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, agents * 4)));
         _mask = (uint)Capacity - 1;
+        _table = new byte[Capacity * SlotSize];
         _name = System.IO.Path.GetFileName(Path);
         _folder = SecureDirectory.Open(System.IO.Path.GetDirectoryName(Path)!, FolderMode);
         try
@@ -144,7 +147,7 @@ public sealed class SharedPricePage : IDisposable
             throw new InvalidOperationException($"{_next.Count} priced processes do not fit the price page's {Capacity} slots");
         }
 
-        if (!_next.SetEquals(_keys))
+        if (!_next.SetEquals(_placed.Keys))
         {
             Rebuild(prices);
             return;
@@ -155,10 +158,11 @@ public sealed class SharedPricePage : IDisposable
             if (tgid > 0 && price > 0)
             {
                 var value = ToFixed(price);
-                _view.Write(Find(InitialNamespace, tgid) + 8, value);
-                if (_namespaces[tgid] is { } inner)
+                var placed = _placed[tgid];
+                _view.Write(SlotOffset(placed.Host) + 8, value);
+                if (placed.Inner >= 0)
                 {
-                    _view.Write(Find(inner.Namespace, inner.Pid) + 8, value);
+                    _view.Write(SlotOffset(placed.Inner) + 8, value);
                 }
             }
         }
@@ -223,88 +227,67 @@ public sealed class SharedPricePage : IDisposable
         var mask = (uint)capacity - 1;
         foreach (var ((ns, pid), price) in prices)
         {
-            var slot = Home(ns, pid, mask);
-            while (BinaryPrimitives.ReadUInt32LittleEndian(span[(HeaderSize + ((int)slot * SlotSize))..]) != 0)
-            {
-                slot = (slot + 1) & mask;
-            }
-
-            var at = span[(HeaderSize + ((int)slot * SlotSize))..];
-            BinaryPrimitives.WriteUInt32LittleEndian(at, (uint)pid);
-            BinaryPrimitives.WriteUInt32LittleEndian(at[4..], ns);
-            BinaryPrimitives.WriteUInt64LittleEndian(at[8..], price);
+            Place(span[HeaderSize..], mask, ns, pid, price);
         }
 
         return page;
     }
 
-    // The hook's page_home (templates/llvm/hook.c.hbs) computes the same.
-    private static uint Home(uint ns, int pid, uint mask) => unchecked(((uint)pid ^ (ns * 2246822507u)) * 2654435761u) & mask;
-
-    private void Rebuild(IEnumerable<(int Tgid, double Price)> prices)
+    // Puts (ns, pid) at the first empty slot from its home in a slot table; the slot's index.
+    // The hook's page_lookup (templates/llvm/hook.c.scriban) probes from the same home.
+    private static uint Place(Span<byte> table, uint mask, uint ns, int pid, ulong price)
     {
-        // Odd while the slots move: readers retry.
-        _view.Write(SequenceOffset, ++_sequence);
-        Thread.MemoryBarrier();
-        for (long offset = HeaderSize; offset < HeaderSize + ((long)Capacity * SlotSize); offset += 8)
+        var slot = unchecked(((uint)pid ^ (ns * 2246822507u)) * 2654435761u) & mask;
+        while (BinaryPrimitives.ReadUInt32LittleEndian(table[((int)slot * SlotSize)..]) != 0)
         {
-            _view.Write(offset, 0UL);
+            slot = (slot + 1) & mask;
         }
 
-        _keys.Clear();
+        var at = table[((int)slot * SlotSize)..];
+        BinaryPrimitives.WriteUInt32LittleEndian(at, (uint)pid);
+        BinaryPrimitives.WriteUInt32LittleEndian(at[4..], ns);
+        BinaryPrimitives.WriteUInt64LittleEndian(at[8..], price);
+        return slot;
+    }
+
+    private static long SlotOffset(long slot) => HeaderSize + (slot * SlotSize);
+
+    // The table is laid out aside and copied in between an odd and the next even sequence.
+    private void Rebuild(IEnumerable<(int Tgid, double Price)> prices)
+    {
+        Array.Clear(_table);
+        var placed = new Dictionary<int, Placed>();
         foreach (var (tgid, price) in prices)
         {
-            if (tgid > 0 && price > 0 && _keys.Add(tgid))
+            if (tgid > 0 && price > 0 && !placed.ContainsKey(tgid))
             {
+                // A process that left the page is asked again if it comes back (its pid may be another's by then).
+                var inner = _placed.TryGetValue(tgid, out var before) ? before.Namespace : NamespaceOf(tgid);
                 var value = ToFixed(price);
-                Insert(InitialNamespace, tgid, value);
-                if (!_namespaces.TryGetValue(tgid, out var inner))
-                {
-                    inner = _namespaceOf(tgid);
-                    _namespaces[tgid] = inner is { } found && found.Namespace != InitialNamespace && found.Pid > 0 ? found : null;
-                }
-
-                if (_namespaces[tgid] is { } key)
-                {
-                    Insert(key.Namespace, key.Pid, value);
-                }
+                long host = Place(_table, _mask, InitialNamespace, tgid, value);
+                long innerSlot = inner is { } key ? Place(_table, _mask, key.Namespace, key.Pid, value) : -1;
+                placed[tgid] = new Placed(host, innerSlot, inner);
             }
         }
 
-        // A process that left the page is asked again if it comes back (its pid may be another's by then).
-        _namespaces.Keys.Where(tgid => !_keys.Contains(tgid)).ToList().ForEach(tgid => _namespaces.Remove(tgid));
+        _placed = placed;
 
+        // Odd while the slots move: readers retry.
+        _view.Write(SequenceOffset, ++_sequence);
+        Thread.MemoryBarrier();
+        _view.WriteArray(HeaderSize, _table, 0, _table.Length);
         Thread.MemoryBarrier();
         _view.Write(SequenceOffset, ++_sequence);
         Rebuilds++;
     }
 
-    private void Insert(uint ns, int pid, ulong price)
-    {
-        var slot = Home(ns, pid, _mask);
-        while (_view.ReadUInt32(HeaderSize + ((long)slot * SlotSize)) != 0)
-        {
-            slot = (slot + 1) & _mask;
-        }
-
-        var at = HeaderSize + ((long)slot * SlotSize);
-        _view.Write(at + 8, price);
-        _view.Write(at + 4, ns);
-        _view.Write(at, (uint)pid);
-    }
-
-    private long Find(uint ns, int pid)
-    {
-        for (var slot = Home(ns, pid, _mask); ; slot = (slot + 1) & _mask)
-        {
-            var at = HeaderSize + ((long)slot * SlotSize);
-            if (_view.ReadUInt32(at) == (uint)pid && _view.ReadUInt32(at + 4) == ns)
-            {
-                return at;
-            }
-        }
-    }
+    // The process's key in its own PID namespace, or null in the initial one (or when it is gone).
+    private (uint Namespace, int Pid)? NamespaceOf(int tgid) =>
+        _namespaceOf(tgid) is { } found && found.Namespace != InitialNamespace && found.Pid > 0 ? found : null;
 
     private ulong ToFixed(double price) =>
         (ulong)Math.Min(Math.Round(price * Math.Pow(2, _scaleBits)), (double)long.MaxValue);
+
+    // Where a priced process's slots are (Inner: -1 when it has only its host key).
+    private readonly record struct Placed(long Host, long Inner, (uint Namespace, int Pid)? Namespace);
 }

@@ -25,27 +25,8 @@ public sealed class PeriodicRowTests : IDisposable
     private const double Budget = 4.0;
     private const double Mu = 2.0;
 
-    /// <summary>Files held (sensed) and a granted allowance (decided) share each process's lease.</summary>
-    public const string Lease = """
-        fibre lease {
-            index task by pid max 1024;
-
-            $hold[task] : s in [0, 3600];
-            $grant[task] : s in [0, 10];
-            @lease[task] : s = 4.0;
-
-            couple @lease[t] >= $hold[t] + $grant[t];
-            utility $hold[t] ~ log(1 + $hold[t]);
-            utility $grant[t] ~ log(1 + $grant[t]);
-            solve penalty { mu = 2; }
-
-            sense $hold[t] <- span(syscalls:sys_enter_openat, syscalls:sys_enter_close) key (pid, fd);
-            act throttle(cpu = 20%) when ^lease[t] >= 3;
-
-            metric lease_hold_seconds = mean($hold);
-            metric lease_price = max(^lease);
-        }
-        """;
+    /// <summary>The shared corpus's lease fibre (<see cref="LimitCases.Lease"/>), which the build check also compiles.</summary>
+    private const string Lease = LimitCases.Lease;
 
     private readonly TempDirectory _dir = new();
 

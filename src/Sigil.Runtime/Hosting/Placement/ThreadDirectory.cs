@@ -168,23 +168,6 @@ internal sealed class ThreadDirectory
         return new ThreadInfo(stat.StartTime, stat.Comm, tgid, !kernel && tgid != _self && tgid > 1);
     }
 
-    private int? ReadTgid(int tid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines(Path.Combine(_procRoot, tid.ToString(CultureInfo.InvariantCulture), "status")))
-            {
-                if (line.StartsWith("Tgid:", StringComparison.Ordinal)
-                    && int.TryParse(line.AsSpan(5).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var tgid))
-                {
-                    return tgid;
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-
-        return null;
-    }
+    private int? ReadTgid(int tid) =>
+        int.TryParse(ProcStat.StatusField(tid, "Tgid", _procRoot), NumberStyles.None, CultureInfo.InvariantCulture, out var tgid) ? tgid : null;
 }
