@@ -12,7 +12,8 @@ namespace Sigil.Cluster;
 /// order one. It starts from gain 1 and offset 0 with a weak prior (covariance <see cref="Prior"/>
 /// times the identity: two readings at different loads determine both). The estimate is clamped to
 /// <c>gain in [<see cref="MinGain"/>, <see cref="MaxGain"/>]</c> and
-/// <c>offset in [0, <see cref="MaxOffset"/>]</c>, and each diagonal entry of the covariance is held
+/// <c>offset in [0, <see cref="MaxOffset"/>]</c> (a parameter held at its bound moves the other by
+/// their covariance, so the prediction still follows the readings), and each diagonal entry of the covariance is held
 /// at most <see cref="Prior"/> (by a diagonal congruence, which keeps it positive definite), so a
 /// steady load (no excitation of the gain) cannot wind the covariance up. On a steady load only
 /// <c>gain x model + offset</c> at that load is known; the fit keeps predicting it, and gain and
@@ -85,13 +86,25 @@ public sealed class PowerModelFit
         var k0 = pm0 / denominator;
         var k1 = pm1 / denominator;
         var error = y - ((Gain * m) + _offsetScaled);
-        Gain = Math.Clamp(Gain + (k0 * error), MinGain, MaxGain);
-        _offsetScaled = Math.Clamp(_offsetScaled + (k1 * error), 0, MaxOffset / _scale);
+        var gain = Gain + (k0 * error);
+        var offset = _offsetScaled + (k1 * error);
 
         // P = (P - K phi' P) / lambda, phi' P = (pm0, pm1) by symmetry.
         _p00 = (_p00 - (k0 * pm0)) / Forgetting;
         _p01 = (_p01 - (k0 * pm1)) / Forgetting;
         _p11 = (_p11 - (k1 * pm1)) / Forgetting;
+
+        // Onto the bounds: a parameter held at its bound moves the other by their covariance (the
+        // least-squares estimate given the held value), so the error the held one cannot absorb goes
+        // to the other rather than being lost. Clamping each alone would leave the prediction off the
+        // readings for as long as the load stays steady.
+        var heldOffset = Math.Clamp(offset, 0, MaxOffset / _scale);
+        gain += _p01 / _p11 * (heldOffset - offset);
+        offset = heldOffset;
+        var heldGain = Math.Clamp(gain, MinGain, MaxGain);
+        offset = Math.Clamp(offset + (_p01 / _p00 * (heldGain - gain)), 0, MaxOffset / _scale);
+        Gain = heldGain;
+        _offsetScaled = offset;
         if (_p00 > Prior)
         {
             // D P D with D = diag(f, 1): the gain's variance back to the bound, the covariance scaled with it.

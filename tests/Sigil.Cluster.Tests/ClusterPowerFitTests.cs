@@ -55,6 +55,34 @@ public sealed class ClusterPowerFitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Fit_DrivenToABound_StillPredictsTheReadingOnASteadyLoad()
+    {
+        // Readings paired with a stale model (a meter that lags a falling allocation) push the gain to
+        // its upper bound and the offset below 0. A steady load afterwards must bring the prediction
+        // back to the reading: with the offset held at its bound, the error is the gain's to absorb.
+        var fit = new PowerModelFit(400, 12_800);
+        for (var i = 0; i < 20; i++)
+        {
+            fit.Add(24, (TrueGain * 200) + TrueOffset);
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            fit.Add(200, (TrueGain * 24) + TrueOffset);
+        }
+
+        output.WriteLine($"after stale readings: gain {fit.Gain:F4}, offset {fit.Offset:F3} W");
+        var steady = (TrueGain * 24.25) + TrueOffset;
+        for (var i = 0; i < 100; i++)
+        {
+            fit.Add(24.25, steady);
+        }
+
+        output.WriteLine($"after 100 steady readings: gain {fit.Gain:F4}, offset {fit.Offset:F3} W, predicted {(fit.Gain * 24.25) + fit.Offset:F2} W against {steady:F2} W");
+        Assert.Equal(steady, (fit.Gain * 24.25) + fit.Offset, 0);
+    }
+
+    [Fact]
     public async Task Run_FakeRaplCounter_FitsGainAndOffsetAndHoldsTheDrawToTheBudget()
     {
         if (EtcdServer.Missing is { } missing)

@@ -88,9 +88,14 @@ public sealed class DaemonPriceTests
             Assert.InRange(stats.Price, 1UL << (ScaleBits - 2), 9UL << (ScaleBits - 2)); // 0.25 to 2.25
             Assert.Equal((ulong)Blocks, stats.Backoffs);
 
-            // backoff(us = 100): price * 100 us before each write.
+            // backoff(us = 100): price * 100 us before each write. The map is the kernel's own price,
+            // final once the loader's short opens are closed, before main. The page follows the kernel
+            // at the daemon's next tick, which may fall inside the copy; the writes before it then back
+            // off by an earlier, higher price (after exec every span is shorter than the budget, so the
+            // price only falls), never by less than the final one, nor by more than the 2.25 above.
             var expected = Blocks * (stats.Price * 100_000.0 / (1 << ScaleBits));
-            Assert.InRange(stats.BackoffNs, expected * 0.99, expected * 1.01);
+            var highest = name == "map" ? expected * 1.01 : Blocks * (9.0 / 4) * 100_000.0;
+            Assert.InRange(stats.BackoffNs, expected * 0.99, highest);
         }
 
         Assert.False(Directory.Exists(pins), "the daemon left its pin folder");
