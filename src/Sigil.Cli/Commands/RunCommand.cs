@@ -59,7 +59,7 @@ internal static class RunCommand
         var round = new Option<string?>("--round") { Description = "Cluster fibres: time between two cluster rounds (default 500ms).", Hidden = true };
         var lease = new Option<string?>("--lease") { Description = "Cluster fibres: the node lease's time to live (default 3s).", Hidden = true };
         var powerFit = new Option<string?>("--power-fit") { Description = "Cluster fibres: on (default) fits the sensed power as gain x model + offset and solves in sensed units; off keeps the fibre's model and only reports the sensed power." };
-        var duration = new Option<string?>("--duration") { Description = "Stop after this long (default: run until SIGTERM or Ctrl+C).", Hidden = true };
+        var duration = new Option<string?>("--duration") { Description = "Stop this long after the daemon is ready (default: run until SIGTERM or Ctrl+C).", Hidden = true };
 
         var command = new Command("run", "Run a fibre's daemon: sense, solve, act; metrics and health over HTTP.")
         {
@@ -145,11 +145,10 @@ internal static class RunCommand
                 options = options with { LogFormat = LogFormat.Simple };
             }
 
+            // --duration counts from the moment the daemon is ready, so a slow start (a loaded
+            // machine, a cold JIT) does not eat the run it asked for.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-            if (parse.GetValue(duration) is { } d)
-            {
-                stop.CancelAfter(Durations.Parse(d, "--duration"));
-            }
+            var readyFor = parse.GetValue(duration) is { } d ? Durations.Parse(d, "--duration") : (TimeSpan?)null;
 
             // Off a terminal the logs carry each action; the table is printed once at the end.
             var view = new LiveView(Terminal.Out, interactive, printActions: options.LogFormat == LogFormat.None);
@@ -161,7 +160,14 @@ internal static class RunCommand
                     Window = options.PlacementPeriod,
                     ProcRoot = options.ProcRoot,
                 },
-                Started = view.Attach,
+                Started = app =>
+                {
+                    view.Attach(app);
+                    if (readyFor is { } length)
+                    {
+                        stop.CancelAfter(length);
+                    }
+                },
                 Logging = interactive ? l => l.SetMinimumLevel(LogLevel.Warning) : null,
             };
             var code = await view.RunAsync(launcher.RunAsync(daemon, options, stop.Token)).ConfigureAwait(false);
