@@ -168,7 +168,7 @@ public static partial class CoqEmitter
                 Theorem(
                     Id("kernel_detects", kind, r),
                     "detection",
-                    $"Detection in the kernel, in fixed point (1 = {margin}): {Detected(resource, Q(1, resource), Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)scale, resource), actuator.Kind, D(actuator.Threshold) + " = " + threshold + " / 2^" + fixedPoint.ScaleBits, D(updates))}, from any starting price.",
+                    $"Detection in the kernel, in fixed point (1 = {margin}): {Detected(resource, Q(1, resource), Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)scale, resource), actuator.Kind, D(actuator.Threshold) + " = " + threshold + " / 2^" + fixedPoint.ScaleBits, D(updates))}, from any starting price.{UpdatesAreSamples(r)}",
                     $"forall load p0, (0 <= p0)%Z -> (forall k, (fx_budget {kernel} + {CoqText.Z(margin)} <= load k)%Z) ->\n  forall n, ({CoqText.Z(updates)} <= Z.of_nat n)%Z -> ({t} <= fx_price {kernel} load p0 n)%Z",
                     $"apply (fx_detection_checked {kernel} {CoqText.Z(margin)} {t} {CoqText.Z(updates)}). vm_compute. reflexivity.",
                     new CoqUpdateBound("detection", r, actuator.Threshold, 1, ToLong(updates), true),
@@ -258,50 +258,48 @@ public static partial class CoqEmitter
                 Id("kernel_hold_detects", kind, r),
                 "detection",
                 $"Detection in time (the kernel's hold timer, period {D((double)tick / 1e9)} s): a {string.Join(" and ", resource.IndexSets)} that holds a span of ${SpanVariable(fixedPoint)} open and never closes it {outcome} (its price reaches {D(actuator.Threshold)} = {threshold} / 2^{fixedPoint.ScaleBits}) "
-                + $"at the first timer tick at least {D((double)tau / 1e9)} s after its hold passes the {budgetText} budget, so within {D(seconds)} s of that moment when the timer fires every {D((double)tick / 1e9)} s, "
+                + $"at the first timer tick at least {D((double)tau / 1e9)} s after its hold passes the {budgetText} budget, so within {D(seconds)} s of that moment when each tick comes at most {D((double)tick / 1e9)} s after the one before (the timer's period; a late tick adds its lateness), "
                 + $"from any starting price, provided nothing else lowers that price meanwhile (another close of a shorter span does) and the hold stays below the load clamp ({D((double)clampHold / 1e9)} s). "
                 + $"Each tick charges the hold beyond the budget that no tick has charged yet with the kernel's update (at most one unit of 2^-{fixedPoint.ScaleBits} lost to the floor per tick); ticks are at least {D((double)tick / 1e9)} s apart, so at most {ticks} tick{(ticks == 1 ? "" : "s")} charge in that time.",
-                $"forall ex p0 n h, (0 <= p0 <= fx_price_max {kernel})%Z -> ex O = 0%Z ->
-"
-                + $"  (forall k, (k < n)%nat -> (ex k <= ex (S k))%Z) ->
-"
-                + $"  (forall k, (k <= n)%nat -> (0 <= ex k <= {z(loadMax - budget)})%Z) ->
-"
-                + $"  ex n = (Z.min (h * {z(two)} / {z(npu)}) {z(loadMax)} - {z(budget)})%Z ->
-"
-                + $"  (Z.of_nat n * {z(tick)} <= h - {z(reached)} + {z(tick)})%Z ->
-"
-                + $"  ({z(reached)} + {z(tau)} <= h <= {z(clampHold)})%Z ->
-"
+                $"forall ex p0 n h, (0 <= p0 <= fx_price_max {kernel})%Z -> ex O = 0%Z ->\n"
+                + $"  (forall k, (k < n)%nat -> (ex k <= ex (S k))%Z) ->\n"
+                + $"  (forall k, (k <= n)%nat -> (0 <= ex k <= {z(loadMax - budget)})%Z) ->\n"
+                + $"  ex n = (Z.min (h * {z(two)} / {z(npu)}) {z(loadMax)} - {z(budget)})%Z ->\n"
+                + $"  (Z.of_nat n * {z(tick)} <= h - {z(reached)} + {z(tick)})%Z ->\n"
+                + $"  ({z(reached)} + {z(tau)} <= h <= {z(clampHold)})%Z ->\n"
                 + $"  ({t} <= timer_price {kernel} ex p0 n)%Z",
-                $"intros ex p0 n h Hp0 H0 Hm Hr Hn Ht Hh.
-"
-                + $"  apply timer_detection.
-"
-                + $"  - unfold fx_wf, {kernel}; cbn [fx_bits fx_step fx_budget fx_load_max fx_price_max]; lia.
-"
-                + $"  - exact Hp0.
-"
-                + $"  - unfold {kernel}; cbn [fx_price_max]; lia.
-"
-                + $"  - exact H0.
-"
-                + $"  - exact Hm.
-"
-                + $"  - intros k Hk; destruct (Hr k Hk); unfold {kernel}; cbn [fx_budget fx_load_max]; lia.
-"
-                + $"  - unfold {kernel}; cbn [fx_bits fx_step]; change (2 ^ {fixedPoint.ScaleBits})%Z with {z(two)}; rewrite Hn.
-"
-                + $"    assert (Hq := Z.div_mod (h * {z(two)}) {z(npu)} ltac:(lia)).
-"
-                + $"    assert (Hq' := Z.mod_pos_bound (h * {z(two)}) {z(npu)} ltac:(lia)).
-"
-                + $"    set (q := (h * {z(two)} / {z(npu)})%Z) in *. set (m := ((h * {z(two)}) mod {z(npu)})%Z) in *.
-"
+                $"intros ex p0 n h Hp0 H0 Hm Hr Hn Ht Hh.\n"
+                + $"  apply timer_detection.\n"
+                + $"  - unfold fx_wf, {kernel}; cbn [fx_bits fx_step fx_budget fx_load_max fx_price_max]; lia.\n"
+                + $"  - exact Hp0.\n"
+                + $"  - unfold {kernel}; cbn [fx_price_max]; lia.\n"
+                + $"  - exact H0.\n"
+                + $"  - exact Hm.\n"
+                + $"  - intros k Hk; destruct (Hr k Hk); unfold {kernel}; cbn [fx_budget fx_load_max]; lia.\n"
+                + $"  - unfold {kernel}; cbn [fx_bits fx_step]; change (2 ^ {fixedPoint.ScaleBits})%Z with {z(two)}; rewrite Hn.\n"
+                + $"    assert (Hq := Z.div_mod (h * {z(two)}) {z(npu)} ltac:(lia)).\n"
+                + $"    assert (Hq' := Z.mod_pos_bound (h * {z(two)}) {z(npu)} ltac:(lia)).\n"
+                + $"    set (q := (h * {z(two)} / {z(npu)})%Z) in *. set (m := ((h * {z(two)}) mod {z(npu)})%Z) in *.\n"
                 + $"    assert (q <= {z(loadMax)})%Z by lia. rewrite Z.min_l by lia. clear Hm Hr Hn H0 Hp0. lia.",
                 new CoqUpdateBound("hold", r, actuator.Threshold, 0, ToLong(ticks), true, seconds),
                 At($"one tick {D((double)tau / 1e9)} s after the hold passed the budget (h = {reached + tau} ns of hold), the excess it claims, p0 = 0",
                     new[] { $"fun k : nat => Z.min (Z.of_nat k * {z(witnessExcess)}) {z(witnessExcess)}", "0%Z", "1%nat", z(reached + tau) }));
+        }
+
+        /// <summary>
+        /// For a resource priced from spans: an update is one close, so a bound in updates says
+        /// nothing about a span held open (the hold timer's theorems speak of seconds).
+        /// </summary>
+        private string UpdatesAreSamples(string resource)
+        {
+            var fixedPoint = _spec.FixedPoint;
+            if (fixedPoint is null || fixedPoint.Resource != resource || !HasHoldTimer(fixedPoint))
+            {
+                return string.Empty;
+            }
+
+            var v = SpanVariable(fixedPoint);
+            return $" An update here is one sample of ${v}, taken when a span closes: this bound counts closes, each of a span held at least that long; a span held open and never closed is covered, in seconds, by the hold-timer theorem (kernel_hold_detects_...).";
         }
 
         /// <summary>The sensed variable whose spans the kernel prices.</summary>

@@ -667,7 +667,9 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
                 return;
             }
 
-            if (record.EventKind != SigilEventKind.Sample)
+            // A throttle or release event carries the price it crossed at: the kernel's hold timer
+            // sends one for a process whose file is still open, which no close (no sample) shows.
+            if (record.EventKind is not (SigilEventKind.Sample or SigilEventKind.Throttle or SigilEventKind.Release))
             {
                 return;
             }
@@ -677,7 +679,11 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
                 Agents[record.Tgid] = samples = new AgentSamples(record.CommandName);
             }
 
-            samples.Loads.Add(record.LoadNs);
+            if (record.EventKind == SigilEventKind.Sample)
+            {
+                samples.Loads.Add(record.LoadNs);
+            }
+
             samples.Price = record.Price;
         }
     }
