@@ -73,6 +73,9 @@ public sealed class KernelSensorTests
             var seen = Metrics.StrictExpositionParser.Parse(text).Single(f => f.Name == "sigil_kernel_seen_total").Samples.Single();
             Assert.Equal("kernel", seen.Label("sensor"));
             Assert.True(seen.Value > 0);
+            // Price updates the kernel gave up (compare-and-swap lost every attempt) are exported.
+            var lost = Metrics.StrictExpositionParser.Parse(text).Single(f => f.Name == "sigil_kernel_price_updates_lost_total").Samples.Single();
+            Assert.Equal((double)kernel.Bpf.ReadStats().Contended, lost.Value);
 
             // A restored price is written into the kernel's map.
             kernel.WritePrice(child.Id, 3.5);

@@ -317,7 +317,7 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
         agents.Sort(static (a, b) => a.Agent.CompareTo(b.Agent));
         var stats = _bpf.ReadStats();
-        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped)) { Decisions = decisions };
+        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped, stats.Contended)) { Decisions = decisions };
     }
 
     // The kernel's kills (and the kills it would have made) of this tick, one per agent and kind.
@@ -415,7 +415,7 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
         agents.Sort(static (a, b) => a.Agent.CompareTo(b.Agent));
         var stats = _bpf.ReadStats();
-        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped)) { Decisions = decisions };
+        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped, stats.Contended)) { Decisions = decisions };
     }
 
     // A process's start time and name, read from /proc at most every two seconds per process:
