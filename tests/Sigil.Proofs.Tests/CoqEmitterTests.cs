@@ -92,6 +92,39 @@ public sealed class CoqEmitterTests
     }
 
     [Fact]
+    public void Build_Dwell_StatesDetectionInSecondsByTheHoldTimer_AndSaysUpdatesAreCloses()
+    {
+        var document = CoqEmitter.Build(Fixtures.Dwell());
+        var kill = Assert.Single(document.Theorems, t => t.Name == "s_dwell_kernel_hold_detects_kill_dwell");
+        var throttle = Assert.Single(document.Theorems, t => t.Name == "s_dwell_kernel_hold_detects_throttle_dwell");
+        Assert.Equal("detection", kill.Certificate);
+
+        // TAU: the least integer with TAU (S 2^b tick - (2^b - 1) npu) >= T 2^b npu tick + S (npu - 1) tick + (2^b - 1) npu tick.
+        static long Tau(long threshold)
+        {
+            System.Numerics.BigInteger two = 1 << 20, s = 2L << 20, npu = 1_000_000_000, tick = Language.Model.FixedPointSpec.HoldTickNanoseconds;
+            var rate = (s * two * tick) - ((two - 1) * npu);
+            var need = (threshold * two * npu * tick) + (s * (npu - 1) * tick) + ((two - 1) * npu * tick);
+            return (long)((need + rate - 1) / rate);
+        }
+
+        Assert.Equal(7_500_015_736, Tau(15L << 20));
+        Assert.Equal(2_500_006_199, Tau(5L << 20));
+        Assert.Equal(new CoqUpdateBound("hold", "dwell", 15, 0, 31, true, 7.750015736), kill.Bound);
+        Assert.Equal(new CoqUpdateBound("hold", "dwell", 5, 0, 11, true, 2.750006199), throttle.Bound);
+        Assert.Contains("(5000000000%Z + 7500015736%Z <= h", kill.Statement);
+        Assert.Contains("(15728640%Z <= timer_price s_dwell_kernel ex p0 n)%Z", kill.Statement);
+        Assert.Contains("is killed in the kernel (its price reaches 15 = 15728640 / 2^20) at the first timer tick at least 7.50002 s after its hold passes the 5 s budget, so within 7.75002 s of that moment", kill.Meaning);
+        Assert.Contains("raises its throttle event (its price reaches 5 = 5242880 / 2^20) at the first timer tick at least 2.50001 s after", throttle.Meaning);
+
+        // The bounds in updates say what an update is: a close.
+        foreach (var name in new[] { "s_dwell_detects_kill_dwell", "s_dwell_kernel_detects_kill_dwell" })
+        {
+            Assert.Contains("this bound counts closes", Assert.Single(document.Theorems, t => t.Name == name).Meaning);
+        }
+    }
+
+    [Fact]
     public void Build_TheoremSet_FollowsTheCertificates()
     {
         static string[] Certificates(FibreSpec spec) => CoqEmitter.Build(spec).Theorems.Select(t => t.Certificate).Distinct().OrderBy(c => c, StringComparer.Ordinal).ToArray();

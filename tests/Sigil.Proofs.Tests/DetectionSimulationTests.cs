@@ -46,7 +46,8 @@ public sealed class DetectionSimulationTests
         var spec = what == "dwell" ? Fixtures.Dwell() : ProofReportTests.OtherFibre(what);
         var report = ProofReport.Run(spec, Coq.Options with { CheckAssumptions = false });
         _output.WriteLine(report.Format());
-        var bounds = report.Rows.Where(r => r.Bound is not null).ToList();
+        // Bounds in updates (the hold timer's, in seconds, are measured on the kernel by the daemon tests).
+        var bounds = report.Rows.Where(r => r.Bound is not null && r.Bound.Kind != "hold").ToList();
         Assert.Contains(bounds, r => r.Bound!.Kind == "detection" && !r.Bound.Kernel);
         Assert.Contains(bounds, r => r.Bound!.Kind == "detection" && r.Bound.Kernel);
         Assert.Contains(bounds, r => r.Bound!.Kind == "recovery");

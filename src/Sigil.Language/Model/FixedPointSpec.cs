@@ -32,4 +32,12 @@ public sealed record FixedPointSpec(
 
     /// <summary>The largest nanoseconds-per-unit bpf/sigil_fixed.h supports.</summary>
     public const long MaxNanosecondsPerUnit = 1L << 32;
+
+    /// <summary>
+    /// The period of the kernel's hold timer, in nanoseconds: every span a fibre prices in the
+    /// kernel that is still open is charged the time it has been held beyond the budget at least
+    /// this often, so a file that is never closed still raises its holder's price. The eBPF
+    /// program's tunable <c>fx_tick_ns</c> and the Coq detection-in-time theorems use this number.
+    /// </summary>
+    public const long HoldTickNanoseconds = 250_000_000;
 }

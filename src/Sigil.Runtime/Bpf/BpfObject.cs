@@ -172,7 +172,11 @@ public sealed unsafe class BpfObject : IDisposable
         IsLoaded = true;
     }
 
-    /// <summary>Attaches every loaded program where its section says; on failure, detaches those attached.</summary>
+    /// <summary>
+    /// Attaches every loaded program where its section says, and runs each <c>SEC("syscall")</c>
+    /// program once (BPF_PROG_RUN: a fibre's arms its hold timer there, which then re-arms
+    /// itself); on failure, detaches those attached.
+    /// </summary>
     public BpfLinkSet AttachAll()
     {
         ThrowIfDisposed();
@@ -186,6 +190,17 @@ public sealed unsafe class BpfObject : IDisposable
         {
             foreach (var program in _programs.Where(p => p.Fd >= 0))
             {
+                if (program.SectionName == "syscall")
+                {
+                    var (result, _) = program.TestRun(repeat: 0);
+                    if (result != 0)
+                    {
+                        throw new BpfException($"running {program.Name} (syscall) of {FileName}", Errno.EINVAL, $"it returned {result}: it could not arm what it arms");
+                    }
+
+                    continue;
+                }
+
                 links.Add(program.Attach());
             }
         }

@@ -36,6 +36,7 @@ public sealed class DaemonMetrics
     private readonly Counter.Child _processed;
     private readonly Counter.Child _filtered;
     private readonly Counter.Child _dropped;
+    private readonly Counter.Child _lostUpdates;
     private readonly Counter.Child _iterations;
     private readonly Gauge.Child _primal;
     private readonly Gauge.Child _dual;
@@ -95,6 +96,7 @@ public sealed class DaemonMetrics
         _processed = Checkpointed(registry.CreateCounter("sigil_kernel_processed_total", "Events that produced a load sample.", "fibre", "sensor"), f, sensorName);
         _filtered = Checkpointed(registry.CreateCounter("sigil_kernel_filtered_total", "Events ignored by design (not a regular file, out of scope).", "fibre", "sensor"), f, sensorName);
         _dropped = Checkpointed(registry.CreateCounter("sigil_kernel_dropped_total", "Events lost (ring buffer full, process unreadable).", "fibre", "sensor"), f, sensorName);
+        _lostUpdates = Checkpointed(registry.CreateCounter("sigil_kernel_price_updates_lost_total", "Kernel price updates given up after 8 lost compare-and-swap attempts (each at most one step; the hold timer retries its own at the next tick).", "fibre", "sensor"), f, sensorName);
 
         _iterations = Checkpointed(registry.CreateCounter("sigil_solver_iterations_total", "Price updates made by the solver stage.", "fibre"), f);
         _primal = registry.CreateGauge("sigil_solver_primal_residual", "Largest row violation [load - budget]+ in the latest tick.", "fibre").WithLabels(f);
@@ -163,6 +165,7 @@ public sealed class DaemonMetrics
         _processed.IncTo(counters.Processed);
         _filtered.IncTo(counters.Filtered);
         _dropped.IncTo(counters.Dropped);
+        _lostUpdates.IncTo(counters.LostUpdates);
         _iterations.Inc(step.Iterations);
         _primal.Set(step.PrimalResidual);
         _dual.Set(step.DualResidual);

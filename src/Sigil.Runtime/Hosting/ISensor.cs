@@ -8,7 +8,8 @@ namespace Sigil.Runtime.Hosting;
 /// <param name="Processed">Events that produced a load sample.</param>
 /// <param name="Filtered">Events ignored by design (not a regular file, not in scope).</param>
 /// <param name="Dropped">Events lost (ring buffer full, process unreadable).</param>
-public readonly record struct SensorCounters(ulong Seen, ulong Processed, ulong Filtered, ulong Dropped);
+/// <param name="LostUpdates">Kernel price updates given up after the compare-and-swap retry lost every attempt (0 for sensors without a kernel price).</param>
+public readonly record struct SensorCounters(ulong Seen, ulong Processed, ulong Filtered, ulong Dropped, ulong LostUpdates = 0);
 
 /// <summary>What a sensor observed of one agent since its previous frame.</summary>
 /// <param name="Agent">The agent id: a tgid (pid-keyed index) or a tid.</param>

@@ -66,6 +66,9 @@ public static partial class DwellBpf
 
         /// <summary>kill_price (__s64): default kill price, 15; the control map may override it; default 15728640.</summary>
         public const string KillPrice = "kill_price";
+
+        /// <summary>fx_tick_ns (__u64): the hold timer's period: open spans are charged at least this often; default 250000000.</summary>
+        public const string FxTickNs = "fx_tick_ns";
     }
 }
 
@@ -113,7 +116,7 @@ public partial struct DwellHoldKey
 
 /// <summary>struct dwell_hold_span of dwell.h: $hold: the span of one fd; kept after its close, for reuse.</summary>
 [global::System.CodeDom.Compiler.GeneratedCode("sigil", "0.0.0.0")]
-[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 24)]
 public partial struct DwellHoldSpan
 {
     /// <summary>open_ns: when the open began (bpf_ktime_get_ns); 0 once closed.</summary>
@@ -123,6 +126,10 @@ public partial struct DwellHoldSpan
     /// <summary>start_time: the opener's start time: a reused key does not match.</summary>
     [global::System.Runtime.InteropServices.FieldOffset(8)]
     public ulong StartTime;
+
+    /// <summary>charged: the hold beyond the budget (fixed point) the hold timer has charged to the price; -1 once closed.</summary>
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    public long Charged;
 }
 
 /// <summary>struct dwell_hold_pending of dwell.h: $hold: per thread, an open between syscall entry and exit.</summary>

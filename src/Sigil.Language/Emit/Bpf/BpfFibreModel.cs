@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 
 namespace Sigil.Language.Emit.Bpf;
@@ -51,6 +52,9 @@ internal sealed class BpfFibreModel
     public IReadOnlyList<BpfSensorModel> Sensors { get; init; } = new List<BpfSensorModel>();
 
     public IReadOnlyList<BpfSensorModel> SpanSensors { get; init; } = new List<BpfSensorModel>();
+
+    /// <summary>Whether a kernel timer charges open spans (a priced span sensor).</summary>
+    public bool HasHoldTimer => SpanSensors.Any(static s => s.HasHoldTimer);
 
     public BpfPriceModel? Price { get; init; }
 
@@ -206,6 +210,11 @@ internal sealed class BpfSensorModel
     public string KeyField { get; set; } = "";
 
     public string KeyExpr { get; set; } = "";
+
+    /// <summary>A priced span: a kernel timer charges its open spans while they stay open.</summary>
+    public bool HasHoldTimer { get; set; }
+
+    public string TickMap { get; set; } = "";
 }
 
 /// <summary>The price the kernel keeps, and the actions on it.</summary>

@@ -156,6 +156,7 @@ internal static class BpfModelBuilder
                     var span = new BpfLayoutBuilder($"{fibre}_{v}_span", $"${v}: the span of one fd; kept after its close, for reuse")
                         .Add("open_ns", BpfScalarType.U64, "when the open began (bpf_ktime_get_ns); 0 once closed")
                         .Add("start_time", BpfScalarType.U64, "the opener's start time: a reused key does not match")
+                        .Add("charged", BpfScalarType.S64, "the hold beyond the budget (fixed point) the hold timer has charged to the price; -1 once closed")
                         .Build();
                     var pending = new BpfLayoutBuilder($"{fibre}_{v}_pending", $"${v}: per thread, an open between syscall entry and exit")
                         .Add("enter_ns", BpfScalarType.U64, "when the open began; zero when none is pending")
@@ -322,6 +323,22 @@ internal static class BpfModelBuilder
                 if (killPrice is not null)
                 {
                     tunables.Add(Tunable("kill_price", BpfScalarType.S64, killPrice.Value, $"default kill price, {BpfNames.Number(kill!.Threshold)}; the control map may override it"));
+                }
+
+                // A priced span still open is charged by a kernel timer (sensor_span): its map and
+                // the program that arms it, run once by the loader (BPF_PROG_RUN of a syscall program).
+                foreach (var span in sensors.Where(static s => s.IsSpan && s.IsPriced))
+                {
+                    span.HasHoldTimer = true;
+                    span.TickMap = $"{fibre}_{span.Variable}_tick";
+                    claims.Add((span.TickMap, null, $"the hold timer of ${span.Variable}"));
+                    var close = programs.FindIndex(p => p.Name == $"handle_{span.Variable}_close");
+                    programs.Insert(close + 1, Program("syscall", $"arm_{span.Variable}_tick", "void"));
+                }
+
+                if (sensors.Any(static s => s.HasHoldTimer))
+                {
+                    tunables.Add(Tunable("fx_tick_ns", BpfScalarType.U64, FixedPointSpec.HoldTickNanoseconds, "the hold timer's period: open spans are charged at least this often"));
                 }
             }
         }

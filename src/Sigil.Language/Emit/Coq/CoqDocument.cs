@@ -79,4 +79,10 @@ public sealed record CoqWitnessPart(EquatableArray<string> Terms);
 /// <param name="Margin">How far the load stays above (detection) or below (recovery) the budget.</param>
 /// <param name="Updates">The number of updates stated; exact for the real-valued update.</param>
 /// <param name="Kernel">True for the kernel's fixed-point update (numbers in real units).</param>
-public sealed record CoqUpdateBound(string Kind, string Resource, double Price, double Margin, long Updates, bool Kernel);
+/// <param name="Seconds">
+/// For <c>hold</c> (the kernel's hold timer on a span that stays open): the seconds from the
+/// moment the hold exceeds the budget within which the price reaches <see cref="Price"/>, given
+/// that the timer fires on time (<see cref="Updates"/> is then the most timer ticks in that
+/// time); null for the other kinds, which count updates.
+/// </param>
+public sealed record CoqUpdateBound(string Kind, string Resource, double Price, double Margin, long Updates, bool Kernel, double? Seconds = null);

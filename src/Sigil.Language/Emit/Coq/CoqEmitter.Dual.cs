@@ -207,7 +207,7 @@ public static partial class CoqEmitter
                 Theorem(
                     Id("detects", kind, r),
                     "detection",
-                    $"Detection: {Detected(resource, Q(margin, resource), Q(c, resource), actuator.Kind, D(actuator.Threshold), D(updates))}, from any starting price (step {D(_spec.Solver.Step)}).",
+                    $"Detection: {Detected(resource, Q(margin, resource), Q(c, resource), actuator.Kind, D(actuator.Threshold), D(updates))}, from any starting price (step {D(_spec.Solver.Step)}).{UpdatesAreSamples(resource.Name)}",
                     $"forall load p0, 0 <= p0 -> (forall k, {budget} + {CoqText.Real(margin)} <= load k) ->\n  forall n, ({n} <= Z.of_nat n)%Z -> {threshold} <= price {step} {budget} load p0 n",
                     $"apply (detection_within {step} {budget} {CoqText.Real(margin)} {threshold} {n}); {Numbers}; lra.",
                     bound,

@@ -168,11 +168,13 @@ public static partial class CoqEmitter
                 Theorem(
                     Id("kernel_detects", kind, r),
                     "detection",
-                    $"Detection in the kernel, in fixed point (1 = {margin}): {Detected(resource, Q(1, resource), Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)scale, resource), actuator.Kind, D(actuator.Threshold) + " = " + threshold + " / 2^" + fixedPoint.ScaleBits, D(updates))}, from any starting price.",
+                    $"Detection in the kernel, in fixed point (1 = {margin}): {Detected(resource, Q(1, resource), Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)scale, resource), actuator.Kind, D(actuator.Threshold) + " = " + threshold + " / 2^" + fixedPoint.ScaleBits, D(updates))}, from any starting price.{UpdatesAreSamples(r)}",
                     $"forall load p0, (0 <= p0)%Z -> (forall k, (fx_budget {kernel} + {CoqText.Z(margin)} <= load k)%Z) ->\n  forall n, ({CoqText.Z(updates)} <= Z.of_nat n)%Z -> ({t} <= fx_price {kernel} load p0 n)%Z",
                     $"apply (fx_detection_checked {kernel} {CoqText.Z(margin)} {t} {CoqText.Z(updates)}). vm_compute. reflexivity.",
                     new CoqUpdateBound("detection", r, actuator.Threshold, 1, ToLong(updates), true),
                     At($"a load one unit above the budget at every update (one the kernel's clamp to {fixedPoint.LoadMaxFixed} lets through), p0 = 0, n = {D(updates)}", new[] { Constant("nat", $"(fx_budget {kernel} + {CoqText.Z(margin)})%Z"), "0%Z", "Z.to_nat " + CoqText.Z(updates) }, $"(fx_budget {kernel} + {CoqText.Z(margin)} <= fx_load_max {kernel})%Z"));
+
+                AddHoldDetection(fixedPoint, resource, kernel, kind, actuator, threshold);
 
                 if (actuator.Kind != ActuatorKind.Kill && threshold.Sign > 0 && margin <= fixedPoint.BudgetFixed)
                 {
@@ -187,6 +189,124 @@ public static partial class CoqEmitter
                         At($"a load one unit below the budget at every update (not negative), n = {D(back)}", new[] { Constant("nat", $"(fx_budget {kernel} - {CoqText.Z(margin)})%Z"), "Z.to_nat " + CoqText.Z(back) }, $"(0 <= fx_budget {kernel} - {CoqText.Z(margin)})%Z"));
                 }
             }
+        }
+
+        /// <summary>
+        /// Whether the kernel's price is updated from a span (a hold): the eBPF program then
+        /// charges open spans with its hold timer (templates/bpf/sensor_span.scriban).
+        /// </summary>
+        private bool HasHoldTimer(FixedPointSpec fixedPoint)
+        {
+            var coupling = _spec.Couplings.FirstOrDefault(c => c.Resource == fixedPoint.Resource);
+            return fixedPoint.NanosecondsPerUnit > 0 && coupling is not null
+                && coupling.Terms.Any(t => _spec.Sensors.Any(s => s.Variable == t.Variable && s.Kind == SensorKind.Span));
+        }
+
+        /// <summary>
+        /// Detection in time by the hold timer (HoldTimer.v): a span held open and never closed
+        /// takes the price to <paramref name="threshold"/> within TAU nanoseconds of the moment
+        /// the hold passes the budget, at the first tick from then on. TAU is the least integer
+        /// with TAU (S 2^b tick - (2^b - 1) npu) >= T 2^b npu tick + S (npu - 1) tick + (2^b - 1) npu tick:
+        /// the step times the excess, floored once by the ns conversion, less one unit per tick
+        /// (at most TAU / tick + 1 ticks), reaches T; lia checks it with the fibre's numbers.
+        /// </summary>
+        private void AddHoldDetection(FixedPointSpec fixedPoint, ResourceSpec resource, string kernel, string kind, ActuatorSpec actuator, BigInteger threshold)
+        {
+            if (!HasHoldTimer(fixedPoint))
+            {
+                return;
+            }
+
+            Require("HoldTimer");
+            var r = resource.Name;
+            var two = BigInteger.Pow(2, fixedPoint.ScaleBits);
+            var step = new BigInteger(fixedPoint.StepFixed);
+            var budget = new BigInteger(fixedPoint.BudgetFixed);
+            var loadMax = new BigInteger(fixedPoint.LoadMaxFixed);
+            var npu = new BigInteger(fixedPoint.NanosecondsPerUnit);
+            var tick = new BigInteger(FixedPointSpec.HoldTickNanoseconds);
+            var rate = (step * two * tick) - ((two - 1) * npu);
+            if (rate.Sign <= 0 || threshold.Sign <= 0 || threshold > fixedPoint.PriceMaxFixed)
+            {
+                Note($"hold timer on @{r} ({Kind(actuator.Kind)}): the fixed-point step gains less than the floor loses per tick, or the threshold is outside (0, PriceMax]; no detection bound in seconds is stated.");
+                return;
+            }
+
+            var reached = CeilDiv(budget * npu, two);
+            var clampHold = loadMax * npu / two;
+            var tau = CeilDiv((threshold * two * npu * tick) + (step * (npu - 1) * tick) + ((two - 1) * npu * tick), rate);
+            if (reached + tau > clampHold)
+            {
+                Note($"hold timer on @{r} ({Kind(actuator.Kind)}): the load clamp is reached before the price; no detection bound in seconds is stated.");
+                return;
+            }
+
+            var ticks = (tau / tick) + 1;
+            var seconds = (double)(tau + tick) / 1e9;
+            var t = CoqText.Z(threshold);
+            static string z(BigInteger value) => CoqText.Z(value);
+            var witnessExcess = ((reached + tau) * two / npu) - budget;
+            var budgetText = Q(ConstantBudget(resource) ?? (double)fixedPoint.BudgetFixed / (double)two, resource);
+            var outcome = actuator.Kind switch
+            {
+                ActuatorKind.Kill => "is killed in the kernel",
+                ActuatorKind.Throttle => "raises its throttle event",
+                ActuatorKind.Freeze => "is frozen",
+                _ => "has its price reach the threshold",
+            };
+            Theorem(
+                Id("kernel_hold_detects", kind, r),
+                "detection",
+                $"Detection in time (the kernel's hold timer, period {D((double)tick / 1e9)} s): a {string.Join(" and ", resource.IndexSets)} that holds a span of ${SpanVariable(fixedPoint)} open and never closes it {outcome} (its price reaches {D(actuator.Threshold)} = {threshold} / 2^{fixedPoint.ScaleBits}) "
+                + $"at the first timer tick at least {D((double)tau / 1e9)} s after its hold passes the {budgetText} budget, so within {D(seconds)} s of that moment when each tick comes at most {D((double)tick / 1e9)} s after the one before (the timer's period; a late tick adds its lateness), "
+                + $"from any starting price, provided nothing else lowers that price meanwhile (another close of a shorter span does) and the hold stays below the load clamp ({D((double)clampHold / 1e9)} s). "
+                + $"Each tick charges the hold beyond the budget that no tick has charged yet with the kernel's update (at most one unit of 2^-{fixedPoint.ScaleBits} lost to the floor per tick); ticks are at least {D((double)tick / 1e9)} s apart, so at most {ticks} tick{(ticks == 1 ? "" : "s")} charge in that time.",
+                $"forall ex p0 n h, (0 <= p0 <= fx_price_max {kernel})%Z -> ex O = 0%Z ->\n"
+                + $"  (forall k, (k < n)%nat -> (ex k <= ex (S k))%Z) ->\n"
+                + $"  (forall k, (k <= n)%nat -> (0 <= ex k <= {z(loadMax - budget)})%Z) ->\n"
+                + $"  ex n = (Z.min (h * {z(two)} / {z(npu)}) {z(loadMax)} - {z(budget)})%Z ->\n"
+                + $"  (Z.of_nat n * {z(tick)} <= h - {z(reached)} + {z(tick)})%Z ->\n"
+                + $"  ({z(reached)} + {z(tau)} <= h <= {z(clampHold)})%Z ->\n"
+                + $"  ({t} <= timer_price {kernel} ex p0 n)%Z",
+                $"intros ex p0 n h Hp0 H0 Hm Hr Hn Ht Hh.\n"
+                + $"  apply timer_detection.\n"
+                + $"  - unfold fx_wf, {kernel}; cbn [fx_bits fx_step fx_budget fx_load_max fx_price_max]; lia.\n"
+                + $"  - exact Hp0.\n"
+                + $"  - unfold {kernel}; cbn [fx_price_max]; lia.\n"
+                + $"  - exact H0.\n"
+                + $"  - exact Hm.\n"
+                + $"  - intros k Hk; destruct (Hr k Hk); unfold {kernel}; cbn [fx_budget fx_load_max]; lia.\n"
+                + $"  - unfold {kernel}; cbn [fx_bits fx_step]; change (2 ^ {fixedPoint.ScaleBits})%Z with {z(two)}; rewrite Hn.\n"
+                + $"    assert (Hq := Z.div_mod (h * {z(two)}) {z(npu)} ltac:(lia)).\n"
+                + $"    assert (Hq' := Z.mod_pos_bound (h * {z(two)}) {z(npu)} ltac:(lia)).\n"
+                + $"    set (q := (h * {z(two)} / {z(npu)})%Z) in *. set (m := ((h * {z(two)}) mod {z(npu)})%Z) in *.\n"
+                + $"    assert (q <= {z(loadMax)})%Z by lia. rewrite Z.min_l by lia. clear Hm Hr Hn H0 Hp0. lia.",
+                new CoqUpdateBound("hold", r, actuator.Threshold, 0, ToLong(ticks), true, seconds),
+                At($"one tick {D((double)tau / 1e9)} s after the hold passed the budget (h = {reached + tau} ns of hold), the excess it claims, p0 = 0",
+                    new[] { $"fun k : nat => Z.min (Z.of_nat k * {z(witnessExcess)}) {z(witnessExcess)}", "0%Z", "1%nat", z(reached + tau) }));
+        }
+
+        /// <summary>
+        /// For a resource priced from spans: an update is one close, so a bound in updates says
+        /// nothing about a span held open (the hold timer's theorems speak of seconds).
+        /// </summary>
+        private string UpdatesAreSamples(string resource)
+        {
+            var fixedPoint = _spec.FixedPoint;
+            if (fixedPoint is null || fixedPoint.Resource != resource || !HasHoldTimer(fixedPoint))
+            {
+                return string.Empty;
+            }
+
+            var v = SpanVariable(fixedPoint);
+            return $" An update here is one sample of ${v}, taken when a span closes: this bound counts closes, each of a span held at least that long; a span held open and never closed is covered, in seconds, by the hold-timer theorem (kernel_hold_detects_...).";
+        }
+
+        /// <summary>The sensed variable whose spans the kernel prices.</summary>
+        private string SpanVariable(FixedPointSpec fixedPoint)
+        {
+            var coupling = _spec.Couplings.First(c => c.Resource == fixedPoint.Resource);
+            return coupling.Terms.Select(t => t.Variable).First(v => _spec.Sensors.Any(s => s.Variable == v && s.Kind == SensorKind.Span));
         }
 
         private static BigInteger CeilDiv(BigInteger a, BigInteger b) => CoqRational.Of(a, b).Ceiling();

@@ -22,7 +22,7 @@ public static partial class CoqEmitter
     public const string Target = "coq";
 
     /// <summary>The library files, in the order a fibre's file requires them.</summary>
-    private static readonly string[] s_libraryOrder = { "PriceUpdate", "FixedPoint", "Kernel", "Fibre", "Admm", "Chordal" };
+    private static readonly string[] s_libraryOrder = { "PriceUpdate", "FixedPoint", "Kernel", "HoldTimer", "Fibre", "Admm", "Chordal" };
 
     /// <summary>The fibre's Coq file as an artefact.</summary>
     /// <exception cref="ArgumentException">A name is not an identifier or a number is not finite.</exception>

@@ -317,7 +317,7 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
         agents.Sort(static (a, b) => a.Agent.CompareTo(b.Agent));
         var stats = _bpf.ReadStats();
-        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped)) { Decisions = decisions };
+        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped, stats.Contended)) { Decisions = decisions };
     }
 
     // The kernel's kills (and the kills it would have made) of this tick, one per agent and kind.
@@ -415,7 +415,7 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
 
         agents.Sort(static (a, b) => a.Agent.CompareTo(b.Agent));
         var stats = _bpf.ReadStats();
-        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped)) { Decisions = decisions };
+        return new SensorFrame(_fibre.Sensor.Variable, agents, new SensorCounters(stats.Seen, stats.Processed, stats.Filtered, stats.Dropped, stats.Contended)) { Decisions = decisions };
     }
 
     // A process's start time and name, read from /proc at most every two seconds per process:
@@ -667,7 +667,9 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
                 return;
             }
 
-            if (record.EventKind != SigilEventKind.Sample)
+            // A throttle or release event carries the price it crossed at: the kernel's hold timer
+            // sends one for a process whose file is still open, which no close (no sample) shows.
+            if (record.EventKind is not (SigilEventKind.Sample or SigilEventKind.Throttle or SigilEventKind.Release))
             {
                 return;
             }
@@ -677,7 +679,11 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
                 Agents[record.Tgid] = samples = new AgentSamples(record.CommandName);
             }
 
-            samples.Loads.Add(record.LoadNs);
+            if (record.EventKind == SigilEventKind.Sample)
+            {
+                samples.Loads.Add(record.LoadNs);
+            }
+
             samples.Price = record.Price;
         }
     }
