@@ -90,7 +90,8 @@ public sealed class AdmmSolver<TAgents>
         _certificate = new Certificate<TAgents>(problem);
         _pricesBefore = new double[rows];
         _pricesNow = new double[rows];
-        _rowScale = Equilibration.Rows(problem.Coupling, problem.Capacity, Options.ScalingPasses);
+        PriceEstimate.ColdStart(problem, _gather);
+        _rowScale = Equilibration.Rows(problem.Coupling, problem.Capacity, Options.ScalingPasses, _gather);
         _a = Options.ScalingPasses > 0 ? Equilibration.Scale(problem.Coupling, _rowScale, default) : problem.Coupling;
         _capacity = new double[rows];
         _columnScale = new double[problem.AgentCount];

@@ -78,12 +78,13 @@ internal static class Equilibration
     }
 
     /// <summary>
-    /// Row factors for the engines that need only rows (see the remarks): <c>1 / |c_l|</c> on rows
-    /// with a budget; on rows whose budget is zero (or that load nothing), the Ruiz factor times the
-    /// median over budgeted rows of <c>1 / (|c_l| ruiz_l)</c>, so that both kinds of row land in one
-    /// unit. All ones when <paramref name="passes"/> is 0.
+    /// Row factors for the engines that need only rows (see the remarks): proportional to
+    /// <c>1 / |c_l|</c> on rows with a budget; on rows whose budget is zero (or that load nothing), to
+    /// the Ruiz factor times the median over budgeted rows of <c>1 / (|c_l| ruiz_l)</c>, so that both
+    /// kinds of row land in one unit; then all multiplied by one factor that makes their geometric
+    /// mean 1. All ones when <paramref name="passes"/> is 0.
     /// </summary>
-    public static double[] Rows(CouplingMatrix a, ReadOnlySpan<double> capacity, int passes)
+    public static double[] Rows(CouplingMatrix a, ReadOnlySpan<double> capacity, int passes, ReadOnlySpan<double> prices = default)
     {
         int m = a.RowCount;
         var e = new double[m];
@@ -105,9 +106,40 @@ internal static class Equilibration
 
         ratios.Sort();
         double unit = ratios.Count > 0 ? ratios[ratios.Count / 2] : 1;
+        double logSum = 0;
         for (int l = 0; l < m; l++)
         {
             e[l] = capacity[l] != 0 && a.RowLength(l) > 0 ? 1 / Math.Abs(capacity[l]) : ruiz[l] * unit;
+            logSum += Math.Log(e[l]);
+        }
+
+        // One common factor sigma: with prices given, the one that makes the median row's price and
+        // budget equal in the scaled units (pi'_l / c'_l = pi_l / (sigma^2 e_l^2 c_l) = 1), so that
+        // ADMM's rho = 1 weighs them alike; else the one that keeps the data's overall magnitude
+        // (the geometric mean of the factors is 1). The dual and penalty iterations do not depend on it.
+        double common = Math.Exp(-logSum / m);
+        if (!prices.IsEmpty)
+        {
+            var ratios2 = new System.Collections.Generic.List<double>(m);
+            for (int l = 0; l < m; l++)
+            {
+                double ratio = prices[l] / (e[l] * e[l] * Math.Abs(capacity[l]));
+                if (ratio > 0 && double.IsFinite(ratio))
+                {
+                    ratios2.Add(ratio);
+                }
+            }
+
+            if (ratios2.Count > 0)
+            {
+                ratios2.Sort();
+                common = Math.Sqrt(ratios2[ratios2.Count / 2]);
+            }
+        }
+
+        for (int l = 0; l < m; l++)
+        {
+            e[l] *= common;
         }
 
         return e;

@@ -22,6 +22,13 @@ internal enum InstanceClass
     NearlyInfeasible,
     Infeasible,
     WideScale,
+
+    /// <summary>
+    /// <see cref="WideScale"/> written in mixed units: each row in units 1e-3, 1, 1e3 or 1e6 of the
+    /// others (its coefficients and budget multiplied), each variable in units 1e-3, 1 or 1e3 (its
+    /// coefficients divided, its bounds and log offset multiplied). The same problem up to units.
+    /// </summary>
+    MixedUnits,
 }
 
 /// <summary>
@@ -84,7 +91,21 @@ internal static class InstanceClasses
         return (rows, columns, values);
     }
 
-    public static NumInstance Create(InstanceClass kind, ulong seed)
+    public static NumInstance Create(InstanceClass kind, ulong seed) => Build(kind, seed).Instance;
+
+    /// <summary>
+    /// The instance CVXOPT is given for a reference objective, and what to add to its objective: for
+    /// <see cref="InstanceClass.MixedUnits"/>, the same problem in consistent units (CVXOPT stops short
+    /// on the mixed-unit form) and <c>sum_s w_s log k_s</c> (a log utility in units <c>k_s</c> is the
+    /// consistent one plus <c>w_s log k_s</c>); for every other class, the instance itself and 0.
+    /// </summary>
+    public static (NumInstance Consistent, double Shift) Reference(InstanceClass kind, ulong seed)
+    {
+        var (_, consistent, shift) = Build(kind, seed);
+        return (consistent, shift);
+    }
+
+    private static (NumInstance Instance, NumInstance Consistent, double Shift) Build(InstanceClass kind, ulong seed)
     {
         var rng = new SplitMix64(seed);
         int n = Agents;
@@ -99,7 +120,7 @@ internal static class InstanceClasses
             {
                 InstanceClass.Tight => rng.Uniform(0.05, 0.2),
                 InstanceClass.Loose => rng.Uniform(200, 400),
-                InstanceClass.WideScale => Math.Pow(10, rng.Uniform(-3, 6)),
+                InstanceClass.WideScale or InstanceClass.MixedUnits => Math.Pow(10, rng.Uniform(-3, 6)),
                 InstanceClass.ZeroCapacity when l % 3 == 0 => 0,
                 _ => rng.Uniform(3, 12),
             };
@@ -169,7 +190,7 @@ internal static class InstanceClasses
             Array.Fill(lower, level);
         }
 
-        return new NumInstance
+        var instance = new NumInstance
         {
             Agents = n,
             Resources = m,
@@ -185,5 +206,71 @@ internal static class InstanceClasses
             Lower = lower,
             Upper = upper,
         };
+        if (kind != InstanceClass.MixedUnits)
+        {
+            return (instance, instance, 0);
+        }
+
+        (NumInstance inUnits, double shift) = InUnits(instance, ref rng);
+        return (inUnits, instance, shift);
+    }
+
+    /// <summary>The instance with rows and variables in random units (see <see cref="InstanceClass.MixedUnits"/>).</summary>
+    /// <returns>The instance, and how much its optimal objective exceeds the consistent one's.</returns>
+    internal static (NumInstance Instance, double Shift) InUnits(NumInstance b, ref SplitMix64 rng)
+    {
+        var rowUnit = new double[b.Resources];
+        for (int l = 0; l < rowUnit.Length; l++)
+        {
+            rowUnit[l] = Math.Pow(10, 3 * rng.Next(4) - 3);
+        }
+
+        var columnUnit = new double[b.Agents];
+        double shift = 0;
+        for (int s = 0; s < columnUnit.Length; s++)
+        {
+            columnUnit[s] = Math.Pow(10, 3 * rng.Next(3) - 3);
+            shift += b.Weight[s] * Math.Log(columnUnit[s]);
+        }
+
+        var values = new double[b.Values.Length];
+        for (int k = 0; k < values.Length; k++)
+        {
+            values[k] = b.Values[k] * rowUnit[b.Rows[k]] / columnUnit[b.Columns[k]];
+        }
+
+        double[] InColumnUnits(double[] v)
+        {
+            var w = new double[v.Length];
+            for (int s = 0; s < v.Length; s++)
+            {
+                w[s] = v[s] * columnUnit[s];
+            }
+
+            return w;
+        }
+
+        var capacity = new double[b.Resources];
+        for (int l = 0; l < capacity.Length; l++)
+        {
+            capacity[l] = b.Capacity[l] * rowUnit[l];
+        }
+
+        return (new NumInstance
+        {
+            Agents = b.Agents,
+            Resources = b.Resources,
+            Rows = b.Rows,
+            Columns = b.Columns,
+            Values = values,
+            Capacity = capacity,
+            Senses = b.Senses,
+            Kind = b.Kind,
+            Weight = b.Weight,
+            Offset = InColumnUnits(b.Offset),
+            Shape = b.Shape,
+            Lower = InColumnUnits(b.Lower),
+            Upper = InColumnUnits(b.Upper),
+        }, shift);
     }
 }
