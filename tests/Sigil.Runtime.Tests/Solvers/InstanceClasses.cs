@@ -211,66 +211,7 @@ internal static class InstanceClasses
             return (instance, instance, 0);
         }
 
-        (NumInstance inUnits, double shift) = InUnits(instance, ref rng);
+        (NumInstance inUnits, double shift) = instance.InUnits(rng.NextUInt64());
         return (inUnits, instance, shift);
-    }
-
-    /// <summary>The instance with rows and variables in random units (see <see cref="InstanceClass.MixedUnits"/>).</summary>
-    /// <returns>The instance, and how much its optimal objective exceeds the consistent one's.</returns>
-    internal static (NumInstance Instance, double Shift) InUnits(NumInstance b, ref SplitMix64 rng)
-    {
-        var rowUnit = new double[b.Resources];
-        for (int l = 0; l < rowUnit.Length; l++)
-        {
-            rowUnit[l] = Math.Pow(10, 3 * rng.Next(4) - 3);
-        }
-
-        var columnUnit = new double[b.Agents];
-        double shift = 0;
-        for (int s = 0; s < columnUnit.Length; s++)
-        {
-            columnUnit[s] = Math.Pow(10, 3 * rng.Next(3) - 3);
-            shift += b.Weight[s] * Math.Log(columnUnit[s]);
-        }
-
-        var values = new double[b.Values.Length];
-        for (int k = 0; k < values.Length; k++)
-        {
-            values[k] = b.Values[k] * rowUnit[b.Rows[k]] / columnUnit[b.Columns[k]];
-        }
-
-        double[] InColumnUnits(double[] v)
-        {
-            var w = new double[v.Length];
-            for (int s = 0; s < v.Length; s++)
-            {
-                w[s] = v[s] * columnUnit[s];
-            }
-
-            return w;
-        }
-
-        var capacity = new double[b.Resources];
-        for (int l = 0; l < capacity.Length; l++)
-        {
-            capacity[l] = b.Capacity[l] * rowUnit[l];
-        }
-
-        return (new NumInstance
-        {
-            Agents = b.Agents,
-            Resources = b.Resources,
-            Rows = b.Rows,
-            Columns = b.Columns,
-            Values = values,
-            Capacity = capacity,
-            Senses = b.Senses,
-            Kind = b.Kind,
-            Weight = b.Weight,
-            Offset = InColumnUnits(b.Offset),
-            Shape = b.Shape,
-            Lower = InColumnUnits(b.Lower),
-            Upper = InColumnUnits(b.Upper),
-        }, shift);
     }
 }
