@@ -17,9 +17,9 @@ public sealed class EquilibrationTests(ITestOutputHelper output)
 {
     private const int Seeds = 6;
 
-    private const double AbsoluteTolerance = 1e-6;
+    private const double AbsoluteTolerance = StatusClaimTests.AbsoluteTolerance;
 
-    private const double RelativeTolerance = 1e-4;
+    private const double RelativeTolerance = StatusClaimTests.RelativeTolerance;
 
     private static readonly Lazy<(List<(string Name, bool Infeasible, NumInstance Instance)> Cases, double?[] Reference)> s_cases = new(() =>
     {

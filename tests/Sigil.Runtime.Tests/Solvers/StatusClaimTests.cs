@@ -17,9 +17,9 @@ public sealed class StatusClaimTests(ITestOutputHelper output)
 {
     private const int PerClass = 3;
 
-    private const double AbsoluteTolerance = 1e-6;
+    internal const double AbsoluteTolerance = 1e-6;
 
-    private const double RelativeTolerance = 1e-4;
+    internal const double RelativeTolerance = 1e-4;
 
     private static readonly Lazy<(List<(InstanceClass Class, ulong Seed, NumInstance Instance)> Cases, double?[] Reference)> s_cases = new(() =>
     {
