@@ -15,9 +15,17 @@ internal static class FibreSource
     public static FibreSpec Compile(string path, TextWriter errors) => Compile(path, errors, out _);
 
     /// <summary>As <see cref="Compile(string, TextWriter)"/>; <paramref name="files"/> receives the fibre's source and tables (see <see cref="CompileWithDiagnostics(string, out IReadOnlyList{KeyValuePair{string, string}})"/>).</summary>
-    public static FibreSpec Compile(string path, TextWriter errors, out IReadOnlyList<KeyValuePair<string, string>> files)
+    public static FibreSpec Compile(string path, TextWriter errors, out IReadOnlyList<KeyValuePair<string, string>> files) =>
+        Compile(path, errors, null, out files);
+
+    /// <summary>
+    /// As <see cref="Compile(string, TextWriter)"/>, with some tables read from other files:
+    /// <paramref name="tables"/> maps a table's path as the fibre writes it to the file that holds its
+    /// data for this run (new values at run time, the fibre unchanged).
+    /// </summary>
+    public static FibreSpec Compile(string path, TextWriter errors, IReadOnlyDictionary<string, string>? tables, out IReadOnlyList<KeyValuePair<string, string>> files)
     {
-        var result = CompileWithDiagnostics(path, out files);
+        var result = CompileWithDiagnostics(path, tables, out files);
         foreach (var diagnostic in result.Diagnostics)
         {
             errors.WriteLine(diagnostic.ToString());
@@ -33,13 +41,16 @@ internal static class FibreSource
     }
 
     /// <summary>Compiles <paramref name="path"/> and returns every diagnostic.</summary>
-    public static CompilationResult CompileWithDiagnostics(string path) => CompileWithDiagnostics(path, out _);
+    public static CompilationResult CompileWithDiagnostics(string path) => CompileWithDiagnostics(path, null, out _);
 
     /// <summary>
     /// Compiles <paramref name="path"/>; <paramref name="files"/> receives the fibre's source and
     /// every table it read, by path relative to the fibre's folder (the Kubernetes ConfigMap's files).
     /// </summary>
-    public static CompilationResult CompileWithDiagnostics(string path, out IReadOnlyList<KeyValuePair<string, string>> files)
+    public static CompilationResult CompileWithDiagnostics(string path, out IReadOnlyList<KeyValuePair<string, string>> files) =>
+        CompileWithDiagnostics(path, null, out files);
+
+    private static CompilationResult CompileWithDiagnostics(string path, IReadOnlyDictionary<string, string>? tables, out IReadOnlyList<KeyValuePair<string, string>> files)
     {
         // Regular files only, size-capped before parsing; tables only inside the fibre's folder (Sigil.Build/FibreFiles).
         var text = Sigil.Build.FibreFiles.ReadFibre(path, out var problem)
@@ -48,7 +59,10 @@ internal static class FibreSource
         var read = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFileName(path)] = text };
         var result = SigilCompiler.Compile(new SourceFile(path, text), relative =>
         {
-            var table = Sigil.Build.FibreFiles.ReadTable(folder, relative);
+            // A replacement is read under the same rules, from its own folder.
+            var table = tables is not null && tables.TryGetValue(relative, out var replacement)
+                ? Sigil.Build.FibreFiles.ReadTable(Path.GetDirectoryName(Path.GetFullPath(replacement)) ?? ".", Path.GetFileName(replacement))
+                : Sigil.Build.FibreFiles.ReadTable(folder, relative);
             if (table is not null)
             {
                 read[relative] = table;

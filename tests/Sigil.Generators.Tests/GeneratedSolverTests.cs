@@ -89,7 +89,7 @@ public sealed class GeneratedSolverTests
             .Select(f => (Microsoft.CodeAnalysis.AdditionalText)new GeneratorHost.InMemoryText("/fba/" + f, File.ReadAllText(Path.Combine(folder, f))))
             .ToArray());
         var fibre = GeneratorTests.CompileToAssembly(files).GetType("Consumer.Fibres.FbaFibre")!;
-        var problem = fibre.GetMethod("CreateProblem")!.Invoke(null, null)!;
+        var problem = fibre.GetMethod("CreateProblem", Type.EmptyTypes)!.Invoke(null, null)!;
         var result = (SolverResult)fibre.GetMethod("Solve", [problem.GetType()])!.Invoke(null, new[] { problem })!;
 
         Assert.True(result.Status == SolveStatus.Solved, $"{result.Status}: {result.Accuracy}");
@@ -167,7 +167,7 @@ public sealed class GeneratedSolverTests
 
         var assembly = GeneratorTests.CompileToAssembly(ImmutableArrayOf(new GeneratorHost.InMemoryText("/remap/membw.sigil", text)));
         var fibre = assembly.GetType("Consumer.Fibres.MembwFibre")!;
-        var problem = fibre.GetMethod("CreateProblem")!.Invoke(null, new object[] { 2 })!;
+        var problem = fibre.GetMethod("CreateProblem", new[] { typeof(int) })!.Invoke(null, new object[] { 2 })!;
         var result = (SolverResult)fibre.GetMethod("Solve", [problem.GetType()])!.Invoke(null, new[] { problem })!;
 
         Assert.Equal("membw", fibre.GetField("Name")!.GetValue(null));

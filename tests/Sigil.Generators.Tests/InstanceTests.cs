@@ -123,6 +123,82 @@ public sealed class InstanceTests
         Assert.Equal((0.0, 100.0), ((double, double))type.GetMethod("GetRateBounds")!.Invoke(instance, new object[] { 5 })!);
     }
 
+    // Links with capacities from a table and a route matrix over flows, both read from files.
+    private const string Network = """
+        fibre net {
+            table links from "links.csv" { capacity : Mbit/s; }
+            index link from links;
+            index flow in 0 .. 3;
+            table R[link, flow] from "routes.csv";
+            $rate[flow] : Mbit/s in [0, 100];
+            @cap[link] : Mbit/s = capacity[link];
+            couple @cap[l] >= sum(f in flow) R[l, f] * $rate[f];
+            utility $rate[f] ~ log($rate[f] + 0.001);
+            solve dual { tolerance = 1e-10; iterations = 100000; }
+        }
+        """;
+
+    private static Type CompileNetwork(string links, string routes) =>
+        GeneratorTests.CompileToAssembly(ImmutableArray.Create<AdditionalText>(
+            new GeneratorHost.InMemoryText("/src/net.sigil", Network),
+            new GeneratorHost.InMemoryText("/src/links.csv", links),
+            new GeneratorHost.InMemoryText("/src/routes.csv", routes))).GetType("Consumer.Fibres.NetFibre+Instance")!;
+
+    [Fact]
+    public void Instance_TableValuesAndMatrixEntriesAtRunTime_ReachTheOptimumOfTheFibreCompiledWithThem()
+    {
+        const string Links = "link,capacity\nl1,10\nl2,5\nl3,8\n";
+        const string Routes = "link,flow,value\nl1,0,1\nl1,1,1\nl2,1,1\nl2,2,1\nl3,3,1\nl3,0,2\n";
+        dynamic instance = Activator.CreateInstance(CompileNetwork(Links, Routes))!;
+        SolverResult first = instance.Solve();
+        Assert.Equal(SolveStatus.Solved, first.Status);
+        Assert.Equal(6, instance.Problem.Coupling.NonZeroCount);
+
+        // New table data at run time: a capacity, an entry changed, one added (flow 3 now also
+        // crosses l2) and one removed (flow 0 leaves l3): the problem is rebuilt from the tables.
+        instance.SetLinksCapacity("l1", 12.0);
+        instance.UpdateTables(new Action<FibreTables>(t =>
+        {
+            t.SetEntry("R", "l1", "1", 0.5);
+            t.SetEntry("R", "l2", "3", 1.0);
+            t.SetEntry("R", "l3", "0", 0.0);
+        }));
+        Assert.Equal(0.5, (double)instance.GetR("l1", "1"));
+        Assert.Equal(0.0, (double)instance.GetR("l3", "0"));
+        Assert.Equal(12.0, (double)instance.GetCapBudget("l1"));
+        SolverResult changed = instance.Solve();
+
+        // The same fibre compiled with those tables.
+        const string NewLinks = "link,capacity\nl1,12\nl2,5\nl3,8\n";
+        const string NewRoutes = "link,flow,value\nl1,0,1\nl1,1,0.5\nl2,1,1\nl2,2,1\nl2,3,1\nl3,3,1\n";
+        dynamic recompiled = Activator.CreateInstance(CompileNetwork(NewLinks, NewRoutes))!;
+        SolverResult fresh = recompiled.Solve();
+        Assert.Equal(SolveStatus.Solved, changed.Status);
+        Assert.Equal(SolveStatus.Solved, fresh.Status);
+        Assert.Equal((int)recompiled.Problem.Coupling.NonZeroCount, (int)instance.Problem.Coupling.NonZeroCount);
+        Assert.Equal((double[])recompiled.Problem.Capacity, (double[])instance.Problem.Capacity);
+        Assert.Equal(fresh.PrimalObjective, changed.PrimalObjective, 1e-8);
+        for (var f = 0; f < 4; f++)
+        {
+            Assert.Equal(fresh.X[f], changed.X[f], 1e-5);
+        }
+
+        // Refused changes name what was refused and leave the tables and the problem as they were.
+        object problem = instance.Problem;
+        Assert.Contains("'l9' is not a member", Assert.Throws<ArgumentException>(() => { instance.SetLinksCapacity("l9", 1.0); }).Message, StringComparison.Ordinal);
+        Assert.Contains("must be finite", Assert.Throws<ArgumentException>(() => { instance.SetR("l1", "2", double.NaN); }).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() =>
+        {
+            instance.UpdateTables(new Action<FibreTables>(t =>
+            {
+                t.Set("links", "capacity", "l2", 99.0);
+                t.SetEntry("R", "l9", "0", 1.0);
+            }));
+        });
+        Assert.Equal(5.0, (double)instance.GetLinksCapacity("l2"));
+        Assert.Same(problem, instance.Problem);
+    }
+
     [Fact]
     public void ShippedFibres_Instance_BuildsTheLayoutOfCreateProblem()
     {
@@ -135,7 +211,7 @@ public sealed class InstanceTests
             var counts = ctor.GetParameters().Select(static _ => (object)3).ToArray();
             var instance = ctor.Invoke(counts);
             var problem = instance.GetType().GetProperty("Problem")!.GetValue(instance)!;
-            var created = fibre.GetMethod("CreateProblem")!.Invoke(null, counts)!;
+            var created = fibre.GetMethod("CreateProblem", counts.Select(static _ => typeof(int)).ToArray())!.Invoke(null, counts)!;
             Assert.Equal(
                 (double[])created.GetType().GetProperty("Capacity")!.GetValue(created)!,
                 (double[])problem.GetType().GetProperty("Capacity")!.GetValue(problem)!);

@@ -76,7 +76,7 @@ public sealed class MatrixFibreTests
 
         var assembly = GeneratorTests.CompileToAssembly(files);
         var type = assembly.GetType("Consumer.Fibres.NetworkFibre")!;
-        var problem = type.GetMethod("CreateProblem")!.Invoke(null, null)!;
+        var problem = type.GetMethod("CreateProblem", Type.EmptyTypes)!.Invoke(null, null)!;
         var coupling = (CouplingMatrix)problem.GetType().GetProperty("Coupling")!.GetValue(problem)!;
         Assert.Equal((Links, Flows), (coupling.RowCount, coupling.ColumnCount));
         Assert.Equal(nonzeros, coupling.NonZeroCount);

@@ -36,7 +36,7 @@ public sealed class SparseWalkTests
 
     private static CouplingMatrix CreateProblem(Type fibre)
     {
-        var problem = fibre.GetMethod("CreateProblem")!.Invoke(null, null)!;
+        var problem = fibre.GetMethod("CreateProblem", Type.EmptyTypes)!.Invoke(null, null)!;
         return (CouplingMatrix)problem.GetType().GetProperty("Coupling")!.GetValue(problem)!;
     }
 

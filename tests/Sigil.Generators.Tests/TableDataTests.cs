@@ -183,7 +183,7 @@ public sealed class TableDataTests
 
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var e = Assert.Throws<TargetInvocationException>(() => type.GetMethod("CreateProblem")!.Invoke(null, null));
+            var e = Assert.Throws<TargetInvocationException>(() => type.GetMethod("CreateProblem", Type.EmptyTypes)!.Invoke(null, null));
             var error = Assert.IsType<InvalidDataException>(e.InnerException);
             Assert.Contains("the table data \"sigil/network.tables\" of assembly Consumer", error.Message, StringComparison.Ordinal);
             Assert.Contains(message, error.Message, StringComparison.Ordinal);
@@ -288,7 +288,7 @@ public sealed class TableDataTests
     private static (SolverResult Result, int NonZeros) Solve(Assembly assembly, string typeName = "NetworkFibre")
     {
         var type = assembly.GetType(Namespace + "." + typeName)!;
-        var problem = type.GetMethod("CreateProblem")!.Invoke(null, null)!;
+        var problem = type.GetMethod("CreateProblem", Type.EmptyTypes)!.Invoke(null, null)!;
         var coupling = (CouplingMatrix)problem.GetType().GetProperty("Coupling")!.GetValue(problem)!;
         var solve = type.GetMethods().Single(static m => m.Name == "Solve" && m.GetParameters().Length == 1);
         return ((SolverResult)solve.Invoke(null, [problem])!, coupling.NonZeroCount);
@@ -376,7 +376,7 @@ public sealed class LargeTableBuildTests : IDisposable
         {
             var assembly = context.LoadFromAssemblyPath(dll);
             Assert.Contains(TableDataFile.ResourceName("network"), assembly.GetManifestResourceNames());
-            var problem = assembly.GetType("Large.NetworkFibre")!.GetMethod("CreateProblem")!.Invoke(null, null)!;
+            var problem = assembly.GetType("Large.NetworkFibre")!.GetMethod("CreateProblem", Type.EmptyTypes)!.Invoke(null, null)!;
             var coupling = (CouplingMatrix)problem.GetType().GetProperty("Coupling")!.GetValue(problem)!;
             Assert.Equal(matrix.RowStarts.ToArray(), coupling.RowStart.ToArray());
             Assert.Equal(matrix.Columns.ToArray(), coupling.RowColumn.ToArray());

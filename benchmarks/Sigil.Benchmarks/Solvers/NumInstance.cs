@@ -142,6 +142,71 @@ internal sealed class NumInstance
     public NumProblem<MixedAgents> MixedProblem() =>
         new(Matrix(), (double[])Capacity.Clone(), Senses, new MixedAgents(Kind, Weight, Offset, Shape, Lower, Upper));
 
+    /// <summary>
+    /// The same problem written in mixed units: each row in units 1e-3, 1, 1e3 or 1e6 of this one's
+    /// (its coefficients and budget multiplied), each variable in units <c>k_s</c> of 1e-3, 1 or 1e3
+    /// (its coefficients divided, its bounds and offset multiplied), drawn from <paramref name="seed"/>.
+    /// </summary>
+    /// <returns>The instance, and how much its optimal objective exceeds this one's when every
+    /// utility is a log (<c>sum_s w_s log k_s</c>: <c>w log(x + k eps) = w log(x / k + eps) + w log k</c>).</returns>
+    public (NumInstance Instance, double Shift) InUnits(ulong seed)
+    {
+        var rng = new SplitMix64(seed);
+        var rowUnit = new double[Resources];
+        for (int l = 0; l < rowUnit.Length; l++)
+        {
+            rowUnit[l] = Math.Pow(10, 3 * rng.Next(4) - 3);
+        }
+
+        var columnUnit = new double[Agents];
+        double shift = 0;
+        for (int s = 0; s < columnUnit.Length; s++)
+        {
+            columnUnit[s] = Math.Pow(10, 3 * rng.Next(3) - 3);
+            shift += Weight[s] * Math.Log(columnUnit[s]);
+        }
+
+        var values = new double[Values.Length];
+        for (int k = 0; k < values.Length; k++)
+        {
+            values[k] = Values[k] * rowUnit[Rows[k]] / columnUnit[Columns[k]];
+        }
+
+        double[] InColumnUnits(double[] v)
+        {
+            var w = new double[v.Length];
+            for (int s = 0; s < v.Length; s++)
+            {
+                w[s] = v[s] * columnUnit[s];
+            }
+
+            return w;
+        }
+
+        var capacity = new double[Resources];
+        for (int l = 0; l < capacity.Length; l++)
+        {
+            capacity[l] = Capacity[l] * rowUnit[l];
+        }
+
+        return (new NumInstance
+        {
+            Agents = Agents,
+            Resources = Resources,
+            Rows = Rows,
+            Columns = Columns,
+            Values = values,
+            Capacity = capacity,
+            Senses = Senses,
+            Kind = Kind,
+            Weight = Weight,
+            Offset = InColumnUnits(Offset),
+            Shape = Shape,
+            Lower = InColumnUnits(Lower),
+            Upper = InColumnUnits(Upper),
+        }, shift);
+    }
+
     public void Write(string path)
     {
         var text = new StringBuilder();

@@ -21,19 +21,25 @@ namespace Sigil.Benchmarks.Solvers;
 /// A Stopwatch harness (warm-up, repetitions, medians) rather than BenchmarkDotNet: the
 /// comparisons are end-to-end solves and subprocess baselines whose timings come from the
 /// baselines themselves, and per-iteration figures need the solver's internal state between
-/// iterations. Options: <c>--small-only</c>, <c>--large-only</c>, <c>--no-python</c>.
+/// iterations. Options: <c>--small-only</c>, <c>--large-only</c>, <c>--scaled-only</c> (the badly scaled table alone), <c>--no-python</c>.
 /// </remarks>
 internal static class SolverBenchmarks
 {
     public static int Run(string[] args)
     {
-        bool small = !args.Contains("--large-only");
-        bool large = !args.Contains("--small-only");
+        bool scaledOnly = args.Contains("--scaled-only");
+        bool small = !args.Contains("--large-only") && !scaledOnly;
+        bool large = !args.Contains("--small-only") && !scaledOnly;
         bool python = !args.Contains("--no-python");
         Console.WriteLine($"solvers benchmark: {Environment.ProcessorCount} cores, load average {LoadAverage()} at start; medians of repeated runs");
         if (small)
         {
             Comparison(python);
+        }
+
+        if (small || scaledOnly)
+        {
+            BadlyScaled(python);
         }
 
         if (large)
@@ -138,6 +144,79 @@ internal static class SolverBenchmarks
         {
             Console.WriteLine($"  baselines skipped: {missing}");
         }
+    }
+
+    /// <summary>
+    /// Equilibration: the benchmark family at (2,000, 200) written in mixed units (rows in units
+    /// 1e-3..1e6, so budgets spread over 1e-3..1e7, variables in units 1e-3..1e3), each engine with
+    /// and without its row scaling, against CVXOPT on the mixed-unit form and on the consistent one.
+    /// Objectives are compared in the consistent units (the mixed form's optimum is the consistent
+    /// one's plus <c>sum_s w_s log k_s</c>).
+    /// </summary>
+    private static void BadlyScaled(bool python)
+    {
+        NumInstance consistent = NumInstance.Random(2_000, 200, 3, seed: 5);
+        (NumInstance instance, double shift) = consistent.InUnits(seed: 6);
+        double optimum = new DualSolver<LogAgents>(consistent.LogProblem(), new DualOptions { RelativeTolerance = 1e-13, FeasibilityTolerance = 1e-12 }).Solve().PrimalObjective;
+        Console.WriteLine();
+        Console.WriteLine($"badly scaled: N = {instance.Agents:N0}, L = {instance.Resources:N0}, budgets {instance.Capacity.Min():E0}..{instance.Capacity.Max():E0}, rows and variables in mixed units; iteration cap 20,000");
+        var rows = new List<string[]>();
+        foreach (int passes in new[] { 0, 10 })
+        {
+            string how = passes == 0 ? "unscaled" : "equilibrated";
+            NumProblem<LogAgents> problem = instance.LogProblem();
+            var dual = new DualSolver<LogAgents>(problem, new DualOptions { ScalingPasses = passes });
+            rows.Add(Scaled($"Sigil dual, {how}", dual.Solve(), Median(3, () => dual.Solve())));
+            var penalty = new PenaltySolver<LogAgents>(problem, new PenaltyOptions { ScalingPasses = passes });
+            rows.Add(Scaled($"Sigil penalty, {how}", penalty.Solve(), Median(3, () => penalty.Solve())));
+            var admm = new AdmmSolver<LogAgents>(problem, new AdmmOptions { ScalingPasses = passes });
+            rows.Add(Scaled($"Sigil ADMM, {how}", admm.Solve(), Median(1, () => admm.Solve())));
+        }
+
+        string? missing = python ? PythonBaselines.Missing() : "--no-python";
+        if (missing is null)
+        {
+            foreach ((string name, NumInstance form, double offset) in new[] { ("CVXOPT cp, mixed units", instance, shift), ("CVXOPT cp, consistent units", consistent, 0.0) })
+            {
+                string path = Path.Combine(Path.GetTempPath(), $"sigil-bench-scaled-{Environment.ProcessId}.txt");
+                try
+                {
+                    form.Write(path);
+                    JsonElement json = PythonBaselines.Run("num_cvxopt.py", path, "--reltol", "1e-4", "--feastol", "1e-4");
+                    double objective = json.GetProperty("objective").ValueKind == JsonValueKind.Number ? json.GetProperty("objective").GetDouble() - offset : double.NaN;
+                    rows.Add(
+                    [
+                        name,
+                        json.GetProperty("status").GetString() ?? "?",
+                        json.GetProperty("iterations").ToString(),
+                        Ms(json.GetProperty("seconds").GetDouble()),
+                        "-",
+                        ((optimum - objective) / Math.Abs(optimum)).ToString("E1", CultureInfo.InvariantCulture),
+                    ]);
+                }
+                finally
+                {
+                    File.Delete(path);
+                }
+            }
+        }
+
+        Table(["solver", "status", "iterations", "time", "worst overload", "obj. shortfall"], rows);
+        Console.WriteLine("  obj. shortfall in consistent units, against a 1e-13-gap solve of the consistent form; worst overload of the returned x (relative)");
+        if (missing is not null)
+        {
+            Console.WriteLine($"  baselines skipped: {missing}");
+        }
+
+        string[] Scaled(string name, SolverResult r, double seconds) =>
+        [
+            name,
+            r.Status.ToString(),
+            r.Iterations.ToString(CultureInfo.InvariantCulture),
+            Ms(seconds),
+            Percent(r.RelativePrimalResidual),
+            ((optimum - (r.PrimalObjective - shift)) / Math.Abs(optimum)).ToString("E1", CultureInfo.InvariantCulture),
+        ];
     }
 
     /// <summary>

@@ -20,9 +20,9 @@ internal sealed record OfflineSolution(
     int NonZeros = 0);
 
 /// <summary>
-/// <c>sigil solve &lt;fibre.sigil&gt; [--members index=N] [--format text|json|csv]</c>: build the fibre's
-/// instance (its tables, and sizes for dynamic index sets), solve it with the solver engines by the
-/// fibre's method, and show x, the prices and the status. Exit 0 when solved, 3 otherwise.
+/// <c>sigil solve &lt;fibre.sigil&gt; [--members index=N] [--table path=file] [--format text|json|csv]</c>: build
+/// the fibre's instance (its tables, or other files in their place, and sizes for dynamic index sets), solve it
+/// with the solver engines by the fibre's method, and show x, the prices and the status. Exit 0 when solved, 3 otherwise.
 /// </summary>
 internal static class SolveCommand
 {
@@ -30,13 +30,31 @@ internal static class SolveCommand
     {
         var fibre = new Argument<string>("fibre") { Description = "The .sigil file (its tables beside it)." };
         var sizes = new Option<string[]>("--members") { Description = "Sizes of dynamic index sets, name=N (their members appear only at run time).", AllowMultipleArgumentsPerToken = true };
+        var tables = new Option<string[]>("--table") { Description = "New table data for this run, path=file: the table the fibre reads from 'path' is read from 'file' (same format; the fibre is unchanged).", AllowMultipleArgumentsPerToken = true };
         var format = FormatOption.Create(OutputFormat.Csv);
-        var command = new Command("solve", "Solve the fibre's instance offline and print x, the prices and the status.") { fibre, sizes, format };
+        var command = new Command("solve", "Solve the fibre's instance offline and print x, the prices and the status.") { fibre, sizes, tables, format };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             // json and csv print every number in round-trip form.
             var output = parse.GetValue(format);
-            var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error);
+            var replacements = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in parse.GetValue(tables) ?? [])
+            {
+                var parts = pair.Split('=', 2);
+                if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+                {
+                    throw new CliException(CliExitCodes.BadInput, $"--table: '{pair}' is not path=file");
+                }
+
+                if (!File.Exists(parts[1]))
+                {
+                    throw new CliException(CliExitCodes.BadInput, $"--table: {parts[1]}: no such file");
+                }
+
+                replacements[parts[0]] = parts[1];
+            }
+
+            var spec = FibreSource.Compile(parse.GetValue(fibre)!, Console.Error, replacements, out _);
             var dynamic = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var pair in parse.GetValue(sizes) ?? [])
             {

@@ -69,4 +69,21 @@ public sealed record ValueSpec(
 
     /// <summary>True when the value is the same for every index member.</summary>
     public bool IsConstant => Kind == ValueKind.Constant;
+
+    /// <summary>The tables the value reads (columns and entries), each once.</summary>
+    public System.Collections.Generic.IEnumerable<string> Tables()
+    {
+        if (Table is { } table)
+        {
+            yield return table;
+        }
+
+        foreach (var operand in Operands)
+        {
+            foreach (var t in operand.Tables())
+            {
+                yield return t;
+            }
+        }
+    }
 }

@@ -50,6 +50,15 @@ public sealed class AdmmSolver<TAgents>
     private readonly Certificate<TAgents> _certificate;
     private readonly double[] _pricesBefore;
     private readonly double[] _pricesNow;
+
+    // Equilibration: the splitting runs on E A and E c, with u in those rows' units (price e_l rho u_l).
+    private readonly CouplingMatrix _a;
+    private readonly double[] _rowScale;
+    private readonly double[] _capacity;
+
+    // The iterates do not depend on the variables' units, but Boyd's dual residual does (it is
+    // summed over columns): it is measured on columns of E A scaled to unit infinity norm.
+    private readonly double[] _columnScale;
     private double[] _x;
     private double[] _xBefore;
     private double _rho;
@@ -81,6 +90,22 @@ public sealed class AdmmSolver<TAgents>
         _certificate = new Certificate<TAgents>(problem);
         _pricesBefore = new double[rows];
         _pricesNow = new double[rows];
+        PriceEstimate.ColdStart(problem, _gather);
+        _rowScale = Equilibration.Rows(problem.Coupling, problem.Capacity, Options.ScalingPasses, _gather);
+        _a = Options.ScalingPasses > 0 ? Equilibration.Scale(problem.Coupling, _rowScale, default) : problem.Coupling;
+        _capacity = new double[rows];
+        _columnScale = new double[problem.AgentCount];
+        for (int s = 0; s < _columnScale.Length; s++)
+        {
+            double norm = 0;
+            for (int k = _a.ColumnStart[s]; k < _a.ColumnStart[s + 1]; k++)
+            {
+                norm = Math.Max(norm, Math.Abs(_a.ColumnValue[k]));
+            }
+
+            _columnScale[s] = norm > 0 && Options.ScalingPasses > 0 ? 1 / norm : 1;
+        }
+
         Reset();
     }
 
@@ -204,8 +229,9 @@ public sealed class AdmmSolver<TAgents>
                 p = 0;
             }
 
-            _u[l] = p / _rho;
+            _u[l] = p / (_rowScale[l] * _rho);
             _offset[l] = 0;
+            _capacity[l] = _rowScale[l] * Problem.Capacity[l];
         }
 
         CouplingMatrix a = Problem.Coupling;
@@ -231,7 +257,7 @@ public sealed class AdmmSolver<TAgents>
         CouplingMatrix.CheckLength(destination.Length, Problem.ResourceCount, nameof(destination));
         for (int l = 0; l < _u.Length; l++)
         {
-            destination[l] = _rho * _u[l];
+            destination[l] = _rowScale[l] * _rho * _u[l];
         }
     }
 
@@ -254,7 +280,7 @@ public sealed class AdmmSolver<TAgents>
 
         _edgeNormSquared = AgentPass();
 
-        double[] c = Problem.Capacity;
+        double[] c = _capacity;
         RowSense[] senses = Problem.Senses;
         for (int l = 0; l < _u.Length; l++)
         {
@@ -284,7 +310,7 @@ public sealed class AdmmSolver<TAgents>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double AgentPass()
     {
-        CouplingMatrix a = Problem.Coupling;
+        CouplingMatrix a = _a;
         TAgents agents = Problem.Agents;
         ref int start = ref MemoryMarshal.GetArrayDataReference(a.ColumnStartArray);
         ref int row = ref MemoryMarshal.GetArrayDataReference(a.ColumnRowArray);
@@ -343,7 +369,7 @@ public sealed class AdmmSolver<TAgents>
         double z2 = Math.Max(0, _edgeNormSquared + 2 * cross + r2);
 
         // Dual: s_s = rho sum_l A_ls (z'_ls - z_ls) = rho (|a_s|^2 (x_s' - x_s) + sum_l A_ls (o_l' - o_l)).
-        CouplingMatrix a = Problem.Coupling;
+        CouplingMatrix a = _a;
         ReadOnlySpan<int> start = a.ColumnStart;
         ReadOnlySpan<int> row = a.ColumnRow;
         ReadOnlySpan<double> value = a.ColumnValue;
@@ -362,7 +388,8 @@ public sealed class AdmmSolver<TAgents>
                 price += v * _u[row[k]];
             }
 
-            double ds = squared * (_x[s] - _xBefore[s]) + shift;
+            double ds = _columnScale[s] * (squared * (_x[s] - _xBefore[s]) + shift);
+            price *= _columnScale[s];
             s2 += ds * ds;
             y2 += price * price;
         }

@@ -63,6 +63,8 @@ internal sealed class DualEngine<TAgents>
     private const int PrefetchRows = 32_768;
 
     private readonly NumProblem<TAgents> _problem;
+    private readonly CouplingMatrix _a;
+    private readonly double[] _rowScale;
     private readonly RowState[] _rows;
     private readonly double[] _curvature;
     private readonly double[] _capacity;
@@ -80,9 +82,15 @@ internal sealed class DualEngine<TAgents>
     private double _restart;
     private RowStatistics _statistics;
 
-    public DualEngine(NumProblem<TAgents> problem, bool scaled, bool accelerate, double step, double inverseMu)
+    /// <summary>Builds the engine; with the scaled rule, rows are equilibrated by <paramref name="scalingPasses"/> passes (see <see cref="Equilibration.Rows"/>).</summary>
+    public DualEngine(NumProblem<TAgents> problem, bool scaled, bool accelerate, double step, double inverseMu, int scalingPasses)
     {
         _problem = problem;
+
+        // The iteration runs on E A, E c and prices E^-1 pi; the fixed rule keeps the textbook
+        // update in the fibre's units (its step bound is what certify step proves).
+        _rowScale = Equilibration.Rows(problem.Coupling, problem.Capacity, scaled ? scalingPasses : 0);
+        _a = scaled && scalingPasses > 0 ? Equilibration.Scale(problem.Coupling, _rowScale, default) : problem.Coupling;
         int rows = problem.ResourceCount;
         _rows = GC.AllocateArray<RowState>(rows, pinned: true);
         _curvature = new double[rows];
@@ -92,7 +100,7 @@ internal sealed class DualEngine<TAgents>
         _load = new double[rows];
         _x = new double[problem.AgentCount];
         _certificate = new Certificate<TAgents>(problem);
-        _uniformLength = UniformColumnLength(problem.Coupling);
+        _uniformLength = UniformColumnLength(_a);
         _scaled = scaled;
         _accelerate = accelerate && scaled;
         _step = step;
@@ -111,15 +119,15 @@ internal sealed class DualEngine<TAgents>
     /// <summary>The stored agent steps of the last storing pass.</summary>
     public double[] X => _x;
 
-    /// <summary>The loads of the last storing pass.</summary>
+    /// <summary>The loads of the last storing pass, in the fibre's units.</summary>
     public double[] Load => _load;
 
-    /// <summary>Copies the current prices (the point the next pass evaluates).</summary>
+    /// <summary>Copies the current prices (the point the next pass evaluates), in the fibre's units.</summary>
     public void CopyPrices(Span<double> destination)
     {
         for (int l = 0; l < _rows.Length; l++)
         {
-            destination[l] = _rows[l].Price;
+            destination[l] = _rowScale[l] * _rows[l].Price;
         }
     }
 
@@ -149,14 +157,14 @@ internal sealed class DualEngine<TAgents>
 
         for (int l = 0; l < _rows.Length; l++)
         {
-            double p = _candidate[l];
+            double p = _candidate[l] / _rowScale[l];
             if ((senses[l] == RowSense.LessOrEqual && p < 0) || _problem.Coupling.RowLength(l) == 0)
             {
                 p = 0;
             }
 
             _rows[l] = new RowState { Price = p };
-            _capacity[l] = c[l];
+            _capacity[l] = _rowScale[l] * c[l];
             _curvature[l] = 0;
             _previous[l] = p;
         }
@@ -204,7 +212,7 @@ internal sealed class DualEngine<TAgents>
             objectives.Item1 = _certificate.PrimalObjective(_x);
             for (int l = 0; l < _rows.Length; l++)
             {
-                _load[l] = _rows[l].Load;
+                _load[l] = _rows[l].Load / _rowScale[l];
             }
         }
         else
@@ -250,7 +258,7 @@ internal sealed class DualEngine<TAgents>
         where TMode : struct, IPassMode
         where TLength : struct, IColumnLength
     {
-        CouplingMatrix a = _problem.Coupling;
+        CouplingMatrix a = _a;
         TAgents agents = _problem.Agents;
         int n = a.ColumnCount;
         ref int start = ref MemoryMarshal.GetArrayDataReference(a.ColumnStartArray);
@@ -445,7 +453,9 @@ internal sealed class DualEngine<TAgents>
     public RowStatistics Measure()
     {
         RowSense[] senses = _problem.Senses;
+        double[] budget = _problem.Capacity;
         ref RowState rows = ref MemoryMarshal.GetArrayDataReference(_rows);
+        ref double scale = ref MemoryMarshal.GetArrayDataReference(_rowScale);
         ref double candidates = ref MemoryMarshal.GetArrayDataReference(_candidate);
         ref double previous = ref MemoryMarshal.GetArrayDataReference(_previous);
         double inverseMu = _inverseMu;
@@ -460,24 +470,29 @@ internal sealed class DualEngine<TAgents>
             double g = r.Load - c;
             bool le = senses[l] == RowSense.LessOrEqual;
 
+            // Statistics in the fibre's units (row l's load and budget are e_l times them here,
+            // its price 1 / e_l times; the products y g are the same in both).
+            double e = Unsafe.Add(ref scale, l);
             double violation = le ? Math.Max(g, 0) : Math.Abs(g);
-            st.WorstRelativeViolation = Math.Max(st.WorstRelativeViolation, violation / Certificate<TAgents>.RowScale(c));
+            st.WorstRelativeViolation = Math.Max(st.WorstRelativeViolation, violation / (e * Certificate<TAgents>.RowScale(budget[l])));
             st.LagrangianGap -= y * g;
             if (le && g > 0)
             {
                 st.OverloadValue += y * g;
             }
 
+            // The penalty mu is the fibre's (pi = mu [a x - c]+ in its units), so here 1 / mu_l = e_l^2 / mu.
+            double rowInverseMu = inverseMu * e * e;
             if (inverseMu > 0)
             {
                 // Penalty: the overload's distance from its fixed point pi / mu, in row units.
                 double overload = le ? Math.Max(g, 0) : g;
                 st.FixedPointResidual = Math.Max(
-                    st.FixedPointResidual, Math.Abs(y * inverseMu - overload) / Math.Max(1, Math.Abs(c)));
+                    st.FixedPointResidual, Math.Abs(y * rowInverseMu - overload) / (e * Math.Max(1, Math.Abs(budget[l]))));
             }
 
             // Descent direction of f at y: -grad f = A x - c - y / mu.
-            double direction = g - inverseMu * y;
+            double direction = g - rowInverseMu * y;
             double candidate;
             if (!_scaled)
             {
@@ -485,7 +500,7 @@ internal sealed class DualEngine<TAgents>
             }
             else
             {
-                double p = _curvature[l] + inverseMu;
+                double p = _curvature[l] + rowInverseMu;
                 candidate = p > 0 ? y + step * direction / p : (le && g <= 0 ? 0 : y);
             }
 

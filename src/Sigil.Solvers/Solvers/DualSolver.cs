@@ -46,7 +46,7 @@ public sealed class DualSolver<TAgents>
         Options.Validate();
         Problem = problem;
         _engine = new DualEngine<TAgents>(
-            problem, Options.Rule == DualStepRule.Scaled, Options.Accelerate, Options.Step, inverseMu: 0);
+            problem, Options.Rule == DualStepRule.Scaled, Options.Accelerate, Options.Step, inverseMu: 0, Options.ScalingPasses);
         _recover = Options.Recover && problem.Coupling.IsNonnegative;
         _prices = new double[problem.ResourceCount];
         _lastPrices = new double[problem.ResourceCount];

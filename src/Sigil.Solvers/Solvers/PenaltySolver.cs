@@ -41,7 +41,7 @@ public sealed class PenaltySolver<TAgents>
         Options = options ?? new PenaltyOptions();
         Options.Validate();
         Problem = problem;
-        _engine = new DualEngine<TAgents>(problem, scaled: true, accelerate: true, step: 1.0, inverseMu: 1 / Options.Mu);
+        _engine = new DualEngine<TAgents>(problem, scaled: true, accelerate: true, step: 1.0, inverseMu: 1 / Options.Mu, Options.ScalingPasses);
         _recover = problem.Coupling.IsNonnegative && Options.MuGrowth > 1;
         _prices = new double[problem.ResourceCount];
         _before = new double[problem.ResourceCount];

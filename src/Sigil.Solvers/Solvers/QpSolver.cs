@@ -90,42 +90,7 @@ public sealed class QpSolver<TAgents>
         CouplingMatrix a = problem.Coupling;
 
         // Ruiz equilibration of [P A^T; A 0]: D (variables) and E (rows), then one cost factor.
-        _d = new double[_n];
-        _e = new double[_m];
-        Array.Fill(_d, 1.0);
-        Array.Fill(_e, 1.0);
-        var columnNorm = new double[_n];
-        var rowNorm = new double[_m];
-        for (int pass = 0; pass < Options.ScalingPasses; pass++)
-        {
-            for (int j = 0; j < _n; j++)
-            {
-                columnNorm[j] = _k[j] * _d[j] * _d[j];
-            }
-
-            Array.Clear(rowNorm);
-            for (int j = 0; j < _n; j++)
-            {
-                for (int p = a.ColumnStart[j]; p < a.ColumnStart[j + 1]; p++)
-                {
-                    int i = a.ColumnRow[p];
-                    double v = Math.Abs(_e[i] * a.ColumnValue[p] * _d[j]);
-                    columnNorm[j] = Math.Max(columnNorm[j], v);
-                    rowNorm[i] = Math.Max(rowNorm[i], v);
-                }
-            }
-
-            for (int j = 0; j < _n; j++)
-            {
-                _d[j] *= Factor(columnNorm[j]);
-            }
-
-            for (int i = 0; i < _m; i++)
-            {
-                _e[i] *= Factor(rowNorm[i]);
-            }
-        }
-
+        (_e, _d) = Equilibration.Ruiz(a, _k, Options.ScalingPasses);
         double qNorm = 0, pNorm = 0;
         for (int j = 0; j < _n; j++)
         {
@@ -134,23 +99,8 @@ public sealed class QpSolver<TAgents>
         }
 
         _cost = Math.Clamp(1 / Math.Max(Math.Max(pNorm / Math.Max(_n, 1), qNorm), 1e-4), 1e-4, 1e4);
-
-        var rows = new int[a.NonZeroCount];
-        var columns = new int[a.NonZeroCount];
-        var scaled = new double[a.NonZeroCount];
-        int nnz = 0;
-        for (int j = 0; j < _n; j++)
-        {
-            for (int p = a.ColumnStart[j]; p < a.ColumnStart[j + 1]; p++)
-            {
-                rows[nnz] = a.ColumnRow[p];
-                columns[nnz] = j;
-                scaled[nnz] = _e[a.ColumnRow[p]] * a.ColumnValue[p] * _d[j];
-                nnz++;
-            }
-        }
-
-        _a = CouplingMatrix.FromTriplets(_m, _n, rows, columns, scaled);
+        _a = Equilibration.Scale(a, _e, _d);
+        int nnz = _a.NonZeroCount;
         _kh = new double[_n];
         _qh = new double[_n];
         _lowBox = new double[_n];
@@ -415,8 +365,6 @@ public sealed class QpSolver<TAgents>
             _highBox[j] = agents.Upper(j) / _d[j];
         }
     }
-
-    private static double Factor(double norm) => norm > 0 ? Math.Clamp(1 / Math.Sqrt(norm), 1e-4, 1e4) : 1;
 
     /// <summary>Reads <c>w_s = U'(0)</c> and <c>k_s = U'(0) - U'(1)</c>, checking that U' is affine.</summary>
     private static (double[] W, double[] K) Coefficients(NumProblem<TAgents> problem)

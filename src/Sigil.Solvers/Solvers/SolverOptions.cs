@@ -36,8 +36,27 @@ public abstract record SolverLimits
     /// <summary>Wall-clock limit (none when null); checked where the stopping tests are.</summary>
     public TimeSpan? TimeLimit { get; init; }
 
+    /// <summary>
+    /// Passes of Ruiz equilibration before solving (0: none). The QP engine scales rows and variables
+    /// of its KKT matrix; the dual, penalty and ADMM engines scale rows only (their iterates do not
+    /// depend on the variables' units; see the engines' README). Answers, prices, statuses and
+    /// tolerances are always in the fibre's own units. The dual's fixed step rule is not scaled.
+    /// </summary>
+    public int ScalingPasses { get; init; } = 10;
+
     /// <summary>The tolerances as one value.</summary>
     public Tolerances Tolerances => new(AbsoluteTolerance, RelativeTolerance, FeasibilityTolerance);
+
+    /// <summary>Checks what every engine's settings share.</summary>
+    private protected void ValidateLimits()
+    {
+        Tolerances.Validate();
+        SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
+        if (ScalingPasses < 0)
+        {
+            throw new ArgumentException($"ScalingPasses must be >= 0, got {ScalingPasses}.", nameof(ScalingPasses));
+        }
+    }
 }
 
 /// <summary>Settings of <see cref="DualSolver{TAgents}"/>. Value-equatable.</summary>
@@ -61,8 +80,7 @@ public sealed record DualOptions : SolverLimits
     internal void Validate()
     {
         SolverChecks.Positive(Step, nameof(Step));
-        Tolerances.Validate();
-        SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
+        ValidateLimits();
         if (Rule is not (DualStepRule.Scaled or DualStepRule.Fixed))
         {
             throw new ArgumentException($"Unknown dual step rule {(int)Rule}.", nameof(Rule));
@@ -91,8 +109,7 @@ public sealed record PenaltyOptions : SolverLimits
             throw new ArgumentException($"MuGrowth must be finite and >= 1, got {MuGrowth}.", nameof(MuGrowth));
         }
 
-        Tolerances.Validate();
-        SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
+        ValidateLimits();
     }
 }
 
@@ -111,8 +128,7 @@ public sealed record AdmmOptions : SolverLimits
     internal void Validate()
     {
         SolverChecks.Positive(Rho, nameof(Rho));
-        Tolerances.Validate();
-        SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
+        ValidateLimits();
         SolverChecks.PositiveCount(CheckInterval, nameof(CheckInterval));
     }
 }
@@ -122,9 +138,6 @@ public sealed record QpOptions : SolverLimits
 {
     /// <summary>The first rho (of inequality rows and bounds; equality rows get 1000 times it); adapted by residual balancing.</summary>
     public double Rho { get; init; } = 0.1;
-
-    /// <summary>Passes of Ruiz equilibration (0: none).</summary>
-    public int ScalingPasses { get; init; } = 10;
 
     /// <summary>Polish the active set once the residuals hold.</summary>
     public bool Polish { get; init; } = true;
@@ -141,13 +154,7 @@ public sealed record QpOptions : SolverLimits
     internal void Validate()
     {
         SolverChecks.Positive(Rho, nameof(Rho));
-        if (ScalingPasses < 0)
-        {
-            throw new ArgumentException($"ScalingPasses must be >= 0, got {ScalingPasses}.", nameof(ScalingPasses));
-        }
-
-        Tolerances.Validate();
-        SolverChecks.PositiveCount(MaxIterations, nameof(MaxIterations));
+        ValidateLimits();
         SolverChecks.PositiveCount(CheckInterval, nameof(CheckInterval));
         SolverChecks.PositiveCount(RhoInterval, nameof(RhoInterval));
     }

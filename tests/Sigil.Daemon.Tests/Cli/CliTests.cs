@@ -237,22 +237,25 @@ public sealed class CliTests : IDisposable
 
     // Three links, four flows: flow 0 crosses every link, flow k only link k - 1; the route
     // matrix from a long CSV with an explicit zero. Proportional fairness with eps = 0.001 gives
+    // Three links of capacity 1 and four flows over a route matrix from routes.csv.
+    private const string NetFibre = """
+        fibre net {
+            index link in 0 .. 2;
+            index flow in 0 .. 3;
+            table R[link, flow] from "routes.csv";
+            $rate[flow] : 1 in [0, 100];
+            @cap[link] : 1 = 1;
+            couple @cap[l] >= sum(f in flow) R[l, f] * $rate[f];
+            utility $rate[f] ~ log($rate[f] + 0.001);
+            solve dual { tolerance = 1e-9; }
+        }
+        """;
+
     // x0 = (1 - 2 eps) / 4 and xk = 1 - x0; A holds the 6 nonzeros only.
     [Fact]
     public async Task Solve_NetworkFromALongCsv_StoresNonzerosOnly_AndMeetsTheClosedForm()
     {
-        File.WriteAllText(_dir.Combine("net.sigil"), """
-            fibre net {
-                index link in 0 .. 2;
-                index flow in 0 .. 3;
-                table R[link, flow] from "routes.csv";
-                $rate[flow] : 1 in [0, 100];
-                @cap[link] : 1 = 1;
-                couple @cap[l] >= sum(f in flow) R[l, f] * $rate[f];
-                utility $rate[f] ~ log($rate[f] + 0.001);
-                solve dual { tolerance = 1e-9; }
-            }
-            """);
+        File.WriteAllText(_dir.Combine("net.sigil"), NetFibre);
         File.WriteAllText(_dir.Combine("routes.csv"), "link,flow,value\n0,0,1\n0,1,1\n1,0,1\n1,2,1\n2,0,1\n2,3,1\n2,1,0\n");
         var result = await ProcessRunner.RunSigilAsync(["solve", _dir.Combine("net.sigil"), "--format", "json"]);
         Assert.True(result.ExitCode == 0, ProcessRunner.Describe(result));
@@ -263,6 +266,30 @@ public sealed class CliTests : IDisposable
         var x = root.GetProperty("variables").EnumerateArray().Select(static v => v.GetProperty("value").GetDouble()).ToArray();
         var x0 = (1 - 0.002) / 4;
         Assert.Equal(new[] { x0, 1 - x0, 1 - x0, 1 - x0 }, x, (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    // The same fibre with other routes for this run (--table): flows 0 and 1 share link 0, flows 2
+    // and 3 have links 1 and 2 to themselves; A holds the new 4 nonzeros.
+    [Fact]
+    public async Task Solve_TableReplacedForTheRun_SolvesTheNewData_FibreUnchanged()
+    {
+        File.WriteAllText(_dir.Combine("net.sigil"), NetFibre);
+        File.WriteAllText(_dir.Combine("routes.csv"), "link,flow,value\n0,0,1\n0,1,1\n1,0,1\n1,2,1\n2,0,1\n2,3,1\n");
+        var other = _dir.Combine("other");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "today.csv"), "link,flow,value\n0,0,1\n0,1,1\n1,2,1\n2,3,1\n");
+        var result = await ProcessRunner.RunSigilAsync(["solve", _dir.Combine("net.sigil"), "--table", "routes.csv=" + Path.Combine(other, "today.csv"), "--format", "json"]);
+        Assert.True(result.ExitCode == 0, ProcessRunner.Describe(result));
+        using var json = System.Text.Json.JsonDocument.Parse(result.StandardOutput);
+        var root = json.RootElement;
+        Assert.Equal("solved", root.GetProperty("status").GetString());
+        Assert.Equal(4, root.GetProperty("nonzeros").GetInt32());
+        var x = root.GetProperty("variables").EnumerateArray().Select(static v => v.GetProperty("value").GetDouble()).ToArray();
+        Assert.Equal(new[] { 0.5, 0.5, 1, 1 }, x, (a, b) => Math.Abs(a - b) < 1e-6);
+
+        var bad = await ProcessRunner.RunSigilAsync(["solve", _dir.Combine("net.sigil"), "--table", "routes.csv=" + _dir.Combine("none.csv")]);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--table: " + _dir.Combine("none.csv") + ": no such file", bad.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -77,6 +77,78 @@ public sealed class MetabolicCliTests : IDisposable
         }
     }
 
+    [ModelFact]
+    public async Task Solve_FluxBalanceWithFreeReversibleReactions_QpEngineReachesGlpksOptimum()
+    {
+        // E. coli core with its reversible reactions free below ([-inf, upper], as COBRA models often
+        // write them) and the others bounded: two reaction families, the free one written `-inf` in
+        // the fibre. GLPK solves the same LP in this test.
+        MetabolicModel model = MetabolicModel.ReadSbml(CobraModels.EcoliCore);
+        var free = Enumerable.Range(0, model.Reactions.Count).Where(j => model.Lower[j] == -1000).ToHashSet();
+        Assert.True(free.Count >= 40, $"{free.Count} reversible reactions");
+        foreach (var j in free)
+        {
+            model.Lower[j] = double.NegativeInfinity;
+        }
+
+        var (status, glpk) = Glpk.Solve(model);
+        Assert.Equal("OPTIMAL", status);
+
+        string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var rev = new System.Text.StringBuilder("reaction,rupper,robjective\n");
+        var irr = new System.Text.StringBuilder("reaction,ilower,iupper,iobjective\n");
+        for (var j = 0; j < model.Reactions.Count; j++)
+        {
+            _ = free.Contains(j)
+                ? rev.Append(model.Reactions[j]).Append(',').Append(R(model.Upper[j])).Append(',').Append(R(model.Objective[j])).Append('\n')
+                : irr.Append(model.Reactions[j]).Append(',').Append(R(model.Lower[j])).Append(',').Append(R(model.Upper[j])).Append(',').Append(R(model.Objective[j])).Append('\n');
+        }
+
+        var sRev = new System.Text.StringBuilder("metabolite,reaction,value\n");
+        var sIrr = new System.Text.StringBuilder("metabolite,reaction,value\n");
+        for (var k = 0; k < model.EntryValue.Count; k++)
+        {
+            (free.Contains(model.EntryReaction[k]) ? sRev : sIrr).Append(model.Metabolites[model.EntryMetabolite[k]]).Append(',').Append(model.Reactions[model.EntryReaction[k]]).Append(',').Append(R(model.EntryValue[k])).Append('\n');
+        }
+
+        File.WriteAllText(_dir.Combine("rev.csv"), rev.ToString());
+        File.WriteAllText(_dir.Combine("irr.csv"), irr.ToString());
+        File.WriteAllText(_dir.Combine("s_rev.csv"), sRev.ToString());
+        File.WriteAllText(_dir.Combine("s_irr.csv"), sIrr.ToString());
+        File.Copy(Path.Combine(s_fibres, "ecoli_core", "metabolites.csv"), _dir.Combine("metabolites.csv"));
+        var fibre = _dir.Combine("fba_free.sigil");
+        File.WriteAllText(fibre, """
+            fibre fba_free {
+                table rev from "rev.csv" { rupper : mmol/gDW/h; robjective; }
+                table irr from "irr.csv" { ilower : mmol/gDW/h; iupper : mmol/gDW/h; iobjective; }
+                table metabolites from "metabolites.csv" { }
+                index r1 from rev;
+                index r2 from irr;
+                index met from metabolites;
+                table Sr[met, r1] from "s_rev.csv";
+                table Si[met, r2] from "s_irr.csv";
+
+                $f[r1] : mmol/gDW/h in [-inf, rupper[r1]];
+                $g[r2] : mmol/gDW/h in [ilower[r2], iupper[r2]];
+
+                couple balance[m]: (sum(r in r1) Sr[m, r] * $f[r]) + (sum(q in r2) Si[m, q] * $g[q]) == 0;
+                utility $f[r] ~ robjective[r] * $f[r];
+                utility $g[q] ~ iobjective[q] * $g[q];
+
+                solve admm { tolerance = 1e-9; iterations = 50000; }
+            }
+            """);
+
+        var root = await SolveJson(fibre);
+        Assert.Equal("solved", root.GetProperty("status").GetString());
+        Assert.Equal(model.EntryValue.Count, root.GetProperty("nonzeros").GetInt32());
+        var objective = root.GetProperty("primal_objective").GetDouble();
+        Assert.True(Math.Abs(objective - glpk) <= 1e-6 * glpk, $"sigil solve {objective:R}, GLPK {glpk:R}");
+        var values = root.GetProperty("variables").EnumerateArray().Select(v => v.GetProperty("value").GetDouble()).ToList();
+        Assert.Equal(model.Reactions.Count, values.Count);
+        Assert.All(values, v => Assert.True(double.IsFinite(v), $"value {v}"));
+    }
+
     [Fact]
     public async Task Solve_SumsAlongRowsAndDownColumnsOfASparseTable_StoreItsNonzerosOnly()
     {

@@ -22,6 +22,13 @@ internal enum InstanceClass
     NearlyInfeasible,
     Infeasible,
     WideScale,
+
+    /// <summary>
+    /// <see cref="WideScale"/> written in mixed units: each row in units 1e-3, 1, 1e3 or 1e6 of the
+    /// others (its coefficients and budget multiplied), each variable in units 1e-3, 1 or 1e3 (its
+    /// coefficients divided, its bounds and log offset multiplied). The same problem up to units.
+    /// </summary>
+    MixedUnits,
 }
 
 /// <summary>
@@ -84,7 +91,21 @@ internal static class InstanceClasses
         return (rows, columns, values);
     }
 
-    public static NumInstance Create(InstanceClass kind, ulong seed)
+    public static NumInstance Create(InstanceClass kind, ulong seed) => Build(kind, seed).Instance;
+
+    /// <summary>
+    /// The instance CVXOPT is given for a reference objective, and what to add to its objective: for
+    /// <see cref="InstanceClass.MixedUnits"/>, the same problem in consistent units (CVXOPT stops short
+    /// on the mixed-unit form) and <c>sum_s w_s log k_s</c> (a log utility in units <c>k_s</c> is the
+    /// consistent one plus <c>w_s log k_s</c>); for every other class, the instance itself and 0.
+    /// </summary>
+    public static (NumInstance Consistent, double Shift) Reference(InstanceClass kind, ulong seed)
+    {
+        var (_, consistent, shift) = Build(kind, seed);
+        return (consistent, shift);
+    }
+
+    private static (NumInstance Instance, NumInstance Consistent, double Shift) Build(InstanceClass kind, ulong seed)
     {
         var rng = new SplitMix64(seed);
         int n = Agents;
@@ -99,7 +120,7 @@ internal static class InstanceClasses
             {
                 InstanceClass.Tight => rng.Uniform(0.05, 0.2),
                 InstanceClass.Loose => rng.Uniform(200, 400),
-                InstanceClass.WideScale => Math.Pow(10, rng.Uniform(-3, 6)),
+                InstanceClass.WideScale or InstanceClass.MixedUnits => Math.Pow(10, rng.Uniform(-3, 6)),
                 InstanceClass.ZeroCapacity when l % 3 == 0 => 0,
                 _ => rng.Uniform(3, 12),
             };
@@ -169,7 +190,7 @@ internal static class InstanceClasses
             Array.Fill(lower, level);
         }
 
-        return new NumInstance
+        var instance = new NumInstance
         {
             Agents = n,
             Resources = m,
@@ -185,5 +206,12 @@ internal static class InstanceClasses
             Lower = lower,
             Upper = upper,
         };
+        if (kind != InstanceClass.MixedUnits)
+        {
+            return (instance, instance, 0);
+        }
+
+        (NumInstance inUnits, double shift) = instance.InUnits(rng.NextUInt64());
+        return (inUnits, instance, shift);
     }
 }

@@ -17,20 +17,21 @@ public sealed class StatusClaimTests(ITestOutputHelper output)
 {
     private const int PerClass = 3;
 
-    private const double AbsoluteTolerance = 1e-6;
+    internal const double AbsoluteTolerance = 1e-6;
 
-    private const double RelativeTolerance = 1e-4;
+    internal const double RelativeTolerance = 1e-4;
 
     private static readonly Lazy<(List<(InstanceClass Class, ulong Seed, NumInstance Instance)> Cases, double?[] Reference)> s_cases = new(() =>
     {
         var cases = InstanceClasses.All(PerClass).ToList();
-        var feasible = cases.Where(c => c.Class != InstanceClass.Infeasible).Select(c => c.Instance).ToList();
-        double?[] objectives = Cvxopt.Objectives(feasible);
+        var feasible = cases.Where(c => c.Class != InstanceClass.Infeasible).Select(c => InstanceClasses.Reference(c.Class, c.Seed)).ToList();
+        double?[] objectives = Cvxopt.Objectives(feasible.Select(f => f.Consistent).ToList());
         var reference = new double?[cases.Count];
         int k = 0;
         for (int i = 0; i < cases.Count; i++)
         {
-            reference[i] = cases[i].Class == InstanceClass.Infeasible ? null : objectives[k++];
+            reference[i] = cases[i].Class == InstanceClass.Infeasible ? null : objectives[k] + feasible[k].Shift;
+            k += cases[i].Class == InstanceClass.Infeasible ? 0 : 1;
         }
 
         return (cases, reference);

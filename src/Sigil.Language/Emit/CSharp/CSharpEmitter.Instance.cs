@@ -25,7 +25,7 @@ public static partial class CSharpEmitter
     // is not a whole budget is folded into the instance at compile time (docs/language.md says so).
     private const string InstanceClass = "Instance";
 
-    private static readonly string[] s_instanceMembers = { "Problem", "LastResult", "Solve", "SolveCold" };
+    private static readonly string[] s_instanceMembers = { "Problem", "LastResult", "Solve", "SolveCold", "UpdateTables", "LoadBudgets" };
 
     // Locals and parameters the instance's methods declare beside the index parameters.
     private static readonly string[] s_instanceLocals = { "value", "lower", "upper", "k", "row" };
@@ -44,7 +44,14 @@ public static partial class CSharpEmitter
         w.Line("/// </summary>");
         w.Line(GeneratedCodeAttribute);
         w.Open("public sealed class " + InstanceClass);
-        w.Line("private readonly " + Solvers + "TunableProblem<Agents> _problem;");
+        var tables = spec.Tables.Count > 0;
+        w.Line((tables ? "private " : "private readonly ") + Solvers + "TunableProblem<Agents> _problem;");
+        if (tables)
+        {
+            w.Line("private readonly " + Solvers + "FibreTables _tables = CreateTables();");
+            w.Line("private double[]? _warm;");
+        }
+
         foreach (var index in dynamic)
         {
             w.Line("private readonly int _" + CountName(index.Name) + ";");
@@ -66,14 +73,14 @@ public static partial class CSharpEmitter
 
         // Constructor: the problem, each row family's first row, each resource's budget per member.
         w.Line();
-        w.Line("/// <summary>Builds the instance with the fibre's values (see <see cref=\"CreateProblem\"/>).</summary>");
+        w.Line("/// <summary>Builds the instance with the fibre's values (see <see cref=\"CreateProblem(" + string.Join(", ", CreateProblemParameterTypes(spec)) + ")\"/>).</summary>");
         foreach (var index in dynamic)
         {
             w.Line("/// <param name=\"" + CountName(index.Name) + "\">Members of <c>" + CodeText.XmlDoc(index.Name) + "</c>.</param>");
         }
 
         w.Open("public " + InstanceClass + "(" + string.Join(", ", dynamic.Select(static i => "int " + CountName(i.Name))) + ")");
-        w.Line("_problem = new(CreateProblem(" + string.Join(", ", dynamic.Select(static i => CountName(i.Name))) + "), " + TypeName(spec) + ".Solve);");
+        w.Line("_problem = new(CreateProblem(" + string.Join(", ", dynamic.Select(static i => CountName(i.Name)).Concat(tables ? new[] { "_tables" } : System.Array.Empty<string>())) + "), " + TypeName(spec) + ".Solve);");
         foreach (var index in dynamic)
         {
             w.Line("_" + CountName(index.Name) + " = " + CountName(index.Name) + ";");
@@ -93,20 +100,26 @@ public static partial class CSharpEmitter
         w.Close();
         foreach (var (coupling, _) in rows)
         {
-            if (ResourceOf(spec, coupling) is not { } resource)
+            if (ResourceOf(spec, coupling) is { } resource)
             {
-                continue;
+                w.Line(BudgetField(resource.Name) + " = new double[" + SizeExpression(resource.IndexSets) + "];");
             }
+        }
 
-            w.Line();
-            w.Line("// @" + CodeText.CComment(resource.Name) + ": " + CodeText.CComment(coupling.Statement));
-            w.Line(BudgetField(resource.Name) + " = new double[" + SizeExpression(resource.IndexSets) + "];");
-            OpenLoops(w, resource.IndexSets, resource.IndexVariables);
-            w.Line(BudgetField(resource.Name) + "[" + FlatIndex(resource.IndexSets, resource.IndexVariables) + "] = " + Value(resource.Budget, null) + ";");
-            CloseLoops(w, resource.IndexSets.Count);
+        if (tables)
+        {
+            w.Line("LoadBudgets();");
+        }
+        else
+        {
+            EmitBudgets(w, spec, rows);
         }
 
         w.Close();
+        if (tables)
+        {
+            EmitTableAccess(w, spec, dynamic, rows);
+        }
         w.Line();
         w.Line("/// <summary>The problem with the current values (budgets in <c>Capacity</c>, weights and bounds in <c>Agents</c>).</summary>");
         w.Line("public " + Solvers + "NumProblem<Agents> Problem => _problem.Problem;");
@@ -115,10 +128,32 @@ public static partial class CSharpEmitter
         w.Line("public " + Solvers + "SolverResult? LastResult => _problem.LastResult;");
         w.Line();
         w.Line("/// <summary>Solves as the fibre says with the current values, warm-started from the last solve's prices.</summary>");
-        w.Line("public " + Solvers + "SolverResult Solve() => _problem.Solve();");
+        if (tables)
+        {
+            // After a table change rebuilt the problem, the old prices still start the solve when the rows are the same.
+            w.Open("public " + Solvers + "SolverResult Solve()");
+            w.Open("if (_warm is { } prices)");
+            w.Line("_warm = null;");
+            w.Line("return _problem.Solve(prices);");
+            w.Close();
+            w.Line();
+            w.Line("return _problem.Solve();");
+            w.Close();
+        }
+        else
+        {
+            w.Line("public " + Solvers + "SolverResult Solve() => _problem.Solve();");
+        }
         w.Line();
         w.Line("/// <summary>Solves as the fibre says with the current values, from the cold-start estimate.</summary>");
-        w.Line("public " + Solvers + "SolverResult SolveCold() => _problem.SolveCold();");
+        w.Line("public " + Solvers + "SolverResult SolveCold()" + (tables ? string.Empty : " => _problem.SolveCold();"));
+        if (tables)
+        {
+            w.Open(string.Empty);
+            w.Line("_warm = null;");
+            w.Line("return _problem.SolveCold();");
+            w.Close();
+        }
 
         foreach (var (coupling, _) in rows)
         {
@@ -136,6 +171,100 @@ public static partial class CSharpEmitter
         }
 
         EmitMemberPositions(w, spec);
+        w.Close();
+    }
+
+    // Each resource's budget per member, as the fibre computes it (from the tables, when it reads them).
+    private static void EmitBudgets(SourceWriter w, FibreSpec spec, List<(CouplingSpec Coupling, int Index)> rows)
+    {
+        foreach (var (coupling, _) in rows)
+        {
+            if (ResourceOf(spec, coupling) is not { } resource)
+            {
+                continue;
+            }
+
+            w.Line();
+            w.Line("// @" + CodeText.CComment(resource.Name) + ": " + CodeText.CComment(coupling.Statement));
+            OpenLoops(w, resource.IndexSets, resource.IndexVariables);
+            w.Line(BudgetField(resource.Name) + "[" + FlatIndex(resource.IndexSets, resource.IndexVariables) + "] = " + Value(resource.Budget, null) + ";");
+            CloseLoops(w, resource.IndexSets.Count);
+        }
+    }
+
+    // Run-time table values (FibreTables): a typed getter and setter per table column and per
+    // two-dimensional table, each change rebuilding the problem from the tables (checked: a value that
+    // makes the problem invalid is refused and undone).
+    //   public double GetLinksCapacity(string key) => _tables.Get("links", "capacity", key);
+    //   public void SetLinksCapacity(string key, double value) => Change(t => t.Set("links", "capacity", key, value));
+    //   public void SetR(string row, string column, double value) => Change(t => t.SetEntry("R", row, column, value));
+    private static void EmitTableAccess(SourceWriter w, FibreSpec spec, List<IndexSpec> dynamic, List<(CouplingSpec Coupling, int Index)> rows)
+    {
+        const string Tables = "global::Sigil.Runtime.Solvers.FibreTables";
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Changes the tables by <paramref name=\"edit\"/> (any number of <see cref=\"" + Tables + ".Set\"/> and");
+        w.Line("/// <see cref=\"" + Tables + ".SetEntry\"/> calls) and rebuilds the problem from them once: budgets, budget params, weights");
+        w.Line("/// and bounds are then what the fibre computes from the new tables (set them again after), and the next");
+        w.Line("/// <see cref=\"Solve\"/> starts from the last prices. A change that makes the problem invalid is undone and rethrown.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A table, key or member is unknown, a value is not finite, or the new problem is invalid.</exception>");
+        w.Open("public void UpdateTables(global::System.Action<" + Tables + "> edit)");
+        w.Line("global::System.ArgumentNullException.ThrowIfNull(edit);");
+        w.Line("var before = _tables.Clone();");
+        w.Open("try");
+        w.Line("edit(_tables);");
+        w.Line("var problem = CreateProblem(" + string.Join(string.Empty, dynamic.Select(i => "_" + CountName(i.Name) + ", ")) + "_tables);");
+        w.Line("var prices = _problem.LastResult?.Prices;");
+        w.Line("_problem = new(problem, " + TypeName(spec) + ".Solve);");
+        w.Line("_warm = prices is not null && prices.Length == problem.ResourceCount && global::System.Array.TrueForAll(prices, double.IsFinite) ? prices : null;");
+        w.Line("LoadBudgets();");
+        w.Close();
+        w.Open("catch (global::System.ArgumentException)");
+        w.Line("_tables.RestoreFrom(before);");
+        w.Line("throw;");
+        w.Close();
+        w.Close();
+        foreach (var table in spec.Tables)
+        {
+            var name = CodeText.CSharpString(table.Name);
+            var pascal = CodeText.Pascal(CodeText.Identifier(table.Name));
+            if (table.Matrix is { } matrix)
+            {
+                w.Line();
+                w.Line("/// <summary>Reads entry <c>" + CodeText.XmlDoc(table.Name) + "[row, column]</c> (0 when absent) at members of <c>" + CodeText.XmlDoc(matrix.RowSet) + "</c> and <c>" + CodeText.XmlDoc(matrix.ColumnSet) + "</c>.</summary>");
+                w.Line("public double Get" + pascal + "(string row, string column) => _tables.GetEntry(" + name + ", row, column);");
+                w.Line();
+                w.Line("/// <summary>Sets entry <c>" + CodeText.XmlDoc(table.Name) + "[row, column]</c> (0 removes it) and rebuilds the problem (see <see cref=\"UpdateTables\"/>).</summary>");
+                w.Line("/// <exception cref=\"global::System.ArgumentException\">A member is unknown, the value is not finite, or the new problem is invalid.</exception>");
+                w.Line("public void Set" + pascal + "(string row, string column, double value) => UpdateTables(t => t.SetEntry(" + name + ", row, column, value));");
+                continue;
+            }
+
+            foreach (var column in table.Columns)
+            {
+                var member = pascal + CodeText.Pascal(CodeText.Identifier(column.Name));
+                w.Line();
+                w.Line("/// <summary>Reads column <c>" + CodeText.XmlDoc(column.Name) + "</c> of table <c>" + CodeText.XmlDoc(table.Name) + "</c> at row <paramref name=\"key\"/>.</summary>");
+                w.Line("public double Get" + member + "(string key) => _tables.Get(" + name + ", " + CodeText.CSharpString(column.Name) + ", key);");
+                w.Line();
+                w.Line("/// <summary>Sets column <c>" + CodeText.XmlDoc(column.Name) + "</c> of table <c>" + CodeText.XmlDoc(table.Name) + "</c> at row <paramref name=\"key\"/> and rebuilds the problem (see <see cref=\"UpdateTables\"/>).</summary>");
+                w.Line("/// <exception cref=\"global::System.ArgumentException\">The key is unknown, the value is not finite, or the new problem is invalid.</exception>");
+                w.Line("public void Set" + member + "(string key, double value) => UpdateTables(t => t.Set(" + name + ", " + CodeText.CSharpString(column.Name) + ", key, value));");
+            }
+        }
+
+        w.Line();
+        w.Open("private void LoadBudgets()");
+        var budgetSets = rows.Select(r => ResourceOf(spec, r.Coupling)).Where(static r => r is not null).SelectMany(static r => r!.IndexSets).Distinct().ToList();
+        EmitCounts(w, spec, budgetSets, fromFields: true);
+        EmitTableLocals(w, spec, "_tables", new HashSet<string>(rows.Select(r => ResourceOf(spec, r.Coupling)).Where(static r => r is not null).SelectMany(static r => r!.Budget.Tables()), System.StringComparer.Ordinal));
+        EmitBudgets(w, spec, rows);
+        foreach (var p in BudgetParameters(spec))
+        {
+            w.Line(ParameterField(p.Name) + " = " + CodeText.CSharpDouble(p.Value) + ";");
+        }
+
         w.Close();
     }
 

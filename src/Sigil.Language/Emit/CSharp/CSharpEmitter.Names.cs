@@ -16,7 +16,7 @@ public static partial class CSharpEmitter
     private static readonly string[] s_fibreClassMembers =
     {
         "Name", "SourceFileName", "IsOnline", "Map", "Parameters", "Prices", "FixedPoint", "Actions", "Metrics", "Analysis",
-        "Members", "CreateProblem", "Solve", "CreatePricer", "Agents", "TableData", "s_tableData", InstanceClass,
+        "Members", "CreateProblem", "CreateTables", "Solve", "CreatePricer", "Agents", "TableData", "s_tableData", InstanceClass,
     };
 
     private static readonly string[] s_createProblemLocals =
@@ -74,6 +74,18 @@ public static partial class CSharpEmitter
         {
             tunable.Add(("Get" + CodeText.Pascal(spec.Variables[i].Name) + "Bounds", new SpecSite(SpecSiteKind.Variable, i), "the bounds of $" + spec.Variables[i].Name));
             tunable.Add(("Get" + CodeText.Pascal(spec.Variables[i].Name) + "Weight", new SpecSite(SpecSiteKind.Variable, i), "the weight of $" + spec.Variables[i].Name));
+        }
+
+        for (var t = 0; t < spec.Tables.Count; t++)
+        {
+            var table = spec.Tables[t];
+            var pascal = CodeText.Pascal(CodeText.Identifier(table.Name));
+            if (table.Matrix is not null)
+            {
+                tunable.Add(("Get" + pascal, new SpecSite(SpecSiteKind.Table, t), "the entries of table " + table.Name));
+            }
+
+            tunable.AddRange(table.Columns.Select(c => ("Get" + pascal + CodeText.Pascal(CodeText.Identifier(c.Name)), new SpecSite(SpecSiteKind.Table, t), "column " + c.Name + " of table " + table.Name)));
         }
 
         // Set* mirrors Get*, so the Get names stand for both.

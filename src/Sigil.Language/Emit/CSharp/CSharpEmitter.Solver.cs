@@ -33,7 +33,7 @@ public static partial class CSharpEmitter
         w.Open("public static partial class " + type);
         EmitMembers(w, spec, external, "global::" + namespaceName + "." + type);
         EmitTables(w, spec, external, tableLiteralLimit);
-        EmitCreateProblem(w, spec, external);
+        EmitCreateProblem(w, spec);
         EmitSolve(w, spec);
         EmitAgents(w, spec);
         EmitInstance(w, spec);
@@ -122,6 +122,11 @@ public static partial class CSharpEmitter
             w.Line();
         }
 
+        if (spec.Tables.Count > 0)
+        {
+            EmitCreateTables(w, spec, external);
+        }
+
         if (spec.Tables.Any(static t => t.Matrix is not null))
         {
             w.Line("// The entry of a two-dimensional table at (row, col): a binary search of the row's columns; 0 when absent.");
@@ -133,19 +138,79 @@ public static partial class CSharpEmitter
         }
     }
 
+    // The tables as a program may change them at run time (see FibreTables): a fresh copy of the
+    // compiled-in values each call.
+    //   public static global::Sigil.Runtime.Solvers.FibreTables CreateTables() =>
+    //       new global::Sigil.Runtime.Solvers.FibreTables()
+    //           .AddTable("links", new string[] { "l1", "l2" }).AddColumn("links", "capacity", s_links_capacity)
+    //           .AddMatrix("R", Members.Link, Members.Flow, s_R_start, s_R_column, s_R_value);
+    private static void EmitCreateTables(SourceWriter w, FibreSpec spec, HashSet<string> external)
+    {
+        const string Tables = "global::Sigil.Runtime.Solvers.FibreTables";
+        w.Line("/// <summary>");
+        w.Line("/// A fresh, changeable copy of the fibre's tables as compiled; <see cref=\"CreateProblem(" + string.Join(", ", CreateProblemParameterTypes(spec).Append(Tables)) + ")\"/>");
+        w.Line("/// builds the problem from whatever it holds, so new table values need no rebuild of the program.");
+        w.Line("/// </summary>");
+        w.Line("public static " + Tables + " CreateTables() =>");
+        w.Line("    new " + Tables + "()");
+        foreach (var table in spec.Tables)
+        {
+            var name = CodeText.CSharpString(table.Name);
+            var read = external.Contains(table.Name) ? TableDataMethod + "()." : null;
+            if (table.Matrix is { } matrix)
+            {
+                var parts = read is null
+                    ? string.Join(", ", s_matrixParts.Select(p => MatrixField(table.Name, p)))
+                    : read + "RowStarts(" + name + "), " + read + "EntryColumns(" + name + "), " + read + "EntryValues(" + name + ")";
+                w.Line("        .AddMatrix(" + name + ", Members." + CodeText.Pascal(CodeText.Identifier(matrix.RowSet)) + ", Members." + CodeText.Pascal(CodeText.Identifier(matrix.ColumnSet)) + ", " + parts + ")");
+                continue;
+            }
+
+            w.Line("        .AddTable(" + name + ", " + (read is null ? "new string[] { " + string.Join(", ", table.Keys.Select(CodeText.CSharpString)) + " }" : read + "Keys(" + name + ")") + ")");
+            foreach (var column in table.Columns)
+            {
+                w.Line("        .AddColumn(" + name + ", " + CodeText.CSharpString(column.Name) + ", " + (read is null ? ColumnField(table.Name, column.Name) : read + "Column(" + name + ", " + CodeText.CSharpString(column.Name) + ")") + ")");
+            }
+        }
+
+        w.Line("    ;");
+        w.Line();
+    }
+
+    private static IEnumerable<string> CreateProblemParameterTypes(FibreSpec spec) =>
+        spec.Indices.Where(static i => i.Kind == IndexKind.Dynamic).Select(static _ => "int");
+
+    // Declares every table's arrays as locals named like the literal tables' fields, read from `tables`.
+    private static void EmitTableLocals(SourceWriter w, FibreSpec spec, string tables, ISet<string>? only = null)
+    {
+        foreach (var table in spec.Tables.Where(t => only is null || only.Contains(t.Name)))
+        {
+            var name = CodeText.CSharpString(table.Name);
+            if (table.Matrix is not null)
+            {
+                w.Line("var " + MatrixField(table.Name, "start") + " = " + tables + ".RowStarts(" + name + ");");
+                w.Line("var " + MatrixField(table.Name, "column") + " = " + tables + ".EntryColumns(" + name + ");");
+                w.Line("var " + MatrixField(table.Name, "value") + " = " + tables + ".EntryValues(" + name + ");");
+            }
+
+            foreach (var column in table.Columns)
+            {
+                w.Line("var " + ColumnField(table.Name, column.Name) + " = " + tables + ".Column(" + name + ", " + CodeText.CSharpString(column.Name) + ");");
+            }
+        }
+    }
+
     private static readonly string[] s_matrixParts = { "start", "column", "value" };
 
     private const string EntryMethod = "SparseEntry";
 
     private const string TableDataMethod = "TableData";
 
-    private const string TableDataLocal = "tables";
-
     private static string ColumnField(string table, string column) => "s_" + CodeText.Identifier(table) + "_" + CodeText.Identifier(column);
 
     private static string MatrixField(string table, string part) => "s_" + CodeText.Identifier(table) + "_" + part;
 
-    private static void EmitCreateProblem(SourceWriter w, FibreSpec spec, HashSet<string> external)
+    private static void EmitCreateProblem(SourceWriter w, FibreSpec spec)
     {
         var dynamic = spec.Indices.Where(i => i.Kind == IndexKind.Dynamic).ToList();
         var parameters = string.Join(", ", dynamic.Select(i => "int " + CountName(i.Name)));
@@ -155,7 +220,27 @@ public static partial class CSharpEmitter
             w.Line("/// <param name=\"" + CountName(index.Name) + "\">Members of <c>" + CodeText.XmlDoc(index.Name) + "</c> (at most " + index.Capacity.ToString(CultureInfo.InvariantCulture) + ").</param>");
         }
 
-        w.Open("public static global::Sigil.Runtime.Solvers.NumProblem<Agents> CreateProblem(" + parameters + ")");
+        if (spec.Tables.Count > 0)
+        {
+            w.Line("public static global::Sigil.Runtime.Solvers.NumProblem<Agents> CreateProblem(" + parameters + ") =>");
+            w.Line("    CreateProblem(" + string.Join(string.Empty, dynamic.Select(i => CountName(i.Name) + ", ")) + "CreateTables());");
+            w.Line();
+            w.Line("/// <summary>Builds the instance from <paramref name=\"tables\"/> (see <see cref=\"CreateTables\"/>) instead of the compiled-in tables.</summary>");
+            foreach (var index in dynamic)
+            {
+                w.Line("/// <param name=\"" + CountName(index.Name) + "\">Members of <c>" + CodeText.XmlDoc(index.Name) + "</c> (at most " + index.Capacity.ToString(CultureInfo.InvariantCulture) + ").</param>");
+            }
+
+            w.Line("/// <param name=\"tables\">The table values to build from.</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A table value makes the problem invalid (a row that loads nothing and cannot hold, bounds out of order); the message says which.</exception>");
+            w.Open("public static global::Sigil.Runtime.Solvers.NumProblem<Agents> CreateProblem(" + parameters + (parameters.Length > 0 ? ", " : string.Empty) + "global::Sigil.Runtime.Solvers.FibreTables tables)");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(tables);");
+        }
+        else
+        {
+            w.Open("public static global::Sigil.Runtime.Solvers.NumProblem<Agents> CreateProblem(" + parameters + ")");
+        }
+
         foreach (var index in dynamic)
         {
             w.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(" + CountName(index.Name) + ");");
@@ -172,26 +257,8 @@ public static partial class CSharpEmitter
             w.Line("const int " + CountName(index.Name) + " = " + index.Members.Count.ToString(CultureInfo.InvariantCulture) + ";");
         }
 
-        // The tables in the data file, read into locals named like the literal tables' fields.
-        if (external.Count > 0)
-        {
-            w.Line("var " + TableDataLocal + " = " + TableDataMethod + "();");
-            foreach (var table in spec.Tables.Where(t => external.Contains(t.Name)))
-            {
-                var name = CodeText.CSharpString(table.Name);
-                if (table.Matrix is not null)
-                {
-                    w.Line("var " + MatrixField(table.Name, "start") + " = " + TableDataLocal + ".RowStarts(" + name + ");");
-                    w.Line("var " + MatrixField(table.Name, "column") + " = " + TableDataLocal + ".EntryColumns(" + name + ");");
-                    w.Line("var " + MatrixField(table.Name, "value") + " = " + TableDataLocal + ".EntryValues(" + name + ");");
-                }
-
-                foreach (var column in table.Columns)
-                {
-                    w.Line("var " + ColumnField(table.Name, column.Name) + " = " + TableDataLocal + ".Column(" + name + ", " + CodeText.CSharpString(column.Name) + ");");
-                }
-            }
-        }
+        // The tables, read from `tables` into locals named like the literal tables' fields.
+        EmitTableLocals(w, spec, "tables");
 
         // Variable layout: each family's offset and size.
         w.Line("var offset = 0;");
