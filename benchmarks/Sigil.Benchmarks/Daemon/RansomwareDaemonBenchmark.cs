@@ -29,7 +29,7 @@ namespace Sigil.Benchmarks.Daemon;
 /// CLOCK_MONOTONIC just before each write. The kernel decides at the second file's change (one more
 /// destroyed file would reach the kill price). Every decision the daemon logs carries the kernel's
 /// time of it (its ring event's bpf_ktime_get_ns, CLOCK_MONOTONIC, "decided at ... s"): latency to
-/// the log is the arrival of that line on the daemon's standard output (read here as it comes);
+/// the log is the arrival of that line on the daemon's standard error, where it logs (read here as it comes);
 /// latency to the metrics is the first scrape (every 5 ms, on its own thread) in which
 /// <c>sigil_would_be_actions_total</c> has grown by that decision's rank among the lines logged
 /// since the trace began (the daemon counts each decision just before it logs it). Decisions of
@@ -39,6 +39,7 @@ internal static partial class RansomwareDaemonBenchmark
 {
     private const double TicksPerSecond = 100; // USER_HZ (getconf CLK_TCK)
     private const int Files = 256;
+    private const string StandardError = "stderr: ";
 
     // The attacker: waits for a line, then reads and overwrites each file of its folder in place.
     private const string Attacker = """
@@ -127,6 +128,7 @@ internal static partial class RansomwareDaemonBenchmark
             // daemon logs in the meantime (the attackers' and any other process's on this host) is
             // paired with its log line and with its step of the metric.
             List<Decision> decisions;
+            List<double> scrapes;
             int attackersSeen;
             using (new WriteLoad(Path.Combine(work, "load2"), rate))
             {
@@ -142,6 +144,7 @@ internal static partial class RansomwareDaemonBenchmark
                 Thread.Sleep(2000);
                 decisions = Decisions(daemon.Lines.Skip(linesBefore));
                 metric.Pair(decisions);
+                scrapes = metric.Scrapes;
                 attackersSeen = attackers.Count(a => decisions.Any(d => d.Agent == a.Id));
             }
 
@@ -150,8 +153,10 @@ internal static partial class RansomwareDaemonBenchmark
             Console.WriteLine();
             Console.WriteLine($"kernel decision -> operator: {decisions.Count} decision(s) logged under the same load ({attackersSeen} of {trials} attackers among them; observation: the kernel's would-be kills), ms from the decision's kernel time (its ring event, CLOCK_MONOTONIC)");
             Console.WriteLine($"{"to",-44} {"n",5} {"median",8} {"p95",8} {"max",8}");
-            Console.WriteLine($"{"the daemon's log line (stdout, JSON)",-44} {toLog.Count,5} {Percentile(toLog, 0.5),8} {Percentile(toLog, 0.95),8} {Percentile(toLog, 1),8}");
+            Console.WriteLine($"{"the daemon's log line (stderr, JSON)",-44} {toLog.Count,5} {Percentile(toLog, 0.5),8} {Percentile(toLog, 0.95),8} {Percentile(toLog, 1),8}");
             Console.WriteLine($"{"sigil_would_be_actions_total (5 ms scrapes)",-44} {toMetric.Count,5} {Percentile(toMetric, 0.5),8} {Percentile(toMetric, 0.95),8} {Percentile(toMetric, 1),8}");
+            Console.WriteLine($"{"one scrape of /metrics (request to response)",-44} {scrapes.Count,5} {Percentile(scrapes, 0.5),8} {Percentile(scrapes, 0.95),8} {Percentile(scrapes, 1),8}");
+            Console.WriteLine("a step of the metric is timed when the scrape that shows it returns (the daemon counts a decision just before it logs it)");
             Console.WriteLine("a decision wakes the daemon through the wake ring; the target is within one tick (250 ms)");
             return 0;
         }
@@ -182,8 +187,10 @@ internal static partial class RansomwareDaemonBenchmark
     private static List<Decision> Decisions(IEnumerable<(long Arrived, string Text)> lines)
     {
         var found = new List<Decision>();
-        foreach (var (arrived, text) in lines)
+        foreach (var (arrived, line) in lines)
         {
+            // The daemon logs on its standard error (DaemonApplication.ConfigureLogging).
+            var text = line.StartsWith(StandardError, StringComparison.Ordinal) ? line[StandardError.Length..] : line;
             if (!text.StartsWith('{'))
             {
                 continue;
@@ -225,6 +232,7 @@ internal static partial class RansomwareDaemonBenchmark
     private sealed class MetricTrace : IDisposable
     {
         private readonly List<(long At, double Value)> _steps = new();
+        private readonly List<double> _scrapes = new();
         private readonly Thread _thread;
         private volatile bool _stop;
 
@@ -237,7 +245,13 @@ internal static partial class RansomwareDaemonBenchmark
                 var last = start;
                 while (!_stop)
                 {
+                    var asked = Stopwatch.GetTimestamp();
                     var value = DaemonBenchmark.ScrapeSum(port, name);
+                    lock (_steps)
+                    {
+                        _scrapes.Add(Stopwatch.GetElapsedTime(asked).TotalMilliseconds);
+                    }
+
                     if (value != last)
                     {
                         lock (_steps)
@@ -272,6 +286,18 @@ internal static partial class RansomwareDaemonBenchmark
             }
         }
 
+        /// <summary>How long each scrape took, ms: a step is timed when its scrape returns, so this bounds how late it is seen.</summary>
+        public List<double> Scrapes
+        {
+            get
+            {
+                lock (_steps)
+                {
+                    return _scrapes.ToList();
+                }
+            }
+        }
+
         public void Dispose()
         {
             _stop = true;
@@ -288,7 +314,7 @@ internal static partial class RansomwareDaemonBenchmark
         return (after - before) / TicksPerSecond / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The daemon, its standard output read line by line with each line's arrival (Stopwatch ticks).</summary>
+    /// <summary>The daemon, its standard output and error read line by line with each line's arrival (Stopwatch ticks).</summary>
     private sealed class DaemonProcess : IDisposable
     {
         private readonly Process _process;
@@ -326,7 +352,7 @@ internal static partial class RansomwareDaemonBenchmark
                 {
                     lock (_lines)
                     {
-                        _lines.Add((Stopwatch.GetTimestamp(), "stderr: " + text));
+                        _lines.Add((Stopwatch.GetTimestamp(), StandardError + text));
                     }
                 }
             };
