@@ -13,8 +13,8 @@ namespace Sigil.Runtime.Hosting;
 /// Compiles, at start, the code that reports an action (the engine's report path, the log
 /// pipeline down to the console formatter) so that the first kernel decision is not the first
 /// run of it. On a starved host the just-in-time compilation of that path is what delays the
-/// first report: at load 55 on two cores, the first kill reached the log 1.9 s after the kernel's
-/// decision and the next ones within a tick. Nothing is written and nothing is counted.
+/// first report (docs/ransomware.md gives the figures, with the daemon held to 5% of a core).
+/// Nothing is written and nothing is counted.
 /// </summary>
 internal static class ReportPathWarmer
 {
@@ -55,18 +55,31 @@ internal static class ReportPathWarmer
                 continue;
             }
 
-            RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            TryPrepare(method);
         }
 
         foreach (var constructor in type.GetConstructors(Declared))
         {
-            RuntimeHelpers.PrepareMethod(constructor.MethodHandle);
+            TryPrepare(constructor);
         }
 
         // Closures and lambdas live in compiler-generated nested types.
         foreach (var nested in type.GetNestedTypes(BindingFlags.Public | BindingFlags.NonPublic))
         {
             Prepare(nested, seen);
+        }
+    }
+
+    // Warming is best effort: a method the runtime will not compile ahead (whatever the reason) is
+    // compiled at its first call, as it would have been; the daemon starts either way.
+    private static void TryPrepare(MethodBase method)
+    {
+        try
+        {
+            RuntimeHelpers.PrepareMethod(method.MethodHandle);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
         }
     }
 
