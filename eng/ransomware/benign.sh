@@ -21,6 +21,19 @@ make)
     printf 'int main(void) { return 0; }\n' > main.c
     printf 'OBJS := $(patsubst %%.c,%%.o,$(wildcard *.c))\nprog: $(OBJS)\n\tcc -o $@ $^\n%%.o: %%.c\n\tcc -O2 -c -o $@ $<\n' > Makefile
     ;;
+rebuild)
+    # A build tree built once before the workload (by another process tree, as yesterday's build):
+    # objects and dependency files (-MMD) in obj/, on disk. The workload rebuilds after a touch: the
+    # compiler rewrites its own earlier outputs (cc1 truncates each .d, as unlinks and rewrites each
+    # .o, ld replaces the program).
+    mkdir obj
+    for i in $(seq 1 12); do printf '#include "f.h"\nint f%d(int x) { return x * %d + 1; }\n' "$i" "$i" > f$i.c; done
+    printf 'int f1(int x);\n' > f.h
+    printf '#include "f.h"\nint main(void) { return f1(0) - 1; }\n' > main.c
+    printf 'OBJS := $(patsubst %%.c,obj/%%.o,$(wildcard *.c))\nprog: $(OBJS)\n\t$(CC) -o $@ $^\nobj/%%.o: %%.c\n\t$(CC) -O2 -MMD -MP -c -o $@ $<\n-include $(OBJS:.o=.d)\n' > Makefile
+    make -s -j2
+    sync
+    ;;
 sqlite)
     python3 - <<'PY'
 import sqlite3

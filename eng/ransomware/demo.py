@@ -41,6 +41,7 @@ BENIGN_SCRIPTS = {
     "tar_xzf": "mkdir x && tar xzf tree.tgz -C x",
     "cp_r": "cp -r tree copy",
     "make": "make -s -j2",
+    "rebuild": "touch *.c f.h && make -s -j2 CC=clang-14 obj/f1.o obj/f2.o obj/f3.o obj/f4.o obj/f5.o obj/f6.o && make -s -j2",
     "package": "dpkg --root=$PWD/root --force-not-root --force-bad-path --force-script-chrootless --log=/dev/null -i demo.deb"
                " && dpkg --root=$PWD/root --force-not-root --force-bad-path --force-script-chrootless --log=/dev/null -i demo.deb",
     "git": "git add -A && git commit -qm import",
@@ -49,7 +50,7 @@ BENIGN_SCRIPTS = {
     "logger": "exec python3 logger.py",
     "gzip": "gzip big1.log big2.log big3.log",
 }
-DEFAULT_BENIGN = ["tar_czf", "tar_xzf", "cp_r", "git", "make", "sqlite", "logger", "atomic_save", "package", "gzip"]
+DEFAULT_BENIGN = ["tar_czf", "tar_xzf", "cp_r", "git", "make", "rebuild", "sqlite", "logger", "atomic_save", "package", "gzip"]
 
 
 def monotonic_ns():

@@ -90,6 +90,57 @@ public sealed class RansomwareTests
         Assert.Equal(1, damaged);
     }
 
+    // Bytes written are priced per task in batches of 64 KiB (SIGIL_WRITE_BATCH in the behaviour
+    // template): two threads writing 40 KiB each to their own files have priced nothing, one thread
+    // writing 65 KiB has priced one batch of exactly 64 KiB. A damaging event is priced at the event,
+    // whatever bytes are pending: one overwritten file is counted and its price added at once.
+    [KernelFact]
+    public void WrittenBytes_ArePricedIn64KiBBatchesPerTask_DamageAtTheEvent()
+    {
+        const string Writer = """
+            import os, sys, threading
+            def write(name, kib):
+                fd = os.open(name, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o644)
+                for _ in range(kib):
+                    os.write(fd, b"x" * 1024)
+                os.close(fd)
+            threads = [threading.Thread(target=write, args=("own%d" % t, int(sys.argv[2]))) for t in range(int(sys.argv[1]))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            if len(sys.argv) > 3:
+                with open(sys.argv[3], "r+b") as f:
+                    data = f.read(4096)
+                    f.seek(0)
+                    f.write(bytes(b ^ 0x5A for b in data))
+            """;
+        var below = RansomwareHarness.Folder("batch-below");
+        var manifest = RansomwareHarness.Corpus(Path.Combine(below, "corpus"), 1, seed: 21);
+        File.WriteAllText(Path.Combine(below, "writer.py"), Writer);
+        var pending = RansomwareHarness.Run($"exec python3 -I -B writer.py 2 40 {manifest[0].Path} < /dev/null", below, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, pending.ExitCode);
+        var state = Assert.NotNull(pending.State);
+        Assert.Equal(0UL, state.WrittenSamples);
+        Assert.Equal(0UL, state.WrittenTotal);
+        Assert.Equal(1UL, state.DestroyedSamples);
+        Assert.Equal(1UL, state.DestroyedTotal);
+        Assert.Equal(1, RansomwareHarness.Damaged(manifest));
+        // One destroyed file adds 1 to the price at its event (stored at the event; the drain since it is applied at the next).
+        Assert.InRange(pending.MaxPrice / 1048576.0, 0.9, 1.0);
+
+        var one = RansomwareHarness.Folder("batch-one");
+        File.WriteAllText(Path.Combine(one, "writer.py"), Writer);
+        var batch = RansomwareHarness.Run("exec python3 -I -B writer.py 1 65 < /dev/null", one, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, batch.ExitCode);
+        state = Assert.NotNull(batch.State);
+        Assert.Equal(1UL, state.WrittenSamples);
+        Assert.Equal(65_536UL, state.WrittenTotal);
+        Assert.Equal(0UL, state.DestroyedTotal);
+    }
+
     [KernelFact]
     public void Disarmed_Behaviour_IsReported_NotKilled()
     {
@@ -132,6 +183,7 @@ public sealed class RansomwareTests
     [InlineData("cp_r", "cp -r tree copy")]
     [InlineData("git", "git add -A && git commit -qm import")]
     [InlineData("make", "make -s -j2")]
+    [InlineData("rebuild", "touch *.c f.h && make -s -j2 CC=clang-14 obj/f1.o obj/f2.o obj/f3.o obj/f4.o obj/f5.o obj/f6.o && make -s -j2")]
     [InlineData("sqlite", "exec python3 app.py")]
     [InlineData("logger", "exec python3 logger.py")]
     [InlineData("atomic_save", "exec python3 save.py")]

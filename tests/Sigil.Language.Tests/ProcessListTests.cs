@@ -44,12 +44,16 @@ public sealed class ProcessListTests
     }
 
     [Fact]
-    public void ShippedRansomware_HasTheArchiverClass()
+    public void ShippedRansomware_HasTheArchiverAndCompilerClasses()
     {
         var spec = Fibres.Compile("ransomware").Spec!;
-        var archivers = Assert.Single(spec.Classes);
+        Assert.Equal(2, spec.Classes.Count);
+        var archivers = spec.Classes[0];
         Assert.Equal(("archivers", 0.1), (archivers.Name, archivers.Weight));
         Assert.Equal(new[] { "/usr/bin/gzip", "/usr/bin/xz", "/usr/bin/bzip2", "/usr/bin/zstd" }, archivers.Members.Executables);
+        var compilers = spec.Classes[1];
+        Assert.Equal(("compilers", 0.01), (compilers.Name, compilers.Weight));
+        Assert.Equal(new[] { "/usr/lib/gcc/x86_64-linux-gnu/12/cc1", "/usr/lib/gcc/x86_64-linux-gnu/12/cc1plus", "/usr/lib/llvm-14/bin/clang" }, compilers.Members.Executables);
     }
 
     [Theory]

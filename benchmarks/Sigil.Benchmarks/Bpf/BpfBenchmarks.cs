@@ -24,7 +24,9 @@ namespace Sigil.Benchmarks.Bpf;
 /// <remarks>
 /// Options: <c>--repetitions N</c> (31), <c>--pairs N</c> per measurement (20,000),
 /// <c>--calls N</c> getppid per measurement (200,000), <c>--attach obj.bpf.o</c> (repeatable),
-/// <c>--ring-seconds S</c> per ring run (1), <c>--ring-runs N</c> (5), <c>--no-ring</c>, <c>--no-syscalls</c>, <c>--no-behaviour</c>.
+/// <c>--ring-seconds S</c> per ring run (1), <c>--ring-runs N</c> (5), <c>--no-ring</c>, <c>--no-syscalls</c>, <c>--no-behaviour</c>,
+/// <c>--compare ransomware.bpf.o</c>: another build of the behaviour program (an earlier commit's,
+/// same maps) measured in part 3 beside this one, in the same repetitions.
 /// A Stopwatch harness: BenchmarkDotNet cannot attach programs between its own iterations.
 /// </remarks>
 internal static class BpfBenchmarks
@@ -303,6 +305,14 @@ internal static class BpfBenchmarks
             ransomware.Load();
             ransomware.Scope(self);
             configurations.Add((Behaviour, ransomware.Attach, ransomware.Object));
+            if (options.Compare is { } compare)
+            {
+                var other = BpfFibre.Open(compare, objects.RansomwareDescriptor);
+                resources.Add(other);
+                other.Load();
+                other.Scope(self);
+                configurations.Add(($"compared: {Path.GetFileName(compare)}", other.Attach, other.Object));
+            }
 
             var path = Encoding.UTF8.GetBytes(file + "\0");
             var block = new byte[4096];
@@ -602,6 +612,8 @@ internal static class BpfBenchmarks
 
         public bool Behaviour { get; private set; } = true;
 
+        public string? Compare { get; private set; }
+
         public static Options? Parse(string[] args)
         {
             var options = new Options();
@@ -629,13 +641,21 @@ internal static class BpfBenchmarks
                         case "--no-ring": options.Ring = false; break;
                         case "--no-syscalls": options.Syscalls = false; break;
                         case "--no-behaviour": options.Behaviour = false; break;
+                        case "--compare":
+                            options.Compare = Path.GetFullPath(Next());
+                            if (!File.Exists(options.Compare))
+                            {
+                                throw new ArgumentException($"--compare {options.Compare}: no such file");
+                            }
+
+                            break;
                         default: throw new ArgumentException($"unknown option {args[i]}");
                     }
                 }
                 catch (Exception e) when (e is ArgumentException or FormatException)
                 {
                     Console.Error.WriteLine($"bpf: {e.Message}");
-                    Console.Error.WriteLine("options: --repetitions N, --pairs N, --calls N, --attach obj.bpf.o (repeatable), --ring-seconds S, --ring-runs N, --no-ring, --no-syscalls, --no-behaviour");
+                    Console.Error.WriteLine("options: --repetitions N, --pairs N, --calls N, --attach obj.bpf.o (repeatable), --ring-seconds S, --ring-runs N, --no-ring, --no-syscalls, --no-behaviour, --compare ransomware.bpf.o");
                     return null;
                 }
             }

@@ -27,16 +27,19 @@ namespace Sigil.Benchmarks.Daemon;
 /// The decisions: attackers started before the daemon (so each roots its own agent) wait on their
 /// standard input; each in turn reads and overwrites three files it did not write, printing
 /// CLOCK_MONOTONIC just before each write. The kernel decides at the second file's change (one more
-/// destroyed file would reach the kill price): the printed time before that write is an upper bound
-/// of the kernel's decision time, microseconds early. Latency to the log is the arrival of the
-/// daemon's log line naming the attacker's agent on the daemon's standard output (read here as it
-/// comes); latency to the metrics is the first scrape (every 5 ms) in which
-/// <c>sigil_would_be_actions_total</c> has grown.
+/// destroyed file would reach the kill price). Every decision the daemon logs carries the kernel's
+/// time of it (its ring event's bpf_ktime_get_ns, CLOCK_MONOTONIC, "decided at ... s"): latency to
+/// the log is the arrival of that line on the daemon's standard error, where it logs (read here as it comes);
+/// latency to the metrics is the first scrape (every 5 ms, on its own thread) in which
+/// <c>sigil_would_be_actions_total</c> has grown by that decision's rank among the lines logged
+/// since the trace began (the daemon counts each decision just before it logs it). Decisions of
+/// other processes on the host, while the trials run, are measured alike.
 /// </remarks>
-internal static class RansomwareDaemonBenchmark
+internal static partial class RansomwareDaemonBenchmark
 {
     private const double TicksPerSecond = 100; // USER_HZ (getconf CLK_TCK)
     private const int Files = 256;
+    private const string StandardError = "stderr: ";
 
     // The attacker: waits for a line, then reads and overwrites each file of its folder in place.
     private const string Attacker = """
@@ -121,56 +124,39 @@ internal static class RansomwareDaemonBenchmark
             Console.WriteLine($"{$"{achieved / 1000:0}k file events/s (64-byte writes, own files)",-48} {loaded * 100,18:0.00} {(loaded < 0.02 ? "met" : "NOT met"),10}");
             Console.WriteLine($"the kernel counted {seen:N0} program runs seen over the load (with its warm-up); target: daemon under 2% of a core at 100k file events/s");
 
-            // Decisions, one attacker at a time, under the same load.
-            var toLog = new List<double>();
-            var toMetric = new List<double>();
-            var missed = 0;
+            // Decisions, one attacker at a time, under the same load; every kernel decision the
+            // daemon logs in the meantime (the attackers' and any other process's on this host) is
+            // paired with its log line and with its step of the metric.
+            List<Decision> decisions;
+            List<double> scrapes;
+            int attackersSeen;
             using (new WriteLoad(Path.Combine(work, "load2"), rate))
             {
                 Thread.Sleep(1000);
+                var linesBefore = daemon.Lines.Count;
+                using var metric = new MetricTrace(port, "sigil_would_be_actions_total");
                 foreach (var attacker in attackers)
                 {
-                    var actionsBefore = DaemonBenchmark.ScrapeSum(port, "sigil_would_be_actions_total");
-                    var linesBefore = daemon.Lines.Count;
                     attacker.Go();
-                    double? metricAt = null;
-                    double? logAt = null;
-                    var deadline = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
-                    while (Stopwatch.GetTimestamp() < deadline && (metricAt is null || logAt is null))
-                    {
-                        if (metricAt is null && DaemonBenchmark.ScrapeSum(port, "sigil_would_be_actions_total") > actionsBefore)
-                        {
-                            metricAt = Stopwatch.GetTimestamp();
-                        }
-
-                        if (logAt is null && daemon.Lines.Skip(linesBefore).Where(l => IsActionFor(l.Text, attacker.Id)).Select(l => (double?)l.Arrived).FirstOrDefault() is { } arrived)
-                        {
-                            logAt = arrived;
-                        }
-
-                        Thread.Sleep(5);
-                    }
-
                     attacker.WaitDone(TimeSpan.FromSeconds(10));
-                    var writes = attacker.Writes;
-                    if (writes.Count < 2 || metricAt is null || logAt is null)
-                    {
-                        Console.WriteLine($"(attacker {attacker.Id}: {writes.Count} write(s) printed, metric {(metricAt is null ? "unchanged" : "grew")}, log line {(logAt is null ? "not seen" : "seen")} within 10 s)");
-                        missed++;
-                        continue;
-                    }
-
-                    // Stopwatch ticks are CLOCK_MONOTONIC nanoseconds on Linux, the clock the attacker prints.
-                    toLog.Add((logAt.Value - writes[1]) / 1e6);
-                    toMetric.Add((metricAt.Value - writes[1]) / 1e6);
                 }
+
+                Thread.Sleep(2000);
+                decisions = Decisions(daemon.Lines.Skip(linesBefore));
+                metric.Pair(decisions);
+                scrapes = metric.Scrapes;
+                attackersSeen = attackers.Count(a => decisions.Any(d => d.Agent == a.Id));
             }
 
+            var toLog = decisions.Select(static d => d.ToLogMs).ToList();
+            var toMetric = decisions.Where(static d => d.ToMetricMs is not null).Select(static d => d.ToMetricMs!.Value).ToList();
             Console.WriteLine();
-            Console.WriteLine($"kernel decision -> operator, {trials} attackers under the same load (observation: the kernel's would-be kill at the second destroyed file; ms from just before that write)");
-            Console.WriteLine($"{"to",-40} {"p50 ms",8} {"max ms",8} {"missed",7}");
-            Console.WriteLine($"{"the daemon's log line (stdout, JSON)",-40} {P50(toLog),8} {Max(toLog),8} {missed,7}");
-            Console.WriteLine($"{"sigil_would_be_actions_total (5 ms polls)",-40} {P50(toMetric),8} {Max(toMetric),8} {missed,7}");
+            Console.WriteLine($"kernel decision -> operator: {decisions.Count} decision(s) logged under the same load ({attackersSeen} of {trials} attackers among them; observation: the kernel's would-be kills), ms from the decision's kernel time (its ring event, CLOCK_MONOTONIC)");
+            Console.WriteLine($"{"to",-44} {"n",5} {"median",8} {"p95",8} {"max",8}");
+            Console.WriteLine($"{"the daemon's log line (stderr, JSON)",-44} {toLog.Count,5} {Percentile(toLog, 0.5),8} {Percentile(toLog, 0.95),8} {Percentile(toLog, 1),8}");
+            Console.WriteLine($"{"sigil_would_be_actions_total (5 ms scrapes)",-44} {toMetric.Count,5} {Percentile(toMetric, 0.5),8} {Percentile(toMetric, 0.95),8} {Percentile(toMetric, 1),8}");
+            Console.WriteLine($"{"one scrape of /metrics (request to response)",-44} {scrapes.Count,5} {Percentile(scrapes, 0.5),8} {Percentile(scrapes, 0.95),8} {Percentile(scrapes, 1),8}");
+            Console.WriteLine("a step of the metric is timed when the scrape that shows it returns (the daemon counts a decision just before it logs it)");
             Console.WriteLine("a decision wakes the daemon through the wake ring; the target is within one tick (250 ms)");
             return 0;
         }
@@ -191,26 +177,131 @@ internal static class RansomwareDaemonBenchmark
         }
     }
 
-    private static string P50(List<double> values) => values.Count == 0 ? "-" : values.Order().ElementAt(values.Count / 2).ToString("0.0", CultureInfo.InvariantCulture);
+    // The nearest-rank percentile (1 is the maximum).
+    private static string Percentile(List<double> values, double q) =>
+        values.Count == 0 ? "-" : values.Order().ElementAt(Math.Max(0, (int)Math.Ceiling(q * values.Count) - 1)).ToString("0.0", CultureInfo.InvariantCulture);
 
-    private static string Max(List<double> values) => values.Count == 0 ? "-" : values.Max().ToString("0.0", CultureInfo.InvariantCulture);
-
-    private static bool IsActionFor(string line, int pid)
+    // The daemon's action lines for kernel decisions, in the order it wrote them (the order it
+    // counts them in), each with the kernel's time of the decision ("decided at <s> s") and the
+    // line's arrival here.
+    private static List<Decision> Decisions(IEnumerable<(long Arrived, string Text)> lines)
     {
-        if (!line.StartsWith('{'))
+        var found = new List<Decision>();
+        foreach (var (arrived, line) in lines)
         {
-            return false;
+            // The daemon logs on its standard error (DaemonApplication.ConfigureLogging).
+            var text = line.StartsWith(StandardError, StringComparison.Ordinal) ? line[StandardError.Length..] : line;
+            if (!text.StartsWith('{'))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var e = JsonDocument.Parse(text);
+                if (e.RootElement.TryGetProperty("EventId", out var id) && id.GetInt32() is 4 or 5 or 6
+                    && e.RootElement.TryGetProperty("State", out var state) && state.TryGetProperty("Detail", out var detail)
+                    && DecidedAt().Match(detail.GetString() ?? string.Empty) is { Success: true } at)
+                {
+                    var kernelNs = (long)Math.Round(double.Parse(at.Groups[1].Value, CultureInfo.InvariantCulture) * 1e9);
+                    found.Add(new Decision(state.GetProperty("Pid").GetInt32(), kernelNs, arrived));
+                }
+            }
+            catch (JsonException)
+            {
+            }
         }
 
-        try
+        return found;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"decided at ([0-9]+\.[0-9]+) s")]
+    private static partial System.Text.RegularExpressions.Regex DecidedAt();
+
+    /// <summary>A kernel decision the daemon logged: its agent, the kernel's time of it and the log line's arrival (CLOCK_MONOTONIC ns).</summary>
+    private sealed record Decision(int Agent, long KernelNs, long LoggedNs)
+    {
+        public long? CountedNs { get; set; }
+
+        public double ToLogMs => (LoggedNs - KernelNs) / 1e6;
+
+        public double? ToMetricMs => CountedNs is { } counted ? (counted - KernelNs) / 1e6 : null;
+    }
+
+    /// <summary>Scrapes one counter every 5 ms on its own thread and keeps the time of each step.</summary>
+    private sealed class MetricTrace : IDisposable
+    {
+        private readonly List<(long At, double Value)> _steps = new();
+        private readonly List<double> _scrapes = new();
+        private readonly Thread _thread;
+        private volatile bool _stop;
+
+        public MetricTrace(int port, string name)
         {
-            using var e = JsonDocument.Parse(line);
-            return e.RootElement.TryGetProperty("EventId", out var id) && id.GetInt32() is 4 or 5 or 6
-                && e.RootElement.TryGetProperty("State", out var state) && state.TryGetProperty("Pid", out var p) && p.GetInt32() == pid;
+            var start = DaemonBenchmark.ScrapeSum(port, name);
+            _steps.Add((Stopwatch.GetTimestamp(), start));
+            _thread = new Thread(() =>
+            {
+                var last = start;
+                while (!_stop)
+                {
+                    var asked = Stopwatch.GetTimestamp();
+                    var value = DaemonBenchmark.ScrapeSum(port, name);
+                    lock (_steps)
+                    {
+                        _scrapes.Add(Stopwatch.GetElapsedTime(asked).TotalMilliseconds);
+                    }
+
+                    if (value != last)
+                    {
+                        lock (_steps)
+                        {
+                            _steps.Add((Stopwatch.GetTimestamp(), value));
+                        }
+
+                        last = value;
+                    }
+
+                    Thread.Sleep(5);
+                }
+            }) { IsBackground = true, Name = "metric trace" };
+            _thread.Start();
         }
-        catch (JsonException)
+
+        // The n-th decision logged since the trace began is the counter's n-th unit: the daemon
+        // counts each decision just before it logs it, in the same order.
+        public void Pair(List<Decision> decisions)
         {
-            return false;
+            List<(long At, double Value)> steps;
+            lock (_steps)
+            {
+                steps = _steps.ToList();
+            }
+
+            var start = steps[0].Value;
+            for (var i = 0; i < decisions.Count; i++)
+            {
+                var step = steps.Skip(1).FirstOrDefault(s => s.Value - start >= i + 1);
+                decisions[i].CountedNs = step.At == 0 ? null : step.At;
+            }
+        }
+
+        /// <summary>How long each scrape took, ms: a step is timed when its scrape returns, so this bounds how late it is seen.</summary>
+        public List<double> Scrapes
+        {
+            get
+            {
+                lock (_steps)
+                {
+                    return _scrapes.ToList();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop = true;
+            _thread.Join();
         }
     }
 
@@ -223,7 +314,7 @@ internal static class RansomwareDaemonBenchmark
         return (after - before) / TicksPerSecond / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The daemon, its standard output read line by line with each line's arrival (Stopwatch ticks).</summary>
+    /// <summary>The daemon, its standard output and error read line by line with each line's arrival (Stopwatch ticks).</summary>
     private sealed class DaemonProcess : IDisposable
     {
         private readonly Process _process;
@@ -261,7 +352,7 @@ internal static class RansomwareDaemonBenchmark
                 {
                     lock (_lines)
                     {
-                        _lines.Add((Stopwatch.GetTimestamp(), "stderr: " + text));
+                        _lines.Add((Stopwatch.GetTimestamp(), StandardError + text));
                     }
                 }
             };

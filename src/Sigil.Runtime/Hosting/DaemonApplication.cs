@@ -95,6 +95,9 @@ public sealed class DaemonApplication : IAsyncDisposable
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DaemonService>());
 
         var host = builder.Build();
+
+        // The first kernel decision must not wait for the report path to be compiled.
+        host.Services.GetRequiredService<DaemonEngine>().WarmReportPath(host.Services.GetServices<ConsoleFormatter>());
         return new DaemonApplication(
             host,
             host.Services.GetRequiredService<DaemonEngine>(),

@@ -100,6 +100,25 @@ public sealed class DaemonEngine
     /// <summary>Raised after every tick, on the tick thread.</summary>
     public event Action<DaemonSnapshot>? TickCompleted;
 
+    /// <summary>
+    /// Compiles the path from a kernel decision to the log and the metrics before the first one
+    /// arrives (<see cref="ReportPathWarmer"/>); <paramref name="formatters"/> are the console
+    /// log's formatters. Nothing is logged, counted or acted on.
+    /// </summary>
+    public void WarmReportPath(IEnumerable<Microsoft.Extensions.Logging.Console.ConsoleFormatter> formatters)
+    {
+        (_sensor as IWakingSensor)?.WarmDecisionPath();
+        foreach (var done in (ReadOnlySpan<bool>)[true, false])
+        {
+            foreach (var kind in (ReadOnlySpan<ActionKind>)[ActionKind.Kill, ActionKind.Freeze])
+            {
+                _ = DescribeDecision(new KernelDecision(kind, done, 0, 1, string.Empty, 0, 2, 0), out _, out _, out _);
+            }
+        }
+
+        ReportPathWarmer.Warm(_logger, Fibre.Name, formatters, [GetType(), _sensor.GetType(), typeof(DaemonMetrics), typeof(AgentTable), typeof(AgentState), typeof(KernelDecision), typeof(ActionResult), typeof(ActionRequest)]);
+    }
+
     /// <summary>Runs one tick.</summary>
     public async Task<DaemonSnapshot> TickAsync(CancellationToken cancellationToken = default)
     {
@@ -415,24 +434,13 @@ public sealed class DaemonEngine
     /// </summary>
     private ActionResult Decided(KernelDecision decision, long tick)
     {
-        var rule = Fibre.Rules.FirstOrDefault(r => r.Kind == decision.Kind);
-        // A behaviour program decides at damaging file events; a span program at the event that prices (a close).
-        var what = Fibre.AgentKey == AgentKeyKind.Tree ? "damaging event" : "kernel event";
-        var events = decision.Count == 1 ? $"1 {what}" : $"{decision.Count} {what}s";
-        var who = decision.Process == decision.Agent ? $"process {decision.Process} ({decision.Name})" : $"process {decision.Process} ({decision.Name}) of agent {decision.Agent}";
-        var because = rule is null
-            ? string.Create(CultureInfo.InvariantCulture, $"price {decision.Price:0.###}")
-            : string.Create(CultureInfo.InvariantCulture, $"^{rule.Resource} = {decision.Price:0.###} >= {rule.Threshold:0.###} ({rule.Statement})");
-        var status = decision.Done ? ActionStatus.Applied : _actuator.Armed ? ActionStatus.Refused : ActionStatus.WouldApply;
-        var detail = decision.Done
-            ? $"in the kernel: {who} stopped at {events}; {because}"
-            : $"in the kernel: {who} {(_actuator.Armed ? "is protected (allow-listed or the daemon)" : "would be stopped (dry run)")} at {events}; {because}";
+        var detail = DescribeDecision(decision, out var status, out var because, out var events);
         var agent = Agents.Find(decision.Agent) ?? Agents.Get(decision.Agent, 0, decision.Name);
         string? thaw = null;
         if (decision.Done && decision.Kind == ActionKind.Freeze)
         {
             // The kernel stopped the process (SIGSTOP); the whole agent goes into its own frozen cgroup.
-            (status, detail, thaw) = Freeze(decision, agent, $"in the kernel: {who} stopped at {events}; {because}");
+            (status, detail, thaw) = Freeze(decision, agent, detail);
         }
 
         var result = new ActionResult(new ActionRequest(decision.Kind, decision.Agent, because), status, detail, status == ActionStatus.Refused ? RefusalReason.AllowListed : RefusalReason.None);
@@ -459,6 +467,27 @@ public sealed class DaemonEngine
 
         Report(result);
         return result;
+    }
+
+    // The log's sentence for a kernel decision, its outcome, the rule it met and the events counted.
+    private string DescribeDecision(KernelDecision decision, out ActionStatus status, out string because, out string events)
+    {
+        var rule = Fibre.Rules.FirstOrDefault(r => r.Kind == decision.Kind);
+        // A behaviour program decides at damaging file events; a span program at the event that prices (a close).
+        var what = Fibre.AgentKey == AgentKeyKind.Tree ? "damaging event" : "kernel event";
+        events = decision.Count == 1 ? $"1 {what}" : $"{decision.Count} {what}s";
+        var who = decision.Process == decision.Agent ? $"process {decision.Process} ({decision.Name})" : $"process {decision.Process} ({decision.Name}) of agent {decision.Agent}";
+        because = rule is null
+            ? string.Create(CultureInfo.InvariantCulture, $"price {decision.Price:0.###}")
+            : string.Create(CultureInfo.InvariantCulture, $"^{rule.Resource} = {decision.Price:0.###} >= {rule.Threshold:0.###} ({rule.Statement})");
+        status = decision.Done ? ActionStatus.Applied : _actuator.Armed ? ActionStatus.Refused : ActionStatus.WouldApply;
+
+        // The kernel's clock at the decision (CLOCK_MONOTONIC, as bpf_ktime_get_ns reads it): what a
+        // reader pairs the line with, and how late the daemon reported it.
+        var at = string.Create(CultureInfo.InvariantCulture, $"decided at {decision.TimestampNs / 1e9:0.000000} s (monotonic clock)");
+        return decision.Done
+            ? $"in the kernel: {who} stopped at {events}; {because}; {at}"
+            : $"in the kernel: {who} {(_actuator.Armed ? "is protected (allow-listed or the daemon)" : "would be stopped (dry run)")} at {events}; {because}; {at}";
     }
 
     // Freezes the agent's processes (those the guard allows) in the agent's cgroup; returns the

@@ -15,4 +15,10 @@ public interface IWakingSensor
 
     /// <summary>Waits up to <paramref name="timeout"/>; true when a decision arrived, false when the time passed.</summary>
     bool WaitForDecision(TimeSpan timeout);
+
+    /// <summary>
+    /// Runs the sensor's decision path once on made-up decisions and keeps nothing, so that the
+    /// first real decision does not wait for its code to be compiled.
+    /// </summary>
+    void WarmDecisionPath();
 }

@@ -134,6 +134,7 @@ public static class RansomwareHarness
 
             process.WaitForExit();
             events.Drain();
+            var agent = fibre.Object.Map(RansomwareBpf.AgentMap).TryLookup((uint)process.Id, out RansomwareAgentState state) ? state : (RansomwareAgentState?)null;
             return new AgentRun(
                 (uint)process.Id,
                 ended,
@@ -141,7 +142,10 @@ public static class RansomwareHarness
                 events.Events.ToList(),
                 fibre.ReadStats(),
                 fibre.Prices().Select(static p => p.Value).DefaultIfEmpty(0).Max(),
-                output.ToList());
+                output.ToList())
+            {
+                State = agent,
+            };
         }
     }
 
@@ -189,6 +193,9 @@ public static class RansomwareHarness
 /// <summary>What one agent did under the armed program.</summary>
 public sealed record AgentRun(uint Pid, bool Ended, int ExitCode, IReadOnlyList<SigilEvent> Events, SigilStats Stats, long MaxPrice, IReadOnlyList<string> Output)
 {
+    /// <summary>The agent's state in the kernel after the run (its sensed totals), or null when it has none.</summary>
+    public RansomwareAgentState? State { get; init; }
+
     /// <summary>Kernel kills and kills it would have made (disarmed or protected).</summary>
     public int Actions => Events.Count(static e => e.EventKind is SigilEventKind.Kill or SigilEventKind.KillSuppressed);
 

@@ -117,7 +117,7 @@ public sealed class FreezeTests
         // The log carries the decision, with the rule and how to thaw; the final table shows the agent frozen.
         var text = output.ToString();
         Assert.Contains($"\"Kind\":\"freeze\",\"Pid\":{behaviour.Id}", text);
-        Assert.Contains("(act freeze when ^damage[a] >= kill_price;); agent frozen in ", text);
+        Assert.Matches(@"\(act freeze when \^damage\[a\] >= kill_price;\); decided at [0-9]+\.[0-9]{6} s \(monotonic clock\); agent frozen in ", text);
         Assert.Contains($"thaw with: sigil thaw {behaviour.Id}", text);
         Assert.Contains(text.Split('\n'), l => l.Contains($" {behaviour.Id} ", StringComparison.Ordinal) && l.Contains("frozen", StringComparison.Ordinal) && l.Contains("│", StringComparison.Ordinal));
 

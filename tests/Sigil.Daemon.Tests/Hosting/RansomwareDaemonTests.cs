@@ -59,7 +59,7 @@ public sealed class RansomwareDaemonTests
             Assert.Equal("kill", kill.GetProperty("State").GetProperty("Kind").GetString());
             var detail = kill.GetProperty("State").GetProperty("Detail").GetString()!;
             Assert.Contains("in the kernel: process ", detail);
-            Assert.Matches(@"stopped at \d+ damaging events?; \^damage = [0-9.]+ >= 1\.5 \(act kill when \^damage\[a\] >= kill_price;\)", detail);
+            Assert.Matches(@"stopped at \d+ damaging events?; \^damage = [0-9.]+ >= 1\.5 \(act kill when \^damage\[a\] >= kill_price;\); decided at [0-9]+\.[0-9]{6} s \(monotonic clock\)$", detail);
 
             // The final table shows the agent killed, never throttled.
             var line = log.FirstOrDefault(l => l.Contains($"│ {pid} ", StringComparison.Ordinal) || l.Contains($" {pid} │", StringComparison.Ordinal));

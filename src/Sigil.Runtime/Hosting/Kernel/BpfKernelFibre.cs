@@ -460,6 +460,38 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     }
 
     /// <inheritdoc/>
+    public void WarmDecisionPath()
+    {
+        // Each kind twice (the second joins the first's decision), for a tgid no process has.
+        foreach (var kind in (ReadOnlySpan<SigilEventKind>)[SigilEventKind.Kill, SigilEventKind.KillSuppressed, SigilEventKind.Freeze, SigilEventKind.FreezeSuppressed])
+        {
+            var made = new SigilEvent { Kind = (uint)kind, Tgid = uint.MaxValue };
+            _collector.OnEvent(in made);
+            _collector.OnEvent(in made);
+        }
+
+        _ = Decisions(KeepsPrices ? ScaleBits : 0);
+        _collector.Clear();
+
+        // A decision comes with the first priced agent of a tree fibre: its identity, its running
+        // total and its observation, through the same containers with a key no agent has.
+        var self = (uint)Environment.ProcessId;
+        var known = _identities.Remove(self, out var identity);
+        var (start, comm) = Identity(self, "?");
+        _ = new AgentObservation((int)self, start, comm, [1.0], 0.0);
+        _identities.Remove(self);
+        if (known)
+        {
+            _identities[self] = identity;
+        }
+
+        _ = _totals.TryGetValue(uint.MaxValue, out _);
+        _totals[uint.MaxValue] = 0;
+        _totals.Remove(uint.MaxValue);
+        _ = _priced.Contains(uint.MaxValue);
+    }
+
+    /// <inheritdoc/>
     public void WritePrice(int tgid, double price)
     {
         if (_bpf.PriceMap is { } map)
