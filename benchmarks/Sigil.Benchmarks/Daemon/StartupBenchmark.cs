@@ -63,7 +63,7 @@ internal static class StartupBenchmark
                 """);
 
             var descriptor = Path.Combine(work.FullName, "dwell.daemon.json");
-            File.WriteAllText(descriptor, DaemonFibreJson.Write(DaemonBenchmark.DwellFibre()));
+            File.WriteAllText(descriptor, DaemonFibreFile.Write(DaemonBenchmark.DwellFibre()));
             var rows = new List<(string Name, Result Result)>
             {
                 ("floor: empty .NET console program", Measure(runs, settle, _ => (Launch(empty), null))),

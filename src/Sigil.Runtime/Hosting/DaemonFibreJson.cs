@@ -6,21 +6,13 @@ using System.Text.Json.Serialization;
 namespace Sigil.Runtime.Hosting;
 
 /// <summary>
-/// A <see cref="DaemonFibre"/> as JSON (<c>&lt;fibre&gt;.daemon.json</c>, written by <c>sigil emit</c>):
-/// what a host needs to run the daemon without the compiler. Reading is strict: unknown
-/// properties and missing required ones are errors with a line and column.
+/// Reads a daemon descriptor (<c>daemon/&lt;fibre&gt;.daemon.json</c>, which the build and
+/// <c>sigil emit</c> write with <see cref="DaemonFibreFile"/>): what a host needs to run the daemon
+/// without the compiler. Reading is strict: unknown, duplicate and missing required properties are
+/// errors with a line and column, and so is a format this runtime does not read.
 /// </summary>
 public static class DaemonFibreJson
 {
-    // Statements hold '<', '>' and '&'; the file is not HTML, so they are written as they are.
-    private static readonly JsonSerializerOptions s_writeOptions = new(DaemonFibreJsonContext.Default.Options)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    /// <summary>The JSON text of <paramref name="fibre"/> (indented, deterministic).</summary>
-    public static string Write(DaemonFibre fibre) =>
-        JsonSerializer.Serialize(fibre, s_writeOptions.GetTypeInfo(typeof(DaemonFibre))) + "\n";
 
     /// <summary>Reads a descriptor; on failure returns null and says where and why in <paramref name="problem"/>.</summary>
     public static DaemonFibre? TryRead(string path, out string? problem)
@@ -39,14 +31,49 @@ public static class DaemonFibreJson
         try
         {
             var fibre = JsonSerializer.Deserialize(text, DaemonFibreJsonContext.Default.DaemonFibre);
-            if (fibre is null || fibre.Rows is null || fibre.Rules is null || fibre.Sensor is null || fibre.Metrics is null || fibre.PriceMaps is null || fibre.Name is null)
+            if (fibre is null || fibre.Rows is null || fibre.Rules is null || fibre.Sensor is null || fibre.Metrics is null || fibre.PriceMaps is null || fibre.Name is null || fibre.Sources is null)
             {
                 problem = $"{path}: error: the descriptor is incomplete";
                 return null;
             }
 
+            if (fibre.Format != DaemonFibreFile.FormatVersion)
+            {
+                problem = $"{path}: error: descriptor format {fibre.Format} is not {DaemonFibreFile.FormatVersion} (rebuild the fibre with this version of sigil)";
+                return null;
+            }
+
             problem = null;
             return fibre;
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $"({line + 1},{(e.BytePositionInLine ?? 0) + 1})" : string.Empty;
+            problem = $"{path}{where}: error: {e.Message}";
+            return null;
+        }
+    }
+    /// <summary>Reads a cluster fibre's node description (<c>daemon/&lt;fibre&gt;.cluster.json</c>, <see cref="ClusterDescriptionFile"/>) as strictly.</summary>
+    public static ClusterDescription? TryReadCluster(string path, out string? problem)
+    {
+        string text;
+        try
+        {
+            text = Sigil.Runtime.Security.BoundedFile.ReadText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = $"{path}: cannot be read: {e.Message}";
+            return null;
+        }
+
+        try
+        {
+            var cluster = JsonSerializer.Deserialize(text, DaemonFibreJsonContext.Default.ClusterDescription);
+            problem = cluster is null || cluster.Job is null || cluster.Sources is null || cluster.Fibre is null ? $"{path}: error: the descriptor is incomplete"
+                : cluster.Format != DaemonFibreFile.FormatVersion ? $"{path}: error: descriptor format {cluster.Format} is not {DaemonFibreFile.FormatVersion} (rebuild the fibre with this version of sigil)"
+                : null;
+            return problem is null ? cluster : null;
         }
         catch (JsonException e)
         {
@@ -68,6 +95,7 @@ public static class DaemonFibreJson
     RespectNullableAnnotations = true,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(DaemonFibre))]
+[JsonSerializable(typeof(ClusterDescription))]
 internal sealed partial class DaemonFibreJsonContext : JsonSerializerContext
 {
 }

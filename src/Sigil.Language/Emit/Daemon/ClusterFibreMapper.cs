@@ -1,30 +1,27 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Sigil.Cluster;
+using Sigil.Language.Analysis;
 using Sigil.Language.Model;
+using Sigil.Runtime.Hosting;
 
-namespace Sigil.Cli;
-
-/// <summary>A cluster fibre's numbers for one node: the cluster row and the template of a job.</summary>
-/// <param name="Settings">The cluster row (budget, node count, dual step, a node's load bound and floor).</param>
-/// <param name="JobTemplate">Every job's utility, bounds and coefficients (the agents of the dynamic index).</param>
-/// <param name="NodeLimit">The node row's budget (infinite when the fibre has no node row).</param>
-/// <param name="MaxJobs">The dynamic index's capacity.</param>
-/// <param name="Unit">The cluster resource's unit, for messages.</param>
-internal sealed record ClusterFibre(ClusterSettings Settings, ClusterJob JobTemplate, double NodeLimit, int MaxJobs, string Unit);
+namespace Sigil.Language.Emit.Daemon;
 
 /// <summary>
-/// Maps a compiled fibre with a cluster resource onto the cluster runtime: one dynamic index of
-/// jobs (the processes in scope), one variable over it with an alpha-fair or log utility whose
-/// numbers are constants, at most one node row and the cluster row, each loading the variable with
-/// a constant coefficient. The compiler has already checked that the fibre decomposes (SIG2019).
+/// Maps a compiled fibre with a cluster resource onto the cluster runtime's numbers for one node
+/// (<see cref="ClusterDescription"/>): one dynamic index of jobs (the processes in scope), one
+/// variable over it with an alpha-fair, log or linear utility whose numbers are constants, at most
+/// one node row and the cluster row, each loading the variable with a constant coefficient. The
+/// compiler has already checked that the fibre decomposes (SIG2019). The build runs it once and
+/// writes <c>daemon/&lt;fibre&gt;.cluster.json</c> (<see cref="DaemonEmitter"/>).
 /// </summary>
-internal static class ClusterFibreMapper
+public static class ClusterFibreMapper
 {
+    /// <summary>True when <paramref name="spec"/> has a cluster resource.</summary>
     public static bool IsCluster(FibreSpec spec) => spec.Resources.Any(static r => r.IsCluster);
 
-    public static ClusterFibre? Map(FibreSpec spec, out IReadOnlyList<string> problems)
+    /// <summary>The node's numbers for cluster fibre <paramref name="spec"/>, or null with the reasons in <paramref name="problems"/>.</summary>
+    public static ClusterDescription? Map(FibreSpec spec, out IReadOnlyList<string> problems)
     {
         var errors = new List<string>();
         problems = errors;
@@ -39,7 +36,8 @@ internal static class ClusterFibreMapper
 
         var variable = variables[0];
         var utility = spec.Utilities.Single(u => u.Variable == variable.Name);
-        var values = new SpecValues(spec.Tables);
+        // A number that is not a constant of the job (it reads a table at the job) evaluates to NaN.
+        var values = new ValueEvaluator(spec.Tables);
         var none = new Dictionary<string, int>(StringComparer.Ordinal);
         if (utility.Family is not (UtilityFamily.AlphaFair or UtilityFamily.Log or UtilityFamily.Linear))
         {
@@ -67,26 +65,27 @@ internal static class ClusterFibreMapper
         var upper = values.Evaluate(variable.Upper, none);
         // Linear is the alpha-fair family at a = 0 (ClusterJob); its offset is unused.
         var alpha = utility.Family switch { UtilityFamily.Log => 1, UtilityFamily.Linear => 0, _ => values.Evaluate(utility.Alpha, none) };
-        var job = new ClusterJob("job", values.Evaluate(utility.Weight, none), alpha, utility.Family == UtilityFamily.Linear ? 0 : values.Evaluate(utility.Offset, none), lower, upper, a, b);
-        if (!double.IsFinite(a) || !double.IsFinite(b) || !double.IsFinite(job.Weight) || !double.IsFinite(alpha))
+        var job = new ClusterJobTemplate(values.Evaluate(utility.Weight, none), alpha, utility.Family == UtilityFamily.Linear ? 0 : values.Evaluate(utility.Offset, none), lower, upper, a, b);
+        var budget = values.Evaluate(clusterRow.Rhs, none);
+        var nodeLimit = nodeRows.Count == 1 ? values.Evaluate(nodeRows[0].Rhs, none) : double.PositiveInfinity;
+        if (new[] { a, b, job.Weight, alpha, job.Offset, lower, upper, budget }.Any(static v => double.IsNaN(v) || double.IsInfinity(v)) || double.IsNaN(nodeLimit))
         {
-            errors.Add($"running cluster fibre '{spec.Name}': not available yet: coefficients and utility numbers must be constants");
+            errors.Add($"running cluster fibre '{spec.Name}': not available yet: coefficients, bounds, budgets and utility numbers must be constants");
             return null;
         }
 
         var capacity = index[0].Capacity;
-        var settings = new ClusterSettings
-        {
-            Fibre = spec.Name,
-            Resource = cluster.Name,
-            Budget = clusterRow.Rhs.Kind == ValueKind.Constant ? clusterRow.Rhs.Constant : values.Evaluate(clusterRow.Rhs, none),
-            MaxNodes = cluster.ClusterNodes,
-            Step = spec.Solver.Step,
-            AdmmRho = spec.Solver.Method == SolverMethod.Admm ? spec.Solver.Rho : null,
-            NodeLoadMax = capacity * a * upper,
-            NodeFloor = 0,
-        };
-        var nodeLimit = nodeRows.Count == 1 ? values.Evaluate(nodeRows[0].Rhs, none) : double.PositiveInfinity;
-        return new ClusterFibre(settings, job, nodeLimit, capacity, cluster.Unit.ToString() ?? string.Empty);
+        return new ClusterDescription(
+            spec.Name,
+            cluster.Name,
+            cluster.Unit.ToString() ?? string.Empty,
+            budget,
+            cluster.ClusterNodes,
+            spec.Solver.Step,
+            spec.Solver.Method == SolverMethod.Admm ? spec.Solver.Rho : null,
+            capacity * a * upper,
+            nodeLimit,
+            capacity,
+            job);
     }
 }
