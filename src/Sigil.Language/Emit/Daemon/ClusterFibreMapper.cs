@@ -1,9 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using Sigil.Language.Analysis;
 using Sigil.Language.Model;
 using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Emit.Daemon;
 
@@ -39,7 +40,7 @@ public static class ClusterFibreMapper
         // A number that is not a constant of the job (it reads a table at the job) evaluates to NaN.
         var values = new ValueEvaluator(spec.Tables);
         var none = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (utility.Family is not (UtilityFamily.AlphaFair or UtilityFamily.Log or UtilityFamily.Linear))
+        if (utility.Family is not (UtilityKind.AlphaFair or UtilityKind.Log or UtilityKind.Linear))
         {
             errors.Add($"running cluster fibre '{spec.Name}': not available yet: the node's local solve takes log, alpha-fair or linear utilities; '{utility.Statement}' is {utility.Family}");
             return null;
@@ -64,8 +65,8 @@ public static class ClusterFibreMapper
         var lower = values.Evaluate(variable.Lower, none);
         var upper = values.Evaluate(variable.Upper, none);
         // Linear is the alpha-fair family at a = 0 (ClusterJob); its offset is unused.
-        var alpha = utility.Family switch { UtilityFamily.Log => 1, UtilityFamily.Linear => 0, _ => values.Evaluate(utility.Alpha, none) };
-        var job = new ClusterJobTemplate(values.Evaluate(utility.Weight, none), alpha, utility.Family == UtilityFamily.Linear ? 0 : values.Evaluate(utility.Offset, none), lower, upper, a, b);
+        var alpha = utility.Family switch { UtilityKind.Log => 1, UtilityKind.Linear => 0, _ => values.Evaluate(utility.Alpha, none) };
+        var job = new ClusterJobTemplate(values.Evaluate(utility.Weight, none), alpha, utility.Family == UtilityKind.Linear ? 0 : values.Evaluate(utility.Offset, none), lower, upper, a, b);
         var budget = values.Evaluate(clusterRow.Rhs, none);
         var nodeLimit = nodeRows.Count == 1 ? values.Evaluate(nodeRows[0].Rhs, none) : double.PositiveInfinity;
         if (new[] { a, b, job.Weight, alpha, job.Offset, lower, upper, budget }.Any(static v => double.IsNaN(v) || double.IsInfinity(v)) || double.IsNaN(nodeLimit))

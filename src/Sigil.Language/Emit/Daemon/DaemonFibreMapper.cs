@@ -117,10 +117,10 @@ public static class DaemonFibreMapper
             return new DecidedTerm(
                 t.Variable,
                 t.Coefficient.Constant,
-                Utility(utility.Family),
+                utility.Family,
                 utility.Weight.Constant,
                 utility.Offset.Constant,
-                utility.Family == UtilityFamily.Quadratic ? utility.Curvature.Constant : utility.Family == UtilityFamily.AlphaFair ? utility.Alpha.Constant : 0,
+                utility.Family == UtilityKind.Quadratic ? utility.Curvature.Constant : utility.Family == UtilityKind.AlphaFair ? utility.Alpha.Constant : 0,
                 variable.Lower.Constant,
                 variable.Upper.Constant,
                 utility.Statement);
@@ -130,14 +130,6 @@ public static class DaemonFibreMapper
             Decided = decided.Count > 0 ? decided : null,
         };
     }
-
-    private static UtilityKind Utility(UtilityFamily family) => family switch
-    {
-        UtilityFamily.Log => UtilityKind.Log,
-        UtilityFamily.AlphaFair => UtilityKind.AlphaFair,
-        UtilityFamily.Quadratic => UtilityKind.Quadratic,
-        _ => UtilityKind.Linear,
-    };
 
     /// <summary>
     /// A behaviour fibre (<c>index agent by tree</c>, file sensors): the kernel keeps the price of
@@ -185,21 +177,9 @@ public static class DaemonFibreMapper
 
     private static List<FibreMetric> Metrics(FibreSpec spec) => spec.Metrics.Select(m => new FibreMetric(
             m.Name,
-            m.Aggregate switch
-            {
-                MetricAggregate.Mean => MetricAggregateKind.Mean,
-                MetricAggregate.Sum => MetricAggregateKind.Sum,
-                MetricAggregate.Max => MetricAggregateKind.Max,
-                MetricAggregate.Min => MetricAggregateKind.Min,
-                _ => MetricAggregateKind.Count,
-            },
+            m.Aggregate,
             m.Source,
-            m.SourceRole switch
-            {
-                SigilRole.Variable => MetricSourceKind.Variable,
-                SigilRole.Resource => MetricSourceKind.Resource,
-                _ => MetricSourceKind.Price,
-            },
+            m.SourceRole,
             m.Unit.ToString(),
             m.Target,
             m.Statement)).ToList();
@@ -251,10 +231,10 @@ public static class DaemonFibreMapper
         var utilityDomain = utility.IndexVariables.Count == 2 ? utility.IndexVariables[1] : null;
         var boundDomain = x.IndexVariables.Count == 2 ? x.IndexVariables[1] : null;
         var placementUtility = new PlacementUtility(
-            Utility(utility.Family),
+            utility.Family,
             PerDomain(utility.Weight, utilityDomain, $"'{utility.Statement}'"),
             PerDomain(utility.Offset, utilityDomain, $"'{utility.Statement}'"),
-            PerDomain(utility.Family == UtilityFamily.Quadratic ? utility.Curvature : utility.Alpha, utilityDomain, $"'{utility.Statement}'"),
+            PerDomain(utility.Family == UtilityKind.Quadratic ? utility.Curvature : utility.Alpha, utilityDomain, $"'{utility.Statement}'"),
             utility.Statement);
         var lower = PerDomain(x.Lower, boundDomain, $"the bounds of ${x.Name}");
         var upper = PerDomain(x.Upper, boundDomain, $"the bounds of ${x.Name}");
@@ -283,7 +263,7 @@ public static class DaemonFibreMapper
                     coupling.Name,
                     PerDomain(term.Coefficient, term.Sums[0].Variable, $"'{coupling.Statement}'"),
                     total,
-                    coupling.Sense == Model.RowSense.Equal,
+                    coupling.Sense == RowSense.Equal,
                     coupling.Statement);
             }
         }
