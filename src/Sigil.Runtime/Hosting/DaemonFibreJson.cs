@@ -13,48 +13,24 @@ namespace Sigil.Runtime.Hosting;
 /// </summary>
 public static class DaemonFibreJson
 {
-
     /// <summary>Reads a descriptor; on failure returns null and says where and why in <paramref name="problem"/>.</summary>
-    public static DaemonFibre? TryRead(string path, out string? problem)
-    {
-        string text;
-        try
-        {
-            text = Sigil.Runtime.Security.BoundedFile.ReadText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            problem = $"{path}: cannot be read: {e.Message}";
-            return null;
-        }
+    public static DaemonFibre? TryRead(string path, out string? problem) =>
+        Read(path, DaemonFibreJsonContext.Default.DaemonFibre, static f =>
+            f.Rows is null || f.Rules is null || f.Sensor is null || f.Metrics is null || f.PriceMaps is null || f.Name is null || f.Sources is null ? "the descriptor is incomplete"
+            : Format(f.Format), out problem);
 
-        try
-        {
-            var fibre = JsonSerializer.Deserialize(text, DaemonFibreJsonContext.Default.DaemonFibre);
-            if (fibre is null || fibre.Rows is null || fibre.Rules is null || fibre.Sensor is null || fibre.Metrics is null || fibre.PriceMaps is null || fibre.Name is null || fibre.Sources is null)
-            {
-                problem = $"{path}: error: the descriptor is incomplete";
-                return null;
-            }
-
-            if (fibre.Format != DaemonFibreFile.FormatVersion)
-            {
-                problem = $"{path}: error: descriptor format {fibre.Format} is not {DaemonFibreFile.FormatVersion} (rebuild the fibre with this version of sigil)";
-                return null;
-            }
-
-            problem = null;
-            return fibre;
-        }
-        catch (JsonException e)
-        {
-            var where = e.LineNumber is { } line ? $"({line + 1},{(e.BytePositionInLine ?? 0) + 1})" : string.Empty;
-            problem = $"{path}{where}: error: {e.Message}";
-            return null;
-        }
-    }
     /// <summary>Reads a cluster fibre's node description (<c>daemon/&lt;fibre&gt;.cluster.json</c>, <see cref="ClusterDescriptionFile"/>) as strictly.</summary>
-    public static ClusterDescription? TryReadCluster(string path, out string? problem)
+    public static ClusterDescription? TryReadCluster(string path, out string? problem) =>
+        Read(path, DaemonFibreJsonContext.Default.ClusterDescription, static c =>
+            c.Job is null || c.Sources is null || c.Fibre is null ? "the descriptor is incomplete" : Format(c.Format), out problem);
+
+    private static string? Format(int format) =>
+        format == DaemonFibreFile.FormatVersion ? null : $"descriptor format {format} is not {DaemonFibreFile.FormatVersion} (rebuild the fibre with this version of sigil)";
+
+    // Reads, deserialises and checks one descriptor; every failure is a problem that names the
+    // file (and the line and column), never an exception.
+    private static T? Read<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, Func<T, string?> check, out string? problem)
+        where T : class
     {
         string text;
         try
@@ -69,11 +45,10 @@ public static class DaemonFibreJson
 
         try
         {
-            var cluster = JsonSerializer.Deserialize(text, DaemonFibreJsonContext.Default.ClusterDescription);
-            problem = cluster is null || cluster.Job is null || cluster.Sources is null || cluster.Fibre is null ? $"{path}: error: the descriptor is incomplete"
-                : cluster.Format != DaemonFibreFile.FormatVersion ? $"{path}: error: descriptor format {cluster.Format} is not {DaemonFibreFile.FormatVersion} (rebuild the fibre with this version of sigil)"
-                : null;
-            return problem is null ? cluster : null;
+            var value = JsonSerializer.Deserialize(text, info);
+            var bad = value is null ? "the descriptor is incomplete" : check(value);
+            problem = bad is null ? null : $"{path}: error: {bad}";
+            return bad is null ? value : null;
         }
         catch (JsonException e)
         {

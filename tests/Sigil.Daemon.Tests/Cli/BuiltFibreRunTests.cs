@@ -64,6 +64,20 @@ public sealed class BuiltFibreRunTests : IDisposable
         Assert.Equal(bpf.Sources, read!.Sources);
     }
 
+    [Theory]
+    [InlineData("\"format\": 1,", "\"format\": 2,", "error: descriptor format 2 is not 1 (rebuild the fibre with this version of sigil)")]
+    [InlineData("\"sources\": [", "\"sourcez\": [", "error: The JSON property 'sourcez' could not be mapped")]
+    public void Read_RefusesAnotherFormat_AndAnUnknownProperty_WithTheFile(string old, string replacement, string message)
+    {
+        var text = File.ReadAllText(Path.Combine(Built("dwell"), "daemon", "dwell.daemon.json"));
+        Assert.Contains(old, text, StringComparison.Ordinal);
+        var path = _dir.Combine("dwell.daemon.json");
+        File.WriteAllText(path, text.Replace(old, replacement, StringComparison.Ordinal));
+        Assert.Null(DaemonFibreJson.TryRead(path, out var problem));
+        Assert.StartsWith(path, problem, StringComparison.Ordinal);
+        Assert.Contains(message, problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_ABuiltDescriptor_WithTheCompilerAbsentFromTheLoadPath()
     {
