@@ -8,22 +8,22 @@ using Sigil.Runtime.Hosting.Kernel;
 namespace Sigil.Cli;
 
 /// <summary>
-/// Where the CLI gets the kernel side of a fibre: the eBPF backend, from the fibre's compiled
-/// object and the descriptor beside it (an explicit <c>--bpf-object</c>, else the build's output:
-/// <c>sigil/&lt;fibre&gt;/bpf/</c> beside this program, in the image's <c>/usr/lib/sigil/</c>, or
-/// under <c>src/Sigil.Fibres/bin</c> of the repository it runs from). A searched object counts only
-/// when its descriptor records the very source file being run (docs/daemon.md).
+/// Where the CLI finds the build's output (<see cref="SearchFolders"/>: <c>sigil/&lt;fibre&gt;/</c>
+/// beside this program, in the image's <c>/usr/lib/sigil/</c>, or under <c>src/Sigil.Fibres/bin</c>
+/// of the repository it runs from) and the kernel side of a fibre: the eBPF object of the same
+/// build as its daemon descriptor (<see cref="BuiltFibres"/>), or an explicit <c>--bpf-object</c>;
+/// else the object of that name in the build's output (docs/daemon.md).
 /// </summary>
 internal static class KernelFibres
 {
-    public static BpfKernelFibreFactory Factory(string? objectPath = null, IReadOnlyList<int>? scope = null, string? sourceFile = null) =>
+    public static BpfKernelFibreFactory Factory(string? objectPath = null, IReadOnlyList<int>? scope = null) =>
         new BpfKernelFibreFactory(objectPath, [.. SearchFolders()])
         {
             Scope = scope is null ? [] : [.. scope.Select(pid => (uint)pid)],
-            SourceFile = sourceFile is not null && sourceFile.EndsWith(".sigil", StringComparison.Ordinal) ? sourceFile : null,
         };
 
-    private static IEnumerable<string> SearchFolders()
+    /// <summary>The folders that hold the build's output, one folder per fibre, in the order searched.</summary>
+    public static IEnumerable<string> SearchFolders()
     {
         yield return Path.Combine(AppContext.BaseDirectory, "sigil");
         // The image (eng/image.sh) keeps the shipped fibres' artefacts here.

@@ -93,16 +93,10 @@ internal sealed class OfflineInstance
                 }
 
                 var u = Bind(utility.IndexVariables, position);
-                kind.Add(utility.Family switch
-                {
-                    UtilityFamily.Log => UtilityKind.Log,
-                    UtilityFamily.AlphaFair => UtilityKind.AlphaFair,
-                    UtilityFamily.Quadratic => UtilityKind.Quadratic,
-                    _ => UtilityKind.Linear,
-                });
+                kind.Add(utility.Family);
                 weight.Add(values.Evaluate(utility.Weight, u));
                 shift.Add(values.Evaluate(utility.Offset, u));
-                shape.Add(values.Evaluate(utility.Family == UtilityFamily.Quadratic ? utility.Curvature : utility.Alpha, u));
+                shape.Add(values.Evaluate(utility.Family == UtilityKind.Quadratic ? utility.Curvature : utility.Alpha, u));
             }
         }
 
@@ -145,7 +139,7 @@ internal sealed class OfflineInstance
                 }
 
                 capacity.Add(values.Evaluate(coupling.Rhs, at));
-                senses.Add(coupling.Sense == Language.Model.RowSense.Equal ? RowSense.Equal : RowSense.LessOrEqual);
+                senses.Add(coupling.Sense);
                 rowNames.Add((coupling.Resource is null ? coupling.Name : "@" + coupling.Resource) + Subscript(quantifierSets, position, members));
             }
         }

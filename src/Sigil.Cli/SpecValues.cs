@@ -8,8 +8,9 @@ namespace Sigil.Cli;
 /// <summary>
 /// Evaluates a fibre's values at run time: constants, table columns at a bound row, entries of
 /// two-dimensional tables at a bound row and column (0 where absent), arithmetic.
-/// Shared by <see cref="OfflineInstance"/> (the offline instance) and <see cref="DaemonFibreMapper"/>
-/// (the numbers of a placement), so both read the same numbers from the same spec.
+/// Used by <see cref="OfflineInstance"/> (the offline instance), which reports a value it cannot read
+/// as an error; the compiler's own evaluator (Sigil.Language's Analysis/ValueEvaluator, which the
+/// daemon descriptor's numbers come from) returns NaN instead. Folding the two is not done yet.
 /// </summary>
 internal sealed class SpecValues(IEnumerable<TableSpec> tables)
 {

@@ -39,12 +39,13 @@ public sealed class ClusterNamespaceTests(ITestOutputHelper output)
         using var etcd = new EtcdServer(net.Hub, NetworkNamespaces.HubAddress);
         await etcd.StartAsync();
         var fibre = Fibre(Path.Combine(Path.GetTempPath(), $"sigil-cluster-{Guid.NewGuid():N}"), Budget, method);
+        var built = Built(fibre);
         var nodes = new List<NodeProcess>();
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                nodes.Add(NodeProcess.Start(net.Nodes[i], "n" + i, fibre, etcd.Url));
+                nodes.Add(NodeProcess.Start(net.Nodes[i], "n" + i, built, etcd.Url));
             }
 
             // 1. Convergence to the centralized optimum of the same problem (the runtime's dual solver).
@@ -154,6 +155,21 @@ public sealed class ClusterNamespaceTests(ITestOutputHelper output)
 
         File.WriteAllText(path, text);
         return path;
+    }
+
+    /// <summary>
+    /// Builds <paramref name="fibre"/> as the build does (<c>sigil emit</c> into a folder beside it)
+    /// and returns the node description <c>sigil run</c> reads: <c>daemon/power.cluster.json</c>.
+    /// </summary>
+    internal static string Built(string fibre)
+    {
+        var output = Path.Combine(Path.GetDirectoryName(fibre)!, "built");
+        using var emit = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "sigil.dll"), "emit", fibre, "-o", output]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var errors = emit.StandardError.ReadToEndAsync();
+        _ = emit.StandardOutput.ReadToEnd();
+        emit.WaitForExit();
+        Assert.True(emit.ExitCode == 0, errors.Result);
+        return Path.Combine(output, "daemon", Path.GetFileNameWithoutExtension(fibre) + ".cluster.json");
     }
 
     private static bool Near(double a, double b, double relative) => Math.Abs(a - b) <= relative * Math.Max(Math.Abs(b), 1e-12);

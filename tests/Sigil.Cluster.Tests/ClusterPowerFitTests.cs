@@ -102,7 +102,7 @@ public sealed class ClusterPowerFitTests(ITestOutputHelper output)
         var energy = 0.0;
         WriteEnergy(zone, energy);
         var jobs = Enumerable.Range(0, 3).Select(_ => Process.Start(new ProcessStartInfo("sleep", "120"))!).ToList();
-        var node = new ClusterTlsTests.CliNode($"run {fibre} --etcd {etcd.Url} --node rapl0 --round 200ms --lease 2s --duration 60s --metrics-url none --sysfs {Path.Combine(folder, "sys")} --scope {string.Join(' ', jobs.Select(j => j.Id))}");
+        var node = new ClusterTlsTests.CliNode($"run {ClusterNamespaceTests.Built(fibre)} --etcd {etcd.Url} --node rapl0 --round 200ms --lease 2s --duration 60s --metrics-url none --sysfs {Path.Combine(folder, "sys")} --scope {string.Join(' ', jobs.Select(j => j.Id))}");
         using var stop = new CancellationTokenSource();
 
         // The machine: it draws 1.5 x the modelled load of the allocation the node applies, plus 30 W,

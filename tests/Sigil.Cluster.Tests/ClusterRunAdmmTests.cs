@@ -43,7 +43,7 @@ public sealed class ClusterRunAdmmTests(ITestOutputHelper output)
             ? new ClusterJob("job", 2, 0, 0, 0, 4, ClusterSimulation.WattsPerCpu, ClusterSimulation.WattsPerCpu)
             : new ClusterJob("job", 1, 2, 0.1, 0, 4, ClusterSimulation.WattsPerCpu, ClusterSimulation.WattsPerCpu);
         var (price, loads) = ClusterInstance.Centralized([Enumerable.Repeat(job, Jobs).ToArray()], Budget);
-        var node = new ClusterTlsTests.CliNode($"run {fibre} --etcd {etcd.Url} --node admm0 --round 200ms --lease 2s --power-fit off --duration 60s --arm --metrics-url none --scope {string.Join(' ', jobs.Select(j => j.Id))}");
+        var node = new ClusterTlsTests.CliNode($"run {ClusterNamespaceTests.Built(fibre)} --etcd {etcd.Url} --node admm0 --round 200ms --lease 2s --power-fit off --duration 60s --arm --metrics-url none --scope {string.Join(' ', jobs.Select(j => j.Id))}");
         var groups = new List<string>();
         try
         {

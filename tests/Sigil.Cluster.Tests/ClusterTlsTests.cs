@@ -52,7 +52,7 @@ public sealed class ClusterTlsTests(ITestOutputHelper output)
         }
 
         var folder = Path.Combine(Path.GetTempPath(), $"sigil-cluster-tls-run-{Guid.NewGuid():N}");
-        var fibre = ClusterNamespaceTests.Fibre(folder, Budget, "dual");
+        var fibre = ClusterNamespaceTests.Built(ClusterNamespaceTests.Fibre(folder, Budget, "dual"));
         var jobs = Enumerable.Range(0, Jobs).Select(_ => Process.Start(new ProcessStartInfo("sleep", "120"))!).ToList();
         var tls = $"--etcd {etcd.Url} --etcd-cert {certs.ClientCertFile} --etcd-key {certs.ClientKeyFile} --round 200ms --lease 2s --power-fit off --duration 60s";
         using var good = new CliNode($"run {fibre} {tls} --etcd-ca {certs.CaFile} --node tls0 --arm --metrics-url none --scope {string.Join(' ', jobs.Select(j => j.Id))}");

@@ -20,7 +20,7 @@ public sealed class LocalFeed : IDisposable
     public const string Configuration = "Release";
 #endif
 
-    public static readonly string[] PackageIds = ["Sigil.Language", "Sigil.Generators", "Sigil.Solvers", "Sigil.Runtime", "sigil", "Sigil.Templates"];
+    public static readonly string[] PackageIds = ["Sigil.Descriptors", "Sigil.Language", "Sigil.Generators", "Sigil.Solvers", "Sigil.Runtime", "sigil", "Sigil.Templates"];
 
     /// <summary>The tool's implementation packages, one per runtime, that the <c>sigil</c> package points to.</summary>
     public static readonly string[] ToolRuntimePackageIds = ["sigil.linux-x64", "sigil.any"];
@@ -34,7 +34,7 @@ public sealed class LocalFeed : IDisposable
         // builds itself once per runtime it packs for (ReadyToRun for linux-x64) over the references
         // the tests' build already built, and the template package is not built with the tests; the
         // others were.
-        foreach (var (project, build) in new[] { ("Sigil.Language", " --no-build"), ("Sigil.Generators", string.Empty), ("Sigil.Solvers", " --no-build"), ("Sigil.Runtime", " --no-build"), ("Sigil.Cli", " -p:BuildProjectReferences=false"), ("Sigil.Templates", string.Empty) })
+        foreach (var (project, build) in new[] { ("Sigil.Descriptors", " --no-build"), ("Sigil.Language", " --no-build"), ("Sigil.Generators", string.Empty), ("Sigil.Solvers", " --no-build"), ("Sigil.Runtime", " --no-build"), ("Sigil.Cli", " -p:BuildProjectReferences=false"), ("Sigil.Templates", string.Empty) })
         {
             Run("dotnet", $"pack src/{project} -c {Configuration} -o {Folder} -nologo{build}", GeneratorHost.RepoRoot);
         }

@@ -47,6 +47,7 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
         {
             Assert.Contains(folder + "Scriban.Signed.dll", names);
             Assert.Contains(folder + "Antlr4.Runtime.Standard.dll", names);
+            Assert.Contains(folder + "Sigil.Descriptors.dll", names);
             Assert.DoesNotContain(names, n => n.StartsWith(folder + "Handlebars", StringComparison.Ordinal));
         }
     }
@@ -104,26 +105,32 @@ public sealed class PackageTests : IClassFixture<LocalFeed>
         Assert.Contains("fibre=dwell", Run("dotnet", "App.dll", bin), StringComparison.Ordinal);
     }
 
-    // The layers as packages: the solver package depends on nothing (no framework reference, no
-    // compiler); the daemon package on the solver package, prometheus-net and the compiler (whose
-    // model types its object descriptor, <fibre>.bpf.json, is read into), never on the proof
+    // The layers as packages: the descriptor package on System.Collections.Immutable alone; the solver package
+    // on it alone (the enums a fibre's descriptors name; no framework reference, no compiler); the
+    // daemon package on those two and prometheus-net, never on the compiler (it reads what the build
+    // wrote, <fibre>.bpf.json and <fibre>.daemon.json, into the descriptor types), the proof
     // report's or the pass's tooling.
     [Fact]
     public void Pack_SolverAndDaemonPackages_DependDownwardOnly()
     {
+        static List<string> Dependencies(string nuspec) =>
+            Regex.Matches(nuspec, "<dependency id=\"([^\"]+)\"").Select(static m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["System.Collections.Immutable"], Dependencies(Nuspec("Sigil.Descriptors")));
+
         var solvers = Nuspec("Sigil.Solvers");
-        Assert.DoesNotContain("<dependency ", solvers, StringComparison.Ordinal);
+        Assert.Equal(["Sigil.Descriptors"], Dependencies(solvers));
         Assert.DoesNotContain("<frameworkReference", solvers, StringComparison.Ordinal);
 
         var daemon = Nuspec("Sigil.Runtime");
-        var dependencies = Regex.Matches(daemon, "<dependency id=\"([^\"]+)\"").Select(static m => m.Groups[1].Value).Distinct().ToList();
-        Assert.Equal(["Sigil.Language", "Sigil.Solvers", "prometheus-net"], dependencies.Order(StringComparer.Ordinal));
+        var dependencies = Dependencies(daemon);
+        Assert.Equal(["Sigil.Descriptors", "Sigil.Solvers", "prometheus-net"], dependencies);
         Assert.Contains("<frameworkReference name=\"Microsoft.AspNetCore.App\"", daemon, StringComparison.Ordinal);
 
-        Assert.All(AssemblyReferences("Sigil.Solvers"), static r => Assert.StartsWith("System.", r, StringComparison.Ordinal));
+        Assert.All(AssemblyReferences("Sigil.Solvers"), static r => Assert.True(r.StartsWith("System.", StringComparison.Ordinal) || r == "Sigil.Descriptors", r));
         var daemonReferences = AssemblyReferences("Sigil.Runtime");
         Assert.Contains("Sigil.Solvers", daemonReferences);
-        Assert.DoesNotContain(daemonReferences, static r => r.StartsWith("Antlr4", StringComparison.Ordinal) || r.StartsWith("Scriban", StringComparison.Ordinal) || r == "Handlebars" || r == "ELFSharp" || r == "Sigil.Reports");
+        Assert.Contains("Sigil.Descriptors", daemonReferences);
+        Assert.DoesNotContain(daemonReferences, static r => r.StartsWith("Antlr4", StringComparison.Ordinal) || r.StartsWith("Scriban", StringComparison.Ordinal) || r == "Handlebars" || r == "ELFSharp" || r == "Sigil.Reports" || r == "Sigil.Language");
     }
 
     // The Show point of the package split: a console program that only wants a solver references

@@ -1,8 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using Sigil.Language.Analysis;
 using Sigil.Language.Model;
+using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Solvers;
 using static Sigil.Language.Tests.Snippets;
 
 namespace Sigil.Language.Tests;
@@ -101,19 +103,19 @@ public sealed class LanguageTests
     }
 
     [Theory]
-    [InlineData("log(1 + $x[t])", UtilityFamily.Log, 1, 1, 0, 0)]
-    [InlineData("3 * log($x[t] + 0.5)", UtilityFamily.Log, 3, 0.5, 0, 0)]
-    [InlineData("log(2 * $x[t] + 1)", UtilityFamily.Log, 1, 0.5, 0, 0)]
-    [InlineData("fair($x[t] + 1, 1)", UtilityFamily.Log, 1, 1, 0, 0)]
-    [InlineData("fair($x[t] + 1, 2)", UtilityFamily.AlphaFair, 1, 1, 2, 0)]
-    [InlineData("2 * fair($x[t] + 0.1, 0.5)", UtilityFamily.AlphaFair, 2, 0.1, 0.5, 0)]
-    [InlineData("($x[t] + 1) ** 0.5 / 0.5", UtilityFamily.AlphaFair, 1, 1, 0.5, 0)]
-    [InlineData("-($x[t] + 1) ** -1", UtilityFamily.AlphaFair, 1, 1, 2, 0)]
-    [InlineData("sqrt($x[t] + 1)", UtilityFamily.AlphaFair, 0.5, 1, 0.5, 0)]
-    [InlineData("4 * $x[t] - 3 / 2 * $x[t] ** 2", UtilityFamily.Quadratic, 4, 0, 0, 3)]
-    [InlineData("$x[t] * (4 - $x[t])", UtilityFamily.Quadratic, 4, 0, 0, 2)]
-    [InlineData("2 * $x[t] + 7", UtilityFamily.Linear, 2, 0, 0, 0)]
-    public void Utility_RecognisesTheConcaveFamilies(string utility, UtilityFamily family, double w, double eps, double alpha, double k)
+    [InlineData("log(1 + $x[t])", UtilityKind.Log, 1, 1, 0, 0)]
+    [InlineData("3 * log($x[t] + 0.5)", UtilityKind.Log, 3, 0.5, 0, 0)]
+    [InlineData("log(2 * $x[t] + 1)", UtilityKind.Log, 1, 0.5, 0, 0)]
+    [InlineData("fair($x[t] + 1, 1)", UtilityKind.Log, 1, 1, 0, 0)]
+    [InlineData("fair($x[t] + 1, 2)", UtilityKind.AlphaFair, 1, 1, 2, 0)]
+    [InlineData("2 * fair($x[t] + 0.1, 0.5)", UtilityKind.AlphaFair, 2, 0.1, 0.5, 0)]
+    [InlineData("($x[t] + 1) ** 0.5 / 0.5", UtilityKind.AlphaFair, 1, 1, 0.5, 0)]
+    [InlineData("-($x[t] + 1) ** -1", UtilityKind.AlphaFair, 1, 1, 2, 0)]
+    [InlineData("sqrt($x[t] + 1)", UtilityKind.AlphaFair, 0.5, 1, 0.5, 0)]
+    [InlineData("4 * $x[t] - 3 / 2 * $x[t] ** 2", UtilityKind.Quadratic, 4, 0, 0, 3)]
+    [InlineData("$x[t] * (4 - $x[t])", UtilityKind.Quadratic, 4, 0, 0, 2)]
+    [InlineData("2 * $x[t] + 7", UtilityKind.Linear, 2, 0, 0, 0)]
+    public void Utility_RecognisesTheConcaveFamilies(string utility, UtilityKind family, double w, double eps, double alpha, double k)
     {
         var spec = Spec(Fibre(Task, X, R, Row, "utility $x[t] ~ " + utility + ";", "solve admm { rho = 1; }"));
         var u = spec.Utilities.Single();
@@ -296,7 +298,7 @@ public sealed class LanguageTests
             "instrument calls(\"re?d\");"));
         Assert.Equal(new[] { (ActuatorKind.Throttle, 2.0), (ActuatorKind.Kill, 2.0) }, spec.Actuators.Select(static a => (a.Kind, a.Threshold)));
         Assert.Equal(
-            new[] { ("r_budget", MetricAggregate.Sum, SigilRole.Resource, "s"), ("r_price", MetricAggregate.Max, SigilRole.Price, "1/s"), ("x_agents", MetricAggregate.Count, SigilRole.Variable, "1") },
+            new[] { ("r_budget", MetricAggregateKind.Sum, MetricSourceKind.Resource, "s"), ("r_price", MetricAggregateKind.Max, MetricSourceKind.Price, "1/s"), ("x_agents", MetricAggregateKind.Count, MetricSourceKind.Variable, "1") },
             spec.Metrics.Select(static m => (m.Name, m.Aggregate, m.SourceRole, m.Unit.ToString())));
         Assert.Equal(new ResponseSpec("refuse", EquatableArray.Create(new ArgumentSpec("errno", 11))), spec.Instruments[0].Response);
         Assert.Null(spec.Instruments[1].Response);

@@ -1,6 +1,8 @@
-using System;
 using System.Linq;
+using System;
 using Sigil.Language.Model;
+using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Tests;
 
@@ -51,7 +53,7 @@ public sealed class ShippedFibreTests
         Assert.Equal("couple @dwell[t] >= $hold[t];", row.Statement);
 
         var utility = Assert.Single(spec.Utilities);
-        Assert.Equal((UtilityFamily.Log, ValueSpec.Of(1), ValueSpec.Of(1)), (utility.Family, utility.Weight, utility.Offset));
+        Assert.Equal((UtilityKind.Log, ValueSpec.Of(1), ValueSpec.Of(1)), (utility.Family, utility.Weight, utility.Offset));
 
         Assert.Equal(SolverMethod.Dual, spec.Solver.Method);
         Assert.Equal(2.0, spec.Solver.Step);
@@ -71,7 +73,7 @@ public sealed class ShippedFibreTests
         Assert.Equal(new PriceExportSpec("dwell", "price_dwell"), Assert.Single(spec.PriceExports));
 
         var metric = Assert.Single(spec.Metrics);
-        Assert.Equal(("dwell_seconds_current", MetricAggregate.Mean, "hold", SigilRole.Variable, (double?)5), (metric.Name, metric.Aggregate, metric.Source, metric.SourceRole, metric.Target));
+        Assert.Equal(("dwell_seconds_current", MetricAggregateKind.Mean, "hold", MetricSourceKind.Variable, (double?)5), (metric.Name, metric.Aggregate, metric.Source, metric.SourceRole, metric.Target));
 
         var instrument = Assert.Single(spec.Instruments);
         Assert.Equal(new[] { "write", "pwrite" }, instrument.Patterns);
@@ -119,7 +121,7 @@ public sealed class ShippedFibreTests
         Assert.Empty(spec.Resources);
 
         // Growth is linear (the model's objective column); the edits' benefits are quadratic.
-        Assert.Equal(new[] { UtilityFamily.Linear, UtilityFamily.Quadratic }, spec.Utilities.Select(static u => u.Family));
+        Assert.Equal(new[] { UtilityKind.Linear, UtilityKind.Quadratic }, spec.Utilities.Select(static u => u.Family));
         Assert.Equal(ValueSpec.ColumnAt("reactions", "objective", "r"), spec.Utilities[0].Weight);
 
         // A linear and quadratic programme: ADMM in OSQP's form.

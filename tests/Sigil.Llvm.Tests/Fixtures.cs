@@ -1,6 +1,8 @@
-using System;
 using System.Linq;
+using System;
 using Sigil.Language.Model;
+using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Llvm.Tests;
 
@@ -60,7 +62,7 @@ internal static class Fixtures
                 ValueSpec.Of(5.0),
                 "couple @dwell[t] >= $hold[t];")),
             Utilities: EquatableArray.Create(new UtilitySpec(
-                "hold", t, UtilityFamily.Log, ValueSpec.Of(1), ValueSpec.Of(1), ValueSpec.Of(0), ValueSpec.Of(0),
+                "hold", t, UtilityKind.Log, ValueSpec.Of(1), ValueSpec.Of(1), ValueSpec.Of(0), ValueSpec.Of(0),
                 "utility $hold[t] ~ log(1 + $hold[t]);")),
             Solver: new SolverSpec(SolverMethod.Dual, 2.0, 0, 0, 1e-6, 1e-6, 1000, true, "solve dual { step = 2.0; online; }"),
             Certificates: EquatableArray.Create(CertificateKind.Lyapunov, CertificateKind.Detection),
@@ -75,7 +77,7 @@ internal static class Fixtures
                 new ActuatorSpec(ActuatorKind.Throttle, "dwell", 5, EquatableArray.Create(new ArgumentSpec("cpu", 0.2)), "act throttle(cpu = 20%) when ^dwell[t] >= throttle_price;"),
                 new ActuatorSpec(ActuatorKind.Kill, "dwell", 15, EquatableArray<ArgumentSpec>.Empty, "act kill when ^dwell[t] >= kill_price;")),
             PriceExports: EquatableArray.Create(new PriceExportSpec("dwell", "price_" + name)),
-            Metrics: EquatableArray.Create(new MetricSpec("dwell_seconds_current", MetricAggregate.Mean, "hold", SigilRole.Variable, seconds, 5, "metric dwell_seconds_current = mean($hold) target 5;")),
+            Metrics: EquatableArray.Create(new MetricSpec("dwell_seconds_current", MetricAggregateKind.Mean, "hold", MetricSourceKind.Variable, seconds, 5, "metric dwell_seconds_current = mean($hold) target 5;")),
             Instruments: instruments.ToEquatableArray(),
             FixedPoint: new FixedPointSpec("dwell", ScaleBits, Fixed(2.0), Fixed(5.0), Fixed(3600), Fixed(1 << 20), 1_000_000_000),
             Analysis: new AnalysisSpec(

@@ -1,6 +1,8 @@
-using System;
 using System.Linq;
+using System;
 using Sigil.Language.Model;
+using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Proofs.Tests;
 
@@ -41,7 +43,7 @@ internal static class Fixtures
             A(new VariableSpec("hold", A("task"), s_seconds, C(0), C(loadMax), A("t"))),
             A(new ResourceSpec("dwell", A("task"), s_seconds, C(budget), A("t"))),
             A(new CouplingSpec("dwell", "dwell", A(new IndexBinding("t", "task")), A(new TermSpec(C(1), "hold", A("t"), EquatableArray<IndexBinding>.Empty)), RowSense.LessOrEqual, C(budget), "couple @dwell[t] >= $hold[t];")),
-            A(new UtilitySpec("hold", A("t"), UtilityFamily.Log, C(1), C(1), C(0), C(0), "utility $hold[t] ~ log(1 + $hold[t]);")),
+            A(new UtilitySpec("hold", A("t"), UtilityKind.Log, C(1), C(1), C(0), C(0), "utility $hold[t] ~ log(1 + $hold[t]);")),
             new SolverSpec(SolverMethod.Dual, step, 0, 0, 1e-6, 1e-4, 10000, true, "solve dual { step = 2.0; online; }"),
             A(CertificateKind.Lyapunov, CertificateKind.Detection),
             A(new SensorSpec("hold", SensorKind.Span, A(new TracepointSpec("syscalls", "sys_enter_openat"), new TracepointSpec("syscalls", "sys_enter_close")), A("pid", "fd"), 1e9, "sense $hold[t] <- span(syscalls:sys_enter_openat, syscalls:sys_enter_close) key (pid, fd);")),
@@ -49,11 +51,11 @@ internal static class Fixtures
                 new ActuatorSpec(ActuatorKind.Throttle, "dwell", throttle, A(new ArgumentSpec("cpu", 0.2)), "act throttle(cpu = 20%) when ^dwell[t] >= throttle_price;"),
                 new ActuatorSpec(ActuatorKind.Kill, "dwell", kill, EquatableArray<ArgumentSpec>.Empty, "act kill when ^dwell[t] >= kill_price;")),
             A(new PriceExportSpec("dwell", "price_dwell")),
-            A(new MetricSpec("dwell_seconds_current", MetricAggregate.Mean, "hold", SigilRole.Variable, s_seconds, 5, "metric dwell_seconds_current = mean($hold) target 5;")),
+            A(new MetricSpec("dwell_seconds_current", MetricAggregateKind.Mean, "hold", MetricSourceKind.Variable, s_seconds, 5, "metric dwell_seconds_current = mean($hold) target 5;")),
             A(new InstrumentSpec(InstrumentKind.Calls, A("write", "pwrite"), A(HookArgument.Site, HookArgument.Fd), new ResponseSpec("backoff", A(new ArgumentSpec("us", 100))), "instrument calls(write, pwrite) pass (site, fd) respond backoff(us = 100);")),
             new FixedPointSpec("dwell", scaleBits, Fixed(step), Fixed(budget), Fixed(loadMax), Fixed(priceMax), 1_000_000_000),
             new AnalysisSpec(
-                A(new UtilityAnalysisSpec("hold", UtilityFamily.Log, true, mu, 1)),
+                A(new UtilityAnalysisSpec("hold", UtilityKind.Log, true, mu, 1)),
                 A(new FeasibilitySpec("dwell", 0, budget, budget >= 0)),
                 mu,
                 1,
@@ -99,17 +101,17 @@ internal static class Fixtures
             A(new VariableSpec("flux", A("edit"), s_flux, ValueSpec.ColumnAt("edits", "lo", "j"), ValueSpec.ColumnAt("edits", "hi", "j"), j)),
             A(new ResourceSpec("atp", EquatableArray<string>.Empty, s_flux, C(maintenance), EquatableArray<string>.Empty)),
             A(new CouplingSpec("atp", "atp", EquatableArray<IndexBinding>.Empty, A(new TermSpec(ValueSpec.ColumnAt("edits", "cost", "j"), "flux", j, A(new IndexBinding("j", "edit")))), RowSense.LessOrEqual, C(maintenance), "couple @atp >= sum(j in edit) cost[j] * $flux[j];")),
-            A(new UtilitySpec("flux", j, UtilityFamily.Log, ValueSpec.ColumnAt("edits", "weight", "j"), C(eps), C(0), C(0), "utility $flux[j] ~ weight[j] * log($flux[j] + eps);")),
+            A(new UtilitySpec("flux", j, UtilityKind.Log, ValueSpec.ColumnAt("edits", "weight", "j"), C(eps), C(0), C(0), "utility $flux[j] ~ weight[j] * log($flux[j] + eps);")),
             new SolverSpec(SolverMethod.Dual, gamma, 0, 0, 1e-9, 1e-9, 200000, false, "solve dual { step = auto; tolerance = 1e-9; iterations = 200000; }"),
             A(CertificateKind.Lyapunov, CertificateKind.StepBound),
             EquatableArray<SensorSpec>.Empty,
             EquatableArray<ActuatorSpec>.Empty,
             A(new PriceExportSpec("atp", "price_atp")),
-            A(new MetricSpec("atp_price", MetricAggregate.Max, "atp", SigilRole.Price, s_one, null, "metric atp_price = max(^atp);")),
+            A(new MetricSpec("atp_price", MetricAggregateKind.Max, "atp", MetricSourceKind.Price, s_one, null, "metric atp_price = max(^atp);")),
             EquatableArray<InstrumentSpec>.Empty,
             null,
             new AnalysisSpec(
-                A(new UtilityAnalysisSpec("flux", UtilityFamily.Log, true, mu, curvatures.Max(c => c.Max))),
+                A(new UtilityAnalysisSpec("flux", UtilityKind.Log, true, mu, curvatures.Max(c => c.Max))),
                 A(new FeasibilitySpec("atp", minLoad, maintenance, minLoad <= maintenance)),
                 mu,
                 normA2,
@@ -148,17 +150,17 @@ internal static class Fixtures
                 new CouplingSpec("llc", "llc", A(d), A(new TermSpec(C(8), "x", A("t", "d"), A(t))), RowSense.LessOrEqual, ValueSpec.ColumnAt("domains", "llc", "d"), "couple @llc[d] >= sum(t in thread) footprint * $x[t, d];"),
                 new CouplingSpec("cpu", "cpu", A(d), A(new TermSpec(C(0.5), "x", A("t", "d"), A(t))), RowSense.LessOrEqual, ValueSpec.ColumnAt("domains", "cpus", "d"), "couple @cpu[d] >= sum(t in thread) demand * $x[t, d];"),
                 new CouplingSpec("placed", null, A(t), A(new TermSpec(C(1), "x", A("t", "d"), A(d))), RowSense.Equal, C(1), "couple placed: sum(d in domain) $x[t, d] == 1;")),
-            A(new UtilitySpec("x", A("t", "d"), UtilityFamily.Log, C(1), C(0.01), C(0), C(0), "utility $x[t, d] ~ log($x[t, d] + 0.01);")),
+            A(new UtilitySpec("x", A("t", "d"), UtilityKind.Log, C(1), C(0.01), C(0), C(0), "utility $x[t, d] ~ log($x[t, d] + 0.01);")),
             new SolverSpec(SolverMethod.Admm, 0, rho, 0, 1e-6, 1e-6, 5000, false, "solve admm { rho = 1.0; tolerance = 1e-6; iterations = 5000; }"),
             A(CertificateKind.Admm, CertificateKind.Chordal),
             A(new SensorSpec("oncpu", SensorKind.OnCpu, A(new TracepointSpec("sched", "sched_switch")), A("tid"), 1e9, "sense $oncpu[t] <- oncpu(sched:sched_switch) key (tid);")),
             A(new ActuatorSpec(ActuatorKind.Affinity, "llc", 0, EquatableArray<ArgumentSpec>.Empty, "act affinity;")),
             A(new PriceExportSpec("llc", "price_llc"), new PriceExportSpec("cpu", "price_cpu")),
-            A(new MetricSpec("cache_llc_price", MetricAggregate.Max, "llc", SigilRole.Price, s_one, null, "metric cache_llc_price = max(^llc);")),
+            A(new MetricSpec("cache_llc_price", MetricAggregateKind.Max, "llc", MetricSourceKind.Price, s_one, null, "metric cache_llc_price = max(^llc);")),
             EquatableArray<InstrumentSpec>.Empty,
             null,
             new AnalysisSpec(
-                A(new UtilityAnalysisSpec("x", UtilityFamily.Log, true, mu, 1 / (0.01 * 0.01))),
+                A(new UtilityAnalysisSpec("x", UtilityKind.Log, true, mu, 1 / (0.01 * 0.01))),
                 A(new FeasibilitySpec("cpu", 0, 1, true), new FeasibilitySpec("llc", 0, 32, true), new FeasibilitySpec("placed", 1, 1, true)),
                 mu,
                 normA2,

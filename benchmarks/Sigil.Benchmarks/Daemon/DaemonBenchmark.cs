@@ -79,7 +79,7 @@ internal static class DaemonBenchmark
     private static void ProcessCost(string sigil, string work, double seconds)
     {
         var descriptor = Path.Combine(work, "dwell.daemon.json");
-        File.WriteAllText(descriptor, DaemonFibreJson.Write(DwellFibre()));
+        File.WriteAllText(descriptor, DaemonFibreFile.Write(DwellFibre()));
         var rows = new List<(string Name, Sample Sample)>();
 
         using (var baseline = Start(sigil, "workload", "benign", "--dir", Path.Combine(work, "idle"), "--rate", "1"))
@@ -217,7 +217,7 @@ internal static class DaemonBenchmark
             ],
         };
         var descriptor = Path.Combine(work, "latency.daemon.json");
-        File.WriteAllText(descriptor, DaemonFibreJson.Write(fibre));
+        File.WriteAllText(descriptor, DaemonFibreFile.Write(fibre));
         var held = Path.Combine(work, "held.txt");
         File.WriteAllText(held, "x");
 

@@ -53,7 +53,7 @@ internal static class StartupBenchmark
                 app.MapGet("/healthz", () => "ok");
                 app.Run();
                 """);
-            var solver = BuildProgram(work.FullName, "solver", "Microsoft.NET.Sdk", $"<Reference Include=\"Sigil.Solvers\"><HintPath>{solvers}</HintPath></Reference>", """
+            var solver = BuildProgram(work.FullName, "solver", "Microsoft.NET.Sdk", $"<Reference Include=\"Sigil.Solvers\"><HintPath>{solvers}</HintPath></Reference><Reference Include=\"Sigil.Descriptors\"><HintPath>{Path.Combine(Path.GetDirectoryName(sigil)!, "Sigil.Descriptors.dll")}</HintPath></Reference>", """
                 using Sigil.Runtime.Solvers;
                 var a = CouplingMatrix.FromTriplets(rowCount: 2, columnCount: 2, rows: [0, 0, 1], columns: [0, 1, 1], values: [1.0, 1.0, 1.0]);
                 var agents = new LogAgents(weight: [1.0, 2.0], offset: [1e-3, 1e-3], lower: [0.0, 0.0], upper: [100.0, 100.0]);
@@ -63,7 +63,7 @@ internal static class StartupBenchmark
                 """);
 
             var descriptor = Path.Combine(work.FullName, "dwell.daemon.json");
-            File.WriteAllText(descriptor, DaemonFibreJson.Write(DaemonBenchmark.DwellFibre()));
+            File.WriteAllText(descriptor, DaemonFibreFile.Write(DaemonBenchmark.DwellFibre()));
             var rows = new List<(string Name, Result Result)>
             {
                 ("floor: empty .NET console program", Measure(runs, settle, _ => (Launch(empty), null))),

@@ -144,7 +144,7 @@ internal static class MetricsBenchmark
         try
         {
             var descriptor = Path.Combine(work.FullName, "dwell.daemon.json");
-            File.WriteAllText(descriptor, DaemonFibreJson.Write(DaemonBenchmark.DwellFibre()));
+            File.WriteAllText(descriptor, DaemonFibreFile.Write(DaemonBenchmark.DwellFibre()));
 
             // Two rounds, alternating the builds, so that a change in the machine's load falls on both.
             var samples = builds.ToDictionary(b => b.Name, _ => new List<(double Rss, double Pss, double Own)>());

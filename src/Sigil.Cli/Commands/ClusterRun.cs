@@ -30,6 +30,33 @@ internal sealed record ClusterRunOptions(
     string? MetricsUrl,
     bool PowerFit = true);
 
+/// <summary>A cluster fibre's numbers for one node as the cluster runtime takes them: the cluster row and the template of a job.</summary>
+/// <param name="Settings">The cluster row (budget, node count, dual step, a node's load bound and floor).</param>
+/// <param name="JobTemplate">Every job's utility, bounds and coefficients (the agents of the dynamic index).</param>
+/// <param name="NodeLimit">The node row's budget (infinite when the fibre has no node row).</param>
+/// <param name="MaxJobs">The dynamic index's capacity.</param>
+/// <param name="Unit">The cluster resource's unit, for messages.</param>
+internal sealed record ClusterFibre(ClusterSettings Settings, ClusterJob JobTemplate, double NodeLimit, int MaxJobs, string Unit)
+{
+    /// <summary>The cluster runtime's view of the node description the build wrote (daemon/&lt;fibre&gt;.cluster.json).</summary>
+    public static ClusterFibre From(ClusterDescription d) => new(
+        new ClusterSettings
+        {
+            Fibre = d.Fibre,
+            Resource = d.Resource,
+            Budget = d.Budget,
+            MaxNodes = d.MaxNodes,
+            Step = d.Step,
+            AdmmRho = d.AdmmRho,
+            NodeLoadMax = d.NodeLoadMax,
+            NodeFloor = 0,
+        },
+        new ClusterJob("job", d.Job.Weight, d.Job.Alpha, d.Job.Offset, d.Job.Lower, d.Job.Upper, d.Job.ClusterCoefficient, d.Job.NodeCoefficient),
+        d.NodeLimit,
+        d.MaxJobs,
+        d.Unit);
+}
+
 /// <summary>
 /// <c>sigil run fibre.sigil --etcd URL</c> for a fibre with a cluster resource: one node of the
 /// cluster (its jobs are the processes in <c>--scope</c>), and a candidate for the updater. Prints

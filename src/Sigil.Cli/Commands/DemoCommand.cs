@@ -65,8 +65,9 @@ internal static class DemoCommand
         // 1. The fibre.
         var path = fibrePath ?? FibreSource.FindShipped("dwell")
             ?? throw new CliException(CliExitCodes.BadInput, "cannot find fibres/dwell.sigil from the current folder; pass --fibre");
-        Stage(console, "compile", path);
-        var daemon = RunCommand.Load(path);
+        Stage(console, "build", path);
+        var built = BuiltFibres.Load(path);
+        var daemon = built.Daemon ?? throw new CliException(CliExitCodes.BadInput, $"{path}: the demo runs a fibre of per-agent rows, not a cluster fibre");
         var budget = daemon.Rows[0].Budget;
         Stage(console, "fibre", string.Create(CultureInfo.InvariantCulture, $"'{daemon.Name}': budget {budget} per agent, step {daemon.Step}; {string.Join("  ", daemon.Rules.Select(r => r.Statement))}"));
 
@@ -80,7 +81,7 @@ internal static class DemoCommand
         // workloads either way (the kernel then prices, and can kill, those processes only).
         var choice = SensorChoice.Procfs;
         int[] scope = [ransomware.Pid, benign.Pid];
-        var factory = KernelFibres.Factory(bpfObject, scope, path);
+        var factory = KernelFibres.Factory(bpfObject ?? built.BpfObject, scope);
         if (sensorName == "kernel")
         {
             if (factory.Find(daemon) is { } objectPath)

@@ -7,6 +7,7 @@ using System.Text;
 using Sigil.Cli.Output;
 using Sigil.Language.Emit;
 using Sigil.Language.Emit.CSharp;
+using Sigil.Language.Emit.Daemon;
 using Sigil.Language.Emit.Kubernetes;
 using Sigil.Runtime.Hosting;
 
@@ -58,16 +59,9 @@ internal static class EmitCommand
                 throw new CliException(CliExitCodes.BadInput, $"{path}: the emitters failed; nothing written");
             }
 
+            // The daemon descriptor is one of the artefacts (the build writes the same); why a fibre has none is a note.
             var artefacts = new List<Artefact>(emission.Artefacts);
-            var notes = new List<string>();
-            if (DaemonFibreMapper.Map(spec, out var problems) is { } daemon)
-            {
-                artefacts.Add(new Artefact("daemon", $"daemon/{spec.Name}.daemon.json", DaemonFibreJson.Write(daemon)));
-            }
-            else
-            {
-                notes.AddRange(problems.Select(p => "daemon descriptor: " + p));
-            }
+            var notes = DaemonEmitter.Problems(spec).Select(static p => "daemon descriptor: " + p).ToList();
 
             // The C# the generator adds at build time, written out for reading.
             var namespaceName = parse.GetValue(ns)!;

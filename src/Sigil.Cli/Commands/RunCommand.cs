@@ -17,12 +17,13 @@ namespace Sigil.Cli.Commands;
 /// <summary>
 /// <c>sigil run &lt;fibre.sigil | fibre.daemon.json&gt; [--arm] [--metrics-url URL]</c>: the fibre's
 /// daemon. Observation mode unless <c>--arm</c>; metrics on 127.0.0.1:9464 unless configured.
+/// It reads what the build wrote (<see cref="BuiltFibres"/>) and never compiles.
 /// </summary>
 internal static class RunCommand
 {
     public static Command Create()
     {
-        var fibre = new Argument<string>("fibre") { Description = "The .sigil file, or a daemon descriptor (.daemon.json) written by 'sigil emit'." };
+        var fibre = new Argument<string>("fibre") { Description = "A built fibre: its .sigil file (the build of that very text is found among the build outputs), or the daemon descriptor (.daemon.json) the build or 'sigil emit' wrote." };
         var arm = new Option<bool>("--arm") { Description = "Enforce: throttle, kill, pin threads. Without it the daemon only observes (dry run)." };
         var metricsUrl = new Option<string?>("--metrics-url") { Description = "Serve /metrics and /healthz at http://ip:port ('none' to disable). Default http://127.0.0.1:9464." };
         var config = new Option<string?>("--config") { Description = "A JSON configuration file (command-line options override it)." };
@@ -75,16 +76,14 @@ internal static class RunCommand
             }
 
             var fibrePath = parse.GetValue(fibre)!;
-            var compiled = fibrePath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? null : FibreSource.Compile(fibrePath, Console.Error);
-            if (compiled is not null && ClusterFibreMapper.IsCluster(compiled))
+            var built = BuiltFibres.Load(fibrePath);
+            if (built.Cluster is { } cluster)
             {
                 // A cluster node has no host to catch SIGTERM and Ctrl+C: stop its rounds, so that its
                 // jobs are put back and its cgroups removed, rather than exit with them throttled.
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stopCluster));
                 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stopCluster));
-                var clusterFibre = ClusterFibreMapper.Map(compiled, out var clusterProblems)
-                    ?? throw new CliException(CliExitCodes.NotAvailable, string.Join("; ", clusterProblems));
-                return await ClusterRun.RunAsync(fibrePath, clusterFibre, new ClusterRunOptions(
+                return await ClusterRun.RunAsync(fibrePath, ClusterFibre.From(cluster), new ClusterRunOptions(
                     parse.GetValue(etcd), parse.GetValue(node), parse.GetValue(etcdCa), parse.GetValue(etcdCert), parse.GetValue(etcdKey),
                     parse.GetValue(round) is { } r ? Durations.Parse(r, "--round") : null,
                     parse.GetValue(lease) is { } l ? Durations.Parse(l, "--lease") : null,
@@ -137,7 +136,7 @@ internal static class RunCommand
                 throw new CliException(CliExitCodes.BadInput, string.Join("; ", bad));
             }
 
-            var daemon = compiled is null ? Load(fibrePath) : FromSpec(compiled);
+            var daemon = built.Daemon!;
             var interactive = parse.GetValue(table) ?? Terminal.IsInteractive;
             if (interactive && options.LogFormat != LogFormat.None)
             {
@@ -154,7 +153,7 @@ internal static class RunCommand
             var view = new LiveView(Terminal.Out, interactive, printActions: options.LogFormat == LogFormat.None);
             var launcher = new DaemonLauncher(Console.Error)
             {
-                KernelFactory = new PlacementAwareKernelFibreFactory(KernelFibres.Factory(parse.GetValue(bpfObject), options.Scope, fibrePath))
+                KernelFactory = new PlacementAwareKernelFibreFactory(KernelFibres.Factory(parse.GetValue(bpfObject) ?? built.BpfObject, options.Scope))
                 {
                     ScopeRoots = options.Scope,
                     Window = options.PlacementPeriod,
@@ -192,30 +191,6 @@ internal static class RunCommand
         }
 
         return weights;
-    }
-
-    /// <summary>Loads a daemon descriptor, or compiles a .sigil file and maps it.</summary>
-    public static DaemonFibre Load(string path)
-    {
-        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-        {
-            return DaemonFibreJson.TryRead(path, out var problem) ?? throw new CliException(CliExitCodes.BadInput, problem!);
-        }
-
-        return FromSpec(FibreSource.Compile(path, Console.Error));
-    }
-
-    /// <summary>Maps a compiled fibre onto the daemon, or says why it cannot run.</summary>
-    public static DaemonFibre FromSpec(Sigil.Language.Model.FibreSpec spec)
-    {
-        var daemon = DaemonFibreMapper.Map(spec, out var problems);
-        if (daemon is null)
-        {
-            var notAvailable = problems.Any(p => p.Contains("not available yet", StringComparison.Ordinal));
-            throw new CliException(notAvailable ? CliExitCodes.NotAvailable : CliExitCodes.BadInput, string.Join("; ", problems));
-        }
-
-        return daemon;
     }
 
     /// <summary>True when <paramref name="path"/> names a readable file.</summary>

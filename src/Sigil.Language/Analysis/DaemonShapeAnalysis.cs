@@ -1,9 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Emit;
 using Sigil.Language.Model;
+using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Analysis;
 
@@ -220,7 +222,7 @@ public static class DaemonShapeAnalysis
         for (var m = 0; m < spec.Metrics.Count; m++)
         {
             var metric = spec.Metrics[m];
-            if (metric.SourceRole == SigilRole.Variable && metric.Source != sensed)
+            if (metric.SourceRole == MetricSourceKind.Variable && metric.Source != sensed)
             {
                 problems.Add(new SpecSite(SpecSiteKind.Metric, m), DiagnosticDescriptors.DaemonShape, spec.Name,
                     $"'{metric.Statement}': the daemon aggregates its sensed variable ${sensed} and the prices and loads of its rows, not ${metric.Source}");

@@ -1,7 +1,8 @@
-using System;
 using System.Linq;
+using System;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Analysis;
 
@@ -32,7 +33,7 @@ internal sealed partial class FibreAnalyzer
             }
             else if (mu <= 0)
             {
-                var linear = _bound.Utilities.FirstOrDefault(static u => u.Value.Family == UtilityFamily.Linear)?.Value.Variable;
+                var linear = _bound.Utilities.FirstOrDefault(static u => u.Value.Family == UtilityKind.Linear)?.Value.Variable;
                 _diagnostics.ReportAutoStep(solve.StepSpan, linear is null ? "the least curvature is 0" : "the utility of '$" + linear + "' is linear, so the least curvature is 0; give a step");
             }
             else

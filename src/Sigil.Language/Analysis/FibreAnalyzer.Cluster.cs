@@ -1,5 +1,6 @@
 using System.Linq;
 using Sigil.Language.Model;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Analysis;
 

@@ -1,8 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Analysis;
 

@@ -1,8 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Analysis;
 
@@ -50,7 +51,7 @@ internal sealed partial class FibreAnalyzer
                 double low, high;
                 switch (utility.Family)
                 {
-                    case UtilityFamily.Log:
+                    case UtilityKind.Log:
                         if (!(w > 0))
                         {
                             problem = "log is weighted by " + Format(w) + where + "; a concave increasing log utility has a weight above 0 (-log is convex)";
@@ -66,7 +67,7 @@ internal sealed partial class FibreAnalyzer
                         low = w / Math.Pow(upper + eps, 2);
                         high = w / Math.Pow(lower + eps, 2);
                         break;
-                    case UtilityFamily.AlphaFair:
+                    case UtilityKind.AlphaFair:
                         if (!(a > 0))
                         {
                             problem = "the power " + Format(1 - a) + " of x + eps" + where + " is above 1, so the utility is convex; fair(x + eps, a) needs a > 0";
@@ -88,7 +89,7 @@ internal sealed partial class FibreAnalyzer
                         low = a * w * Math.Pow(upper + eps, -a - 1);
                         high = a * w * Math.Pow(lower + eps, -a - 1);
                         break;
-                    case UtilityFamily.Quadratic:
+                    case UtilityKind.Quadratic:
                         if (!(k > 0))
                         {
                             problem = "x**2 has the coefficient " + Format(-k / 2) + where + "; a concave quadratic subtracts k/2 x**2 with k > 0";

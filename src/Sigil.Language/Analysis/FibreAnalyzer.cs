@@ -1,11 +1,12 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System;
 using Sigil.Language.Binding;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
 using Sigil.Language.Text;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Analysis;
 
@@ -176,15 +177,15 @@ internal sealed partial class FibreAnalyzer
         }
 
         var utility = _spec.Utilities.FirstOrDefault(u => u.Variable == variable.Name);
-        if (utility?.Family == UtilityFamily.Quadratic)
+        if (utility?.Family == UtilityKind.Quadratic)
         {
             return null;
         }
 
         var family = utility is null ? "a variable without utility (a zero-weight linear agent)" : "a " + utility.Family switch
         {
-            UtilityFamily.Log => "log",
-            UtilityFamily.AlphaFair => "alpha-fair",
+            UtilityKind.Log => "log",
+            UtilityKind.AlphaFair => "alpha-fair",
             _ => "linear",
         } + " utility";
         return ("upper", "'solve " + _spec.Solver.Method.ToString().ToLowerInvariant() + "' cannot take for " + family + ": its step is unbounded at price 0 (only a quadratic utility's variable may be unbounded above)");
@@ -193,7 +194,7 @@ internal sealed partial class FibreAnalyzer
     /// <summary>True when the generated solve runs the QP engine: 'solve admm' with only linear and quadratic utilities.</summary>
     private bool QpEngineRuns() =>
         _spec.Solver.Method == SolverMethod.Admm
-        && _spec.Utilities.All(static u => u.Family is UtilityFamily.Linear or UtilityFamily.Quadratic);
+        && _spec.Utilities.All(static u => u.Family is UtilityKind.Linear or UtilityKind.Quadratic);
 
     /// <summary>" at edit = 'pfkA'" for the static members of a binding list, or empty.</summary>
     private string MemberText(IEnumerable<IndexBinding> bindings, IReadOnlyDictionary<string, int> members)

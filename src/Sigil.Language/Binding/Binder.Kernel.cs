@@ -1,11 +1,12 @@
-using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System;
 using Sigil.Language.Analysis;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
 using Sigil.Language.Syntax;
+using Sigil.Runtime.Hosting;
 
 namespace Sigil.Language.Binding;
 
@@ -437,14 +438,14 @@ internal sealed partial class Binder
             return;
         }
 
-        MetricAggregate aggregate;
+        MetricAggregateKind aggregate;
         switch (syntax.Aggregate.Text)
         {
-            case "mean": aggregate = MetricAggregate.Mean; break;
-            case "sum": aggregate = MetricAggregate.Sum; break;
-            case "max": aggregate = MetricAggregate.Max; break;
-            case "min": aggregate = MetricAggregate.Min; break;
-            case "count": aggregate = MetricAggregate.Count; break;
+            case "mean": aggregate = MetricAggregateKind.Mean; break;
+            case "sum": aggregate = MetricAggregateKind.Sum; break;
+            case "max": aggregate = MetricAggregateKind.Max; break;
+            case "min": aggregate = MetricAggregateKind.Min; break;
+            case "count": aggregate = MetricAggregateKind.Count; break;
             default:
                 _diagnostics.ReportUnknownWord(syntax.Aggregate.Span, syntax.Aggregate.Text, "metric aggregate", OneOf(s_aggregates), DidYouMean(syntax.Aggregate.Text, s_aggregates));
                 return;
@@ -467,7 +468,7 @@ internal sealed partial class Binder
         }
 
         UnitSpec unit;
-        SigilRole role;
+        MetricSourceKind role;
         switch (source.NameKind)
         {
             case SyntaxKind.VariableExpression:
@@ -479,7 +480,7 @@ internal sealed partial class Binder
                     }
 
                     unit = variable.Unit;
-                    role = SigilRole.Variable;
+                    role = MetricSourceKind.Variable;
                     break;
                 }
 
@@ -491,13 +492,13 @@ internal sealed partial class Binder
                         return;
                     }
 
-                    role = source.NameKind == SyntaxKind.PriceExpression ? SigilRole.Price : SigilRole.Resource;
-                    unit = role == SigilRole.Price ? Units.Inverse(resource.Unit) : resource.Unit;
+                    role = source.NameKind == SyntaxKind.PriceExpression ? MetricSourceKind.Price : MetricSourceKind.Resource;
+                    unit = role == MetricSourceKind.Price ? Units.Inverse(resource.Unit) : resource.Unit;
                     break;
                 }
         }
 
-        if (aggregate == MetricAggregate.Count)
+        if (aggregate == MetricAggregateKind.Count)
         {
             unit = UnitSpec.Dimensionless;
         }

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
 using Sigil.Language.Syntax;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Binding;
 

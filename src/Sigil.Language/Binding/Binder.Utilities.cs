@@ -1,10 +1,11 @@
-using System;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
 using Sigil.Language.Syntax;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Binding;
 
@@ -51,11 +52,11 @@ internal sealed partial class Binder
         {
             if (!ValueMath.IsZero(form.Quadratic))
             {
-                spec = new UtilitySpec(variable.Name, subscript.Value.ToEquatableArray(), UtilityFamily.Quadratic, form.Linear, zero, zero, ValueMath.Multiply(ValueSpec.Of(-2), form.Quadratic), Statement(syntax));
+                spec = new UtilitySpec(variable.Name, subscript.Value.ToEquatableArray(), UtilityKind.Quadratic, form.Linear, zero, zero, ValueMath.Multiply(ValueSpec.Of(-2), form.Quadratic), Statement(syntax));
             }
             else if (!ValueMath.IsZero(form.Linear))
             {
-                spec = new UtilitySpec(variable.Name, subscript.Value.ToEquatableArray(), UtilityFamily.Linear, form.Linear, zero, zero, zero, Statement(syntax));
+                spec = new UtilitySpec(variable.Name, subscript.Value.ToEquatableArray(), UtilityKind.Linear, form.Linear, zero, zero, zero, Statement(syntax));
             }
             else
             {
@@ -66,8 +67,8 @@ internal sealed partial class Binder
         {
             var atom = form.Atoms[0];
             spec = atom.IsLog
-                ? new UtilitySpec(variable.Name, subscript.Value.ToEquatableArray(), UtilityFamily.Log, atom.Coefficient, atom.Offset, zero, zero, Statement(syntax))
-                : new UtilitySpec(variable.Name, subscript.Value.ToEquatableArray(), UtilityFamily.AlphaFair, ValueMath.Multiply(atom.Coefficient, ValueSpec.Of(atom.Exponent)), atom.Offset, ValueSpec.Of(1 - atom.Exponent), zero, Statement(syntax));
+                ? new UtilitySpec(variable.Name, subscript.Value.ToEquatableArray(), UtilityKind.Log, atom.Coefficient, atom.Offset, zero, zero, Statement(syntax))
+                : new UtilitySpec(variable.Name, subscript.Value.ToEquatableArray(), UtilityKind.AlphaFair, ValueMath.Multiply(atom.Coefficient, ValueSpec.Of(atom.Exponent)), atom.Offset, ValueSpec.Of(1 - atom.Exponent), zero, Statement(syntax));
         }
         else
         {

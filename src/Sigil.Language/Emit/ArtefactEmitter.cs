@@ -29,7 +29,8 @@ public static class ArtefactEmitter
     /// <summary>
     /// All artefacts of <paramref name="spec"/>, sorted by relative path. <paramref name="kubernetes"/>
     /// and <paramref name="fibreFiles"/> go to <see cref="Kubernetes.KubernetesEmitter.Emit"/>; the
-    /// eBPF descriptor records <paramref name="fibreFiles"/> by SHA-256 (<see cref="BpfEmitter.Describe"/>).
+    /// eBPF descriptor and the daemon descriptor (<see cref="Daemon.DaemonEmitter"/>) record
+    /// <paramref name="fibreFiles"/> by SHA-256 (<see cref="BpfEmitter.Describe"/>).
     /// </summary>
     public static IReadOnlyList<Artefact> EmitAll(FibreSpec spec, Kubernetes.KubernetesOptions? kubernetes = null, IReadOnlyList<KeyValuePair<string, string>>? fibreFiles = null)
     {
@@ -39,6 +40,7 @@ public static class ArtefactEmitter
         artefacts.AddRange(Llvm.LlvmEmitter.Emit(spec));
         artefacts.AddRange(BpfEmitter.Emit(spec, fibreFiles));
         artefacts.AddRange(Kubernetes.KubernetesEmitter.Emit(spec, kubernetes, fibreFiles));
+        artefacts.AddRange(Daemon.DaemonEmitter.Emit(spec, fibreFiles));
         artefacts.Sort(static (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return artefacts;
     }

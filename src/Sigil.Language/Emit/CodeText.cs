@@ -94,9 +94,7 @@ public static class CodeText
         new string(value.Select(c => c < ' ' ? ' ' : c).ToArray()).Replace("*/", "* /").Replace("/*", "/ *");
 
     /// <summary>True for a plain identifier <c>[A-Za-z_][A-Za-z0-9_]*</c>.</summary>
-    public static bool IsIdentifier(string value) =>
-        value.Length > 0 && (char.IsLetter(value[0]) && value[0] < 128 || value[0] == '_')
-        && value.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '_'));
+    public static bool IsIdentifier(string value) => Sigil.Descriptors.Identifiers.IsPlain(value);
 
     /// <summary>Returns <paramref name="value"/> when it is a plain identifier, else throws: a guard at every emitter's edge.</summary>
     public static string Identifier(string value) =>

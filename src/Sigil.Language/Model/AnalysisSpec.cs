@@ -1,3 +1,5 @@
+using Sigil.Runtime.Solvers;
+
 namespace Sigil.Language.Model;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed record AnalysisSpec(
 /// <param name="MaxCurvature">Largest -U'' over the bounds and members.</param>
 public sealed record UtilityAnalysisSpec(
     string Variable,
-    UtilityFamily Family,
+    UtilityKind Family,
     bool IsConcave,
     double MinCurvature,
     double MaxCurvature);

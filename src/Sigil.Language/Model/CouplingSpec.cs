@@ -1,14 +1,6 @@
+using Sigil.Runtime.Solvers;
+
 namespace Sigil.Language.Model;
-
-/// <summary>The sense of a normalised row.</summary>
-public enum RowSense
-{
-    /// <summary><c>sum terms &lt;= rhs</c>: the price is projected onto [0, inf).</summary>
-    LessOrEqual,
-
-    /// <summary><c>sum terms == rhs</c>: the price is free in sign.</summary>
-    Equal,
-}
 
 /// <summary>An index variable bound to an index set, by a sum or by the row's quantifier.</summary>
 /// <param name="Variable">The index variable, e.g. <c>t</c>.</param>

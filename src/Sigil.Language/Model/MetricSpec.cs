@@ -1,36 +1,6 @@
+using Sigil.Runtime.Hosting;
+
 namespace Sigil.Language.Model;
-
-/// <summary>How a metric aggregates over index members.</summary>
-public enum MetricAggregate
-{
-    /// <summary>Arithmetic mean.</summary>
-    Mean,
-
-    /// <summary>Sum.</summary>
-    Sum,
-
-    /// <summary>Maximum.</summary>
-    Max,
-
-    /// <summary>Minimum.</summary>
-    Min,
-
-    /// <summary>Number of members.</summary>
-    Count,
-}
-
-/// <summary>The role of a name, marked by its sigil.</summary>
-public enum SigilRole
-{
-    /// <summary><c>$</c>: decision / load variable.</summary>
-    Variable,
-
-    /// <summary><c>@</c>: resource.</summary>
-    Resource,
-
-    /// <summary><c>^</c>: price.</summary>
-    Price,
-}
 
 /// <summary>An exported metric (<c>metric dwell_seconds_current = mean($hold) target 5;</c>). Value-equatable.</summary>
 /// <param name="Name">Validated Prometheus metric name.</param>
@@ -42,9 +12,9 @@ public enum SigilRole
 /// <param name="Statement">The fibre statement, quoted verbatim.</param>
 public sealed record MetricSpec(
     string Name,
-    MetricAggregate Aggregate,
+    MetricAggregateKind Aggregate,
     string Source,
-    SigilRole SourceRole,
+    MetricSourceKind SourceRole,
     UnitSpec Unit,
     double? Target,
     string Statement);

@@ -1,20 +1,6 @@
+using Sigil.Runtime.Solvers;
+
 namespace Sigil.Language.Model;
-
-/// <summary>The concave utility families with a closed-form agent step.</summary>
-public enum UtilityFamily
-{
-    /// <summary>U(x) = w log(x + eps), w &gt; 0. Agent step x = w / q - eps.</summary>
-    Log,
-
-    /// <summary>U(x) = w (x + eps)^(1 - a) / (1 - a), a &gt; 0, a != 1. Agent step x = (w / q)^(1/a) - eps.</summary>
-    AlphaFair,
-
-    /// <summary>U(x) = w x - (k / 2) x^2, k &gt; 0. Agent step x = (w - q) / k.</summary>
-    Quadratic,
-
-    /// <summary>U(x) = w x on [m, M]. Agent step: M when w &gt; q, else m.</summary>
-    Linear,
-}
 
 /// <summary>
 /// The utility of one variable family (<c>utility $hold[t] ~ log(1 + $hold[t]);</c>), recognised
@@ -31,7 +17,7 @@ public enum UtilityFamily
 public sealed record UtilitySpec(
     string Variable,
     EquatableArray<string> IndexVariables,
-    UtilityFamily Family,
+    UtilityKind Family,
     ValueSpec Weight,
     ValueSpec Offset,
     ValueSpec Alpha,

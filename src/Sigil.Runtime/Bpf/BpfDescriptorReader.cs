@@ -234,7 +234,7 @@ public static class BpfDescriptorReader
 
     private static void Identifier(List<string> problems, string what, string? name)
     {
-        if (name is null || !Sigil.Language.Emit.CodeText.IsIdentifier(name))
+        if (name is null || !Sigil.Descriptors.Identifiers.IsPlain(name))
         {
             problems.Add($"{what} name '{name}' is not a C identifier");
         }

@@ -6,24 +6,31 @@ using System.Text.Json.Serialization;
 namespace Sigil.Runtime.Hosting;
 
 /// <summary>
-/// A <see cref="DaemonFibre"/> as JSON (<c>&lt;fibre&gt;.daemon.json</c>, written by <c>sigil emit</c>):
-/// what a host needs to run the daemon without the compiler. Reading is strict: unknown
-/// properties and missing required ones are errors with a line and column.
+/// Reads a daemon descriptor (<c>daemon/&lt;fibre&gt;.daemon.json</c>, which the build and
+/// <c>sigil emit</c> write with <see cref="DaemonFibreFile"/>): what a host needs to run the daemon
+/// without the compiler. Reading is strict: unknown, duplicate and missing required properties are
+/// errors with a line and column, and so is a format this runtime does not read.
 /// </summary>
 public static class DaemonFibreJson
 {
-    // Statements hold '<', '>' and '&'; the file is not HTML, so they are written as they are.
-    private static readonly JsonSerializerOptions s_writeOptions = new(DaemonFibreJsonContext.Default.Options)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    /// <summary>The JSON text of <paramref name="fibre"/> (indented, deterministic).</summary>
-    public static string Write(DaemonFibre fibre) =>
-        JsonSerializer.Serialize(fibre, s_writeOptions.GetTypeInfo(typeof(DaemonFibre))) + "\n";
-
     /// <summary>Reads a descriptor; on failure returns null and says where and why in <paramref name="problem"/>.</summary>
-    public static DaemonFibre? TryRead(string path, out string? problem)
+    public static DaemonFibre? TryRead(string path, out string? problem) =>
+        Read(path, DaemonFibreJsonContext.Default.DaemonFibre, static f =>
+            f.Rows is null || f.Rules is null || f.Sensor is null || f.Metrics is null || f.PriceMaps is null || f.Name is null || f.Sources is null ? "the descriptor is incomplete"
+            : Format(f.Format), out problem);
+
+    /// <summary>Reads a cluster fibre's node description (<c>daemon/&lt;fibre&gt;.cluster.json</c>, <see cref="ClusterDescriptionFile"/>) as strictly.</summary>
+    public static ClusterDescription? TryReadCluster(string path, out string? problem) =>
+        Read(path, DaemonFibreJsonContext.Default.ClusterDescription, static c =>
+            c.Job is null || c.Sources is null || c.Fibre is null ? "the descriptor is incomplete" : Format(c.Format), out problem);
+
+    private static string? Format(int format) =>
+        format == DaemonFibreFile.FormatVersion ? null : $"descriptor format {format} is not {DaemonFibreFile.FormatVersion} (rebuild the fibre with this version of sigil)";
+
+    // Reads, deserialises and checks one descriptor; every failure is a problem that names the
+    // file (and the line and column), never an exception.
+    private static T? Read<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, Func<T, string?> check, out string? problem)
+        where T : class
     {
         string text;
         try
@@ -38,15 +45,10 @@ public static class DaemonFibreJson
 
         try
         {
-            var fibre = JsonSerializer.Deserialize(text, DaemonFibreJsonContext.Default.DaemonFibre);
-            if (fibre is null || fibre.Rows is null || fibre.Rules is null || fibre.Sensor is null || fibre.Metrics is null || fibre.PriceMaps is null || fibre.Name is null)
-            {
-                problem = $"{path}: error: the descriptor is incomplete";
-                return null;
-            }
-
-            problem = null;
-            return fibre;
+            var value = JsonSerializer.Deserialize(text, info);
+            var bad = value is null ? "the descriptor is incomplete" : check(value);
+            problem = bad is null ? null : $"{path}: error: {bad}";
+            return bad is null ? value : null;
         }
         catch (JsonException e)
         {
@@ -68,6 +70,7 @@ public static class DaemonFibreJson
     RespectNullableAnnotations = true,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(DaemonFibre))]
+[JsonSerializable(typeof(ClusterDescription))]
 internal sealed partial class DaemonFibreJsonContext : JsonSerializerContext
 {
 }

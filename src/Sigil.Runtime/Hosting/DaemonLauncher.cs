@@ -49,7 +49,7 @@ public sealed class DaemonLauncher
     {
         ArgumentNullException.ThrowIfNull(fibre);
         ArgumentNullException.ThrowIfNull(options);
-        var bad = options.Validate().Concat(fibre.Validate()).ToList();
+        var bad = options.Validate().Concat(fibre.Validate()).Concat(Placement.PlacementSettings.Problems(fibre)).ToList();
         if (bad.Count > 0)
         {
             return Fail(DaemonExitCodes.BadInput, bad);

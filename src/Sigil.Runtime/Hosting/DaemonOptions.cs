@@ -52,7 +52,7 @@ public sealed record DaemonOptions
     public string? PricePage { get; init; } = DefaultPricePage;
 
     /// <summary>The default price page path.</summary>
-    public const string DefaultPricePage = Sigil.Language.Emit.Llvm.LlvmNames.PricePageFolder + "/{fibre}" + Sigil.Language.Emit.Llvm.LlvmNames.PricePageExtension;
+    public const string DefaultPricePage = Sigil.Descriptors.Hooks.PricePages.Folder + "/{fibre}" + Sigil.Descriptors.Hooks.PricePages.Extension;
 
     /// <summary>
     /// The bpffs folder where the fibre's exported price map is pinned for hooks to open (eBPF

@@ -91,19 +91,3 @@ public sealed class SolverResult
     /// <summary>Worst relative row violation of the iterate before any recovery.</summary>
     public required double IterateRelativeOverload { get; init; }
 }
-
-/// <summary>The engine behind a <see cref="SolverResult"/>.</summary>
-public enum SolverKind
-{
-    /// <summary>Dual decomposition (<see cref="DualSolver{TAgents}"/>).</summary>
-    Dual,
-
-    /// <summary>ADMM in sharing form (<see cref="AdmmSolver{TAgents}"/>).</summary>
-    Admm,
-
-    /// <summary>Penalty (<see cref="PenaltySolver{TAgents}"/>).</summary>
-    Penalty,
-
-    /// <summary>ADMM on the exact KKT system, for linear and quadratic utilities (<see cref="QpSolver{TAgents}"/>).</summary>
-    Qp,
-}

@@ -1,4 +1,6 @@
 using Sigil.Language.Model;
+using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Bpf.Tests.Fixtures;
 
@@ -32,7 +34,7 @@ public static class FibreFixtures
             RowSense.LessOrEqual,
             ValueSpec.Of(5.0),
             "couple @dwell[t] >= $hold[t];")),
-        Utilities: Array(new UtilitySpec("hold", Array("t"), UtilityFamily.Log, ValueSpec.Of(1), ValueSpec.Of(1), ValueSpec.Of(0), ValueSpec.Of(0), "utility $hold[t] ~ log(1 + $hold[t]);")),
+        Utilities: Array(new UtilitySpec("hold", Array("t"), UtilityKind.Log, ValueSpec.Of(1), ValueSpec.Of(1), ValueSpec.Of(0), ValueSpec.Of(0), "utility $hold[t] ~ log(1 + $hold[t]);")),
         Solver: new SolverSpec(SolverMethod.Dual, 2.0, 0, 0, 1e-6, 1e-6, 10000, Online: true, "solve dual { step = 2.0; online; }"),
         Certificates: Array(CertificateKind.Lyapunov, CertificateKind.Detection),
         Sensors: Array(new SensorSpec(
@@ -46,7 +48,7 @@ public static class FibreFixtures
             new ActuatorSpec(ActuatorKind.Throttle, "dwell", 5, Array(new ArgumentSpec("cpu", 0.2)), "act throttle(cpu = 20%) when ^dwell[t] >= throttle_price;"),
             new ActuatorSpec(ActuatorKind.Kill, "dwell", 15, EquatableArray<ArgumentSpec>.Empty, "act kill when ^dwell[t] >= kill_price;")),
         PriceExports: Array(new PriceExportSpec("dwell", "price_dwell")),
-        Metrics: Array(new MetricSpec("dwell_seconds_current", MetricAggregate.Mean, "hold", SigilRole.Variable, s_seconds, 5, "metric dwell_seconds_current = mean($hold) target 5;")),
+        Metrics: Array(new MetricSpec("dwell_seconds_current", MetricAggregateKind.Mean, "hold", MetricSourceKind.Variable, s_seconds, 5, "metric dwell_seconds_current = mean($hold) target 5;")),
         Instruments: Array(new InstrumentSpec(
             InstrumentKind.Calls,
             Array("write", "pwrite"),
@@ -109,7 +111,7 @@ public static class FibreFixtures
                 RowSense.Equal,
                 ValueSpec.Of(1),
                 "couple placed: sum(d in domain) $x[t, d] == 1;")),
-        Utilities: Array(new UtilitySpec("x", Array("t", "d"), UtilityFamily.Log, ValueSpec.Of(1), ValueSpec.Of(0.01), ValueSpec.Of(0), ValueSpec.Of(0), "utility $x[t, d] ~ log($x[t, d] + 0.01);")),
+        Utilities: Array(new UtilitySpec("x", Array("t", "d"), UtilityKind.Log, ValueSpec.Of(1), ValueSpec.Of(0.01), ValueSpec.Of(0), ValueSpec.Of(0), "utility $x[t, d] ~ log($x[t, d] + 0.01);")),
         Solver: new SolverSpec(SolverMethod.Admm, 0, 1.0, 0, 1e-6, 1e-6, 5000, Online: false, "solve admm { rho = 1.0; tolerance = 1e-6; iterations = 5000; }"),
         Certificates: Array(CertificateKind.Admm, CertificateKind.Chordal),
         Sensors: Array(new SensorSpec(
@@ -121,7 +123,7 @@ public static class FibreFixtures
             "sense $oncpu[t] <- oncpu(sched:sched_switch) key (tid);")),
         Actuators: Array(new ActuatorSpec(ActuatorKind.Affinity, "", 0, EquatableArray<ArgumentSpec>.Empty, "act affinity;")),
         PriceExports: Array(new PriceExportSpec("llc", "price_llc"), new PriceExportSpec("cpu", "price_cpu")),
-        Metrics: Array(new MetricSpec("cache_llc_price", MetricAggregate.Max, "llc", SigilRole.Price, UnitSpec.Dimensionless, null, "metric cache_llc_price = max(^llc);")),
+        Metrics: Array(new MetricSpec("cache_llc_price", MetricAggregateKind.Max, "llc", MetricSourceKind.Price, UnitSpec.Dimensionless, null, "metric cache_llc_price = max(^llc);")),
         Instruments: EquatableArray<InstrumentSpec>.Empty,
         FixedPoint: null,
         Analysis: Analysis(Array("cpu", "llc", "placed"), Array(new GraphEdge("cpu", "llc"), new GraphEdge("cpu", "placed"), new GraphEdge("llc", "placed"))));

@@ -14,7 +14,7 @@ public sealed class CliTests : IDisposable
     private string Descriptor()
     {
         var path = _dir.Combine("dwell.daemon.json");
-        File.WriteAllText(path, DaemonFibreJson.Write(Fixtures.Dwell()));
+        File.WriteAllText(path, DaemonFibreFile.Write(Fixtures.Dwell()));
         return path;
     }
 
@@ -341,7 +341,7 @@ public sealed class CliTests : IDisposable
     public async Task Run_DescriptorWithUnknownField_IsRejectedWithItsPosition()
     {
         var path = _dir.Combine("bad.daemon.json");
-        File.WriteAllText(path, DaemonFibreJson.Write(Fixtures.Dwell()).Replace("\"step\": 2,", "\"step\": 2,\n  \"stpe\": 3,"));
+        File.WriteAllText(path, DaemonFibreFile.Write(Fixtures.Dwell()).Replace("\"step\": 2,", "\"step\": 2,\n  \"stpe\": 3,"));
         var result = await ProcessRunner.RunSigilAsync(["run", path]);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("stpe", result.StandardError);

@@ -1,5 +1,6 @@
 using Sigil.Cli;
 using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Language.Emit.Daemon;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting;
 
@@ -49,10 +50,10 @@ public sealed class DaemonFibreMapperTests
     private static DaemonFibre RoundTrip(DaemonFibre daemon)
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.Combine("d.json"), DaemonFibreJson.Write(daemon));
+        File.WriteAllText(dir.Combine("d.json"), DaemonFibreFile.Write(daemon));
         var back = DaemonFibreJson.TryRead(dir.Combine("d.json"), out var problem);
         Assert.Null(problem);
-        Assert.Equal(DaemonFibreJson.Write(daemon), DaemonFibreJson.Write(back!));
+        Assert.Equal(DaemonFibreFile.Write(daemon), DaemonFibreFile.Write(back!));
         return back!;
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Sigil.Cli;
 using Sigil.Daemon.Tests.Infrastructure;
 using Sigil.Language;
+using Sigil.Language.Emit.Daemon;
 using Sigil.Language.Model;
 using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Enforcement;

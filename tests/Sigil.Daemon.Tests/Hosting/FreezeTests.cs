@@ -44,11 +44,13 @@ public sealed class FreezeTests
         attack.ArgumentList.Add($"echo $$ > {v2}{home}/cgroup.procs; read _ < {gate}; exec python3 {Behaviours} run inplace corpus < /dev/null > /dev/null");
         using var behaviour = Process.Start(attack)!;
 
+        // sigil run reads a build: this variant of the shipped fibre is built by sigil emit.
+        var descriptor = await ProcessRunner.EmitDaemonAsync(fibre, dir.Combine("built"));
         var port = Ports.FreeLoopbackPort();
         var daemonStart = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
         {
-            ProcessRunner.SigilDll, "run", fibre, "--arm", "--scope", behaviour.Id.ToString(), "--bpf-object", KernelObjects.Ransomware,
+            ProcessRunner.SigilDll, "run", descriptor, "--arm", "--scope", behaviour.Id.ToString(), "--bpf-object", KernelObjects.Ransomware,
             "--tick", "250ms", "--log-format", "json", "--table", "false", "--metrics-url", $"http://127.0.0.1:{port}",
             "--state-dir", dir.Combine("state"), "--pin-folder", "none", "--price-page", "none", "--duration", "60s",
         })

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Sigil.Cli;
 using Sigil.Daemon.Tests.Infrastructure;
 using Sigil.Language.Emit.Bpf;
+using Sigil.Language.Emit.Daemon;
 using Sigil.Runtime.Bpf;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Hosting.Kernel;

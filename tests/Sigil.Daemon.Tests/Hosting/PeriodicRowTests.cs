@@ -7,6 +7,7 @@ using Sigil.Daemon.Tests.Metrics;
 using Sigil.Language;
 using Sigil.Language.Analysis;
 using Sigil.Language.Emit.Bpf;
+using Sigil.Language.Emit.Daemon;
 using Sigil.Language.Model;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Solvers;
@@ -74,9 +75,9 @@ public sealed class PeriodicRowTests : IDisposable
         Assert.Equal(new DecidedTerm("grant", 1, UtilityKind.Log, 1, 1, 0, 0, 10, "utility $grant[t] ~ log(1 + $grant[t]);"), grant);
 
         // The descriptor `sigil emit` writes carries the periodic solve and reads back equal.
-        var text = DaemonFibreJson.Write(fibre);
+        var text = DaemonFibreFile.Write(fibre);
         File.WriteAllText(_dir.Combine("lease.daemon.json"), text);
-        Assert.Equal(text, DaemonFibreJson.Write(DaemonFibreJson.TryRead(_dir.Combine("lease.daemon.json"), out var problem) ?? throw new InvalidOperationException(problem)));
+        Assert.Equal(text, DaemonFibreFile.Write(DaemonFibreJson.TryRead(_dir.Combine("lease.daemon.json"), out var problem) ?? throw new InvalidOperationException(problem)));
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public sealed class PeriodicRowTests : IDisposable
     }
 
     [Fact]
-    public async Task CheckWarns_AndRunRefusesWithExit4_APeriodicFibreExportingAPriceMap()
+    public async Task CheckWarns_TheBuildWritesNoDaemonDescriptor_AndRunRefusesWithExit4_APeriodicFibreExportingAPriceMap()
     {
         var path = _dir.Combine("lease.sigil");
         File.WriteAllText(path, Lease.Replace("@lease[task] : s = 4.0;", "@lease[task] : s = 4.0;\n    ^lease -> map price_lease;", StringComparison.Ordinal));
@@ -100,9 +101,16 @@ public sealed class PeriodicRowTests : IDisposable
         Assert.True(check.ExitCode == 0, ProcessRunner.Describe(check));
         Assert.Contains($"{path}(7,5): warning SIG3018: The daemon cannot run fibre 'lease'", check.All, StringComparison.Ordinal);
 
+        // The build step (sigil emit writes what dotnet build writes) leaves the daemon descriptor out and says why.
+        var emit = await ProcessRunner.RunSigilAsync(["emit", path, "-o", _dir.Combine("built")]);
+        Assert.True(emit.ExitCode == 0, ProcessRunner.Describe(emit));
+        Assert.Contains("daemon descriptor: SIG3018: not available yet", emit.All, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.Combine("built", "daemon")));
+        Assert.True(File.Exists(_dir.Combine("built", "bpf", "lease.bpf.json")));
+
         var run = await ProcessRunner.RunSigilAsync(["run", path, "--state-dir", _dir.Combine("state"), "--metrics-url", "none"]);
         Assert.True(run.ExitCode == 4, ProcessRunner.Describe(run)); // CliExitCodes.NotAvailable, the exit docs/daemon.md names
-        Assert.Contains("SIG3018: not available yet", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("no build of this fibre found", run.StandardError, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -169,6 +177,7 @@ public sealed class PeriodicRowTests : IDisposable
         var sigil = _dir.Combine("lease.sigil");
         File.WriteAllText(sigil, Lease);
         var bpfObject = EmittedBpf.Build(Compile(Lease), _dir.Combine("bpf"));
+        var descriptor = await ProcessRunner.EmitDaemonAsync(sigil, _dir.Combine("built"));
 
         // The workload holds a file open with shell builtins only (no child process, no other open),
         // first for 1.5 s and then for 3 s, each when told to.
@@ -177,7 +186,7 @@ public sealed class PeriodicRowTests : IDisposable
         using var workload = Process.Start(new ProcessStartInfo("bash", ["-c", $"read -r go; exec 3<'{held}'; read -r -t 1.5 x; exec 3<&-; read -r go; exec 3<'{held}'; read -r -t 3 x; exec 3<&-; read -r end"]) { RedirectStandardInput = true })!;
         var port = Ports.FreeLoopbackPort();
         var errors = new StringBuilder();
-        using var daemon = new Process { StartInfo = new ProcessStartInfo("dotnet", [ProcessRunner.SigilDll, "run", sigil, "--bpf-object", bpfObject, "--scope", workload.Id.ToString(), "--duration", "40s", "--tick", "100ms", "--state-dir", _dir.Combine("state"), "--metrics-url", $"http://127.0.0.1:{port}", "--table", "false", "--log-format", "simple"]) { RedirectStandardError = true, RedirectStandardOutput = true } };
+        using var daemon = new Process { StartInfo = new ProcessStartInfo("dotnet", [ProcessRunner.SigilDll, "run", descriptor, "--bpf-object", bpfObject, "--scope", workload.Id.ToString(), "--duration", "40s", "--tick", "100ms", "--state-dir", _dir.Combine("state"), "--metrics-url", $"http://127.0.0.1:{port}", "--table", "false", "--log-format", "simple"]) { RedirectStandardError = true, RedirectStandardOutput = true } };
         daemon.ErrorDataReceived += (_, e) => { lock (errors) { errors.AppendLine(e.Data); } };
         daemon.OutputDataReceived += static (_, _) => { };
         daemon.Start();

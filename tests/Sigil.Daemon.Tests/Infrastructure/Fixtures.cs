@@ -1,6 +1,7 @@
 using Sigil.Language.Model;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Daemon.Tests.Infrastructure;
 
@@ -41,7 +42,7 @@ internal static class Fixtures
         A(new VariableSpec("hold", A("task"), Seconds, ValueSpec.Of(0), ValueSpec.Of(3600), A("t"))),
         A(new ResourceSpec("dwell", A("task"), Seconds, ValueSpec.Of(5), A("t"))),
         A(new CouplingSpec("dwell", "dwell", A(new IndexBinding("t", "task")), A(new TermSpec(ValueSpec.Of(1), "hold", A("t"), EquatableArray<IndexBinding>.Empty)), RowSense.LessOrEqual, ValueSpec.Of(5), "couple @dwell[t] >= $hold[t];")),
-        A(new UtilitySpec("hold", A("t"), UtilityFamily.Log, ValueSpec.Of(1), ValueSpec.Of(1), ValueSpec.Of(0), ValueSpec.Of(0), "utility $hold[t] ~ log(1 + $hold[t]);")),
+        A(new UtilitySpec("hold", A("t"), UtilityKind.Log, ValueSpec.Of(1), ValueSpec.Of(1), ValueSpec.Of(0), ValueSpec.Of(0), "utility $hold[t] ~ log(1 + $hold[t]);")),
         new SolverSpec(SolverMethod.Dual, 2.0, 0, 0, 1e-6, 1e-6, 1000, true, "solve dual { step = 2.0; online; }"),
         A(CertificateKind.Lyapunov, CertificateKind.Detection),
         A(new SensorSpec("hold", SensorKind.Span, A(new TracepointSpec("syscalls", "sys_enter_openat"), new TracepointSpec("syscalls", "sys_enter_close")), A("pid", "fd"), 1e9, "sense $hold[t] <- span(syscalls:sys_enter_openat, syscalls:sys_enter_close) key (pid, fd);")),
@@ -49,7 +50,7 @@ internal static class Fixtures
             new ActuatorSpec(ActuatorKind.Throttle, "dwell", 5, A(new ArgumentSpec("cpu", 0.2)), "act throttle(cpu = 20%) when ^dwell[t] >= throttle_price;"),
             new ActuatorSpec(ActuatorKind.Kill, "dwell", 15, EquatableArray<ArgumentSpec>.Empty, "act kill when ^dwell[t] >= kill_price;")),
         A(new PriceExportSpec("dwell", "price_dwell")),
-        A(new MetricSpec("dwell_seconds_current", MetricAggregate.Mean, "hold", SigilRole.Variable, Seconds, 5, "metric dwell_seconds_current = mean($hold) target 5;")),
+        A(new MetricSpec("dwell_seconds_current", MetricAggregateKind.Mean, "hold", MetricSourceKind.Variable, Seconds, 5, "metric dwell_seconds_current = mean($hold) target 5;")),
         A(new InstrumentSpec(InstrumentKind.Calls, A("write", "pwrite"), A(HookArgument.Site, HookArgument.Fd), new ResponseSpec("backoff", A(new ArgumentSpec("us", 100))), "instrument calls(write, pwrite) pass (site, fd) respond backoff(us = 100);")),
         new FixedPointSpec("dwell", 20, 2L << 20, 5L << 20, 3600L << 20, 1L << 40, 1_000_000_000),
         Analysis());
@@ -62,7 +63,7 @@ internal static class Fixtures
         Indices = A(new IndexSpec("edit", IndexKind.Table, KernelKey.None, 4, "edits", A("pfkA_overexpression", "atpA_knockin", "ppc_upregulation", "glnA_amplification"))),
         Sensors = EquatableArray<SensorSpec>.Empty,
         Actuators = EquatableArray<ActuatorSpec>.Empty,
-        Metrics = A(new MetricSpec("atp_price", MetricAggregate.Max, "atp", SigilRole.Price, UnitSpec.Dimensionless, null, "metric atp_price = max(^atp);")),
+        Metrics = A(new MetricSpec("atp_price", MetricAggregateKind.Max, "atp", MetricSourceKind.Price, UnitSpec.Dimensionless, null, "metric atp_price = max(^atp);")),
         Solver = new SolverSpec(SolverMethod.Dual, 0.1, 0, 0, 1e-9, 1e-9, 200000, false, "solve dual { step = auto; tolerance = 1e-9; iterations = 200000; }"),
         FixedPoint = null,
         Instruments = EquatableArray<InstrumentSpec>.Empty,
@@ -77,14 +78,14 @@ internal static class Fixtures
         Solver = new SolverSpec(SolverMethod.Admm, 0, 1.0, 0, 1e-6, 1e-6, 5000, false, "solve admm { rho = 1.0; tolerance = 1e-6; iterations = 5000; }"),
         Sensors = A(new SensorSpec("oncpu", SensorKind.OnCpu, A(new TracepointSpec("sched", "sched_switch")), A("tid"), 1e9, "sense $oncpu[t] <- oncpu(sched:sched_switch) key (tid);")),
         Actuators = A(new ActuatorSpec(ActuatorKind.Affinity, "llc", 0, EquatableArray<ArgumentSpec>.Empty, "act affinity;")),
-        Metrics = A(new MetricSpec("cache_llc_price", MetricAggregate.Max, "llc", SigilRole.Price, UnitSpec.Dimensionless, null, "metric cache_llc_price = max(^llc);")),
+        Metrics = A(new MetricSpec("cache_llc_price", MetricAggregateKind.Max, "llc", MetricSourceKind.Price, UnitSpec.Dimensionless, null, "metric cache_llc_price = max(^llc);")),
         PriceExports = A(new PriceExportSpec("cpu", "price_cpu"), new PriceExportSpec("llc", "price_llc")),
         FixedPoint = null,
         Instruments = EquatableArray<InstrumentSpec>.Empty,
     };
 
     private static AnalysisSpec Analysis() => new(
-        A(new UtilityAnalysisSpec("hold", UtilityFamily.Log, true, 1.0 / (3601.0 * 3601.0), 1)),
+        A(new UtilityAnalysisSpec("hold", UtilityKind.Log, true, 1.0 / (3601.0 * 3601.0), 1)),
         A(new FeasibilitySpec("dwell", 0, 5, true)),
         1.0 / (3601.0 * 3601.0),
         1,

@@ -86,6 +86,17 @@ internal static class ProcessRunner
     public static Task<ProcessResult> RunSigilAsync(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
         RunAsync("dotnet", new[] { SigilDll }.Concat(arguments), timeout: timeout, environment: new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["NO_COLOR"] = "1" });
 
+    /// <summary>
+    /// Builds <paramref name="fibre"/> as <c>sigil emit</c> does into <paramref name="output"/> and
+    /// returns its daemon descriptor: what <c>sigil run</c> reads for a fibre no project builds.
+    /// </summary>
+    public static async Task<string> EmitDaemonAsync(string fibre, string output)
+    {
+        var emit = await RunSigilAsync(["emit", fibre, "-o", output]);
+        Xunit.Assert.True(emit.ExitCode == 0, Describe(emit));
+        return Xunit.Assert.Single(Directory.GetFiles(Path.Combine(output, "daemon"), "*.daemon.json"));
+    }
+
     public static string Describe(ProcessResult result) =>
         new StringBuilder().Append("exit ").Append(result.ExitCode).Append("\nstdout:\n").Append(result.StandardOutput).Append("\nstderr:\n").Append(result.StandardError).ToString();
 }

@@ -2,6 +2,7 @@ using Sigil.Daemon.Tests.Infrastructure;
 using Sigil.Language.Emit;
 using Sigil.Language.Emit.Kubernetes;
 using Sigil.Language.Model;
+using Sigil.Runtime.Hosting;
 using YamlDotNet.RepresentationModel;
 
 namespace Sigil.Daemon.Tests.Kubernetes;
@@ -183,7 +184,7 @@ public sealed class ManifestTests
     {
         var spec = Fixtures.DwellSpec() with
         {
-            Metrics = EquatableArray.Create(new MetricSpec("dwell_seconds_current", MetricAggregate.Max, "hold", SigilRole.Variable, UnitSpec.Dimensionless, 0.25, "metric x = max($hold) target 0.25;\napiVersion: evil/v1 # \"quoted\"")),
+            Metrics = EquatableArray.Create(new MetricSpec("dwell_seconds_current", MetricAggregateKind.Max, "hold", MetricSourceKind.Variable, UnitSpec.Dimensionless, 0.25, "metric x = max($hold) target 0.25;\napiVersion: evil/v1 # \"quoted\"")),
         };
         var files = Manifests(spec, s_scaled);
         var hpa = files["k8s/hpa.yaml"];

@@ -93,7 +93,7 @@ public sealed class PlacementCliTests : IDisposable
     [InlineData("\"assignment\": {", "\"assignmnet\": {", "assignmnet")]
     public async Task BadDescriptors_AreRejectedClearly_WithExit1(string old, string replacement, string message)
     {
-        var text = DaemonFibreJson.Write(PlacementFibres.Cache());
+        var text = DaemonFibreFile.Write(PlacementFibres.Cache());
         Assert.Contains(old, text);
         var path = _dir.Combine("bad.daemon.json");
         File.WriteAllText(path, text.Replace(old, replacement, StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using Sigil.Cli;
 using Sigil.Daemon.Tests.Infrastructure;
 using Sigil.Language;
+using Sigil.Language.Emit.Daemon;
 using Sigil.Language.Model;
 using Sigil.Runtime.Hosting;
 

@@ -1,5 +1,6 @@
 using Sigil.Cli;
 using Sigil.Daemon.Tests.Infrastructure;
+using Sigil.Language.Emit.Daemon;
 using Sigil.Runtime.Enforcement;
 using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Hosting.Placement;
@@ -71,17 +72,17 @@ public sealed class PlacementMapperTests
     {
         using var dir = new TempDirectory();
         var daemon = PlacementFibres.Cache();
-        var text = DaemonFibreJson.Write(daemon);
+        var text = DaemonFibreFile.Write(daemon);
         File.WriteAllText(dir.Combine("cache.daemon.json"), text);
         var back = DaemonFibreJson.TryRead(dir.Combine("cache.daemon.json"), out var problem);
         Assert.True(back is not null, problem);
-        Assert.Equal(text, DaemonFibreJson.Write(back!));
+        Assert.Equal(text, DaemonFibreFile.Write(back!));
         Assert.Equal(daemon.Placement!.Resources[1].Capacity, back!.Placement!.Resources[1].Capacity);
         Assert.Equal(daemon.Placement.Domains, back.Placement.Domains);
         Assert.Equal(daemon.Placement.Admm, back.Placement.Admm);
         Assert.Empty(back.Validate());
 
-        Assert.DoesNotContain("placement", DaemonFibreJson.Write(Fixtures.Dwell()), StringComparison.Ordinal);
+        Assert.DoesNotContain("placement", DaemonFibreFile.Write(Fixtures.Dwell()), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -116,7 +117,8 @@ public sealed class PlacementMapperTests
 
     private static IReadOnlyList<string> Problems(DaemonFibre fibre)
     {
-        var problems = fibre.Validate();
+        // The descriptor's own checks (the compiler runs them too) and the solver engines' (the daemon's, at load).
+        var problems = fibre.Validate().Concat(Sigil.Runtime.Hosting.Placement.PlacementSettings.Problems(fibre)).ToList();
         Assert.NotEmpty(problems);
         return problems;
     }

@@ -92,7 +92,7 @@ public sealed class DaemonProcessAttackTests
         using var dir = new TempDirectory();
         var descriptor = dir.Combine("dwell.daemon.json");
         var fibre = Fixtures.Dwell();
-        File.WriteAllText(descriptor, DaemonFibreJson.Write(fibre));
+        File.WriteAllText(descriptor, DaemonFibreFile.Write(fibre));
         var port = Ports.FreeLoopbackPort();
         var planted = Ports.FreeLoopbackPort();
         var fromEnvironment = Ports.FreeLoopbackPort();
@@ -142,7 +142,7 @@ public sealed class DaemonProcessAttackTests
 
         // One 0.6 s hold over a 0.1 s budget prices the child at about 1: throttled at 0.5.
         var fibre = Fixtures.Dwell(budget: 0.1, step: 2, throttle: 0.5, kill: 100);
-        File.WriteAllText(descriptor, DaemonFibreJson.Write(fibre));
+        File.WriteAllText(descriptor, DaemonFibreFile.Write(fibre));
         File.WriteAllText(dir.Combine("held"), "x");
         using var child = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"read go; exec 3<'{dir.Combine("held")}'; sleep 0.6; exec 3<&-; sleep 300"]) { RedirectStandardInput = true })!;
         var port = Ports.FreeLoopbackPort();

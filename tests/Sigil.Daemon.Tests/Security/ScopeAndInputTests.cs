@@ -117,7 +117,7 @@ public sealed class ScopeAndInputTests
     [MemberData(nameof(ForgedDescriptors))]
     public void Descriptor_WithNumbersTheCompilerRefuses_IsRefused(string name, string field, string refusal)
     {
-        var text = DaemonFibreJson.Write(Fixtures.Dwell());
+        var text = DaemonFibreFile.Write(Fixtures.Dwell());
         Assert.Contains(field, text, StringComparison.Ordinal);
         var forged = name switch
         {
@@ -137,7 +137,7 @@ public sealed class ScopeAndInputTests
     [Fact]
     public void Descriptor_DuplicateKeys_AreRefused()
     {
-        var text = DaemonFibreJson.Write(Fixtures.Dwell());
+        var text = DaemonFibreFile.Write(Fixtures.Dwell());
         using var dir = new TempDirectory();
         File.WriteAllText(dir.Combine("d.json"), text.Replace("\"step\":", "\"step\": 1, \"step\":", StringComparison.Ordinal));
 
@@ -202,7 +202,7 @@ public sealed class ScopeAndInputTests
     public void Readers_MutatedInput_GiveOnlyTheirValidationErrors()
     {
         using var dir = new TempDirectory();
-        var descriptor = DaemonFibreJson.Write(Fixtures.Dwell());
+        var descriptor = DaemonFibreFile.Write(Fixtures.Dwell());
         const string config = "{\"metricsUrl\":\"http://127.0.0.1:9464\",\"stateDirectory\":\"/var/lib/sigil\",\"sensor\":\"procfs\",\"scope\":[1,2],\"allowPids\":[3],\"allowComms\":[\"sshd\"],\"tick\":\"250ms\",\"pricePage\":\"none\",\"killGrace\":\"2s\",\"topAgents\":10,\"logFormat\":\"json\",\"placementThreads\":4}";
         var random = new Random(20261207);
         string[] tokens = ["NaN", "-1", "1e400", "\"\"", "null", "[]", "{}", "\"x\"", "true", "0", "9999999999999999999", ",", ":", "\"\\u0000\"", "\"../..\""];

@@ -27,7 +27,7 @@ public sealed class DaemonKillNineTests(ITestOutputHelper output)
 
         // One 0.6 s hold over a 0.1 s budget prices the child at about 1; nothing moves it after.
         var fibre = Fixtures.Dwell(budget: 0.1, step: 2, throttle: 50, kill: 100);
-        File.WriteAllText(descriptor, DaemonFibreJson.Write(fibre));
+        File.WriteAllText(descriptor, DaemonFibreFile.Write(fibre));
         var kernelObject = KernelObjects.DwellFor(fibre);
         using var child = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"read go; exec 3<'{dir.Combine("held")}'; sleep 0.6; exec 3<&-; sleep 300"]) { RedirectStandardInput = true })!;
         var state = dir.Combine("state");

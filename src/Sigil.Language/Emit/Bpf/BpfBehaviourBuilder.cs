@@ -1,10 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System;
 using Sigil.Language.Analysis;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Emit.Bpf;
 

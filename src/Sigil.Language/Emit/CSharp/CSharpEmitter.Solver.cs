@@ -1,8 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System;
 using Sigil.Language.Model;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Emit.CSharp;
 
@@ -288,7 +289,7 @@ public static partial class CSharpEmitter
                 var rename = Rename(utility.IndexVariables, v.IndexVariables);
                 w.Line("weight[s] = " + Value(utility.Weight, rename) + ";");
                 w.Line("shift[s] = " + Value(utility.Offset, rename) + ";");
-                w.Line("shape[s] = " + Value(utility.Family == UtilityFamily.Quadratic ? utility.Curvature : utility.Alpha, rename) + ";");
+                w.Line("shape[s] = " + Value(utility.Family == UtilityKind.Quadratic ? utility.Curvature : utility.Alpha, rename) + ";");
             }
 
             CloseLoops(w, v.IndexSets.Count);
@@ -519,9 +520,9 @@ public static partial class CSharpEmitter
         w.Open("public global::Sigil.Runtime.Solvers.UtilityKind Kind(int s)");
         EmitFamilyDispatch(w, spec, family => "return global::Sigil.Runtime.Solvers.UtilityKind." + family switch
         {
-            UtilityFamily.Log => "Log;",
-            UtilityFamily.AlphaFair => "AlphaFair;",
-            UtilityFamily.Quadratic => "Quadratic;",
+            UtilityKind.Log => "Log;",
+            UtilityKind.AlphaFair => "AlphaFair;",
+            UtilityKind.Quadratic => "Quadratic;",
             _ => "Linear;",
         }, "return global::Sigil.Runtime.Solvers.UtilityKind.Linear;");
         w.Close();
@@ -540,9 +541,9 @@ public static partial class CSharpEmitter
         w.Open("public double Argmax(int s, double q, out double sensitivity)");
         EmitFamilyDispatch(w, spec, family => "return " + Math + family switch
         {
-            UtilityFamily.Log => "LogArgmax(_weight[s], _shift[s], _lower[s], _upper[s], q, out sensitivity);",
-            UtilityFamily.AlphaFair => "AlphaArgmax(_weight[s], _shift[s], _shape[s], _lower[s], _upper[s], q, out sensitivity);",
-            UtilityFamily.Quadratic => "QuadraticArgmax(_weight[s], _shape[s], _lower[s], _upper[s], q, out sensitivity);",
+            UtilityKind.Log => "LogArgmax(_weight[s], _shift[s], _lower[s], _upper[s], q, out sensitivity);",
+            UtilityKind.AlphaFair => "AlphaArgmax(_weight[s], _shift[s], _shape[s], _lower[s], _upper[s], q, out sensitivity);",
+            UtilityKind.Quadratic => "QuadraticArgmax(_weight[s], _shape[s], _lower[s], _upper[s], q, out sensitivity);",
             _ => "LinearArgmax(_weight[s], _lower[s], _upper[s], q, out sensitivity);",
         }, "return " + Math + "LinearArgmax(0.0, _lower[s], _upper[s], q, out sensitivity);");
         w.Close();
@@ -551,9 +552,9 @@ public static partial class CSharpEmitter
         w.Open("public double Utility(int s, double x)");
         EmitFamilyDispatch(w, spec, family => family switch
         {
-            UtilityFamily.Log => "return _weight[s] * global::System.Math.Log(x + _shift[s]);",
-            UtilityFamily.AlphaFair => "return " + Math + "AlphaUtility(_weight[s], _shift[s], _shape[s], x);",
-            UtilityFamily.Quadratic => "return (_weight[s] - 0.5 * _shape[s] * x) * x;",
+            UtilityKind.Log => "return _weight[s] * global::System.Math.Log(x + _shift[s]);",
+            UtilityKind.AlphaFair => "return " + Math + "AlphaUtility(_weight[s], _shift[s], _shape[s], x);",
+            UtilityKind.Quadratic => "return (_weight[s] - 0.5 * _shape[s] * x) * x;",
             _ => "return _weight[s] * x;",
         }, "return 0.0;");
         w.Close();
@@ -562,9 +563,9 @@ public static partial class CSharpEmitter
         w.Open("public double Marginal(int s, double x)");
         EmitFamilyDispatch(w, spec, family => family switch
         {
-            UtilityFamily.Log => "return _weight[s] / (x + _shift[s]);",
-            UtilityFamily.AlphaFair => "return " + Math + "AlphaMarginal(_weight[s], _shift[s], _shape[s], x);",
-            UtilityFamily.Quadratic => "return _weight[s] - _shape[s] * x;",
+            UtilityKind.Log => "return _weight[s] / (x + _shift[s]);",
+            UtilityKind.AlphaFair => "return " + Math + "AlphaMarginal(_weight[s], _shift[s], _shape[s], x);",
+            UtilityKind.Quadratic => "return _weight[s] - _shape[s] * x;",
             _ => "return _weight[s];",
         }, "return 0.0;");
         w.Close();
@@ -573,9 +574,9 @@ public static partial class CSharpEmitter
         w.Open("public double Prox(int s, double v, double t)");
         EmitFamilyDispatch(w, spec, family => "return " + Math + family switch
         {
-            UtilityFamily.Log => "LogProx(_weight[s], _shift[s], _lower[s], _upper[s], v, t);",
-            UtilityFamily.AlphaFair => "AlphaProx(_weight[s], _shift[s], _shape[s], _lower[s], _upper[s], v, t);",
-            UtilityFamily.Quadratic => "QuadraticProx(_weight[s], _shape[s], _lower[s], _upper[s], v, t);",
+            UtilityKind.Log => "LogProx(_weight[s], _shift[s], _lower[s], _upper[s], v, t);",
+            UtilityKind.AlphaFair => "AlphaProx(_weight[s], _shift[s], _shape[s], _lower[s], _upper[s], v, t);",
+            UtilityKind.Quadratic => "QuadraticProx(_weight[s], _shape[s], _lower[s], _upper[s], v, t);",
             _ => "LinearProx(_weight[s], _lower[s], _upper[s], v, t);",
         }, "return " + Math + "LinearProx(0.0, _lower[s], _upper[s], v, t);");
         w.Close();
@@ -583,7 +584,7 @@ public static partial class CSharpEmitter
     }
 
     // One `if (s < end_of_family)` branch per variable family, in layout order.
-    private static void EmitFamilyDispatch(SourceWriter w, FibreSpec spec, System.Func<UtilityFamily, string> body, string observed)
+    private static void EmitFamilyDispatch(SourceWriter w, FibreSpec spec, System.Func<UtilityKind, string> body, string observed)
     {
         var families = spec.Variables.ToList();
         for (var i = 0; i < families.Count; i++)

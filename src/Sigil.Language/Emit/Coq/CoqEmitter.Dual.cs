@@ -3,6 +3,7 @@ using System.Linq;
 using System.Numerics;
 using Sigil.Language.Analysis;
 using Sigil.Language.Model;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Emit.Coq;
 

@@ -1,9 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System;
 using Sigil.Language.Diagnostics;
 using Sigil.Language.Model;
+using Sigil.Runtime.Hosting;
 
 namespace Sigil.Language.Emit.Kubernetes;
 
@@ -284,11 +285,11 @@ public static class KubernetesEmitter
         return model;
     }
 
-    private static string PromQlAggregate(MetricAggregate aggregate) => aggregate switch
+    private static string PromQlAggregate(MetricAggregateKind aggregate) => aggregate switch
     {
-        MetricAggregate.Mean => "avg",
-        MetricAggregate.Max => "max",
-        MetricAggregate.Min => "min",
+        MetricAggregateKind.Mean => "avg",
+        MetricAggregateKind.Max => "max",
+        MetricAggregateKind.Min => "min",
         _ => "sum",
     };
 

@@ -16,11 +16,8 @@ public static class LlvmNames
     /// <summary>The LLVM major version the plugin is written for.</summary>
     public const int LlvmMajor = 14;
 
-    /// <summary>
-    /// The folder of the shared price pages: the daemon's runtime folder, root's and writable by
-    /// no one else (a world-writable folder such as /dev/shm would let any user plant a page).
-    /// </summary>
-    public const string PricePageFolder = "/run/sigil";
+    /// <summary>The folder of the shared price pages (<see cref="Sigil.Descriptors.Hooks.PricePages.Folder"/>).</summary>
+    public const string PricePageFolder = Sigil.Descriptors.Hooks.PricePages.Folder;
 
     /// <summary>
     /// The ELF section in which the pass leaves, in every object it compiles, a record of the
@@ -86,7 +83,7 @@ public static class LlvmNames
     public static string PricePagePath(string fibre) => PricePageFolder + "/" + Identifier.Required(fibre, nameof(fibre)) + PricePageExtension;
 
     /// <summary>The extension of a price page's file name.</summary>
-    public const string PricePageExtension = ".prices";
+    public const string PricePageExtension = Sigil.Descriptors.Hooks.PricePages.Extension;
 
     private static string HookStem(string fibre) => SymbolPrefix(fibre) + "hook";
 }

@@ -58,7 +58,7 @@ public sealed class PlacementProblem
     public PlacementProblem(PlacementDescription placement)
     {
         _placement = placement ?? throw new ArgumentNullException(nameof(placement));
-        _options = placement.Options();
+        _options = PlacementSettings.Options(placement);
     }
 
     /// <summary>The placement.</summary>

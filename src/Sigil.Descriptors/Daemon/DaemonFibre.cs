@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Sigil.Language.Emit.Bpf;
 using Sigil.Runtime.Enforcement;
 
 namespace Sigil.Runtime.Hosting;
@@ -69,7 +70,6 @@ public sealed record AgentRow(string Resource, double Budget, string Variable, d
     /// <c>$destroyed[a] + per_mib * $written[a]</c>), in fibre order; the first is
     /// <see cref="Variable"/>. Null for a row of one variable.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<RowTerm>? Terms { get; init; }
 
     /// <summary>
@@ -77,7 +77,6 @@ public sealed record AgentRow(string Resource, double Budget, string Variable, d
     /// for), for a fibre solved per period (<see cref="DaemonFibre.Periodic"/>); null for a row
     /// that only sensed variables load.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<DecidedTerm>? Decided { get; init; }
 }
 
@@ -160,8 +159,10 @@ public sealed record ProcessClass(string Name, double Weight, ProcessList Member
 /// <summary>
 /// Everything the daemon needs to run one online fibre, with every number resolved: the agent
 /// index, the per-agent rows and their online update, the sensor, the actuator rules and the
-/// fibre's own metrics. Built from the compiler's FibreSpec by the CLI (or by generated code), so
-/// the runtime does not depend on the compiler.
+/// fibre's own metrics. Built once, at build time, from the compiler's FibreSpec
+/// (<c>Sigil.Language.Emit.Daemon.DaemonFibreMapper</c>) and written as the fibre's daemon
+/// descriptor (<see cref="DaemonFibreFile"/>), which the daemon reads: the runtime does not
+/// depend on the compiler, and nothing is derived twice.
 /// </summary>
 /// <param name="Name">The fibre's name (a validated identifier).</param>
 /// <param name="AgentIndex">The dynamic index whose members are the agents.</param>
@@ -197,10 +198,18 @@ public sealed record DaemonFibre(
     double PriceMax,
     IReadOnlyList<FibreMetric> Metrics,
     IReadOnlyDictionary<string, string> PriceMaps,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     Placement.PlacementDescription? Placement = null,
     int PriceScaleBits = Sigil.Language.Model.FixedPointSpec.DefaultScaleBits)
 {
+    /// <summary>The descriptor format's version (<see cref="DaemonFibreFile.FormatVersion"/>); a reader refuses any other.</summary>
+    public int Format { get; init; } = DaemonFibreFile.FormatVersion;
+
+    /// <summary>
+    /// The files the fibre was compiled from (source and tables) with their SHA-256, as the eBPF
+    /// object's descriptor of the same build records them; empty for a fibre not built from a file.
+    /// </summary>
+    public IReadOnlyList<BpfSourceDigest> Sources { get; init; } = [];
+
     /// <summary>The fibre's classes of processes (behaviour fibres), resolved to kernel ids at load.</summary>
     public IReadOnlyList<ProcessClass> Classes { get; init; } = [];
 
@@ -209,9 +218,8 @@ public sealed record DaemonFibre(
 
     /// <summary>
     /// For a fibre whose per-agent rows also hold decided terms: the method that solves them each
-    /// period (<see cref="PeriodicRowStep"/>); null for the online dual update of sensed rows.
+    /// period (the daemon's <c>PeriodicRowStep</c>); null for the online dual update of sensed rows.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public PeriodicSolve? Periodic { get; init; }
 
     /// <summary>The most agents a descriptor may ask for (the price page's largest table holds half as many slots again).</summary>
@@ -221,13 +229,17 @@ public sealed record DaemonFibre(
     public AgentRow? Row(string resource) => Rows.FirstOrDefault(r => string.Equals(r.Resource, resource, StringComparison.Ordinal));
 
     /// <summary>True when some rule throttles.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
     public bool Throttles => Rules.Any(r => r.Kind == ActionKind.Throttle);
 
     /// <summary>Internal consistency problems (none for a fibre built by the compiler).</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (Format != DaemonFibreFile.FormatVersion)
+        {
+            problems.Add($"fibre '{Name}': descriptor format {Format} is not {DaemonFibreFile.FormatVersion} (rebuild the fibre with this version of sigil)");
+        }
+
         if (PriceScaleBits is < 0 or > Sigil.Language.Model.FixedPointSpec.MaxScaleBits)
         {
             problems.Add($"fibre '{Name}': price scale 2^{PriceScaleBits} is out of range (0 to {Sigil.Language.Model.FixedPointSpec.MaxScaleBits} bits)");
@@ -251,20 +263,20 @@ public sealed record DaemonFibre(
             problems.Add($"fibre '{Name}': agent capacity {Capacity} is more than {MaxCapacity}");
         }
 
-        if (Sensor is { } sensor && (!double.IsFinite(sensor.NanosecondsPerUnit) || sensor.NanosecondsPerUnit < 1 || sensor.NanosecondsPerUnit > Sigil.Language.Model.FixedPointSpec.MaxNanosecondsPerUnit))
+        if (Sensor is { } sensor && (!Sigil.Descriptors.DoubleFacts.IsFinite(sensor.NanosecondsPerUnit) || sensor.NanosecondsPerUnit < 1 || sensor.NanosecondsPerUnit > Sigil.Language.Model.FixedPointSpec.MaxNanosecondsPerUnit))
         {
             problems.Add($"fibre '{Name}': '{sensor.Statement}': {sensor.NanosecondsPerUnit} nanoseconds per unit is out of range (1 to 2^32)");
         }
 
         foreach (var row in Rows)
         {
-            if (!double.IsFinite(row.Budget) || row.Budget < 0 || !double.IsFinite(row.Coefficient))
+            if (!Sigil.Descriptors.DoubleFacts.IsFinite(row.Budget) || row.Budget < 0 || !Sigil.Descriptors.DoubleFacts.IsFinite(row.Coefficient))
             {
                 problems.Add($"'{row.Statement}': budget {row.Budget} and coefficient {row.Coefficient} must be finite, the budget not negative");
             }
         }
 
-        if (string.IsNullOrEmpty(Name) || Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '_')))
+        if (string.IsNullOrEmpty(Name) || Name.Any(static c => !(c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_')))
         {
             problems.Add($"'{Name}' is not a valid fibre name");
         }
@@ -284,7 +296,7 @@ public sealed record DaemonFibre(
 
         if (Periodic is { } periodic)
         {
-            if (periodic.Method is not (Solvers.SolverKind.Penalty or Solvers.SolverKind.Admm) || !(periodic.Parameter > 0) || !double.IsFinite(periodic.Parameter) || periodic.MaxIterations <= 0)
+            if (periodic.Method is not (Solvers.SolverKind.Penalty or Solvers.SolverKind.Admm) || !(periodic.Parameter > 0) || !Sigil.Descriptors.DoubleFacts.IsFinite(periodic.Parameter) || periodic.MaxIterations <= 0)
             {
                 problems.Add($"'{periodic.Statement}': the daemon solves per period by penalty or ADMM with a positive, finite parameter and iteration cap");
             }
@@ -296,7 +308,7 @@ public sealed record DaemonFibre(
 
             foreach (var term in Rows.SelectMany(r => r.Decided ?? []))
             {
-                if (!double.IsFinite(term.Coefficient) || !double.IsFinite(term.Weight) || !double.IsFinite(term.Lower) || !(term.Upper >= term.Lower))
+                if (!Sigil.Descriptors.DoubleFacts.IsFinite(term.Coefficient) || !Sigil.Descriptors.DoubleFacts.IsFinite(term.Weight) || !Sigil.Descriptors.DoubleFacts.IsFinite(term.Lower) || !(term.Upper >= term.Lower))
                 {
                     problems.Add($"'{term.Statement}': the coefficient, weight and bounds of ${term.Variable} must be finite, the bounds ordered");
                 }
@@ -307,7 +319,7 @@ public sealed record DaemonFibre(
             problems.Add($"fibre '{Name}': its rows hold decided terms, which only a periodic solve prices");
         }
 
-        if (Placement is null && Periodic is null && (!(Step > 0) || !double.IsFinite(Step)))
+        if (Placement is null && Periodic is null && (!(Step > 0) || !Sigil.Descriptors.DoubleFacts.IsFinite(Step)))
         {
             problems.Add($"fibre '{Name}': the dual step {Step} must be positive and finite");
         }
@@ -329,7 +341,7 @@ public sealed record DaemonFibre(
                 continue;
             }
 
-            if (!double.IsFinite(rule.Threshold) || rule.Threshold < 0)
+            if (!Sigil.Descriptors.DoubleFacts.IsFinite(rule.Threshold) || rule.Threshold < 0)
             {
                 problems.Add($"'{rule.Statement}': threshold {rule.Threshold} must be finite and not negative");
             }

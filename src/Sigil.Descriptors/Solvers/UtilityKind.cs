@@ -1,6 +1,6 @@
 namespace Sigil.Runtime.Solvers;
 
-/// <summary>The concave utility families with a closed-form agent step (one per agent in <see cref="MixedAgents"/>).</summary>
+/// <summary>The concave utility families with a closed-form agent step (one per agent in <c>MixedAgents</c>).</summary>
 public enum UtilityKind : byte
 {
     /// <summary><c>w log(x + eps)</c>; step <c>x = w / q - eps</c>.</summary>

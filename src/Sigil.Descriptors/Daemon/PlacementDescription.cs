@@ -74,7 +74,6 @@ public sealed record PlacementDescription(
     int PriceScaleBits)
 {
     /// <summary>The number of domains.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
     public int DomainCount => Domains.Count;
 
     /// <summary>The resource named <paramref name="name"/>, or -1.</summary>
@@ -155,7 +154,7 @@ public sealed record PlacementDescription(
         {
             for (var i = 0; i < d; i++)
             {
-                if (!double.IsFinite(Lower[i]) || !double.IsFinite(Upper[i]) || Lower[i] > Upper[i])
+                if (!Sigil.Descriptors.DoubleFacts.IsFinite(Lower[i]) || !Sigil.Descriptors.DoubleFacts.IsFinite(Upper[i]) || Lower[i] > Upper[i])
                 {
                     problems.Add(Format($"{where}: $" + Variable + "[t, {0}] has bounds [{1}, {2}]: they must be finite and ordered", Domains[i], Lower[i], Upper[i]));
                 }
@@ -189,12 +188,12 @@ public sealed record PlacementDescription(
 
             for (var i = 0; i < d; i++)
             {
-                if (!double.IsFinite(resource.Capacity[i]) || resource.Capacity[i] < 0)
+                if (!Sigil.Descriptors.DoubleFacts.IsFinite(resource.Capacity[i]) || resource.Capacity[i] < 0)
                 {
                     problems.Add(Format($"{where}: @{resource.Name}[{{0}}] has capacity {{1}}: a capacity must be finite and >= 0", Domains[i], resource.Capacity[i]));
                 }
 
-                if (!double.IsFinite(resource.Coefficient[i]) || resource.Coefficient[i] < 0)
+                if (!Sigil.Descriptors.DoubleFacts.IsFinite(resource.Coefficient[i]) || resource.Coefficient[i] < 0)
                 {
                     problems.Add(Format($"{where}: @{resource.Name}[{{0}}] is loaded with coefficient {{1}}: coefficients must be finite and >= 0", Domains[i], resource.Coefficient[i]));
                 }
@@ -208,13 +207,13 @@ public sealed record PlacementDescription(
 
         for (var i = 0; i < d; i++)
         {
-            if (!(Assignment.Coefficient[i] > 0) || !double.IsFinite(Assignment.Coefficient[i]))
+            if (!(Assignment.Coefficient[i] > 0) || !Sigil.Descriptors.DoubleFacts.IsFinite(Assignment.Coefficient[i]))
             {
                 problems.Add(Format($"{where}: '{Assignment.Name}' has coefficient {{1}} at domain {{0}}: it must be finite and > 0", Domains[i], Assignment.Coefficient[i]));
             }
         }
 
-        if (!(Assignment.Total > 0) || !double.IsFinite(Assignment.Total))
+        if (!(Assignment.Total > 0) || !Sigil.Descriptors.DoubleFacts.IsFinite(Assignment.Total))
         {
             problems.Add(Format($"{where}: '{Assignment.Name}' places {{0}} of each thread: it must be finite and > 0", Assignment.Total));
         }
@@ -225,35 +224,11 @@ public sealed record PlacementDescription(
             return problems;
         }
 
-        if (Lengths(problems, where, "the utility weights", Utility.Weight, d)
-            & Lengths(problems, where, "the utility offsets", Utility.Offset, d)
-            & Lengths(problems, where, "the utility shapes", Utility.Shape, d)
-            && Lower.Count == d && Upper.Count == d)
-        {
-            try
-            {
-                _ = new MixedAgents(
-                    Enumerable.Repeat(Utility.Family, d).ToArray(),
-                    [.. Utility.Weight],
-                    [.. Utility.Offset],
-                    [.. Utility.Shape],
-                    [.. Lower],
-                    [.. Upper]);
-            }
-            catch (ArgumentException e)
-            {
-                problems.Add($"{where}: the utility '{Utility.Statement}' is not usable: {e.Message}");
-            }
-        }
-
-        try
-        {
-            Options().Validate();
-        }
-        catch (ArgumentException e)
-        {
-            problems.Add($"{where}: the ADMM settings '{Admm.Statement}' are out of range: {e.Message}");
-        }
+        Lengths(problems, where, "the utility weights", Utility.Weight, d);
+        Lengths(problems, where, "the utility offsets", Utility.Offset, d);
+        Lengths(problems, where, "the utility shapes", Utility.Shape, d);
+        // What the solver engines themselves accept (the utility's parameters, the ADMM settings)
+        // is checked where they are, by the daemon at load (Sigil.Runtime's PlacementSettings).
 
         if (PriceScaleBits is < 0 or > Sigil.Language.Model.FixedPointSpec.MaxScaleBits)
         {
@@ -268,15 +243,6 @@ public sealed record PlacementDescription(
         return problems;
     }
 
-    /// <summary>The solver options these settings stand for.</summary>
-    public AdmmOptions Options() => new()
-    {
-        Rho = Admm.Rho,
-        AbsoluteTolerance = Admm.AbsoluteTolerance,
-        RelativeTolerance = Admm.RelativeTolerance,
-        MaxIterations = Admm.MaxIterations,
-    };
-
     private static bool Lengths<T>(List<string> problems, string where, string what, IReadOnlyList<T>? values, int domains)
     {
         if (values is null || values.Count != domains)
@@ -289,7 +255,7 @@ public sealed record PlacementDescription(
     }
 
     private static bool IsName(string? name) =>
-        !string.IsNullOrEmpty(name) && name.Length <= 128 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+        !string.IsNullOrEmpty(name) && name!.Length <= 128 && name.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' or '-' or '.');
 
     private static string Format(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 }

@@ -9,23 +9,5 @@ public static class MetricNames
     /// names with this one first and reports a problem instead of an exception). Colons, which the
     /// data model allows, are reserved for recording rules; the binder refuses them too (SIG1033).
     /// </summary>
-    public static bool IsValidMetricName(string? name)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            var ok = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_' || (i > 0 && c is >= '0' and <= '9');
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValidMetricName(string? name) => Sigil.Descriptors.Identifiers.IsPlain(name);
 }

@@ -9,20 +9,27 @@ using Sigil.Runtime.Hosting;
 using Sigil.Runtime.Hosting.Placement;
 using Sigil.Runtime.Solvers;
 
-namespace Sigil.Cli;
+namespace Sigil.Language.Emit.Daemon;
 
 /// <summary>
 /// The numbers of the daemon's fibre: <see cref="DaemonShapeAnalysis"/> decides beside the model
 /// what the daemon runs (per-agent rows online or per period, a placement, a behaviour fibre) and
 /// reports what it cannot as SIG3015-SIG3018 in <c>sigil check</c>; this mapping turns that shape
 /// into a <see cref="DaemonFibre"/>, resolving each number (a placement's per domain, from its
-/// tables). A shape with problems is refused with the same messages.
+/// tables). A shape with problems is refused with the same messages. The build runs it once and
+/// writes the result as the fibre's daemon descriptor (<see cref="DaemonEmitter"/>); <c>sigil run</c>
+/// and the daemon read that file and never compile.
 /// </summary>
-internal static class DaemonFibreMapper
+public static class DaemonFibreMapper
 {
+    /// <summary>The daemon's fibre for <paramref name="spec"/>, or null with the reasons in <paramref name="problems"/>.</summary>
     public static DaemonFibre? Map(FibreSpec spec, out IReadOnlyList<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(spec);
+        if (spec is null)
+        {
+            throw new ArgumentNullException(nameof(spec));
+        }
+
         var errors = new List<string>();
         problems = errors;
 
@@ -81,7 +88,7 @@ internal static class DaemonFibreMapper
             priceMax,
             Metrics(spec),
             new SortedDictionary<string, string>(spec.PriceExports.ToDictionary(p => p.Resource, p => p.MapName), StringComparer.Ordinal),
-            PriceScaleBits: spec.FixedPoint?.ScaleBits ?? Sigil.Language.Emit.Llvm.LlvmEmitter.DefaultScaleBits)
+            PriceScaleBits: spec.FixedPoint?.ScaleBits ?? Llvm.LlvmEmitter.DefaultScaleBits)
         {
             Periodic = periodic
                 ? new PeriodicSolve(
@@ -110,10 +117,10 @@ internal static class DaemonFibreMapper
             return new DecidedTerm(
                 t.Variable,
                 t.Coefficient.Constant,
-                Utility(utility.Family),
+                utility.Family,
                 utility.Weight.Constant,
                 utility.Offset.Constant,
-                utility.Family == UtilityFamily.Quadratic ? utility.Curvature.Constant : utility.Family == UtilityFamily.AlphaFair ? utility.Alpha.Constant : 0,
+                utility.Family == UtilityKind.Quadratic ? utility.Curvature.Constant : utility.Family == UtilityKind.AlphaFair ? utility.Alpha.Constant : 0,
                 variable.Lower.Constant,
                 variable.Upper.Constant,
                 utility.Statement);
@@ -123,14 +130,6 @@ internal static class DaemonFibreMapper
             Decided = decided.Count > 0 ? decided : null,
         };
     }
-
-    private static UtilityKind Utility(UtilityFamily family) => family switch
-    {
-        UtilityFamily.Log => UtilityKind.Log,
-        UtilityFamily.AlphaFair => UtilityKind.AlphaFair,
-        UtilityFamily.Quadratic => UtilityKind.Quadratic,
-        _ => UtilityKind.Linear,
-    };
 
     /// <summary>
     /// A behaviour fibre (<c>index agent by tree</c>, file sensors): the kernel keeps the price of
@@ -142,7 +141,7 @@ internal static class DaemonFibreMapper
     private static DaemonFibre? MapBehaviour(FibreSpec spec, IndexSpec index, List<string> errors)
     {
         // The shape (DaemonShapeAnalysis) has one priced row over sensed rates and kills or freezes only.
-        var sensed = spec.Sensors.Select(s => s.Variable).ToHashSet(StringComparer.Ordinal);
+        var sensed = new HashSet<string>(spec.Sensors.Select(s => s.Variable), StringComparer.Ordinal);
         var row = spec.Couplings.First(c => c.Resource is not null && c.Terms.Any(t => sensed.Contains(t.Variable)));
         var rules = spec.Actuators.Select(static a => new ActuatorRule(a.Kind == ActuatorKind.Kill ? ActionKind.Kill : ActionKind.Freeze, a.Resource, a.Threshold, 0, a.Statement)).ToList();
         var first = row.Terms[0];
@@ -165,7 +164,7 @@ internal static class DaemonFibreMapper
             double.PositiveInfinity,
             Metrics(spec),
             new SortedDictionary<string, string>(spec.PriceExports.ToDictionary(p => p.Resource, p => p.MapName), StringComparer.Ordinal),
-            PriceScaleBits: Sigil.Language.Emit.Llvm.LlvmEmitter.DefaultScaleBits)
+            PriceScaleBits: Llvm.LlvmEmitter.DefaultScaleBits)
         {
             Classes = spec.Classes.Select(static c => new ProcessClass(c.Name, c.Weight, List(c.Members), c.Statement)).ToList(),
             Allowed = List(spec.Allowed),
@@ -178,21 +177,9 @@ internal static class DaemonFibreMapper
 
     private static List<FibreMetric> Metrics(FibreSpec spec) => spec.Metrics.Select(m => new FibreMetric(
             m.Name,
-            m.Aggregate switch
-            {
-                MetricAggregate.Mean => MetricAggregateKind.Mean,
-                MetricAggregate.Sum => MetricAggregateKind.Sum,
-                MetricAggregate.Max => MetricAggregateKind.Max,
-                MetricAggregate.Min => MetricAggregateKind.Min,
-                _ => MetricAggregateKind.Count,
-            },
+            m.Aggregate,
             m.Source,
-            m.SourceRole switch
-            {
-                SigilRole.Variable => MetricSourceKind.Variable,
-                SigilRole.Resource => MetricSourceKind.Resource,
-                _ => MetricSourceKind.Price,
-            },
+            m.SourceRole,
             m.Unit.ToString(),
             m.Target,
             m.Statement)).ToList();
@@ -209,13 +196,13 @@ internal static class DaemonFibreMapper
     /// A placement: <c>$x[t, d]</c> over the agents and a static index of domains; every row is
     /// either shared per domain (<c>couple @r[d] &gt;= sum(t in thread) a * $x[t, d];</c>) or one per
     /// thread (<c>couple placed: sum(d in domain) b * $x[t, d] == B;</c>); every number is read per
-    /// domain from the spec (with <see cref="SpecValues"/>, as <c>sigil solve</c> reads it).
+    /// domain from the spec (with the analyses' <see cref="ValueEvaluator"/>).
     /// </summary>
     private static DaemonFibre? MapPlacement(FibreSpec spec, IndexSpec threads, VariableSpec x, List<string> errors)
     {
         var domainIndex = spec.Indices.First(i => i.Name == x.IndexSets[1]);
         var domains = domainIndex.Members.ToList();
-        var values = new SpecValues(spec.Tables);
+        var values = new ValueEvaluator(spec.Tables);
         var d = domains.Count;
         double[] PerDomain(ValueSpec value, string? domainVariable, string what)
         {
@@ -228,13 +215,11 @@ internal static class DaemonFibreMapper
                     at[domainVariable] = j;
                 }
 
-                try
+                // A number that is not one per domain (it reads a table at the thread) evaluates to NaN.
+                result[j] = values.Evaluate(value, at);
+                if (double.IsNaN(result[j]))
                 {
-                    result[j] = values.Evaluate(value, at);
-                }
-                catch (CliException e)
-                {
-                    errors.Add($"{what}: not available yet: a placement's numbers are read per domain and may not depend on the thread ({e.Message})");
+                    errors.Add($"{what}: not available yet: a placement's numbers are read per domain and may not depend on the thread");
                     return result;
                 }
             }
@@ -246,10 +231,10 @@ internal static class DaemonFibreMapper
         var utilityDomain = utility.IndexVariables.Count == 2 ? utility.IndexVariables[1] : null;
         var boundDomain = x.IndexVariables.Count == 2 ? x.IndexVariables[1] : null;
         var placementUtility = new PlacementUtility(
-            Utility(utility.Family),
+            utility.Family,
             PerDomain(utility.Weight, utilityDomain, $"'{utility.Statement}'"),
             PerDomain(utility.Offset, utilityDomain, $"'{utility.Statement}'"),
-            PerDomain(utility.Family == UtilityFamily.Quadratic ? utility.Curvature : utility.Alpha, utilityDomain, $"'{utility.Statement}'"),
+            PerDomain(utility.Family == UtilityKind.Quadratic ? utility.Curvature : utility.Alpha, utilityDomain, $"'{utility.Statement}'"),
             utility.Statement);
         var lower = PerDomain(x.Lower, boundDomain, $"the bounds of ${x.Name}");
         var upper = PerDomain(x.Upper, boundDomain, $"the bounds of ${x.Name}");
@@ -278,7 +263,7 @@ internal static class DaemonFibreMapper
                     coupling.Name,
                     PerDomain(term.Coefficient, term.Sums[0].Variable, $"'{coupling.Statement}'"),
                     total,
-                    coupling.Sense == Language.Model.RowSense.Equal,
+                    coupling.Sense == RowSense.Equal,
                     coupling.Statement);
             }
         }
