@@ -91,7 +91,8 @@ internal static class DaemonFibreMapper
                     solver.RelativeTolerance,
                     solver.FeasibilityTolerance,
                     solver.MaxIterations,
-                    solver.Statement)
+                    solver.Statement,
+                    solver.FixedRho)
                 : null,
         };
         errors.AddRange(fibre.Validate());
@@ -302,7 +303,7 @@ internal static class DaemonFibreMapper
             resources,
             assignment!,
             placementUtility,
-            new PlacementAdmm(spec.Solver.Rho, spec.Solver.AbsoluteTolerance, spec.Solver.RelativeTolerance, spec.Solver.MaxIterations, spec.Solver.Statement),
+            new PlacementAdmm(spec.Solver.Rho, spec.Solver.AbsoluteTolerance, spec.Solver.RelativeTolerance, spec.Solver.MaxIterations, spec.Solver.Statement, spec.Solver.FixedRho),
             spec.FixedPoint?.ScaleBits ?? BpfEmitter.DaemonPriceScaleBits);
         var fibre = new DaemonFibre(
             spec.Name,

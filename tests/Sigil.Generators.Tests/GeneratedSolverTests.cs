@@ -141,6 +141,40 @@ public sealed class GeneratedSolverTests
     }
 
     /// <summary>
+    /// cache asks for <c>certify admm</c>, whose theorem is proved for one rho: its generated Solve
+    /// runs the sharing-form ADMM with rho fixed at the certified 1.0. The same solve with residual
+    /// balancing on takes a different path on this instance (checked here, so the test can fail),
+    /// and the generated answer is, bit for bit, the fixed-rho one.
+    /// </summary>
+    [Fact]
+    public void CacheFibre_CertifyAdmm_SolvesWithRhoFixedAtTheCertifiedValue()
+    {
+        var problem = CacheFibre.CreateProblem(threadCount: 6);
+        var generated = CacheFibre.Solve(problem);
+        AdmmOptions Options(bool adaptive) => new()
+        {
+            Rho = 1.0,
+            AdaptiveRho = adaptive,
+            AbsoluteTolerance = generated.Tolerances.Absolute,
+            RelativeTolerance = generated.Tolerances.Relative,
+            FeasibilityTolerance = generated.Tolerances.Feasibility,
+            MaxIterations = 5000,
+        };
+        var fixedSolver = new AdmmSolver<CacheFibre.Agents>(problem, Options(adaptive: false));
+        var fixedRho = fixedSolver.Solve();
+        var adaptiveSolver = new AdmmSolver<CacheFibre.Agents>(problem, Options(adaptive: true));
+        var adaptive = adaptiveSolver.Solve();
+
+        Assert.Equal(SolverKind.Admm, generated.Method);
+        Assert.Equal(1.0, fixedSolver.Rho);
+        Assert.NotEqual(1.0, adaptiveSolver.Rho);
+        Assert.NotEqual(adaptive.Iterations, fixedRho.Iterations);
+        Assert.Equal(fixedRho.Iterations, generated.Iterations);
+        Assert.Equal(fixedRho.Prices, generated.Prices);
+        Assert.Equal(fixedRho.X, generated.X);
+    }
+
+    /// <summary>
     /// Remapping: dwell.sigil edited into another domain (memory bandwidth per container: names,
     /// units and numbers only) compiles into a working solver with no C# change.
     /// </summary>

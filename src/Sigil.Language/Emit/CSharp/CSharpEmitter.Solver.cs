@@ -315,22 +315,35 @@ public static partial class CSharpEmitter
         switch (solver.Method)
         {
             case SolverMethod.Admm:
-                // Linear and quadratic utilities (OSQP's class, LPs included): ADMM on the exact KKT system.
-                w.Open("if (" + Solvers + "QpSolver<Agents>.Accepts(problem))");
-                w.Line("var qp = new " + Solvers + "QpOptions");
-                w.Line("{");
-                foreach (var line in tolerances)
+                if (!solver.FixedRho)
                 {
-                    w.Line(line);
+                    // Linear and quadratic utilities (OSQP's class, LPs included): ADMM on the exact KKT system.
+                    w.Open("if (" + Solvers + "QpSolver<Agents>.Accepts(problem))");
+                    w.Line("var qp = new " + Solvers + "QpOptions");
+                    w.Line("{");
+                    foreach (var line in tolerances)
+                    {
+                        w.Line(line);
+                    }
+
+                    w.Line("};");
+                    w.Line("return new " + Solvers + "QpSolver<Agents>(problem, qp).Solve(initialPrices);");
+                    w.Close();
+                    w.Line();
+                }
+                else
+                {
+                    w.Line("// certify admm: the Lyapunov theorem is proved for one rho, so rho stays " + CodeText.CSharpDouble(solver.Rho) + " (no residual balancing).");
                 }
 
-                w.Line("};");
-                w.Line("return new " + Solvers + "QpSolver<Agents>(problem, qp).Solve(initialPrices);");
-                w.Close();
-                w.Line();
                 w.Line("var options = new " + Solvers + "AdmmOptions");
                 w.Line("{");
                 w.Line("    Rho = " + CodeText.CSharpDouble(solver.Rho) + ",");
+                if (solver.FixedRho)
+                {
+                    w.Line("    AdaptiveRho = false,");
+                }
+
                 foreach (var line in tolerances)
                 {
                     w.Line(line);
