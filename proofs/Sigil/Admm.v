@@ -33,7 +33,7 @@
     convex problems with a feasible budget, a standard fact not proven here), the convergence of
     the iterates themselves, inexact updates, and the solver's stopping rule. *)
 
-From Coq Require Import Rbase Rfunctions Lra Lia.
+From Coq Require Import Rbase Rfunctions Rpower Lra Lia.
 
 (* The arithmetic tactics keep no cache files beside the sources. *)
 Unset Lia Cache.
@@ -433,4 +433,255 @@ Proof.
            xs zs us Hfeas (conj Hxs Hzs)).
   - intros x' z' Hx' Hz'. unfold g. pose proof (Hsaddle x' z' Hx' Hz'). lra.
   - intro k. destruct (Hrun k) as [Hx [_ Hu]]. split; [exact Hx | split; [apply Hproj | exact Hu]].
+Qed.
+
+(** ** ADMM for a fibre's own problem
+
+    The theorems above hold for any convex [f] and [g]. A fibre's file instantiates them with
+    the fibre's own problem: [f] the sum over its columns of minus their utilities, each column
+    within its bounds ([fibre_box]), and [g] the indicator of its rows ([fibre_rows]:
+    [A_r . z <= c_r], or [= c_r] on an equality row). A column takes one of the fibre's
+    utilities, [fibre_utility] (the closed-form families of the runtime's agents):
+    [w ln(x + eps)], [w x - k/2 x^2] or [w x]; [column_ok] is the condition that makes minus it
+    convex on the column's bounds ([w >= 0] and [x + eps > 0] at the lower bound for the log,
+    [k >= 0] for the quadratic). The convexity of [f], of its domain and of the rows is proved
+    here for every such column and every linear row ([fibre_admm_lyapunov]), so a fibre's file
+    proves the decrease for its utilities and its rho by checking [column_ok] on its numbers. *)
+
+Inductive fibre_utility : Type :=
+  | utility_log (w eps : R)
+  | utility_quadratic (w k : R)
+  | utility_linear (w : R).
+
+Definition utility_value (u : fibre_utility) (v : R) : R :=
+  match u with
+  | utility_log w eps => w * ln (v + eps)
+  | utility_quadratic w k => w * v - k / 2 * v ^ 2
+  | utility_linear w => w * v
+  end.
+
+(** A column of the fibre's problem: its utility and its bounds ([None]: unbounded). *)
+Record fibre_column : Type := FibreColumn {
+  column_utility : fibre_utility;
+  column_lower : option R;
+  column_upper : option R }.
+
+Definition column_ok (c : fibre_column) : Prop :=
+  match column_utility c with
+  | utility_log w eps => 0 <= w /\ match column_lower c with Some l => 0 < l + eps | None => False end
+  | utility_quadratic _ k => 0 <= k
+  | utility_linear _ => True
+  end.
+
+Definition at_least (bound : option R) (v : R) : Prop := match bound with Some b => b <= v | None => True end.
+Definition at_most (bound : option R) (v : R) : Prop := match bound with Some b => v <= b | None => True end.
+
+Section FibreProblem.
+
+(** [n] coordinates; coordinate [j] is a member of the fibre's column [kind j]. *)
+Variable columns : nat -> fibre_column.
+Variable kind : nat -> nat.
+Variable n : nat.
+
+Definition fibre_cost (x : vec) : R :=
+  sum_to n (fun j => - utility_value (column_utility (columns (kind j))) (x j)).
+
+Definition fibre_box (x : vec) : Prop :=
+  forall j, (j < n)%nat -> at_least (column_lower (columns (kind j))) (x j) /\ at_most (column_upper (columns (kind j))) (x j).
+
+(** [m] linear rows: [A r . z <= c r], or [= c r] when [equality r]. *)
+Variable m : nat.
+Variable A : nat -> vec.
+Variable c : nat -> R.
+Variable equality : nat -> bool.
+
+Definition fibre_rows (z : vec) : Prop :=
+  forall r, (r < m)%nat -> if equality r then dot n (A r) z = c r else dot n (A r) z <= c r.
+
+Definition fibre_indicator (_ : vec) : R := 0.
+
+Lemma ln_le_minus_1 : forall y, 0 < y -> ln y <= y - 1.
+Proof.
+  intros y Hy. pose proof (exp_ineq1_le (ln y)) as H. rewrite exp_ln in H by exact Hy. lra.
+Qed.
+
+(** The logarithm is concave: [(1 - t) ln a + t ln b <= ln ((1 - t) a + t b)]. *)
+Lemma ln_concave : forall a b t, 0 < a -> 0 < b -> 0 <= t <= 1 ->
+  (1 - t) * ln a + t * ln b <= ln (a + t * (b - a)).
+Proof.
+  intros a b t Ha Hb Ht.
+  set (s := a + t * (b - a)).
+  assert (Hs : 0 < s) by (unfold s; nra).
+  assert (Ea : ln a - ln s = ln (a / s)).
+  { unfold Rdiv. rewrite ln_mult, ln_Rinv by (try apply Rinv_0_lt_compat; lra). ring. }
+  assert (Eb : ln b - ln s = ln (b / s)).
+  { unfold Rdiv. rewrite ln_mult, ln_Rinv by (try apply Rinv_0_lt_compat; lra). ring. }
+  pose proof (ln_le_minus_1 (a / s) ltac:(apply Rdiv_lt_0_compat; lra)) as Ia.
+  pose proof (ln_le_minus_1 (b / s) ltac:(apply Rdiv_lt_0_compat; lra)) as Ib.
+  assert (Sum : (1 - t) * (a / s - 1) + t * (b / s - 1) = 0) by (unfold s in *; field; lra).
+  assert (0 <= 1 - t) by lra.
+  assert ((1 - t) * (ln a - ln s) <= (1 - t) * (a / s - 1)) by (rewrite Ea; apply Rmult_le_compat_l; lra).
+  assert (t * (ln b - ln s) <= t * (b / s - 1)) by (rewrite Eb; apply Rmult_le_compat_l; lra).
+  lra.
+Qed.
+
+Lemma column_convex : forall col a b t, column_ok col ->
+  at_least (column_lower col) a -> at_least (column_lower col) b -> 0 <= t <= 1 ->
+  - utility_value (column_utility col) (a + t * (b - a))
+    <= (1 - t) * - utility_value (column_utility col) a + t * - utility_value (column_utility col) b.
+Proof.
+  intros [u lo hi] a b t Hok Ha Hb Ht. cbn [column_utility column_lower] in *.
+  destruct u as [w eps | w k | w]; cbn [utility_value column_ok column_utility column_lower] in *.
+  - destruct lo as [l |]; [| destruct Hok as [_ []]]. destruct Hok as [Hw Hl]. cbn in Ha, Hb.
+    pose proof (ln_concave (a + eps) (b + eps) t ltac:(lra) ltac:(lra) Ht) as H.
+    replace (a + eps + t * (b + eps - (a + eps))) with (a + t * (b - a) + eps) in H by ring.
+    assert (w * ((1 - t) * ln (a + eps) + t * ln (b + eps)) <= w * ln (a + t * (b - a) + eps))
+      by (apply Rmult_le_compat_l; lra).
+    lra.
+  - assert (E : (1 - t) * - (w * a - k / 2 * a ^ 2) + t * - (w * b - k / 2 * b ^ 2)
+                - - (w * (a + t * (b - a)) - k / 2 * (a + t * (b - a)) ^ 2)
+                = k / 2 * (t * (1 - t)) * (b - a) ^ 2) by ring.
+    assert (0 <= k / 2 * (t * (1 - t)) * (b - a) ^ 2).
+    { apply Rmult_le_pos; [apply Rmult_le_pos; nra | apply square_nonneg]. }
+    lra.
+  - lra.
+Qed.
+
+Lemma sum_to_convex : forall p (F G H : nat -> R) t, 0 <= t <= 1 ->
+  (forall j, (j < p)%nat -> F j <= (1 - t) * G j + t * H j) ->
+  sum_to p F <= (1 - t) * sum_to p G + t * sum_to p H.
+Proof.
+  induction p as [|p IH]; intros F G H t Ht Hj; cbn [sum_to]; [lra |].
+  pose proof (IH F G H t Ht (fun j Hp => Hj j ltac:(lia))). pose proof (Hj p ltac:(lia)). lra.
+Qed.
+
+Lemma fibre_box_convex : convex_set fibre_box.
+Proof.
+  intros x y t Hx Hy Ht j Hj. unfold segment. destruct (Hx j Hj) as [Lx Ux]. destruct (Hy j Hj) as [Ly Uy].
+  destruct (column_lower (columns (kind j))) as [l |], (column_upper (columns (kind j))) as [h |];
+    cbn in *; repeat split; nra.
+Qed.
+
+Lemma fibre_cost_convex : (forall j, (j < n)%nat -> column_ok (columns (kind j))) ->
+  convex_on fibre_box fibre_cost.
+Proof.
+  intros Hok x y t Hx Hy Ht. unfold fibre_cost, segment.
+  apply sum_to_convex; [exact Ht |]. intros j Hj.
+  apply column_convex; [apply Hok; exact Hj | apply (Hx j Hj) | apply (Hy j Hj) | exact Ht].
+Qed.
+
+Lemma fibre_rows_convex : convex_set fibre_rows.
+Proof.
+  intros x y t Hx Hy Ht r Hr. specialize (Hx r Hr). specialize (Hy r Hr).
+  unfold dot, segment in *.
+  rewrite (dot_ext n (A r) (A r) (fun i => x i + t * (y i - x i)) (fun i => (1 - t) * x i + t * y i))
+    by (intros; ring).
+  rewrite dot_lin. destruct (equality r); [rewrite Hx, Hy; ring | nra].
+Qed.
+
+Lemma fibre_indicator_convex : convex_on fibre_rows fibre_indicator.
+Proof. intros x y t _ _ Ht. unfold fibre_indicator. lra. Qed.
+
+End FibreProblem.
+
+(** The decrease of [admm_lyapunov] for the fibre's problem: [f] its utilities over its
+    columns' bounds, [g] the indicator of its rows, any penalty [rho > 0]. The hypotheses left
+    are the saddle point and exact updates; convexity is proved from [column_ok]. *)
+Theorem fibre_admm_lyapunov : forall columns kind n m A c equality rho (xs zs us : vec) (x z u : nat -> vec),
+  0 < rho -> (forall j, (j < n)%nat -> column_ok (columns (kind j))) ->
+  (forall i, (i < n)%nat -> xs i = zs i) ->
+  fibre_box columns kind n xs /\ fibre_rows n m A c equality zs ->
+  (forall x' z', fibre_box columns kind n x' -> fibre_rows n m A c equality z' ->
+     fibre_cost columns kind n xs + fibre_indicator zs
+       <= fibre_cost columns kind n x' + fibre_indicator z' + rho * dot n us (fun i => x' i - z' i)) ->
+  admm_run n (fibre_cost columns kind n) fibre_indicator (fibre_box columns kind n) (fibre_rows n m A c equality) rho x z u ->
+  forall k, k <> O ->
+    lyapunov_admm n rho zs us (u (S k)) (z (S k))
+      <= lyapunov_admm n rho zs us (u k) (z k) - rho * dist2 n (x (S k)) (z (S k)) - rho * dist2 n (z (S k)) (z k).
+Proof.
+  intros columns kind n m A c equality rho xs zs us x z u Hrho Hok Hfeas Hdom Hsaddle Hrun k Hk.
+  apply (admm_lyapunov n _ _ _ _ rho Hrho (fibre_box_convex columns kind n) (fibre_rows_convex n m A c equality)
+           (fibre_cost_convex columns kind n Hok) (fibre_indicator_convex n m A c equality)
+           xs zs us Hfeas Hdom Hsaddle x z u Hrun k Hk).
+Qed.
+
+(** The residuals of the fibre's run are square-summable ([admm_residuals_summable]). *)
+Theorem fibre_admm_residuals : forall columns kind n m A c equality rho (xs zs us : vec) (x z u : nat -> vec),
+  0 < rho -> (forall j, (j < n)%nat -> column_ok (columns (kind j))) ->
+  (forall i, (i < n)%nat -> xs i = zs i) ->
+  fibre_box columns kind n xs /\ fibre_rows n m A c equality zs ->
+  (forall x' z', fibre_box columns kind n x' -> fibre_rows n m A c equality z' ->
+     fibre_cost columns kind n xs + fibre_indicator zs
+       <= fibre_cost columns kind n x' + fibre_indicator z' + rho * dot n us (fun i => x' i - z' i)) ->
+  admm_run n (fibre_cost columns kind n) fibre_indicator (fibre_box columns kind n) (fibre_rows n m A c equality) rho x z u ->
+  forall N, sum_to N (fun k => rho * dist2 n (x (S (S k))) (z (S (S k))) + rho * dist2 n (z (S (S k))) (z (S k)))
+    <= lyapunov_admm n rho zs us (u 1%nat) (z 1%nat) - lyapunov_admm n rho zs us (u (S N)) (z (S N)).
+Proof.
+  intros columns kind n m A c equality rho xs zs us x z u Hrho Hok Hfeas Hdom Hsaddle Hrun N.
+  apply (admm_residuals_summable n _ _ _ _ rho Hrho (fibre_box_convex columns kind n) (fibre_rows_convex n m A c equality)
+           (fibre_cost_convex columns kind n Hok) (fibre_indicator_convex n m A c equality)
+           xs zs us Hfeas Hdom Hsaddle x z u Hrun N).
+Qed.
+
+(** ** The fibre's hypotheses can hold
+
+    A fibre's file shows that the hypotheses of [fibre_admm_lyapunov] are satisfiable with its
+    own utilities and rho: one coordinate, a column [i] of the fibre whose utility does not fall
+    up to its upper bound [M], no row, every iterate at [M] with dual 0. Then [M] is the optimum,
+    a saddle point with multiplier 0, and each update is an exact minimiser. *)
+
+Definition column_nondecreasing (col : fibre_column) (M : R) : Prop :=
+  match column_utility col with
+  | utility_log w _ => 0 <= w
+  | utility_quadratic w k => k * M <= w
+  | utility_linear w => 0 <= w
+  end.
+
+Lemma utility_le_at_upper : forall col M v, column_ok col -> column_nondecreasing col M ->
+  at_least (column_lower col) v -> v <= M ->
+  - utility_value (column_utility col) M <= - utility_value (column_utility col) v.
+Proof.
+  intros [u lo hi] M v Hok Hnd Hv HM. cbn [column_utility column_lower column_ok column_nondecreasing] in *.
+  destruct u as [w eps | w k | w]; cbn [utility_value column_ok column_nondecreasing column_utility column_lower] in *.
+  - destruct lo as [l |]; [| destruct Hok as [_ []]]. destruct Hok as [Hw Hl]. cbn in Hv.
+    assert (ln (v + eps) <= ln (M + eps)).
+    { destruct (Req_dec v M) as [E | E]; [subst; lra |]. left. apply ln_increasing; lra. }
+    assert (w * ln (v + eps) <= w * ln (M + eps)) by (apply Rmult_le_compat_l; lra). lra.
+  - assert (E : - (w * M - k / 2 * M ^ 2) - - (w * v - k / 2 * v ^ 2) = - ((M - v) * (w - k / 2 * (M + v)))) by ring.
+    assert (0 <= (M - v) * (w - k / 2 * (M + v))) by (apply Rmult_le_pos; nra). lra.
+  - nra.
+Qed.
+
+Lemma fibre_admm_witness : forall columns i rho M (A : nat -> vec) c equality,
+  0 < rho -> column_ok (columns i) -> column_upper (columns i) = Some M ->
+  at_least (column_lower (columns i)) M -> column_nondecreasing (columns i) M ->
+  let kind := fun _ : nat => i in
+  let xs := fun _ : nat => M in
+  (fibre_box columns kind 1 xs /\ fibre_rows 1 0 A c equality xs)
+  /\ (forall x' z', fibre_box columns kind 1 x' -> fibre_rows 1 0 A c equality z' ->
+        fibre_cost columns kind 1 xs + fibre_indicator xs
+          <= fibre_cost columns kind 1 x' + fibre_indicator z' + rho * dot 1 (fun _ => 0) (fun j => x' j - z' j))
+  /\ admm_run 1 (fibre_cost columns kind 1) fibre_indicator (fibre_box columns kind 1) (fibre_rows 1 0 A c equality)
+       rho (fun _ => xs) (fun _ => xs) (fun _ _ => 0).
+Proof.
+  intros columns i rho M A c equality Hrho Hok HM Hlo Hnd kind xs.
+  assert (Hbox : fibre_box columns kind 1 xs).
+  { intros j Hj. unfold kind, xs. rewrite HM. split; [exact Hlo | cbn; lra]. }
+  assert (Hrows : forall z, fibre_rows 1 0 A c equality z) by (intros z r Hr; lia).
+  assert (Hopt : forall x', fibre_box columns kind 1 x' ->
+            fibre_cost columns kind 1 xs <= fibre_cost columns kind 1 x').
+  { intros x' Hx'. destruct (Hx' 0%nat ltac:(lia)) as [L U]. unfold kind in L, U. rewrite HM in U. cbn in U.
+    unfold fibre_cost, kind, xs. cbn [sum_to]. pose proof (utility_le_at_upper (columns i) M (x' 0%nat) Hok Hnd L U). lra. }
+  split; [split; [exact Hbox | apply Hrows] |]. split.
+  - intros x' z' Hx' _. pose proof (Hopt x' Hx'). unfold fibre_indicator, dot. cbn [sum_to]. lra.
+  - intro k. unfold x_update, z_update, u_update, dist2, fibre_indicator. cbn [sum_to]. split; [| split].
+    + split; [exact Hbox |]. intros x' Hx'. pose proof (Hopt x' Hx').
+      pose proof (square_nonneg (x' 0%nat - (xs 0%nat - 0))).
+      assert (0 <= rho / 2 * (0 + (x' 0%nat - (xs 0%nat - 0)) ^ 2)) by (apply Rmult_le_pos; lra).
+      assert (E : xs 0%nat - (xs 0%nat - 0) = 0) by ring. rewrite E. lra.
+    + split; [apply Hrows |]. intros z' _.
+      pose proof (square_nonneg (z' 0%nat - (xs 0%nat + 0))).
+      assert (0 <= rho / 2 * (0 + (z' 0%nat - (xs 0%nat + 0)) ^ 2)) by (apply Rmult_le_pos; lra).
+      assert (E : xs 0%nat - (xs 0%nat + 0) = 0) by ring. rewrite E. lra.
+    + intros j Hj. unfold xs. ring.
 Qed.

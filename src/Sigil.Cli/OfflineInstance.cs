@@ -162,7 +162,7 @@ internal sealed class OfflineInstance
         var solver = spec.Solver;
         return solver.Method switch
         {
-            SolverMethod.Admm when QpSolver<MixedAgents>.Accepts(Problem) => new QpSolver<MixedAgents>(Problem, new QpOptions
+            SolverMethod.Admm when !solver.FixedRho && QpSolver<MixedAgents>.Accepts(Problem) => new QpSolver<MixedAgents>(Problem, new QpOptions
             {
                 AbsoluteTolerance = solver.AbsoluteTolerance,
                 RelativeTolerance = solver.RelativeTolerance,
@@ -172,6 +172,7 @@ internal sealed class OfflineInstance
             SolverMethod.Admm => new AdmmSolver<MixedAgents>(Problem, new AdmmOptions
             {
                 Rho = solver.Rho,
+                AdaptiveRho = !solver.FixedRho,
                 AbsoluteTolerance = solver.AbsoluteTolerance,
                 RelativeTolerance = solver.RelativeTolerance,
                 FeasibilityTolerance = solver.FeasibilityTolerance,

@@ -120,6 +120,54 @@ public sealed class GeneratedSolverTests
         Assert.Equal(0.0, pricer.Prices[0]);
     }
 
+    /// <summary>
+    /// dwell's price lives in the kernel, so its userspace pricer runs the kernel's fixed-point
+    /// update with the fibre's constants: on 10,000 samples (edges and drawn) it equals
+    /// sigil_fx_price_update(price, sigil_fx_from_ns(ns)) as FixedPointArithmetic computes it (the
+    /// eBPF tests check that against the compiled header on a million inputs), a sample a
+    /// nanosecond over the budget moves no price (floor rounding; floating point would move it),
+    /// and the price saturates at PriceMax.
+    /// </summary>
+    [Fact]
+    public void DwellFibre_OnlinePricer_RunsTheKernelsFixedPointUpdate()
+    {
+        var pricer = DwellFibre.CreatePricer(DwellFibre.CreateProblem(taskCount: 1));
+        Assert.IsType<FixedPointPricer>(pricer);
+        Assert.Equal(
+            (DwellFibre.FixedPoint.ScaleBits, DwellFibre.FixedPoint.Step, DwellFibre.FixedPoint.Budget, DwellFibre.FixedPoint.LoadMax, DwellFibre.FixedPoint.PriceMax, DwellFibre.FixedPoint.NanosecondsPerUnit),
+            (pricer.ScaleBits, pricer.StepFixed, pricer.BudgetFixed, pricer.LoadMaxFixed, pricer.PriceMaxFixed, pricer.NanosecondsPerUnit));
+
+        var perUnit = (ulong)DwellFibre.FixedPoint.NanosecondsPerUnit;
+        var budget = (ulong)DwellFibre.Parameters.Budget * perUnit;
+        var edges = new[] { 0UL, 1UL, budget - 1, budget, budget + 1, 2 * budget, 3600UL * perUnit, 3601UL * perUnit, ulong.MaxValue };
+        var random = new Random(1207);
+        long kernel = 0;
+        for (var i = 0; i < 10_000; i++)
+        {
+            var ns = i < edges.Length ? edges[i] : random.Next(3) switch
+            {
+                0 => (ulong)random.NextInt64(0, 2 * (long)budget),
+                1 => (ulong)random.NextInt64(),
+                _ => (ulong)((long)budget + random.Next(-1000, 1000)),
+            };
+            var load = FixedPointArithmetic.FromNanoseconds(ns, perUnit, DwellFibre.FixedPoint.ScaleBits, DwellFibre.FixedPoint.LoadMax);
+            kernel = FixedPointArithmetic.PriceUpdate(kernel, load, DwellFibre.FixedPoint.Step, DwellFibre.FixedPoint.Budget, DwellFibre.FixedPoint.LoadMax, DwellFibre.FixedPoint.PriceMax, DwellFibre.FixedPoint.ScaleBits);
+            Assert.Equal(kernel, pricer.Update(0, ns));
+            Assert.Equal(Math.ScaleB(kernel, -DwellFibre.FixedPoint.ScaleBits), pricer.Prices[0]);
+        }
+
+        var fresh = DwellFibre.CreatePricer(DwellFibre.CreateProblem(taskCount: 1));
+        Assert.Equal(0.0, fresh.Update(0, DwellFibre.Parameters.Budget + 1e-9));
+        for (var i = 0; i < 100_000 && fresh.FixedPrices[0] < DwellFibre.FixedPoint.PriceMax; i++)
+        {
+            fresh.Update(0, 3600.0);
+        }
+
+        Assert.Equal(DwellFibre.FixedPoint.PriceMax, fresh.FixedPrices[0]);
+        fresh.Update(0, 3600.0);
+        Assert.Equal(DwellFibre.FixedPoint.PriceMax, fresh.FixedPrices[0]);
+    }
+
     [Fact]
     public void CacheFibre_Solve_PlacesEveryThreadWithinCapacity()
     {
@@ -138,6 +186,40 @@ public sealed class GeneratedSolverTests
             var llc = Enumerable.Range(0, 4).Sum(t => CacheFibre.Parameters.Footprint * result.X[(t * domains) + d]);
             Assert.True(llc <= 32 * (1 + 1e-4), $"domain {d}: llc load {llc}");
         }
+    }
+
+    /// <summary>
+    /// cache asks for <c>certify admm</c>, whose theorem is proved for one rho: its generated Solve
+    /// runs the sharing-form ADMM with rho fixed at the certified 1.0. The same solve with residual
+    /// balancing on takes a different path on this instance (checked here, so the test can fail),
+    /// and the generated answer is, bit for bit, the fixed-rho one.
+    /// </summary>
+    [Fact]
+    public void CacheFibre_CertifyAdmm_SolvesWithRhoFixedAtTheCertifiedValue()
+    {
+        var problem = CacheFibre.CreateProblem(threadCount: 6);
+        var generated = CacheFibre.Solve(problem);
+        AdmmOptions Options(bool adaptive) => new()
+        {
+            Rho = 1.0,
+            AdaptiveRho = adaptive,
+            AbsoluteTolerance = generated.Tolerances.Absolute,
+            RelativeTolerance = generated.Tolerances.Relative,
+            FeasibilityTolerance = generated.Tolerances.Feasibility,
+            MaxIterations = 5000,
+        };
+        var fixedSolver = new AdmmSolver<CacheFibre.Agents>(problem, Options(adaptive: false));
+        var fixedRho = fixedSolver.Solve();
+        var adaptiveSolver = new AdmmSolver<CacheFibre.Agents>(problem, Options(adaptive: true));
+        var adaptive = adaptiveSolver.Solve();
+
+        Assert.Equal(SolverKind.Admm, generated.Method);
+        Assert.Equal(1.0, fixedSolver.Rho);
+        Assert.NotEqual(1.0, adaptiveSolver.Rho);
+        Assert.NotEqual(adaptive.Iterations, fixedRho.Iterations);
+        Assert.Equal(fixedRho.Iterations, generated.Iterations);
+        Assert.Equal(fixedRho.Prices, generated.Prices);
+        Assert.Equal(fixedRho.X, generated.X);
     }
 
     /// <summary>

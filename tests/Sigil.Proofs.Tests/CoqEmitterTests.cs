@@ -138,6 +138,43 @@ public sealed class CoqEmitterTests
     }
 
     [Fact]
+    public void Build_CertifyAdmm_StatesTheDecreaseForTheFibresUtilitiesAndRho()
+    {
+        var document = CoqEmitter.Build(Fixtures.Cache());
+        var columns = Assert.Single(document.Definitions, d => d.Name == "s_cache_columns");
+        // log(x + 0.01) on [0, 1], 0.01 as its exact binary value, for each static domain.
+        Assert.Contains("| 0%nat => FibreColumn (utility_log 1 (5764607523034235 / 576460752303423488)) (Some 0) (Some 1) (* $x[thread, node0]", columns.Value);
+        Assert.Contains("$x[thread, node1]", columns.Value);
+        foreach (var name in new[] { "s_cache_admm_lyapunov", "s_cache_admm_residuals" })
+        {
+            var theorem = Assert.Single(document.Theorems, t => t.Name == name);
+            Assert.Contains("admm_run n (fibre_cost s_cache_columns kind n) fibre_indicator (fibre_box s_cache_columns kind n) (fibre_rows n m A c equality) s_cache_rho x z u", theorem.Statement);
+            Assert.DoesNotContain("forall n (f g : vec -> R)", theorem.Statement);
+            Assert.Contains("1 log(x + 0.01)", document.Theorems.First(t => t.Name == "s_cache_admm_lyapunov").Meaning);
+            Assert.NotNull(theorem.Witness?.Proof);
+            Assert.Contains("fibre_admm_witness s_cache_columns", theorem.Witness!.Proof);
+        }
+
+        var rho = Assert.Single(document.Definitions, d => d.Name == "s_cache_rho");
+        Assert.Equal("1", rho.Value);
+        var other = CoqEmitter.Build(Fixtures.Cache(rho: 0.25));
+        Assert.Equal("(1 / 4)", Assert.Single(other.Definitions, d => d.Name == "s_cache_rho").Value);
+    }
+
+    [Theory]
+    [MemberData(nameof(FibreNames))]
+    public void Build_Fibre_NoTheoremRestsOnChordality(string name)
+    {
+        // docs/proofs.md and docs/language.md: chordality is a checked fact about the graph, and
+        // no guarantee takes it as a hypothesis. A theorem that did would need those docs rewritten.
+        var document = CoqEmitter.Build(Fibre(name));
+        foreach (var theorem in document.Theorems.Where(t => t.Certificate != "chordal"))
+        {
+            Assert.DoesNotMatch(@"\b(chordal|is_peo|clique|s_\w+_(graph|peo|cliques))\b", theorem.Statement);
+        }
+    }
+
+    [Fact]
     public void Build_CoupledFibre_ChecksItsEliminationOrderingEvenUncertified()
     {
         var cache = Fixtures.Cache() with { Certificates = EquatableArray.Create(CertificateKind.Admm) };

@@ -42,7 +42,8 @@ public sealed record PlacementUtility(UtilityKind Family, IReadOnlyList<double> 
 /// <param name="RelativeTolerance">eps_rel of the residual stopping rule.</param>
 /// <param name="MaxIterations">Iteration cap per solve.</param>
 /// <param name="Statement">The solve statement, for logs.</param>
-public sealed record PlacementAdmm(double Rho, double AbsoluteTolerance, double RelativeTolerance, int MaxIterations, string Statement);
+/// <param name="FixedRho">Keep <paramref name="Rho"/> for the whole solve (<c>certify admm</c>, the model's <c>SolverSpec.FixedRho</c>).</param>
+public sealed record PlacementAdmm(double Rho, double AbsoluteTolerance, double RelativeTolerance, int MaxIterations, string Statement, bool FixedRho = false);
 
 /// <summary>
 /// A placement fibre's shape with every number resolved: the agents (threads, the daemon's agent

@@ -53,7 +53,11 @@ internal sealed partial class FibreAnalyzer
             solve.Online,
             solve.Statement,
             solve.FeasibilityTolerance,
-            solve.Rule);
+            solve.Rule)
+        {
+            // The ADMM theorem is proved for one rho: under 'certify admm' the runtime keeps it.
+            FixedRho = solve.Method == SolverMethod.Admm && _bound.Certificates.Any(static c => c.Value == CertificateKind.Admm),
+        };
     }
 
     // A certificate describes the algorithm the fibre runs; it never chooses it.

@@ -46,4 +46,13 @@ public sealed record SolverSpec(
     bool Online,
     string Statement,
     double FeasibilityTolerance = 1e-4,
-    SolverRule Rule = SolverRule.Scaled);
+    SolverRule Rule = SolverRule.Scaled)
+{
+    /// <summary>
+    /// True when ADMM must keep <see cref="Rho"/> fixed for the whole solve: the fibre asks for
+    /// <c>certify admm</c>, whose Lyapunov theorem is proved for one rho (Admm.v), so residual
+    /// balancing is off and the sharing-form engine runs even where the QP engine would accept the
+    /// utilities. Set by the analysis; false for every other method.
+    /// </summary>
+    public bool FixedRho { get; init; }
+}

@@ -1,121 +1,34 @@
 using System;
 using Sigil.Language.Model;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Runtime.Bpf;
 
 /// <summary>
 /// The C# mirror of <c>bpf/sigil_fixed.h</c>, the kernel's fixed-point price update
-/// <c>price &lt;- sat(max(0, price + (step * (load - budget)) &gt;&gt; scale_bits))</c>, operation for
-/// operation: saturating products and sums, floor rounding (arithmetic shift, unsigned division).
-/// The tests check it bit for bit against the header compiled by gcc on a million inputs.
+/// <c>price &lt;- sat(max(0, price + (step * (load - budget)) &gt;&gt; scale_bits))</c>, with the
+/// fibre's constants (<see cref="FixedPointSpec"/>). The arithmetic itself is
+/// <see cref="FixedPointArithmetic"/> (Sigil.Solvers, which the userspace pricer shares); the tests
+/// check it bit for bit against the header compiled by gcc on a million inputs.
 /// </summary>
 public static class FixedPoint
 {
     /// <summary><paramref name="a"/> * <paramref name="b"/>, saturated to the long range (sigil_fx_mul_sat).</summary>
-    public static long MulSat(long a, long b)
-    {
-        var ua = a < 0 ? 0UL - (ulong)a : (ulong)a;
-        var ub = b < 0 ? 0UL - (ulong)b : (ulong)b;
-        var negative = (a < 0) != (b < 0);
-        if (((ua | ub) >> 31) != 0 && ua != 0 && ub > (ulong)long.MaxValue / ua)
-        {
-            return negative ? long.MinValue : long.MaxValue;
-        }
-
-        var product = ua * ub;
-        return negative ? -(long)product : (long)product;
-    }
+    public static long MulSat(long a, long b) => FixedPointArithmetic.MulSat(a, b);
 
     /// <summary><paramref name="a"/> + <paramref name="b"/>, saturated (sigil_fx_add_sat).</summary>
-    public static long AddSat(long a, long b)
-    {
-        if (b > 0 && a > long.MaxValue - b)
-        {
-            return long.MaxValue;
-        }
-
-        if (b < 0 && a < long.MinValue - b)
-        {
-            return long.MinValue;
-        }
-
-        return a + b;
-    }
+    public static long AddSat(long a, long b) => FixedPointArithmetic.AddSat(a, b);
 
     /// <summary><paramref name="a"/> - <paramref name="b"/>, saturated (sigil_fx_sub_sat).</summary>
-    public static long SubSat(long a, long b)
-    {
-        if (b < 0 && a > long.MaxValue + b)
-        {
-            return long.MaxValue;
-        }
-
-        if (b > 0 && a < long.MinValue + b)
-        {
-            return long.MinValue;
-        }
-
-        return a - b;
-    }
+    public static long SubSat(long a, long b) => FixedPointArithmetic.SubSat(a, b);
 
     /// <summary>A load in kernel nanoseconds, in fixed point, clamped to [0, loadMax] (sigil_fx_from_ns).</summary>
     public static long FromNanoseconds(ulong ns, ulong nanosecondsPerUnit, int scaleBits, long loadMax)
-    {
-        if (loadMax <= 0 || nanosecondsPerUnit == 0)
-        {
-            return 0;
-        }
-
-        // ns << scaleBits fits: one division gives the same floor as the two below.
-        if ((ns >> (63 - scaleBits)) == 0)
-        {
-            var scaled = (ns << scaleBits) / nanosecondsPerUnit;
-            return scaled > (ulong)loadMax ? loadMax : (long)scaled;
-        }
-
-        var whole = ns / nanosecondsPerUnit;
-        var rest = ns - (whole * nanosecondsPerUnit);
-        if (whole > ((ulong)loadMax >> scaleBits))
-        {
-            return loadMax;
-        }
-
-        var fx = (whole << scaleBits) + ((rest << scaleBits) / nanosecondsPerUnit);
-        return fx > (ulong)loadMax ? loadMax : (long)fx;
-    }
+        => FixedPointArithmetic.FromNanoseconds(ns, nanosecondsPerUnit, scaleBits, loadMax);
 
     /// <summary>The projected dual step (sigil_fx_price_update).</summary>
     public static long PriceUpdate(long price, long load, long step, long budget, long loadMax, long priceMax, int scaleBits)
-    {
-        if (load < 0)
-        {
-            load = 0;
-        }
-
-        if (load > loadMax)
-        {
-            load = loadMax;
-        }
-
-        if (price < 0)
-        {
-            price = 0;
-        }
-
-        if (price > priceMax)
-        {
-            price = priceMax;
-        }
-
-        var delta = MulSat(step, SubSat(load, budget)) >> scaleBits;
-        var next = AddSat(price, delta);
-        if (next < 0)
-        {
-            return 0;
-        }
-
-        return next > priceMax ? priceMax : next;
-    }
+        => FixedPointArithmetic.PriceUpdate(price, load, step, budget, loadMax, priceMax, scaleBits);
 
     /// <summary>The update of <paramref name="price"/> by one sample of <paramref name="sampleNanoseconds"/>, as the kernel applies it with the constants <paramref name="p"/>.</summary>
     public static long Apply(FixedPointSpec p, long price, ulong sampleNanoseconds)
@@ -150,14 +63,10 @@ public static class FixedPoint
     }
 
     /// <summary><paramref name="value"/> scaled by 2^<paramref name="scaleBits"/>, rounded to nearest, saturated.</summary>
-    public static long ToFixed(double value, int scaleBits)
-    {
-        var scaled = Math.Round(Math.ScaleB(value, scaleBits), MidpointRounding.AwayFromZero);
-        return scaled >= 9.2233720368547758e18 ? long.MaxValue : scaled <= -9.2233720368547758e18 ? long.MinValue : (long)scaled;
-    }
+    public static long ToFixed(double value, int scaleBits) => FixedPointArithmetic.ToFixed(value, scaleBits);
 
     /// <summary>A fixed-point value as a number.</summary>
-    public static double ToDouble(long value, int scaleBits) => Math.ScaleB(value, -scaleBits);
+    public static double ToDouble(long value, int scaleBits) => FixedPointArithmetic.ToDouble(value, scaleBits);
 
     /// <summary><paramref name="value"/> at the scale of <paramref name="p"/>, rounded to nearest.</summary>
     public static long ToFixed(this FixedPointSpec p, double value) => ToFixed(value, p.ScaleBits);

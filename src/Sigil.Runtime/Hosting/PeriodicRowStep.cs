@@ -197,6 +197,7 @@ public sealed class PeriodicRowStep : ISolverStep
             : new AdmmSolver<MixedAgents>(problem, new AdmmOptions
             {
                 Rho = _solve.Parameter,
+                AdaptiveRho = !_solve.FixedRho,
                 AbsoluteTolerance = _solve.AbsoluteTolerance,
                 RelativeTolerance = _solve.RelativeTolerance,
                 FeasibilityTolerance = _solve.FeasibilityTolerance,

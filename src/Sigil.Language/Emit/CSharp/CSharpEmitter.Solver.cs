@@ -383,22 +383,35 @@ public static partial class CSharpEmitter
         switch (solver.Method)
         {
             case SolverMethod.Admm:
-                // Linear and quadratic utilities (OSQP's class, LPs included): ADMM on the exact KKT system.
-                w.Open("if (" + Solvers + "QpSolver<Agents>.Accepts(problem))");
-                w.Line("var qp = new " + Solvers + "QpOptions");
-                w.Line("{");
-                foreach (var line in tolerances)
+                if (!solver.FixedRho)
                 {
-                    w.Line(line);
+                    // Linear and quadratic utilities (OSQP's class, LPs included): ADMM on the exact KKT system.
+                    w.Open("if (" + Solvers + "QpSolver<Agents>.Accepts(problem))");
+                    w.Line("var qp = new " + Solvers + "QpOptions");
+                    w.Line("{");
+                    foreach (var line in tolerances)
+                    {
+                        w.Line(line);
+                    }
+
+                    w.Line("};");
+                    w.Line("return new " + Solvers + "QpSolver<Agents>(problem, qp).Solve(initialPrices);");
+                    w.Close();
+                    w.Line();
+                }
+                else
+                {
+                    w.Line("// certify admm: the Lyapunov theorem is proved for one rho, so rho stays " + CodeText.CSharpDouble(solver.Rho) + " (no residual balancing).");
                 }
 
-                w.Line("};");
-                w.Line("return new " + Solvers + "QpSolver<Agents>(problem, qp).Solve(initialPrices);");
-                w.Close();
-                w.Line();
                 w.Line("var options = new " + Solvers + "AdmmOptions");
                 w.Line("{");
                 w.Line("    Rho = " + CodeText.CSharpDouble(solver.Rho) + ",");
+                if (solver.FixedRho)
+                {
+                    w.Line("    AdaptiveRho = false,");
+                }
+
                 foreach (var line in tolerances)
                 {
                     w.Line(line);
@@ -446,11 +459,23 @@ public static partial class CSharpEmitter
 
         w.Close();
         w.Line();
-        if (solver.Online)
+        if (solver.Online && spec.FixedPoint is { } fx && spec.Couplings.All(c => c.Resource == fx.Resource))
+        {
+            // The kernel keeps this price: userspace runs the kernel's own fixed-point update.
+            w.Line("/// <summary>");
+            w.Line("/// The online pricer, in the kernel's fixed point (bpf/sigil_fixed.h, scale 2^" + fx.ScaleBits.ToString(CultureInfo.InvariantCulture) + "): each sample moves a price by");
+            w.Line("/// <c>min(price_max, [p + (step (clamp(load) - c)) &gt;&gt; " + fx.ScaleBits.ToString(CultureInfo.InvariantCulture) + "]+)</c> in integers, the update the proofs' FixedPoint.v bounds.");
+            w.Line("/// </summary>");
+            w.Line("public static " + Solvers + "FixedPointPricer CreatePricer(" + Solvers + "NumProblem<Agents> problem) =>");
+            w.Line("    new(problem.ResourceCount, FixedPoint.ScaleBits, FixedPoint.Step, FixedPoint.Budget, FixedPoint.LoadMax, FixedPoint.PriceMax, FixedPoint.NanosecondsPerUnit);");
+            w.Line();
+        }
+        else if (solver.Online)
         {
             w.Line("/// <summary>");
             w.Line("/// The online pricer: each tick, sensed loads move the prices by the fibre's step,");
-            w.Line("/// <c>pi &lt;- [pi + " + CodeText.XmlDoc(CodeText.CSharpDouble(solver.Step)) + " (load - c)]+</c>.");
+            w.Line("/// <c>pi &lt;- [pi + " + CodeText.XmlDoc(CodeText.CSharpDouble(solver.Step)) + " (load - c)]+</c>, in floating point");
+            w.Line("/// (no kernel keeps this fibre's price, and no theorem bounds the rounding).");
             w.Line("/// </summary>");
             w.Line("public static " + Solvers + "OnlinePricer CreatePricer(" + Solvers + "NumProblem<Agents> problem) =>");
             w.Line("    new(problem.Capacity, problem.Senses, " + CodeText.CSharpDouble(solver.Step) + ");");

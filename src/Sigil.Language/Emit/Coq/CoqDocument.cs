@@ -66,7 +66,12 @@ public sealed record CoqTheorem(
 /// variables' bounds allow, one the kernel's clamp lets through), proven beside the hypotheses.
 /// </param>
 /// <param name="Tactic">A tactic run before proving each hypothesis, after the fibre's numbers are unfolded (library definitions to unfold), or null.</param>
-public sealed record CoqWitness(string Text, EquatableArray<CoqWitnessPart> Parts, EquatableArray<string> Bounds, string? Tactic = null);
+/// <param name="Proof">
+/// The example's whole proof, when the hypotheses need a library lemma rather than the generic
+/// tactics (the ADMM theorems: the utilities' optimum), or null. It too applies the theorem at the
+/// witnesses and proves every hypothesis there.
+/// </param>
+public sealed record CoqWitness(string Text, EquatableArray<CoqWitnessPart> Parts, EquatableArray<string> Bounds, string? Tactic = null, string? Proof = null);
 
 /// <summary>The values of one conjunct's bound variables, as Coq terms.</summary>
 /// <param name="Terms">The terms, in binding order.</param>

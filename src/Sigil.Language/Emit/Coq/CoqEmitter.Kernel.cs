@@ -110,7 +110,7 @@ public static partial class CoqEmitter
             Theorem(
                 Id("kernel_c_code"),
                 "kernel",
-                $"The kernel's C code (bpf/sigil_fixed.h: saturating product and sums, clamped inputs) computes exactly this exact-integer update of the price of @{r}, one update and along any run from a price in [0, {D((double)fixedPoint.PriceMaxFixed / Math.Pow(2, fixedPoint.ScaleBits))}]: with these numbers its saturation never triggers.",
+                $"The kernel's C code as Kernel.v models it statement by statement (bpf/sigil_fixed.h: saturating product and sums, clamped inputs; the printed header is checked against this model on vectors at every build, not proved equal to it) computes exactly this exact-integer update of the price of @{r}, one update and along any run from a price in [0, {D((double)fixedPoint.PriceMaxFixed / Math.Pow(2, fixedPoint.ScaleBits))}]: with these numbers its saturation never triggers.",
                 $"(forall l p, in_int64 l -> (0 <= p <= fx_price_max {kernel})%Z -> kernel_update {kernel} l p = fx_update {kernel} l p)\n"
                 + $"  /\\ (forall load p0, (forall k, in_int64 (load k)) -> (0 <= p0 <= fx_price_max {kernel})%Z ->\n"
                 + $"        forall n, kernel_price {kernel} load p0 n = fx_price {kernel} load p0 n)",
@@ -128,7 +128,7 @@ public static partial class CoqEmitter
             Theorem(
                 Id("kernel_load_of_ns"),
                 "kernel",
-                $"The kernel turns a duration of ns nanoseconds ({D((double)fixedPoint.NanosecondsPerUnit)} per {unit}) into the load floor(ns 2^{fixedPoint.ScaleBits} / {D((double)fixedPoint.NanosecondsPerUnit)}) clamped to {fixedPoint.LoadMaxFixed} (= {CoqText.Quantity((double)fixedPoint.LoadMaxFixed / Math.Pow(2, fixedPoint.ScaleBits), unit)}), exactly, for every 64-bit unsigned ns, with no unsigned wrap in between.",
+                $"The kernel's conversion as Kernel.v models it (sigil_fx_from_ns, checked against the printed header on vectors) turns a duration of ns nanoseconds ({D((double)fixedPoint.NanosecondsPerUnit)} per {unit}) into the load floor(ns 2^{fixedPoint.ScaleBits} / {D((double)fixedPoint.NanosecondsPerUnit)}) clamped to {fixedPoint.LoadMaxFixed} (= {CoqText.Quantity((double)fixedPoint.LoadMaxFixed / Math.Pow(2, fixedPoint.ScaleBits), unit)}), exactly, for every 64-bit unsigned ns, with no unsigned wrap in between.",
                 $"forall ns, (0 <= ns < 2 ^ 64)%Z ->\n"
                 + $"  c_from_ns ns {npu} {bits} {max} = Z.min (ns * 2 ^ {bits} / {npu}) {max}\n"
                 + $"  /\\ (0 <= ns / {npu} * {npu} <= ns)%Z\n"

@@ -43,7 +43,7 @@ public static partial class CoqEmitter
             Theorem(
                 Id("step_descent"),
                 "step",
-                $"Descent: with the step {D(g)} < 2/L, one update brings any two prices closer; their squared distance falls by at least g (2/L - g) > 0 times the squared difference of their loads, for any load that does not increase with the price and is L-Lipschitz (L = {D(l)}).",
+                $"Descent: with the step {D(g)} < 2/L, one update never moves two prices apart: their squared distance falls by at least g (2/L - g) > 0 times the squared difference of their loads, for any load that does not increase with the price and is L-Lipschitz (L = {D(l)}).",
                 $"0 < {step} * (2 / {lipschitz} - {step}) /\\\n  forall c load p q, nonincreasing load -> lipschitz load {lipschitz} ->\n    (update {step} c (load p) p - update {step} c (load q) q) ^ 2\n      <= (p - q) ^ 2 - {step} * (2 / {lipschitz} - {step}) * (load p - load q) ^ 2",
                 $"apply descent_within; {Numbers}; lra.",
                 witness: AtBoth("c = 0, a load of 0 at every price, p = q = 0", System.Array.Empty<string>(), new[] { "0", Constant("R", "0"), "0", "0" }));

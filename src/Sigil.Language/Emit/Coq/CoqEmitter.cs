@@ -101,7 +101,8 @@ public static partial class CoqEmitter
     private static string WitnessMeaning(CoqTheorem theorem)
     {
         var witness = theorem.Witness!;
-        return $"Not vacuous: the hypotheses of {theorem.Name} all hold at {witness.Text}. The proof applies the theorem there and proves each hypothesis (Fibre.v, [premises]); a theorem no such values satisfy fails this file.";
+        var how = witness.Proof is null ? "Fibre.v, [premises]" : "Admm.v, [fibre_admm_witness]";
+        return $"Not vacuous: the hypotheses of {theorem.Name} all hold at {witness.Text}. The proof applies the theorem there and proves each hypothesis ({how}); a theorem no such values satisfy fails this file.";
     }
 
     /// <summary>
@@ -112,6 +113,11 @@ public static partial class CoqEmitter
     private static string WitnessProof(CoqTheorem theorem, string numbers)
     {
         var witness = theorem.Witness!;
+        if (witness.Proof is not null)
+        {
+            return witness.Proof;
+        }
+
         var tactic = "ltac:(" + numbers + (witness.Tactic is null ? string.Empty : "; " + witness.Tactic) + ")";
         var lines = new List<string> { "pose proof " + theorem.Name + " as T." };
         var names = witness.Parts.Count switch

@@ -98,7 +98,8 @@ public static class DaemonFibreMapper
                     solver.RelativeTolerance,
                     solver.FeasibilityTolerance,
                     solver.MaxIterations,
-                    solver.Statement)
+                    solver.Statement,
+                    solver.FixedRho)
                 : null,
         };
         errors.AddRange(fibre.Validate());
@@ -287,7 +288,7 @@ public static class DaemonFibreMapper
             resources,
             assignment!,
             placementUtility,
-            new PlacementAdmm(spec.Solver.Rho, spec.Solver.AbsoluteTolerance, spec.Solver.RelativeTolerance, spec.Solver.MaxIterations, spec.Solver.Statement),
+            new PlacementAdmm(spec.Solver.Rho, spec.Solver.AbsoluteTolerance, spec.Solver.RelativeTolerance, spec.Solver.MaxIterations, spec.Solver.Statement, spec.Solver.FixedRho),
             spec.FixedPoint?.ScaleBits ?? BpfEmitter.DaemonPriceScaleBits);
         var fibre = new DaemonFibre(
             spec.Name,

@@ -20,6 +20,7 @@ public static class PlacementSettings
         return new AdmmOptions
         {
             Rho = placement.Admm.Rho,
+            AdaptiveRho = !placement.Admm.FixedRho,
             AbsoluteTolerance = placement.Admm.AbsoluteTolerance,
             RelativeTolerance = placement.Admm.RelativeTolerance,
             MaxIterations = placement.Admm.MaxIterations,
