@@ -106,7 +106,7 @@ public sealed record DecidedTerm(string Variable, double Coefficient, Solvers.Ut
 /// <param name="FeasibilityTolerance">The feasibility tolerance.</param>
 /// <param name="MaxIterations">The iteration cap of one solve.</param>
 /// <param name="Statement">The solve statement.</param>
-/// <param name="FixedRho">ADMM keeps rho for the whole solve (<c>certify admm</c>, <see cref="Sigil.Language.Model.SolverSpec.FixedRho"/>).</param>
+/// <param name="FixedRho">ADMM keeps rho for the whole solve (<c>certify admm</c>, the model's <c>SolverSpec.FixedRho</c>).</param>
 public sealed record PeriodicSolve(Solvers.SolverKind Method, double Parameter, double AbsoluteTolerance, double RelativeTolerance, double FeasibilityTolerance, int MaxIterations, string Statement, bool FixedRho = false);
 
 /// <summary>One weighted term of a row: <c>coefficient * $variable[a]</c>.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using Sigil.Language.Analysis;
 using Sigil.Language.Model;
+using Sigil.Runtime.Solvers;
 
 namespace Sigil.Language.Emit.Coq;
 
@@ -115,7 +116,7 @@ public static partial class CoqEmitter
             foreach (var variable in _spec.Variables)
             {
                 var utility = _spec.Utilities.FirstOrDefault(u => u.Variable == variable.Name);
-                if (utility is { Family: UtilityFamily.AlphaFair })
+                if (utility is { Family: UtilityKind.AlphaFair })
                 {
                     reason = $"the utility of ${variable.Name} is alpha-fair, whose convexity is not proved in Admm.v";
                     return null;
@@ -148,13 +149,13 @@ public static partial class CoqEmitter
                         var w = evaluator.Evaluate(utility.Weight, members);
                         switch (utility.Family)
                         {
-                            case UtilityFamily.Log:
+                            case UtilityKind.Log:
                                 var eps = evaluator.Evaluate(utility.Offset, members);
                                 term = $"utility_log {Real(w, "utility weight")} {Real(eps, "utility offset")}";
                                 words = $"{D(w)} log(x + {D(eps)})";
                                 nondecreasing = w >= 0;
                                 break;
-                            case UtilityFamily.Quadratic:
+                            case UtilityKind.Quadratic:
                                 var k = evaluator.Evaluate(utility.Curvature, members);
                                 term = $"utility_quadratic {Real(w, "utility weight")} {Real(k, "utility curvature")}";
                                 words = $"{D(w)} x - {D(k)}/2 x^2";
