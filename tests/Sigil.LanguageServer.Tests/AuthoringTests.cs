@@ -77,7 +77,7 @@ public sealed class AuthoringTests
         Assert.Contains("rho", Labels("solve admm { "));
         Assert.DoesNotContain("step", Labels("solve admm { "));
         Assert.Contains("chordal", Labels("certify "));
-        Assert.Contains("affinity", Labels("act "));
+        Assert.Contains("affinity", Labels("    act "));
         Assert.Contains("MiB", Labels("param footprint : "));
         Assert.Contains("$x", Labels("couple @llc[d] >= "));
         Assert.Contains("footprint", Labels("couple @llc[d] >= "));

@@ -75,7 +75,8 @@ public static class DaemonFibreFile
             ("relativeTolerance", JsonText.Number(p.RelativeTolerance)),
             ("feasibilityTolerance", JsonText.Number(p.FeasibilityTolerance)),
             ("maxIterations", JsonText.Int(p.MaxIterations)),
-            ("statement", JsonText.Str(p.Statement))) : null),
+            ("statement", JsonText.Str(p.Statement)),
+            ("fixedRho", JsonText.Bool(p.FixedRho))) : null),
         ("sources", JsonText.Sources(f.Sources))) + "\n";
 
     private static string Row(AgentRow r) => JsonText.Object(
@@ -137,6 +138,7 @@ public static class DaemonFibreFile
             ("absoluteTolerance", JsonText.Number(p.Admm.AbsoluteTolerance)),
             ("relativeTolerance", JsonText.Number(p.Admm.RelativeTolerance)),
             ("maxIterations", JsonText.Int(p.Admm.MaxIterations)),
-            ("statement", JsonText.Str(p.Admm.Statement)))),
+            ("statement", JsonText.Str(p.Admm.Statement)),
+            ("fixedRho", JsonText.Bool(p.Admm.FixedRho)))),
         ("priceScaleBits", JsonText.Int(p.PriceScaleBits)));
 }

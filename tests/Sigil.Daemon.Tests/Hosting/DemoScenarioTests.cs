@@ -68,7 +68,9 @@ public sealed class DemoScenarioTests(ITestOutputHelper output)
                 KillGrace = TimeSpan.FromSeconds(1),
                 LogFormat = LogFormat.None,
             };
-            var recorder = new RecordingKernelFactory(new BpfKernelFibreFactory(KernelObjects.DwellFor(spec)) { Scope = [(uint)ransomware.Id, (uint)benign.Id] });
+            // The close path alone, as the update-counting theorems speak of it: the hold timer, which
+            // charges a file still held (HoldTimerTests measures its bound in seconds), set past the run.
+            var recorder = new RecordingKernelFactory(new BpfKernelFibreFactory(KernelObjects.DwellFor(spec)) { Scope = [(uint)ransomware.Id, (uint)benign.Id], HoldTick = TimeSpan.FromHours(1) });
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             DaemonApplication? app = null;
             var stopping = false;

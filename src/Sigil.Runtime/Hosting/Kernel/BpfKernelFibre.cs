@@ -125,7 +125,11 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
     /// <param name="procRoot">Where procfs is mounted (for agents' start times).</param>
     /// <param name="descriptor">The object's descriptor; null reads <c>&lt;fibre&gt;.bpf.json</c> beside the object.</param>
     /// <exception cref="IOException">The object or its descriptor is missing or bad, or does not belong to <paramref name="fibre"/>.</exception>
-    public static BpfKernelFibre Open(DaemonFibre fibre, string objectPath, IReadOnlyList<uint>? scope = null, string procRoot = "/proc", BpfObjectDescription? descriptor = null)
+    public static BpfKernelFibre Open(DaemonFibre fibre, string objectPath, IReadOnlyList<uint>? scope = null, string procRoot = "/proc", BpfObjectDescription? descriptor = null) =>
+        OpenCore(fibre, objectPath, scope, procRoot, descriptor, holdTick: null);
+
+    /// <summary>As the public overload; <paramref name="holdTick"/> (tests only) replaces the hold timer's compiled period.</summary>
+    internal static BpfKernelFibre OpenCore(DaemonFibre fibre, string objectPath, IReadOnlyList<uint>? scope, string procRoot, BpfObjectDescription? descriptor, TimeSpan? holdTick)
     {
         ArgumentNullException.ThrowIfNull(fibre);
         if (!File.Exists(objectPath))
@@ -174,6 +178,11 @@ public sealed class BpfKernelFibre : IKernelFibre, IWakingSensor
             else if (descriptor.FixedPoint is { } constants)
             {
                 bpf.Configure(constants);
+            }
+
+            if (holdTick is { } tick)
+            {
+                bpf.Object.SetTunable("fx_tick_ns", (ulong)tick.Ticks * 100);
             }
 
             return new BpfKernelFibre(fibre, bpf, scope ?? [], procRoot);

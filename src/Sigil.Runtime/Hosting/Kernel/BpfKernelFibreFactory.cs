@@ -36,6 +36,12 @@ public sealed class BpfKernelFibreFactory : IKernelFibreFactory
     /// <summary>The fibre's source file, or null: when set, a searched object must have been built from it.</summary>
     public string? SourceFile { get; init; }
 
+    /// <summary>
+    /// Tests only: the hold timer's period instead of the compiled one (the proofs' detection in
+    /// seconds assumes the compiled one), so a test can watch the close path alone.
+    /// </summary>
+    internal TimeSpan? HoldTick { get; init; }
+
     /// <summary>The object file of <paramref name="fibre"/>, or null when none is found.</summary>
     public string? Find(DaemonFibre fibre) => Locate(fibre, out _);
 
@@ -46,7 +52,7 @@ public sealed class BpfKernelFibreFactory : IKernelFibreFactory
             $"no eBPF object for fibre '{fibre.Name}'"
             + (passedOver.Count > 0 ? $" (passed over: {string.Join("; ", passedOver)})" : string.Empty)
             + $": build it (dotnet build compiles {fibre.Name}.bpf.o and writes {fibre.Name}.bpf.json beside it) and pass --bpf-object, or run with --sensor procfs");
-        return BpfKernelFibre.Open(fibre, path, Scope, ProcRoot);
+        return BpfKernelFibre.OpenCore(fibre, path, Scope, ProcRoot, descriptor: null, HoldTick);
     }
 
     private string? Locate(DaemonFibre fibre, out List<string> passedOver)
