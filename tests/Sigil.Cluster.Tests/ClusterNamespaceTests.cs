@@ -83,7 +83,8 @@ public sealed class ClusterNamespaceTests(ITestOutputHelper output)
             output.WriteLine($"{cutNode.Name}'s key gone after {clock.Elapsed.TotalSeconds:F2} s (lease 2 s)");
             var roundGone = others.Min(n => n.Last!.Round);
             await WaitAsync(() => others.All(n => n.Last!.Round > roundGone + 10), TimeSpan.FromSeconds(10), "the others run ten rounds without the cut node", nodes);
-            Assert.All(others, n => Assert.True(Near(n.Last!.Price, price, tolerance) && n.Last!.Mode == "Joined", $"{n.Name} without the cut node: price {n.Last!.Price} (centralized {price}), {n.Last!.Mode}"));
+            // ... and hold the centralised price (ADMM may need more than those ten rounds to settle again).
+            await WaitAsync(() => others.All(n => Near(n.Last!.Price, price, tolerance) && n.Last!.Mode == "Joined"), TimeSpan.FromSeconds(20), "the others converge without the cut node", nodes);
             Assert.Equal("Fallback", cutNode.Last!.Mode);
 
             // It rejoins from its fallback share without a jump: every status line moves its load by at most 2 % of the budget.
