@@ -72,7 +72,9 @@ public sealed class CgroupFreezer
         var cgroup = Path.Combine(parent, string.Create(CultureInfo.InvariantCulture, $"{fibre}-{agent}-{agentStart}"));
         Directory.CreateDirectory(cgroup);
         var moved = new List<int>();
-        var origins = new List<string>();
+        // A second decision for the same agent (the kernel may decide again while its stop lands)
+        // finds its processes in the frozen cgroup already: the origins the first one recorded stay.
+        var origins = ReadOrigins(Path.GetFileName(cgroup));
         foreach (var pid in pids.Distinct())
         {
             try
@@ -82,7 +84,7 @@ public sealed class CgroupFreezer
                 moved.Add(pid);
                 if (origin is not null && !origin.StartsWith("/" + Folder + "/", StringComparison.Ordinal))
                 {
-                    origins.Add(string.Create(CultureInfo.InvariantCulture, $"{pid} {origin}"));
+                    origins.TryAdd(pid, origin);
                 }
             }
             catch (IOException)
@@ -208,14 +210,14 @@ public sealed class CgroupFreezer
     /// </summary>
     public string OriginsFolder { get; init; } = "/run/sigil/frozen";
 
-    private void WriteOrigins(string name, List<string> lines)
+    private void WriteOrigins(string name, Dictionary<int, string> origins)
     {
         if (OperatingSystem.IsLinux())
         {
             Directory.CreateDirectory(OriginsFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        File.WriteAllLines(Path.Combine(OriginsFolder, name), lines);
+        File.WriteAllLines(Path.Combine(OriginsFolder, name), origins.Select(static o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value}")));
     }
 
     private Dictionary<int, string> ReadOrigins(string name)

@@ -37,11 +37,13 @@ public sealed class FreezeTests
         Assert.Equal(0, (await ProcessRunner.RunAsync("mkfifo", [gate])).ExitCode);
         var attack = new ProcessStartInfo("bash") { UseShellExecute = false, WorkingDirectory = dir.Path };
         attack.ArgumentList.Add("-c");
-        // It starts in a cgroup of its own, where sigil thaw must return it.
+        // It starts in a cgroup of its own, where sigil thaw must return it. Its shell stays on as the
+        // tree's root after the behaviour (a small corpus is finished within the thaw command's own
+        // run), so there is a process left to find back in that cgroup.
         var v2 = Sigil.Runtime.Enforcement.CgroupFreezer.FindRoot()!;
         var home = "/sigil-test-freeze-" + Environment.ProcessId;
         Directory.CreateDirectory(v2 + home);
-        attack.ArgumentList.Add($"echo $$ > {v2}{home}/cgroup.procs; read _ < {gate}; exec python3 {Behaviours} run inplace corpus < /dev/null > /dev/null");
+        attack.ArgumentList.Add($"echo $$ > {v2}{home}/cgroup.procs; read _ < {gate}; python3 {Behaviours} run inplace corpus < /dev/null > /dev/null; exec sleep 60");
         using var behaviour = Process.Start(attack)!;
 
         // sigil run reads a build: this variant of the shipped fibre is built by sigil emit.
@@ -150,6 +152,45 @@ public sealed class FreezeTests
             {
             }
 
+            try
+            {
+                Directory.Delete(v2 + home);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public void Freeze_TwiceForOneAgent_ThawStillReturnsItToItsOwnCgroup()
+    {
+        var v2 = Sigil.Runtime.Enforcement.CgroupFreezer.FindRoot();
+        if (v2 is null)
+        {
+            return; // no cgroup v2 hierarchy: the freezer is not available here (FreezeRule_... says so)
+        }
+
+        using var dir = new TempDirectory();
+        var home = "/sigil-test-refreeze-" + Environment.ProcessId;
+        Directory.CreateDirectory(v2 + home);
+        using var sleeper = Process.Start(new ProcessStartInfo("bash", ["-c", $"echo $$ > {v2}{home}/cgroup.procs; exec sleep 30"]))!;
+        try
+        {
+            Assert.True(SpinWait.SpinUntil(() => File.ReadAllLines($"/proc/{sleeper.Id}/cgroup").Contains("0::" + home), 5000));
+            var freezer = new Sigil.Runtime.Enforcement.CgroupFreezer(v2) { OriginsFolder = dir.Combine("origins") };
+            var start = Sigil.Runtime.Enforcement.ProcStat.TryRead(sleeper.Id)!.StartTime;
+
+            // The second decision finds the process in the frozen cgroup already.
+            freezer.Freeze("refreeze", sleeper.Id, start, [sleeper.Id]);
+            freezer.Freeze("refreeze", sleeper.Id, start, [sleeper.Id]);
+            freezer.Thaw(sleeper.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Contains("0::" + home, File.ReadAllLines($"/proc/{sleeper.Id}/cgroup"));
+        }
+        finally
+        {
+            sleeper.Kill();
+            sleeper.WaitForExit();
             try
             {
                 Directory.Delete(v2 + home);
