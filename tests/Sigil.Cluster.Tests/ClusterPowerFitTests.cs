@@ -83,7 +83,7 @@ public sealed class ClusterPowerFitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Run_FakeRaplCounter_FitsGainAndOffsetAndHoldsTheDrawToTheBudget()
+    public async Task Run_FakeRaplCounter_FitPredictsTheDrawAndHoldsItToTheBudget()
     {
         if (EtcdServer.Missing is { } missing)
         {
@@ -123,7 +123,11 @@ public sealed class ClusterPowerFitTests(ITestOutputHelper output)
         });
         try
         {
-            var fitted = await node.WaitAsync(s => s.Mode == "Joined" && Math.Abs(s.Gain - TrueGain) < 0.1 * TrueGain && Math.Abs(s.Offset - TrueOffset) < 5, TimeSpan.FromSeconds(40), "the node fits gain and offset");
+            // A steady load cannot separate gain from offset (Fit_LearnsGainAndOffset... shows the
+            // separation on a moving load): what the node needs, and what is waited for, is a fit that
+            // predicts the machine's draw at the load it applies. Without the fit it predicts the model
+            // alone (gain 1, offset 0): about half the draw here.
+            var fitted = await node.WaitAsync(s => s.Mode == "Joined" && Math.Abs((s.Gain * s.Model) + s.Offset - ((TrueGain * s.Model) + TrueOffset)) < 0.02 * Budget, TimeSpan.FromSeconds(40), "the node's fit predicts the draw");
             await Task.Delay(TimeSpan.FromSeconds(1));
             var s = node.Lines.Last();
             var draw = (TrueGain * s.Model) + TrueOffset;
