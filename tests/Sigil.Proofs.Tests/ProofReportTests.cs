@@ -41,6 +41,7 @@ public sealed class ProofReportTests
     public static TheoryData<string> OtherNumbers => new()
     {
         "dwell, step 0.5, budget 2.5, thresholds 1 and 40",
+        "dwell, budget 1, step 2, thresholds 1 and 3 (the hold-timer test's numbers)",
         "dwell, step 0.1 (not a binary fraction), scale 2^16",
         "dwell, budget 0.75 under 1 s, load max 60, price max 5000",
         "atp, budget 12, step 0.01",
@@ -51,6 +52,7 @@ public sealed class ProofReportTests
     internal static FibreSpec OtherFibre(string what) => what switch
     {
         "dwell, step 0.5, budget 2.5, thresholds 1 and 40" => Fixtures.Dwell(step: 0.5, budget: 2.5, throttle: 1, kill: 40),
+        "dwell, budget 1, step 2, thresholds 1 and 3 (the hold-timer test's numbers)" => Fixtures.Dwell(step: 2, budget: 1, throttle: 1, kill: 3),
         "dwell, step 0.1 (not a binary fraction), scale 2^16" => Fixtures.Dwell(step: 0.1, scaleBits: 16),
         "dwell, budget 0.75 under 1 s, load max 60, price max 5000" => Fixtures.Dwell(budget: 0.75, throttle: 3.5, kill: 7.25, loadMax: 60, priceMax: 5000),
         "atp, budget 12, step 0.01" => Fixtures.Atp(step: 0.01, maintenance: 12),
