@@ -41,25 +41,7 @@ public static class FixedPoint
     public static void Validate(FixedPointSpec p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        if (p.ScaleBits is < 0 or > FixedPointSpec.MaxScaleBits)
-        {
-            throw new ArgumentOutOfRangeException(nameof(p), p.ScaleBits, "fixed point supports 0 to 32 fraction bits");
-        }
-
-        if (p.NanosecondsPerUnit is < 1 or > FixedPointSpec.MaxNanosecondsPerUnit)
-        {
-            throw new ArgumentOutOfRangeException(nameof(p), p.NanosecondsPerUnit, "nanoseconds per unit must be 1 to 2^32");
-        }
-
-        if (p.LoadMaxFixed < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(p), p.LoadMaxFixed, "the load bound must not be negative");
-        }
-
-        if (p.PriceMaxFixed < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(p), p.PriceMaxFixed, "the price bound must not be negative");
-        }
+        FixedPointArithmetic.CheckConstants(p.ScaleBits, p.NanosecondsPerUnit, p.LoadMaxFixed, p.PriceMaxFixed, nameof(p));
     }
 
     /// <summary><paramref name="value"/> scaled by 2^<paramref name="scaleBits"/>, rounded to nearest, saturated.</summary>

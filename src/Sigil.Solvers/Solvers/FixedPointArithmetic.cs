@@ -127,4 +127,32 @@ public static class FixedPointArithmetic
 
     /// <summary>A fixed-point value as a number.</summary>
     public static double ToDouble(long value, int scaleBits) => Math.ScaleB(value, -scaleBits);
+
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> (for <paramref name="parameter"/>) when a
+    /// constant is outside what sigil_fixed.h supports: the one range check of the kernel mirror and
+    /// the userspace pricer.
+    /// </summary>
+    public static void CheckConstants(int scaleBits, long nanosecondsPerUnit, long loadMax, long priceMax, string parameter)
+    {
+        if (scaleBits is < 0 or > Sigil.Language.Model.FixedPointSpec.MaxScaleBits)
+        {
+            throw new ArgumentOutOfRangeException(parameter, scaleBits, "fixed point supports 0 to 32 fraction bits");
+        }
+
+        if (nanosecondsPerUnit is < 1 or > Sigil.Language.Model.FixedPointSpec.MaxNanosecondsPerUnit)
+        {
+            throw new ArgumentOutOfRangeException(parameter, nanosecondsPerUnit, "nanoseconds per unit must be 1 to 2^32");
+        }
+
+        if (loadMax < 0)
+        {
+            throw new ArgumentOutOfRangeException(parameter, loadMax, "the load bound must not be negative");
+        }
+
+        if (priceMax < 0)
+        {
+            throw new ArgumentOutOfRangeException(parameter, priceMax, "the price bound must not be negative");
+        }
+    }
 }

@@ -32,20 +32,7 @@ public sealed class FixedPointPricer
             throw new ArgumentException($"rows must be >= 0, got {rows}.", nameof(rows));
         }
 
-        if (scaleBits is < 0 or > 32)
-        {
-            throw new ArgumentException($"scaleBits must be 0 to 32, got {scaleBits}.", nameof(scaleBits));
-        }
-
-        if (nanosecondsPerUnit is < 1 or > 1L << 32)
-        {
-            throw new ArgumentException($"nanosecondsPerUnit must be 1 to 2^32, got {nanosecondsPerUnit}.", nameof(nanosecondsPerUnit));
-        }
-
-        if (loadMaxFixed < 0 || priceMaxFixed < 0)
-        {
-            throw new ArgumentException($"the load and price bounds must not be negative, got {loadMaxFixed} and {priceMaxFixed}.", nameof(loadMaxFixed));
-        }
+        FixedPointArithmetic.CheckConstants(scaleBits, nanosecondsPerUnit, loadMaxFixed, priceMaxFixed, nameof(scaleBits));
 
         if (!initialPrices.IsEmpty)
         {

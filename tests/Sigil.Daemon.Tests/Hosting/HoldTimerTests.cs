@@ -55,16 +55,7 @@ public sealed class HoldTimerTests(ITestOutputHelper output)
         try
         {
             var fibre = Fixtures.Dwell(budget: Budget, step: Step, throttle: ThrottlePrice, kill: KillPrice);
-            var options = new DaemonOptions
-            {
-                Arm = true,
-                Sensor = SensorChoice.Kernel,
-                Scope = [child.Id],
-                Tick = TimeSpan.FromMilliseconds(100),
-                MetricsUrl = null,
-                StateDirectory = dir.Combine("state"),
-                LogFormat = LogFormat.None,
-            };
+            var options = Fixtures.ArmedOnTheKernel(child.Id, dir.Combine("state"));
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var clock = Stopwatch.StartNew();
             double? go = null, throttled = null, killed = null;

@@ -101,16 +101,7 @@ public sealed class KernelSensorTests
         {
             // Each 0.6 s hold adds 2 * (0.6 - 0.1) = 1: throttled at 0.5, killed in the kernel at 2.5.
             var fibre = Fixtures.Dwell(budget: 0.1, step: 2, throttle: 0.5, kill: 2.5);
-            var options = new DaemonOptions
-            {
-                Arm = true,
-                Sensor = SensorChoice.Kernel,
-                Scope = [child.Id],
-                Tick = TimeSpan.FromMilliseconds(100),
-                MetricsUrl = null,
-                StateDirectory = dir.Combine("state"),
-                LogFormat = LogFormat.None,
-            };
+            var options = Fixtures.ArmedOnTheKernel(child.Id, dir.Combine("state"));
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             DaemonApplication? app = null;
             var stopping = false;

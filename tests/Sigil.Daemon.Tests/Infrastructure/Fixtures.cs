@@ -12,6 +12,21 @@ namespace Sigil.Daemon.Tests.Infrastructure;
 /// </summary>
 internal static class Fixtures
 {
+    /// <summary>
+    /// Armed, on the kernel sensor, scoped to <paramref name="scope"/>, ticking every 100 ms,
+    /// with no metrics server and no log: the daemon the kernel-path tests run.
+    /// </summary>
+    public static DaemonOptions ArmedOnTheKernel(int scope, string stateDirectory) => new()
+    {
+        Arm = true,
+        Sensor = SensorChoice.Kernel,
+        Scope = [scope],
+        Tick = TimeSpan.FromMilliseconds(100),
+        MetricsUrl = null,
+        StateDirectory = stateDirectory,
+        LogFormat = LogFormat.None,
+    };
+
     public static DaemonFibre Dwell(double budget = 5, double step = 2, double throttle = 5, double kill = 15, double cpu = 0.2) => new(
         "dwell",
         "task",
